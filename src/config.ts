@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/**
+ * The process configuration, read once from the environment. The only module that reads `process.env`;
+ * everything else receives the values it needs through its `deps`.
+ */
+export const ConfigSchema = z
+  .object({
+    OPSGATE_SITES: z.string().min(1).default('sites'),
+    OPSGATE_STATE_DIR: z.string().min(1).default('.opsgate'),
+    REDIS_URL: z.string().url().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .loose();
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Raw environment, injectable for tests. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function readEnv(env: Env = process.env): Env {
+  return env;
+}

@@ -1,0 +1,112 @@
+import type { Result } from '../result.ts';
+
+/**
+ * Approval gates: every destructive step, every rollback, every manual step and every human decision after a
+ * failure or an interruption waits on a gate. The engine depends on this port; `src/approvals` implements it
+ * on Redis with one atomic decision per gate.
+ */
+
+/** Who may decide, from the site file. */
+export interface ApprovalPolicy {
+  /** Slack user IDs allowed to decide. */
+  readonly approvers: readonly string[];
+  /** Slack user group IDs whose members may decide. */
+  readonly approverGroups: readonly string[];
+  /** Distinct approvals needed before an `approve` counts (default 1). */
+  readonly approvalsNeeded: number;
+  /** Whether the requester of a run may approve its steps (false by default: four eyes). */
+  readonly requesterMayApprove: boolean;
+  /** A pending gate expires after this long; expiry is a rejection, never a continue. */
+  readonly expiresAfterMs: number;
+}
+
+/** Why the gate was opened. */
+export type GateKind = 'approval' | 'rollback' | 'manual' | 'failure' | 'interrupted';
+
+/**
+ * The answers a gate can take. Moving forward (`approve`, `done`, `retry`, `mark-done`, `roll-back`) needs an
+ * authorised person other than the requester (unless the policy allows self-approval); stopping (`reject`,
+ * `abort`) may also be done by the requester.
+ */
+export type GateChoice = 'approve' | 'reject' | 'done' | 'retry' | 'mark-done' | 'roll-back' | 'abort';
+
+export type GateStatus = 'pending' | 'decided' | 'expired';
+
+export interface GateDecision {
+  readonly choice: GateChoice;
+  readonly by: string;
+  readonly at: number;
+}
+
+export interface Gate {
+  readonly id: string;
+  readonly site: string;
+  readonly runId: string;
+  readonly stepId: string;
+  readonly kind: GateKind;
+  /** Hash of the step's exact commands and targets: a decision counts only for this plan. */
+  readonly planHash: string;
+  readonly requester: string;
+  readonly choices: readonly GateChoice[];
+  readonly policy: ApprovalPolicy;
+  readonly openedAt: number;
+  readonly expiresAt: number;
+  readonly status: GateStatus;
+  /** Approvals recorded so far (when `approvalsNeeded` > 1). */
+  readonly approvals: readonly { readonly by: string; readonly at: number }[];
+  readonly decision?: GateDecision;
+}
+
+export interface OpenGateInput {
+  readonly site: string;
+  readonly runId: string;
+  readonly stepId: string;
+  readonly kind: GateKind;
+  readonly planHash: string;
+  readonly requester: string;
+  readonly choices: readonly GateChoice[];
+  readonly policy: ApprovalPolicy;
+  readonly now: number;
+}
+
+export interface DecideInput {
+  readonly gateId: string;
+  readonly user: string;
+  /** User groups the user belongs to (resolved by the chat layer, cached). */
+  readonly userGroups: readonly string[];
+  readonly choice: GateChoice;
+  /** The plan hash the person saw; a mismatch is refused. */
+  readonly planHash: string;
+  readonly now: number;
+}
+
+/** A refused decision, with a message fit for the person who clicked. */
+export interface GateRefusal {
+  readonly code:
+    | 'UNKNOWN_GATE'
+    | 'NOT_AUTHORISED'
+    | 'REQUESTER'
+    | 'EXPIRED'
+    | 'ALREADY_DECIDED'
+    | 'PLAN_CHANGED'
+    | 'INVALID_CHOICE'
+    | 'ALREADY_APPROVED';
+  readonly message: string;
+  readonly gate?: Gate;
+}
+
+/** `decided`: this click settled the gate. `recorded`: an approval was counted, more are needed. */
+export type DecideOutcome =
+  | { readonly status: 'decided'; readonly gate: Gate }
+  | { readonly status: 'recorded'; readonly gate: Gate };
+
+export interface GateStore {
+  open(input: OpenGateInput): Promise<Gate>;
+  /** Records at most one decision per gate, atomically, whatever the number of concurrent callers. */
+  decide(input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>>;
+  get(gateId: string): Promise<Gate | undefined>;
+  /** Marks every pending gate whose time is up as expired and returns them (each exactly once). */
+  expireDue(now: number): Promise<readonly Gate[]>;
+  /** Pending gates of a run. */
+  pendingForRun(runId: string): Promise<readonly Gate[]>;
+}

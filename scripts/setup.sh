@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what opsgate's demo and tests need on a Debian machine, as root, and only what is missing:
+# the site lab's Debian packages (their daemons kept from starting in the root namespace) and node_modules.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LAB_PACKAGES=(openssh-server openssh-client redis-server keepalived bind9 bind9-dnsutils zookeeper zookeeperd
+  python3 python3-kazoo procps psmisc iproute2 openssl unzip zip bc util-linux)
+
+missing=()
+for pkg in "${LAB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  [[ $(id -u) == 0 ]] || { echo "setup: run as root to install: ${missing[*]}" >&2; exit 1; }
+  echo "setup: installing ${missing[*]}"
+  # The lab starts these daemons inside its own hosts; none must start in the root namespace.
+  made_policy=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if ((made_policy)); then rm -f /usr/sbin/policy-rc.d; fi
+fi
+
+# node_modules: installed from the lock file when absent or older than the lock file.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,40 @@
+import type { DecideInput, Gate, GateRefusal } from '../ports/gates.ts';
+import { err, ok, type Result } from '../result.ts';
+import { gateRefusal } from './gate-refusal-message.ts';
+import { mayDecide } from './may-decide.ts';
+
+/**
+ * What an accepted click does: `record-approval` counts one more distinct approval without settling the gate
+ * (more are needed); `decide` settles it with this choice.
+ */
+export type DecisionEffect = { readonly kind: 'record-approval' } | { readonly kind: 'decide' };
+
+/** True when the gate's time is up at `now`, whether or not `expireDue` has marked it yet (fails closed). */
+export function isOverdue(gate: Pick<Gate, 'expiresAt'>, now: number): boolean {
+  return now >= gate.expiresAt;
+}
+
+/**
+ * Checks a click against a gate, in the order a person would want to hear about it: the gate's state first
+ * (decided, expired), then whether the plan they saw is still the plan, whether the answer fits the gate,
+ * whether they may give it, and finally whether they already approved. Both gate stores run this; the Redis
+ * store repeats the state checks atomically in its script because the state can change under it.
+ */
+export function checkDecision(gate: Gate, input: DecideInput): Result<DecisionEffect, GateRefusal> {
+  if (gate.status === 'decided') return err(gateRefusal('ALREADY_DECIDED', { gate }));
+  if (gate.status === 'expired' || isOverdue(gate, input.now)) return err(gateRefusal('EXPIRED', { gate }));
+  if (input.planHash !== gate.planHash) return err(gateRefusal('PLAN_CHANGED', { gate }));
+  if (!gate.choices.includes(input.choice)) return err(gateRefusal('INVALID_CHOICE', { gate, choice: input.choice }));
+  const allowed = mayDecide(gate, input, input.choice);
+  if (!allowed.ok) return allowed;
+  if (input.choice !== 'approve') return ok({ kind: 'decide' });
+  if (gate.approvals.some((a) => a.by === input.user)) return err(gateRefusal('ALREADY_APPROVED', { gate }));
+  return ok({ kind: gate.approvals.length + 1 >= gate.policy.approvalsNeeded ? 'decide' : 'record-approval' });
+}
+
+/** The gate after an accepted click (pure; the Redis store performs the same change in its script). */
+export function applyDecision(gate: Gate, input: DecideInput, effect: DecisionEffect): Gate {
+  const approvals = input.choice === 'approve' ? [...gate.approvals, { by: input.user, at: input.now }] : gate.approvals;
+  if (effect.kind === 'record-approval') return { ...gate, approvals };
+  return { ...gate, approvals, status: 'decided', decision: { choice: input.choice, by: input.user, at: input.now } };
+}

@@ -1,0 +1,33 @@
+import type { GateChoice, GateKind } from '../ports/gates.ts';
+import { assertNever } from '../result.ts';
+
+/**
+ * Choices that stop a run where it is. The requester may always stop their own run, so these are open to the
+ * requester even when four eyes are required for moving forward.
+ */
+export const STOPPING_CHOICES: readonly GateChoice[] = ['reject', 'abort'];
+
+/** True when `choice` stops the run rather than moving it forward. */
+export function isStoppingChoice(choice: GateChoice): boolean {
+  return STOPPING_CHOICES.includes(choice);
+}
+
+/**
+ * The answers that make sense for a kind of gate. A gate may offer a subset (e.g. a failure gate without
+ * `roll-back` when nothing has been done yet), never a choice outside this list.
+ */
+export function choicesForKind(kind: GateKind): readonly GateChoice[] {
+  switch (kind) {
+    case 'approval':
+    case 'rollback':
+      return ['approve', 'reject'];
+    case 'manual':
+      return ['done', 'abort'];
+    case 'failure':
+      return ['retry', 'roll-back', 'abort'];
+    case 'interrupted':
+      return ['retry', 'mark-done', 'roll-back', 'abort'];
+    default:
+      return assertNever(kind, 'gate kind');
+  }
+}

@@ -1,0 +1,76 @@
+import { applyDecision, checkDecision } from '../../../src/approvals/check-decision.ts';
+import { gateRefusal } from '../../../src/approvals/gate-refusal-message.ts';
+import { newGate } from '../../../src/approvals/new-gate.ts';
+import type { DecideInput, DecideOutcome, Gate, GateRefusal, GateStore, OpenGateInput } from '../../../src/ports/gates.ts';
+import type { IdSource } from '../../../src/ports/ids.ts';
+import { err, ok, type Result } from '../../../src/result.ts';
+
+/**
+ * An in-memory GateStore for unit tests. It runs the same `newGate`/`checkDecision`/`applyDecision` as the
+ * Redis store and passes the same contract suite, so its refusals and outcomes are the real ones. JavaScript's
+ * single thread makes each call atomic, as the Redis script does.
+ */
+export class MemoryGates implements GateStore {
+  private readonly gates = new Map<string, Gate>();
+  private seq = 0;
+  /** Every decide call with its result, in order, for assertions. */
+  readonly decideCalls: { input: DecideInput; result: Result<DecideOutcome, GateRefusal> }[] = [];
+
+  constructor(private readonly ids?: IdSource) {}
+
+  async open(input: OpenGateInput): Promise<Gate> {
+    const id = this.ids?.next('gate_') ?? `gate_${++this.seq}`;
+    const gate = newGate(id, input);
+    this.gates.set(id, gate);
+    return clone(gate);
+  }
+
+  async decide(input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>> {
+    const result = this.decideNow(input);
+    this.decideCalls.push({ input, result });
+    return result;
+  }
+
+  private decideNow(input: DecideInput): Result<DecideOutcome, GateRefusal> {
+    const gate = this.gates.get(input.gateId);
+    if (gate === undefined) return err(gateRefusal('UNKNOWN_GATE'));
+    const checked = checkDecision(gate, input);
+    if (!checked.ok) return err({ ...checked.error, ...(checked.error.gate ? { gate: clone(checked.error.gate) } : {}) });
+    const next = applyDecision(gate, input, checked.value);
+    this.gates.set(gate.id, next);
+    return ok({ status: checked.value.kind === 'decide' ? 'decided' : 'recorded', gate: clone(next) });
+  }
+
+  async get(gateId: string): Promise<Gate | undefined> {
+    const gate = this.gates.get(gateId);
+    return gate === undefined ? undefined : clone(gate);
+  }
+
+  async expireDue(now: number): Promise<readonly Gate[]> {
+    const expired: Gate[] = [];
+    for (const gate of this.gates.values()) {
+      if (gate.status !== 'pending' || now < gate.expiresAt) continue;
+      const next: Gate = { ...gate, status: 'expired' };
+      this.gates.set(gate.id, next);
+      expired.push(clone(next));
+    }
+    return expired.sort((a, b) => a.expiresAt - b.expiresAt || byId(a, b));
+  }
+
+  async pendingForRun(runId: string): Promise<readonly Gate[]> {
+    return [...this.gates.values()]
+      .filter((g) => g.runId === runId && g.status === 'pending')
+      .sort((a, b) => a.openedAt - b.openedAt || byId(a, b))
+      .map(clone);
+  }
+}
+
+/** Ties broken by id in code-unit order, as a Redis sorted set breaks them. */
+function byId(a: Gate, b: Gate): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Callers get copies, so mutating a returned gate cannot change the store (Redis hands out copies too). */
+function clone(gate: Gate): Gate {
+  return structuredClone(gate);
+}

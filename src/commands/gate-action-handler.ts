@@ -1,0 +1,50 @@
+import { err, type Result } from '../result.ts';
+import { choiceOfActionId, parseActionRef } from './action-ref.ts';
+import type { CommandDeps, GateDecisionOutcome } from './ports.ts';
+import { sitesOfChannel } from './site-channel.ts';
+
+/** A click on a gate button (or a numbered answer in the console). */
+export interface GateActionInput {
+  readonly actionId: string;
+  readonly value: string;
+  readonly user: string;
+  readonly channel: string;
+  readonly messageTs?: string;
+}
+
+export interface GateActionDeps extends CommandDeps {
+  /** The user's groups among `candidates`; throws when they cannot be resolved (the click is then refused). */
+  groupsOf(user: string, candidates: readonly string[]): Promise<readonly string[]>;
+}
+
+/**
+ * Turns a click into a decision request after the checks that need no engine state (a known button, a site's
+ * channel, the user's groups); the engine then checks policy, four eyes, expiry, plan hash and message.
+ * A refusal is a message for the clicker saying why.
+ */
+export async function handleGateAction(deps: GateActionDeps, input: GateActionInput): Promise<Result<GateDecisionOutcome, string>> {
+  const choice = choiceOfActionId(input.actionId);
+  if (choice === undefined) return err('This button is not one of opsgate\'s.');
+  const ref = parseActionRef(input.value);
+  if (!ref.ok) return ref;
+  const sites = sitesOfChannel(deps.sites, input.channel);
+  if (sites.length === 0) return err('This gate is not in a site\'s channel; decisions are only taken there.');
+  const candidates = [...new Set(sites.flatMap((s) => s.approverGroups ?? []))];
+  let userGroups: readonly string[];
+  try {
+    userGroups = candidates.length === 0 ? [] : await deps.groupsOf(input.user, candidates);
+  } catch {
+    // Fail closed: without the group membership we cannot tell whether the person may decide.
+    return err('opsgate could not check your user groups with Slack just now, so the click was not counted; try again in a minute.');
+  }
+  const res = await deps.engine.decide({
+    gateId: ref.value.gateId,
+    planHash: ref.value.planHash,
+    choice,
+    user: input.user,
+    userGroups,
+    channel: input.channel,
+    ...(input.messageTs === undefined ? {} : { messageTs: input.messageTs }),
+  });
+  return res.ok ? res : err(res.error.message);
+}

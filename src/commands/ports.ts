@@ -1,0 +1,92 @@
+import type { Result } from '../result.ts';
+import type { GateChoice } from '../ports/gates.ts';
+import type { AuditExport, GateView, RunSummary } from '../chat/views.ts';
+import type { PrecheckCommand, UpgradeCommand } from './command.ts';
+import type { GrammarSite } from './parse-command.ts';
+
+/**
+ * The seams between the command handlers and the rest of opsgate. The engine implements `ChatEngine`; Slack,
+ * the console and the CLI call the handlers with a `CommandContext` and render the `CommandReply`.
+ */
+
+/** A site as the chat layer sees it (from its site file). */
+export interface ChatSite extends GrammarSite {
+  /** The only channel (Slack channel id) from which the site's runs may be driven. */
+  readonly channel: string;
+  /** User groups whose members may decide gates (resolved by the chat adapter). */
+  readonly approverGroups?: readonly string[];
+}
+
+/** Who typed the command, and where. */
+export interface CommandContext {
+  readonly user: string;
+  readonly channel: string;
+}
+
+/** A refusal from the engine, with a message fit for the person who asked. */
+export interface EngineRefusal {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface RunRequest {
+  readonly command: PrecheckCommand | UpgradeCommand;
+  readonly requester: string;
+  readonly channel: string;
+}
+
+export interface GateDecisionRequest {
+  readonly gateId: string;
+  /** The plan hash carried by the button: the decision counts only if the plan has not changed since. */
+  readonly planHash: string;
+  readonly choice: GateChoice;
+  readonly user: string;
+  /** The user's groups among the site's approver groups. */
+  readonly userGroups: readonly string[];
+  /** Where the click came from: the gate must belong to this channel (and message, when known). */
+  readonly channel: string;
+  readonly messageTs?: string;
+}
+
+/** `decided`: the gate is settled; `recorded`: an approval counted and more are needed. */
+export interface GateDecisionOutcome {
+  readonly status: 'decided' | 'recorded';
+  readonly gate: GateView;
+}
+
+/** What the chat layer needs from the engine; nothing more. */
+export interface ChatEngine {
+  /** Plans and enqueues a run; the engine then posts its parent message and thread through its events. */
+  requestRun(req: RunRequest): Promise<Result<{ readonly runId: string }, EngineRefusal>>;
+  /** The plan with every command per host, as text, without running anything. */
+  dryRunPlan(req: RunRequest): Promise<Result<string, EngineRefusal>>;
+  /** Asks to roll back a run; the rollback itself waits on an approval gate. */
+  requestRollback(req: { readonly runId: string; readonly requester: string; readonly channel: string }): Promise<Result<{ readonly runId: string }, EngineRefusal>>;
+  /** Active and recent runs of the given sites, newest first. */
+  listRuns(filter: { readonly sites: readonly string[] }): Promise<readonly RunSummary[]>;
+  getRun(runId: string): Promise<RunSummary | undefined>;
+  exportAudit(runId: string): Promise<Result<AuditExport, EngineRefusal>>;
+  /** Records a decision on a gate after every server-side check (policy, four eyes, expiry, plan hash, message). */
+  decide(req: GateDecisionRequest): Promise<Result<GateDecisionOutcome, EngineRefusal>>;
+}
+
+/** What a handler asks its adapter to show. */
+export type CommandReply =
+  /** A private confirmation to the person who typed the command. */
+  | { readonly kind: 'accepted'; readonly text: string; readonly runId?: string }
+  /** A private refusal saying why. */
+  | { readonly kind: 'refused'; readonly text: string }
+  /** A dry-run plan to post in the site's channel. */
+  | { readonly kind: 'plan'; readonly site: string; readonly channel: string; readonly title: string; readonly text: string }
+  | { readonly kind: 'runs'; readonly runs: readonly RunSummary[]; readonly sites: readonly string[] }
+  /** An audit export to upload into the run's thread. */
+  | { readonly kind: 'audit'; readonly run: RunSummary; readonly export: AuditExport }
+  /** Console only: act as this user from now on. */
+  | { readonly kind: 'switch-user'; readonly user: string };
+
+/** Everything a handler needs. */
+export interface CommandDeps {
+  readonly engine: ChatEngine;
+  readonly sites: readonly ChatSite[];
+  readonly runIdPattern?: RegExp;
+}

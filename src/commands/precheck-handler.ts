@@ -1,0 +1,13 @@
+import type { PrecheckCommand } from './command.ts';
+import type { CommandContext, CommandDeps, CommandReply } from './ports.ts';
+import { refused, requireSiteChannel } from './site-channel.ts';
+
+/** `/precheck <site> [ob <cluster>]`: asks the engine for a precheck run of the site (or of one cluster). */
+export async function handlePrecheck(deps: CommandDeps, ctx: CommandContext, cmd: PrecheckCommand): Promise<CommandReply> {
+  const site = requireSiteChannel(deps.sites, cmd.site, ctx.channel);
+  if (!site.ok) return site.error;
+  const res = await deps.engine.requestRun({ command: cmd, requester: ctx.user, channel: ctx.channel });
+  if (!res.ok) return refused(res.error.message);
+  const what = cmd.cluster === undefined ? `site ${cmd.site}` : `OceanBase cluster ${cmd.cluster} of ${cmd.site}`;
+  return { kind: 'accepted', text: `Precheck of ${what} requested as run ${res.value.runId}; follow it in the thread.`, runId: res.value.runId };
+}

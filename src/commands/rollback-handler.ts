@@ -1,0 +1,14 @@
+import type { RollbackCommand } from './command.ts';
+import type { CommandContext, CommandDeps, CommandReply } from './ports.ts';
+import { refused, requireSiteChannel } from './site-channel.ts';
+
+/** `/rollback <run>`: asks the engine to roll back a run of this channel's site (an approval gate follows). */
+export async function handleRollback(deps: CommandDeps, ctx: CommandContext, cmd: RollbackCommand): Promise<CommandReply> {
+  const run = await deps.engine.getRun(cmd.runId);
+  if (run === undefined) return refused(`There is no run ${cmd.runId} (see /runs for recent runs).`);
+  const site = requireSiteChannel(deps.sites, run.site, ctx.channel);
+  if (!site.ok) return site.error;
+  const res = await deps.engine.requestRollback({ runId: cmd.runId, requester: ctx.user, channel: ctx.channel });
+  if (!res.ok) return refused(res.error.message);
+  return { kind: 'accepted', text: `Rollback of run ${cmd.runId} requested; it waits for an approval in the run's thread.`, runId: res.value.runId };
+}

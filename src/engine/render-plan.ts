@@ -1,0 +1,55 @@
+import { compileProbe, describeProbe } from './probes.ts';
+import { needsApproval } from './plan-next-action.ts';
+import { stepHash } from './step-hash.ts';
+import type { ExecutableStep, Plan, Probe, Targets } from './step-schema.ts';
+
+/**
+ * The dry run: the plan as text, every step with its targets, its gate, each probe's exact command and the
+ * exact command per host (or SQL), then its rollback. What a person approves is exactly what is shown here.
+ */
+export function renderPlan(plan: Plan): string {
+  const lines = [`Plan: ${plan.title} (runbook ${plan.runbook}, site ${plan.site})`];
+  plan.steps.forEach((step, i) => {
+    lines.push('', `${i + 1}. [${step.kind}] ${step.id}: ${step.title}`);
+    renderStep(step, 'forward', '   ', lines);
+    if (step.kind === 'manual') {
+      lines.push(`   instructions: ${step.instructions}`);
+      for (const [k, v] of Object.entries(step.parameters)) lines.push(`     ${k}: ${v}`);
+      for (const c of step.standIn ?? []) lines.push(`   stand-in on ${c.host}: ${c.command}`);
+    }
+    if (step.kind === 'check' && step.evaluator !== undefined) lines.push(`   evaluated by: ${step.evaluator}`);
+    if (step.kind !== 'check') {
+      if (step.irreversible !== undefined) lines.push(`   irreversible: ${step.irreversible.reason}`);
+      for (const rb of step.rollback?.steps ?? []) {
+        lines.push(`   rollback ${rb.id}: ${rb.title}`);
+        renderStep(rb, 'rollback', '     ', lines);
+      }
+    }
+  });
+  return lines.join('\n');
+}
+
+function renderStep(step: ExecutableStep, phase: 'forward' | 'rollback', pad: string, lines: string[]): void {
+  lines.push(`${pad}targets: ${renderTargets(step.targets)}`);
+  const gated = needsApproval(step, phase);
+  lines.push(`${pad}${step.destructive ? 'DESTRUCTIVE, ' : ''}${gated ? `gated${step.gate ? `: ${step.gate.prompt}` : ''}` : 'no gate'}`);
+  lines.push(`${pad}hash: ${stepHash(step)}`);
+  renderProbes('precondition', step.preconditions, pad, lines);
+  for (const c of step.commands) lines.push(`${pad}on ${c.host}: ${c.command}`);
+  for (const s of step.sql) lines.push(`${pad}sql: ${s}`);
+  renderProbes('verify', step.verify, pad, lines);
+}
+
+function renderProbes(label: string, probes: readonly Probe[], pad: string, lines: string[]): void {
+  for (const p of probes) {
+    const cmd = p.kind === 'sql-matches' ? p.sql : compileProbe(p);
+    const on = p.kind !== 'sql-matches' && p.hosts !== undefined ? ` on ${p.hosts.join(', ')}` : '';
+    lines.push(`${pad}${label}: ${describeProbe(p)}${on}  [${cmd ?? ''}]`);
+  }
+}
+
+function renderTargets(t: Targets): string {
+  if (t.kind === 'sql') return `SQL ${t.target}`;
+  const how = t.oneAtATime ? 'one at a time' : t.concurrency !== undefined ? `${t.concurrency} at a time` : 'all at once';
+  return `${t.hosts.join(', ')}${t.group !== undefined ? ` (group ${t.group})` : ''}, ${how}`;
+}

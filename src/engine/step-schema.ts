@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * Steps and plans as data. A plan is plain JSON (stored in Redis, hashed, approved): everything a step does is
+ * spelled out here as exact commands per host, typed probes and references to registered evaluators, never as
+ * functions.
+ */
+
+/** Step ids appear in job ids, Redis keys and chat buttons: keep them simple. */
+export const StepIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a step id is lower-case letters, digits and dashes');
+
+const HostNameSchema = z.string().min(1);
+
+/** Typed probes, compiled to exact commands by `compileProbe`; `hosts` defaults to the step's target hosts. */
+export const ProbeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path-exists'), path: z.string().min(1), hosts: z.array(HostNameSchema).optional() }),
+  z.object({ kind: z.literal('path-absent'), path: z.string().min(1), hosts: z.array(HostNameSchema).optional() }),
+  z.object({
+    kind: z.literal('free-disk'),
+    path: z.string().min(1),
+    minBytes: z.number().int().nonnegative(),
+    hosts: z.array(HostNameSchema).optional(),
+  }),
+  z.object({
+    kind: z.literal('service'),
+    name: z.string().regex(/^[A-Za-z0-9_.@-]+$/, 'a service name is letters, digits and _.@-'),
+    state: z.enum(['running', 'stopped']),
+    hosts: z.array(HostNameSchema).optional(),
+  }),
+  z.object({
+    kind: z.literal('output-matches'),
+    /** An exact command built by the runbook (values quoted with `shellQuote`), never text from chat. */
+    command: z.string().min(1),
+    /** A regular expression (source) the command's stdout must match. */
+    pattern: z.string().min(1),
+    hosts: z.array(HostNameSchema).optional(),
+  }),
+  z.object({ kind: z.literal('sql-matches'), sql: z.string().min(1), pattern: z.string().min(1) }),
+]);
+export type Probe = z.infer<typeof ProbeSchema>;
+
+/** Hosts resolved at plan time (from names or a site group), with how a command spreads over them. */
+export const HostTargetsSchema = z.object({
+  kind: z.literal('hosts'),
+  hosts: z.array(HostNameSchema).min(1),
+  /** The site group the hosts came from, shown in the dry run. */
+  group: z.string().optional(),
+  /** At most this many hosts at once. */
+  concurrency: z.number().int().positive().optional(),
+  /** One host at a time in the order given, stopping at the first failure. */
+  oneAtATime: z.boolean().optional(),
+});
+/** A named SQL endpoint of the site (e.g. OceanBase's sys tenant). */
+export const SqlTargetSchema = z.object({ kind: z.literal('sql'), target: z.string().min(1) });
+export const TargetsSchema = z.discriminatedUnion('kind', [HostTargetsSchema, SqlTargetSchema]);
+export type Targets = z.infer<typeof TargetsSchema>;
+
+/** The exact command for one host. */
+export const HostCommandSchema = z.object({
+  host: HostNameSchema,
+  command: z.string().min(1),
+  timeoutMs: z.number().int().positive().optional(),
+});
+export type HostCommand = z.infer<typeof HostCommandSchema>;
+
+/** A gate declaration: the engine stops before the step until a second person approves. */
+export const GateDeclSchema = z.object({ prompt: z.string().min(1) });
+
+const common = {
+  id: StepIdSchema,
+  title: z.string().min(1),
+  targets: TargetsSchema,
+  /** One entry per target host, in target order (host targets). */
+  commands: z.array(HostCommandSchema).default([]),
+  /** Statements run in order (SQL targets). */
+  sql: z.array(z.string().min(1)).default([]),
+  preconditions: z.array(ProbeSchema).default([]),
+  verify: z.array(ProbeSchema).default([]),
+  destructive: z.boolean().default(false),
+  gate: GateDeclSchema.optional(),
+};
+
+/** A rollback step: an action whose own rollback is not asked for (it is the compensation). */
+export const RollbackStepSchema = z.object({ ...common, kind: z.literal('action') });
+export type RollbackStep = z.infer<typeof RollbackStepSchema>;
+
+const rollbackDecision = {
+  rollback: z.object({ steps: z.array(RollbackStepSchema).min(1) }).optional(),
+  irreversible: z.object({ reason: z.string().min(1) }).optional(),
+};
+
+export const CheckStepSchema = z.object({
+  ...common,
+  kind: z.literal('check'),
+  /** Id of an evaluator registered by a runbook; without one, exit 0 on every host passes. */
+  evaluator: z.string().min(1).optional(),
+  /** JSON arguments given to the evaluator. */
+  evaluatorArgs: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ActionStepSchema = z.object({ ...common, ...rollbackDecision, kind: z.literal('action') });
+
+export const ManualStepSchema = z.object({
+  ...common,
+  ...rollbackDecision,
+  kind: z.literal('manual'),
+  /** What the person has to do, shown with `parameters`. */
+  instructions: z.string().min(1),
+  parameters: z.record(z.string(), z.string()).default({}),
+  /** Commands standing in for the person where the site scripts the manual tool (the lab's ADM stand-in). */
+  standIn: z.array(HostCommandSchema).optional(),
+});
+
+export const StepSchema = z.discriminatedUnion('kind', [CheckStepSchema, ActionStepSchema, ManualStepSchema]);
+export type Step = z.infer<typeof StepSchema>;
+export type CheckStep = z.infer<typeof CheckStepSchema>;
+export type ActionStep = z.infer<typeof ActionStepSchema>;
+export type ManualStep = z.infer<typeof ManualStepSchema>;
+/** Anything the engine can execute: a plan step or a rollback step. */
+export type ExecutableStep = Step | RollbackStep;
+
+export const PlanSchema = z.object({
+  runbook: z.string().min(1),
+  site: z.string().min(1),
+  title: z.string().min(1),
+  args: z.record(z.string(), z.unknown()).default({}),
+  steps: z.array(StepSchema).min(1),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+/** What a runbook's builder returns, before defaults are applied. */
+export type PlanInput = z.input<typeof PlanSchema>;

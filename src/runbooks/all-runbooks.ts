@@ -1,0 +1,5 @@
+import { labMoveDir } from './lab-move-dir.ts';
+import type { Runbook } from './runbook.ts';
+
+/** Every runbook opsgate ships; the wiring builds the registry from this list. */
+export const ALL_RUNBOOKS: readonly Runbook[] = [labMoveDir];

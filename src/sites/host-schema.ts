@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { AddressSchema, NameSchema, PortSchema } from './site-fields.ts';
+import { SecretRefSchema } from './secret-ref.ts';
+
+/** One machine of the site, reached over SSH. */
+export const HostSchema = z.strictObject({
+  name: NameSchema,
+  address: AddressSchema,
+  port: PortSchema.default(22),
+  groups: z.array(NameSchema).default([]),
+});
+
+const LOGIN_USER = z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/, 'not a login name');
+
+/** Credentials: a user with a private key, a password or both (the key is tried first), by reference. */
+const AuthShape = {
+  user: LOGIN_USER,
+  privateKey: SecretRefSchema.optional(),
+  passphrase: SecretRefSchema.optional(),
+  password: SecretRefSchema.optional(),
+};
+
+function hasCredential(v: { privateKey?: unknown; password?: unknown }): boolean {
+  return v.privateKey !== undefined || v.password !== undefined;
+}
+
+const NO_CREDENTIAL = { message: 'give privateKey, password or both' };
+
+/**
+ * The SSH jump host: either a host of this file (`host`, reached with the site's own credentials) or an
+ * outside address with its own credentials.
+ */
+export const JumpHostSchema = z
+  .strictObject({
+    host: NameSchema.optional(),
+    address: AddressSchema.optional(),
+    port: PortSchema.optional(),
+    user: LOGIN_USER.optional(),
+    privateKey: SecretRefSchema.optional(),
+    passphrase: SecretRefSchema.optional(),
+    password: SecretRefSchema.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.host === undefined) === (v.address === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of host (a host of this file) or address' });
+      return;
+    }
+    if (v.host !== undefined) {
+      for (const key of ['port', 'user', 'privateKey', 'passphrase', 'password'] as const) {
+        if (v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'not allowed with host: a host of this file uses its own port and the site credentials' });
+      }
+      return;
+    }
+    if (v.user === undefined) ctx.addIssue({ code: 'custom', path: ['user'], message: 'required with address' });
+    if (!hasCredential(v)) ctx.addIssue({ code: 'custom', ...NO_CREDENTIAL });
+  });
+
+/** How opsgate logs in to every host of the site. */
+export const SshSchema = z
+  .strictObject({
+    ...AuthShape,
+    /** The expected host keys, in OpenSSH known_hosts format, by reference. */
+    knownHosts: SecretRefSchema,
+    jump: JumpHostSchema.optional(),
+  })
+  .refine(hasCredential, NO_CREDENTIAL);
+
+export type Host = z.output<typeof HostSchema>;
+export type Ssh = z.output<typeof SshSchema>;
+export type JumpHost = z.output<typeof JumpHostSchema>;

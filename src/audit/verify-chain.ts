@@ -64,7 +64,7 @@ export function verifyChain(records: readonly (AuditRecord | undefined)[], head:
     return { ok: false, count: last, firstBad: { seq: last + 1, reason: `records ${last + 1}..${head.seq} are missing from the end: the trail was truncated` } };
   }
   if (head.seq !== last || head.hash !== prevHash) {
-    return { ok: false, count: last, firstBad: { seq: head.seq + 1 > last ? last : head.seq + 1, reason: `the chain head (seq ${head.seq}) does not match the last record (seq ${last})` } };
+    return { ok: false, count: last, firstBad: { seq: Math.max(1, Math.min(last, head.seq + 1)), reason: `the chain head (seq ${head.seq}) does not match the last record (seq ${last})` } };
   }
   return { ok: true, count: last };
 }

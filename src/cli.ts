@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from './errors/opsgate-error.ts';
+import { registerSitesCommand } from './cli/sites-command.ts';
 
 /** Exit codes shared by every subcommand. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .description('ChatOps runbooks for middleware upgrades, with approvals and an audit trail')
     .showHelpAfterError()
     .exitOverride();
+  registerSitesCommand(program);
   return program;
 }
 

@@ -8,7 +8,7 @@ import { checkSiteReferences } from './check-site-references.ts';
 import { checkSiteRules } from './check-site-rules.ts';
 import { findSecretRefs } from './find-secret-refs.ts';
 import { resolveSecret, type ReadText } from './resolve-secret.ts';
-import { formatDocPath, type PathIssue, type SiteProblem } from './site-problem.ts';
+import { formatDocPath, type DocPath, type PathIssue, type SiteProblem } from './site-problem.ts';
 import { SiteSchema, type Site } from './site-schema.ts';
 import { yamlLineOf } from './yaml-line-of.ts';
 
@@ -27,6 +27,8 @@ export interface LoadedSite {
   /** Absolute directory of the file, the base of relative `{ file }` references. */
   readonly baseDir: string;
   readonly site: Site;
+  /** The line of a node of the file (e.g. `['middleware', 'redis', 0]`), for problems found later. */
+  readonly lineOf: (path: DocPath) => number;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function loadSite(file: string, deps: LoadSiteDeps): Promise<Result
     const problems = issues.map((i) => ({ file, line: yamlLineOf(doc, counter, i.path), path: formatDocPath(i.path), message: i.message }));
     return err(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   }
-  return ok({ file, baseDir, site: parsed.data });
+  return ok({ file, baseDir, site: parsed.data, lineOf: (path) => yamlLineOf(doc, counter, path) });
 }
 
 /** zod issues in our words; an unknown key becomes one issue per key, at the key. */

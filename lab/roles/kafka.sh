@@ -12,7 +12,7 @@ zk=$(lab_hosts_with zookeeper | awk '{ printf "%s%s:2181", (NR > 1 ? "," : ""), 
 
 mkdir -p "$K/config" "$K/libs" "$K/logs" /app/kafka-logs
 cp -r /lab/standins/kafka/bin "$K/"
-/lab/standins/fake-jar.py "$K/libs/kafka_2.12-2.3.0.jar" --title kafka --version 2.3.0 --built 2019-06-19
+/lab/standins/fake_jar.py "$K/libs/kafka_2.12-2.3.0.jar" --title kafka --version 2.3.0 --built 2019-06-19
 cat > "$K/config/server.properties" <<EOT
 # Kafka 2.3.0 broker (hand-installed at the site, not by ADM)
 broker.id=$id

@@ -22,6 +22,7 @@ describe('canonicalJson', () => {
     ['a class instance', { e: new Error('x') }, 'data.e is a Error'],
     ['a symbol', { s: Symbol('s') }, 'data.s is a symbol'],
     ['undefined in an array', { list: [1, undefined] }, 'data.list[1] is undefined'],
+    // eslint-disable-next-line no-sparse-arrays -- a hole is exactly what this row feeds in
     ['a sparse array', { list: [1, , 3] }, 'data.list[1] is undefined'],
   ])('refuses %s, naming its path', (_what, value, message) => {
     expect(() => canonicalJson(value, 'data')).toThrow(message);

@@ -8,7 +8,9 @@ export const ConfigSchema = z
   .object({
     OPSGATE_SITES: z.string().min(1).default('sites'),
     OPSGATE_STATE_DIR: z.string().min(1).default('.opsgate'),
-    REDIS_URL: z.string().url().optional(),
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** Prefix of every opsgate key in Redis, so that several deployments (or tests) can share one server. */
+    OPSGATE_REDIS_PREFIX: z.string().min(1).default('opsgate:'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .loose();

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { systemClock, type Clock } from '../../ports/clock.ts';
+import { randomIds, type IdSource } from '../../ports/ids.ts';
+import type { CommandRequest, CommandResult, ExecOptions, FanOutOptions, HostOutcome, RemoteSession, UploadRequest, UploadResult } from '../../ports/remote.ts';
+import { fanOutHosts } from './fan-out.ts';
+import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output-capture.ts';
+import { runRemoteCommand, type CommandContext } from './run-remote-command.ts';
+import { silentLog, type RunnerLog } from './runner-log.ts';
+import { SecretRedactor } from './secret-redactor.ts';
+import { sftpUpload } from './sftp-upload.ts';
+import { SshConnectionPool } from './ssh-connection-pool.ts';
+import { SshConfigError, SshHostNotConfiguredError } from './ssh-errors.ts';
+import type { SshHostConfig } from './ssh-host-config.ts';
+
+/** What `createSshSession` needs. */
+export interface SshSessionDeps {
+  /** Every host the session may reach, by site-file name (jump hosts need not be listed). */
+  readonly hosts: readonly SshHostConfig[];
+  /** Values to redact from the start (host passwords are added on their own). */
+  readonly secrets: readonly string[];
+  /** Directory for spool files of long output (created when first needed). */
+  readonly spoolDir: string;
+  readonly log?: RunnerLog;
+  readonly clock?: Clock;
+  readonly ids?: IdSource;
+  /** How much of each stream stays in memory (default 64 KiB head + 64 KiB tail). */
+  readonly capture?: CaptureLimits;
+}
+
+/**
+ * A `RemoteSession` over ssh2: one connection per host, opened on first use and shared by every command and
+ * upload until `close()`; every known secret redacted before output leaves the runner.
+ * Throws `SshConfigError` for a host configuration that cannot work (before any connection is made).
+ */
+export function createSshSession(deps: SshSessionDeps): RemoteSession {
+  const hosts = indexHosts(deps.hosts);
+  const redactor = new SecretRedactor(deps.secrets);
+  for (const cfg of allConfigs(deps.hosts)) if (cfg.password !== undefined) redactor.learn(cfg.password);
+  const log = deps.log ?? silentLog;
+  const clock = deps.clock ?? systemClock;
+  const ids = deps.ids ?? randomIds;
+  const pool = new SshConnectionPool(log);
+
+  const configOf = (host: string): SshHostConfig => {
+    const cfg = hosts.get(host);
+    if (cfg === undefined) throw new SshHostNotConfiguredError(host, [...hosts.keys()]);
+    return cfg;
+  };
+  const contextOf = (host: string): CommandContext => ({
+    host,
+    redactor,
+    clock,
+    log,
+    limits: deps.capture ?? DEFAULT_CAPTURE_LIMITS,
+    newId: () => ids.next(''),
+    spoolPath: (id, stream) => join(deps.spoolDir, `${host.replace(/[^A-Za-z0-9_.-]/g, '_')}-${id}.${stream}.log`),
+  });
+  const exec = async (host: string, req: CommandRequest, opts?: ExecOptions): Promise<CommandResult> => {
+    const cfg = configOf(host);
+    if (typeof req.command !== 'string' || req.command.trim() === '') {
+      throw new SshConfigError(host, 'the command is empty');
+    }
+    const conn = await pool.acquire(cfg);
+    return runRemoteCommand(conn, contextOf(host), req, opts);
+  };
+
+  return {
+    exec,
+    async fanOut(targets: readonly string[], req: (host: string) => CommandRequest, opts: FanOutOptions = {}): Promise<readonly HostOutcome[]> {
+      // Bad input fails before anything starts: no host is touched when one name is wrong.
+      for (const h of targets) configOf(h);
+      const dup = targets.find((h, i) => targets.indexOf(h) !== i);
+      if (dup !== undefined) throw new SshConfigError(dup, 'listed twice in one fan-out');
+      const execOpts: ExecOptions = {
+        ...(opts.onOutput === undefined ? {} : { onOutput: opts.onOutput }),
+        ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      };
+      return fanOutHosts(targets, (host) => exec(host, req(host), execOpts), opts);
+    },
+    async upload(host: string, req: UploadRequest): Promise<UploadResult> {
+      const conn = await pool.acquire(configOf(host));
+      return sftpUpload(conn, { host, clock, newId: () => ids.next(''), exec: (r) => exec(host, r) }, req);
+    },
+    learnSecret: (value: string) => redactor.learn(value),
+    redact: (text: string) => redactor.redact(text),
+    close: () => pool.close(),
+  };
+}
+
+function indexHosts(list: readonly SshHostConfig[]): Map<string, SshHostConfig> {
+  const map = new Map<string, SshHostConfig>();
+  for (const cfg of allConfigs(list)) validate(cfg);
+  for (const cfg of list) {
+    if (map.has(cfg.name)) throw new SshConfigError(cfg.name, 'the host name appears twice');
+    map.set(cfg.name, cfg);
+  }
+  return map;
+}
+
+/** The hosts and, recursively, their jump hosts. */
+function allConfigs(list: readonly SshHostConfig[]): SshHostConfig[] {
+  const out: SshHostConfig[] = [];
+  const visit = (cfg: SshHostConfig, depth: number): void => {
+    if (depth > 8) throw new SshConfigError(cfg.name, 'jump hosts nest more than 8 deep (a loop?)');
+    out.push(cfg);
+    if (cfg.jump !== undefined) visit(cfg.jump, depth + 1);
+  };
+  for (const cfg of list) visit(cfg, 0);
+  return out;
+}
+
+function validate(cfg: SshHostConfig): void {
+  if (typeof cfg.name !== 'string' || cfg.name === '') throw new SshConfigError(String(cfg.name), 'the host has no name');
+  if (typeof cfg.address !== 'string' || cfg.address === '') throw new SshConfigError(cfg.name, 'address is empty');
+  if (!Number.isInteger(cfg.port) || cfg.port < 1 || cfg.port > 65535) throw new SshConfigError(cfg.name, `port ${cfg.port} is not 1-65535`);
+  if (typeof cfg.user !== 'string' || cfg.user === '') throw new SshConfigError(cfg.name, 'user is empty');
+  if (cfg.privateKey === undefined && cfg.password === undefined) throw new SshConfigError(cfg.name, 'neither a private key nor a password is given');
+  if (cfg.knownHosts === undefined || cfg.knownHosts === '') throw new SshConfigError(cfg.name, 'known_hosts is required (host keys are never accepted blindly)');
+}

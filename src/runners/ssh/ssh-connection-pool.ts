@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
+import type { Client } from 'ssh2';
+import { KnownHostsSyntaxError, parseKnownHosts, type KnownHostEntry } from './known-hosts.ts';
+import { openSshClient } from './open-ssh-client.ts';
+import type { RunnerLog } from './runner-log.ts';
+import { Semaphore } from './semaphore.ts';
+import { SshConfigError, SshUnreachableError, type SshEndpoint } from './ssh-errors.ts';
+import { DEFAULT_READY_TIMEOUT_MS, type SshHostConfig } from './ssh-host-config.ts';
+
+/**
+ * OpenSSH's default MaxSessions is 10 channels per connection; we keep one free for killing a timed-out
+ * command over the same connection.
+ */
+export const CHANNELS_PER_CONNECTION = 9;
+
+/** One open connection to a host, shared by every command of the session. */
+export interface PooledConnection {
+  readonly client: Client;
+  readonly endpoint: SshEndpoint;
+  /** Limits concurrent channels (commands, SFTP) to what sshd accepts. */
+  readonly channels: Semaphore;
+  /** Settles with the reason once the connection is gone (never rejects). */
+  readonly lost: Promise<SshUnreachableError>;
+  isOpen(): boolean;
+}
+
+/**
+ * One connection per host, opened on first use and reused by every command; a dropped connection is
+ * forgotten so that the next call dials again. Jump hosts are pooled the same way.
+ */
+export class SshConnectionPool {
+  private readonly open = new Map<string, Promise<PooledConnection>>();
+  private readonly knownHosts = new Map<string, Promise<readonly KnownHostEntry[]>>();
+  private closing = false;
+
+  constructor(private readonly log: RunnerLog) {}
+
+  /** The connection to `cfg`'s host, opening it (and its jump host's) when needed. */
+  acquire(cfg: SshHostConfig): Promise<PooledConnection> {
+    if (this.closing) return Promise.reject(new SshUnreachableError(endpointOf(cfg), 'connect', new Error('the session is closed')));
+    let conn = this.open.get(cfg.name);
+    if (conn === undefined) {
+      conn = this.connect(cfg);
+      this.open.set(cfg.name, conn);
+      const forget = (): void => {
+        if (this.open.get(cfg.name) === conn) this.open.delete(cfg.name);
+      };
+      // A failed attempt is not cached, and a dropped connection is forgotten: the next call dials again.
+      conn.then((c) => c.lost.then(forget), forget);
+    }
+    return conn;
+  }
+
+  /** Closes every connection (targets before the jump hosts they tunnel through). */
+  async close(): Promise<void> {
+    this.closing = true;
+    const all = [...this.open.values()];
+    this.open.clear();
+    const settled = await Promise.allSettled(all);
+    const conns = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const ordered = [...conns.filter((c) => c.endpoint.via !== undefined), ...conns.filter((c) => c.endpoint.via === undefined)];
+    for (const c of ordered) {
+      c.client.end();
+      await Promise.race([c.lost, delay(2000)]);
+    }
+  }
+
+  private async connect(cfg: SshHostConfig): Promise<PooledConnection> {
+    const endpoint = endpointOf(cfg);
+    const knownHosts = await this.loadKnownHosts(cfg);
+    const sock = cfg.jump === undefined ? undefined : await this.tunnel(cfg, cfg.jump, endpoint);
+    const started = Date.now();
+    const client = await openSshClient(cfg, knownHosts, endpoint, sock);
+    this.log.debug({ host: cfg.name, via: endpoint.via, ms: Date.now() - started }, 'ssh connection opened');
+    let open = true;
+    let lastError: Error | undefined;
+    const lost = new Promise<SshUnreachableError>((resolve) => {
+      client.on('error', (e: Error) => {
+        lastError = e;
+        this.log.warn({ host: cfg.name, err: e.message }, 'ssh connection error');
+      });
+      client.once('close', () => {
+        open = false;
+        this.log.debug({ host: cfg.name }, 'ssh connection closed');
+        resolve(new SshUnreachableError(endpoint, 'connection lost', lastError ?? new Error('the connection closed')));
+      });
+    });
+    return { client, endpoint, channels: new Semaphore(CHANNELS_PER_CONNECTION), lost, isOpen: () => open };
+  }
+
+  /** A stream to the target opened by the jump host's sshd (`direct-tcpip`), within the ready timeout. */
+  private async tunnel(cfg: SshHostConfig, jump: SshHostConfig, endpoint: SshEndpoint): Promise<Duplex> {
+    const via = await this.acquire(jump);
+    const timeoutMs = cfg.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    return new Promise<Duplex>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new SshUnreachableError(endpoint, 'connect', new Error(`no tunnel after ${timeoutMs} ms`))), timeoutMs);
+      via.client.forwardOut('127.0.0.1', 0, cfg.address, cfg.port, (err, stream) => {
+        clearTimeout(timer);
+        if (err) reject(new SshUnreachableError(endpoint, 'connect', err));
+        else resolve(stream);
+      });
+    });
+  }
+
+  private loadKnownHosts(cfg: SshHostConfig): Promise<readonly KnownHostEntry[]> {
+    if (typeof cfg.knownHosts !== 'string') return Promise.resolve(cfg.knownHosts);
+    const path = cfg.knownHosts;
+    let entries = this.knownHosts.get(path);
+    if (entries === undefined) {
+      entries = readFile(path, 'utf8').then(
+        (text) => parseKnownHosts(text, path),
+        (e: unknown) => {
+          throw new SshConfigError(cfg.name, `cannot read known_hosts ${path}`, e);
+        },
+      );
+      entries.catch(() => this.knownHosts.delete(path));
+      this.knownHosts.set(path, entries);
+    }
+    return entries.catch((e: unknown) => {
+      if (e instanceof KnownHostsSyntaxError) throw new SshConfigError(cfg.name, `bad known_hosts line ${e.message}`, e);
+      throw e;
+    });
+  }
+}
+
+/** Where a host is dialled, for messages. */
+export function endpointOf(cfg: SshHostConfig): SshEndpoint {
+  return { host: cfg.name, address: cfg.address, port: cfg.port, ...(cfg.jump === undefined ? {} : { via: cfg.jump.name }) };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

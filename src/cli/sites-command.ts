@@ -2,9 +2,9 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CliExit, EXIT } from '../cli.ts';
 import { ConfigSchema, readEnv, type Env } from '../config.ts';
-import { loadSite, type LoadedSite } from '../sites/load-site.ts';
-import { duplicateSiteIds, listSiteFiles } from '../sites/load-sites.ts';
-import { formatSiteProblem, type SiteProblem } from '../sites/site-problem.ts';
+import type { LoadedSite } from '../sites/load-site.ts';
+import { listSiteFiles, loadSiteFiles } from '../sites/load-sites.ts';
+import { formatSiteProblem } from '../sites/site-problem.ts';
 
 /** `opsgate sites validate [FILE|DIR]`: checks site files and prints every problem as `FILE:LINE PATH: message`. */
 export function registerSitesCommand(program: Command): void {
@@ -33,17 +33,9 @@ async function validateSites(target: string, deps: { env: Env; checkSecrets: boo
     process.stderr.write(`opsgate sites validate: ${files}\n`);
     return EXIT.usage;
   }
-  const problems: SiteProblem[] = [];
-  const loaded: LoadedSite[] = [];
-  for (const file of files) {
-    const r = await loadSite(file, deps);
-    if (r.ok) loaded.push(r.value);
-    else problems.push(...r.error);
-  }
-  const duplicates = duplicateSiteIds(loaded);
-  problems.push(...duplicates);
+  const { loaded, problems } = await loadSiteFiles(files, deps);
   for (const p of problems) process.stdout.write(`${formatSiteProblem(p)}\n`);
-  for (const s of loaded) if (!duplicates.some((d) => d.file === s.file)) process.stdout.write(`${summary(s)}\n`);
+  for (const s of loaded) process.stdout.write(`${summary(s)}\n`);
   if (problems.length === 0) return EXIT.ok;
   const bad = new Set(problems.map((p) => p.file)).size;
   process.stdout.write(`${problems.length} problem(s) in ${bad} of ${files.length} site file(s)\n`);

@@ -15,12 +15,11 @@ export async function listSiteFiles(dir: string, readDir: (dir: string) => Promi
   return names.filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('.')).sort().map((n) => join(dir, n));
 }
 
-/**
- * Loads every site file of a directory. Succeeds only when all are valid and no two share a site id; the
- * error lists every problem of every file.
- */
-export async function loadSites(dir: string, deps: LoadSitesDeps): Promise<Result<LoadedSite[], SiteProblem[]>> {
-  const files = await listSiteFiles(dir, deps.readDir);
+/** Every site file of a list: the valid ones, and the problems of the others and of clashing site ids. */
+export async function loadSiteFiles(
+  files: readonly string[],
+  deps: LoadSiteDeps,
+): Promise<{ readonly loaded: LoadedSite[]; readonly problems: SiteProblem[] }> {
   const loaded: LoadedSite[] = [];
   const problems: SiteProblem[] = [];
   for (const file of files) {
@@ -28,7 +27,16 @@ export async function loadSites(dir: string, deps: LoadSitesDeps): Promise<Resul
     if (r.ok) loaded.push(r.value);
     else problems.push(...r.error);
   }
-  problems.push(...duplicateSiteIds(loaded));
+  const clashes = duplicateSiteIds(loaded);
+  return { loaded: loaded.filter((s) => !clashes.some((c) => c.file === s.file)), problems: [...problems, ...clashes] };
+}
+
+/**
+ * Loads every site file of a directory. Succeeds only when all are valid and no two share a site id; the
+ * error lists every problem of every file.
+ */
+export async function loadSites(dir: string, deps: LoadSitesDeps): Promise<Result<LoadedSite[], SiteProblem[]>> {
+  const { loaded, problems } = await loadSiteFiles(await listSiteFiles(dir, deps.readDir), deps);
   return problems.length > 0 ? err(problems) : ok(loaded);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../../src/sites/load-site.ts';
 import { formatSiteProblem, type SiteProblem } from '../../../src/sites/site-problem.ts';
-import { edit, lineWith, memoryDeps, REDIS_PASSWORD, SITE_FILE, SITE_YAML, SSH_KEY } from './site-fixture.ts';
+import { beforeAdm, edit, lineWith, memoryDeps, REDIS_PASSWORD, SITE_FILE, SITE_YAML, SSH_KEY } from './site-fixture.ts';
 
 async function problemsOf(text: string, env: Record<string, string> = {}): Promise<SiteProblem[]> {
   const r = await loadSite(SITE_FILE, memoryDeps({ [SITE_FILE]: text }, env));
@@ -52,14 +52,13 @@ describe('loadSite', () => {
     let text = edit(SITE_YAML, 'replicas: [redis-b]', 'replicas: [redis-c]');
     text = edit(text, 'middleware:\n', 'groups:\n  cache: [redis-a, redis-z]\nmiddleware:\n');
     text = edit(text, '  knownHosts:', '  jump: { host: bastion }\n  knownHosts:');
-    text = edit(text, 'adm:\n', [
+    text = beforeAdm(text, [
       'oceanbase:',
       '  - name: ob',
       '    sys: { host: app-1, password: { env: TEST_REDIS_PASSWORD } }',
       '    zones:',
       '      - { name: zone1, hosts: [ob-1] }',
-      'adm:\n',
-    ].join('\n'));
+    ]);
     expect(await located(text)).toEqual([
       `${lineWith(text, 'bastion')} ssh.jump.host: no host named "bastion" in hosts`,
       `${lineWith(text, 'cache:')} groups.cache[1]: no host named "redis-z" in hosts`,
@@ -69,15 +68,14 @@ describe('loadSite', () => {
   });
 
   it('refuses a reference to a host group that no host belongs to', async () => {
-    const text = edit(SITE_YAML, 'adm:\n', [
+    const text = beforeAdm(SITE_YAML, [
       'paas:',
       '  groups: [pass]',
       '  platform: { version: 3.1.6, path: /app/soft/powercloud/VERSION }',
       '  pyscript: { version: "1", path: /app/soft/pyscript/VERSION }',
       '  springboot: { version: "2", path: /app/soft/deploy/SPRINGBOOT/VERSION }',
       '  yum: { version: "3", path: /app/soft/yum/VERSION }',
-      'adm:\n',
-    ].join('\n'));
+    ]);
     expect(await located(text)).toEqual([
       `${lineWith(text, 'groups: [pass]')} paas.groups[0]: no host group named "pass" (groups come from hosts[].groups and groups)`,
     ]);
@@ -110,7 +108,7 @@ describe('loadSite', () => {
   });
 
   it('refuses a duplicate instance name', async () => {
-    const text = edit(SITE_YAML, 'adm:\n', [
+    const text = beforeAdm(SITE_YAML, [
       '  kafka:',
       '    - name: business-redis # again',
       '      admInstance: ACME-Kafka-A',
@@ -119,8 +117,7 @@ describe('loadSite', () => {
       '      data: /app/kafka-logs',
       '      config: /app/soft/kafka/config/server.properties',
       '      zookeeper: { hosts: [app-1], home: /app/soft/zk, data: /app/zk, config: /app/soft/zk/conf/zoo.cfg }',
-      'adm:\n',
-    ].join('\n'));
+    ]);
     expect(await located(text)).toEqual([
       `${lineWith(text, '# again')} middleware.kafka[0].name: duplicate instance name "business-redis" (also at middleware.redis[0].name)`,
     ]);

@@ -47,6 +47,11 @@ export function edit(text: string, from: string, to: string): string {
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
 
+/** Inserts top-level lines just before the fixture's `adm:` section. */
+export function beforeAdm(text: string, lines: readonly string[]): string {
+  return edit(text, 'adm:\n', [...lines, 'adm:\n'].join('\n'));
+}
+
 /** The 1-based line of the first line containing `needle`. */
 export function lineWith(text: string, needle: string): number {
   const i = text.split('\n').findIndex((l) => l.includes(needle));

@@ -1,7 +1,7 @@
 import type { CommandResult } from '../ports/remote.ts';
 import type { SqlResult } from '../ports/sql.ts';
 import type { Probe } from './step-schema.ts';
-import { shellQuote } from './shell-quote.ts';
+import { shellQuote } from '../runners/ssh/shell-quote.ts';
 import { assertNever } from '../result.ts';
 
 /** What one probe found on one host (or SQL target): evidence a person can read. */

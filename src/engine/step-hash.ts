@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../audit/canonical-json.ts';
 import { compileProbe } from './probes.ts';
 import type { ExecutableStep, Plan } from './step-schema.ts';
 

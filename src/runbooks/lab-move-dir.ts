@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { shellQuote } from '../engine/shell-quote.ts';
+import { shellQuote } from '../runners/ssh/shell-quote.ts';
 import type { HostCommand } from '../engine/step-schema.ts';
 import { defineRunbook } from './runbook.ts';
 

@@ -1,0 +1,73 @@
+import type { Gate, GateChoice } from '../ports/gates.ts';
+import { assertNever } from '../result.ts';
+import { advanceRun, releaseLock } from './advance-run.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { auditOnly, BOT_ACTOR, notify } from './notify.ts';
+import { stepState, type RunState, type StepState } from './run-state.ts';
+import { updateRun, withStep } from './update-run.ts';
+
+/** A settled gate's answer as the engine applies it; an expired gate counts as `reject` by nobody. */
+export interface SettledGate {
+  readonly gate: Gate;
+  readonly choice: GateChoice;
+  readonly by: string;
+  readonly expired: boolean;
+}
+
+/**
+ * Applies a settled gate to its run, then carries the run forward: approve/done clear the step to run, retry
+ * clears it again as a new attempt, mark-done counts it done, roll-back asks for a rollback, reject (and
+ * expiry) stop the run where it is, abort ends it and releases the site lock. A gate that is no longer the
+ * step's current gate changes nothing.
+ */
+export async function applyDecision(deps: EngineDeps, s: SettledGate): Promise<RunState | undefined> {
+  const { gate } = s;
+  const head = { site: gate.site, runId: gate.runId };
+  const now = deps.clock.now();
+  const next = await updateRun(deps.runs, gate.runId, now, (r) => {
+    const st = stepState(r, gate.stepId);
+    if (st.gate?.id !== gate.id || (r.outcome !== undefined && r.outcome !== 'rejected')) return undefined;
+    return decided(r, st, s, now);
+  });
+  if (s.expired) await notify(deps, head, { type: 'gate.expired', gateId: gate.id, stepId: gate.stepId });
+  else await notify(deps, head, { type: 'gate.decided', gateId: gate.id, stepId: gate.stepId, choice: s.choice, by: s.by });
+  if (next === undefined) return undefined;
+  if (gate.kind === 'interrupted') {
+    await auditOnly(deps, { type: 'step.reconciled', site: gate.site, runId: gate.runId, stepId: gate.stepId, actor: s.by, data: { choice: s.choice } });
+  }
+  if (next.outcome === 'rejected') {
+    const rollbackOffered = next.rollback === undefined;
+    await notify(deps, head, { type: 'run.stopped', stepId: gate.stepId, statusLine: next.statusLine ?? '', rollbackOffered });
+  } else if (next.outcome === 'aborted') {
+    await releaseLock(deps, gate.site, gate.runId, s.by);
+    await notify(deps, head, { type: 'run.finished', outcome: 'aborted', statusLine: next.statusLine ?? '' });
+  }
+  await advanceRun(deps, gate.runId);
+  return next;
+}
+
+function decided(r: RunState, st: StepState, s: SettledGate, now: number): RunState {
+  const { choice, by } = s;
+  const id = s.gate.stepId;
+  switch (choice) {
+    case 'approve':
+    case 'done':
+      return withStep(r, id, { ...st, status: 'ready', approvedBy: by });
+    case 'retry':
+      return withStep(r, id, { status: 'ready', attempt: st.attempt + 1, approvedBy: by });
+    case 'mark-done':
+      return withStep(r, id, { ...st, status: 'marked-done', approvedBy: by });
+    case 'roll-back':
+      return { ...r, rollback: { requestedBy: by, requestedAt: now } };
+    case 'reject': {
+      const who = s.expired ? 'its gate expired' : `rejected by ${by}`;
+      const where = r.rollback?.covers === undefined ? 'the run' : 'the rollback';
+      const statusLine = `${where} stopped at step ${id}: ${who}; nothing after it ran${r.rollback === undefined ? '; it can be rolled back' : ''}`;
+      return { ...withStep(r, id, { ...st, status: 'rejected' }), outcome: 'rejected', statusLine };
+    }
+    case 'abort':
+      return { ...r, outcome: 'aborted', statusLine: `aborted by ${by === BOT_ACTOR ? 'opsgate' : by} at step ${id}` };
+    default:
+      return assertNever(choice, 'gate choice');
+  }
+}

@@ -1,0 +1,40 @@
+import type { AuditLog } from '../ports/audit.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { EventSink } from '../ports/events.ts';
+import type { GateStore } from '../ports/gates.ts';
+import type { IdSource } from '../ports/ids.ts';
+import type { RemoteSession } from '../ports/remote.ts';
+import type { RunQueue, RunStore } from '../ports/run-store.ts';
+import type { SiteLock } from '../ports/site-lock.ts';
+import type { SqlSession } from '../ports/sql.ts';
+import type { RunbookRegistry } from '../runbooks/runbook-registry.ts';
+import type { EngineSite, SiteDirectory } from './engine-site.ts';
+
+/** The slice of pino the engine uses (constant messages, data in fields). */
+export interface EngineLog {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** A log that drops everything, for tests and benchmarks. */
+export const silentLog: EngineLog = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Everything the engine touches, injected. */
+export interface EngineDeps {
+  readonly runs: RunStore;
+  readonly queue: RunQueue;
+  readonly gates: GateStore;
+  readonly audit: AuditLog;
+  readonly lock: SiteLock;
+  readonly events: EventSink;
+  readonly sites: SiteDirectory;
+  readonly runbooks: RunbookRegistry;
+  /** Connections to a site's hosts for one step; the engine closes the session after the step. */
+  openRemote(site: EngineSite): Promise<RemoteSession>;
+  /** A connection to one of the site's SQL targets; absent until the SQL runner lands. */
+  openSql?(site: EngineSite, target: string): Promise<SqlSession>;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly log: EngineLog;
+}

@@ -1,0 +1,113 @@
+import type { RemoteSession } from '../ports/remote.ts';
+import type { StepJob } from '../ports/run-store.ts';
+import { advanceRun } from './advance-run.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { executeStep, type StepOutcome } from './execute-step.ts';
+import { loadRun, type LoadedRun } from './load-run.ts';
+import { notify } from './notify.ts';
+import { findStep, planNextAction, type NextAction } from './plan-next-action.ts';
+import { reconcileStep } from './reconcile-step.ts';
+import { isFinished, stepState, type StepState } from './run-state.ts';
+import type { ExecutableStep } from './step-schema.ts';
+import { updateRun, withStep } from './update-run.ts';
+
+/** What a delivered job does: run the step, reconcile a destructive step found started, or nothing. */
+export type Delivery = 'run' | 'reconcile' | 'drop';
+
+/**
+ * Decides what a delivered job may do; a pure function, tested as a table. A job runs its step only when the
+ * run's next action is to execute exactly this step and attempt. A step already `running` means an earlier
+ * delivery started it and never recorded the end (a killed worker, a stalled or re-delivered job): a
+ * destructive step is then reconciled, never re-run on its own; a non-destructive one simply runs again.
+ * Anything else (a duplicate, an old attempt, a decided or aborted run) is dropped.
+ */
+export function classifyDelivery(next: NextAction, step: ExecutableStep, st: StepState, job: StepJob): Delivery {
+  if (next.type !== 'execute' || next.stepId !== job.stepId || next.attempt !== job.attempt || st.attempt !== job.attempt) return 'drop';
+  if (st.status === 'running') return step.destructive ? 'reconcile' : 'run';
+  return 'run';
+}
+
+/**
+ * The job entry point: one step per job. Marks the step `running` (durably) before anything touches a host,
+ * executes it, records the outcome, then carries the run forward. Returns what it did.
+ */
+export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Delivery> {
+  const loaded = await loadRun(deps, job.runId);
+  if (loaded === undefined || isFinished(loaded.run)) return 'drop';
+  const { run, plan, site } = loaded;
+  const step = findStep(plan, job.stepId);
+  if (step === undefined) return 'drop';
+  const st = stepState(run, job.stepId);
+  const delivery = classifyDelivery(planNextAction(plan, run, { manualScripted: site.manualScripted }), step, st, job);
+  if (delivery === 'drop') return 'drop';
+  if (delivery === 'reconcile') {
+    await reconcileStep(deps, loaded, step, job.attempt, 'the step was started but its end was never recorded');
+    return 'reconcile';
+  }
+  const started = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
+    const cur = stepState(r, job.stepId);
+    if (isFinished(r) || cur.attempt !== job.attempt || !['pending', 'ready', 'running'].includes(cur.status)) return undefined;
+    return withStep(r, job.stepId, { status: 'running', attempt: cur.attempt, ...(cur.approvedBy ? { approvedBy: cur.approvedBy } : {}), startedAt: deps.clock.now() });
+  });
+  if (started === undefined) return 'drop';
+  const phase = started.rollback?.covers === undefined ? 'forward' : 'rollback';
+  const head = { site: run.site, runId: run.id };
+  const targets = step.targets.kind === 'hosts' ? step.targets.hosts : [step.targets.target];
+  await notify(deps, head, { type: 'step.started', stepId: step.id, title: step.title, attempt: job.attempt, phase, targets });
+  const outcome = await execute(deps, loaded, step);
+  if (outcome.failedAt === 'transport' && step.destructive) {
+    await reconcileStep(deps, loaded, step, job.attempt, `the connection failed while the step ran (${outcome.summary})`);
+    return 'reconcile';
+  }
+  await record(deps, loaded, step, job.attempt, outcome);
+  await advanceRun(deps, run.id);
+  return 'run';
+}
+
+async function execute(deps: EngineDeps, { site }: LoadedRun, step: ExecutableStep): Promise<StepOutcome> {
+  const remote: RemoteSession = await deps.openRemote(site);
+  const sqlTarget = step.targets.kind === 'sql' ? step.targets.target : undefined;
+  const sqlSession = sqlTarget !== undefined && deps.openSql ? await deps.openSql(site, sqlTarget) : undefined;
+  try {
+    const evaluator = step.kind === 'check' && step.evaluator !== undefined ? deps.runbooks.evaluator(step.evaluator) : undefined;
+    return await executeStep({
+      step,
+      remote,
+      manualScripted: site.manualScripted,
+      ...(sqlTarget !== undefined && sqlSession !== undefined ? { sql: { target: sqlTarget, session: sqlSession } } : {}),
+      ...(evaluator ? { evaluator } : {}),
+    });
+  } finally {
+    await Promise.allSettled([remote.close(), sqlSession?.close()]);
+  }
+}
+
+async function record(deps: EngineDeps, { run }: LoadedRun, step: ExecutableStep, attempt: number, o: StepOutcome): Promise<void> {
+  const now = deps.clock.now();
+  await updateRun(deps.runs, run.id, now, (r) => {
+    const cur = stepState(r, step.id);
+    if (cur.status !== 'running' || cur.attempt !== attempt) return undefined;
+    return withStep(r, step.id, {
+      ...cur,
+      status: o.status,
+      finishedAt: now,
+      hosts: o.hosts,
+      probes: o.probes,
+      findings: o.findings,
+      summary: o.summary,
+      ...(o.failedAt ? { failedAt: o.failedAt } : {}),
+    });
+  });
+  const head = { site: run.site, runId: run.id };
+  if (o.outputs.length > 0) await notify(deps, head, { type: 'step.output-summary', stepId: step.id, outputs: o.outputs });
+  await notify(deps, head, {
+    type: 'step.finished',
+    stepId: step.id,
+    status: o.status,
+    ...(o.failedAt ? { failedAt: o.failedAt } : {}),
+    hosts: o.hosts,
+    probes: o.probes,
+    findings: o.findings,
+    summary: o.summary,
+  });
+}

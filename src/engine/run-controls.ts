@@ -1,0 +1,63 @@
+import { isApprover } from '../approvals/may-decide.ts';
+import { err, ok, type Result } from '../result.ts';
+import { advanceRun, releaseLock } from './advance-run.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { auditOnly, notify } from './notify.ts';
+import { isFinished, type RunState } from './run-state.ts';
+import { updateRun } from './update-run.ts';
+
+/** Why a rollback or abort was refused, with a message for the person who asked. */
+export interface ControlRefusal {
+  readonly code: 'RUN_NOT_FOUND' | 'NOT_ROLLBACKABLE' | 'SITE_BUSY' | 'NOT_AUTHORISED' | 'ALREADY_FINISHED';
+  readonly message: string;
+}
+
+/**
+ * Asks for a rollback of a run that stopped (rejected), completed or was aborted: the engine then runs the
+ * rollback steps of the completed steps in reverse order, each destructive one behind a new gate. A run still
+ * going is refused (use its gate's Roll back choice, or abort it first). A finished run takes the site lock
+ * again, and is refused while another run holds it.
+ */
+export async function requestRollback(deps: EngineDeps, input: { readonly runId: string; readonly requester: string }): Promise<Result<RunState, ControlRefusal>> {
+  const run = await deps.runs.get(input.runId);
+  if (run === undefined) return err({ code: 'RUN_NOT_FOUND', message: `no run ${input.runId}` });
+  if (run.rollback !== undefined) return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} has already been rolled back (or is rolling back)` });
+  if (run.dryRun || (run.outcome !== 'rejected' && run.outcome !== 'completed' && run.outcome !== 'aborted')) {
+    return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} is ${run.dryRun ? 'a dry run' : 'still going'}: use its gate's Roll back choice, or abort it first` });
+  }
+  if (isFinished(run)) {
+    const taken = await deps.lock.acquire({ site: run.site, runId: run.id, requester: input.requester, since: deps.clock.now() });
+    if (!taken.ok) return err({ code: 'SITE_BUSY', message: `site ${run.site} is busy with run ${taken.error.heldBy.runId}` });
+    await auditOnly(deps, { type: 'lock.taken', site: run.site, runId: run.id, actor: input.requester });
+  }
+  const next = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
+    if (r.rollback !== undefined) return undefined;
+    const { outcome: _dropped, ...rest } = r;
+    return { ...rest, rollback: { requestedBy: input.requester, requestedAt: deps.clock.now() } };
+  });
+  if (next === undefined) return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} is already rolling back` });
+  await advanceRun(deps, run.id);
+  return ok(next);
+}
+
+/**
+ * Ends a run where it is and releases the site lock. The requester or an approver of the site may abort. A
+ * step already running finishes and is recorded; nothing after it starts.
+ */
+export async function abortRun(
+  deps: EngineDeps,
+  input: { readonly runId: string; readonly user: string; readonly userGroups: readonly string[] },
+): Promise<Result<RunState, ControlRefusal>> {
+  const run = await deps.runs.get(input.runId);
+  if (run === undefined) return err({ code: 'RUN_NOT_FOUND', message: `no run ${input.runId}` });
+  const policy = deps.sites.get(run.site)?.policy;
+  const approver = policy !== undefined && isApprover({ policy }, input);
+  if (input.user !== run.requester && !approver) return err({ code: 'NOT_AUTHORISED', message: `only the requester or an approver of ${run.site} may abort run ${run.id}` });
+  const running = Object.entries(run.steps).find(([, st]) => st.status === 'running')?.[0];
+  const statusLine = `aborted by ${input.user}${running ? ` while step ${running} was running (it finishes and is recorded)` : ''}`;
+  const next = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => (isFinished(r) ? undefined : { ...r, outcome: 'aborted', statusLine }));
+  if (next === undefined) return err({ code: 'ALREADY_FINISHED', message: `run ${run.id} is already ${run.outcome ?? 'finished'}` });
+  await releaseLock(deps, run.site, run.id, input.user);
+  await notify(deps, { site: run.site, runId: run.id }, { type: 'run.finished', outcome: 'aborted', statusLine });
+  return ok(next);
+}

@@ -1,0 +1,32 @@
+import type { RunStore } from '../ports/run-store.ts';
+import { RunNotFoundError, RunStateConflictError } from './engine-errors.ts';
+import type { RunState } from './run-state.ts';
+
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Applies `change` to a run's state with compare-and-set, re-reading and re-applying it when another process
+ * changed the run in between. `change` returns undefined to leave the run as it is (then nothing is written
+ * and undefined is returned); it must be a pure function of the state it is given.
+ */
+export async function updateRun(
+  runs: RunStore,
+  runId: string,
+  now: number,
+  change: (run: RunState) => RunState | undefined,
+): Promise<RunState | undefined> {
+  for (let i = 0; i < MAX_ATTEMPTS; i++) {
+    const run = await runs.get(runId);
+    if (run === undefined) throw new RunNotFoundError(runId);
+    const next = change(run);
+    if (next === undefined) return undefined;
+    const written: RunState = { ...next, version: run.version + 1, updatedAt: now };
+    if (await runs.update(written, run.version)) return written;
+  }
+  throw new RunStateConflictError(runId, MAX_ATTEMPTS);
+}
+
+/** The run with one step's state replaced. */
+export function withStep(run: RunState, stepId: string, step: RunState['steps'][string]): RunState {
+  return { ...run, steps: { ...run.steps, [stepId]: step } };
+}

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from './errors/opsgate-error.ts';
 import { registerSitesCommand } from './cli/sites-command.ts';
+import { registerAuditCommand } from './cli/audit-command.ts';
 
 /** Exit codes shared by every subcommand. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerSitesCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

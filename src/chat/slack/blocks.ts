@@ -1,0 +1,80 @@
+/**
+ * The subset of Block Kit opsgate renders, typed narrowly so that the limit checker can walk it exhaustively.
+ * Each type is assignable to `@slack/types`' `KnownBlock` (checked in the renderer tests).
+ */
+
+export interface PlainText {
+  readonly type: 'plain_text';
+  readonly text: string;
+  readonly emoji?: boolean;
+}
+
+export interface Mrkdwn {
+  readonly type: 'mrkdwn';
+  readonly text: string;
+  /** Always true: user ids and channel names are never linkified from text we did not build as a link. */
+  readonly verbatim?: boolean;
+}
+
+export interface ConfirmDialog {
+  readonly title: PlainText;
+  readonly text: PlainText;
+  readonly confirm: PlainText;
+  readonly deny: PlainText;
+  readonly style?: 'primary' | 'danger';
+}
+
+export interface ButtonElement {
+  readonly type: 'button';
+  readonly action_id: string;
+  readonly text: PlainText;
+  readonly value: string;
+  readonly style?: 'primary' | 'danger';
+  readonly confirm?: ConfirmDialog;
+}
+
+export interface SectionBlock {
+  readonly type: 'section';
+  readonly block_id?: string;
+  readonly text: Mrkdwn;
+}
+
+export interface ContextBlock {
+  readonly type: 'context';
+  readonly block_id?: string;
+  readonly elements: Mrkdwn[];
+}
+
+export interface ActionsBlock {
+  readonly type: 'actions';
+  readonly block_id: string;
+  readonly elements: ButtonElement[];
+}
+
+export interface HeaderBlock {
+  readonly type: 'header';
+  readonly block_id?: string;
+  readonly text: PlainText;
+}
+
+export interface DividerBlock {
+  readonly type: 'divider';
+  readonly block_id?: string;
+}
+
+export type Block = SectionBlock | ContextBlock | ActionsBlock | HeaderBlock | DividerBlock;
+
+/** A message ready for chat.postMessage / chat.update: `text` is the notification fallback. */
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: readonly Block[];
+  /** True when something did not fit and was cut (the caller may attach the whole content as a file). */
+  readonly truncated: boolean;
+}
+
+export const mrkdwn = (text: string): Mrkdwn => ({ type: 'mrkdwn', text, verbatim: true });
+export const plain = (text: string): PlainText => ({ type: 'plain_text', text, emoji: true });
+export const section = (text: string): SectionBlock => ({ type: 'section', text: mrkdwn(text) });
+export const context = (...texts: string[]): ContextBlock => ({ type: 'context', elements: texts.map(mrkdwn) });
+export const header = (text: string): HeaderBlock => ({ type: 'header', text: plain(text) });
+export const divider = (): DividerBlock => ({ type: 'divider' });

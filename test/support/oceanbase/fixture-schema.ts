@@ -1,0 +1,253 @@
+/**
+ * The MariaDB stand-in for OceanBase's sys tenant: tables and views named and shaped like OceanBase's (the
+ * columns the checks, health checks and waits read, plus the neighbours the research lists), so that the real
+ * check SQL runs unchanged. Objects that OceanBase derives from one source are views over one base table here
+ * too (every parameter view over `__opsgate_parameter`, DBA_OB_ZONES over __all_zone, DBA_OB_SERVERS over
+ * __all_server …), so a change made one way is seen by every reader. Everything else is a plain table.
+ */
+
+const T6 = 'datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)';
+
+/** Base tables: name and column definitions. */
+export const FIXTURE_TABLES: readonly (readonly [string, string])[] = [
+  ['__opsgate_fixture', 'marker varchar(64) NOT NULL, scenario varchar(128) NOT NULL, loaded_at datetime(6) NOT NULL'],
+  [
+    '__opsgate_parameter',
+    `svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, zone varchar(128) NOT NULL, scope varchar(64) NOT NULL,
+     tenant_id bigint NULL, name varchar(128) NOT NULL, data_type varchar(128) NOT NULL DEFAULT 'STRING', value varchar(4096) NOT NULL,
+     info varchar(1024) NOT NULL DEFAULT '', section varchar(128) NOT NULL DEFAULT 'OBSERVER', edit_level varchar(128) NOT NULL DEFAULT 'DYNAMIC_EFFECTIVE',
+     default_value varchar(1024) NOT NULL DEFAULT '', isdefault varchar(3) NOT NULL DEFAULT 'NO'`,
+  ],
+  [
+    '__all_server',
+    `svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, id bigint NOT NULL, zone varchar(128) NOT NULL, inner_port bigint NOT NULL,
+     with_rootserver bigint NOT NULL DEFAULT 0, status varchar(64) NOT NULL, block_migrate_in_time bigint NOT NULL DEFAULT 0,
+     build_version varchar(256) NOT NULL, stop_time bigint NOT NULL DEFAULT 0, start_service_time bigint NOT NULL DEFAULT 0,
+     first_sessid bigint NOT NULL DEFAULT 0, with_partition bigint NOT NULL DEFAULT 1, last_offline_time bigint NOT NULL DEFAULT 0,
+     gmt_create ${T6}, gmt_modified ${T6}, PRIMARY KEY (svr_ip, svr_port)`,
+  ],
+  ['__all_zone', `zone varchar(128) NOT NULL, name varchar(128) NOT NULL, value bigint NOT NULL DEFAULT 0, info varchar(4096) NOT NULL, gmt_create ${T6}, gmt_modified ${T6}, PRIMARY KEY (zone, name)`],
+  [
+    '__all_tenant',
+    `tenant_id bigint NOT NULL PRIMARY KEY, tenant_name varchar(128) NOT NULL, zone_list varchar(2048) NOT NULL, primary_zone varchar(128) NULL,
+     locked bigint NOT NULL DEFAULT 0, compatibility_mode bigint NOT NULL DEFAULT 0, status varchar(64) NOT NULL DEFAULT 'NORMAL',
+     locality varchar(2048) NOT NULL DEFAULT '', previous_locality varchar(2048) NOT NULL DEFAULT '', in_recyclebin bigint NOT NULL DEFAULT 0,
+     arbitration_service_status varchar(64) NOT NULL DEFAULT 'DISABLED', gmt_create ${T6}, gmt_modified ${T6}`,
+  ],
+  [
+    '__all_tenant_history',
+    `tenant_id bigint NOT NULL, schema_version bigint NOT NULL, is_deleted bigint NOT NULL DEFAULT 0, tenant_name varchar(128) NULL,
+     zone_list varchar(2048) NULL, primary_zone varchar(128) NULL, locked bigint NULL, compatibility_mode bigint NULL, status varchar(64) NULL,
+     gmt_create ${T6}, gmt_modified ${T6}, PRIMARY KEY (tenant_id, schema_version)`,
+  ],
+  [
+    '__all_virtual_tenant_info',
+    `tenant_id bigint NOT NULL PRIMARY KEY, tenant_role varchar(100) NOT NULL, switchover_status varchar(100) NOT NULL DEFAULT 'NORMAL',
+     switchover_epoch bigint NOT NULL DEFAULT 0, sync_scn bigint unsigned NOT NULL DEFAULT 0, replayable_scn bigint unsigned NOT NULL DEFAULT 0,
+     readable_scn bigint unsigned NOT NULL DEFAULT 0, recovery_until_scn bigint unsigned NOT NULL DEFAULT 0,
+     log_mode varchar(100) NOT NULL DEFAULT 'NOARCHIVELOG', max_ls_id bigint NOT NULL DEFAULT 1001, restore_data_mode varchar(128) NOT NULL DEFAULT 'NORMAL'`,
+  ],
+  ['__all_virtual_user', "tenant_id bigint NOT NULL, user_id bigint NOT NULL, user_name varchar(128) NOT NULL, host varchar(128) NOT NULL DEFAULT '%'"],
+  [
+    'CDB_OB_SYS_VARIABLES',
+    `CREATE_TIME ${T6}, MODIFY_TIME ${T6}, TENANT_ID bigint NOT NULL, NAME varchar(128) NOT NULL, VALUE text NULL,
+     MIN_VALUE text NULL, MAX_VALUE text NULL, SCOPE varchar(16) NOT NULL DEFAULT 'GLOBAL', INFO varchar(4096) NOT NULL DEFAULT '',
+     DEFAULT_VALUE text NULL, ISDEFAULT varchar(3) NOT NULL DEFAULT 'YES'`,
+  ],
+  [
+    'GV$OB_UNITS',
+    `SVR_IP varchar(46) NOT NULL, SVR_PORT bigint NOT NULL, UNIT_ID bigint NOT NULL, TENANT_ID bigint NOT NULL, ZONE varchar(128) NOT NULL,
+     ZONE_TYPE varchar(64) NOT NULL DEFAULT 'ReadWrite', REGION varchar(128) NOT NULL DEFAULT 'default_region', MAX_CPU double NOT NULL DEFAULT 2,
+     MIN_CPU double NOT NULL DEFAULT 2, MEMORY_SIZE bigint NOT NULL DEFAULT 4294967296, LOG_DISK_SIZE bigint NOT NULL DEFAULT 12884901888,
+     STATUS varchar(64) NOT NULL DEFAULT 'NORMAL'`,
+  ],
+  [
+    '__all_virtual_core_table',
+    `tenant_id bigint NOT NULL, table_name varchar(128) NOT NULL, row_id bigint NOT NULL, column_name varchar(128) NOT NULL, column_value text NULL,
+     gmt_create ${T6}, gmt_modified ${T6}`,
+  ],
+  [
+    'GV$OB_LOG_STAT',
+    `TENANT_ID bigint NOT NULL, LS_ID bigint NOT NULL, SVR_IP varchar(46) NOT NULL, SVR_PORT bigint NOT NULL, ROLE varchar(32) NOT NULL,
+     PROPOSAL_ID bigint NOT NULL DEFAULT 1, CONFIG_VERSION varchar(128) NOT NULL DEFAULT '{proposal_id:1, config_seq:1}', ACCESS_MODE varchar(32) NOT NULL DEFAULT 'APPEND',
+     PAXOS_MEMBER_LIST varchar(1024) NOT NULL DEFAULT '', PAXOS_REPLICA_NUM bigint NOT NULL DEFAULT 3, IN_SYNC varchar(3) NOT NULL,
+     BASE_LSN bigint unsigned NOT NULL DEFAULT 0, BEGIN_LSN bigint unsigned NOT NULL DEFAULT 0, BEGIN_SCN bigint unsigned NOT NULL DEFAULT 0,
+     END_LSN bigint unsigned NOT NULL DEFAULT 0, END_SCN bigint unsigned NOT NULL DEFAULT 0, MAX_LSN bigint unsigned NOT NULL DEFAULT 0,
+     MAX_SCN bigint unsigned NOT NULL DEFAULT 0, ARBITRATION_MEMBER varchar(128) NOT NULL DEFAULT '', DEGRADED_LIST varchar(1024) NOT NULL DEFAULT '',
+     LEARNER_LIST varchar(1024) NOT NULL DEFAULT ''`,
+  ],
+  [
+    'CDB_OB_LS_REPLICA_TASKS',
+    `TENANT_ID bigint NOT NULL, LS_ID bigint NOT NULL, TASK_TYPE varchar(64) NOT NULL, TASK_ID varchar(200) NOT NULL, TASK_STATUS varchar(2048) NOT NULL,
+     PRIORITY varchar(5) NOT NULL, TARGET_REPLICA_SVR_IP varchar(46) NULL, TARGET_REPLICA_SVR_PORT bigint NULL, SOURCE_REPLICA_SVR_IP varchar(46) NULL,
+     SOURCE_REPLICA_SVR_PORT bigint NULL, CREATE_TIME ${T6}, START_TIME ${T6}, MODIFY_TIME ${T6}, COMMENT varchar(2048) NOT NULL DEFAULT ''`,
+  ],
+  [
+    '__all_rootservice_job',
+    `job_id bigint NOT NULL PRIMARY KEY, job_type varchar(128) NOT NULL, job_status varchar(128) NOT NULL, result_code bigint NULL,
+     progress bigint NOT NULL DEFAULT 0, tenant_id bigint NULL, rs_svr_ip varchar(46) NOT NULL DEFAULT '', rs_svr_port bigint NOT NULL DEFAULT 0,
+     sql_text longtext NULL, extra_info varchar(512) NULL, gmt_create ${T6}, gmt_modified ${T6}`,
+  ],
+  [
+    '__all_virtual_ddl_task_status',
+    `tenant_id bigint NOT NULL, task_id bigint NOT NULL, object_id bigint NOT NULL DEFAULT 0, target_object_id bigint NOT NULL DEFAULT 0,
+     ddl_type bigint NOT NULL DEFAULT 0, schema_version bigint NOT NULL DEFAULT 0, parent_task_id bigint NOT NULL DEFAULT 0, trace_id varchar(64) NOT NULL DEFAULT '',
+     status bigint NOT NULL DEFAULT 0, snapshot_version bigint unsigned NOT NULL DEFAULT 0, ddl_stmt_str longtext NULL, ret_code bigint NOT NULL DEFAULT 0,
+     message longtext NULL`,
+  ],
+  [
+    'CDB_OB_MAJOR_COMPACTION',
+    `TENANT_ID bigint NOT NULL, FROZEN_SCN bigint unsigned NOT NULL, FROZEN_TIME ${T6}, GLOBAL_BROADCAST_SCN bigint unsigned NOT NULL,
+     LAST_SCN bigint unsigned NOT NULL, LAST_FINISH_TIME ${T6}, START_TIME ${T6}, STATUS varchar(10) NOT NULL, IS_ERROR varchar(3) NOT NULL DEFAULT 'NO',
+     IS_SUSPENDED varchar(3) NOT NULL DEFAULT 'NO', INFO varchar(4096) NOT NULL DEFAULT ''`,
+  ],
+  [
+    '__all_virtual_tablet_compaction_info',
+    `svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, tenant_id bigint NOT NULL, ls_id bigint NOT NULL, tablet_id bigint NOT NULL,
+     finished_scn bigint NOT NULL, wait_check_scn bigint NOT NULL DEFAULT 0, max_received_scn bigint NOT NULL, serialize_scn_list varchar(128) NOT NULL DEFAULT '',
+     validated_scn bigint NOT NULL DEFAULT 0`,
+  ],
+  [
+    '__all_virtual_server_schema_info',
+    `svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, tenant_id bigint NOT NULL, refreshed_schema_version bigint NOT NULL,
+     received_schema_version bigint NOT NULL, schema_count bigint NOT NULL DEFAULT 1000, schema_size bigint NOT NULL DEFAULT 1048576,
+     min_sstable_schema_version bigint NOT NULL DEFAULT 1`,
+  ],
+  [
+    'CDB_OB_BACKUP_JOBS',
+    `TENANT_ID bigint NOT NULL, JOB_ID bigint NOT NULL, INCARNATION bigint NOT NULL DEFAULT 1, BACKUP_SET_ID bigint NOT NULL DEFAULT 1,
+     INITIATOR_TENANT_ID bigint NOT NULL DEFAULT 1, INITIATOR_JOB_ID bigint NOT NULL DEFAULT 0, EXECUTOR_TENANT_ID varchar(64) NOT NULL DEFAULT '',
+     PLUS_ARCHIVELOG varchar(3) NOT NULL DEFAULT 'OFF', BACKUP_TYPE varchar(5) NOT NULL DEFAULT 'FULL', JOB_LEVEL varchar(64) NOT NULL DEFAULT 'USER_TENANT',
+     ENCRYPTION_MODE varchar(64) NOT NULL DEFAULT 'NONE', PASSWD varchar(128) NOT NULL DEFAULT '', START_TIMESTAMP ${T6}, END_TIMESTAMP datetime(6) NULL,
+     STATUS varchar(64) NOT NULL, RESULT bigint NOT NULL DEFAULT 0, COMMENT varchar(4096) NOT NULL DEFAULT '', DESCRIPTION varchar(4096) NOT NULL DEFAULT '',
+     PATH varchar(1024) NOT NULL DEFAULT ''`,
+  ],
+  [
+    'CDB_OB_ARCHIVELOG',
+    `TENANT_ID bigint NOT NULL, DEST_ID bigint NOT NULL, ROUND_ID bigint NOT NULL, INCARNATION bigint NOT NULL DEFAULT 1, DEST_NO bigint NOT NULL DEFAULT 1,
+     STATUS varchar(64) NOT NULL, START_SCN bigint unsigned NOT NULL DEFAULT 0, CHECKPOINT_SCN bigint unsigned NOT NULL DEFAULT 0,
+     COMPATIBLE bigint NOT NULL DEFAULT 1, BASE_PIECE_ID bigint NOT NULL DEFAULT 1, USED_PIECE_ID bigint NOT NULL DEFAULT 1,
+     PIECE_SWITCH_INTERVAL bigint NOT NULL DEFAULT 86400000000, PATH varchar(1024) NOT NULL DEFAULT ''`,
+  ],
+  ['CDB_OB_ARCHIVE_DEST', 'TENANT_ID bigint NOT NULL, DEST_NO bigint NOT NULL, NAME varchar(128) NOT NULL, VALUE varchar(4096) NOT NULL'],
+  ['CDB_OB_BACKUP_PARAMETER', 'TENANT_ID bigint NOT NULL, NAME varchar(128) NOT NULL, VALUE longtext NULL'],
+  [
+    'CDB_OB_RESTORE_PROGRESS',
+    `TENANT_ID bigint NOT NULL, JOB_ID bigint NOT NULL, RESTORE_TENANT_NAME varchar(128) NOT NULL, RESTORE_TENANT_ID bigint NOT NULL,
+     BACKUP_TENANT_NAME varchar(128) NOT NULL, STATUS varchar(64) NOT NULL, START_TIMESTAMP ${T6}`,
+  ],
+  [
+    '__all_virtual_clone_job',
+    `tenant_id bigint NOT NULL, job_id bigint NOT NULL, trace_id varchar(64) NOT NULL DEFAULT '', source_tenant_id bigint NOT NULL,
+     source_tenant_name varchar(128) NOT NULL, clone_tenant_id bigint NOT NULL DEFAULT 0, clone_tenant_name varchar(128) NOT NULL,
+     status varchar(64) NOT NULL, job_type varchar(64) NOT NULL DEFAULT 'RESTORE', clone_start_time ${T6}`,
+  ],
+  [
+    '__all_virtual_tenant_snapshot',
+    `tenant_id bigint NOT NULL, snapshot_id bigint NOT NULL, snapshot_name varchar(128) NOT NULL, status varchar(32) NOT NULL,
+     snapshot_scn bigint unsigned NOT NULL DEFAULT 0, clog_start_scn bigint unsigned NOT NULL DEFAULT 0, type varchar(16) NOT NULL DEFAULT 'USER',
+     create_time bigint NOT NULL DEFAULT 0, data_version bigint unsigned NOT NULL DEFAULT 0, owner_job_id bigint NOT NULL DEFAULT 0`,
+  ],
+  [
+    '__all_virtual_table',
+    `tenant_id bigint NOT NULL, table_id bigint NOT NULL, table_name varchar(256) NOT NULL, compress_func_name varchar(128) NOT NULL,
+     row_store_type varchar(128) NOT NULL, table_type bigint NOT NULL DEFAULT 3, data_table_id bigint NOT NULL DEFAULT 0`,
+  ],
+  [
+    '__all_virtual_column_group',
+    `tenant_id bigint NOT NULL, table_id bigint NOT NULL, column_group_id bigint NOT NULL, column_group_name varchar(389) NOT NULL,
+     column_group_type bigint NOT NULL DEFAULT 0, block_size bigint NOT NULL DEFAULT 16384, compressor_type bigint NOT NULL DEFAULT 0, row_store_type bigint NOT NULL`,
+  ],
+  ['__all_virtual_tablet_pointer_status', 'svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, tenant_id bigint NOT NULL, ls_id bigint NOT NULL, tablet_id bigint NOT NULL'],
+  [
+    '__all_virtual_disk_stat',
+    `svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, total_size bigint NOT NULL, used_size bigint NOT NULL, free_size bigint NOT NULL,
+     is_disk_valid bigint NOT NULL DEFAULT 1, disk_error_begin_ts bigint NOT NULL DEFAULT 0, allocated_size bigint NOT NULL DEFAULT 0`,
+  ],
+  [
+    '__all_virtual_load_data_stat',
+    `tenant_id bigint NOT NULL, svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, job_id bigint NOT NULL, job_type varchar(64) NOT NULL, table_name varchar(1024) NOT NULL`,
+  ],
+  [
+    '__all_virtual_vector_index_info',
+    `svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, tenant_id bigint NOT NULL, ls_id bigint NOT NULL, snapshot_index_table_id bigint NOT NULL,
+     snapshot_index_tablet_id bigint NOT NULL, data_table_id bigint NOT NULL, sync_info varchar(1024) NOT NULL`,
+  ],
+];
+
+const P = '__opsgate_parameter';
+const usecTime = (col: string) => `CASE WHEN ${col} = 0 THEN NULL ELSE FROM_UNIXTIME(${col} / 1000000) END`;
+const zoneInfo = (name: string) => `(SELECT i.info FROM __all_zone i WHERE i.zone = s.zone AND i.name = '${name}')`;
+
+/** Views over the base tables: name and SELECT. OceanBase's own view SQL where it is plain MySQL. */
+export const FIXTURE_VIEWS: readonly (readonly [string, string])[] = [
+  [
+    'GV$OB_PARAMETERS',
+    `SELECT svr_ip AS SVR_IP, svr_port AS SVR_PORT, zone AS ZONE, scope AS SCOPE, tenant_id AS TENANT_ID, name AS NAME, data_type AS DATA_TYPE,
+     value AS VALUE, info AS INFO, section AS SECTION, edit_level AS EDIT_LEVEL, default_value AS DEFAULT_VALUE, isdefault AS ISDEFAULT FROM ${P}`,
+  ],
+  [
+    '__all_virtual_sys_parameter_stat',
+    `SELECT zone, 'observer' AS svr_type, svr_ip, svr_port, name, data_type, value, value AS value_strict, info, 0 AS need_reboot, section,
+     'SYS' AS visible_level, scope, 'DEFAULT' AS source, edit_level, default_value, (isdefault = 'YES') + 0 AS isdefault FROM ${P} WHERE scope = 'CLUSTER'`,
+  ],
+  [
+    '__all_virtual_tenant_parameter_info',
+    `SELECT tenant_id, zone, 'observer' AS svr_type, svr_ip, svr_port, name, data_type, value, info, section, scope, 'DEFAULT' AS source, edit_level
+     FROM ${P} WHERE scope = 'TENANT'`,
+  ],
+  [
+    'DBA_OB_ZONES',
+    `SELECT s.zone AS ZONE, s.gmt_create AS CREATE_TIME, s.gmt_modified AS MODIFY_TIME, s.info AS STATUS, ${zoneInfo('idc')} AS IDC,
+     ${zoneInfo('region')} AS REGION, ${zoneInfo('zone_type')} AS TYPE FROM __all_zone s WHERE s.name = 'status' AND s.zone != ''`,
+  ],
+  [
+    'DBA_OB_SERVERS',
+    `SELECT svr_ip AS SVR_IP, svr_port AS SVR_PORT, id AS ID, zone AS ZONE, inner_port AS SQL_PORT,
+     CASE with_rootserver WHEN 1 THEN 'YES' ELSE 'NO' END AS WITH_ROOTSERVER, status AS STATUS,
+     ${usecTime('start_service_time')} AS START_SERVICE_TIME, ${usecTime('stop_time')} AS STOP_TIME,
+     ${usecTime('block_migrate_in_time')} AS BLOCK_MIGRATE_IN_TIME, gmt_create AS CREATE_TIME, gmt_modified AS MODIFY_TIME,
+     build_version AS BUILD_VERSION, ${usecTime('last_offline_time')} AS LAST_OFFLINE_TIME FROM __all_server`,
+  ],
+  [
+    'DBA_OB_TENANTS',
+    `SELECT a.tenant_id AS TENANT_ID, a.tenant_name AS TENANT_NAME,
+     CASE WHEN a.tenant_id = 1 THEN 'SYS' WHEN a.tenant_id > 1000 AND a.tenant_id % 2 = 1 THEN 'META' ELSE 'USER' END AS TENANT_TYPE,
+     a.gmt_create AS CREATE_TIME, a.gmt_modified AS MODIFY_TIME, a.primary_zone AS PRIMARY_ZONE, a.locality AS LOCALITY,
+     a.previous_locality AS PREVIOUS_LOCALITY, CASE a.compatibility_mode WHEN 1 THEN 'ORACLE' ELSE 'MYSQL' END AS COMPATIBILITY_MODE,
+     a.status AS STATUS, CASE a.in_recyclebin WHEN 0 THEN 'NO' ELSE 'YES' END AS IN_RECYCLEBIN,
+     CASE a.locked WHEN 0 THEN 'NO' ELSE 'YES' END AS LOCKED,
+     CASE WHEN a.tenant_id = 1 OR (a.tenant_id > 1000 AND a.tenant_id % 2 = 1) THEN 'PRIMARY' ELSE b.tenant_role END AS TENANT_ROLE,
+     CASE WHEN a.tenant_id = 1 OR (a.tenant_id > 1000 AND a.tenant_id % 2 = 1) THEN 'NORMAL' ELSE b.switchover_status END AS SWITCHOVER_STATUS,
+     CASE WHEN a.tenant_id = 1 OR (a.tenant_id > 1000 AND a.tenant_id % 2 = 1) THEN 'NOARCHIVELOG' ELSE b.log_mode END AS LOG_MODE,
+     b.max_ls_id AS MAX_LS_ID
+     FROM __all_tenant a LEFT JOIN __all_virtual_tenant_info b ON a.tenant_id = b.tenant_id`,
+  ],
+  [
+    'DBA_OB_TENANT_JOBS',
+    `SELECT job_id AS JOB_ID, job_type AS JOB_TYPE, job_status AS JOB_STATUS, result_code AS RESULT_CODE, progress AS PROGRESS,
+     gmt_create AS START_TIME, gmt_modified AS MODIFY_TIME, tenant_id AS TENANT_ID, sql_text AS SQL_TEXT, extra_info AS EXTRA_INFO,
+     rs_svr_ip AS RS_SVR_IP, rs_svr_port AS RS_SVR_PORT FROM __all_rootservice_job
+     WHERE job_type IN ('ALTER_TENANT_LOCALITY', 'ROLLBACK_ALTER_TENANT_LOCALITY', 'SHRINK_RESOURCE_TENANT_UNIT_NUM', 'ALTER_TENANT_PRIMARY_ZONE',
+       'ALTER_RESOURCE_TENANT_UNIT_NUM', 'UPGRADE_SYSTEM_VARIABLE', 'UPGRADE_SYSTEM_TABLE', 'UPGRADE_BEGIN', 'UPGRADE_VIRTUAL_SCHEMA',
+       'UPGRADE_SYSTEM_PACKAGE', 'UPGRADE_ALL_POST_ACTION', 'UPGRADE_INSPECTION', 'UPGRADE_END', 'UPGRADE_ALL') AND tenant_id != 0`,
+  ],
+  [
+    'GV$OB_SERVER_SCHEMA_INFO',
+    `SELECT svr_ip AS SVR_IP, svr_port AS SVR_PORT, tenant_id AS TENANT_ID, refreshed_schema_version AS REFRESHED_SCHEMA_VERSION,
+     received_schema_version AS RECEIVED_SCHEMA_VERSION, schema_count AS SCHEMA_COUNT, schema_size AS SCHEMA_SIZE,
+     min_sstable_schema_version AS MIN_SSTABLE_SCHEMA_VERSION FROM __all_virtual_server_schema_info`,
+  ],
+];
+
+/**
+ * OceanBase's names are case-insensitive; the scripts spell some both ways (`GV$OB_PARAMETERS` and
+ * `gv$ob_parameters`, `gv$ob_units`). On a MariaDB with `lower_case_table_names=0` (the default on Linux) the
+ * fixture adds a lower-case alias view for every upper-case name, so no statement needs rewriting for case.
+ */
+export function aliasViews(): readonly (readonly [string, string])[] {
+  return [...FIXTURE_TABLES, ...FIXTURE_VIEWS]
+    .map(([name]) => name)
+    .filter((name) => name !== name.toLowerCase())
+    .map((name) => [name.toLowerCase(), `SELECT * FROM \`${name}\``] as const);
+}

@@ -73,6 +73,10 @@ export async function loadSite(file: string, deps: LoadSiteDeps): Promise<Result
 function toPathIssues(issue: z.core.$ZodIssue): PathIssue[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ path: [...path, k], message: 'unknown key' }));
+  // The key's own schema says what is wrong with it (e.g. "not a DNS record name").
+  if (issue.code === 'invalid_key') return [{ path, message: issue.issues[0]?.message ?? issue.message }];
+  const options = issue.code === 'invalid_union' ? (issue as { options?: unknown }).options : undefined;
+  if (Array.isArray(options)) return [{ path, message: `expected one of: ${options.join(', ')}` }];
   return [{ path, message: issue.message }];
 }
 

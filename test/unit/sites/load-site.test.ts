@@ -154,6 +154,14 @@ describe('loadSite', () => {
     expect(await located(text)).toEqual([`${lineWith(text, 'adm:')} adm.command: required`]);
   });
 
+  it('refuses an unknown ADM mode, and a stand-in command in manual mode', async () => {
+    expect(await located(edit(SITE_YAML, 'mode: manual', 'mode: auto'))).toEqual([
+      `${lineWith(SITE_YAML, 'mode:')} adm.mode: expected one of: manual, scripted`,
+    ]);
+    const text = edit(SITE_YAML, 'mode: manual', 'mode: manual\n  command: /opt/adm/bin/adm');
+    expect(await located(text)).toEqual([`${lineWith(text, 'command:')} adm.command: unknown key`]);
+  });
+
   it('reports a YAML syntax error with its line', async () => {
     const text = edit(SITE_YAML, '  approvers: { users: [UAPP1, UAPP2] }', '  approvers: { users: [UAPP1, UAPP2 }');
     const problems = await problemsOf(text);

@@ -27,6 +27,7 @@ export class RedisTestKeys {
       if (keys.length > 0) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');
-    await Promise.all(this.connections.map((c) => c.quit()));
+    const open = this.connections.splice(0);
+    await Promise.all(open.map((c) => c.quit().catch(() => undefined)));
   }
 }

@@ -46,6 +46,8 @@ export function openSshClient(
       sock?.destroy();
       reject(e);
     };
+    // Without TCP_NODELAY each channel open waits on a delayed ACK (~40 ms): many small commands crawl.
+    client.once('connect', () => client.setNoDelay(true));
     client.once('ready', () => {
       settled = true;
       resolve(client);

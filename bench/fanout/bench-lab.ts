@@ -1,0 +1,70 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, found from this file (bench/fanout/). */
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A bare lab's hosts and the client files `opsgate lab up --bare N` wrote. */
+export interface BareLab {
+  readonly stateDir: string;
+  readonly hosts: readonly { readonly name: string; readonly address: string }[];
+  readonly sshConfig: string;
+  readonly knownHosts: string;
+  readonly privateKeyPath: string;
+}
+
+/** Prefix and net the bench's lab runs on: the caller's OPSGATE_LAB_* or the bench's own. */
+export function benchLabEnv(): { prefix: string; net: string } {
+  return { prefix: process.env.OPSGATE_LAB_PREFIX ?? 'fob', net: process.env.OPSGATE_LAB_NET ?? '10.77.70' };
+}
+
+function opsgate(args: readonly string[], env: { prefix: string; net: string }): string {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'opsgate.js'), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, OPSGATE_LAB_PREFIX: env.prefix, OPSGATE_LAB_NET: env.net },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`opsgate ${args.join(' ')} exited ${r.status}`);
+  return r.stdout;
+}
+
+/** Brings up (or reuses) a bare lab of `n` hosts through the `opsgate lab` CLI and reads its state dir. */
+export function bareLabUp(n: number, env: { prefix: string; net: string }): BareLab {
+  const sshConfig = opsgate(['lab', 'up', '--bare', String(n)], env).trim().split('\n').pop() ?? '';
+  if (!existsSync(sshConfig)) throw new Error(`opsgate lab up printed ${JSON.stringify(sshConfig)}, not an ssh_config path`);
+  return readBareLab(dirname(sshConfig));
+}
+
+/** Takes the bench's bare lab down. */
+export function bareLabDown(env: { prefix: string; net: string }): void {
+  opsgate(['lab', 'down', '--bare'], env);
+}
+
+/** Reads a bare lab's state dir (`hosts.tsv`, `known_hosts`, `client/id_ed25519`, `ssh_config`). */
+export function readBareLab(stateDir: string): BareLab {
+  const hosts = readFileSync(join(stateDir, 'hosts.tsv'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const [name = '', address = ''] = l.split(/\s+/);
+      return { name, address };
+    });
+  return {
+    stateDir,
+    hosts,
+    sshConfig: join(stateDir, 'ssh_config'),
+    knownHosts: join(stateDir, 'known_hosts'),
+    privateKeyPath: join(stateDir, 'client', 'id_ed25519'),
+  };
+}
+
+/** Machine-wide busy CPU seconds so far (all processes: the client and every host's sshd). */
+export function machineCpuSeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).map(Number);
+  const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return (user + nice + system + irq + softirq + steal) / hz;
+}

@@ -1,0 +1,129 @@
+/**
+ * Fan-out benchmark: opsgate's SSH runner next to parallel-ssh (OpenSSH's default key exchange and
+ * curve25519), ansible and a sequential ssh loop, on a bare lab of N sshd hosts, for one command and for a
+ * precheck-shaped 20 commands per host. Prints medians and ratios; the last line is one JSON object.
+ *
+ *   npx tsx bench/fanout/run.ts [--hosts 50] [--runs 3] [--lab STATE_DIR] [--keep] [--only opsgate,pssh…] [--seq-all]
+ *
+ * Without --lab it runs `opsgate lab up --bare N` with OPSGATE_LAB_PREFIX/OPSGATE_LAB_NET (default: its own
+ * prefix `fob` on 10.77.70, so the bare lab is `fobb` on 10.77.71) and takes that lab down at the end.
+ */
+import { parseArgs } from 'node:util';
+import { bareLabDown, bareLabUp, benchLabEnv, machineCpuSeconds, readBareLab, type BareLab } from './bench-lab.ts';
+import { closeControlMasters, CURVE25519, preparePeerFiles, runAnsible, runPssh, runSequentialSsh, type PeerFiles } from './cli-peers.ts';
+import { runOpsgate } from './opsgate-peer.ts';
+import { WORKLOADS, type WorkloadName } from './workloads.ts';
+
+interface Peer {
+  readonly id: string;
+  readonly label: string;
+  readonly run: (commands: readonly string[]) => Promise<void>;
+  /** Whether this peer runs the 20-command workload by default (the sequential loop takes minutes). */
+  readonly heavy20?: boolean;
+}
+
+interface Sample {
+  readonly wallS: number;
+  readonly cpuS: number;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    hosts: { type: 'string', default: '50' },
+    runs: { type: 'string', default: '3' },
+    lab: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'seq-all': { type: 'boolean', default: false },
+  },
+});
+const n = Number(args.hosts);
+const runs = Number(args.runs);
+if (!Number.isInteger(n) || n < 1 || n > 200) throw new Error(`--hosts must be 1-200, got ${args.hosts}`);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${args.runs}`);
+
+const env = benchLabEnv();
+const lab: BareLab = args.lab === undefined ? bareLabUp(n, env) : readBareLab(args.lab);
+const files: PeerFiles = preparePeerFiles(lab);
+const p = lab.hosts.length;
+
+const peers: Peer[] = [
+  { id: 'opsgate', label: `opsgate runner (ssh2, ${p} at once)`, run: (c) => runOpsgate(lab, c, p) },
+  { id: 'pssh', label: `parallel-ssh -p ${p} (OpenSSH default kex)`, run: (c) => runPssh(lab, files, c, p) },
+  { id: 'pssh-curve25519', label: `parallel-ssh -p ${p} (curve25519)`, run: (c) => runPssh(lab, files, c, p, CURVE25519) },
+  { id: 'ansible', label: `ansible -f ${p} (shell, pipelining)`, run: (c) => runAnsible(files, c, p) },
+  { id: 'ssh-loop', label: 'sequential ssh loop', run: (c) => runSequentialSsh(lab, c), heavy20: true },
+];
+const only = args.only?.split(',');
+const chosen = peers.filter((peer) => only === undefined || only.includes(peer.id));
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+async function measure(peer: Peer, commands: readonly string[]): Promise<Sample> {
+  const cpu0 = machineCpuSeconds();
+  const t0 = process.hrtime.bigint();
+  await peer.run(commands);
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { wallS, cpuS: machineCpuSeconds() - cpu0 };
+}
+
+const results: Record<string, Record<string, { medianS: number; minS: number; maxS: number; cpuS: number; runs: number }>> = {};
+try {
+  console.log(`fan-out bench: ${p} hosts (${lab.stateDir}), ${runs} runs per peer and workload, runs interleaved`);
+  for (const name of Object.keys(WORKLOADS) as WorkloadName[]) {
+    const commands = WORKLOADS[name];
+    const take = chosen.filter((peer) => !(name === '20 commands' && peer.heavy20 === true && !args['seq-all']));
+    const samples = new Map<string, Sample[]>(take.map((peer) => [peer.id, []]));
+    for (let r = 0; r < runs; r++) {
+      for (const peer of take) {
+        const s = await measure(peer, commands);
+        samples.get(peer.id)?.push(s);
+        console.log(`  ${name} | run ${r + 1}/${runs} | ${peer.label}: ${s.wallS.toFixed(2)} s wall, ${s.cpuS.toFixed(1)} machine CPU-s`);
+      }
+    }
+    results[name] = {};
+    for (const peer of take) {
+      const xs = samples.get(peer.id) ?? [];
+      const walls = xs.map((x) => x.wallS);
+      const entry = { medianS: median(walls), minS: Math.min(...walls), maxS: Math.max(...walls), cpuS: median(xs.map((x) => x.cpuS)), runs: xs.length };
+      (results[name] as Record<string, typeof entry>)[peer.id] = entry;
+    }
+  }
+} finally {
+  closeControlMasters(files.controlDir);
+  if (args.lab === undefined && !args.keep) bareLabDown(env);
+}
+
+const ratio = (w: string, a: string, b: string): number | null => {
+  const x = results[w]?.[a]?.medianS;
+  const y = results[w]?.[b]?.medianS;
+  return x === undefined || y === undefined || y === 0 ? null : Number((x / y).toFixed(3));
+};
+const ratios = {
+  oneVsPsshCurve25519: ratio('one command', 'opsgate', 'pssh-curve25519'),
+  oneVsPssh: ratio('one command', 'opsgate', 'pssh'),
+  oneVsAnsible: ratio('one command', 'opsgate', 'ansible'),
+  twentyVsPsshCurve25519: ratio('20 commands', 'opsgate', 'pssh-curve25519'),
+  twentyVsPssh: ratio('20 commands', 'opsgate', 'pssh'),
+  twentyVsAnsible: ratio('20 commands', 'opsgate', 'ansible'),
+};
+const goal = (v: number | null, max: number): string => (v === null ? 'n/a' : `${v.toFixed(3)}× (goal ≤ ${max}: ${v <= max ? 'met' : 'MISSED'})`);
+
+console.log('');
+for (const [w, byPeer] of Object.entries(results)) {
+  console.log(`${w}: median wall (min-max), median machine CPU-s`);
+  for (const peer of chosen) {
+    const e = byPeer[peer.id];
+    if (e !== undefined) console.log(`  ${peer.label.padEnd(44)} ${e.medianS.toFixed(2).padStart(7)} s (${e.minS.toFixed(2)}-${e.maxS.toFixed(2)})  ${e.cpuS.toFixed(1).padStart(6)} CPU-s`);
+  }
+}
+console.log('');
+console.log(`one command, opsgate / pssh same kex (curve25519): ${goal(ratios.oneVsPsshCurve25519, 1.0)}`);
+console.log(`20 commands, opsgate / pssh (curve25519):         ${goal(ratios.twentyVsPsshCurve25519, 0.1)}`);
+console.log(`20 commands, opsgate / pssh (default kex):        ${goal(ratios.twentyVsPssh, 0.1)}`);
+console.log(`20 commands, opsgate / ansible:                   ${goal(ratios.twentyVsAnsible, 0.1)}`);
+console.log(JSON.stringify({ bench: 'fanout', hosts: p, runs, results, ratios }));

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Env } from '../config.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { SecretRef } from './secret-ref.ts';
+import { SecretUnavailableError } from './secret-unavailable-error.ts';
 
 /** Reads a UTF-8 text file; injectable for tests. */
 export type ReadText = (path: string) => Promise<string>;
@@ -45,6 +46,13 @@ export async function resolveSecret(ref: SecretRef, deps: SecretDeps): Promise<R
   const value = text.replace(/\r?\n$/, '');
   if (value === '') return err({ code: 'EMPTY', message: `file ${ref.file} (${path}) is empty` });
   return ok(value);
+}
+
+/** `resolveSecret` for callers that need the value now: an unavailable secret throws `SecretUnavailableError`. */
+export async function requireSecret(ref: SecretRef, deps: SecretDeps): Promise<string> {
+  const r = await resolveSecret(ref, deps);
+  if (r.ok) return r.value;
+  throw new SecretUnavailableError(r.error, 'env' in ref ? `env ${ref.env}` : `file ${ref.file}`);
 }
 
 /** Where a `{ file }` reference points: absolute as given, or relative to the site file's directory. */

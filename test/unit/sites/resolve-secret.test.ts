@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveSecret } from '../../../src/sites/resolve-secret.ts';
+import { requireSecret, resolveSecret } from '../../../src/sites/resolve-secret.ts';
+import { SecretUnavailableError } from '../../../src/sites/secret-unavailable-error.ts';
 
 describe('resolveSecret', () => {
   let dir: string;
@@ -38,5 +39,15 @@ describe('resolveSecret', () => {
     await writeFile(join(dir, 'empty'), '\n');
     expect((await resolveSecret({ file: 'empty' }, { env: {}, baseDir: dir })).ok).toBe(false);
     expect(await resolveSecret({ env: 'E' }, { env: { E: '' }, baseDir: dir })).toMatchObject({ ok: false, error: { code: 'EMPTY' } });
+  });
+});
+
+describe('requireSecret', () => {
+  it('returns the value, or throws a coded error naming the reference and not the value', async () => {
+    expect(await requireSecret({ env: 'PW' }, { env: { PW: 'pw-value' }, baseDir: '/' })).toBe('pw-value');
+    const e = await requireSecret({ env: 'MISSING' }, { env: { PW: 'pw-value' }, baseDir: '/' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SecretUnavailableError);
+    expect(e).toMatchObject({ code: 'SECRET_UNAVAILABLE', retryable: true, fields: { reference: 'env MISSING', reason: 'ENV_UNSET' } });
+    expect(String((e as Error).message)).not.toContain('pw-value');
   });
 });

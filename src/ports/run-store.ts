@@ -17,7 +17,7 @@ export interface RunStore {
   update(next: RunState, expectedVersion: number): Promise<boolean>;
   /** Runs of a site (or of every site), newest first. */
   list(filter?: { readonly site?: string; readonly limit?: number }): Promise<readonly RunState[]>;
-  /** Runs not finished yet (including those stopped at a rejection), of some sites or all. */
+  /** Runs not finished yet (including those stopped at a rejection), of some sites or all, oldest first. */
   active(sites?: readonly string[]): Promise<readonly RunState[]>;
 }
 

@@ -41,7 +41,8 @@ export class MemoryRunStore implements RunStore {
   }
 
   async active(sites?: readonly string[]): Promise<readonly RunState[]> {
-    return (await this.list({ limit: 10_000 })).filter((r) => !isFinished(r) && (sites === undefined || sites.includes(r.site)));
+    const runs = await this.list({ limit: 10_000 });
+    return runs.filter((r) => !isFinished(r) && (sites === undefined || sites.includes(r.site))).reverse();
   }
 }
 

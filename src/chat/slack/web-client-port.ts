@@ -1,0 +1,35 @@
+import type { Block } from './blocks.ts';
+
+/**
+ * The part of Slack's WebClient the poster uses, narrowed to our own argument types so that tests can pass a
+ * recording fake and production passes `fromWebClient(app.client)`.
+ */
+export interface SlackWebClientPort {
+  postMessage(args: { channel: string; text: string; blocks: readonly Block[]; thread_ts?: string }): Promise<{ ts?: string; channel?: string }>;
+  update(args: { channel: string; ts: string; text: string; blocks: readonly Block[] }): Promise<unknown>;
+  postEphemeral(args: { channel: string; user: string; text: string; blocks: readonly Block[]; thread_ts?: string }): Promise<unknown>;
+  /** files.uploadV2: getUploadURLExternal, the upload, completeUploadExternal into the thread. */
+  uploadFile(args: { channel_id: string; thread_ts: string; filename: string; content: string; title?: string; initial_comment?: string }): Promise<unknown>;
+}
+
+/** The minimal structural shape of `@slack/web-api`'s WebClient this adapter calls. */
+export interface WebClientLike {
+  chat: {
+    postMessage(args: never): Promise<{ ts?: string; channel?: string }>;
+    update(args: never): Promise<unknown>;
+    postEphemeral(args: never): Promise<unknown>;
+  };
+  files: { uploadV2(args: never): Promise<unknown> };
+}
+
+/** Adapts a real WebClient. Our block types are a subset of Slack's, so the arguments pass through as they are. */
+export function fromWebClient(client: WebClientLike): SlackWebClientPort {
+  type Call = (a: unknown) => Promise<never>;
+  const call = (fn: unknown, self: unknown) => (a: unknown) => (fn as Call).call(self, a);
+  return {
+    postMessage: call(client.chat.postMessage, client.chat),
+    update: call(client.chat.update, client.chat),
+    postEphemeral: call(client.chat.postEphemeral, client.chat),
+    uploadFile: (a) => call(client.files.uploadV2, client.files)({ ...a, snippet_type: 'text' }),
+  };
+}

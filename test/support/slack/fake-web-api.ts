@@ -50,12 +50,12 @@ export class FakeSlackWebApi {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(): Promise<FakeSlackWebApi> {
-    let fake: FakeSlackWebApi | undefined;
-    const server = createServer((req, res) => void fake?.handle(req, res));
+    const holder: { fake?: FakeSlackWebApi } = {};
+    const server = createServer((req, res) => void holder.fake?.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeSlackWebApi(server, `http://127.0.0.1:${port}`);
-    return fake;
+    holder.fake = new FakeSlackWebApi(server, `http://127.0.0.1:${port}`);
+    return holder.fake;
   }
 
   /** The base for `slackApiUrl`. */

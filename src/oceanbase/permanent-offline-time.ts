@@ -16,7 +16,7 @@ export const PERMANENT_OFFLINE_UPGRADE_VALUE = '72h';
 
 /** Reads the current value on every server (the manual's and obd's backup query, narrowed to this parameter). */
 export const READ_PERMANENT_OFFLINE_TIME_SQL =
-  "select svr_ip, svr_port, value from oceanbase.GV$OB_PARAMETERS where name = 'server_permanent_offline_time'";
+  "select svr_ip, svr_port, value from oceanbase.GV$OB_PARAMETERS where name = 'server_permanent_offline_time' order by svr_ip, svr_port";
 
 /** The value one server had before the change. */
 export interface ServerParameterValue {
@@ -49,14 +49,14 @@ export function parsePreviousValues(rows: readonly ObRow[]): Result<readonly Ser
   return ok(out);
 }
 
-/** The script's sync wait (`wait_parameter_sync`): 10 polls 5 s apart, with its newline and indentation. */
+/** The script's sync wait (`wait_parameter_sync`): 10 polls 5 s apart (0 … 45 s), with its newline and indentation. */
 export function parameterSyncWait(name: string, value: string): ObPoll {
   return {
     id: `sync-${name}`,
     title: `every server shows ${name} = ${value}`,
     sql: `select count(*) as cnt from oceanbase.__all_virtual_sys_parameter_stat\n           where name = ${sqlString(name)} and value != ${sqlString(value)}`,
     expect: { kind: 'zero' },
-    timeout: { kind: 'fixed', seconds: 50 },
+    timeout: { kind: 'fixed', seconds: 45 },
     intervalSec: 5,
     source: 'upgrade_checker.py wait_parameter_sync',
     timeoutMessage: `check ${name}:${value} sync timeout`,

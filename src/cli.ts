@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from './errors/opsgate-error.ts';
 import { registerSitesCommand } from './cli/sites-command.ts';
 import { registerAuditCommand } from './cli/audit-command.ts';
+import { registerWorkerCommand } from './cli/worker-command.ts';
 
 /** Exit codes shared by every subcommand. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerSitesCommand(program);
   registerAuditCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RedisGateStore } from '../approvals/redis-gate-store.ts';
+import { RedisAuditLog } from '../audit/redis-audit-log.ts';
+import type { Config, Env } from '../config.ts';
+import { createEngine, type Engine } from '../engine/create-engine.ts';
+import type { EngineDeps } from '../engine/engine-deps.ts';
+import { siteDirectory, toEngineSite, type EngineSite } from '../engine/engine-site.ts';
+import { RedisSiteLock } from '../lock/redis-site-lock.ts';
+import { systemClock } from '../ports/clock.ts';
+import { randomIds } from '../ports/ids.ts';
+import type { RemoteSession } from '../ports/remote.ts';
+import { err, ok, type Result } from '../result.ts';
+import { ALL_RUNBOOKS } from '../runbooks/all-runbooks.ts';
+import { createRunbookRegistry } from '../runbooks/runbook-registry.ts';
+import { createSshSession } from '../runners/ssh/create-ssh-session.ts';
+import type { LoadedSite } from '../sites/load-site.ts';
+import { loadSites } from '../sites/load-sites.ts';
+import { formatSiteProblem } from '../sites/site-problem.ts';
+import { checkRedis } from '../store/check-redis.ts';
+import { RedisEventStream } from '../store/redis-event-stream.ts';
+import { RedisRunStore } from '../store/redis-run-store.ts';
+import { BullRunQueue } from './bull-run-queue.ts';
+import { siteSshSetup, type SiteSshSetup } from './site-ssh-hosts.ts';
+
+/** A wired engine with its real connections (Redis, BullMQ, SSH), for the worker and the chat process. */
+export interface EngineRuntime {
+  readonly engine: Engine;
+  readonly deps: EngineDeps;
+  readonly events: RedisEventStream;
+  readonly sites: readonly EngineSite[];
+  /** The connection BullMQ workers share (they duplicate it for blocking reads). */
+  readonly bullConnection: Redis;
+  readonly bullPrefix: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the engine over Redis, BullMQ and the SSH runner from the configuration. Fails with every problem
+ * listed (site files, a Redis that may evict keys); logs a loud warning when Redis persists nothing.
+ */
+export async function createEngineRuntime(config: Config, env: Env, log: Logger): Promise<Result<EngineRuntime, string[]>> {
+  const loaded = await loadSites(config.OPSGATE_SITES, { env });
+  if (!loaded.ok) return err(loaded.error.map(formatSiteProblem));
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const closeRedis = () => Promise.all([redis.quit(), bullConnection.quit()]).catch(() => undefined);
+  const checked = await checkRedis(redis).catch((e: unknown) => err(e instanceof Error ? e : new Error(String(e))));
+  if (!checked.ok) {
+    await closeRedis();
+    return err([`Redis at ${redactUrl(config.REDIS_URL)}: ${checked.error.message}`]);
+  }
+  if (checked.value.warning !== undefined) log.warn({ persistence: checked.value.persistence }, `WARNING: ${checked.value.warning}`);
+  const prefix = config.OPSGATE_REDIS_PREFIX;
+  const bullPrefix = `${prefix}bull`;
+  const sites = loaded.value.map((l) => toEngineSite(l.site));
+  const queue = new BullRunQueue({ connection: bullConnection, prefix: bullPrefix });
+  const events = new RedisEventStream(redis, prefix);
+  const openRemote = remoteOpener(loaded.value, env, join(config.OPSGATE_STATE_DIR, 'spool'));
+  const deps: EngineDeps = {
+    runs: new RedisRunStore(redis, prefix),
+    queue,
+    gates: new RedisGateStore({ redis, prefix }),
+    audit: new RedisAuditLog({ redis, prefix }),
+    lock: new RedisSiteLock({ redis, prefix }),
+    events,
+    sites: siteDirectory(sites),
+    runbooks: createRunbookRegistry(ALL_RUNBOOKS),
+    openRemote,
+    clock: systemClock,
+    ids: randomIds,
+    log,
+  };
+  return ok({
+    engine: createEngine(deps),
+    deps,
+    events,
+    sites,
+    bullConnection,
+    bullPrefix,
+    async close() {
+      await queue.close();
+      await closeRedis();
+    },
+  });
+}
+
+/** One SSH session per step, from the site file; host configs and secrets are resolved once per site. */
+function remoteOpener(loaded: readonly LoadedSite[], env: Env, spoolDir: string): (site: EngineSite) => Promise<RemoteSession> {
+  const setups = new Map<string, Promise<SiteSshSetup>>();
+  return async (site) => {
+    const file = loaded.find((l) => l.site.id === site.name);
+    if (file === undefined) throw new Error(`no site file for ${site.name}`);
+    let setup = setups.get(site.name);
+    if (setup === undefined) {
+      setup = siteSshSetup(file, env);
+      setups.set(site.name, setup);
+      setup.catch(() => setups.delete(site.name));
+    }
+    const { hosts, secrets } = await setup;
+    return createSshSession({ hosts, secrets, spoolDir });
+  };
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -46,7 +46,7 @@ export async function executeStep(input: ExecuteStepInput): Promise<StepOutcome>
   if (ran.transportError !== undefined) return fail('transport', ran.hosts, ran.outputs, pre, [], ran.transportError);
   const findings = evaluate(input, ran.inputs);
   const bad = findings.filter((f) => f.status === 'fail');
-  if (bad.length > 0) {
+  if (bad.length > 0 && !(step.kind === 'check' && step.advisory === true)) {
     return fail('command', ran.hosts, ran.outputs, pre, findings, bad.map((f) => `${f.host ?? ''} ${f.title}: ${f.evidence}`.trim()).join('; '));
   }
   const post = await runProbes(step.verify, at);
@@ -144,7 +144,7 @@ function tailOf(stdout: CapturedOutput, stderr: CapturedOutput): string {
 }
 
 function successLine(hosts: readonly HostRecord[], findings: readonly Finding[]): string {
-  const warn = findings.filter((f) => f.status === 'warn' || f.status === 'manual').length;
+  const warn = findings.filter((f) => f.status !== 'pass').length;
   const where = hosts.length === 0 ? 'no command to run' : `exit 0 on ${hosts.map((h) => h.host).join(', ')}`;
   return warn > 0 ? `${where}; ${warn} finding(s) to look at` : where;
 }

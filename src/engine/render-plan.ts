@@ -12,17 +12,14 @@ export function renderPlan(plan: Plan): string {
   plan.steps.forEach((step, i) => {
     lines.push('', `${i + 1}. [${step.kind}] ${step.id}: ${step.title}`);
     renderStep(step, 'forward', '   ', lines);
-    if (step.kind === 'manual') {
-      lines.push(`   instructions: ${step.instructions}`);
-      for (const [k, v] of Object.entries(step.parameters)) lines.push(`     ${k}: ${v}`);
-      for (const c of step.standIn ?? []) lines.push(`   stand-in on ${c.host}: ${c.command}`);
-    }
+    renderManual(step, '   ', lines);
     if (step.kind === 'check' && step.evaluator !== undefined) lines.push(`   evaluated by: ${step.evaluator}`);
     if (step.kind !== 'check') {
       if (step.irreversible !== undefined) lines.push(`   irreversible: ${step.irreversible.reason}`);
       for (const rb of step.rollback?.steps ?? []) {
         lines.push(`   rollback ${rb.id}: ${rb.title}`);
         renderStep(rb, 'rollback', '     ', lines);
+        renderManual(rb, '     ', lines);
       }
     }
   });
@@ -38,6 +35,13 @@ function renderStep(step: ExecutableStep, phase: 'forward' | 'rollback', pad: st
   for (const c of step.commands) lines.push(`${pad}on ${c.host}: ${c.command}`);
   for (const s of step.sql) lines.push(`${pad}sql: ${s}`);
   renderProbes('verify', step.verify, pad, lines);
+}
+
+function renderManual(step: ExecutableStep, pad: string, lines: string[]): void {
+  if (step.kind !== 'manual') return;
+  lines.push(`${pad}instructions: ${step.instructions}`);
+  for (const [k, v] of Object.entries(step.parameters)) lines.push(`${pad}  ${k}: ${v}`);
+  for (const c of step.standIn ?? []) lines.push(`${pad}stand-in on ${c.host}: ${c.command}`);
 }
 
 function renderProbes(label: string, probes: readonly Probe[], pad: string, lines: string[]): void {

@@ -35,6 +35,16 @@ export interface Finding {
   readonly title: string;
   readonly evidence: string;
   readonly host?: string;
+  /** A document the finding produced (e.g. the precheck's middleware resources), for chat to upload as a file. */
+  readonly attachment?: FindingAttachment;
+}
+
+/** A named text file attached to a finding; never holds a secret (the session redacted its inputs). */
+export interface FindingAttachment {
+  /** File name with its extension, e.g. `middleware-resources.md`. */
+  readonly name: string;
+  readonly mimeType: 'text/markdown' | 'text/csv' | 'text/plain';
+  readonly text: string;
 }
 
 export interface StepState {

@@ -80,8 +80,22 @@ const common = {
   gate: GateDeclSchema.optional(),
 };
 
-/** A rollback step: an action whose own rollback is not asked for (it is the compensation). */
-export const RollbackStepSchema = z.object({ ...common, kind: z.literal('action') });
+const manualFields = {
+  /** What the person has to do, shown with `parameters`. */
+  instructions: z.string().min(1),
+  parameters: z.record(z.string(), z.string()).default({}),
+  /** Commands standing in for the person where the site scripts the manual tool (the lab's ADM stand-in). */
+  standIn: z.array(HostCommandSchema).optional(),
+};
+
+/**
+ * A rollback step: an action, or a manual step (e.g. uninstalling through ADM's web UI), whose own rollback is
+ * not asked for (it is the compensation).
+ */
+export const RollbackStepSchema = z.discriminatedUnion('kind', [
+  z.object({ ...common, kind: z.literal('action') }),
+  z.object({ ...common, ...manualFields, kind: z.literal('manual') }),
+]);
 export type RollbackStep = z.infer<typeof RollbackStepSchema>;
 
 const rollbackDecision = {
@@ -96,20 +110,16 @@ export const CheckStepSchema = z.object({
   evaluator: z.string().min(1).optional(),
   /** JSON arguments given to the evaluator. */
   evaluatorArgs: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Report-only: its findings (pass/fail/warn/manual) are the result and a `fail` finding does not stop the run
+   * (a precheck lists every item). A command that cannot run still fails the step.
+   */
+  advisory: z.boolean().optional(),
 });
 
 export const ActionStepSchema = z.object({ ...common, ...rollbackDecision, kind: z.literal('action') });
 
-export const ManualStepSchema = z.object({
-  ...common,
-  ...rollbackDecision,
-  kind: z.literal('manual'),
-  /** What the person has to do, shown with `parameters`. */
-  instructions: z.string().min(1),
-  parameters: z.record(z.string(), z.string()).default({}),
-  /** Commands standing in for the person where the site scripts the manual tool (the lab's ADM stand-in). */
-  standIn: z.array(HostCommandSchema).optional(),
-});
+export const ManualStepSchema = z.object({ ...common, ...rollbackDecision, ...manualFields, kind: z.literal('manual') });
 
 export const StepSchema = z.discriminatedUnion('kind', [CheckStepSchema, ActionStepSchema, ManualStepSchema]);
 export type Step = z.infer<typeof StepSchema>;

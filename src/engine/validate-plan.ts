@@ -38,7 +38,10 @@ export function validatePlan(runbook: string, input: unknown, site: PlanSiteView
       if (step.kind === 'manual' && step.standIn !== undefined) checkHosts(fail, step.id, step.standIn.map((c) => c.host), site);
     }
     checkStep(fail, step, site);
-    for (const rb of step.kind === 'check' ? [] : (step.rollback?.steps ?? [])) checkStep(fail, rb, site);
+    for (const rb of step.kind === 'check' ? [] : (step.rollback?.steps ?? [])) {
+      if (rb.kind === 'manual' && rb.standIn !== undefined) checkHosts(fail, rb.id, rb.standIn.map((c) => c.host), site);
+      checkStep(fail, rb, site);
+    }
   }
   return plan;
 }

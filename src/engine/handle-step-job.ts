@@ -17,13 +17,14 @@ export type Delivery = 'run' | 'reconcile' | 'drop';
 /**
  * Decides what a delivered job may do; a pure function, tested as a table. A job runs its step only when the
  * run's next action is to execute exactly this step and attempt. A step already `running` means an earlier
- * delivery started it and never recorded the end (a killed worker, a stalled or re-delivered job): a
- * destructive step is then reconciled, never re-run on its own; a non-destructive one simply runs again.
- * Anything else (a duplicate, an old attempt, a decided or aborted run) is dropped.
+ * delivery started it and never recorded the end (a killed worker, a stalled or re-delivered job): a check
+ * only reads, so it simply runs again; any other step (an action may have changed something even when it is
+ * not destructive) is reconciled, never re-run on its own. Anything else (a duplicate, an old attempt, a
+ * decided or aborted run) is dropped.
  */
 export function classifyDelivery(next: NextAction, step: ExecutableStep, st: StepState, job: StepJob): Delivery {
   if (next.type !== 'execute' || next.stepId !== job.stepId || next.attempt !== job.attempt || st.attempt !== job.attempt) return 'drop';
-  if (st.status === 'running') return step.destructive ? 'reconcile' : 'run';
+  if (st.status === 'running') return step.kind === 'check' ? 'run' : 'reconcile';
   return 'run';
 }
 
@@ -55,7 +56,7 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
   const targets = step.targets.kind === 'hosts' ? step.targets.hosts : [step.targets.target];
   await notify(deps, head, { type: 'step.started', stepId: step.id, title: step.title, attempt: job.attempt, phase, targets });
   const outcome = await execute(deps, loaded, step);
-  if (outcome.failedAt === 'transport' && step.destructive) {
+  if (outcome.failedAt === 'transport' && step.kind !== 'check') {
     await reconcileStep(deps, loaded, step, job.attempt, `the connection failed while the step ran (${outcome.summary})`);
     return 'reconcile';
   }

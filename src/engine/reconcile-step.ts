@@ -9,7 +9,7 @@ import type { ExecutableStep } from './step-schema.ts';
 import { updateRun, withStep } from './update-run.ts';
 
 /**
- * Handles a destructive step that was started but whose end is unknown: marks it `interrupted` first (so a
+ * Handles an action (or manual) step that was started but whose end is unknown: marks it `interrupted` first (so a
  * crash from here on never re-runs it), runs its preconditions and verification as probes, says plainly what
  * they show, and carries the run to the `interrupted` gate where a person retries, marks it done or rolls back.
  */

@@ -6,22 +6,22 @@ import type { ActionStep } from '../../../src/engine/step-schema.ts';
 import { interpretProbes } from '../../../src/engine/reconcile-step.ts';
 import { BASE, HOST, harness } from './harness.ts';
 
-const step = (destructive: boolean) => ({ id: 's', destructive }) as ActionStep;
+const step = (kind: 'check' | 'action') => ({ id: 's', kind, destructive: false }) as unknown as ActionStep;
 const exec = (attempt = 1): NextAction => ({ type: 'execute', stepId: 's', attempt, phase: 'forward' });
 const job = (attempt = 1) => ({ site: 'lab', runId: 'r', stepId: 's', attempt });
 const st = (status: StepState['status'], attempt = 1): StepState => ({ status, attempt });
 
 describe('classifyDelivery', () => {
-  it.each<[string, NextAction, boolean, StepState, number, string]>([
-    ['runs a step cleared to run', exec(), true, st('ready'), 1, 'run'],
-    ['runs a pending step the plan says to execute', exec(), false, st('pending'), 1, 'run'],
-    ['reconciles a destructive step found running (never re-runs it)', exec(), true, st('running'), 1, 'reconcile'],
-    ['re-runs a non-destructive step found running', exec(), false, st('running'), 1, 'run'],
-    ['drops a job of an older attempt', exec(2), true, st('ready', 2), 1, 'drop'],
-    ['drops a job for a step the plan is not at', { type: 'wait', stepId: 's', gateId: 'g' }, true, st('gated'), 1, 'drop'],
-    ['drops a job when the run waits on a decision', { type: 'await-decision', stepId: 's', reason: 'interrupted', phase: 'forward' }, true, st('interrupted'), 1, 'drop'],
-  ])('%s', (_name, next, destructive, state, attempt, expected) => {
-    expect(classifyDelivery(next, step(destructive), state, job(attempt))).toBe(expected);
+  it.each<[string, NextAction, 'check' | 'action', StepState, number, string]>([
+    ['runs a step cleared to run', exec(), 'action', st('ready'), 1, 'run'],
+    ['runs a pending step the plan says to execute', exec(), 'check', st('pending'), 1, 'run'],
+    ['reconciles an action found running (never re-runs it on its own)', exec(), 'action', st('running'), 1, 'reconcile'],
+    ['re-runs a check found running, since it only reads', exec(), 'check', st('running'), 1, 'run'],
+    ['drops a job of an older attempt', exec(2), 'action', st('ready', 2), 1, 'drop'],
+    ['drops a job for a step the plan is not at', { type: 'wait', stepId: 's', gateId: 'g' }, 'action', st('gated'), 1, 'drop'],
+    ['drops a job when the run waits on a decision', { type: 'await-decision', stepId: 's', reason: 'interrupted', phase: 'forward' }, 'action', st('interrupted'), 1, 'drop'],
+  ])('%s', (_name, next, kind, state, attempt, expected) => {
+    expect(classifyDelivery(next, step(kind), state, job(attempt))).toBe(expected);
   });
 });
 

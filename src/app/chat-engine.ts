@@ -1,0 +1,102 @@
+import type { ChatEngine, EngineRefusal, RunRequest } from '../commands/ports.ts';
+import type { Engine } from '../engine/create-engine.ts';
+import type { AuditLog } from '../ports/audit.ts';
+import type { GateStore } from '../ports/gates.ts';
+import { err, ok, type Result } from '../result.ts';
+import { mayStartRuns } from '../sites/to-approval-policy.ts';
+import type { Site } from '../sites/site-schema.ts';
+import { runbookFor, type CommandRunbooks, type RunbookCall } from './command-runbooks.ts';
+import { gateView, runSummary } from './run-views.ts';
+
+/** What the chat adapter over the engine needs. */
+export interface ChatEngineDeps {
+  readonly engine: Engine;
+  /** To find a gate's site and full plan hash before a decision. */
+  readonly gates: Pick<GateStore, 'get'>;
+  readonly audit: Pick<AuditLog, 'read'>;
+  /** The validated site files by id (channel and starters policy). */
+  readonly sites: ReadonlyMap<string, Site>;
+  readonly runbooks: CommandRunbooks;
+}
+
+/** A button carries at least this many hex digits of the step hash. */
+const MIN_HASH_DIGITS = 8;
+
+const refusal = (code: string, message: string): Result<never, EngineRefusal> => err({ code, message });
+
+/**
+ * The `ChatEngine` port over the engine, shared by Slack, the console and the CLI: it maps commands onto
+ * runbooks, checks who may start runs at a site, and before a decision checks that the gate belongs to the
+ * channel the click came from and that the (short) plan hash the person saw is the gate's, then lets the
+ * engine and the gate store apply every policy check.
+ */
+export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
+  const { engine } = deps;
+
+  const prepare = (req: RunRequest): Result<RunbookCall, EngineRefusal> => {
+    const site = deps.sites.get(req.command.site);
+    if (site === undefined) return refusal('SITE_UNKNOWN', `no site named ${req.command.site}`);
+    if (!mayStartRuns(site.policy, req.requester, [])) {
+      return refusal('NOT_A_STARTER', `${req.requester} may not start runs at ${site.id}: the site's policy names who may (policy.starters)`);
+    }
+    const call = runbookFor(deps.runbooks, req.command);
+    return call.ok ? call : refusal('NO_RUNBOOK', `${call.error} yet`);
+  };
+
+  const summary = async (runId: string) => {
+    const found = await engine.getRun(runId);
+    return found === undefined ? undefined : runSummary(found.run, found.plan);
+  };
+
+  return {
+    async requestRun(req) {
+      const call = prepare(req);
+      if (!call.ok) return call;
+      const r = await engine.request({ site: req.command.site, ...call.value, requester: req.requester });
+      return r.ok ? ok({ runId: r.value.runId }) : refusal(r.error.code, r.error.message);
+    },
+
+    async dryRunPlan(req) {
+      const call = prepare(req);
+      if (!call.ok) return call;
+      const r = await engine.request({ site: req.command.site, ...call.value, requester: req.requester, dryRun: true });
+      return r.ok ? ok(r.value.rendered) : refusal(r.error.code, r.error.message);
+    },
+
+    async requestRollback(req) {
+      const r = await engine.rollback({ runId: req.runId, requester: req.requester });
+      return r.ok ? ok({ runId: r.value.id }) : refusal(r.error.code, r.error.message);
+    },
+
+    async listRuns(filter) {
+      const lists = await Promise.all(filter.sites.map((s) => engine.listRuns(s)));
+      return lists
+        .flat()
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .map((run) => runSummary(run));
+    },
+
+    getRun: summary,
+
+    async exportAudit(runId) {
+      const found = await engine.getRun(runId);
+      if (found === undefined) return refusal('RUN_NOT_FOUND', `no run ${runId}`);
+      const records = await deps.audit.read(found.run.site, { runId });
+      return ok({ filename: `audit-${runId}.jsonl`, content: records.map((r) => `${JSON.stringify(r)}\n`).join('') });
+    },
+
+    async decide(req) {
+      const gate = await deps.gates.get(req.gateId);
+      if (gate === undefined) return refusal('UNKNOWN_GATE', 'This gate is unknown to opsgate (it may have been cleaned up).');
+      const channel = deps.sites.get(gate.site)?.slack.channel;
+      if (channel !== req.channel) return refusal('WRONG_CHANNEL', `This gate belongs to site ${gate.site}; decide it in that site's channel.`);
+      if (req.planHash.length < MIN_HASH_DIGITS || !gate.planHash.startsWith(req.planHash)) {
+        return refusal('PLAN_CHANGED', 'The plan changed since this gate was shown; nothing was decided. Look at the new gate in the thread.');
+      }
+      const r = await engine.decide({ gateId: req.gateId, user: req.user, userGroups: req.userGroups, choice: req.choice, planHash: gate.planHash });
+      if (!r.ok) return refusal(r.error.code, r.error.message);
+      const found = await engine.getRun(gate.runId);
+      return ok({ status: r.value.status, gate: gateView(r.value.gate, found?.plan) });
+    },
+  };
+}

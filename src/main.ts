@@ -1,0 +1,157 @@
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { RedisGateStore } from './approvals/redis-gate-store.ts';
+import type { AppSites } from './app/app-sites.ts';
+import { createChatEngine } from './app/chat-engine.ts';
+import type { CommandRunbooks } from './app/command-runbooks.ts';
+import type { EventSource } from './app/event-source.ts';
+import { resolveRedisTarget, type RedisTarget } from './app/redis-target.ts';
+import { sqlEndpointOf } from './app/sql-endpoint.ts';
+import { RedisAuditLog } from './audit/redis-audit-log.ts';
+import type { ChatEngine } from './commands/ports.ts';
+import type { Config, Env } from './config.ts';
+import { createEngine, type Engine } from './engine/create-engine.ts';
+import { siteDirectory } from './engine/engine-site.ts';
+import { RedisSiteLock } from './lock/redis-site-lock.ts';
+import { systemClock } from './ports/clock.ts';
+import { randomIds } from './ports/ids.ts';
+import { BullRunQueue } from './queue/bull-run-queue.ts';
+import { siteSshSetup, type SiteSshSetup } from './queue/site-ssh-hosts.ts';
+import { startSiteWorkers, type SiteWorkers } from './queue/start-site-workers.ts';
+import { ALL_RUNBOOKS } from './runbooks/all-runbooks.ts';
+import { createRunbookRegistry } from './runbooks/runbook-registry.ts';
+import { createSqlSession } from './runners/sql/create-sql-session.ts';
+import { createSshSession } from './runners/ssh/create-ssh-session.ts';
+import { checkRedis } from './store/check-redis.ts';
+import { RedisEventStream } from './store/redis-event-stream.ts';
+import { RedisRunStore } from './store/redis-run-store.ts';
+
+/**
+ * The composition root: the only module that opens real connections (ioredis, BullMQ, ssh2 sessions, mysql2).
+ * Entry points (the CLI's `run`, `start`, `worker`, the Slack app) call `openRuntime` and talk to what it returns.
+ */
+
+export interface RuntimeOptions {
+  readonly env: Env;
+  readonly config: Config;
+  readonly sites: AppSites;
+  readonly log: Logger;
+  readonly runbooks: CommandRunbooks;
+}
+
+/** Everything an entry point needs, connected. */
+export interface Runtime {
+  readonly sites: AppSites;
+  readonly engine: Engine;
+  readonly chat: ChatEngine;
+  /** Follows the engine events of a site (a dedicated connection, so blocking reads never stall commands). */
+  readonly events: EventSource;
+  /** Where Redis is, for messages. */
+  readonly redisWhere: string;
+  /** Serves the given sites' queues in this process (and resumes their active runs). */
+  startWorkers(sites: readonly string[]): SiteWorkers;
+  /** Closes workers, queues and connections, and stops the embedded Redis if this process started it. */
+  close(): Promise<void>;
+}
+
+/** The BullMQ key prefix under the opsgate key prefix (`opsgate:bull`). */
+export const bullPrefix = (redisPrefix: string): string => `${redisPrefix}bull`;
+
+/** A pino logger on stderr with secrets redacted from the usual fields. */
+export function createLogger(level: string): Logger {
+  return pino({ level, redact: { paths: ['password', '*.password', 'privateKey', '*.privateKey', 'token', '*.token'], censor: '***' } }, pino.destination(2));
+}
+
+/**
+ * Connects everything: Redis (`REDIS_URL`, or the embedded server when it is unset), refusing a Redis that
+ * may evict keys; the stores, gates, audit log, site lock and BullMQ queues on it; the engine with SSH (and SQL)
+ * sessions opened per step from the site files; and the chat adapter. On failure, whatever was opened is closed.
+ */
+export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { config, env, log, sites } = opts;
+  const target = await resolveRedisTarget({ url: env.REDIS_URL === undefined ? undefined : config.REDIS_URL, stateDir: config.OPSGATE_STATE_DIR });
+  const closers: (() => Promise<unknown>)[] = [async () => target.embedded?.stop()];
+  const closeAll = async () => {
+    for (const c of closers.reverse().splice(0)) await c().catch(() => undefined);
+  };
+  try {
+    return await connect(opts, target, closers, closeAll);
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+
+  async function connect(o: RuntimeOptions, t: RedisTarget, cs: typeof closers, closeEverything: () => Promise<void>): Promise<Runtime> {
+    const prefix = config.OPSGATE_REDIS_PREFIX;
+    const redis = new Redis({ ...t.options, lazyConnect: true, maxRetriesPerRequest: 3 });
+    redis.on('error', (e: Error) => log.warn({ err: e.message, redis: t.where }, 'redis connection error'));
+    cs.push(async () => redis.disconnect());
+    await redis.connect();
+    const checked = await checkRedis(redis);
+    if (!checked.ok) throw checked.error;
+    if (checked.value.warning !== undefined) log.warn({ redis: t.where }, checked.value.warning);
+    const reader = redis.duplicate();
+    cs.push(async () => reader.disconnect());
+    const stream = new RedisEventStream(redis, prefix);
+    const readerStream = new RedisEventStream(reader, prefix);
+    const queue = new BullRunQueue({ connection: t.options, prefix: bullPrefix(prefix) });
+    cs.push(() => queue.close());
+    const gates = new RedisGateStore({ redis, prefix });
+    const audit = new RedisAuditLog({ redis, prefix });
+    const setups = new Map<string, Promise<SiteSshSetup>>();
+    const loadedById = new Map(sites.loaded.map((l) => [l.site.id, l]));
+    const loadedOf = (name: string) => {
+      const l = loadedById.get(name);
+      if (l === undefined) throw new Error(`no site file for site ${name}`);
+      return l;
+    };
+    const engine = createEngine({
+      runs: new RedisRunStore(redis, prefix),
+      queue,
+      gates,
+      audit,
+      lock: new RedisSiteLock({ redis, prefix }),
+      events: stream,
+      sites: siteDirectory(sites.engine),
+      runbooks: createRunbookRegistry(ALL_RUNBOOKS),
+      async openRemote(site) {
+        let setup = setups.get(site.name);
+        if (setup === undefined) {
+          setup = siteSshSetup(loadedOf(site.name), env);
+          setups.set(site.name, setup);
+          setup.catch(() => setups.delete(site.name));
+        }
+        const { hosts, secrets } = await setup;
+        return createSshSession({ hosts, secrets, spoolDir: join(config.OPSGATE_STATE_DIR, 'spool', site.name), log, clock: systemClock, ids: randomIds });
+      },
+      async openSql(site, name) {
+        return createSqlSession(await sqlEndpointOf(loadedOf(site.name), name, env));
+      },
+      clock: systemClock,
+      ids: randomIds,
+      log,
+    });
+    const chat = createChatEngine({ engine, gates, audit, sites: sites.byId, runbooks: o.runbooks });
+    const events: EventSource = {
+      read: (site, afterId, readOpts) => readerStream.read(site, afterId, readOpts),
+      async latestId(site) {
+        const last = await redis.xrevrange(stream.key(site), '+', '-', 'COUNT', 1);
+        return last[0]?.[0] ?? '0-0';
+      },
+    };
+    return {
+      sites,
+      engine,
+      chat,
+      events,
+      redisWhere: t.where,
+      startWorkers(served) {
+        const workers = startSiteWorkers({ engine, sites: served, connection: t.options, prefix: bullPrefix(prefix), log });
+        cs.push(() => workers.close());
+        return workers;
+      },
+      close: closeEverything,
+    };
+  }
+}

@@ -12,6 +12,11 @@ export const ConfigSchema = z
     /** Prefix of every opsgate key in Redis, so that several deployments (or tests) can share one server. */
     OPSGATE_REDIS_PREFIX: z.string().min(1).default('opsgate:'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Rebinds chat commands to runbooks, as `upgrade redis=lab-move-dir, precheck=…` (see src/app/command-runbooks.ts). */
+    OPSGATE_COMMAND_RUNBOOKS: z.string().optional(),
+    /** Both set: `opsgate start` runs the Slack app; otherwise the console chat. */
+    SLACK_BOT_TOKEN: z.string().min(1).optional(),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   })
   .loose();
 

@@ -68,6 +68,16 @@ export function safeText(s: string, max: number): string {
   return fitEscaped(s, max - CUT.length, 'head', escapeMrkdwn).text + CUT;
 }
 
+/**
+ * Like `safeText`, but keeps well-formed user and channel references (`<@U123>`, `<#C123>`) that handlers and
+ * the engine put in their messages; everything else (`<!channel>`, links) stays escaped.
+ */
+export function safeTextWithRefs(s: string, max: number): string {
+  return safeText(s, max).replace(/&lt;([@#])([UWC][A-Z0-9]{1,31})&gt;/g, (_m, sigil: string, id: string) =>
+    (sigil === '@' && id[0] !== 'C') || (sigil === '#' && id[0] === 'C') ? `<${sigil}${id}>` : _m,
+  );
+}
+
 /** A message's notification text: escaped, bounded, never empty. */
 export function fallbackText(s: string): string {
   const t = safeText(s.replace(/\s+/g, ' ').trim(), LIMITS.messageText);

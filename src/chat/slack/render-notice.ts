@@ -1,12 +1,16 @@
-import { LIMITS, codeBlock, escapeMrkdwn, safePlain, safeText, fallbackText } from './block-limits.ts';
+import { LIMITS, codeBlock, escapeMrkdwn, safePlain, safeTextWithRefs, fallbackText } from './block-limits.ts';
 import { context, header, section, type Block, type SlackMessage } from './blocks.ts';
 import { fitBlocks } from './fit-blocks.ts';
 
-/** A private (ephemeral) message: a refusal saying why, or a confirmation. */
+/**
+ * A private (ephemeral) message: a refusal saying why, or a confirmation. User and channel references in the
+ * text stay clickable; anything else that mrkdwn would parse is escaped.
+ */
 export function renderNotice(kind: 'error' | 'info', text: string): SlackMessage {
-  const body = safeText(text, LIMITS.sectionText - 40);
+  const body = safeTextWithRefs(text, LIMITS.sectionText - 40);
   const icon = kind === 'error' ? ':no_entry_sign:' : ':information_source:';
-  return { text: fallbackText(text), blocks: [section(`${icon} ${body === '' ? '(no details)' : body}`)], truncated: text.length > LIMITS.sectionText - 40 };
+  const fallback = safeTextWithRefs(text.replace(/\s+/g, ' ').trim(), LIMITS.messageText) || 'opsgate';
+  return { text: fallback, blocks: [section(`${icon} ${body === '' ? '(no details)' : body}`)], truncated: text.length > LIMITS.sectionText - 40 };
 }
 
 /**

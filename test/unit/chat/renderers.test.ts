@@ -44,10 +44,12 @@ function gate(r: () => number, n: number, status: GateView['status']): GateView 
   };
 }
 
-function expectWithinLimits(msg: SlackMessage): void {
+function expectWithinLimits(msg: SlackMessage, opts: { refsAllowed?: boolean } = {}): void {
   expect(checkMessage(msg)).toEqual([]);
   const json = JSON.stringify(msg);
-  for (const raw of ['<!channel>', '<!here', '<@UEVIL>', '<#CEVIL>', '<https://evil']) {
+  // Notices keep user and channel references (they come from handlers); nothing else may stay unescaped.
+  const forbidden = opts.refsAllowed ? ['<!channel>', '<!here', '<https://evil'] : ['<!channel>', '<!here', '<@UEVIL>', '<#CEVIL>', '<https://evil'];
+  for (const raw of forbidden) {
     const at = json.indexOf(raw);
     expect(at, json.slice(Math.max(0, at - 80), at + 40)).toBe(-1);
   }
@@ -171,11 +173,21 @@ describe('Block Kit renderers stay within limits for any input', () => {
 
   it('notices and dry-run plans of any size', () => {
     for (const t of HOSTILE) {
-      expectWithinLimits(renderNotice('error', t));
+      expectWithinLimits(renderNotice('error', t), { refsAllowed: true });
       expectWithinLimits(renderPlan(t, t));
     }
     const big = renderPlan('Dry run', Array.from({ length: 20_000 }, (_, i) => `redis-a: cmd ${i}`).join('\n'));
     expectWithinLimits(big);
     expect(big.truncated).toBe(true);
+  });
+});
+
+describe('renderNotice', () => {
+  it('keeps user and channel references clickable but escapes broadcasts and links', () => {
+    const msg = renderNotice('error', 'Use <#CXIZANG>, ask <@UAPPROVER1>; not <!channel> or <https://evil.example|x> & co');
+    const text = msg.blocks[0]?.type === 'section' ? msg.blocks[0].text.text : '';
+    expect(text).toContain('Use <#CXIZANG>, ask <@UAPPROVER1>; not &lt;!channel&gt; or &lt;https://evil.example|x&gt; &amp; co');
+    expect(msg.text).toBe('Use <#CXIZANG>, ask <@UAPPROVER1>; not &lt;!channel&gt; or &lt;https://evil.example|x&gt; &amp; co');
+    expect(checkMessage(msg)).toEqual([]);
   });
 });

@@ -1,0 +1,144 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { describeError } from '../../errors/opsgate-error.ts';
+import { ACTION_ID_PATTERN } from '../../commands/action-ref.ts';
+import { SLASH_COMMANDS } from '../../commands/command.ts';
+import { dispatchCommand } from '../../commands/dispatch-command.ts';
+import { handleGateAction, type GateActionDeps } from '../../commands/gate-action-handler.ts';
+import { SlackPoster } from './poster.ts';
+import { renderGate } from './render-gate.ts';
+import { renderNotice } from './render-notice.ts';
+import { ReplayGuard } from './replay-guard.ts';
+import { respondWith, showReply, type Respond } from './show-reply.ts';
+import { createUserGroupResolver } from './user-groups.ts';
+import { fromWebClient } from './web-client-port.ts';
+
+/** A pino-like logger (constant messages, data in fields). */
+export interface AppLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface SlackAppOptions {
+  readonly signingSecret: string;
+  readonly token: string;
+  /** `xapp-…` token with `connections:write`, for Socket Mode. */
+  readonly appToken?: string;
+  readonly socketMode: boolean;
+  /** Points the Web API client elsewhere (a proxy, or the fake in tests). */
+  readonly slackApiUrl?: string;
+  /** HTTP mode: port of the receiver (0 for a random one). */
+  readonly port: number;
+  /** When known, clicks from another app or workspace are refused. */
+  readonly appId?: string;
+  /** Skip the `auth.test` call at start-up when both are given. */
+  readonly botId?: string;
+  readonly botUserId?: string;
+  /** The handlers' dependencies: the engine, the sites; `groupsOf` defaults to a cached usergroups.users.list. */
+  readonly deps: Omit<GateActionDeps, 'groupsOf'> & Partial<Pick<GateActionDeps, 'groupsOf'>>;
+  readonly now?: () => number;
+  readonly log: AppLog;
+  /** Poster pacing (tests set 0). */
+  readonly minPostIntervalMs?: number;
+}
+
+export interface SlackApp {
+  readonly poster: SlackPoster;
+  /** Starts the receiver; in HTTP mode resolves with the port it listens on. */
+  start(): Promise<{ readonly port?: number }>;
+  stop(): Promise<void>;
+}
+
+const boltRespond = (respond: (m: never) => Promise<unknown>): Respond => (m) => respond({ ...m, blocks: [...m.blocks] } as never);
+
+/**
+ * The Slack face of opsgate: Bolt with its HTTP receiver (signature always verified) or Socket Mode, one
+ * listener for every slash command and one for every gate button. Every request is acknowledged first and
+ * the work is done after the ack; refusals are answered privately with the reason.
+ */
+export function createSlackApp(opts: SlackAppOptions): SlackApp {
+  const now = opts.now ?? Date.now;
+  const clientOptions = {
+    ...(opts.slackApiUrl === undefined ? {} : { slackApiUrl: opts.slackApiUrl }),
+    // The poster waits out 429s itself, in order, per channel.
+    rejectRateLimitedCalls: true,
+  };
+  const ids = opts.botId !== undefined && opts.botUserId !== undefined ? { botId: opts.botId, botUserId: opts.botUserId } : {};
+  const logLevel = LogLevel.ERROR;
+  const app = opts.socketMode
+    ? new App({ token: opts.token, appToken: opts.appToken ?? '', socketMode: true, clientOptions, logLevel, ...ids })
+    : new App({ token: opts.token, receiver: new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events', logLevel }), clientOptions, logLevel, ...ids });
+  const poster = new SlackPoster({
+    client: fromWebClient(app.client),
+    now,
+    ...(opts.minPostIntervalMs === undefined ? {} : { minPostIntervalMs: opts.minPostIntervalMs }),
+    log: opts.log,
+  });
+  const groupsOf = opts.deps.groupsOf ?? createUserGroupResolver({ listUsers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [] }, { now });
+  const deps: GateActionDeps = { ...opts.deps, groupsOf };
+  const replays = new ReplayGuard(now);
+
+  const onCommand = async ({ ack, body, respond }: SlackCommandMiddlewareArgs): Promise<void> => {
+    await ack();
+    const respondFn = boltRespond(respond as never);
+    const ctx = { user: body.user_id, channel: body.channel_id };
+    try {
+      if (!replays.firstTime(`cmd:${body.trigger_id}`)) {
+        opts.log.warn({ command: body.command, user: body.user_id }, 'replayed slash command ignored');
+        return;
+      }
+      const reply = await dispatchCommand(deps, ctx, `${body.command} ${body.text}`);
+      await showReply(reply, { respond: respondFn, poster, now });
+    } catch (e) {
+      opts.log.error({ err: describeError(e), command: body.command, user: body.user_id }, 'slash command failed');
+      await respondWith(respondFn, renderNotice('error', `opsgate could not handle ${body.command}: ${describeError(e)}. Nothing was started; try again, and tell an operator if it persists.`)).catch(() => undefined);
+    }
+  };
+
+  const onAction = async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
+    await ack();
+    const respondFn = boltRespond(respond as never);
+    const refuse = (why: string) => respondWith(respondFn, renderNotice('error', why));
+    try {
+      if (opts.appId !== undefined && body.api_app_id !== opts.appId) return void (await refuse('This click came from another Slack app.'));
+      if (!replays.firstTime(`act:${body.trigger_id}:${action.action_ts}`)) return void (await refuse('This click was already received; it is counted once.'));
+      const channel = body.container?.channel_id ?? body.channel?.id ?? '';
+      const messageTs = body.container?.message_ts ?? body.message?.ts;
+      const res = await handleGateAction(deps, {
+        actionId: action.action_id,
+        value: action.value ?? '',
+        user: body.user.id,
+        channel,
+        ...(messageTs === undefined ? {} : { messageTs }),
+      });
+      if (!res.ok) return void (await refuse(res.error));
+      if (messageTs !== undefined) await poster.update(channel, messageTs, renderGate(res.value.gate));
+    } catch (e) {
+      opts.log.error({ err: describeError(e), user: body.user.id }, 'gate click failed');
+      await refuse(`opsgate could not record your click: ${describeError(e)}. Nothing was decided; try again.`).catch(() => undefined);
+    }
+  };
+
+  for (const name of SLASH_COMMANDS) app.command(`/${name}`, onCommand);
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTION_ID_PATTERN }, onAction);
+  app.error(async (e) => opts.log.error({ err: describeError(e) }, 'slack app error'));
+
+  return {
+    poster,
+    async start() {
+      if (opts.socketMode) {
+        await app.start();
+        return {};
+      }
+      const server = (await app.start(opts.port)) as Server;
+      return { port: (server.address() as AddressInfo).port };
+    },
+    async stop() {
+      await poster.idle();
+      await app.stop();
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../result.ts';
 import { SCHEMA_STATUS_SQL } from './checks/cluster-checks.ts';
-import type { ObPoll } from './ob-poll.ts';
+import { tenantScaledPoll, type ObPoll } from './ob-poll.ts';
 import { sqlString, validZone } from './sql-literal.ts';
 
 const SOURCE = 'upgrade_health_checker.py 4.3.5.5';
@@ -42,35 +42,18 @@ export function healthChecks(opts: HealthCheckOptions = {}): Result<readonly ObP
     });
   }
   polls.push(
-    {
+    tenantScaledPoll({
       id: 'observer-status',
       title: opts.zone === undefined ? 'every observer is serving' : `every observer of ${opts.zone} is serving`,
       sql:
         "select count(*) from oceanbase.__all_server where (start_service_time <= 0 or status='inactive')" +
         (opts.zone === undefined ? '' : ` and zone = ${zoneSql}`),
       expect: { kind: 'zero' },
-      timeout: { kind: 'per-tenant', perTenantSec: 10, minSec: 600 },
-      intervalSec: 10,
+      perTenantSec: 10,
       source: SOURCE,
-    },
-    {
-      id: 'paxos-replica',
-      title: 'every log stream replica is in sync (cluster-wide)',
-      sql: "select count(*) from oceanbase.GV$OB_LOG_STAT where in_sync = 'NO'",
-      expect: { kind: 'zero' },
-      timeout: { kind: 'per-tenant', perTenantSec: 10, minSec: 600 },
-      intervalSec: 10,
-      source: SOURCE,
-    },
-    {
-      id: 'schema-status',
-      title: 'every server has refreshed every tenant schema (cluster-wide)',
-      sql: SCHEMA_STATUS_SQL,
-      expect: { kind: 'equals', value: 1 },
-      timeout: { kind: 'per-tenant', perTenantSec: 30, minSec: 600 },
-      intervalSec: 10,
-      source: SOURCE,
-    },
+    }),
+    PAXOS_IN_SYNC_POLL,
+    SCHEMA_REFRESHED_POLL,
   );
   if (opts.zone !== undefined) {
     polls.push({
@@ -87,26 +70,44 @@ export function healthChecks(opts: HealthCheckOptions = {}): Result<readonly ObP
   return ok(polls);
 }
 
+/** Every log stream replica in sync, cluster-wide even with `-z` (also the rolling upgrade's clog wait). */
+export const PAXOS_IN_SYNC_POLL: ObPoll = tenantScaledPoll({
+  id: 'paxos-replica',
+  title: 'every log stream replica is in sync (cluster-wide)',
+  sql: "select count(*) from oceanbase.GV$OB_LOG_STAT where in_sync = 'NO'",
+  expect: { kind: 'zero' },
+  perTenantSec: 10,
+  source: SOURCE,
+});
+
+/** Every server has refreshed every tenant's schema, cluster-wide (also the rolling upgrade's schema wait). */
+export const SCHEMA_REFRESHED_POLL: ObPoll = tenantScaledPoll({
+  id: 'schema-status',
+  title: 'every server has refreshed every tenant schema (cluster-wide)',
+  sql: SCHEMA_STATUS_SQL,
+  expect: { kind: 'equals', value: 1 },
+  perTenantSec: 30,
+  source: SOURCE,
+});
+
 /** The major-merge waits (run only when `MAJOR_FREEZE_ENABLED_SQL` does not return exactly one `True`). */
 export const MAJOR_MERGE_POLLS: readonly ObPoll[] = [
-  {
+  tenantScaledPoll({
     id: 'major-merge-tenants',
     title: 'no tenant is in a major compaction',
     sql: "select count(1) from oceanbase.CDB_OB_MAJOR_COMPACTION where (GLOBAL_BROADCAST_SCN > LAST_SCN or STATUS != 'IDLE')",
     expect: { kind: 'zero' },
-    timeout: { kind: 'per-tenant', perTenantSec: 30, minSec: 600 },
-    intervalSec: 10,
+    perTenantSec: 30,
     source: SOURCE,
-  },
-  {
+  }),
+  tenantScaledPoll({
     id: 'major-merge-tablets',
     title: 'no tablet is merging',
     sql: 'select /*+ query_timeout(1000000000) */ count(1) from oceanbase.__all_virtual_tablet_compaction_info where max_received_scn > finished_scn and max_received_scn > 0',
     expect: { kind: 'zero' },
-    timeout: { kind: 'per-tenant', perTenantSec: 30, minSec: 600 },
-    intervalSec: 10,
+    perTenantSec: 30,
     source: SOURCE,
-  },
+  }),
 ];
 
 /** Whether a cluster has vector indexes, i.e. whether the (not reproduced) vector-index load check applies. */

@@ -80,5 +80,14 @@ export function pollTimeoutMs(timeout: PollTimeout, tenantCount: number, explici
   }
 }
 
+/**
+ * A poll in the health checker's manner: polled every 10 s, for `max(tenants x perTenantSec, 600 s)` unless `-t`
+ * says otherwise.
+ */
+export function tenantScaledPoll(p: Omit<ObPoll, 'timeout' | 'intervalSec'> & { readonly perTenantSec: number }): ObPoll {
+  const { perTenantSec, ...rest } = p;
+  return { ...rest, timeout: { kind: 'per-tenant', perTenantSec, minSec: 600 }, intervalSec: 10 };
+}
+
 /** The health checker's tenant count query (it counts sys and meta tenants too, about 2 x user + 1). */
 export const TENANT_COUNT_SQL = 'select distinct tenant_id from oceanbase.__all_tenant order by tenant_id desc';

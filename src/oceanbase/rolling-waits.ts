@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../result.ts';
-import { SCHEMA_STATUS_SQL } from './checks/cluster-checks.ts';
-import type { ObPoll } from './ob-poll.ts';
+import { PAXOS_IN_SYNC_POLL, SCHEMA_REFRESHED_POLL } from './health-checks.ts';
+import { tenantScaledPoll, type ObPoll } from './ob-poll.ts';
 import { sqlString, validVersionText, validZone } from './sql-literal.ts';
 
 /** The waits of one zone's rolling upgrade, in the order the zone goes through them. */
@@ -36,33 +36,16 @@ export function zoneWaits(zone: string, targetVersion: string): Result<ZoneWaits
   });
   return ok({
     zoneInactive: zoneStatus('INACTIVE'),
-    serversServing: {
+    serversServing: tenantScaledPoll({
       id: 'servers-serving',
       title: 'every observer is ACTIVE and serving',
       sql: "select count(*) from oceanbase.DBA_OB_SERVERS where STATUS != 'ACTIVE' or STOP_TIME is not NULL or START_SERVICE_TIME is NULL",
       expect: { kind: 'zero' },
-      timeout: { kind: 'per-tenant', perTenantSec: 10, minSec: 600 },
-      intervalSec: 10,
+      perTenantSec: 10,
       source: 'obd 4.2.1.4 wait(), obshell',
-    },
-    clogInSync: {
-      id: 'clog-in-sync',
-      title: 'every log stream replica is in sync',
-      sql: "select count(*) from oceanbase.GV$OB_LOG_STAT where in_sync = 'NO'",
-      expect: { kind: 'zero' },
-      timeout: { kind: 'per-tenant', perTenantSec: 10, minSec: 600 },
-      intervalSec: 10,
-      source: 'upgrade_health_checker.py, obd, obshell',
-    },
-    schemaRefreshed: {
-      id: 'schema-refreshed',
-      title: 'every server has refreshed every tenant schema',
-      sql: SCHEMA_STATUS_SQL,
-      expect: { kind: 'equals', value: 1 },
-      timeout: { kind: 'per-tenant', perTenantSec: 30, minSec: 600 },
-      intervalSec: 10,
-      source: 'upgrade_health_checker.py',
-    },
+    }),
+    clogInSync: { ...PAXOS_IN_SYNC_POLL, id: 'clog-in-sync' },
+    schemaRefreshed: { ...SCHEMA_REFRESHED_POLL, id: 'schema-refreshed' },
     zoneVersion: {
       id: 'zone-version',
       title: `every observer of ${z.value} runs ${v.value}`,

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import type { SqlEndpointConfig } from '../../../src/runners/sql/create-sql-session.ts';
 import { clusterRows, HEALTHY_SHAPE, type ClusterShape } from './fixture-cluster.ts';
-import { aliasViews, FIXTURE_TABLES, FIXTURE_VIEWS } from './fixture-schema.ts';
+import { aliasViews, FIXTURE_TABLES } from './fixture-schema.ts';
+import { FIXTURE_VIEWS } from './fixture-views.ts';
 
 /** Where the fixture's MariaDB is (MariaDB on this machine and in CI: root without a password). */
 export interface MariaDbServer {

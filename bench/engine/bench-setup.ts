@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import type { CommandRequest, CommandResult, HostOutcome, RemoteSession } from '../../src/ports/remote.ts';
+import type { EngineEvent, EventSink } from '../../src/ports/events.ts';
+import type { EngineSite } from '../../src/engine/engine-site.ts';
+import type { HostCommand } from '../../src/engine/step-schema.ts';
+import { defineRunbook } from '../../src/runbooks/runbook.ts';
+
+/** The bench site: one host, requester U_REQ, approver U_APP. */
+export const benchSite: EngineSite = {
+  name: 'bench',
+  hosts: ['h1'],
+  groups: {},
+  sqlTargets: [],
+  policy: { approvers: ['U_APP'], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 3_600_000 },
+  manualScripted: false,
+};
+
+/**
+ * `steps` plain actions, then `gated` destructive ones, each with a precondition and a verification probe, so
+ * that a step costs what a real one does in the engine (three runner calls).
+ */
+export const benchRunbook = defineRunbook({
+  id: 'bench',
+  title: 'engine benchmark',
+  args: z.object({ steps: z.number().int().min(0), gated: z.number().int().min(0) }),
+  build(site, { steps, gated }) {
+    const on = (command: string): HostCommand[] => [{ host: 'h1', command }];
+    const targets = { kind: 'hosts' as const, hosts: ['h1'] };
+    const probes = { preconditions: [{ kind: 'path-exists' as const, path: '/tmp' }], verify: [{ kind: 'path-exists' as const, path: '/tmp' }] };
+    const plain = Array.from({ length: steps }, (_, i) => ({
+      kind: 'action' as const, id: `s${i}`, title: `step ${i}`, targets, commands: on('true'), ...probes, irreversible: { reason: 'bench' },
+    }));
+    const gates = Array.from({ length: gated }, (_, i) => ({
+      kind: 'action' as const, id: `g${i}`, title: `gated ${i}`, targets, commands: on('true'), ...probes, destructive: true, gate: { prompt: 'go?' }, irreversible: { reason: 'bench' },
+    }));
+    return { runbook: 'bench', site: site.name, title: 'bench', steps: [...plain, ...gates] };
+  },
+});
+
+/** A runner that answers at once (exit 0), timing each call, so the engine's own cost can be told apart. */
+export class InstantRemote implements RemoteSession {
+  runnerMs = 0;
+
+  async exec(host: string, req: CommandRequest): Promise<CommandResult> {
+    const t0 = performance.now();
+    const sha256 = createHash('sha256').update('').digest('hex');
+    const out = { head: '', tail: '', totalBytes: 0, truncated: false, sha256 };
+    const r = { host, command: req.command, exitCode: 0, stdout: out, stderr: out, startedAt: Date.now(), durationMs: 0 };
+    this.runnerMs += performance.now() - t0;
+    return r;
+  }
+
+  async fanOut(hosts: readonly string[], req: (host: string) => CommandRequest): Promise<readonly HostOutcome[]> {
+    return Promise.all(hosts.map(async (host) => ({ host, status: 'done' as const, result: await this.exec(host, req(host)) })));
+  }
+
+  async upload(): Promise<never> {
+    throw new Error('not in the bench');
+  }
+  learnSecret(): void {}
+  redact(text: string): string {
+    return text;
+  }
+  async close(): Promise<void> {}
+}
+
+/** Wraps a sink, stamping each event with a high-resolution time and waking whoever waits for it. */
+export class TimedEvents implements EventSink {
+  readonly log: { event: EngineEvent; t: number }[] = [];
+  private waiters: { pred: (e: EngineEvent) => boolean; resolve: (t: number) => void }[] = [];
+
+  constructor(private readonly inner: EventSink) {}
+
+  async emit(event: EngineEvent): Promise<void> {
+    await this.inner.emit(event);
+    const t = performance.now();
+    this.log.push({ event, t });
+    this.waiters = this.waiters.filter((w) => (w.pred(event) ? (w.resolve(t), false) : true));
+  }
+
+  /** Resolves with the time of the first matching event, past or future. */
+  when(pred: (e: EngineEvent) => boolean): Promise<number> {
+    const seen = this.log.find((l) => pred(l.event));
+    if (seen !== undefined) return Promise.resolve(seen.t);
+    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
+  }
+}
+
+/** p50 and p99 of a sample, in ms with two decimals. */
+export function stats(xs: readonly number[]): { p50: number; p99: number; n: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { p50: r(at(0.5)), p99: r(at(0.99)), n: s.length };
+}

@@ -66,8 +66,13 @@ export async function createSqlSession(config: SqlEndpointConfig, deps: { readon
         supportBigNumbers: true,
         multipleStatements: false,
       });
-      // A connection that drops between statements is reported on the next statement.
-      c.on('error', () => undefined);
+      // A connection that drops between statements is forgotten, so the next statement opens a new one; a
+      // statement already sent is never sent again.
+      const forget = () => {
+        if (conn === c) conn = undefined;
+      };
+      c.on('error', forget);
+      c.on('end', forget);
       return c;
     } catch (e) {
       throw mapSqlError(e, ctx, { phase: 'connect' });

@@ -82,6 +82,17 @@ describe('the SQL session and its dialect layer', () => {
     expect(after.rows[0]?.['n']).toBe(3);
   });
 
+  test('opens a new connection for the next statement when the server closed the old one', async () => {
+    const id = Number((await session.query('select connection_id() as id')).rows[0]?.['id']);
+    const admin = await mysql.createConnection(LOCAL_MARIADB);
+    await admin.query(`KILL CONNECTION ${id}`);
+    await admin.end();
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await session.query('select connection_id() as id, database() as db');
+    expect(again.rows[0]?.['id']).not.toBe(id);
+    expect(again.rows[0]?.['db']).toBe(fixture.database);
+  });
+
   test('resolves the oceanbase. qualifier, in any case, to the fixture database', async () => {
     const res = await session.query("select count(*) as n from OCEANBASE.GV$OB_PARAMETERS where name = 'min_observer_version'");
     expect(res.rows[0]?.['n']).toBe(3);

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from './errors/opsgate-error.ts';
 import { registerSitesCommand } from './cli/sites-command.ts';
 import { registerAuditCommand } from './cli/audit-command.ts';
+import { registerRunCommand } from './cli/run-command.ts';
+import { registerStartCommand } from './cli/start-command.ts';
 import { registerWorkerCommand } from './cli/worker-command.ts';
 
 /** Exit codes shared by every subcommand. */
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerSitesCommand(program);
   registerAuditCommand(program);
+  registerRunCommand(program);
+  registerStartCommand(program);
   registerWorkerCommand(program);
   return program;
 }

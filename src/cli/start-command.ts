@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { loadAppSetup } from '../app/app-setup.ts';
+import { closeOnSignals } from '../app/close-on-signals.ts';
+import { startSlack } from '../app/start-slack.ts';
+import { runConsoleChat } from '../chat/console/console-chat.ts';
+import { CliExit, EXIT } from '../cli.ts';
+import { USER_ID_PATTERN } from '../commands/identifiers.ts';
+import { describeError } from '../errors/opsgate-error.ts';
+import { createLogger, openRuntime, type Runtime } from '../main.ts';
+
+interface StartOptions {
+  readonly as: string;
+  readonly sites?: string;
+  readonly worker: boolean;
+}
+
+/**
+ * `opsgate start`: the Slack app when `SLACK_BOT_TOKEN` and `SLACK_SIGNING_SECRET` are set, otherwise the
+ * interactive console chat on this terminal (with a worker for every site in the same process unless
+ * `--no-worker`).
+ */
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('start opsgate: the Slack app when Slack tokens are set, otherwise the interactive console chat')
+    .option('--as <user>', 'console: the Slack user id to act as at first (switch with /as)', 'UOPERATOR')
+    .option('--sites <dir>', 'the directory of site files (default: OPSGATE_SITES)')
+    .option('--no-worker', 'do not execute steps in this process (an `opsgate worker` does)')
+    .action(async (opts: StartOptions) => {
+      const code = await start(opts);
+      if (code !== EXIT.ok) throw new CliExit(code);
+    });
+}
+
+async function start(opts: StartOptions): Promise<number> {
+  if (!USER_ID_PATTERN.test(opts.as)) {
+    process.stderr.write(`opsgate start: "${opts.as}" is not a Slack user id (like UOPERATOR)\n`);
+    return EXIT.usage;
+  }
+  const setup = await loadAppSetup(opts.sites === undefined ? {} : { sitesDir: opts.sites });
+  if (!setup.ok) {
+    process.stderr.write(`opsgate start: ${setup.error}\n`);
+    return EXIT.usage;
+  }
+  const { config, env } = setup.value;
+  const slack = config.SLACK_BOT_TOKEN !== undefined && config.SLACK_SIGNING_SECRET !== undefined;
+  // The console shares the terminal with the logs: only warnings unless LOG_LEVEL asks for more.
+  const log = createLogger(slack || env.LOG_LEVEL !== undefined ? config.LOG_LEVEL : 'warn');
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime({ ...setup.value, log });
+  } catch (e) {
+    process.stderr.write(`opsgate start: ${describeError(e)}\n`);
+    return EXIT.failed;
+  }
+  const unhook = closeOnSignals(() => runtime.close());
+  try {
+    if (opts.worker) await runtime.startWorkers(runtime.sites.engine.map((s) => s.name)).ready;
+    if (slack) {
+      const app = await startSlack({ runtime, config, log });
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await app.stop();
+      return EXIT.ok;
+    }
+    process.stdout.write(`opsgate console on ${runtime.redisWhere}\n`);
+    await runConsoleChat({ chat: runtime.chat, events: runtime.events, sites: runtime.sites.chat, input: process.stdin, output: process.stdout, user: opts.as });
+    return EXIT.ok;
+  } catch (e) {
+    process.stderr.write(`opsgate start: ${describeError(e)}\n`);
+    return EXIT.failed;
+  } finally {
+    unhook();
+    await runtime.close();
+  }
+}

@@ -52,6 +52,9 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
+/** Lets requests that already arrived be parsed and acked before this one's work starts (acks come first). */
+const afterPendingIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const boltRespond = (respond: (m: never) => Promise<unknown>): Respond => (m) => respond({ ...m, blocks: [...m.blocks] } as never);
 
 /**
@@ -83,6 +86,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
 
   const onCommand = async ({ ack, body, respond }: SlackCommandMiddlewareArgs): Promise<void> => {
     await ack();
+    await afterPendingIo();
     const respondFn = boltRespond(respond as never);
     const ctx = { user: body.user_id, channel: body.channel_id };
     try {
@@ -100,6 +104,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
 
   const onAction = async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
     await ack();
+    await afterPendingIo();
     const respondFn = boltRespond(respond as never);
     const refuse = (why: string) => respondWith(respondFn, renderNotice('error', why));
     try {

@@ -1,0 +1,23 @@
+/**
+ * The process under test for bench/slack/run.ts: the Slack app (Bolt's HTTP receiver on a random port) with
+ * an in-memory engine, its Web API client pointed at the fake. Prints one JSON line `{ url }` when ready and
+ * stops on SIGTERM.
+ */
+import { createSlackApp } from '../../src/chat/slack/app.ts';
+import { FakeChatEngine } from '../../test/support/slack/fake-chat-engine.ts';
+
+const [secret = '', apiUrl = ''] = process.argv.slice(2);
+if (secret === '' || apiUrl === '') throw new Error('usage: app-server.ts <signing secret> <fake api url>');
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const app = createSlackApp({
+  signingSecret: secret, token: 'xoxb-bench', socketMode: false, slackApiUrl: apiUrl, port: 0, botId: 'BBOT', botUserId: 'UBOT',
+  deps: { engine: new FakeChatEngine(), sites: [{ id: 'xizang', channel: 'CXIZANG' }] }, log: quiet, minPostIntervalMs: 0,
+});
+const { port } = await app.start();
+console.log(JSON.stringify({ url: `http://127.0.0.1:${port}/slack/events` }));
+process.on('SIGTERM', () => {
+  const { user, system } = process.cpuUsage();
+  console.error(JSON.stringify({ appCpuMs: (user + system) / 1000 }));
+  void app.stop().then(() => process.exit(0));
+});

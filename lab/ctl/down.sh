@@ -1,0 +1,56 @@
+# `down`: removes exactly what this lab made: its hosts' process trees, its namespaces, veths and bridge. Sourced by lab.sh.
+
+# PIDs of this lab's unshare processes: the recorded ones plus any left by an interrupted `up`, each
+# confirmed by its full cmdline (our hostboot.sh, this lab's state dir) before anyone kills it.
+our_unshares() {
+  local name pid
+  if [[ -f $STATE/pids ]]; then
+    while read -r name pid; do is_our_unshare "$pid" "$name" && echo "$pid"; done < "$STATE/pids"
+  fi
+  for pid in $(pgrep -x unshare || true); do
+    local args=(); mapfile -d '' args < "/proc/$pid/cmdline" 2>/dev/null || continue
+    local i
+    for ((i = 1; i + 2 < ${#args[@]}; i++)); do
+      if [[ ${args[i]} == "$HOSTBOOT" && ${args[i+1]} == "$STATE" ]]; then
+        is_our_unshare "$pid" "${args[i+2]}" && echo "$pid"
+        break
+      fi
+    done
+  done
+}
+
+# True when anything of this lab exists (used by `up` to clean a half-made lab first).
+lab_traces() {
+  [[ -f $STATE/pids || -f $STATE/netns ]] && return 0
+  ip link show "$BR" &>/dev/null && return 0
+  ip netns list | awk '{ print $1 }' | grep -q "^$PREFIX-" && return 0
+  [[ -n $(our_unshares) ]]
+}
+
+cmd_down() {
+  local t0; t0=$(now)
+  # --kill-child: killing a host's unshare kills its PID 1, and with it every process of that PID namespace;
+  # the host's mounts live only in its own mount namespace and go with it.
+  local pids; pids=$(our_unshares | sort -u)
+  local pid
+  for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in $pids; do
+    local tries=0
+    while is_alive "$pid" && (( tries++ < 250 )); do sleep 0.02; done
+  done
+  local ns
+  {
+    [[ -f $STATE/netns ]] && awk '{ print $1 }' "$STATE/netns"
+    ip netns list | awk -v p="$PREFIX-" 'index($1, p) == 1 { print $1 }'
+  } | sort -u | while read -r ns; do
+    ip netns del "$ns" 2>/dev/null || true
+  done
+  # Deleting a netns deletes its veth pair; a veth whose netns was never made is removed here.
+  ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E "^${PREFIX}v[0-9]+$" | while read -r ns; do
+    ip link del "$ns" 2>/dev/null || true
+  done
+  ip link del "$BR" 2>/dev/null || true
+  # The state dir goes too (keys, secrets, site file): a new `up` makes new ones.
+  [[ -d $STATE ]] && rm -rf --one-file-system "$STATE"
+  say "lab $PREFIX down in $(elapsed "$t0")s"
+}

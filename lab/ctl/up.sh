@@ -1,0 +1,148 @@
+# `up`: builds the lab from its spec (lab/xizang.spec, or N bare hosts), waits for every gate, writes the
+# site file and prints its path. Idempotent; a half-made lab is removed first. Sourced by lab.sh.
+
+# Writes $STATE/spec.octets ("NAME OCTET roles…") from the spec file or, for a bare lab, b001…bN.
+write_spec() {
+  local count=$1
+  if [[ -n $count ]]; then
+    local i; for ((i = 1; i <= count; i++)); do printf 'b%03d %d\n' "$i" $((10 + i)); done > "$STATE/spec.octets"
+    return
+  fi
+  local spec=$LAB_DIR/xizang.spec
+  [[ -r $spec ]] || die "no spec file $spec"
+  awk '!/^[[:space:]]*(#|$)/' "$spec" > "$STATE/spec.octets"
+  local line=0 name octet
+  while read -r name octet _; do
+    line=$((line + 1))
+    [[ $name =~ ^[a-z][a-z0-9-]{0,30}$ ]] || die "$spec: host name '$name' must be lowercase letters, digits and '-'"
+    [[ $octet =~ ^[0-9]+$ ]] && (( octet >= 2 && octet <= 254 && octet != 100 )) || die "$spec: host $name: last octet '$octet' must be 2-254 and not the VIP (100)"
+  done < "$STATE/spec.octets"
+  local dup; dup=$(awk '{ print $1 } { print "." $2 }' "$STATE/spec.octets" | sort | uniq -d | head -1)
+  [[ -z $dup ]] || die "$spec: '$dup' appears twice (host names and last octets must be unique)"
+}
+
+# Keys, secrets and the files shared with hosts (/lab-pub) and with clients (known_hosts, ssh_config).
+write_state() {
+  mkdir -p "$STATE"/{client,pub,secrets,hosts}
+  chmod 700 "$STATE/secrets" "$STATE/client"
+  ssh-keygen -q -t ed25519 -N '' -C "opsgate-lab-$PREFIX" -f "$STATE/client/id_ed25519"
+  cp "$STATE/client/id_ed25519.pub" "$STATE/pub/authorized_keys"
+  local s
+  for s in root-password redis-password csb-redis-password; do
+    (umask 077; openssl rand -base64 24 | tr -d '/+=\n' > "$STATE/secrets/$s")
+  done
+  # One SHA-512 crypt hash for every host: cheaper than hashing in each of up to 200 hosts.
+  (umask 077; openssl passwd -6 -stdin < "$STATE/secrets/root-password" > "$STATE/secrets/root-password.hash")
+  awk -v net="$NET" '{ $2 = net "." $2; print }' "$STATE/spec.octets" > "$STATE/pub/spec"
+  awk '{ print $1 "\t" $2 }' "$STATE/pub/spec" > "$STATE/hosts.tsv"
+  { echo "127.0.0.1 localhost"; awk '{ print $2 " " $1 }' "$STATE/pub/spec"; } > "$STATE/pub/hosts"
+  {
+    echo "NET=$NET"; echo "VIP=$VIP"; echo "GATEWAY=$NET.1"; echo "LAB_DOMAIN=biz.powercloud.com"
+    echo "DNS_IP=$(awk '/(^| )bind9( |=|$)/ { print $2; exit }' "$STATE/pub/spec")"
+    echo "LAB_SPEC=/lab-pub/spec"; echo "LAB_SECRETS=/lab-secrets"
+    awk '{ n = toupper($1); gsub(/-/, "_", n); print "HOST_" n "=" $2 }' "$STATE/pub/spec"
+  } > "$STATE/pub/env"
+  : > "$STATE/known_hosts"
+  {
+    printf 'Host *\n  User root\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n' "$STATE/client/id_ed25519" "$STATE/known_hosts"
+    printf '  GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking yes\n  BatchMode yes\n  LogLevel ERROR\n  ConnectTimeout 5\n'
+  } > "$STATE/ssh_config"
+  local name ip
+  while read -r name ip _; do
+    mkdir -p "$STATE/hosts/$name"
+    ssh-keygen -q -t ed25519 -N '' -C "root@$name" -f "$STATE/hosts/$name/ssh_host_ed25519_key"
+    echo "$name,$ip $(cut -d' ' -f1,2 "$STATE/hosts/$name/ssh_host_ed25519_key.pub")" >> "$STATE/known_hosts"
+    printf 'Host %s\n  HostName %s\n' "$name" "$ip" >> "$STATE/ssh_config"
+  done < "$STATE/pub/spec"
+}
+
+# Directories hosts must not see: the checkout, the controller's home, /root and /home.
+mask_dirs() {
+  local home; home=$(getent passwd "$(id -u)" | cut -d: -f6)
+  printf '%s\n' "$REPO_ROOT" "${HOME:-$home}" "$home" /root /home | awk 'NF && !seen[$0]++'
+}
+
+boot_hosts() {
+  : > "$STATE/pids"
+  local masks; masks=$(mask_dirs)
+  local name ip
+  while read -r name ip _; do
+    LAB_MASKS=$masks setsid ip netns exec "$PREFIX-$name" unshare --mount --uts --ipc --pid --fork \
+      --propagation private --kill-child=SIGKILL "$HOSTBOOT" "$STATE" "$name" "$ip" \
+      < /dev/null > "$STATE/hosts/$name/boot.log" 2>&1 &
+    echo "$name $!" >> "$STATE/pids"
+  done < "$STATE/pub/spec"
+}
+
+warn_missing_roles() {
+  awk '{ for (i = 3; i <= NF; i++) { r = $i; sub(/=.*/, "", r); hosts[r] = hosts[r] (hosts[r] ? "," : "") $1 } }
+    END { for (r in hosts) print r " " hosts[r] }' "$STATE/pub/spec" | sort | while read -r role hosts; do
+    [[ -f $LAB_DIR/roles/$role.sh ]] || say "warning: role $role has no script lab/roles/$role.sh yet: skipped on $hosts"
+  done
+}
+
+# The site file: lab/sites/xizang.yml with this lab's net and its state dir (relative to the new file).
+write_site() {
+  [[ -n $BARE ]] && return 0
+  local tmpl=$REPO_ROOT/lab/sites/xizang.yml
+  if [[ ! -f $tmpl ]]; then say "no site template lab/sites/xizang.yml yet: no site file written"; return 0; fi
+  mkdir -p "$STATE/sites"
+  sed -E -e "s/(^|[^0-9.])10\.77\.0\./\1$NET./g" -e 's#(\.\./)*\.opsgate/lab/og/#../#g' "$tmpl" > "$STATE/sites/xizang.yml"
+}
+
+# Every host's overlay upper layer once the lab is ready: `diff` reports changes against it.
+write_baselines() {
+  local name p1
+  while read -r name _; do
+    p1=$(host_pid1 "$name")
+    nsenter -t "$p1" -m -- find "$STATE/hosts/$name/ovl/upper" -mindepth 1 ! -type d -printf '%y %s %T@ %P\n' \
+      > "$STATE/hosts/$name/baseline" 2>/dev/null || true
+  done < "$STATE/pids"
+}
+
+print_result() {
+  if [[ -n $BARE ]]; then echo "$STATE/ssh_config"
+  elif [[ -f $STATE/sites/xizang.yml ]]; then echo "$STATE/sites/xizang.yml"
+  else echo "$STATE"; fi
+}
+
+# True when every recorded host is running and the bridge exists.
+lab_running() {
+  [[ -f $STATE/pids && -f $STATE/netns ]] && ip link show "$BR" &>/dev/null || return 1
+  local name pid
+  while read -r name pid; do is_our_unshare "$pid" "$name" && is_alive "$pid" || return 1; done < "$STATE/pids"
+}
+
+cmd_up() {
+  local count=$1
+  for tool in ip nsenter unshare ssh-keygen openssl sshd; do
+    command -v "$tool" > /dev/null || [[ -x /usr/sbin/$tool ]] || die "'$tool' is not installed (see docs/lab.md, Needs)"
+  done
+  if lab_running; then
+    if run_gates 15 2>/dev/null; then say "lab $PREFIX is already up and healthy"; print_result; return 0; fi
+    say "lab $PREFIX is up but not healthy: rebuilding it"
+  fi
+  lab_traces && { say "removing what is left of lab $PREFIX first"; cmd_down; }
+  check_subnet_free
+  local t0; t0=$(now)
+  mkdir -p "$STATE"
+  # Anything that fails before the hosts are booted leaves nothing behind.
+  trap 'rc=$?; if (( rc != 0 )); then say "up failed: cleaning"; cmd_down; fi' EXIT
+  write_spec "$count"
+  write_state
+  make_network
+  local t1; t1=$(now)
+  [[ -z $BARE ]] && warn_missing_roles
+  boot_hosts
+  trap - EXIT
+  wait_ready
+  local t2; t2=$(now)
+  if ! run_gates "$HEALTH_TIMEOUT"; then
+    say "lab $PREFIX is up but a gate failed (above); inspect it with 'opsgate lab exec', remove it with 'opsgate lab down'"
+    return 1
+  fi
+  write_baselines
+  write_site
+  say "lab $PREFIX up: $(wc -l < "$STATE/pids") hosts on $NET.0/24; network $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')s, boot $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", b - a }')s, total $(elapsed "$t0")s"
+  print_result
+}

@@ -1,0 +1,47 @@
+#!/bin/bash
+# guest-init.sh NAME IP: PID 1 inside a host, chrooted into its overlay root. Makes the host look like a site
+# server (names, root login, user app, sshd, systemctl shim), runs its roles, then reaps orphans forever.
+NAME=$1 IP=$2
+mkdir -p /run/lab/roles /var/log/lab /run/sshd /run/lock
+exec >> /var/log/lab/init.log 2>&1
+printf 'NAME=%s\nIP=%s\n' "$NAME" "$IP" > /run/lab/host.env
+. /lab/host/lib.sh
+lab_load_env
+echo "$(date +%T.%N) init $NAME $IP"
+
+echo "$NAME" > /etc/hostname
+{ cat /lab-pub/hosts; echo "127.0.1.1 $NAME"; } > /etc/hosts
+if [[ -n ${DNS_IP:-} ]]; then printf 'search %s\nnameserver %s\n' "$LAB_DOMAIN" "$DNS_IP"; else echo "search $LAB_DOMAIN"; fi > /etc/resolv.conf
+mkdir -p /root/.ssh && chmod 700 /root/.ssh
+install -m 600 /lab-pub/authorized_keys /root/.ssh/authorized_keys
+cp /etc/skel/.bashrc /etc/skel/.profile /root/ 2>/dev/null
+echo "root:$(cat /lab-secrets/root-password.hash)" | chpasswd -e
+getent group app > /dev/null || groupadd -g 1500 app
+getent passwd app > /dev/null || useradd -u 1500 -g app -m -s /bin/bash app
+install -m 755 /lab/host/systemctl /usr/local/bin/systemctl
+cat > /etc/ssh/sshd_config.d/00-lab.conf <<EOT
+# Lab host: its own host key, root login by key or password, many parallel connections for fan-out.
+HostKey /etc/ssh/ssh_host_ed25519_key
+PermitRootLogin yes
+PasswordAuthentication yes
+UseDNS no
+MaxStartups 200:30:400
+EOT
+/usr/sbin/sshd -E /var/log/sshd.log || echo "sshd failed to start: rc=$?"
+
+while read -r role arg; do
+  if [[ ! -f /lab/roles/$role.sh ]]; then
+    echo "warning: role $role has no script lab/roles/$role.sh: skipped"
+    echo skipped > "/run/lab/roles/$role.rc"
+    continue
+  fi
+  echo "$(date +%T.%N) role $role ${arg}"
+  timeout 120 /lab/host/run-role.sh run "$role" "$arg" < /dev/null >> "/var/log/lab/$role.log" 2>&1
+  rc=$?
+  echo "$rc" > "/run/lab/roles/$role.rc"
+  (( rc == 0 )) || echo "role $role failed: rc=$rc"
+done < <(lab_my_roles)
+touch /run/lab/ready
+echo "$(date +%T.%N) ready"
+# PID 1's duty: daemons double-fork and are re-parented here; bash reaps every child it is told about.
+while :; do sleep 3600 & wait $!; done

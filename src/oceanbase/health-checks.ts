@@ -1,6 +1,8 @@
 import { err, ok, type Result } from '../result.ts';
 import { SCHEMA_STATUS_SQL } from './checks/cluster-checks.ts';
+import type { ObRow } from './ob-check.ts';
 import { tenantScaledPoll, type ObPoll } from './ob-poll.ts';
+import { cell, text } from './ob-rows.ts';
 import { sqlString, validZone } from './sql-literal.ts';
 
 const SOURCE = 'upgrade_health_checker.py 4.3.5.5';
@@ -112,3 +114,11 @@ export const MAJOR_MERGE_POLLS: readonly ObPoll[] = [
 
 /** Whether a cluster has vector indexes, i.e. whether the (not reproduced) vector-index load check applies. */
 export const VECTOR_INDEX_PRESENT_SQL = 'select 1 from oceanbase.__all_virtual_vector_index_info limit 1';
+
+/**
+ * Whether the major-merge waits apply, from the rows of `MAJOR_FREEZE_ENABLED_SQL`: the health checker skips them
+ * only when every server reports exactly `True`.
+ */
+export function majorMergeWaitNeeded(rows: readonly ObRow[]): boolean {
+  return !(rows.length === 1 && text(cell(rows[0])) === 'True');
+}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { awaitPoll } from '../../../src/oceanbase/await-poll.ts';
-import { healthChecks } from '../../../src/oceanbase/health-checks.ts';
+import { healthChecks, majorMergeWaitNeeded } from '../../../src/oceanbase/health-checks.ts';
 import { evaluatePoll, pollTimeoutMs } from '../../../src/oceanbase/ob-poll.ts';
 import { parsePreviousValues, raisePermanentOfflineTime, restorePermanentOfflineTime } from '../../../src/oceanbase/permanent-offline-time.ts';
 import { clusterVersionBumped, zoneWaits } from '../../../src/oceanbase/rolling-waits.ts';
@@ -42,6 +42,12 @@ describe('poll evaluation', () => {
     expect(ids(healthChecks({ zone: 'zone2', needCheckMajorStatus: true }))).toEqual([
       'zone-valid', 'observer-status', 'paxos-replica', 'schema-status', 'zone-server-version', 'major-merge-tenants', 'major-merge-tablets',
     ]);
+  });
+
+  test('the major-merge waits are skipped only when every server has enable_major_freeze True', () => {
+    expect(majorMergeWaitNeeded([{ value: 'True' }])).toBe(false);
+    expect(majorMergeWaitNeeded([{ value: 'False' }])).toBe(true);
+    expect(majorMergeWaitNeeded([{ value: 'True' }, { value: 'False' }])).toBe(true);
   });
 
   test('awaitPoll reports progress on every poll and stops when the condition holds', async () => {

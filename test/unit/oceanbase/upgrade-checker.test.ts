@@ -4,6 +4,7 @@ import { isPrimaryZoneDistributed } from '../../../src/oceanbase/checks/tenant-c
 import type { ObFinding } from '../../../src/oceanbase/ob-check.ts';
 import { formatCheckerFailure, runUpgradeChecker } from '../../../src/oceanbase/run-upgrade-checker.ts';
 import { UPGRADE_CHECKS, upgradeCheckSpecs } from '../../../src/oceanbase/upgrade-checker-checks.ts';
+import { renderCheckerReport } from '../../../src/oceanbase/render-checker-report.ts';
 import { FakeSqlSession, one } from '../../support/oceanbase/fake-sql-session.ts';
 
 /** Answers of a healthy 4.3.5.5 cluster with five tenants; tests override single statements. */
@@ -144,5 +145,17 @@ describe('evaluation of single checks', () => {
     const avx2 = healthy('4.3.2.0');
     expect((await run(avx2, 'cs-encoding-arch-dependency', 'avx2'))?.status).toBe('pass');
     expect(avx2.calls).toHaveLength(1);
+  });
+});
+
+describe('the report as text', () => {
+  test('lists every check with its outcome after the summary, a skipped one with its gate', async () => {
+    const report = await runUpgradeChecker(healthy().on(/GV\$OB_LOG_STAT/, one(1)), { cpuArch: 'avx2' });
+    const lines = renderCheckerReport(report).split('\n');
+    expect(lines).toHaveLength(28);
+    expect(lines[0]).toBe('upgrade checker failed with 1 reasons: [1 replicas unsync, please check] ');
+    expect(lines[3]).toBe('FAIL check_paxos_replica: every paxos (log stream) replica is in sync: 1 replicas unsync, please check');
+    expect(lines[1]).toBe('PASS check_observer_version: cluster version is at least the oldest version this build upgrades from');
+    expect(lines[11]).toBe('SKIP check_archive_job_exist: no log archiving is running (upgrades from 4.0 only) (runs only when cluster version < 4.1.0.0; cluster version is 4.3.5.5)');
   });
 });

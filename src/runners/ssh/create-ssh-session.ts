@@ -60,6 +60,9 @@ export function createSshSession(deps: SshSessionDeps): RemoteSession {
     if (typeof req.command !== 'string' || req.command.trim() === '') {
       throw new SshConfigError(host, 'the command is empty');
     }
+    if (req.timeoutMs !== undefined && !(Number.isFinite(req.timeoutMs) && req.timeoutMs > 0)) {
+      throw new SshConfigError(host, `timeoutMs must be a positive number of milliseconds, got ${req.timeoutMs}`);
+    }
     const conn = await pool.acquire(cfg);
     return runRemoteCommand(conn, contextOf(host), req, opts);
   };

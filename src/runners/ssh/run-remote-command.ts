@@ -39,9 +39,11 @@ export async function runRemoteCommand(
   opts: ExecOptions = {},
 ): Promise<CommandResult> {
   const command = ctx.redactor.redact(req.command);
-  opts.signal?.throwIfAborted();
+  if (opts.signal?.aborted === true) throw new SshCommandAbortedError(ctx.host, command, 'not started');
   const release = await conn.channels.acquire();
   try {
+    // Narrowing does not know the signal may have fired while we waited for a channel.
+    if ((opts.signal as AbortSignal | undefined)?.aborted === true) throw new SshCommandAbortedError(ctx.host, command, 'not started');
     const id = ctx.newId();
     const startedAt = ctx.clock.now();
     const channel = await openExec(conn, ctx.host, wrapCommand(req.command, id));

@@ -80,13 +80,12 @@ export class SshTimeoutError extends OpsgateError {
   }
 }
 
-/** The caller aborted a running command; it was killed with its process group. */
+/** The caller aborted a command: it was killed with its process group, or never started. */
 export class SshCommandAbortedError extends OpsgateError {
   readonly code = 'SSH_ABORTED';
-  constructor(readonly host: string, readonly command: string, readonly killed: boolean) {
-    super(`${host}: command aborted${killed ? ' and killed' : ' (could not confirm the kill)'}: ${command}`, {
-      fields: { host, command, killed },
-    });
+  constructor(readonly host: string, readonly command: string, readonly killed: boolean | 'not started') {
+    const what = killed === 'not started' ? 'before it started' : killed ? 'and killed' : '(could not confirm the kill)';
+    super(`${host}: command aborted ${what}: ${command}`, { fields: { host, command, killed } });
   }
 }
 

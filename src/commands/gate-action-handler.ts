@@ -15,6 +15,8 @@ export interface GateActionInput {
 export interface GateActionDeps extends CommandDeps {
   /** The user's groups among `candidates`; throws when they cannot be resolved (the click is then refused). */
   groupsOf(user: string, candidates: readonly string[]): Promise<readonly string[]>;
+  /** Why this account may not decide at all (deactivated, bot, guest), or undefined; throws when unknown. */
+  vetUser?(user: string): Promise<string | undefined>;
 }
 
 /**
@@ -32,10 +34,12 @@ export async function handleGateAction(deps: GateActionDeps, input: GateActionIn
   const candidates = [...new Set(sites.flatMap((s) => s.approverGroups ?? []))];
   let userGroups: readonly string[];
   try {
+    const refusal = deps.vetUser ? await deps.vetUser(input.user) : undefined;
+    if (refusal !== undefined) return err(refusal);
     userGroups = candidates.length === 0 ? [] : await deps.groupsOf(input.user, candidates);
   } catch {
-    // Fail closed: without the group membership we cannot tell whether the person may decide.
-    return err('opsgate could not check your user groups with Slack just now, so the click was not counted; try again in a minute.');
+    // Fail closed: without the account and group facts we cannot tell whether the person may decide.
+    return err('opsgate could not check your account and user groups with Slack just now, so the click was not counted; try again in a minute.');
   }
   const res = await deps.engine.decide({
     gateId: ref.value.gateId,

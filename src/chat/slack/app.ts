@@ -13,6 +13,7 @@ import { renderNotice } from './render-notice.ts';
 import { ReplayGuard } from './replay-guard.ts';
 import { respondWith, showReply, type Respond } from './show-reply.ts';
 import { createUserGroupResolver } from './user-groups.ts';
+import { createUserVetter } from './user-vetter.ts';
 import { fromWebClient } from './web-client-port.ts';
 
 /** A pino-like logger (constant messages, data in fields). */
@@ -37,7 +38,10 @@ export interface SlackAppOptions {
   /** Skip the `auth.test` call at start-up when both are given. */
   readonly botId?: string;
   readonly botUserId?: string;
-  /** The handlers' dependencies: the engine, the sites; `groupsOf` defaults to a cached usergroups.users.list. */
+  /**
+   * The handlers' dependencies: the engine, the sites; `groupsOf` and `vetUser` default to cached
+   * usergroups.users.list and users.info calls.
+   */
   readonly deps: Omit<GateActionDeps, 'groupsOf'> & Partial<Pick<GateActionDeps, 'groupsOf'>>;
   readonly now?: () => number;
   readonly log: AppLog;
@@ -81,7 +85,17 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     log: opts.log,
   });
   const groupsOf = opts.deps.groupsOf ?? createUserGroupResolver({ listUsers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [] }, { now });
-  const deps: GateActionDeps = { ...opts.deps, groupsOf };
+  const vetUser = opts.deps.vetUser ?? createUserVetter({
+    userInfo: async (user) => {
+      try {
+        return (await app.client.users.info({ user })).user;
+      } catch (e) {
+        if ((e as { data?: { error?: string } }).data?.error === 'user_not_found') return undefined;
+        throw e;
+      }
+    },
+  }, { now });
+  const deps: GateActionDeps = { ...opts.deps, groupsOf, vetUser };
   const replays = new ReplayGuard(now);
 
   const onCommand = async ({ ack, body, respond }: SlackCommandMiddlewareArgs): Promise<void> => {

@@ -22,7 +22,10 @@ let seq = 0;
 
 beforeEach(async () => {
   fake = await FakeSlackWebApi.start();
-  fake.usergroups.set('SAPPROVERS', ['UAPPROVER1', 'UAPPROVER2']);
+  fake.usergroups.set('SAPPROVERS', ['UAPPROVER1', 'UAPPROVER2', 'UGUEST', 'UGONE']);
+  for (const u of ['UAPPROVER1', 'UAPPROVER2', 'UOPERATOR', 'URANDOM']) fake.users.set(u, {});
+  fake.users.set('UGUEST', { is_restricted: true });
+  fake.users.set('UGONE', { deleted: true });
   engine = new FakeChatEngine();
   app = createSlackApp({ signingSecret: SECRET, token: 'xoxb-test', socketMode: false, slackApiUrl: fake.apiUrl, port: 0, botId: 'BBOT', botUserId: 'UBOT', deps: { engine, sites }, log: quiet, minPostIntervalMs: 0 });
   const { port } = await app.start();
@@ -141,6 +144,9 @@ describe('Slack app through Bolt\'s HTTP receiver', () => {
     ['a non-approver', 'URANDOM', {}, 'You are not an approver for site xizang.'],
     ['the requester', 'UOPERATOR', {}, 'another person must approve'],
     ['anyone on an expired gate', 'UAPPROVER1', { status: 'expired' as const }, 'expired'],
+    ['a guest, even in the approver group', 'UGUEST', {}, 'Guest accounts cannot decide gates.'],
+    ['a deactivated account', 'UGONE', {}, 'Your Slack account is deactivated.'],
+    ['an account Slack does not know', 'UNOBODY', {}, 'Slack does not know your account'],
   ])('answers a click by %s with an ephemeral message saying why, and leaves the gate as it was', async (_who, user, overrides, why) => {
     const { ts } = await postGate(overrides);
     const { id } = click(user, ts);
@@ -164,7 +170,7 @@ describe('Slack app through Bolt\'s HTTP receiver', () => {
     await first.res;
     const replay = await fetch(url, { method: 'POST', headers: signedHeaders(first.body, { secret: SECRET }), body: first.body });
     expect(replay.status).toBe(200);
-    await fake.waitFor(() => fake.responses.some((r) => String(r.body.text).includes('already received')));
+    await fake.waitFor(() => fake.responses.some((r) => String(r.body.text).includes('already received')) && fake.ok('chat.update').length === 1);
     expect(engine.calls.filter((c) => c.method === 'decide')).toHaveLength(1);
   });
 

@@ -95,7 +95,13 @@ describe('handleGateAction', () => {
 
   it('fails closed when the user groups cannot be resolved', async () => {
     const res = await handleGateAction(gateDeps(async () => { throw new Error('ratelimited'); }), click('UAPPROVER1'));
-    expect(res).toMatchObject({ ok: false, error: expect.stringContaining('could not check your user groups') });
+    expect(res).toMatchObject({ ok: false, error: expect.stringContaining('could not check your account and user groups') });
+    expect(engine.calls).toEqual([]);
+  });
+
+  it('refuses an account the vetter turns down before asking the engine', async () => {
+    const deps2: GateActionDeps = { ...gateDeps(async () => ['SAPPROVERS']), vetUser: async (u) => (u === 'UBOT2' ? 'Bots cannot decide gates.' : undefined) };
+    expect(await handleGateAction(deps2, click('UBOT2'))).toEqual({ ok: false, error: 'Bots cannot decide gates.' });
     expect(engine.calls).toEqual([]);
   });
 

@@ -6,7 +6,8 @@
 #   lab.sh exec HOST -- CMD…        run CMD inside HOST (nsenter, no ssh); exit code passed through
 #   lab.sh link HOST up|down        plug or unplug HOST from the lab bridge
 #   lab.sh diff HOST [--all]        files changed on HOST since the lab was ready (--all: since boot)
-# Environment: OPSGATE_LAB_PREFIX (og), OPSGATE_LAB_NET (10.77.0), OPSGATE_LAB_HEALTH_TIMEOUT (120 s).
+# Environment: OPSGATE_LAB_PREFIX (og), OPSGATE_LAB_NET (10.77.0), OPSGATE_LAB_HEALTH_TIMEOUT (120 s),
+#   OPSGATE_LAB_SKIP_ROLES (comma-separated roles to leave out, or `all`: plain sshd hosts).
 set -euo pipefail
 LAB_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 REPO_ROOT=$(dirname "$LAB_DIR")

@@ -5,6 +5,7 @@ import { registerAuditCommand } from './cli/audit-command.ts';
 import { registerRunCommand } from './cli/run-command.ts';
 import { registerStartCommand } from './cli/start-command.ts';
 import { registerWorkerCommand } from './cli/worker-command.ts';
+import { registerLabCommand } from './cli/lab-command.ts';
 
 /** Exit codes shared by every subcommand. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerStartCommand(program);
   registerWorkerCommand(program);
+  registerLabCommand(program);
   return program;
 }
 

@@ -1,0 +1,34 @@
+import type { TestProject } from 'vitest/node';
+import { labDown } from '../../src/lab/lab-down.ts';
+import { labRefFromEnv } from '../../src/lab/lab-ref.ts';
+import { labUp } from '../../src/lab/lab-up.ts';
+import type { LabInfo } from '../../src/lab/read-lab-info.ts';
+import { assertLabCapable } from '../../src/lab/run-lab-script.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The Xizang site lab brought up for the integration project (see test/support/lab.ts). */
+    lab: LabInfo;
+  }
+}
+
+/** The integration suite's own lab, unless OPSGATE_LAB_PREFIX / OPSGATE_LAB_NET name another. */
+const TEST_LAB = { prefix: 'ogt', net: '10.77.100' } as const;
+
+/**
+ * Brings the Xizang lab up once for the integration project, provides its info to the tests, and brings it
+ * down after them (OPSGATE_LAB_KEEP=1 keeps it for the next run; `up` reuses a healthy lab).
+ * Fails loudly on a machine that cannot run it: CI must never skip the lab silently.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  assertLabCapable();
+  const ref = labRefFromEnv(process.env, TEST_LAB);
+  const started = Date.now();
+  const lab = await labUp({ prefix: ref.prefix, net: ref.net });
+  process.stderr.write(`site lab ${lab.prefix} (${lab.net}.0/24) up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${lab.siteFile ?? lab.stateDir}\n`);
+  project.provide('lab', lab);
+  return async () => {
+    if (process.env.OPSGATE_LAB_KEEP === '1') return;
+    await labDown(ref);
+  };
+}

@@ -1,0 +1,33 @@
+import { inject } from 'vitest';
+import { labExec } from '../../src/lab/lab-exec.ts';
+import { labLink } from '../../src/lab/lab-link.ts';
+import type { LabHost, LabInfo } from '../../src/lab/read-lab-info.ts';
+import type { LabScriptResult } from '../../src/lab/run-lab-script.ts';
+
+/** The site lab the integration project's global setup brought up (test/support/lab-global-setup.ts). */
+export function getLab(): LabInfo {
+  return inject('lab');
+}
+
+/** A host of the lab by name; throws naming the known hosts when there is no such host. */
+export function labHost(name: string): LabHost {
+  const lab = getLab();
+  const host = lab.hosts.find((h) => h.name === name);
+  if (!host) throw new Error(`no lab host '${name}' (hosts: ${lab.hosts.map((h) => h.name).join(', ')})`);
+  return host;
+}
+
+/** Runs argv inside a lab host (nsenter, no ssh): for arranging and checking state behind the code under test. */
+export function execOn(host: string, argv: readonly string[], input?: string): Promise<LabScriptResult> {
+  return labExec(getLab().ref, host, argv, input === undefined ? {} : { input });
+}
+
+/** Unplugs a host from the lab bridge, or plugs it back in. */
+export function linkHost(host: string, state: 'up' | 'down'): Promise<void> {
+  return labLink(getLab().ref, host, state);
+}
+
+/** Arguments for the OpenSSH client that trust only the lab's known_hosts and use the lab's key. */
+export function sshArgs(host: string): string[] {
+  return ['-F', getLab().sshConfig, host];
+}

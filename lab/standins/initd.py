@@ -92,11 +92,12 @@ def main():
     ap.add_argument('--user')
     ap.add_argument('--managed-by', default='lab role')
     ap.add_argument('--root', default='/etc/init.d')
-    ap.add_argument('command', nargs=argparse.REMAINDER)
-    a = ap.parse_args()
-    cmd = a.command[1:] if a.command[:1] == ['--'] else a.command
-    if not cmd:
+    argv = sys.argv[1:]
+    if '--' not in argv or argv.index('--') == len(argv) - 1:
         ap.error('give the daemon after --')
+    cut = argv.index('--')
+    a = ap.parse_args(argv[:cut])
+    cmd = argv[cut + 1:]
     text = render(a.name, a.home, a.pidfile, a.log, cmd[0], cmd[1:], a.port, a.user, a.managed_by)
     print(install(a.name, text, a.root))
 

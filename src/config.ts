@@ -17,6 +17,12 @@ export const ConfigSchema = z
     /** Both set: `opsgate start` runs the Slack app; otherwise the console chat. */
     SLACK_BOT_TOKEN: z.string().min(1).optional(),
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    /** App-level token (`xapp-…`, scope `connections:write`): when set, the Slack app uses Socket Mode. */
+    SLACK_APP_TOKEN: z.string().min(1).optional(),
+    /** Points Slack's Web API client elsewhere (a proxy, or a fake in tests); default https://slack.com/api/. */
+    SLACK_API_URL: z.string().url().optional(),
+    /** Port of the Slack HTTP receiver (HTTP mode). */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   })
   .loose();
 

@@ -14,8 +14,8 @@ export interface ChatEngineDeps {
   /** To find a gate's site and full plan hash before a decision. */
   readonly gates: Pick<GateStore, 'get'>;
   readonly audit: Pick<AuditLog, 'read'>;
-  /** The validated site files by id (channel and starters policy). */
-  readonly sites: ReadonlyMap<string, Site>;
+  /** The validated site files by id (their channel and policy). */
+  readonly sites: ReadonlyMap<string, Pick<Site, 'id' | 'slack' | 'policy'>>;
   readonly runbooks: CommandRunbooks;
 }
 

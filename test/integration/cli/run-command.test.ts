@@ -1,0 +1,95 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../src/ports/events.ts';
+import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
+import { labSitesDir, moveDirState, opsgate, resetMoveDir } from './opsgate-process.ts';
+
+/** `/upgrade <site> redis` runs the engine's lab runbook that moves fdfs-3:/app/opsgate-test/data aside. */
+const UPGRADE = '/upgrade xizang redis';
+
+describe('opsgate run', () => {
+  let sitesDir: string;
+  let keys: RedisTestKeys;
+  const env = () => ({ REDIS_URL: TEST_REDIS_URL, OPSGATE_REDIS_PREFIX: keys.prefix, OPSGATE_COMMAND_RUNBOOKS: 'upgrade redis=lab-move-dir' });
+  const run = (line: string, ...args: string[]) => opsgate(['run', line, '--sites', sitesDir, ...args], env());
+
+  beforeAll(() => {
+    sitesDir = labSitesDir();
+  });
+  beforeEach(async () => {
+    keys = new RedisTestKeys();
+    await resetMoveDir();
+  });
+  afterEach(async () => {
+    await keys.close();
+  });
+
+  it('runs the command to completion when an approver approves the destructive step, and exits 0', async () => {
+    const r = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\? gate approval for step move-dir/);
+    expect(r.stdout).toMatch(/fdfs-3\$ echo move-dir >> \/app\/opsgate-test\/effects\.log && sleep 0 && mv \/app\/opsgate-test\/data \/app\/opsgate-test\/data_bak/);
+    expect(r.stdout).toMatch(/gate of move-dir: approve by UAPPROVER1/);
+    expect(r.stdout).toMatch(/completed: 4 step\(s\) done/);
+    expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
+  });
+
+  it('refuses approval by the requester with the policy message, exits 1 and moves nothing', async () => {
+    const r = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UOPERATOR');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('approve of step move-dir as UOPERATOR refused: You requested this run; another approver must approve it.');
+    expect(r.stdout).toMatch(/waits at step move-dir \(approval gate\)/);
+    expect(r.stdout).not.toMatch(/step move-dir \(attempt/);
+    expect(await moveDirState()).toEqual({ data: true, bak: false, effects: ['record-start'] });
+  });
+
+  it('with --reject stops the run at the first destructive gate, exits 1 and moves nothing', async () => {
+    const r = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--reject');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/gate of move-dir: reject by UAPPROVER1/);
+    expect(r.stdout).toMatch(/stopped at move-dir: the run stopped at step move-dir: rejected by UAPPROVER1; nothing after it ran/);
+    expect(await moveDirState()).toEqual({ data: true, bak: false, effects: ['record-start'] });
+  });
+
+  it('with --json prints one parseable engine event per line, ending with the finished run', async () => {
+    const r = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--json');
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as EngineEvent);
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('run.requested');
+    expect(types).toContain('gate.opened');
+    expect(types).toContain('gate.decided');
+    expect(types.filter((t) => t === 'step.finished')).toHaveLength(4);
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'completed', site: 'xizang' });
+    expect(new Set(events.map((e) => e.runId)).size).toBe(1);
+  });
+
+  it('prints the plan with every command per host for a dry run, runs nothing and exits 0', async () => {
+    const r = await run(`${UPGRADE} --dry-run`, '--as', 'UOPERATOR');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Dry run: upgrade redis at xizang/);
+    expect(r.stdout).toMatch(/on fdfs-3: ls -ld \/app\/opsgate-test\/data/);
+    expect(r.stdout).toMatch(/on fdfs-3: echo restore-dir >> /);
+    expect(await moveDirState()).toEqual({ data: true, bak: false, effects: [] });
+  });
+
+  it.each([
+    ['an unknown site', ['/upgrade nowhere redis', '--as', 'UOPERATOR'], /Unknown site "nowhere"\. Valid sites: xizang\./],
+    ['an unknown phase', ['/upgrade xizang mongo', '--as', 'UOPERATOR'], /Unknown phase "mongo"\. Valid phases: redis, kafka, fastdfs, paas, ob\./],
+    ['an unknown command', ['/deploy xizang', '--as', 'UOPERATOR'], /Unknown command "\/deploy"/],
+    ['a bad user id', [UPGRADE, '--as', 'operator; rm -rf /'], /is not a Slack user id/],
+    ['no --as', [UPGRADE], /required option '--as <user>'/],
+  ])('exits 2 on bad usage: %s', async (_what, args, message) => {
+    const [line = '', ...rest] = args;
+    const r = await opsgate(['run', line, '--sites', sitesDir, ...rest], env());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(await moveDirState()).toEqual({ data: true, bak: false, effects: [] });
+  });
+
+  it('exits 2 naming the problem when the sites directory does not exist', async () => {
+    const r = await opsgate(['run', UPGRADE, '--as', 'UOPERATOR', '--sites', '/nonexistent/sites'], env());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\/nonexistent\/sites/);
+  });
+});

@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
+import { labSitesDir, moveDirState, OutputWatcher, resetMoveDir, spawnOpsgate } from '../cli/opsgate-process.ts';
+
+describe('the console chat (opsgate start without Slack tokens)', () => {
+  let keys: RedisTestKeys;
+  const env = () => ({
+    REDIS_URL: TEST_REDIS_URL,
+    OPSGATE_REDIS_PREFIX: keys.prefix,
+    OPSGATE_COMMAND_RUNBOOKS: 'upgrade redis=lab-move-dir',
+    SLACK_BOT_TOKEN: undefined,
+    SLACK_SIGNING_SECRET: undefined,
+  });
+
+  beforeEach(async () => {
+    keys = new RedisTestKeys();
+    await resetMoveDir();
+  });
+  afterEach(async () => {
+    await keys.close();
+  });
+
+  it('runs a request by UOPERATOR to completion once UAPPROVER1 answers its gate by number after /as', async () => {
+    const child = spawnOpsgate(['start', '--sites', labSitesDir()], env());
+    const out = new OutputWatcher(child.stdout);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const type = (line: string) => child.stdin.write(`${line}\n`);
+    try {
+      await out.waitFor(/acting as UOPERATOR/);
+      type('/upgrade xizang redis');
+      let at = await out.waitFor(/requested as run run_[0-9a-f]{16}/);
+      at = await out.waitFor(/\? gate \[1\] approval for step move-dir/, at);
+      at = await out.waitFor(/ {4}answer: 1 approve \| 1 reject/, at);
+      expect(out.text.slice(at - 400, at)).toMatch(/fdfs-3\$ echo move-dir >> \/app\/opsgate-test\/effects\.log/);
+
+      type('1 approve');
+      at = await out.waitFor(/approve refused: You requested this run; another approver must approve it\./, at);
+      type('/as UAPPROVER1');
+      at = await out.waitFor(/now acting as UAPPROVER1/, at);
+      type('1 approve');
+      at = await out.waitFor(/gate \[1\] of move-dir: approve by UAPPROVER1/, at);
+      at = await out.waitFor(/ {2}▶ step move-dir \(attempt 1\) on fdfs-3/, at);
+      at = await out.waitFor(/ {2}✔ move-dir succeeded/, at);
+      await out.waitFor(/■ run_[0-9a-f]{16} \(xizang\) completed: completed: 4 step\(s\) done/, at);
+      type('/quit');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill();
+    }
+    expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
+  });
+
+  it('refuses a command with the grammar message and an unknown gate number, and keeps going', async () => {
+    const child = spawnOpsgate(['start', '--sites', labSitesDir()], env());
+    const out = new OutputWatcher(child.stdout);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const type = (line: string) => child.stdin.write(`${line}\n`);
+    try {
+      await out.waitFor(/acting as UOPERATOR/);
+      type('/upgrade xizang mongo');
+      let at = await out.waitFor(/✘ Unknown phase "mongo"\. Valid phases: redis, kafka, fastdfs, paas, ob\./);
+      type('7 approve');
+      at = await out.waitFor(/✘ there is no gate 7/, at);
+      type('/runs');
+      await out.waitFor(/no runs at xizang/, at);
+      child.stdin.end();
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill();
+    }
+    expect(await moveDirState()).toEqual({ data: true, bak: false, effects: [] });
+  });
+});

@@ -10,7 +10,7 @@ check_subnet_free() {
   [[ -z $addrs ]] || die "an address in $NET.0/24 is already in use on this machine ($addrs); choose another OPSGATE_LAB_NET"
 }
 
-# Creates the bridge and, per host line "NAME OCTET …" of $STATE/pub/spec.octets, a netns <prefix>-NAME with
+# Creates the bridge and, per host line "NAME ADDRESS …" of $STATE/pub/spec, a netns <prefix>-NAME with
 # eth0 whose peer <prefix>vN sits on the bridge. The records are written before each creation so that `down`
 # finds a half-made lab. Addresses inside a host are set by hostboot.sh, in parallel.
 make_network() {
@@ -19,12 +19,12 @@ make_network() {
   echo 1 > "/proc/sys/net/ipv6/conf/$BR/disable_ipv6"
   ip addr add "$NET.1/24" dev "$BR"
   ip link set "$BR" up
-  local i=0 name octet batch=
-  while read -r name octet _; do
+  local i=0 name address batch=
+  while read -r name address _; do
     i=$((i + 1))
-    echo "$PREFIX-$name ${PREFIX}v$i $name $NET.$octet" >> "$STATE/netns"
+    echo "$PREFIX-$name ${PREFIX}v$i $name $address" >> "$STATE/netns"
     batch+="netns add $PREFIX-$name"$'\n'"link add ${PREFIX}v$i type veth peer name eth0 netns $PREFIX-$name"$'\n'
-  done < "$STATE/spec.octets"
+  done < "$STATE/pub/spec"
   ip -batch - <<< "$batch"
   batch=
   while read -r _ veth _; do

@@ -1,28 +1,40 @@
 # `up`: builds the lab from its spec (lab/xizang.spec, or N bare hosts), waits for every gate, writes the
 # site file and prints its path. Idempotent; a half-made lab is removed first. Sourced by lab.sh.
 
-# Writes $STATE/spec.octets ("NAME OCTET roles…") from the spec file or, for a bare lab, b001…bN.
+# Writes FILE: the resolved spec ("NAME ADDRESS roles…") from lab/xizang.spec or, for a bare lab, b001…bN.
+# OPSGATE_LAB_SKIP_ROLES (comma-separated role names, or `all`) leaves roles out: plain sshd hosts for quick work.
 write_spec() {
-  local count=$1
+  local count=$1 file=$2 octets; octets=$(mktemp)
   if [[ -n $count ]]; then
-    local i; for ((i = 1; i <= count; i++)); do printf 'b%03d %d\n' "$i" $((10 + i)); done > "$STATE/spec.octets"
-    return
+    local i; for ((i = 1; i <= count; i++)); do printf 'b%03d %d\n' "$i" $((10 + i)); done > "$octets"
+  else
+    check_spec "$octets"
   fi
+  awk -v net="$NET" -v skip="${OPSGATE_LAB_SKIP_ROLES:-}" 'BEGIN { n = split(skip, s, ","); for (i = 1; i <= n; i++) drop[s[i]] = 1 }
+    { line = $1 " " net "." $2
+      for (i = 3; i <= NF; i++) { r = $i; sub(/=.*/, "", r); if (!drop["all"] && !drop[r]) line = line " " $i }
+      print line }' "$octets" > "$file"
+  rm -f "$octets"
+}
+
+# check_spec FILE: validates lab/xizang.spec and writes its host lines ("NAME OCTET roles…") to FILE.
+check_spec() {
   local spec=$LAB_DIR/xizang.spec
   [[ -r $spec ]] || die "no spec file $spec"
-  awk '!/^[[:space:]]*(#|$)/' "$spec" > "$STATE/spec.octets"
+  awk '!/^[[:space:]]*(#|$)/' "$spec" > "$1"
   local line=0 name octet
   while read -r name octet _; do
     line=$((line + 1))
     [[ $name =~ ^[a-z][a-z0-9-]{0,30}$ ]] || die "$spec: host name '$name' must be lowercase letters, digits and '-'"
     [[ $octet =~ ^[0-9]+$ ]] && (( octet >= 2 && octet <= 254 && octet != 100 )) || die "$spec: host $name: last octet '$octet' must be 2-254 and not the VIP (100)"
-  done < "$STATE/spec.octets"
-  local dup; dup=$(awk '{ print $1 } { print "." $2 }' "$STATE/spec.octets" | sort | uniq -d | head -1)
+  done < "$1"
+  local dup; dup=$(awk '{ print $1 } { print "." $2 }' "$1" | sort | uniq -d | head -1)
   [[ -z $dup ]] || die "$spec: '$dup' appears twice (host names and last octets must be unique)"
 }
 
 # Keys, secrets and the files shared with hosts (/lab-pub) and with clients (known_hosts, ssh_config).
 write_state() {
+  mkdir -p "$STATE/pub" && mv "$1" "$STATE/pub/spec" && chmod 644 "$STATE/pub/spec"
   mkdir -p "$STATE"/{client,pub,secrets,hosts}
   chmod 700 "$STATE/secrets" "$STATE/client"
   ssh-keygen -q -t ed25519 -N '' -C "opsgate-lab-$PREFIX" -f "$STATE/client/id_ed25519"
@@ -33,11 +45,6 @@ write_state() {
   done
   # One SHA-512 crypt hash for every host: cheaper than hashing in each of up to 200 hosts.
   (umask 077; openssl passwd -6 -stdin < "$STATE/secrets/root-password" > "$STATE/secrets/root-password.hash")
-  # OPSGATE_LAB_SKIP_ROLES (comma-separated role names, or `all`) leaves roles out: plain sshd hosts for quick work.
-  awk -v net="$NET" -v skip="${OPSGATE_LAB_SKIP_ROLES:-}" 'BEGIN { n = split(skip, s, ","); for (i = 1; i <= n; i++) drop[s[i]] = 1 }
-    { $2 = net "." $2; line = $1 " " $2
-      for (i = 3; i <= NF; i++) { r = $i; sub(/=.*/, "", r); if (!drop["all"] && !drop[r]) line = line " " $i }
-      print line }' "$STATE/spec.octets" > "$STATE/pub/spec"
   awk '{ print $1 "\t" $2 }' "$STATE/pub/spec" > "$STATE/hosts.tsv"
   { echo "127.0.0.1 localhost"; awk '{ print $2 " " $1 }' "$STATE/pub/spec"; } > "$STATE/pub/hosts"
   {
@@ -122,9 +129,13 @@ cmd_up() {
   for tool in ip nsenter unshare ssh-keygen openssl sshd; do
     command -v "$tool" > /dev/null || [[ -x /usr/sbin/$tool ]] || die "'$tool' is not installed (see docs/lab.md, Needs)"
   done
-  if lab_running; then
-    if run_gates 15 2>/dev/null; then say "lab $PREFIX is already up and healthy"; print_result; return 0; fi
+  local want; want=$(mktemp)
+  write_spec "$count" "$want"
+  if lab_running && cmp -s "$want" "$STATE/pub/spec"; then
+    if run_gates 15 2>/dev/null; then rm -f "$want"; say "lab $PREFIX is already up and healthy"; print_result; return 0; fi
     say "lab $PREFIX is up but not healthy: rebuilding it"
+  elif lab_running; then
+    say "lab $PREFIX is up with another spec: rebuilding it"
   fi
   lab_traces && { say "removing what is left of lab $PREFIX first"; cmd_down; }
   check_subnet_free
@@ -132,8 +143,7 @@ cmd_up() {
   mkdir -p "$STATE"
   # Anything that fails before the hosts are booted leaves nothing behind.
   trap 'rc=$?; if (( rc != 0 )); then say "up failed: cleaning"; cmd_down; fi' EXIT
-  write_spec "$count"
-  write_state
+  write_state "$want"
   make_network
   local t1; t1=$(now)
   [[ -z $BARE ]] && warn_missing_roles

@@ -4,6 +4,7 @@ An install is a list of steps recorded in an `Install`; when a step fails, every
 again (services stopped, init scripts, files and directories deleted) so a failed install leaves nothing.
 """
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -85,10 +86,25 @@ def port_in_use(port):
     return bool(out.strip())
 
 
+def pristine_package_file(path):
+    """True when `path` is a Debian package's conffile, unchanged: the distro's unused script on a fresh server
+    (the lab's hosts share the machine's packages), which ADM replaces like any installer would."""
+    owner = subprocess.run(['dpkg-query', '-S', path], capture_output=True, text=True, check=False).stdout
+    if ':' not in owner:
+        return False
+    pkg = owner.split(':', 1)[0].strip()
+    conffiles = subprocess.run(['dpkg-query', '-W', '-f=${Conffiles}\n', pkg], capture_output=True, text=True,
+                               check=False).stdout
+    with open(path, 'rb') as f:
+        digest = hashlib.md5(f.read()).hexdigest()  # noqa: S324 - dpkg's conffile checksum is md5
+    return f' {path} {digest}' in conffiles
+
+
 def initd_owner(service):
-    """None when /etc/init.d/SERVICE does not exist, else the instance that manages it ('' when not ADM)."""
+    """None when /etc/init.d/SERVICE does not exist (or is the distro's unchanged script), else the instance
+    that manages it ('' when not ADM)."""
     path = os.path.join(INITD, service)
-    if not os.path.lexists(path):
+    if not os.path.lexists(path) or pristine_package_file(path):
         return None
     try:
         with open(path, encoding='utf-8', errors='replace') as f:

@@ -15,8 +15,9 @@ FDFS_VERSION = '6.06'     # what ADM deploys (the site's hand-installed FastDFS 
 
 
 def _hosts(a, me):
-    hosts = check_endpoints(a.hosts, '--hosts', 0) if a.hosts else []
-    return sorted({h.split(':')[0] for h in hosts} | {me})
+    """The instance's hosts (--hosts, IPs) with this host in them: the marker lists the whole instance."""
+    hosts = [check_ip(h.strip(), '--hosts') for h in a.hosts.split(',')] if a.hosts else []
+    return sorted(set(hosts) | {me})
 
 
 def _id(a):
@@ -107,7 +108,8 @@ def install_fdfs_tracker(inst, s):
     for d in (os.path.join(home, 'bin'), os.path.join(home, 'conf'), os.path.join(base, 'data'),
               os.path.join(base, 'logs')):
         os.makedirs(d, exist_ok=True)
-    shutil.copy(os.path.join(STANDINS, 'bin', 'fdfs_trackerd'), os.path.join(home, 'bin', 'fdfs_trackerd'))
+    for tool in ('fdfs_trackerd', 'fdfs_monitor'):
+        shutil.copy(os.path.join(STANDINS, 'bin', tool), os.path.join(home, 'bin', tool))
     conf = inst.write(os.path.join(home, 'conf', 'tracker.conf'),
                       f"# fdfs-tracker instance {inst.instance} (written by ADM)\ndisabled=false\n"
                       f"port={s['port']}\nbase_path={base}\nstore_lookup=2\nhttp.server_port=8080\n")
@@ -137,7 +139,8 @@ def install_fdfs_storage(inst, s):
     for d in (os.path.join(home, 'bin'), os.path.join(home, 'conf'), os.path.join(base, 'data'),
               os.path.join(base, 'logs'), s['data']):
         os.makedirs(d, exist_ok=True)
-    shutil.copy(os.path.join(STANDINS, 'bin', 'fdfs_storaged'), os.path.join(home, 'bin', 'fdfs_storaged'))
+    for tool in ('fdfs_storaged', 'fdfs_monitor'):
+        shutil.copy(os.path.join(STANDINS, 'bin', tool), os.path.join(home, 'bin', tool))
     trackers = ''.join(f'tracker_server={t}\n' for t in s['trackers'])
     conf = inst.write(os.path.join(home, 'conf', 'storage.conf'),
                       f"# fdfs-storage instance {inst.instance} (written by ADM)\ndisabled=false\n"

@@ -53,7 +53,7 @@ export async function loadAppSites(dir: string, env: Env): Promise<AppSites> {
   return {
     loaded: r.value,
     byId: new Map(sites.map((s) => [s.id, s])),
-    engine: sites.map(toEngineSite),
+    engine: r.value.map((l) => toEngineSite(l.site, l.baseDir)),
     chat: sites.map(toChatSite),
   };
 }

@@ -35,6 +35,8 @@ export interface EngineDeps {
   /** A connection to one of the site's SQL targets; absent until the SQL runner lands. */
   openSql?(site: EngineSite, target: string): Promise<SqlSession>;
   readonly clock: Clock;
+  /** Pauses a step program between polls; `setTimeout` when absent. */
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly ids: IdSource;
   readonly log: EngineLog;
 }

@@ -20,6 +20,8 @@ export interface EngineSite {
   readonly manualScripted: boolean;
   /** The whole validated site file, for runbooks that need middleware details. */
   readonly spec?: Site;
+  /** The directory of the site file, against which its relative paths (packages) resolve. */
+  readonly baseDir?: string;
 }
 
 /** Looks sites up by name. */
@@ -29,7 +31,7 @@ export interface SiteDirectory {
 }
 
 /** The engine's view of a validated site file. */
-export function toEngineSite(site: Site): EngineSite {
+export function toEngineSite(site: Site, baseDir?: string): EngineSite {
   const groupNames = new Set([...Object.keys(site.groups), ...site.hosts.flatMap((h) => h.groups)]);
   return {
     name: site.id,
@@ -39,6 +41,7 @@ export function toEngineSite(site: Site): EngineSite {
     policy: toApprovalPolicy(site.policy),
     manualScripted: site.adm.mode === 'scripted',
     spec: site,
+    ...(baseDir !== undefined ? { baseDir } : {}),
   };
 }
 

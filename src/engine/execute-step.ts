@@ -26,6 +26,8 @@ export interface ExecuteStepInput {
   /** Run a manual step's stand-in commands (the site scripts its manual tool). */
   readonly manualScripted: boolean;
   readonly evaluator?: Evaluator;
+  /** The step's program, bound to its context; run instead of commands or SQL. */
+  readonly program?: () => Promise<readonly Finding[]>;
 }
 
 const TAIL_CHARS = 2000;
@@ -44,7 +46,7 @@ export async function executeStep(input: ExecuteStepInput): Promise<StepOutcome>
   }
   const ran = await runCommands(input);
   if (ran.transportError !== undefined) return fail('transport', ran.hosts, ran.outputs, pre, [], ran.transportError);
-  const findings = evaluate(input, ran.inputs);
+  const findings = evaluate(input, ran.inputs, ran.findings);
   const bad = findings.filter((f) => f.status === 'fail');
   if (bad.length > 0 && !(step.kind === 'check' && step.advisory === true)) {
     return fail('command', ran.hosts, ran.outputs, pre, findings, bad.map((f) => `${f.host ?? ''} ${f.title}: ${f.evidence}`.trim()).join('; '));
@@ -73,10 +75,13 @@ interface Ran {
   readonly outputs: OutputSummary[];
   readonly inputs: EvaluatorInput[];
   readonly transportError?: string;
+  /** A program's findings (they replace the evaluator's). */
+  readonly findings?: readonly Finding[];
 }
 
 async function runCommands(input: ExecuteStepInput): Promise<Ran> {
   const { step } = input;
+  if (input.program !== undefined) return runProgram(step, input.program);
   if (step.targets.kind === 'sql') return runSql(step, input.sql);
   const commands = step.kind === 'manual' ? (input.manualScripted ? (step.standIn ?? []) : []) : step.commands;
   if (commands.length === 0) return { hosts: [], outputs: [], inputs: [] };
@@ -127,7 +132,20 @@ async function runSql(step: ExecutableStep, sql: ExecuteStepInput['sql']): Promi
   return ran;
 }
 
-function evaluate(input: ExecuteStepInput, results: readonly EvaluatorInput[]): readonly Finding[] {
+async function runProgram(step: ExecutableStep, program: () => Promise<readonly Finding[]>): Promise<Ran> {
+  const target = step.targets.kind === 'sql' ? step.targets.target : step.targets.hosts.join(',');
+  const started = Date.now();
+  try {
+    const findings = await program();
+    const failed = findings.some((f) => f.status === 'fail');
+    return { hosts: [{ host: target, exitCode: failed ? 1 : 0, durationMs: Date.now() - started }], outputs: [], inputs: [], findings };
+  } catch (e) {
+    return { hosts: [], outputs: [], inputs: [], transportError: `${target}: ${describeError(e)}` };
+  }
+}
+
+function evaluate(input: ExecuteStepInput, results: readonly EvaluatorInput[], programFindings?: readonly Finding[]): readonly Finding[] {
+  if (programFindings !== undefined) return programFindings;
   const { step } = input;
   if (step.kind === 'check' && input.evaluator !== undefined) return input.evaluator(results, step);
   return results.map((r) => ({

@@ -1,4 +1,5 @@
 import type { RemoteSession } from '../ports/remote.ts';
+import type { SqlSession } from '../ports/sql.ts';
 import type { StepJob } from '../ports/run-store.ts';
 import { advanceRun } from './advance-run.ts';
 import type { EngineDeps } from './engine-deps.ts';
@@ -7,7 +8,7 @@ import { loadRun, type LoadedRun } from './load-run.ts';
 import { notify } from './notify.ts';
 import { findStep, planNextAction, type NextAction } from './plan-next-action.ts';
 import { reconcileStep } from './reconcile-step.ts';
-import { isFinished, stepState, type StepState } from './run-state.ts';
+import { isFinished, stepState, type Finding, type StepState } from './run-state.ts';
 import type { ExecutableStep } from './step-schema.ts';
 import { updateRun, withStep } from './update-run.ts';
 
@@ -65,22 +66,56 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
   return 'run';
 }
 
-async function execute(deps: EngineDeps, { site }: LoadedRun, step: ExecutableStep): Promise<StepOutcome> {
+async function execute(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep): Promise<StepOutcome> {
+  const { site } = loaded;
   const remote: RemoteSession = await deps.openRemote(site);
   const sqlTarget = step.targets.kind === 'sql' ? step.targets.target : undefined;
   const sqlSession = sqlTarget !== undefined && deps.openSql ? await deps.openSql(site, sqlTarget) : undefined;
   try {
     const evaluator = step.kind === 'check' && step.evaluator !== undefined ? deps.runbooks.evaluator(step.evaluator) : undefined;
+    const program = bindProgram(deps, loaded, step, remote, sqlSession);
     return await executeStep({
       step,
       remote,
       manualScripted: site.manualScripted,
       ...(sqlTarget !== undefined && sqlSession !== undefined ? { sql: { target: sqlTarget, session: sqlSession } } : {}),
       ...(evaluator ? { evaluator } : {}),
+      ...(program ? { program } : {}),
     });
   } finally {
     await Promise.allSettled([remote.close(), sqlSession?.close()]);
   }
+}
+
+/** The step's program with its context: progress lines go to the thread as output summaries. */
+function bindProgram(
+  deps: EngineDeps,
+  { run, site }: LoadedRun,
+  step: ExecutableStep,
+  remote: RemoteSession,
+  sql: SqlSession | undefined,
+): (() => Promise<readonly Finding[]>) | undefined {
+  if (step.program === undefined) return undefined;
+  const fn = deps.runbooks.program(step.program.id);
+  if (fn === undefined) return async () => Promise.reject(new Error(`program ${step.program?.id ?? ''} is not registered`));
+  const target = step.targets.kind === 'sql' ? step.targets.target : step.targets.hosts.join(',');
+  const head = { site: run.site, runId: run.id };
+  const args = step.program.args;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  return () =>
+    fn(
+      {
+        site,
+        run,
+        step,
+        remote,
+        ...(sql ? { sql } : {}),
+        clock: deps.clock,
+        sleep,
+        progress: (text) => notify(deps, head, { type: 'step.output-summary', stepId: step.id, outputs: [{ host: target, exitCode: null, tail: remote.redact(text), totalBytes: text.length }] }),
+      },
+      args,
+    );
 }
 
 async function record(deps: EngineDeps, { run }: LoadedRun, step: ExecutableStep, attempt: number, o: StepOutcome): Promise<void> {

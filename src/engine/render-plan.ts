@@ -34,6 +34,7 @@ function renderStep(step: ExecutableStep, phase: 'forward' | 'rollback', pad: st
   renderProbes('precondition', step.preconditions, pad, lines);
   for (const c of step.commands) lines.push(`${pad}on ${c.host}: ${c.command}`);
   for (const s of step.sql) lines.push(`${pad}sql: ${s}`);
+  if (step.program !== undefined) lines.push(`${pad}program: ${step.program.id} ${JSON.stringify(step.program.args)}`);
   renderProbes('verify', step.verify, pad, lines);
 }
 

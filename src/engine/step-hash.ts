@@ -18,6 +18,7 @@ export function stepHash(step: ExecutableStep): string {
       targets: step.targets,
       commands: step.commands,
       sql: step.sql,
+      program: step.program,
       standIn: 'standIn' in step ? step.standIn : undefined,
       preconditions: step.preconditions.map(probe),
       verify: step.verify.map(probe),

@@ -78,6 +78,12 @@ const common = {
   verify: z.array(ProbeSchema).default([]),
   destructive: z.boolean().default(false),
   gate: GateDeclSchema.optional(),
+  /**
+   * A step program registered by the runbook (`<runbook>.<name>`), run instead of `commands`/`sql` for work
+   * that is not one fixed statement list: waits that poll with progress, checks whose queries depend on what
+   * earlier queries returned. Never on a destructive step, so a gate always shows exact commands.
+   */
+  program: z.object({ id: z.string().min(1), args: z.record(z.string(), z.unknown()).default({}) }).optional(),
 };
 
 const manualFields = {

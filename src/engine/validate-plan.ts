@@ -50,7 +50,13 @@ type Fail = (step: string, problem: string) => RunbookInvalidError;
 
 function checkStep(fail: Fail, step: ExecutableStep, site: PlanSiteView): void {
   const t = step.targets;
-  if (t.kind === 'hosts') {
+  if (step.program !== undefined) {
+    if (step.kind === 'manual') throw fail(step.id, 'a manual step cannot run a program');
+    if (step.destructive) throw fail(step.id, 'a destructive step cannot run a program: its gate must show exact commands');
+    if (step.commands.length > 0 || step.sql.length > 0) throw fail(step.id, 'a program step gives no commands or SQL of its own');
+    if (t.kind === 'hosts') checkHosts(fail, step.id, t.hosts, site);
+    else if (!site.sqlTargets.includes(t.target)) throw fail(step.id, `unknown SQL target ${t.target}`);
+  } else if (t.kind === 'hosts') {
     checkHosts(fail, step.id, t.hosts, site);
     if (step.sql.length > 0) throw fail(step.id, 'SQL given for a step that targets hosts');
     const needsCommands = step.kind !== 'manual';

@@ -54,7 +54,7 @@ export async function createEngineRuntime(config: Config, env: Env, log: Logger)
   if (checked.value.warning !== undefined) log.warn({ persistence: checked.value.persistence }, `WARNING: ${checked.value.warning}`);
   const prefix = config.OPSGATE_REDIS_PREFIX;
   const bullPrefix = `${prefix}bull`;
-  const sites = loaded.value.map((l) => toEngineSite(l.site));
+  const sites = loaded.value.map((l) => toEngineSite(l.site, l.baseDir));
   const queue = new BullRunQueue({ connection: bullConnection, prefix: bullPrefix });
   const events = new RedisEventStream(redis, prefix);
   const openRemote = remoteOpener(loaded.value, env, join(config.OPSGATE_STATE_DIR, 'spool'));

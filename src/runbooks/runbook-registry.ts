@@ -2,7 +2,7 @@ import { RunbookArgsInvalidError, RunbookInvalidError, UnknownRunbookError } fro
 import type { EngineSite } from '../engine/engine-site.ts';
 import type { Plan } from '../engine/step-schema.ts';
 import { validatePlan } from '../engine/validate-plan.ts';
-import type { Evaluator, Runbook } from './runbook.ts';
+import type { Evaluator, Runbook, StepProgram } from './runbook.ts';
 
 /** The runbooks a process knows, and the evaluators their checks reference. */
 export interface RunbookRegistry {
@@ -10,12 +10,14 @@ export interface RunbookRegistry {
   /** Builds and validates a plan; throws `RunbookArgsInvalidError`, `RunbookInvalidError`, `UnknownRunbookError`. */
   buildPlan(runbook: string, site: EngineSite, args: Readonly<Record<string, unknown>>): Plan;
   evaluator(id: string): Evaluator | undefined;
+  program(id: string): StepProgram | undefined;
 }
 
 /** A registry over `runbooks`; refuses two runbooks or evaluators with one id. */
 export function createRunbookRegistry(runbooks: readonly Runbook[]): RunbookRegistry {
   const byId = new Map<string, Runbook>();
   const evaluators = new Map<string, Evaluator>();
+  const programs = new Map<string, StepProgram>();
   for (const rb of runbooks) {
     if (byId.has(rb.id)) throw new RunbookInvalidError(rb.id, undefined, 'two runbooks with this id');
     byId.set(rb.id, rb);
@@ -23,10 +25,15 @@ export function createRunbookRegistry(runbooks: readonly Runbook[]): RunbookRegi
       if (evaluators.has(id)) throw new RunbookInvalidError(rb.id, undefined, `evaluator ${id} registered twice`);
       evaluators.set(id, fn);
     }
+    for (const [id, fn] of Object.entries(rb.programs ?? {})) {
+      if (programs.has(id)) throw new RunbookInvalidError(rb.id, undefined, `program ${id} registered twice`);
+      programs.set(id, fn);
+    }
   }
   return {
     list: () => [...byId.values()],
     evaluator: (id) => evaluators.get(id),
+    program: (id) => programs.get(id),
     buildPlan(id, site, rawArgs) {
       const rb = byId.get(id);
       if (rb === undefined) throw new UnknownRunbookError(id, [...byId.keys()]);
@@ -38,6 +45,10 @@ export function createRunbookRegistry(runbooks: readonly Runbook[]): RunbookRegi
       for (const step of plan.steps) {
         if (step.kind === 'check' && step.evaluator !== undefined && !evaluators.has(step.evaluator)) {
           throw new RunbookInvalidError(id, step.id, `unknown evaluator ${step.evaluator}`);
+        }
+        const rbs = step.kind === 'check' ? [] : (step.rollback?.steps ?? []);
+        for (const s of [step, ...rbs]) {
+          if (s.program !== undefined && !programs.has(s.program.id)) throw new RunbookInvalidError(id, s.id, `unknown program ${s.program.id}`);
         }
       }
       return plan;

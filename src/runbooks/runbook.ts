@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 import type { EngineSite } from '../engine/engine-site.ts';
-import type { Finding } from '../engine/run-state.ts';
-import type { CheckStep, PlanInput } from '../engine/step-schema.ts';
+import type { Finding, RunState } from '../engine/run-state.ts';
+import type { CheckStep, ExecutableStep, PlanInput } from '../engine/step-schema.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { RemoteSession } from '../ports/remote.ts';
+import type { SqlSession } from '../ports/sql.ts';
 
 /** One host's (or SQL target's) result, as an evaluator sees it: already redacted. */
 export interface EvaluatorInput {
@@ -16,6 +19,28 @@ export interface EvaluatorInput {
 /** A pure function turning a check's results into findings; referenced from the plan by id. */
 export type Evaluator = (results: readonly EvaluatorInput[], step: CheckStep) => readonly Finding[];
 
+/** What a step program may use: the step's connections, time, the run so far, and the run's thread. */
+export interface ProgramContext {
+  readonly site: EngineSite;
+  /** The run as recorded before this step started: earlier steps' findings and times. */
+  readonly run: RunState;
+  readonly step: ExecutableStep;
+  readonly remote: RemoteSession;
+  /** The step's SQL target's session (SQL-targeted steps). */
+  readonly sql?: SqlSession;
+  readonly clock: Clock;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Posts a progress line to the run's thread (a `step.output-summary` event); never a secret. */
+  progress(text: string): Promise<void>;
+}
+
+/**
+ * A step program: work that is not one fixed list of commands (a wait polling with progress, a check whose next
+ * query depends on the last). Returns findings as an evaluator does (a `fail` fails the step); throws only for
+ * transport errors and broken invariants.
+ */
+export type StepProgram = (ctx: ProgramContext, args: Readonly<Record<string, unknown>>) => Promise<readonly Finding[]>;
+
 /**
  * A runbook: pure data and command builders. `build` turns a validated site and arguments into a plan (no I/O);
  * the registry validates the plan before anything runs.
@@ -27,6 +52,8 @@ export interface Runbook<A extends Record<string, unknown> = Record<string, unkn
   build(site: EngineSite, args: A): PlanInput;
   /** Evaluators its check steps reference, by globally unique id (`<runbook>.<name>`). */
   readonly evaluators?: Readonly<Record<string, Evaluator>>;
+  /** Step programs its steps reference, by globally unique id (`<runbook>.<name>`). */
+  readonly programs?: Readonly<Record<string, StepProgram>>;
 }
 
 /** Declares a runbook with its argument type inferred from the schema. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AbsPathSchema, AddressSchema, NameSchema, PortSchema } from './site-fields.ts';
+import { AbsPathSchema, AddressSchema, DurationSchema, NameSchema, PortSchema } from './site-fields.ts';
 import { SecretRefSchema } from './secret-ref.ts';
 
 /**
@@ -29,6 +29,18 @@ export const OceanbaseSchema = z.strictObject({
       database: z.string().min(1).optional(),
     })
     .optional(),
+  /** The rolling upgrade (`/upgrade <site> ob <cluster> --to <version>`). */
+  upgrade: z
+    .strictObject({
+      /**
+       * Where the packages are on the machine running opsgate (relative to the site file): `oceanbase-ce-<v>.rpm`
+       * and `oceanbase-ce-libs-<v>.rpm` for every target version.
+       */
+      packages: z.string().min(1).default('packages/oceanbase'),
+      /** How long a passed `/precheck <site> ob <cluster>` lets an upgrade start. */
+      precheckValidFor: DurationSchema.default('1h'),
+    })
+    .default({ packages: 'packages/oceanbase', precheckValidFor: '1h' }),
 });
 
 export type Oceanbase = z.output<typeof OceanbaseSchema>;

@@ -39,7 +39,8 @@ export interface RunView {
 /** One host's outcome of a step. */
 export interface HostResultView {
   readonly host: string;
-  readonly command: string;
+  /** The exact command, when the source knows it. */
+  readonly command?: string;
   /** null when the process died of a signal or never started. */
   readonly exitCode: number | null;
   readonly signal?: string;
@@ -58,6 +59,18 @@ export interface StepResultView {
   readonly step: StepView;
   readonly targets: readonly string[];
   readonly hosts: readonly HostResultView[];
+  /** One line from the engine, e.g. "2 of 3 hosts failed at verify". */
+  readonly summary?: string;
+  /** A check's verdicts (prechecks) and what probes found. */
+  readonly findings?: readonly FindingView[];
+}
+
+/** One verdict of a check or a probe. */
+export interface FindingView {
+  readonly status: 'pass' | 'fail' | 'warn' | 'manual';
+  readonly title: string;
+  readonly evidence: string;
+  readonly host?: string;
 }
 
 /** What a gate will run where: one entry per host with its exact commands. */

@@ -26,6 +26,15 @@ export const LIMITS = {
 /** The visible marker put where text was cut. */
 export const CUT = '…';
 
+/**
+ * Drops terminal escape sequences and control characters (keeping newlines and tabs): command output often
+ * carries colour codes that would show as garbage.
+ */
+export function stripControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
 /** Escapes the three characters mrkdwn parses, so `<!channel>` or `<@U1>` from any input stays plain text. */
 export function escapeMrkdwn(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -63,9 +72,10 @@ export function truncate(s: string, max: number, marker = CUT): string {
 
 /** Escaped mrkdwn of untrusted text, at most `max` characters; a cut shows the marker. */
 export function safeText(s: string, max: number): string {
-  const whole = fitEscaped(s, max, 'head', escapeMrkdwn);
+  const clean = (x: string) => escapeMrkdwn(stripControls(x));
+  const whole = fitEscaped(s, max, 'head', clean);
   if (whole.omitted === 0) return whole.text;
-  return fitEscaped(s, max - CUT.length, 'head', escapeMrkdwn).text + CUT;
+  return fitEscaped(s, max - CUT.length, 'head', clean).text + CUT;
 }
 
 /**
@@ -95,7 +105,7 @@ export function safePlain(s: string, max: number): string {
 
 // Inside a code fence, a run of backticks would close it: break every run with a zero-width space.
 const breakFences = (s: string): string => s.replace(/`(?=`)/g, '`\u200b');
-const fenced = (s: string): string => breakFences(escapeMrkdwn(s));
+const fenced = (s: string): string => breakFences(escapeMrkdwn(stripControls(s)));
 
 /**
  * A mrkdwn code block of untrusted text, at most `max` characters including the fences. `keep: 'tail'` keeps

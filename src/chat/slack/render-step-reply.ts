@@ -1,7 +1,7 @@
-import type { HostResultView, StepResultView } from '../views.ts';
+import type { FindingView, HostResultView, StepResultView } from '../views.ts';
 import { LIMITS, codeBlock, inlineCode, safeText, truncate, fallbackText } from './block-limits.ts';
 import { context, section, type Block, type SlackMessage } from './blocks.ts';
-import { blockId, fitBlocks } from './fit-blocks.ts';
+import { blockId, fitBlocks, packLines } from './fit-blocks.ts';
 import { STEP_STATE_LABEL, formatDuration, formatTime, spanOf } from './format.ts';
 
 /** At most this much of a host's output tail is shown inline; the whole output goes into a file. */
@@ -22,12 +22,13 @@ function lastLines(s: string, n: number): string {
 }
 
 function hostBlocks(h: HostResultView): Block[] {
-  const head = `*${safeText(h.host, 100)}* · ${exitOf(h)} · ${formatDuration(h.durationMs)}\n${inlineCode(h.command, 1000)}`;
+  const command = h.command === undefined ? '' : `\n${inlineCode(h.command, 1000)}`;
+  const head = `*${safeText(h.host, 100)}* · ${exitOf(h)} · ${formatDuration(h.durationMs)}${command}`;
   const tail = lastLines(h.outputTail, TAIL_LINES);
   const shownBytes = Buffer.byteLength(tail);
   const blocks: Block[] = [section(truncate(head, LIMITS.sectionText))];
   if (tail !== '') blocks.push(section(codeBlock(tail, TAIL_CHARS, 'tail')));
-  if (h.outputBytes > shownBytes) blocks.push(context(`last lines of ${h.outputBytes} bytes of output; the whole output is attached as a file when long`));
+  if (h.outputBytes > shownBytes) blocks.push(context(`the end of ${h.outputBytes} bytes of output`));
   return blocks;
 }
 
@@ -46,12 +47,28 @@ export function renderStepReply(r: StepResultView): SlackMessage {
   // Failed hosts first: they are what people need to see when not everything fits.
   const ordered = [...r.hosts].sort((a, b) => Number(isOk(a)) - Number(isOk(b)));
   const perHost = ordered.map(hostBlocks);
-  const body = perHost.flat();
-  const fitted = fitBlocks({ head, body, more: (omitted) => `… ${ordered.length - wholeGroups(perHost, body.length - omitted)} more hosts not shown` });
+  const verdicts = findingSections(r);
+  const body = [...verdicts, ...perHost.flat()];
+  const fitted = fitBlocks({ head, body, more: (omitted) => `… ${ordered.length - wholeGroups(perHost, body.length - verdicts.length - omitted)} more hosts not shown` });
   const failed = r.hosts.filter((h) => !isOk(h)).length;
   const text = `${s.title}: ${s.state}${failed > 0 ? `, ${failed} of ${r.hosts.length} hosts failed` : ''}`;
   return { text: fallbackText(text), blocks: fitted.blocks, truncated: fitted.truncated };
 }
+
+const FINDING_ICON = { pass: ':white_check_mark:', fail: ':x:', warn: ':warning:', manual: ':hand:' } as const;
+
+/** The engine's summary line and the verdicts of a check, failures first, packed into sections. */
+function findingSections(r: StepResultView): Block[] {
+  const findings = [...(r.findings ?? [])].sort((a, b) => rank(a.status) - rank(b.status));
+  const lines = [
+    ...(r.summary ? [safeText(r.summary, 500)] : []),
+    ...findings.slice(0, 300).map((f) => `${FINDING_ICON[f.status]} *${safeText(f.title, 200)}*${f.host ? ` on ${safeText(f.host, 60)}` : ''}: ${safeText(f.evidence, 400)}`),
+    ...(findings.length > 300 ? [`… ${findings.length - 300} more findings`] : []),
+  ];
+  return packLines(lines).sections;
+}
+
+const rank = (s: FindingView['status']): number => ({ fail: 0, warn: 1, manual: 2, pass: 3 })[s];
 
 /** How many groups fit whole in the first `kept` blocks. */
 function wholeGroups(groups: readonly Block[][], kept: number): number {

@@ -105,6 +105,17 @@ describe('Block Kit renderers stay within limits for any input', () => {
     expectWithinLimits(msg);
   });
 
+  it('shows a check\'s verdicts failures first, and strips terminal colour codes from output', () => {
+    const msg = renderStepReply({ runId: 'run_1', step: { id: 's', title: 'precheck', kind: 'check', state: 'failed' }, targets: ['a'], summary: '1 of 2 checks failed',
+      findings: [{ status: 'pass', title: 'disk', evidence: '12 GB free' }, { status: 'fail', title: 'redis version', evidence: '5.0 < 6.2', host: 'redis-a' }],
+      hosts: [{ host: 'a', exitCode: 1, durationMs: 5, outputTail: '\u001b[31mERROR\u001b[0m bad\u0007', outputBytes: 20 }] });
+    const json = JSON.stringify(msg.blocks);
+    expect(json).toContain('1 of 2 checks failed\\n:x: *redis version* on redis-a: 5.0 &lt; 6.2\\n:white_check_mark: *disk*: 12 GB free');
+    expect(json).toContain('ERROR bad');
+    expect(json).not.toContain('\\u001b');
+    expectWithinLimits(msg);
+  });
+
   it('pending gates carry only the opaque reference and show every host\'s exact commands', () => {
     const g: GateView = { id: 'gate_1', runId: 'run_1', site: 'xizang', stepId: 's1', stepTitle: 'restart redis-a', kind: 'approval', status: 'pending',
       planHash: '9f2c0123456789abcdef', requester: 'UOPERATOR', choices: ['approve', 'reject'], targets: [{ host: 'redis-a', commands: ["systemctl restart 'redis'"] }], expiresAt: 0 };

@@ -1,5 +1,6 @@
 import { labMoveDir } from './lab-move-dir.ts';
 import type { Runbook } from './runbook.ts';
+import { precheck } from './xizang/precheck.ts';
 
 /** Every runbook opsgate ships; the wiring builds the registry from this list. */
-export const ALL_RUNBOOKS: readonly Runbook[] = [labMoveDir];
+export const ALL_RUNBOOKS: readonly Runbook[] = [labMoveDir, precheck];

@@ -1,0 +1,37 @@
+import { RunbookInvalidError } from '../../engine/engine-errors.ts';
+import type { EngineSite } from '../../engine/engine-site.ts';
+import type { HostCommand } from '../../engine/step-schema.ts';
+import type { Site } from '../../sites/site-schema.ts';
+
+/** The whole site file of `site`; a runbook of this family cannot plan from the engine's small view alone. */
+export function requireSpec(runbook: string, site: EngineSite): Site {
+  if (site.spec === undefined) throw new RunbookInvalidError(runbook, undefined, `site ${site.name} was loaded without its site file details`);
+  return site.spec;
+}
+
+/** The address of a host of the site, as the site file gives it. */
+export function addressOf(spec: Site, host: string): string {
+  const h = spec.hosts.find((x) => x.name === host);
+  if (h === undefined) throw new RunbookInvalidError('xizang', undefined, `host ${host} is not in site ${spec.id}`);
+  return h.address;
+}
+
+/** Host targets in the order given (duplicates dropped). */
+export function hostTargets(hosts: readonly string[], extra: { oneAtATime?: boolean; group?: string } = {}) {
+  return { kind: 'hosts' as const, hosts: [...new Set(hosts)], ...extra };
+}
+
+/** One command per host, built per host. */
+export function perHost(hosts: readonly string[], build: (host: string) => string, timeoutMs?: number): HostCommand[] {
+  return [...new Set(hosts)].map((host) => ({ host, command: build(host), ...(timeoutMs !== undefined ? { timeoutMs } : {}) }));
+}
+
+/** `/app/soft/redis-5.0.5` → `/app/soft/redis-5.0.5_bak`: the seed's backup naming. */
+export function bakOf(path: string): string {
+  return `${path.replace(/\/+$/, '')}_bak`;
+}
+
+/** `/etc/init.d/NAME`: where the site's services have their init scripts. */
+export function initScript(service: string): string {
+  return `/etc/init.d/${service}`;
+}

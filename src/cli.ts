@@ -4,6 +4,7 @@ import { registerSitesCommand } from './cli/sites-command.ts';
 import { registerAuditCommand } from './cli/audit-command.ts';
 import { registerRunCommand } from './cli/run-command.ts';
 import { registerStartCommand } from './cli/start-command.ts';
+import { registerDemoCommand } from './cli/demo-command.ts';
 import { registerWorkerCommand } from './cli/worker-command.ts';
 import { registerLabCommand } from './cli/lab-command.ts';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerRunCommand(program);
   registerStartCommand(program);
+  registerDemoCommand(program);
   registerWorkerCommand(program);
   registerLabCommand(program);
   return program;

@@ -45,10 +45,13 @@ export async function executeStep(input: ExecuteStepInput): Promise<StepOutcome>
     return fail('precondition', [], [], pre, [], `precondition not met: ${summariseFindings(pre.filter((f) => !f.ok))}`);
   }
   const ran = await runCommands(input);
-  if (ran.transportError !== undefined) return fail('transport', ran.hosts, ran.outputs, pre, [], ran.transportError);
-  const findings = evaluate(input, ran.inputs, ran.findings);
+  const advisory = step.kind === 'check' && step.advisory === true;
+  if (ran.transportError !== undefined && !advisory) return fail('transport', ran.hosts, ran.outputs, pre, [], ran.transportError);
+  // An advisory check (a precheck item) reports a host it could not reach as a failed finding and goes on.
+  const unreached = ran.hosts.flatMap((h): Finding[] => (h.error === undefined ? [] : [{ status: 'fail', title: step.title, evidence: `not reached: ${h.error}`, host: h.host }]));
+  const findings = [...evaluate(input, ran.inputs, ran.findings), ...(advisory ? unreached : [])];
   const bad = findings.filter((f) => f.status === 'fail');
-  if (bad.length > 0 && !(step.kind === 'check' && step.advisory === true)) {
+  if (bad.length > 0 && !advisory) {
     return fail('command', ran.hosts, ran.outputs, pre, findings, bad.map((f) => `${f.host ?? ''} ${f.title}: ${f.evidence}`.trim()).join('; '));
   }
   const post = await runProbes(step.verify, at);

@@ -1,0 +1,112 @@
+import { describeError } from '../../errors/opsgate-error.ts';
+import type { EngineEvent } from '../../ports/events.ts';
+import { assertNever } from '../../result.ts';
+import type { SlackMessage } from './blocks.ts';
+import type { PostedMessage } from './poster.ts';
+import { renderGate } from './render-gate.ts';
+import { renderNotice } from './render-notice.ts';
+import { renderRunMessage } from './render-run-message.ts';
+import { renderStepReply } from './render-step-reply.ts';
+import { applyEvent, newRunThreadState, type RunThreadState } from './run-thread-state.ts';
+
+/** The poster operations the publisher needs (`SlackPoster` has them). */
+export interface ThreadPoster {
+  post(channel: string, msg: SlackMessage, threadTs?: string): Promise<PostedMessage>;
+  update(channel: string, ts: string, msg: SlackMessage): Promise<void>;
+}
+
+export interface RunThreadPublisherDeps {
+  readonly poster: ThreadPoster;
+  /** The Slack channel of a site (from its site file); events of a site without one are dropped. */
+  channelOf(site: string): string | undefined;
+  readonly now: () => number;
+  readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+/**
+ * Turns the engine's events into a run's Slack presence: one parent message per run, updated in place; one
+ * thread reply per finished step; gate messages with their buttons, updated when decided or expired; status
+ * lines. Dry runs are left to the command's own reply. Chat failures are logged and never stop the feed.
+ * The run-to-thread mapping lives in memory: after a restart a run still in progress gets a new parent.
+ */
+export class RunThreadPublisher {
+  private readonly runs = new Map<string, RunThreadState & { parent?: PostedMessage; gateTs: Map<string, string> }>();
+
+  constructor(private readonly deps: RunThreadPublisherDeps) {}
+
+  /** The run's thread, once its parent message is posted (for `/runs` and `/audit`). */
+  threadOf(runId: string): PostedMessage | undefined {
+    return this.runs.get(runId)?.parent;
+  }
+
+  /** The message of a gate, to check that a click came from it. */
+  gateMessageOf(runId: string, gateId: string): string | undefined {
+    return this.runs.get(runId)?.gateTs.get(gateId);
+  }
+
+  async handle(e: EngineEvent): Promise<void> {
+    const channel = this.deps.channelOf(e.site);
+    if (channel === undefined) {
+      this.deps.log.warn({ site: e.site, runId: e.runId, type: e.type }, 'no slack channel for site, event not posted');
+      return;
+    }
+    let s = this.runs.get(e.runId);
+    if (s === undefined) {
+      s = { ...newRunThreadState(e), gateTs: new Map() };
+      this.runs.set(e.runId, s);
+    }
+    const effect = applyEvent(s, e);
+    if (s.dryRun) return;
+    try {
+      switch (effect.kind) {
+        case 'none':
+          return;
+        case 'parent':
+          await this.parent(channel, s);
+          return;
+        case 'step-reply': {
+          const thread = await this.parent(channel, s);
+          await this.deps.poster.post(channel, renderStepReply(effect.result), thread.ts);
+          return;
+        }
+        case 'gate-posted': {
+          const thread = await this.parent(channel, s);
+          const posted = await this.deps.poster.post(channel, renderGate(effect.gate), thread.ts);
+          s.gateTs.set(effect.gate.id, posted.ts);
+          return;
+        }
+        case 'gate-changed': {
+          await this.parent(channel, s);
+          const ts = s.gateTs.get(effect.gate.id);
+          if (ts !== undefined) await this.deps.poster.update(channel, ts, renderGate(effect.gate));
+          return;
+        }
+        case 'line': {
+          if (effect.inChannel) {
+            await this.deps.poster.post(channel, renderNotice('info', effect.text));
+            return;
+          }
+          const thread = await this.parent(channel, s);
+          await this.deps.poster.post(channel, renderNotice('info', effect.text), thread.ts);
+          return;
+        }
+        default:
+          assertNever(effect, 'thread effect');
+      }
+    } catch (err) {
+      this.deps.log.error({ site: e.site, runId: e.runId, type: e.type, err: describeError(err) }, 'slack post failed');
+    }
+  }
+
+  /** Posts the parent message the first time, then updates it in place (edits coalesce in the poster). */
+  private async parent(channel: string, s: RunThreadState & { parent?: PostedMessage }): Promise<PostedMessage> {
+    const msg = renderRunMessage(s.run, this.deps.now());
+    if (s.parent === undefined) {
+      s.parent = await this.deps.poster.post(channel, msg);
+      return s.parent;
+    }
+    const parent = s.parent;
+    void this.deps.poster.update(channel, parent.ts, msg).catch((err: unknown) => this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack parent update failed'));
+    return parent;
+  }
+}

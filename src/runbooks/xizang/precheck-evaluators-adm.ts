@@ -6,7 +6,7 @@ import { allSections, argsOf } from './precheck-evaluators.ts';
 /** Evaluators of precheck items 5-11. */
 
 const AdmArgs = z.object({
-  components: z.array(z.object({ middleware: z.string(), product: z.string(), admInstance: z.string(), hosts: z.array(z.string()) })),
+  components: z.array(z.object({ middleware: z.string(), product: z.string(), admInstance: z.string(), admProduct: z.string(), hosts: z.array(z.string()) })),
   naming: z.string(),
   example: z.string(),
   markers: z.string(),
@@ -26,11 +26,15 @@ export const admDeployedEvaluator: Evaluator = (results, step) => {
   const { components, markers } = argsOf(step, AdmArgs);
   const found = markersByHost(results);
   return components.map((c): Finding => {
-    const missing = c.hosts.filter((h) => !(found.get(h) ?? []).some((m) => m.instance === c.admInstance));
+    const names = c.hosts.map((h) => ({ h, m: (found.get(h) ?? []).find((x) => x.product === c.admProduct) }));
+    const missing = names.filter((x) => x.m === undefined).map((x) => x.h);
     return {
       status: missing.length === 0 ? 'pass' : 'fail',
-      title: `${c.product} of ${c.middleware} deployed through ADM (instance ${c.admInstance})`,
-      evidence: missing.length === 0 ? `ADM markers on ${c.hosts.join(', ')}` : `no ADM marker ${markers}/${c.admInstance}.json on ${missing.join(', ')}: redeploy through ADM`,
+      title: `${c.product} of ${c.middleware} deployed through ADM`,
+      evidence:
+        missing.length === 0
+          ? `ADM ${c.admProduct} instance ${[...new Set(names.map((x) => x.m?.instance))].join(', ')} on ${c.hosts.join(', ')}`
+          : `no ADM ${c.admProduct} marker in ${markers} on ${missing.join(', ')}: redeploy through ADM (planned instance ${c.admInstance})`,
     };
   });
 };
@@ -58,8 +62,8 @@ export const admInstancesEvaluator: Evaluator = (results, step) => {
   const found = markersByHost(results);
   const out: Finding[] = [];
   for (const c of components) {
-    const names = new Set(c.hosts.flatMap((h) => (found.get(h) ?? []).map((m) => m.instance)).filter((n) => n !== ''));
-    const onlyOne = names.size === 1 && names.has(c.admInstance);
+    const names = new Set(c.hosts.flatMap((h) => (found.get(h) ?? []).filter((m) => m.product === c.admProduct).map((m) => m.instance)));
+    const onlyOne = names.size === 1;
     out.push({
       status: onlyOne ? 'pass' : 'fail',
       title: `${c.product} of ${c.middleware} is in one ADM instance`,

@@ -15,7 +15,7 @@ function markerCommands(spec: Site, hosts: readonly string[]) {
 }
 
 function componentArgs(components: readonly Component[]) {
-  return components.map((c) => ({ middleware: c.middleware, product: c.product, admInstance: c.admInstance, hosts: c.hosts }));
+  return components.map((c) => ({ middleware: c.middleware, product: c.product, admInstance: c.admInstance, admProduct: c.admProduct, hosts: c.hosts }));
 }
 
 /** 5-7. Deployed through ADM (markers), instance names following the naming rule, one ADM instance per product. */

@@ -35,3 +35,15 @@ export function bakOf(path: string): string {
 export function initScript(service: string): string {
   return `/etc/init.d/${service}`;
 }
+
+/**
+ * The ADM instance name of one component of a middleware whose products share hosts (ZooKeeper next to Kafka,
+ * tracker, storage and nginx of FastDFS): ADM keeps one instance per name on a host, so each component gets
+ * its own name, derived from the site's name so that it still follows the naming rule
+ * (`易联众-公共服务子系统Kafka-A` → `易联众-公共服务子系统ZooKeeper-Kafka-A`).
+ */
+export function componentInstance(admInstance: string, component: string | undefined): string {
+  if (component === undefined) return admInstance;
+  const m = /^(.*?)((?:Redis|Kafka|FastDFS)-[A-Z])$/u.exec(admInstance);
+  return m === null ? `${admInstance}-${component}` : `${m[1] ?? ''}${component}-${m[2] ?? ''}`;
+}

@@ -61,7 +61,7 @@ describe('precheck evaluators find what the seed found at Xizang', () => {
     const f = evaluate(plan, 'p05-adm-deployed', outputs);
     expect(f.length).toBeGreaterThanOrEqual(5);
     expect(f.every((x) => x.status === 'fail')).toBe(true);
-    expect(f[0]?.evidence).toContain('/app/adm/instances/易联众-公共服务子系统Redis-A.json');
+    expect(f[0]?.evidence).toBe('no ADM redis-ha marker in /app/adm/instances on redis-a, redis-b: redeploy through ADM (planned instance 易联众-公共服务子系统Redis-A)');
   });
 
   it('reports power-api missing while bind and power-dns run', () => {

@@ -24,11 +24,15 @@ export async function applyDecision(deps: EngineDeps, s: SettledGate): Promise<R
   const { gate } = s;
   const head = { site: gate.site, runId: gate.runId };
   const now = deps.clock.now();
+  // A gate opened by a process that lost the race to record it was never shown: its end changes and says nothing.
+  let current = false;
   const next = await updateRun(deps.runs, gate.runId, now, (r) => {
     const st = stepState(r, gate.stepId);
-    if (st.gate?.id !== gate.id || (r.outcome !== undefined && r.outcome !== 'rejected')) return undefined;
+    current = st.gate?.id === gate.id;
+    if (!current || (r.outcome !== undefined && r.outcome !== 'rejected')) return undefined;
     return decided(r, st, s, now);
   });
+  if (!current) return undefined;
   if (s.expired) await notify(deps, head, { type: 'gate.expired', gateId: gate.id, stepId: gate.stepId });
   else await notify(deps, head, { type: 'gate.decided', gateId: gate.id, stepId: gate.stepId, choice: s.choice, by: s.by });
   if (next === undefined) return undefined;

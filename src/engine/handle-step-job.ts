@@ -1,3 +1,4 @@
+import { describeError } from '../errors/opsgate-error.ts';
 import type { RemoteSession } from '../ports/remote.ts';
 import type { SqlSession } from '../ports/sql.ts';
 import type { StepJob } from '../ports/run-store.ts';
@@ -66,11 +67,26 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
   return 'run';
 }
 
+/** Executes a step; a session that cannot even be opened (bad config, a secret gone) is a transport failure. */
 async function execute(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep): Promise<StepOutcome> {
+  try {
+    return await executeWithSessions(deps, loaded, step);
+  } catch (e) {
+    return { status: 'failed', failedAt: 'transport', hosts: [], outputs: [], probes: [], findings: [], summary: describeError(e) };
+  }
+}
+
+async function executeWithSessions(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep): Promise<StepOutcome> {
   const { site } = loaded;
   const remote: RemoteSession = await deps.openRemote(site);
   const sqlTarget = step.targets.kind === 'sql' ? step.targets.target : undefined;
-  const sqlSession = sqlTarget !== undefined && deps.openSql ? await deps.openSql(site, sqlTarget) : undefined;
+  const sqlSession =
+    sqlTarget !== undefined && deps.openSql
+      ? await deps.openSql(site, sqlTarget).catch(async (e: unknown) => {
+          await remote.close().catch(() => undefined);
+          throw e;
+        })
+      : undefined;
   try {
     const evaluator = step.kind === 'check' && step.evaluator !== undefined ? deps.runbooks.evaluator(step.evaluator) : undefined;
     const program = bindProgram(deps, loaded, step, remote, sqlSession);

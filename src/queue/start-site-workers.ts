@@ -27,7 +27,8 @@ export interface SiteWorkers {
 
 /**
  * The thin queue entry point: one BullMQ worker per served site, each job handed to `engine.handleJob`. On
- * start it resumes every active run of its sites; while running it expires due gates. Stalled jobs (a killed
+ * start it resumes every active run of its sites and reports stale site locks; while running it expires due
+ * gates. Stalled jobs (a killed
  * worker) always come back (`maxStalledCount` is high) because the handler, not BullMQ, decides whether a
  * step may run again. Only here does a non-retryable coded error become BullMQ's `UnrecoverableError`.
  */
@@ -65,6 +66,8 @@ export function startSiteWorkers(opts: SiteWorkersOptions): SiteWorkers {
   const ready = (async () => {
     await Promise.all(workers.map((w) => w.waitUntilReady()));
     const resumed = await engine.resume(opts.sites);
+    const stale = await engine.staleLocks(opts.sites);
+    for (const s of stale) log.warn({ site: s.holder.site, runId: s.holder.runId, reason: s.reason }, 'stale site lock: an approver can release it');
     log.info({ sites: opts.sites, resumed }, 'worker ready');
     return resumed;
   })();

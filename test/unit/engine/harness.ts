@@ -48,6 +48,7 @@ export function harness() {
   const engine: Engine = createEngine(deps);
   return {
     ...deps,
+    deps,
     engine,
     remote,
     advance: (ms: number) => (now += ms),

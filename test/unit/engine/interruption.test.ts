@@ -106,6 +106,20 @@ describe('engine: an interrupted destructive step', () => {
   });
 });
 
+describe('engine: a session that cannot be opened', () => {
+  it('fails a check plainly, naming the cause, and waits for a decision', async () => {
+    const h = harness();
+    h.deps.openRemote = async () => {
+      throw new Error('secret file ssh-key is unreadable');
+    };
+    const r = await h.engine.request({ site: 'lab', runbook: 'lab-move-dir', args: {}, requester: 'U_REQ' });
+    await h.drain();
+    const st = (await h.engine.getRun(r.ok ? r.value.runId : ''))!.run.steps['inspect'];
+    expect(st).toMatchObject({ status: 'failed', failedAt: 'transport', summary: 'secret file ssh-key is unreadable' });
+    expect(h.lastGate()).toMatchObject({ stepId: 'inspect', kind: 'failure' });
+  });
+});
+
 describe('engine: rollback', () => {
   it('undoes completed steps in reverse, gating each destructive rollback step again, and frees the site', async () => {
     const h = harness();

@@ -72,3 +72,14 @@ in_host() {
   nsenter -t "$p1" -m -u -i -n -p -r -w /usr/bin/env -i \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" "$@"
 }
+
+# `ip` listing that retries: a dump taken while another lab adds or deletes links fails with
+# "Dump was interrupted and may be inconsistent".
+ip_dump() {
+  local i out
+  for i in 1 2 3 4 5 6 7 8; do
+    if out=$(ip "$@" 2>/dev/null); then printf '%s\n' "$out"; return 0; fi
+    sleep 0.1
+  done
+  ip "$@"
+}

@@ -5,18 +5,19 @@
 our_unshares() {
   local name pid
   if [[ -f $STATE/pids ]]; then
-    while read -r name pid; do is_our_unshare "$pid" "$name" && echo "$pid"; done < "$STATE/pids"
+    while read -r name pid; do if is_our_unshare "$pid" "$name"; then echo "$pid"; fi; done < "$STATE/pids"
   fi
   for pid in $(pgrep -x unshare || true); do
     local args=(); mapfile -d '' args < "/proc/$pid/cmdline" 2>/dev/null || continue
     local i
     for ((i = 1; i + 2 < ${#args[@]}; i++)); do
       if [[ ${args[i]} == "$HOSTBOOT" && ${args[i+1]} == "$STATE" ]]; then
-        is_our_unshare "$pid" "${args[i+2]}" && echo "$pid"
+        if is_our_unshare "$pid" "${args[i+2]}"; then echo "$pid"; fi
         break
       fi
     done
   done
+  return 0
 }
 
 # True when anything of this lab exists (used by `up` to clean a half-made lab first).
@@ -46,7 +47,7 @@ cmd_down() {
     ip netns del "$ns" 2>/dev/null || true
   done
   # Deleting a netns deletes its veth pair; a veth whose netns was never made is removed here.
-  ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -E "^${PREFIX}v[0-9]+$" | while read -r ns; do
+  ip_dump -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | { grep -E "^${PREFIX}v[0-9]+$" || true; } | while read -r ns; do
     ip link del "$ns" 2>/dev/null || true
   done
   ip link del "$BR" 2>/dev/null || true

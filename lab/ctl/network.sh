@@ -3,10 +3,10 @@
 # Refuses when the /24 (or a part of it) is already routed through anything but this lab's bridge.
 check_subnet_free() {
   local routes
-  routes=$(ip -4 route show root "$NET.0/24" | grep -v " dev $BR " || true)
+  routes=$(ip_dump -4 route show root "$NET.0/24" | grep -v " dev $BR " || true)
   [[ -z $routes ]] || die "$NET.0/24 is already routed on this machine ($(echo "$routes" | head -1)); choose another OPSGATE_LAB_NET"
   local addrs
-  addrs=$(ip -4 -o addr show | awk -v net="$NET." -v br="$BR" '$2 != br && index($4, net) == 1 { print $2 " " $4 }')
+  addrs=$(ip_dump -4 -o addr show | awk -v net="$NET." -v br="$BR" '$2 != br && index($4, net) == 1 { print $2 " " $4 }')
   [[ -z $addrs ]] || die "an address in $NET.0/24 is already in use on this machine ($addrs); choose another OPSGATE_LAB_NET"
 }
 

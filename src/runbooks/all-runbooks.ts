@@ -1,6 +1,8 @@
 import { labMoveDir } from './lab-move-dir.ts';
+import { obPrecheck } from './oceanbase/ob-precheck.ts';
+import { obUpgrade } from './oceanbase/ob-upgrade.ts';
 import type { Runbook } from './runbook.ts';
 import { precheck } from './xizang/precheck.ts';
 
 /** Every runbook opsgate ships; the wiring builds the registry from this list. */
-export const ALL_RUNBOOKS: readonly Runbook[] = [labMoveDir, precheck];
+export const ALL_RUNBOOKS: readonly Runbook[] = [labMoveDir, precheck, obPrecheck, obUpgrade];

@@ -50,6 +50,30 @@ describe('the console chat (opsgate start without Slack tokens)', () => {
     expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
   });
 
+  it('shows the thread of a run whose steps a worker in another process executes', async () => {
+    const sitesDir = labSitesDir();
+    const worker = spawnOpsgate(['worker', '--sites', 'xizang'], { ...env(), OPSGATE_SITES: sitesDir });
+    const workerOut = new OutputWatcher(worker.stdout);
+    const child = spawnOpsgate(['start', '--no-worker', '--as', 'UAPPROVER2', '--sites', sitesDir], env());
+    const out = new OutputWatcher(child.stdout);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await workerOut.waitFor(/serving xizang/);
+      await out.waitFor(/acting as UAPPROVER2/);
+      child.stdin.write('/as UOPERATOR\n/upgrade xizang redis\n');
+      let at = await out.waitFor(/ {2}✔ record-start succeeded/);
+      at = await out.waitFor(/answer: 1 approve \| 1 reject/, at);
+      child.stdin.write('/as UAPPROVER2\n1 approve\n');
+      await out.waitFor(/completed: 4 step\(s\) done/, at);
+      child.stdin.end();
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill();
+      worker.kill('SIGTERM');
+    }
+    expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
+  });
+
   it('refuses a command with the grammar message and an unknown gate number, and keeps going', async () => {
     const child = spawnOpsgate(['start', '--sites', labSitesDir()], env());
     const out = new OutputWatcher(child.stdout);

@@ -9,6 +9,8 @@ export interface RecordedCall {
   readonly status: number;
   /** The `error` of an `ok: false` answer. */
   readonly error?: string;
+  /** The JSON answer (for a post: its `ts`). */
+  readonly answer?: Record<string, unknown>;
 }
 
 /** A JSON POST to a `response_url` (`respond()` in Bolt). */
@@ -135,7 +137,7 @@ export class FakeSlackWebApi {
       const auth = req.headers.authorization ?? '';
       const failure = /^Bearer xox[bp]-/.test(auth) ? this.failures.get(method)?.shift() : 'not_authed';
       const answer = failure === undefined ? this.answer(method, params) : { ok: false, error: failure };
-      this.calls.push({ method, params, status: 200, ...(answer.ok === true ? {} : { error: String(answer.error) }) });
+      this.calls.push({ method, params, status: 200, answer, ...(answer.ok === true ? {} : { error: String(answer.error) }) });
       return this.send(res, 200, JSON.stringify(answer));
     } finally {
       for (const w of [...this.waiters]) w();

@@ -1,0 +1,107 @@
+import { describeError } from '../../errors/opsgate-error.ts';
+import type { ChatEngine, ChatSite } from '../../commands/ports.ts';
+import type { StoredEvent } from '../../ports/events.ts';
+import type { RunSummary } from '../views.ts';
+import { createSlackApp, type AppLog } from './app.ts';
+import { RunThreadPublisher } from './run-thread-publisher.ts';
+
+/** How the Slack chat follows the engine's events of each site (the runtime's event source). */
+export interface SiteEventFollower {
+  /** Where a site's stream ends now; following starts after it. */
+  latestId(site: string): Promise<string>;
+  read(site: string, afterId: string, opts?: { readonly count?: number; readonly blockMs?: number }): Promise<readonly StoredEvent[]>;
+}
+
+export interface SlackChatOptions {
+  readonly signingSecret: string;
+  readonly token: string;
+  /** With an app-level token the app uses Socket Mode; without, the HTTP receiver on `port`. */
+  readonly appToken?: string;
+  readonly slackApiUrl?: string;
+  readonly port: number;
+  readonly chat: ChatEngine;
+  readonly sites: readonly ChatSite[];
+  readonly events: SiteEventFollower;
+  readonly log: AppLog;
+  readonly now?: () => number;
+  /** Test hooks: skip auth.test, no posting pace. */
+  readonly botId?: string;
+  readonly botUserId?: string;
+  readonly minPostIntervalMs?: number;
+}
+
+export interface StartedSlackChat {
+  /** HTTP mode: the receiver's port. */
+  readonly port?: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything `opsgate start` needs for Slack: the Bolt app over the `ChatEngine`, and a follower per site that
+ * turns the engine's events into the run's parent message and thread. `/runs` and `/audit` learn the thread
+ * of each run from the publisher.
+ */
+export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSlackChat> {
+  const now = opts.now ?? Date.now;
+  // Called only once requests flow, after `pub` below exists.
+  const withThread = (r: RunSummary): RunSummary => {
+    const thread = pub.threadOf(r.id);
+    return thread === undefined || r.thread !== undefined ? r : { ...r, thread };
+  };
+  const chat: ChatEngine = {
+    requestRun: (req) => opts.chat.requestRun(req),
+    dryRunPlan: (req) => opts.chat.dryRunPlan(req),
+    requestRollback: (req) => opts.chat.requestRollback(req),
+    exportAudit: (runId) => opts.chat.exportAudit(runId),
+    decide: (req) => opts.chat.decide(req),
+    listRuns: async (filter) => (await opts.chat.listRuns(filter)).map(withThread),
+    getRun: async (runId) => {
+      const r = await opts.chat.getRun(runId);
+      return r === undefined ? undefined : withThread(r);
+    },
+  };
+  const slack = createSlackApp({
+    signingSecret: opts.signingSecret,
+    token: opts.token,
+    socketMode: opts.appToken !== undefined,
+    ...(opts.appToken === undefined ? {} : { appToken: opts.appToken }),
+    ...(opts.slackApiUrl === undefined ? {} : { slackApiUrl: opts.slackApiUrl }),
+    ...(opts.botId === undefined ? {} : { botId: opts.botId }),
+    ...(opts.botUserId === undefined ? {} : { botUserId: opts.botUserId }),
+    ...(opts.minPostIntervalMs === undefined ? {} : { minPostIntervalMs: opts.minPostIntervalMs }),
+    port: opts.port,
+    deps: { engine: chat, sites: opts.sites },
+    log: opts.log,
+    now,
+  });
+  const channels = new Map(opts.sites.map((s) => [s.id, s.channel]));
+  const pub = new RunThreadPublisher({ poster: slack.poster, channelOf: (site) => channels.get(site), now, log: opts.log });
+
+  let stopped = false;
+  const follow = async (site: string): Promise<void> => {
+    let after = await opts.events.latestId(site);
+    while (!stopped) {
+      try {
+        for (const { id, event } of await opts.events.read(site, after, { blockMs: 500, count: 100 })) {
+          after = id;
+          await pub.handle(event);
+        }
+      } catch (e) {
+        if (stopped) return;
+        opts.log.warn({ site, err: describeError(e) }, 'cannot read site events, retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
+  const started = await slack.start();
+  const followers = Promise.all(opts.sites.map((s) => follow(s.id)));
+  opts.log.info({ mode: opts.appToken === undefined ? 'http' : 'socket', port: started.port, sites: opts.sites.map((s) => s.id) }, 'slack app started');
+  return {
+    ...(started.port === undefined ? {} : { port: started.port }),
+    async stop() {
+      stopped = true;
+      await followers;
+      await slack.stop();
+    },
+  };
+}

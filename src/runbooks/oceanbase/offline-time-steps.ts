@@ -105,6 +105,8 @@ export function restoreOfflineTimeStep(cluster: string, fromStep: string, id = '
     title: `Restore ${PERMANENT_OFFLINE_PARAMETER} to the values recorded before the upgrade`,
     targets: { kind: 'sql' as const, target: cluster },
     program: { id: RESTORE_OFFLINE_TIME_PROGRAM, args: { fromStep } },
+    // Read only where the step stands in the plan; a rollback step has no rollback decision of its own.
+    irreversible: { reason: 'puts back the values the cluster had before the precheck raised them' },
   };
 }
 

@@ -178,6 +178,13 @@ class Install:
         if port and port_in_use(port):
             raise conflict(f'port {port} is already in use on this host; stop what listens there first')
 
+    def claim(self, service, port, *dirs):
+        """Refuse unless SERVICE, PORT and every DIR are free on this host, then create the DIRs (as ours)."""
+        self.refuse_existing(*dirs)
+        self.refuse_service(service, port)
+        for d in dirs:
+            self.mkdir(d)
+
     def mkdir(self, path, mode=0o755):
         os.makedirs(path, mode=mode, exist_ok=True)
         self.paths.append(path)

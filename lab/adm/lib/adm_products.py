@@ -41,10 +41,7 @@ def plan_zookeeper(a):
 
 def install_zookeeper(inst, s):
     home, data = s['home'], s['data']
-    inst.refuse_existing(home, data)
-    inst.refuse_service('zookeeper', s['port'])
-    for d in (home, data):
-        inst.mkdir(d)
+    inst.claim('zookeeper', s['port'], home, data)
     for d in ('bin', 'conf', 'logs'):
         os.makedirs(os.path.join(home, d), exist_ok=True)
     servers = ''.join(f'server.{i}={ip}:2888:3888\n' for i, ip in enumerate(s['ensemble'], start=1))
@@ -77,10 +74,7 @@ def plan_kafka(a):
 
 def install_kafka(inst, s):
     home, data = s['home'], s['data']
-    inst.refuse_existing(home, data)
-    inst.refuse_service('kafka', s['port'])
-    inst.mkdir(home)
-    inst.mkdir(data)
+    inst.claim('kafka', s['port'], home, data)
     shutil.copytree(os.path.join(STANDINS, 'kafka', 'bin'), os.path.join(home, 'bin'))
     os.makedirs(os.path.join(home, 'config'), exist_ok=True)
     write_jar(os.path.join(home, 'libs', f'kafka_2.12-{KAFKA_VERSION}.jar'), 'kafka', KAFKA_VERSION, '2021-09-14')
@@ -99,23 +93,26 @@ def plan_fdfs_tracker(a):
             'base': check_path(a.base or a.data or '/mysql/fastdfs/tracker_base', '--base')}
 
 
-def install_fdfs_tracker(inst, s):
+def _fdfs_install(inst, s, service, daemon, conf_name, conf_body, store=None):
+    """ADM's FastDFS layout and service: HOME/bin (the daemon, fdfs_monitor), HOME/conf/CONF_NAME, BASE/data,
+    BASE/logs (the pidfile lives there, as FastDFS keeps it), and STORE/data for a storage."""
     home, base = s['home'], s['base']
-    inst.refuse_existing(home, base)
-    inst.refuse_service('trackerd', s['port'])
-    inst.mkdir(home)
-    inst.mkdir(base)
-    for d in (os.path.join(home, 'bin'), os.path.join(home, 'conf'), os.path.join(base, 'data'),
-              os.path.join(base, 'logs')):
+    inst.claim(service, s['port'], *([home, base] + ([store] if store else [])))
+    for d in [os.path.join(home, 'bin'), os.path.join(home, 'conf'), os.path.join(base, 'data'),
+              os.path.join(base, 'logs')] + ([os.path.join(store, 'data')] if store else []):
         os.makedirs(d, exist_ok=True)
-    for tool in ('fdfs_trackerd', 'fdfs_monitor'):
+    for tool in (daemon, 'fdfs_monitor'):
         shutil.copy(os.path.join(STANDINS, 'bin', tool), os.path.join(home, 'bin', tool))
-    conf = inst.write(os.path.join(home, 'conf', 'tracker.conf'),
-                      f"# fdfs-tracker instance {inst.instance} (written by ADM)\ndisabled=false\n"
-                      f"port={s['port']}\nbase_path={base}\nstore_lookup=2\nhttp.server_port=8080\n")
-    inst.add_service('trackerd', home, os.path.join(home, 'bin', 'fdfs_trackerd'),
-                     ['--version', FDFS_VERSION, conf], s['port'], pidfile=os.path.join(base, 'data', 'fdfs_trackerd.pid'))
+    conf = inst.write(os.path.join(home, 'conf', conf_name),
+                      f"# {inst.product} instance {inst.instance} (written by ADM)\ndisabled=false\n{conf_body}")
+    inst.add_service(service, home, os.path.join(home, 'bin', daemon), ['--version', FDFS_VERSION, conf], s['port'],
+                     pidfile=os.path.join(base, 'data', f'{daemon}.pid'))
     inst.start_all()
+
+
+def install_fdfs_tracker(inst, s):
+    _fdfs_install(inst, s, 'trackerd', 'fdfs_trackerd', 'tracker.conf',
+                  f"port={s['port']}\nbase_path={s['base']}\nstore_lookup=2\nhttp.server_port=8080\n")
 
 
 def plan_fdfs_storage(a):
@@ -131,24 +128,11 @@ def plan_fdfs_storage(a):
 
 
 def install_fdfs_storage(inst, s):
-    home, base, store = s['home'], s['base'], os.path.dirname(s['data'])
-    inst.refuse_existing(home, base, store)
-    inst.refuse_service('storaged', s['port'])
-    for d in (home, base, store):
-        inst.mkdir(d)
-    for d in (os.path.join(home, 'bin'), os.path.join(home, 'conf'), os.path.join(base, 'data'),
-              os.path.join(base, 'logs'), s['data']):
-        os.makedirs(d, exist_ok=True)
-    for tool in ('fdfs_storaged', 'fdfs_monitor'):
-        shutil.copy(os.path.join(STANDINS, 'bin', tool), os.path.join(home, 'bin', tool))
+    store = os.path.dirname(s['data'])
     trackers = ''.join(f'tracker_server={t}\n' for t in s['trackers'])
-    conf = inst.write(os.path.join(home, 'conf', 'storage.conf'),
-                      f"# fdfs-storage instance {inst.instance} (written by ADM)\ndisabled=false\n"
-                      f"group_name={s['group']}\nport={s['port']}\nbase_path={base}\nstore_path_count=1\n"
-                      f"store_path0={store}\n{trackers}http.server_port={s['http_port']}\n")
-    inst.add_service('storaged', home, os.path.join(home, 'bin', 'fdfs_storaged'),
-                     ['--version', FDFS_VERSION, conf], s['port'], pidfile=os.path.join(base, 'data', 'fdfs_storaged.pid'))
-    inst.start_all()
+    _fdfs_install(inst, s, 'storaged', 'fdfs_storaged', 'storage.conf',
+                  f"group_name={s['group']}\nport={s['port']}\nbase_path={s['base']}\nstore_path_count=1\n"
+                  f"store_path0={store}\n{trackers}http.server_port={s['http_port']}\n", store)
 
 
 def plan_nginx(a):
@@ -159,9 +143,7 @@ def plan_nginx(a):
 
 def install_nginx(inst, s):
     home = s['home']
-    inst.refuse_existing(home)
-    inst.refuse_service('nginx', s['port'])
-    inst.mkdir(home)
+    inst.claim('nginx', s['port'], home)
     for d in ('sbin', 'conf', 'logs'):
         os.makedirs(os.path.join(home, d), exist_ok=True)
     shutil.copy(os.path.join(STANDINS, 'bin', 'nginx'), os.path.join(home, 'sbin', 'nginx'))

@@ -6,6 +6,7 @@ import type { AppSites } from './app/app-sites.ts';
 import { createChatEngine } from './app/chat-engine.ts';
 import type { CommandRunbooks } from './app/command-runbooks.ts';
 import type { EventSource } from './app/event-source.ts';
+import { pendingGates, type PendingGate } from './app/pending-gates.ts';
 import { resolveRedisTarget, type RedisTarget } from './app/redis-target.ts';
 import { sqlEndpointOf } from './app/sql-endpoint.ts';
 import { RedisAuditLog } from './audit/redis-audit-log.ts';
@@ -49,6 +50,8 @@ export interface Runtime {
   readonly events: EventSource;
   /** Where Redis is, for messages. */
   readonly redisWhere: string;
+  /** The gates still waiting for a decision in the active runs of these sites, oldest run first. */
+  pendingGates(sites: readonly string[]): Promise<readonly PendingGate[]>;
   /** Serves the given sites' queues in this process (and resumes their active runs). */
   startWorkers(sites: readonly string[]): SiteWorkers;
   /** Closes workers, queues and connections, and stops the embedded Redis if this process started it. */
@@ -98,6 +101,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const queue = new BullRunQueue({ connection: t.options, prefix: bullPrefix(prefix) });
     cs.push(() => queue.close());
     const gates = new RedisGateStore({ redis, prefix });
+    const runs = new RedisRunStore(redis, prefix);
     const audit = new RedisAuditLog({ redis, prefix });
     const setups = new Map<string, Promise<SiteSshSetup>>();
     const loadedById = new Map(sites.loaded.map((l) => [l.site.id, l]));
@@ -107,7 +111,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       return l;
     };
     const engine = createEngine({
-      runs: new RedisRunStore(redis, prefix),
+      runs,
       queue,
       gates,
       audit,
@@ -146,6 +150,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       chat,
       events,
       redisWhere: t.where,
+      pendingGates: (served) => pendingGates({ runs, gates }, served),
       startWorkers(served) {
         const workers = startSiteWorkers({ engine, sites: served, connection: t.options, prefix: bullPrefix(prefix), log });
         cs.push(() => workers.close());

@@ -66,7 +66,15 @@ async function start(opts: StartOptions): Promise<number> {
       return EXIT.ok;
     }
     process.stdout.write(`opsgate console on ${runtime.redisWhere}\n`);
-    await runConsoleChat({ chat: runtime.chat, events: runtime.events, sites: runtime.sites.chat, input: process.stdin, output: process.stdout, user: opts.as });
+    await runConsoleChat({
+      chat: runtime.chat,
+      events: runtime.events,
+      sites: runtime.sites.chat,
+      input: process.stdin,
+      output: process.stdout,
+      user: opts.as,
+      pendingGates: () => runtime.pendingGates(runtime.sites.engine.map((s) => s.name)),
+    });
     return EXIT.ok;
   } catch (e) {
     process.stderr.write(`opsgate start: ${describeError(e)}\n`);

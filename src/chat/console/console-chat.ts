@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { EventSource } from '../../app/event-source.ts';
+import type { PendingGate } from '../../app/pending-gates.ts';
 import { channelForCommand } from '../../app/command-channel.ts';
 import { shortHash } from '../../commands/action-ref.ts';
 import { USAGE } from '../../commands/command.ts';
@@ -21,6 +22,8 @@ export interface ConsoleChatDeps {
   readonly output: NodeJS.WritableStream & { readonly isTTY?: boolean };
   /** Who the console acts as at first (`/as` switches). */
   readonly user: string;
+  /** Gates already waiting when the console starts (e.g. left by `opsgate run`): shown first, numbered too. */
+  readonly pendingGates?: () => Promise<readonly PendingGate[]>;
 }
 
 const HELP = [
@@ -61,8 +64,12 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   };
 
   let stopped = false;
-  const follow = async (site: string): Promise<void> => {
-    let after = await deps.events.latestId(site);
+  const starts = await Promise.all(deps.sites.map(async (s) => [s.id, await deps.events.latestId(s.id)] as const));
+  const waiting = (await deps.pendingGates?.()) ?? [];
+  if (waiting.length > 0) print([`${waiting.length} gate(s) waiting:`]);
+  for (const { gate, context } of waiting) onEvent({ site: gate.site, runId: gate.runId, at: gate.openedAt, type: 'gate.opened', gate, context });
+  const follow = async (site: string, from: string): Promise<void> => {
+    let after = from;
     while (!stopped) {
       try {
         const batch = await deps.events.read(site, after, { blockMs: 500, count: 100 });
@@ -77,7 +84,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
       }
     }
   };
-  const followers = Promise.all(deps.sites.map((s) => follow(s.id)));
+  const followers = Promise.all(starts.map(([site, from]) => follow(site, from)));
 
   const answer = async (n: number, choice: string): Promise<string[]> => {
     const gate = gates.get(n);

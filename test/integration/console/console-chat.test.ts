@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
-import { labSitesDir, moveDirState, OutputWatcher, resetMoveDir, spawnOpsgate } from '../cli/opsgate-process.ts';
+import { labSitesDir, moveDirState, opsgate, OutputWatcher, resetMoveDir, spawnOpsgate } from '../cli/opsgate-process.ts';
 
 describe('the console chat (opsgate start without Slack tokens)', () => {
   let keys: RedisTestKeys;
@@ -70,6 +70,27 @@ describe('the console chat (opsgate start without Slack tokens)', () => {
     } finally {
       child.kill();
       worker.kill('SIGTERM');
+    }
+    expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
+  });
+
+  it('lists a gate an opsgate run left waiting, and completes the run when it is answered there', async () => {
+    const sitesDir = labSitesDir();
+    const run = await opsgate(['run', '/upgrade xizang redis', '--as', 'UOPERATOR', '--sites', sitesDir], env());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/waits at step move-dir \(approval gate\): no --approve-as was given/);
+    const child = spawnOpsgate(['start', '--as', 'UAPPROVER1', '--sites', sitesDir], env());
+    const out = new OutputWatcher(child.stdout);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let at = await out.waitFor(/1 gate\(s\) waiting:/);
+      at = await out.waitFor(/\? gate \[1\] approval for step move-dir/, at);
+      child.stdin.write('1 approve\n');
+      await out.waitFor(/completed: 4 step\(s\) done/, at);
+      child.stdin.end();
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill();
     }
     expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
   });

@@ -3,6 +3,7 @@ import { obPrecheck } from './oceanbase/ob-precheck.ts';
 import { obUpgrade } from './oceanbase/ob-upgrade.ts';
 import type { Runbook } from './runbook.ts';
 import { precheck } from './xizang/precheck.ts';
+import { upgradeRedis } from './xizang/upgrade-redis.ts';
 
 /** Every runbook opsgate ships; the wiring builds the registry from this list. */
-export const ALL_RUNBOOKS: readonly Runbook[] = [labMoveDir, precheck, obPrecheck, obUpgrade];
+export const ALL_RUNBOOKS: readonly Runbook[] = [labMoveDir, precheck, upgradeRedis, obPrecheck, obUpgrade];

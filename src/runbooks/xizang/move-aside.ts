@@ -34,12 +34,14 @@ export function moveAsideStep(opts: {
   readonly title: string;
   readonly prompt: string;
   readonly hosts: readonly HostPaths[];
-  /** Free space the redeploy will need next to the backups, checked on each path's parent. */
-  readonly freeBytes?: number;
+  /** Free space the redeploy will need (e.g. next to the moved home), checked on every host. */
+  readonly free?: { readonly path: string; readonly minBytes: number };
+  /** More preconditions re-checked right before (e.g. the services are stopped). */
+  readonly alsoBefore?: readonly Probe[];
 }): ActionStep {
   const byHost = opts.hosts.map((h) => ({ host: h.host, paths: movablePaths(h.paths) }));
   const targets = hostTargets(byHost.map((h) => h.host));
-  const pre: Probe[] = [];
+  const pre: Probe[] = [...(opts.alsoBefore ?? [])];
   const post: Probe[] = [];
   const rbPre: Probe[] = [];
   const rbPost: Probe[] = [];
@@ -51,10 +53,7 @@ export function moveAsideStep(opts: {
       rbPre.push({ kind: 'path-exists', path: bakOf(p), ...on }, { kind: 'path-absent', path: p, ...on });
       rbPost.push({ kind: 'path-exists', path: p, ...on }, { kind: 'path-absent', path: bakOf(p), ...on });
     }
-    if (opts.freeBytes !== undefined) {
-      const parents = [...new Set(paths.map((p) => p.slice(0, p.lastIndexOf('/')) || '/'))];
-      for (const d of parents) pre.push({ kind: 'free-disk', path: d, minBytes: opts.freeBytes, ...on });
-    }
+    if (opts.free !== undefined) pre.push({ kind: 'free-disk', path: opts.free.path, minBytes: opts.free.minBytes, ...on });
   }
   const commands = (direction: 'aside' | 'back'): HostCommand[] =>
     byHost.map(({ host, paths }) => ({ host, command: moveAllCommand(direction === 'aside' ? paths : [...paths].reverse(), direction) }));

@@ -40,7 +40,7 @@ export const FINGERPRINT_LUA = [
   "  h = redis.sha1hex(h .. '|' .. k .. '|' .. t .. '|' .. v)",
   'end',
   "return 'keys=' .. #keys .. ' digest=' .. h",
-].join('\n');
+].join(' ');
 
 /** Prints `keys=N digest=HEX` for the instance's data set. */
 export function fingerprintCommand(opts: { readonly home: string; readonly config: string; readonly port: number }): string {

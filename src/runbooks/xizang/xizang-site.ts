@@ -31,6 +31,12 @@ export function bakOf(path: string): string {
   return `${path.replace(/\/+$/, '')}_bak`;
 }
 
+/** The directory holding `path` (`/app/soft/redis` → `/app/soft`). */
+export function parentOf(path: string): string {
+  const p = path.replace(/\/+$/, '');
+  return p.slice(0, p.lastIndexOf('/')) || '/';
+}
+
 /** `/etc/init.d/NAME`: where the site's services have their init scripts. */
 export function initScript(service: string): string {
   return `/etc/init.d/${service}`;

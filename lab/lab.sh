@@ -29,11 +29,11 @@ case $cmd in
       shift 2
     fi
     (( $# == 0 )) || bad_usage "up: unexpected argument '$1'"
-    lab_configure "${count:+bare}"; need_root; cmd_up "$count" ;;
+    lab_configure "${count:+bare}"; need_root; lab_lock; cmd_up "$count" ;;
   down|status)
     mode=; if [[ ${1:-} == --bare ]]; then mode=bare; shift; fi
     (( $# == 0 )) || bad_usage "$cmd: unexpected argument '$1'"
-    lab_configure "$mode"; need_root; "cmd_$cmd" ;;
+    lab_configure "$mode"; need_root; [[ $cmd == down ]] && lab_lock; "cmd_$cmd" ;;
   exec)
     host=${1:-}; [[ -n $host ]] || bad_usage "exec: name a host"; shift
     [[ ${1:-} == -- ]] && shift

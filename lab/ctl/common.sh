@@ -38,6 +38,13 @@ lab_configure_for_host() {
   if [[ $1 =~ ^b[0-9]{3}$ ]]; then lab_configure bare; else lab_configure; fi
 }
 
+# Serialises `up` and `down` of one lab (a test run and a shell may both ask); the lock outlives the state dir.
+lab_lock() {
+  mkdir -p "$REPO_ROOT/.opsgate/lab"
+  exec 9> "$REPO_ROOT/.opsgate/lab/$PREFIX.lock"
+  flock -w 600 9 || die "lab $PREFIX is busy: another 'up' or 'down' holds $REPO_ROOT/.opsgate/lab/$PREFIX.lock"
+}
+
 # The unshare PID recorded for host $1, or nothing.
 host_upid() { [[ -f $STATE/pids ]] && awk -v n="$1" '$1 == n { print $2 }' "$STATE/pids"; }
 

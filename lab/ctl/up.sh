@@ -80,7 +80,7 @@ boot_hosts() {
   while read -r name ip _; do
     LAB_MASKS=$masks setsid ip netns exec "$PREFIX-$name" unshare --mount --uts --ipc --pid --fork \
       --propagation private --kill-child=SIGKILL "$HOSTBOOT" "$STATE" "$name" "$ip" \
-      < /dev/null > "$STATE/hosts/$name/boot.log" 2>&1 &
+      < /dev/null > "$STATE/hosts/$name/boot.log" 2>&1 9>&- &
     echo "$name $!" >> "$STATE/pids"
   done < "$STATE/pub/spec"
 }

@@ -2,6 +2,7 @@
 # redis-server: /app/soft/redis-5.0.5/bin/{redis-server,redis-cli} (wrappers that report 5.0.5), /etc/redis/redis.conf,
 # data in /app/redis_data (dump.rdb), /etc/init.d/redis. Sourced by the redis and csb-redis roles; idempotent.
 REDIS_HOME=/app/soft/redis-5.0.5
+. /lab/host/initd.sh
 
 redis_layout() {
   local pass=$1 master=${2:-}
@@ -43,46 +44,9 @@ masterauth $pass
 EOT
     if [[ -n $master ]]; then echo "replicaof $master 6379" >> /etc/redis/redis.conf; fi
   )
-  cat > /etc/init.d/redis <<'EOT'
-#!/bin/sh
-### BEGIN INIT INFO
-# Provides:          redis
-# Required-Start:    $network $local_fs
-# Required-Stop:     $network $local_fs
-# Default-Start:     2 3 4 5
-# Default-Stop:      0 1 6
-# Short-Description: Redis 5.0.5 (/app/soft/redis-5.0.5)
-### END INIT INFO
-EXEC=/app/soft/redis-5.0.5/bin/redis-server
-CONF=/etc/redis/redis.conf
-PIDFILE=/var/run/redis_6379.pid
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
-case "$1" in
-  start)
-    if running; then echo "redis is already running (pid $(cat "$PIDFILE"))"; exit 0; fi
-    [ -x "$EXEC" ] || { echo "redis: $EXEC not found"; exit 5; }
-    [ -r "$CONF" ] || { echo "redis: $CONF not found"; exit 6; }
-    echo "Starting Redis server..."
-    "$EXEC" "$CONF" || exit 1
-    i=0; while [ $i -lt 50 ] && ! running; do sleep 0.1; i=$((i + 1)); done
-    running || { echo "redis failed to start (see the logfile in $CONF)"; exit 1; } ;;
-  stop)
-    if ! running; then echo "redis is not running"; rm -f "$PIDFILE"; exit 0; fi
-    pid=$(cat "$PIDFILE")
-    echo "Stopping ..."
-    kill -TERM "$pid"
-    # SIGTERM makes redis save (the config has save points) before it exits; a big dataset takes a moment.
-    i=0; while [ $i -lt 300 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-    if kill -0 "$pid" 2>/dev/null; then echo "redis did not stop in 30s"; exit 1; fi
-    rm -f "$PIDFILE"; echo "Redis stopped" ;;
-  status)
-    if running; then echo "redis is running (pid $(cat "$PIDFILE"))"; exit 0; fi
-    echo "redis is not running"; exit 3 ;;
-  restart) "$0" stop && "$0" start ;;
-  *) echo "Usage: /etc/init.d/redis {start|stop|restart|status}"; exit 2 ;;
-esac
-EOT
-  chmod 755 /etc/init.d/redis
+  # SIGTERM makes redis save (the config has save points) before it exits; a big dataset takes a moment.
+  write_initd redis "Redis 5.0.5 ($REDIS_HOME)" "$REDIS_HOME/bin/redis-server" /etc/redis/redis.conf \
+    /var/run/redis_6379.pid 30 '"$EXEC" "$CONF" || exit 1'
 }
 
 # redis_ask ARGS…: redis-cli against the local server with the password from redis.conf (never on the command line).

@@ -4,6 +4,7 @@
 # answering. Layout: /app/soft/keepalived/, /etc/keepalived/keepalived.conf, /etc/init.d/keepalived.
 set -euo pipefail
 . /lab/host/lib.sh
+. /lab/host/initd.sh
 case ${1:-} in
   master) state=MASTER priority=150 ;;
   backup) state=BACKUP priority=100 ;;
@@ -67,42 +68,7 @@ $peers
 }
 EOT
 )
-cat > /etc/init.d/keepalived <<'EOT'
-#!/bin/sh
-### BEGIN INIT INFO
-# Provides:          keepalived
-# Required-Start:    $network $local_fs redis
-# Required-Stop:     $network $local_fs
-# Default-Start:     2 3 4 5
-# Default-Stop:      0 1 6
-# Short-Description: keepalived (/app/soft/keepalived)
-### END INIT INFO
-EXEC=/app/soft/keepalived/sbin/keepalived
-CONF=/etc/keepalived/keepalived.conf
-PIDFILE=/run/keepalived.pid
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
-case "$1" in
-  start)
-    if running; then echo "keepalived is already running (pid $(cat "$PIDFILE"))"; exit 0; fi
-    [ -x "$EXEC" ] || { echo "keepalived: $EXEC not found"; exit 5; }
-    [ -r "$CONF" ] || { echo "keepalived: $CONF not found"; exit 6; }
-    # No syslog in a lab host: keepalived stays in the foreground of its own session and logs to a file.
-    setsid "$EXEC" --dont-fork --log-console --log-detail -f "$CONF" -p "$PIDFILE" \
-      >> /app/soft/keepalived/logs/keepalived.log 2>&1 < /dev/null &
-    i=0; while [ $i -lt 50 ] && ! running; do sleep 0.1; i=$((i + 1)); done
-    running && echo "Starting keepalived: OK" || { echo "keepalived failed to start"; exit 1; } ;;
-  stop)
-    if ! running; then echo "keepalived is not running"; exit 0; fi
-    pid=$(cat "$PIDFILE"); kill -TERM "$pid"
-    i=0; while [ $i -lt 100 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-    if kill -0 "$pid" 2>/dev/null; then echo "keepalived did not stop in 10s"; exit 1; fi
-    echo "Stopping keepalived: OK" ;;
-  status)
-    if running; then echo "keepalived is running (pid $(cat "$PIDFILE"))"; exit 0; fi
-    echo "keepalived is not running"; exit 3 ;;
-  restart) "$0" stop && "$0" start ;;
-  *) echo "Usage: /etc/init.d/keepalived {start|stop|restart|status}"; exit 2 ;;
-esac
-EOT
-chmod 755 /etc/init.d/keepalived
+# No syslog in a lab host: keepalived stays in the foreground of its own session and logs to a file.
+write_initd keepalived "keepalived ($K)" "$K/sbin/keepalived" /etc/keepalived/keepalived.conf /run/keepalived.pid 10 \
+  'setsid "$EXEC" --dont-fork --log-console --log-detail -f "$CONF" -p "$PIDFILE" >> '"$K"'/logs/keepalived.log 2>&1 < /dev/null &'
 /etc/init.d/keepalived start

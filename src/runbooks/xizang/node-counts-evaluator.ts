@@ -26,7 +26,7 @@ export const nodeCountsEvaluator: Evaluator = (results, step) => {
 
   for (const f of expected.fastdfs) {
     const s = find('trackers', f.name)[0];
-    const count = Number(valueOf(s?.lines ?? [], 'server_count') ?? 'NaN');
+    const count = Number(/server_count=(\d+)/.exec(s?.lines.join('\n') ?? '')?.[1] ?? 'NaN');
     const evidence = s === undefined ? 'no answer from fdfs_monitor' : `fdfs_monitor: server_count=${Number.isNaN(count) ? '?' : count} (${one(s.lines)})`;
     push(count === f.trackers, `FastDFS ${f.name}: ${f.trackers} trackers`, Number.isNaN(count) ? evidence : `${evidence}${count < f.trackers ? `; ${f.trackers - count} tracker(s) to add` : ''}`, s?.host);
   }

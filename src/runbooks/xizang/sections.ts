@@ -23,7 +23,7 @@ export function sections(parts: readonly string[]): string {
 /** Splits a host's output into its sections. */
 export function readSections(stdout: string): Section[] {
   const out: { kind: string; name: string; lines: string[] }[] = [];
-  for (const line of stdout.split('\n')) {
+  for (const line of stdout.split(/\r?\n/)) {
     const m = /^@@ (\S+) (.*)$/.exec(line);
     if (m !== null) out.push({ kind: m[1] ?? '', name: m[2] ?? '', lines: [] });
     else if (line.trim() !== '') out.at(-1)?.lines.push(line);

@@ -39,13 +39,13 @@ describe('precheck plan', () => {
 
 describe('precheck evaluators find what the seed found at Xizang', () => {
   it('counts two trackers out of three', () => {
-    const f = evaluate(plan, 'p04-node-counts', { 'fdfs-1': '@@ trackers business-fastdfs\nserver_count=2\ntracker server is 10.77.0.41:22122\n' });
+    const f = evaluate(plan, 'p04-node-counts', { 'fdfs-1': '@@ trackers business-fastdfs\nserver_count=2, server_index=0\ntracker server is 10.77.0.41:22122\n' });
     expect(f.find((x) => x.title.includes('3 trackers'))).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/server_count=2 .*; 1 tracker\(s\) to add/) });
   });
 
   it('passes Redis 1+1 with the VIP and keepalived, and a ZooKeeper ensemble with one leader', () => {
     const f = evaluate(plan, 'p04-node-counts', {
-      'redis-a': '@@ replication business-redis\nrole:master\nconnected_slaves:1\nslave0:ip=10.77.0.22,port=6379,state=online,offset=1,lag=0\n@@ vip business-redis\nheld\n@@ keepalived business-redis redis-a\nrunning\n',
+      'redis-a': '@@ replication business-redis\r\nrole:master\r\nconnected_slaves:1\r\nslave0:ip=10.77.0.22,port=6379,state=online,offset=1,lag=0\n@@ vip business-redis\nheld\n@@ keepalived business-redis redis-a\nrunning\n',
       'redis-b': '@@ keepalived business-redis redis-b\nrunning\n',
       'kafka-1': '@@ zk business-kafka kafka-1\nMode: leader\n@@ brokers business-kafka\n[1, 2, 3]\n',
       'kafka-2': '@@ zk business-kafka kafka-2\nMode: follower\n',

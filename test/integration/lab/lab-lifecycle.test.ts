@@ -4,6 +4,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { labDown } from '../../../src/lab/lab-down.ts';
+import { LabCommandError } from '../../../src/lab/lab-errors.ts';
 import { labUp } from '../../../src/lab/lab-up.ts';
 import { execOn, getLab } from '../../support/lab.ts';
 
@@ -54,5 +55,40 @@ describe('lab lifecycle', () => {
     }
     expect(await traces(bare.prefix, bare.stateDir)).toEqual([]);
     expect(existsSync(bare.stateDir)).toBe(false);
+  });
+
+  it('rebuilds a half-up lab: a host whose process tree died comes back', async () => {
+    const lab = getLab();
+    const ref = { prefix: lab.ref.prefix, net: lab.ref.net };
+    const bare = await labUp({ ...ref, bare: 2 });
+    try {
+      const pids = await readFile(`${bare.stateDir}/pids`, 'utf8');
+      const pid = Number(/^b002 (\d+)$/m.exec(pids)?.[1]);
+      expect((await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')).toContain(bare.stateDir);
+      process.kill(pid, 'SIGKILL');
+      const again = await labUp({ ...ref, bare: 2 });
+      const { stdout } = await run('ssh', ['-F', again.sshConfig, 'b002', 'hostname']);
+      expect(stdout).toBe('b002\n');
+    } finally {
+      await labDown({ ...ref, bare: true });
+    }
+  });
+
+  it('refuses to come up on a /24 that something else already routes, and leaves nothing', async () => {
+    const lab = getLab();
+    const [a, b, c] = lab.ref.net.split('.');
+    const taken = `${a}.${b}.${Number(c) + 1}`;
+    const squatter = `${lab.ref.prefix}tst0`;
+    await run('ip', ['link', 'add', squatter, 'type', 'bridge']);
+    try {
+      await run('ip', ['addr', 'add', `${taken}.1/24`, 'dev', squatter]);
+      await run('ip', ['link', 'set', squatter, 'up']);
+      const up = labUp({ prefix: lab.ref.prefix, net: lab.ref.net, bare: 1 });
+      await expect(up).rejects.toBeInstanceOf(LabCommandError);
+      await expect(up).rejects.toThrow(/already routed/);
+      expect(await traces(`${lab.ref.prefix}b`, `${lab.stateDir}b`)).toEqual([]);
+    } finally {
+      await run('ip', ['link', 'del', squatter]);
+    }
   });
 });

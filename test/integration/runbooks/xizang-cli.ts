@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import type { Finding } from '../../../src/engine/run-state.ts';
+import type { EngineEvent } from '../../../src/ports/events.ts';
+import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
+import { getLab } from '../../support/lab.ts';
+import { labSitesDir, opsgate, type Finished } from '../cli/opsgate-process.ts';
+
+/** Runs Xizang runbooks through `opsgate run --json` against the lab, as an operator would. */
+export class XizangCli {
+  readonly keys = new RedisTestKeys();
+
+  /** Runs a chat command line with `--json`; returns the exit code, the events and the raw output. */
+  async run(line: string, ...args: string[]): Promise<Finished & { events: EngineEvent[] }> {
+    const env = { REDIS_URL: TEST_REDIS_URL, OPSGATE_REDIS_PREFIX: this.keys.prefix };
+    const r = await opsgate(['run', line, '--sites', labSitesDir(), '--json', ...args], env);
+    const events = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as EngineEvent);
+    return { ...r, events };
+  }
+
+  async close(): Promise<void> {
+    await this.keys.close();
+  }
+}
+
+/** Every finding of every finished step, with its step id. */
+export function findingsOf(events: readonly EngineEvent[]): (Finding & { step: string })[] {
+  return events.flatMap((e) => (e.type === 'step.finished' ? e.findings.map((f) => ({ ...f, step: e.stepId })) : []));
+}
+
+/** The lab's secrets, to assert that none of them ever shows. */
+export async function labSecrets(): Promise<string[]> {
+  const s = getLab().secrets;
+  return Promise.all([s.rootPassword, s.redisPassword, s.csbRedisPassword].map(async (p) => (await readFile(p, 'utf8')).trim()));
+}

@@ -78,7 +78,8 @@ boot_hosts() {
   local masks; masks=$(mask_dirs)
   local name ip
   while read -r name ip _; do
-    LAB_MASKS=$masks setsid ip netns exec "$PREFIX-$name" unshare --mount --uts --ipc --pid --fork \
+    # A clean environment: the caller's variables (tokens, paths) stay out of the hosts' process trees.
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LAB_MASKS="$masks" setsid ip netns exec "$PREFIX-$name" unshare --mount --uts --ipc --pid --fork \
       --propagation private --kill-child=SIGKILL "$HOSTBOOT" "$STATE" "$name" "$ip" \
       < /dev/null > "$STATE/hosts/$name/boot.log" 2>&1 9>&- &
     echo "$name $!" >> "$STATE/pids"

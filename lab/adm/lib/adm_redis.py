@@ -1,4 +1,5 @@
-"""ADM product redis-ha: one node of a Redis master/replica pair behind keepalived with a VIP.
+"""ADM products redis-ha (one node of a Redis master/replica pair behind keepalived with a VIP) and redis
+(a standalone Redis: the same without keepalived, --role/--vip/--peer not taken).
 
 Leaves on the host: HOME (default /app/soft/redis: bin/redis-server, bin/redis-cli, conf/redis.conf mode 600,
 logs/), DATA (default /app/redis_data, dump.rdb), /etc/init.d/redis; /app/soft/keepalived (sbin/keepalived,
@@ -18,14 +19,13 @@ KEEPALIVED_CONF = '/etc/keepalived/keepalived.conf'
 
 
 def plan(a, password):
+    if a.product == 'redis':
+        return plan_standalone(a, password)
     if a.role not in ('master', 'replica'):
         raise usage('redis-ha needs --role master or --role replica')
     if not a.vip or not a.peer:
         raise usage('redis-ha needs --vip ADDRESS and --peer ADDRESS (the other node of the pair)')
-    if not password:
-        raise usage('redis-ha needs the password on stdin (one line); it is never taken from the command line')
-    if re.search(r'\s', password):
-        raise usage('the redis password must not contain whitespace')
+    check_password(a.product, password)
     me = host_ip()
     peer = check_ip(a.peer, '--peer')
     if peer == me:
@@ -37,6 +37,23 @@ def plan(a, password):
         'data': check_path(a.data or '/app/redis_data', '--data'),
         'hosts': sorted([me, peer]), 'mode': 'master-replica+keepalived',
     }
+
+
+def check_password(product, password):
+    if not password:
+        raise usage(f'{product} needs the password on stdin (one line); it is never taken from the command line')
+    if re.search(r'\s', password):
+        raise usage('the redis password must not contain whitespace')
+
+
+def plan_standalone(a, password):
+    extra = [opt for opt, v in (('--role', a.role), ('--vip', a.vip), ('--peer', a.peer)) if v]
+    if extra:
+        raise usage(f"a standalone redis takes no {', '.join(extra)} (use redis-ha for master/replica + keepalived)")
+    check_password('redis', password)
+    return {'role': 'standalone', 'port': a.port or 6379, 'hosts': [host_ip()], 'mode': 'standalone',
+            'home': check_path(a.home or '/app/soft/redis', '--home'),
+            'data': check_path(a.data or '/app/redis_data', '--data')}
 
 
 def version():
@@ -55,12 +72,13 @@ def same_password(s, password):
 
 def install(inst, s, password):
     home, data = s['home'], s['data']
-    inst.refuse_existing(home, KEEPALIVED_HOME)
+    ha = s['mode'] != 'standalone'
+    inst.refuse_existing(*([home, KEEPALIVED_HOME] if ha else [home]))
     if os.path.isdir(data) and os.listdir(data):
         raise AdmError(f'{data} already exists and is not empty; move it away first (back it up)', 3)
     inst.refuse_service('redis', s['port'])
-    inst.refuse_service('keepalived')
-    me = host_ip()
+    if ha:
+        inst.refuse_service('keepalived')
 
     inst.mkdir(home)
     for d in ('bin', 'conf', 'logs'):
@@ -75,13 +93,19 @@ def install(inst, s, password):
         inst.track(data)
     replica = f"replicaof {s['peer']} {s['port']}\n" if s['role'] == 'replica' else ''
     inst.write(os.path.join(home, 'conf', 'redis.conf'),
-               f"# redis-ha instance {inst.instance}, {s['role']} (written by ADM)\n"
+               f"# {inst.product} instance {inst.instance}, {s['role']} (written by ADM)\n"
                f"bind 0.0.0.0\nport {s['port']}\nprotected-mode no\ndaemonize no\n"
                f"dir {data}\ndbfilename dump.rdb\nappendonly no\nsave 900 1\n"
                f"requirepass {password}\nmasterauth {password}\n{replica}", 0o600)
     inst.add_service('redis', home, os.path.join(home, 'bin', 'redis-server'),
                      [os.path.join(home, 'conf', 'redis.conf')], s['port'])
+    if ha:
+        add_keepalived(inst, s, password)
+    inst.start_all()
 
+
+def add_keepalived(inst, s, password):
+    """keepalived for a redis-ha node: VIP, unicast VRRP to the peer, track script on the local redis."""
     k = inst.mkdir(KEEPALIVED_HOME)
     for d in ('sbin', 'bin', 'logs'):
         os.makedirs(os.path.join(k, d), mode=0o700, exist_ok=True)
@@ -93,11 +117,10 @@ def install(inst, s, password):
                ' | grep -q PONG\n', 0o700)
     os.makedirs(os.path.dirname(KEEPALIVED_CONF), exist_ok=True)
     inst.track(KEEPALIVED_CONF)
-    inst.write(KEEPALIVED_CONF, keepalived_conf(inst.instance, s, me), 0o600)
+    inst.write(KEEPALIVED_CONF, keepalived_conf(inst.instance, s, host_ip()), 0o600)
     inst.add_service('keepalived', k, os.path.join(k, 'sbin', 'keepalived'),
                      ['--dont-fork', '--log-console', '-f', KEEPALIVED_CONF, '-p', '/run/adm/keepalived-main.pid',
                       '-r', '/run/adm/keepalived-vrrp.pid', '-c', '/run/adm/keepalived-checkers.pid'], None)
-    inst.start_all()
 
 
 def interface_of(ip):

@@ -104,6 +104,21 @@ describe('adm stand-in: refusals and uninstall', () => {
     expect((await execOn('redis-a', ['test', '-e', '/app/soft/redis'])).exitCode).not.toBe(0);
   });
 
+  it('installs a standalone redis without keepalived and refuses HA options for it', async () => {
+    const name = 'standalone-probe';
+    const bad = await execOn(HOST, [ADM, 'install', 'redis', '--instance', name, '--vip', `${getLab().net}.151`], 'pw_standalone\n');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/standalone redis takes no --vip/);
+    try {
+      await onHost(HOST, [ADM, 'install', 'redis', '--instance', name], 'pw_standalone\n');
+      expect(await redisPing(labHost(HOST).address, 'pw_standalone')).toBe('PONG');
+      expect(JSON.parse(await onHost(HOST, [ADM, 'show', '--instance', name]))).toMatchObject({ product: 'redis', mode: 'standalone' });
+      expect((await execOn(HOST, ['test', '-e', '/app/soft/keepalived'])).exitCode).not.toBe(0);
+    } finally {
+      await execOn(HOST, [ADM, 'uninstall', '--instance', name]);
+    }
+  });
+
   it('names the missing option of a product', async () => {
     const res = await execOn(HOST, [ADM, 'install', 'kafka', '--instance', 'k1', '--id', '1']);
     expect(res.exitCode).toBe(2);

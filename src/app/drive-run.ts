@@ -25,6 +25,8 @@ export interface DriveRunInput {
   readonly requester: string;
   /** Reject the first approval gate instead of approving it. */
   readonly rejectFirst: boolean;
+  /** Reject the approval gate of this step (a rejection in the middle of a phase). */
+  readonly rejectAt?: string;
 }
 
 /** How a driven run ended, and the CLI exit code for it (0 only for a completed run or a completed rollback). */
@@ -59,7 +61,8 @@ export async function driveRun(deps: DriveRunDeps, input: DriveRunInput): Promis
         case 'run.refused':
           return { exitCode: 1, reason: event.reason };
         case 'gate.opened': {
-          const stop = await answerGate(deps, input, event.gate, !rejected && input.rejectFirst && event.gate.kind === 'approval');
+          const rejectHere = event.gate.kind === 'approval' && ((!rejected && input.rejectFirst) || event.gate.stepId === input.rejectAt);
+          const stop = await answerGate(deps, input, event.gate, rejectHere);
           if (event.gate.kind === 'approval' && input.rejectFirst) rejected = true;
           if (stop !== undefined) return stop;
           break;

@@ -11,6 +11,8 @@ export interface RunLineOptions {
   readonly as: string;
   readonly approveAs: readonly string[];
   readonly reject: boolean;
+  /** Reject the approval gate of this step. */
+  readonly rejectAt?: string;
   readonly json: boolean;
   /** Standard output and error, one line each call. */
   readonly out: (line: string) => void;
@@ -48,7 +50,7 @@ export async function runLine(rt: Runtime, cmd: Command, line: string, opts: Run
       onEvent: (event) => opts.out(opts.json ? JSON.stringify(event) : renderEvent(event).join('\n')),
       say: opts.json ? opts.err : opts.out,
     },
-    { runId: reply.runId, site, fromId, approvers: opts.approveAs, requester: opts.as, rejectFirst: opts.reject },
+    { runId: reply.runId, site, fromId, approvers: opts.approveAs, requester: opts.as, rejectFirst: opts.reject, ...(opts.rejectAt === undefined ? {} : { rejectAt: opts.rejectAt }) },
   );
   return outcome.exitCode;
 }

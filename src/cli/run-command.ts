@@ -12,6 +12,7 @@ interface RunOptions {
   readonly as: string;
   readonly approveAs: string[];
   readonly reject: boolean;
+  readonly rejectAt?: string;
   readonly json: boolean;
   readonly sites?: string;
 }
@@ -28,6 +29,7 @@ export function registerRunCommand(program: Command): void {
     .requiredOption('--as <user>', 'the Slack user id that requests the run')
     .addOption(new Option('--approve-as <user>', 'answer gates as this user (repeat for more approvers)').argParser(collect).default([]))
     .option('--reject', 'reject the first approval gate instead of approving it', false)
+    .option('--reject-at <step>', 'reject the approval gate of this step (approve the others)')
     .option('--json', 'print one JSON object per engine event instead of the thread', false)
     .option('--sites <dir>', 'the directory of site files (default: OPSGATE_SITES)')
     .action(async (line: string, opts: RunOptions) => {

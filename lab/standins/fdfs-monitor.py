@@ -65,7 +65,7 @@ def report(index, count, host, port, groups):
             beat = time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(s['last_beat'])) if s['last_beat'] else \
                 '1970-01-01 08:00:00'
             print(f"\tStorage {si}:\n\t\tid = {s['ip']}\n\t\tip_addr = {s['ip']}  {s['status']}\n"
-                  f"\t\thttp domain = \n\t\tversion = 5.11\n\t\tjoin time = {beat}\n\t\tup time = {beat}\n"
+                  f"\t\thttp domain = \n\t\tversion = {s.get('version', '')}\n\t\tjoin time = {beat}\n\t\tup time = {beat}\n"
                   f"\t\ttotal storage = {s['total_mb']:,} MB\n\t\tfree storage = {s['free_mb']:,} MB\n"
                   f"\t\tupload priority = 10\n\t\tstore_path_count = 1\n\t\tsubdir_count_per_path = 256\n"
                   f"\t\tstorage_port = {s['port']}\n\t\tstorage_http_port = {s['http_port']}\n"

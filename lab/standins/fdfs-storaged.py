@@ -50,7 +50,7 @@ def main():
             total, free = st.f_blocks * st.f_frsize // 2**20, st.f_bavail * st.f_frsize // 2**20
             for host, tport in trackers:
                 try:
-                    beat(host, tport, my_ip, f'{group} {{ip}} {port} {http_port} {total} {free}')
+                    beat(host, tport, my_ip, f'{group} {{ip}} {port} {http_port} {total} {free} {a.version}')
                     if (host, tport) not in joined:
                         labsvc.log(logfile, f'tracker server {host}:{tport}, set tracker leader / joined')
                         joined.add((host, tport))

@@ -5,7 +5,7 @@ Reads `port` and `base_path` from tracker.conf (like fdfs_trackerd it refuses to
 not exist), logs to BASE/logs/trackerd.log and keeps the storages it has heard of in
 BASE/data/storage_servers_new.dat (JSON here), so a tracker restarted on a copied base dir knows them again.
 Line protocol on its port:
-  BEAT GROUP IP PORT HTTP_PORT TOTAL_MB FREE_MB  a storage's heartbeat (every 2 s)  -> OK
+  BEAT GROUP IP PORT HTTP_PORT TOTAL_MB FREE_MB VERSION  a storage's heartbeat (every 2 s)  -> OK
   LIST                                           -> JSON {"version", "groups": {G: [storage…]}}
   VERSION                                        -> fdfs_trackerd V
 A storage is ACTIVE while its last heartbeat is under 10 s old, else OFFLINE.
@@ -58,12 +58,13 @@ def main():
         parts = line.split()
         if parts[:1] == ['VERSION']:
             return f'fdfs_trackerd {a.version}\n'
-        if parts[:1] == ['BEAT'] and len(parts) == 7:
-            group, ip, sport, http_port, total, free = parts[1:]
+        if parts[:1] == ['BEAT'] and len(parts) == 8:
+            group, ip, sport, http_port, total, free, version = parts[1:]
             with lock:
                 known = (group, ip) in storages
                 storages[(group, ip)] = {'group': group, 'ip': ip, 'port': int(sport), 'http_port': int(http_port),
-                                         'total_mb': int(total), 'free_mb': int(free), 'last_beat': time.time()}
+                                         'total_mb': int(total), 'free_mb': int(free), 'version': version,
+                                         'last_beat': time.time()}
                 if not known:
                     labsvc.log(logfile, f'storage server {ip}:{sport} join in group {group}')
                     save()

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answersPing, startEmbeddedRedis, type EmbeddedRedis } from '../../../src/app/embedded-redis.ts';
-import { labSitesDir, moveDirState, opsgate, OutputWatcher, resetMoveDir, spawnOpsgate } from './opsgate-process.ts';
+import { labSitesDir, moveDirState, opsgate, resetMoveDir, startInteractive } from './opsgate-process.ts';
 
 const alive = (pid: number | undefined): boolean => {
   if (pid === undefined) return false;
@@ -118,9 +118,7 @@ describe('opsgate run and start without REDIS_URL', () => {
   });
 
   it('stops its redis-server when the console gets SIGTERM', async () => {
-    const child = spawnOpsgate(['start', '--sites', labSitesDir()], env());
-    const out = new OutputWatcher(child.stdout);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, out, exited } = startInteractive(['start', '--sites', labSitesDir()], env());
     await out.waitFor(/opsgate console on embedded Redis at .*redis\.sock/);
     const pid = Number((await readFile(join(stateDir, 'redis', 'redis.pid'), 'utf8')).trim());
     expect(alive(pid)).toBe(true);

@@ -97,3 +97,20 @@ export class OutputWatcher {
     });
   }
 }
+
+/** A running interactive `opsgate`: its output, its exit, and a way to type lines into it. */
+export interface Interactive {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly out: OutputWatcher;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  type(line: string): void;
+}
+
+/** Starts `opsgate ARGS…` and watches its output; kill it in a `finally`. */
+export function startInteractive(args: readonly string[], env: Readonly<Record<string, string | undefined>>): Interactive {
+  const child = spawnOpsgate(args, env);
+  const out = new OutputWatcher(child.stdout);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, out, exited, type: (line) => void child.stdin.write(`${line}\n`) };
+}

@@ -1,6 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
-import { labSitesDir, moveDirState, opsgate, OutputWatcher, resetMoveDir, spawnOpsgate } from '../cli/opsgate-process.ts';
+import { labSitesDir, moveDirState, opsgate, OutputWatcher, resetMoveDir, spawnOpsgate, startInteractive, type Interactive } from '../cli/opsgate-process.ts';
+
+/** The lab after the whole lab-move-dir run. */
+const MOVED = { data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] };
+
+/** Waits for the run to complete after offset `at`, ends the console's input and expects a clean exit. */
+async function completesAndQuits(c: Pick<Interactive, 'child' | 'out' | 'exited'>, at: number): Promise<void> {
+  await c.out.waitFor(/completed: 4 step\(s\) done/, at);
+  c.child.stdin.end();
+  expect(await c.exited).toBe(0);
+}
 
 describe('the console chat (opsgate start without Slack tokens)', () => {
   let keys: RedisTestKeys;
@@ -21,10 +31,7 @@ describe('the console chat (opsgate start without Slack tokens)', () => {
   });
 
   it('runs a request by UOPERATOR to completion once UAPPROVER1 answers its gate by number after /as', async () => {
-    const child = spawnOpsgate(['start', '--sites', labSitesDir()], env());
-    const out = new OutputWatcher(child.stdout);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const type = (line: string) => child.stdin.write(`${line}\n`);
+    const { child, out, exited, type } = startInteractive(['start', '--sites', labSitesDir()], env());
     try {
       await out.waitFor(/acting as UOPERATOR/);
       type('/upgrade xizang redis');
@@ -47,31 +54,29 @@ describe('the console chat (opsgate start without Slack tokens)', () => {
     } finally {
       child.kill();
     }
-    expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
+    expect(await moveDirState()).toEqual(MOVED);
   });
 
   it('shows the thread of a run whose steps a worker in another process executes', async () => {
     const sitesDir = labSitesDir();
     const worker = spawnOpsgate(['worker', '--sites', 'xizang'], { ...env(), OPSGATE_SITES: sitesDir });
     const workerOut = new OutputWatcher(worker.stdout);
-    const child = spawnOpsgate(['start', '--no-worker', '--as', 'UAPPROVER2', '--sites', sitesDir], env());
-    const out = new OutputWatcher(child.stdout);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, out, exited, type } = startInteractive(['start', '--no-worker', '--as', 'UAPPROVER2', '--sites', sitesDir], env());
     try {
       await workerOut.waitFor(/serving xizang/);
       await out.waitFor(/acting as UAPPROVER2/);
-      child.stdin.write('/as UOPERATOR\n/upgrade xizang redis\n');
+      type('/as UOPERATOR');
+      type('/upgrade xizang redis');
       let at = await out.waitFor(/ {2}✔ record-start succeeded/);
       at = await out.waitFor(/answer: 1 approve \| 1 reject/, at);
-      child.stdin.write('/as UAPPROVER2\n1 approve\n');
-      await out.waitFor(/completed: 4 step\(s\) done/, at);
-      child.stdin.end();
-      expect(await exited).toBe(0);
+      type('/as UAPPROVER2');
+      type('1 approve');
+      await completesAndQuits({ child, out, exited }, at);
     } finally {
       child.kill();
       worker.kill('SIGTERM');
     }
-    expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
+    expect(await moveDirState()).toEqual(MOVED);
   });
 
   it('lists a gate an opsgate run left waiting, and completes the run when it is answered there', async () => {
@@ -79,27 +84,20 @@ describe('the console chat (opsgate start without Slack tokens)', () => {
     const run = await opsgate(['run', '/upgrade xizang redis', '--as', 'UOPERATOR', '--sites', sitesDir], env());
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/waits at step move-dir \(approval gate\): no --approve-as was given/);
-    const child = spawnOpsgate(['start', '--as', 'UAPPROVER1', '--sites', sitesDir], env());
-    const out = new OutputWatcher(child.stdout);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, out, exited, type } = startInteractive(['start', '--as', 'UAPPROVER1', '--sites', sitesDir], env());
     try {
       let at = await out.waitFor(/1 gate\(s\) waiting:/);
       at = await out.waitFor(/\? gate \[1\] approval for step move-dir/, at);
-      child.stdin.write('1 approve\n');
-      await out.waitFor(/completed: 4 step\(s\) done/, at);
-      child.stdin.end();
-      expect(await exited).toBe(0);
+      type('1 approve');
+      await completesAndQuits({ child, out, exited }, at);
     } finally {
       child.kill();
     }
-    expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
+    expect(await moveDirState()).toEqual(MOVED);
   });
 
   it('refuses a command with the grammar message and an unknown gate number, and keeps going', async () => {
-    const child = spawnOpsgate(['start', '--sites', labSitesDir()], env());
-    const out = new OutputWatcher(child.stdout);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const type = (line: string) => child.stdin.write(`${line}\n`);
+    const { child, out, exited, type } = startInteractive(['start', '--sites', labSitesDir()], env());
     try {
       await out.waitFor(/acting as UOPERATOR/);
       type('/upgrade xizang mongo');

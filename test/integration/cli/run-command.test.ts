@@ -64,6 +64,18 @@ describe('opsgate run', () => {
     expect(new Set(events.map((e) => e.runId)).size).toBe(1);
   });
 
+  it('rolls a completed run back with /rollback, the rollback approved by an approver, and exits 0', async () => {
+    const first = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1');
+    const runId = /requested as run (run_[0-9a-f]{16})/.exec(first.stdout)?.[1] ?? '';
+    expect(first.code).toBe(0);
+    const r = await run(`/rollback ${runId}`, '--as', 'UOPERATOR', '--approve-as', 'UOPERATOR', '--approve-as', 'UAPPROVER1');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('approve of step restore-dir as UOPERATOR refused: You requested this run; another approver must approve it.');
+    expect(r.stdout).toMatch(/gate of restore-dir: approve by UAPPROVER1/);
+    expect(r.stdout).toMatch(new RegExp(`■ ${runId} \\(xizang\\) rolled-back: rolled back: move-dir`));
+    expect(await moveDirState()).toEqual({ data: true, bak: false, effects: ['record-start', 'move-dir', 'record-end', 'restore-dir'] });
+  });
+
   it('prints the plan with every command per host for a dry run, runs nothing and exits 0', async () => {
     const r = await run(`${UPGRADE} --dry-run`, '--as', 'UOPERATOR');
     expect(r.code).toBe(0);

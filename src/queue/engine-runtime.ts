@@ -45,6 +45,8 @@ export async function createEngineRuntime(config: Config, env: Env, log: Logger)
   if (!loaded.ok) return err(loaded.error.map(formatSiteProblem));
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  // ioredis reconnects by itself; without a listener each failed attempt would be an unhandled error event.
+  for (const c of [redis, bullConnection]) c.on('error', (e: Error) => log.warn({ err: e.message }, 'redis connection error'));
   const closeRedis = () => Promise.all([redis.quit(), bullConnection.quit()]).catch(() => undefined);
   const checked = await checkRedis(redis).catch((e: unknown) => err(e instanceof Error ? e : new Error(String(e))));
   if (!checked.ok) {

@@ -1,27 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineRuntime } from '../../../src/queue/engine-runtime.ts';
+import { startRedis } from './private-redis.ts';
 import { BASE, EventWatch, SITE, effectCounts, ev, killHard, labApprovers, pathExists, resetLabDir, spawnWorker, testRuntime } from './engine-lab.ts';
-
-/** A private redis-server that writes every change to its append-only file before answering. */
-async function startRedis(dir: string, port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect();
-      if ((await probe.ping()) === 'PONG') break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  probe.disconnect();
-  return child;
-}
 
 describe('durable runs: a Redis restart in the middle of a run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'opsgate-redis-'));
@@ -40,7 +24,7 @@ describe('durable runs: a Redis restart in the middle of a run', () => {
 
   it('loses nothing: the step in flight is recorded once Redis is back and the run completes', async () => {
     await resetLabDir();
-    redis = await startRedis(dir, port);
+    redis = await startRedis(dir, port, ['--appendonly', 'yes', '--appendfsync', 'always']);
     rt = await testRuntime(t);
     const watch = new EventWatch(rt);
     worker = await spawnWorker(t);
@@ -52,7 +36,7 @@ describe('durable runs: a Redis restart in the middle of a run', () => {
     await rt.engine.decide({ gateId: gate.id, user: approver, userGroups: [], choice: 'approve', planHash: gate.planHash });
     await watch.waitFor(ev('step.started', 'move-dir', runId));
     await killHard(redis); // kill -9 while `sleep 3 && mv` runs on the host
-    redis = await startRedis(dir, port);
+    redis = await startRedis(dir, port, ['--appendonly', 'yes', '--appendfsync', 'always']);
     const finished = await watch.waitFor(ev('run.finished', undefined, runId), 120_000);
     expect(finished.outcome).toBe('completed');
     const run = (await rt.engine.getRun(runId))?.run;

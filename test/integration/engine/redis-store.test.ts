@@ -1,9 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { checkRedis } from '../../../src/store/check-redis.ts';
 import { RedisEventStream } from '../../../src/store/redis-event-stream.ts';
 import { RedisRunStore } from '../../../src/store/redis-run-store.ts';
 import { runStoreContract } from '../../support/contracts/run-store-contract.ts';
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
+import { startRedis } from './private-redis.ts';
 
 runStoreContract('RedisRunStore', async () => {
   const keys = new RedisTestKeys();
@@ -28,17 +33,41 @@ describe('RedisEventStream', () => {
   });
 });
 
-describe('checkRedis', () => {
-  it('accepts the local Redis (noeviction) and warns that it persists nothing', async () => {
-    const keys = new RedisTestKeys();
+describe('checkRedis on servers configured otherwise', () => {
+  async function withServer(extra: readonly string[], check: (redis: Redis) => Promise<void>): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), 'opsgate-redis-'));
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const server = await startRedis(dir, port, extra);
+    const redis = new Redis(port, '127.0.0.1');
     try {
-      const r = await checkRedis(keys.connect());
-      expect(r.ok).toBe(true);
-      if (!r.ok) return;
-      expect(r.value.maxmemoryPolicy).toBe('noeviction');
-      if (r.value.persistence === 'none') expect(r.value.warning).toMatch(/persists nothing/);
+      await check(redis);
     } finally {
-      await keys.close();
+      redis.disconnect();
+      server.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('refuses a Redis that may evict keys, naming the policy', async () => {
+    await withServer(['--maxmemory-policy', 'allkeys-lru'], async (redis) => {
+      const r = await checkRedis(redis);
+      expect(r.ok ? 'accepted' : r.error.code).toBe('REDIS_EVICTS_KEYS');
+      expect(r.ok ? '' : r.error.message).toContain('allkeys-lru');
+    });
+  });
+
+  it('accepts a Redis that persists nothing, with a loud warning', async () => {
+    await withServer(['--appendonly', 'no'], async (redis) => {
+      const r = await checkRedis(redis);
+      expect(r.ok && r.value.persistence).toBe('none');
+      expect(r.ok ? r.value.warning : '').toMatch(/persists nothing.*turn on appendonly/);
+    });
+  });
+
+  it('accepts an append-only Redis without a warning', async () => {
+    await withServer(['--appendonly', 'yes'], async (redis) => {
+      const r = await checkRedis(redis);
+      expect(r.ok && r.value).toEqual({ maxmemoryPolicy: 'noeviction', persistence: 'aof' });
+    });
   });
 });

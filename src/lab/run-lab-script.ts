@@ -10,6 +10,7 @@ export interface LabScriptResult {
   readonly stderr: string;
 }
 
+/** How to run the controller: stream or collect its output, and what to feed its stdin. */
 export interface LabScriptOptions {
   /** `inherit` streams the controller's output to this process (the CLI); `capture` collects it. */
   readonly output?: 'inherit' | 'capture';

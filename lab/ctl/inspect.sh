@@ -41,12 +41,12 @@ cmd_diff() {
   nsenter -t "$p1" -m -- find "$upper" -mindepth 1 ! -type d -printf '%y %s %T@ %P\n' 2>/dev/null |
     awk 'function path(l) { sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", l); return l }
       FILENAME == ARGV[1] { base[path($0)] = $0; next }
-      { p = path($0); cur[p] = 1; if (base[p] != $0) print $1 " " p }
-      END { for (p in base) if (!(p in cur)) print "gone " p }' "$base" - |
-    while read -r type path; do
-      if [[ $type == gone ]]; then echo "D /$path"
+      { p = path($0); cur[p] = 1; if (!(p in base)) print "new " $1 " " p; else if (base[p] != $0) print "changed " $1 " " p }
+      END { for (p in base) if (!(p in cur)) print "gone - " p }' "$base" - |
+    while read -r what type path; do
+      if [[ $what == gone ]]; then echo "D /$path"
       elif [[ $type == c ]] && [[ $(nsenter -t "$p1" -m -- stat -c '%t:%T' "$upper/$path") == 0:0 ]]; then echo "D /$path"
-      elif [[ -e /$path || -L /$path ]]; then echo "M /$path"
+      elif [[ $what == changed || -e /$path || -L /$path ]]; then echo "M /$path"
       else echo "A /$path"; fi
     done | { grep -v -E ' /(var/log/lab/|var/log/sshd\.log$|root/\.bash_history$)' || true; } | sort -k2
 }

@@ -4,7 +4,8 @@ die() { echo "lab: $*" >&2; exit 1; }
 bad_usage() { echo "lab: $*" >&2; exit 2; }
 say() { echo "lab: $*" >&2; }
 now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+span() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+elapsed() { span "$1" "$(now)"; }
 
 need_root() { [[ $(id -u) == 0 ]] || die "the lab needs root (network namespaces, mounts); run as root"; }
 

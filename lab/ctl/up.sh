@@ -156,8 +156,9 @@ cmd_up() {
     say "lab $PREFIX is up but a gate failed (above); inspect it with 'opsgate lab exec', remove it with 'opsgate lab down'"
     return 1
   fi
+  local t3; t3=$(now)
   write_baselines
   write_site
-  say "lab $PREFIX up: $(wc -l < "$STATE/pids") hosts on $NET.0/24; network $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')s, boot $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", b - a }')s, total $(elapsed "$t0")s"
+  say "lab $PREFIX up: $(wc -l < "$STATE/pids") hosts on $NET.0/24; network $(span "$t0" "$t1")s, boot $(span "$t1" "$t2")s, gates $(span "$t2" "$t3")s, total $(elapsed "$t0")s"
   print_result
 }

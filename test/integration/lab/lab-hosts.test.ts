@@ -70,6 +70,11 @@ describe('lab hosts', () => {
     expect((await execOn('paas-1', ['ls', '-A', '/root/.ssh'])).stdout).toBe('authorized_keys\n');
   });
 
+  it('gives hosts no route off the lab /24, so nothing leaves the bridge', async () => {
+    const { stdout } = await execOn('dns-1', ['ip', '-4', 'route', 'show']);
+    expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${getLab().net.replaceAll('.', '\\.')}\\.0/24 dev eth0 `))]);
+  });
+
   it('passes the exit code of a command run with exec through', async () => {
     expect((await execOn('fdfs-3', ['sh', '-c', 'exit 7'])).exitCode).toBe(7);
   });

@@ -37,9 +37,11 @@ describe('lab lifecycle', () => {
     expect((await execOn('paas-1', ['test', '-e', marker])).exitCode).toBe(0);
   });
 
-  it('brings bare sshd hosts up on the next /24 and down again without a trace', async () => {
+  it('brings bare sshd hosts up on the next /24, leaving ip_forward alone, and down again without a trace', async () => {
     const lab = getLab();
+    const forwarding = await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8');
     const bare = await labUp({ prefix: lab.ref.prefix, net: lab.ref.net, bare: 3 });
+    expect(await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8')).toBe(forwarding);
     try {
       const [a, b, c] = lab.ref.net.split('.');
       expect(bare.hosts).toEqual([

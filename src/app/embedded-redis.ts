@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { OpsgateError } from '../errors/opsgate-error.ts';
@@ -22,7 +22,7 @@ export interface EmbeddedRedis {
   readonly socketPath: string;
   /** The server's directory: AOF files, pid file, log. */
   readonly dir: string;
-  /** False when a server left by another opsgate process was already answering: `stop` then leaves it alone. */
+  /** False when another live opsgate process runs this server: `stop` then leaves it alone. */
   readonly owned: boolean;
   readonly pid: number | undefined;
   /** Stops the server if this process started it (a clean SHUTDOWN: the AOF is flushed). Safe to call twice. */
@@ -44,8 +44,9 @@ const MAX_SOCKET_PATH = 100;
 /**
  * Starts opsgate's own redis-server on a private unix socket under `<stateDir>/redis/` (no TCP port), with
  * persistence on (`appendonly yes`) and `maxmemory-policy noeviction`, and waits until it answers PING.
- * A server another opsgate process started there and that still answers is reused (and left running on
- * `stop`); a socket or pid file left by a crashed run is removed first.
+ * A server another live opsgate process started there is shared (and left running on `stop`); one whose
+ * starter was killed is taken over (and stopped on `stop`); a socket or pid file left by a crashed server is
+ * removed first.
  */
 export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   const dir = join(opts.stateDir, 'redis');
@@ -55,9 +56,17 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
     throw new EmbeddedRedisError(dir, `the socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} bytes; set OPSGATE_STATE_DIR to a shorter directory`);
   }
   await mkdir(join(dir, 'data'), { recursive: true, mode: 0o700 });
+  const ownerFile = join(dir, 'owner.pid');
   const previousPid = await readPid(pidFile);
   if (previousPid !== undefined && isAlive(previousPid) && (await answersPing(socketPath))) {
-    return { socketPath, dir, owned: false, pid: previousPid, stop: async () => {} };
+    const owner = await readPid(ownerFile);
+    if (owner !== undefined && isAlive(owner)) {
+      return { socketPath, dir, owned: false, pid: previousPid, stop: async () => {} };
+    }
+    // The process that started it died without stopping it (killed): this one takes it over and stops it.
+    await writeFile(ownerFile, `${process.pid}\n`, { mode: 0o600 });
+    let stopped: Promise<void> | undefined;
+    return { socketPath, dir, owned: true, pid: previousPid, stop: () => (stopped ??= stopPid(previousPid)) };
   }
   // Whatever is there is left over from a run that did not stop cleanly: redis-server refuses a stale socket.
   await Promise.all([rm(socketPath, { force: true }), rm(pidFile, { force: true })]);
@@ -76,6 +85,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
     const tail = log.trim().split('\n').slice(-3).join(' | ');
     throw new EmbeddedRedisError(dir, `${(e as Error).message}${tail ? `; its log ends: ${tail}` : ''}`, e);
   }
+  await writeFile(ownerFile, `${process.pid}\n`, { mode: 0o600 });
   return { socketPath, dir, owned: true, pid: child.pid, stop };
 }
 
@@ -113,6 +123,16 @@ async function stopChild(child: ChildProcess, exited: Promise<string>): Promise<
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+async function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 /** True when a Redis answers PING on the socket within a second. */

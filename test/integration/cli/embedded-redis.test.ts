@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -84,6 +85,18 @@ describe('the embedded Redis', () => {
     }
   });
 
+  it('takes over a server whose starter was killed, and stops it', async () => {
+    const first = await startEmbeddedRedis({ stateDir });
+    started.push(first);
+    const gone = spawn('true');
+    await new Promise((r) => gone.once('exit', r));
+    await writeFile(join(stateDir, 'redis', 'owner.pid'), `${gone.pid}\n`);
+    const second = await startEmbeddedRedis({ stateDir });
+    expect(second).toMatchObject({ owned: true, pid: first.pid });
+    await second.stop();
+    expect(await waitGone(first.pid)).toBe(true);
+  });
+
   it('names the way out when the socket path would be too long', async () => {
     await expect(startEmbeddedRedis({ stateDir: join(stateDir, 'x'.repeat(120)) })).rejects.toThrow(/longer than 100 bytes; set OPSGATE_STATE_DIR/);
   });
@@ -115,6 +128,18 @@ describe('opsgate run and start without REDIS_URL', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(new RegExp(`${runId}\\s+xizang\\s+succeeded`));
     expect(await answersPing(join(stateDir, 'redis', 'redis.sock'))).toBe(false);
+  });
+
+  it('stops the redis-server a killed console left behind when the next command ends', async () => {
+    const { child, out, exited } = startInteractive(['start', '--sites', labSitesDir()], env());
+    await out.waitFor(/opsgate console on embedded Redis/);
+    const pid = Number((await readFile(join(stateDir, 'redis', 'redis.pid'), 'utf8')).trim());
+    child.kill('SIGKILL');
+    await exited;
+    expect(alive(pid)).toBe(true);
+    const next = await opsgate(['run', '/runs xizang', '--as', 'UOPERATOR', '--sites', labSitesDir()], env());
+    expect(next.code).toBe(0);
+    expect(await waitGone(pid)).toBe(true);
   });
 
   it('stops its redis-server when the console gets SIGTERM', async () => {

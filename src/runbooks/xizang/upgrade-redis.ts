@@ -11,6 +11,8 @@ import { bakOf, hostTargets, initScript, parentOf, requireSpec } from './xizang-
 
 type StepInput = PlanInput['steps'][number];
 const RUNBOOK = 'upgrade-redis';
+/** An ADM stand-in install takes seconds; a host that stopped answering must not hold the run for long. */
+const ADM_TIMEOUT_MS = 60_000;
 
 /** The seed's `mv /app/soft/redis /app/soft/redis_bak` before a stop: vesta leaves a service alone whose home is gone. */
 const pausedHome = (l: RedisLayout) => `${l.newHome}_vesta_paused`;
@@ -30,7 +32,7 @@ function admSteps(l: RedisLayout, adm: string | undefined): StepInput[] {
       targets: hostTargets(l.nodes, { oneAtATime: true }),
       instructions: `In PowerADM, install a Redis master/replica high-availability instance with keepalived on ${l.nodes.join(' and ')}, with exactly these parameters; the password is the old one, kept in the backed-up config on the master. Press done when both nodes run.`,
       parameters: admRedisParameters(l, instance),
-      ...(adm === undefined ? {} : { standIn: l.nodes.map((host) => ({ host, command: admRedisInstall(l, adm, instance, host) })) }),
+      ...(adm === undefined ? {} : { standIn: l.nodes.map((host) => ({ host, command: admRedisInstall(l, adm, instance, host), timeoutMs: ADM_TIMEOUT_MS })) }),
       verify: installed,
       rollback: {
         steps: [
@@ -174,7 +176,10 @@ export const upgradeRedis = defineRunbook({
       alsoBefore: l.nodes.flatMap((h) => services.map((name) => ({ kind: 'service' as const, name, state: 'stopped' as const, hosts: [h] }))),
     });
     const adm = spec.adm.mode === 'scripted' ? spec.adm.command : undefined;
-    const steps: StepInput[] = [inspectStep(l), saveStep(l), stop, backup, ...admSteps(l, adm), ...restoreSteps(l), verifyStep(l)];
+    const inspect = inspectStep(l);
+    // Checked first as well, so that a backup already in place stops the run before anything is touched.
+    inspect.preconditions = [...(inspect.preconditions ?? []), ...backup.preconditions.filter((p) => p.kind === 'path-absent' || p.kind === 'path-exists')];
+    const steps: StepInput[] = [inspect, saveStep(l), stop, backup, ...admSteps(l, adm), ...restoreSteps(l), verifyStep(l)];
     return { runbook: RUNBOOK, site: site.name, title: `Upgrade Redis ${r.name} at ${spec.id} through ADM`, args: instance === undefined ? {} : { instance }, steps };
   },
 });

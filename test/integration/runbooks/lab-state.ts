@@ -1,0 +1,23 @@
+import { FINGERPRINT_LUA } from '../../../src/runbooks/xizang/redis-cli.ts';
+import { execOn } from '../../support/lab.ts';
+
+/** State of lab hosts read behind the code under test (nsenter, no ssh). */
+
+/** `keys=N digest=…` of the Redis answering on `host` (old or new install), with the lab's password. */
+export async function redisFingerprint(host = 'redis-a'): Promise<string> {
+  const r = await execOn(host, ['sh', '-c', 'REDISCLI_AUTH="$(cat /lab-secrets/redis-password)" /usr/bin/redis-cli -p 6379 EVAL "$1" 0', 'sh', FINGERPRINT_LUA]);
+  return r.stdout.trim();
+}
+
+/** Which of `paths` exist on `host`. */
+export async function existing(host: string, paths: readonly string[]): Promise<string[]> {
+  const r = await execOn(host, ['sh', '-c', 'for p in "$@"; do [ -e "$p" ] && echo "$p"; done; true', 'sh', ...paths]);
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+/** Runs a shell snippet on a host (test arrangement), failing loudly. */
+export async function onHost(host: string, script: string): Promise<string> {
+  const r = await execOn(host, ['sh', '-c', script]);
+  if (r.exitCode !== 0) throw new Error(`on ${host}: ${script}: exit ${r.exitCode}: ${r.stderr}`);
+  return r.stdout;
+}

@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { linkHost } from '../../support/lab.ts';
+import { existing, onHost, redisFingerprint } from './lab-state.ts';
+import { findingsOf, labSecrets, XizangCli } from './xizang-cli.ts';
+
+const OLD = ['/app/soft/redis-5.0.5', '/etc/redis/redis.conf', '/app/redis_data', '/etc/init.d/redis', '/etc/keepalived/keepalived.conf'];
+const BAK = OLD.map((p) => `${p}_bak`);
+const UPGRADE = '/upgrade xizang redis';
+const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
+
+/** The run id a `run` printed. */
+const runIdOf = (events: readonly { runId?: string }[]) => events.find((e) => e.runId !== undefined)?.runId ?? '';
+
+describe('/upgrade xizang redis in the site lab', () => {
+  // A fresh key prefix per test: a run left waiting (as some tests leave it) must not hold the next test's site lock.
+  let cli: XizangCli;
+  beforeEach(() => {
+    cli = new XizangCli();
+  });
+  afterEach(async () => {
+    await linkHost('redis-b', 'up');
+    await cli.close();
+  });
+
+  it('stops before anything is touched when a backup path already exists on one host, naming host and path', async () => {
+    const before = await redisFingerprint();
+    await onHost('redis-b', 'mkdir -p /app/redis_data_bak');
+    try {
+      const r = await cli.run(UPGRADE, ...AS);
+      expect(r.code).toBe(1);
+      const failed = r.events.find((e) => e.type === 'step.finished' && e.status === 'failed');
+      expect(failed).toMatchObject({ stepId: 'r01-inspect', failedAt: 'precondition' });
+      expect(failed?.type === 'step.finished' && failed.summary).toContain('NOT ok on redis-b: /app/redis_data_bak exists');
+      expect(r.events.some((e) => e.type === 'step.started' && e.stepId !== 'r01-inspect')).toBe(false);
+      expect(await existing('redis-a', OLD)).toEqual(OLD);
+      expect(await redisFingerprint()).toBe(before);
+    } finally {
+      await onHost('redis-b', 'rmdir /app/redis_data_bak');
+    }
+  });
+
+  it('rolls back after a rejection in the middle of the phase, leaving the old install and the same data', async () => {
+    const before = await redisFingerprint();
+    expect(before).toMatch(/^keys=\d+ digest=[0-9a-f]{40}$/);
+    const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'r07-restore-dump');
+    expect(r.code).toBe(1);
+    expect(r.events.at(-1)).toMatchObject({ type: 'run.stopped' });
+    expect(await existing('redis-a', BAK)).toEqual(BAK);
+    const rb = await cli.run(`/rollback ${runIdOf(r.events)}`, ...AS);
+    expect(rb.code).toBe(0);
+    expect(rb.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'rolled-back' });
+    for (const host of ['redis-a', 'redis-b']) {
+      expect(await existing(host, OLD)).toEqual(OLD);
+      expect(await existing(host, [...BAK, '/app/soft/redis', '/app/adm/instances/易联众-公共服务子系统Redis-A.json'])).toEqual([]);
+    }
+    expect(await redisFingerprint()).toBe(before);
+  });
+
+  it('upgrades through ADM with the same data, password and VIP, then rolls the whole upgrade back', async () => {
+    const before = await redisFingerprint();
+    const r = await cli.run(UPGRADE, ...AS);
+    expect(r.code).toBe(0);
+    expect(r.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'completed' });
+    const verify = findingsOf(r.events).filter((f) => f.step === 'r09-verify');
+    expect(verify.every((f) => f.status === 'pass')).toBe(true);
+    expect(await existing('redis-a', ['/app/soft/redis/conf/redis.conf', '/app/adm/instances/易联众-公共服务子系统Redis-A.json'])).toHaveLength(2);
+    expect(await redisFingerprint()).toBe(before);
+    expect(await redisFingerprint('redis-b')).toBe(before);
+    for (const secret of await labSecrets()) expect(r.stdout + r.stderr).not.toContain(secret);
+
+    const rb = await cli.run(`/rollback ${runIdOf(r.events)}`, ...AS);
+    expect(rb.code).toBe(0);
+    expect(await existing('redis-a', OLD)).toEqual(OLD);
+    expect(await redisFingerprint()).toBe(before);
+  });
+
+  it('leaves the run paused at a failure gate, saying which host, when a host dies in the middle of the phase', async () => {
+    const before = await redisFingerprint();
+    await linkHost('redis-b', 'down');
+    const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'never-rejected');
+    expect(r.code).toBe(1);
+    const failed = r.events.find((e) => e.type === 'step.finished' && e.status === 'failed');
+    expect(failed?.type === 'step.finished' && failed.summary).toMatch(/redis-b/);
+    expect(r.events.at(-1)?.type).toBe('gate.opened');
+    expect(`${r.stderr}${r.stdout}`).toMatch(/waits at step r01-inspect \(failure gate\)/);
+    await linkHost('redis-b', 'up');
+    expect(await existing('redis-a', OLD)).toEqual(OLD);
+    expect(await redisFingerprint()).toBe(before);
+  });
+});

@@ -27,6 +27,7 @@ interface ServerConn {
   close?(): void;
   /** mysql2 does not reset it between commands on the server side: the simulator does. */
   sequenceId: number;
+  handlePacket(packet?: { sequenceId: number }): void;
 }
 
 const UTF8 = 33;
@@ -56,6 +57,12 @@ export function createSimServer(plane: ControlPlane, business: BusinessTenant, f
     const fixtureConn = () =>
       (db ??= mysqlp.createConnection({ ...fixture, rowsAsArray: true, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true }));
     conn.serverHandshake({ protocolVersion: 10, serverVersion: `5.7.25-OceanBase_CE-v${plane.minVersion()}`, connectionId: nextId++, statusFlags: 2, characterSet: UTF8, capabilityFlags: 0xf77ff });
+    // A client's new command is numbered 0: start counting from there (mysql2's server keeps counting and warns).
+    const handle = conn.handlePacket.bind(conn);
+    conn.handlePacket = (packet) => {
+      if (packet?.sequenceId === 0) conn.sequenceId = 0;
+      handle(packet);
+    };
     conn.on('error', () => undefined);
     conn.on('end', () => void db?.then((c) => c.end()).catch(() => undefined));
     const onQuery = (sql: string) => {

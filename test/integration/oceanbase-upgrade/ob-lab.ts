@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+import { startObSim, type ObSim } from '../../../lab/obsim/start-obsim.ts';
+import { execOn, getLab } from '../../support/lab.ts';
+
+/** The lab's three-zone cluster: host, zone and address. */
+export function obHosts(): { host: string; zone: string; ip: string }[] {
+  const net = getLab().net;
+  return [1, 2, 3].map((i) => ({ host: `ob-${i}`, zone: `zone${i}`, ip: `${net}.6${i}` }));
+}
+
+export const FROM = '4.3.5.4';
+export const TO = '4.3.5.5';
+
+const MAKE_PACKAGES = fileURLToPath(new URL('../../../lab/obsim/make-ob-packages.sh', import.meta.url));
+
+/** Every observer back at `FROM`, no precheck record, nothing staged; the target packages in the lab's package dir. */
+export async function resetObLab(): Promise<void> {
+  const reset = [
+    't=$(mktemp -d)',
+    `bash /lab/obsim/make-ob-packages.sh "$t" ${FROM} >/dev/null`,
+    `rpm -Uvh --force "$t/oceanbase-ce-libs-${FROM}.rpm" "$t/oceanbase-ce-${FROM}.rpm" >/dev/null`,
+    '/etc/init.d/observer restart >/dev/null',
+    'rm -rf "$t" /home/admin/oceanbase/.opsgate /tmp/opsgate-ob',
+  ].join(' && ');
+  for (const { host } of obHosts()) {
+    const r = await execOn(host, ['bash', '-c', reset]);
+    if (r.exitCode !== 0) throw new Error(`cannot reset ${host}: ${r.stderr}`);
+  }
+  await promisify(execFile)('bash', [MAKE_PACKAGES, `${getLab().stateDir}/ob-packages`, TO]);
+}
+
+/** The simulator on the lab bridge, where the lab site file's sys endpoint points, with frequent leader moves. */
+export function startLabSim(): Promise<ObSim> {
+  return startObSim({
+    host: `${getLab().net}.1`,
+    port: 2881,
+    observers: obHosts().map(({ zone, ip }) => ({ zone, ip })),
+    effect: { hitShare: 0.5, failShare: 0.5, delayMs: [150, 400] },
+  });
+}
+
+/** One query to the simulator as the sys tenant. */
+export async function simQuery(sql: string): Promise<Record<string, unknown>[]> {
+  const c = await mysql.createConnection({ host: `${getLab().net}.1`, port: 2881, user: 'root@sys', password: 'unused' });
+  try {
+    const [rows] = await c.query(sql);
+    return rows as Record<string, unknown>[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** What a lab host says about its observer: the installed package and the version the running process reports. */
+export async function observerState(host: string): Promise<{ installed: string; running: string }> {
+  const r = await execOn(host, ['bash', '-c', 'rpm -q oceanbase-ce; (exec 3<>/dev/tcp/127.0.0.1/2882; head -1 <&3) 2>/dev/null || echo down']);
+  const [installed, running] = r.stdout.trim().split('\n');
+  return { installed: installed ?? '', running: running ?? '' };
+}

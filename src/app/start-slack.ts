@@ -2,14 +2,13 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { OpsgateError } from '../errors/opsgate-error.ts';
 import type { Runtime } from '../main.ts';
+import { startSlackChat } from '../chat/slack/start-slack-chat.ts';
 
-/** `opsgate start` found Slack tokens but the Slack layer is not wired into the composition root yet. */
+/** `startSlack` was called without both Slack tokens (the caller checks; this guards the invariant). */
 export class SlackNotWiredError extends OpsgateError {
   readonly code = 'SLACK_NOT_WIRED';
   constructor() {
-    super(
-      'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set, but this build does not wire the Slack app yet (src/app/start-slack.ts); unset them to use the console chat',
-    );
+    super('the Slack app needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; unset both to use the console chat');
   }
 }
 
@@ -28,10 +27,21 @@ export interface StartedSlack {
 
 /**
  * The seam between `opsgate start` and the Slack layer: starts the Bolt app over the runtime's `ChatEngine`
- * and posts the engine events of every site into their channels. The Slack layer fills this in; until it
- * does, starting with Slack tokens is refused with `SlackNotWiredError`.
+ * (Socket Mode when `SLACK_APP_TOKEN` is set, else the HTTP receiver on `PORT`) and posts the engine events
+ * of every site into their channels (`src/chat/slack/start-slack-chat.ts`).
  */
 export async function startSlack(deps: SlackDeps): Promise<StartedSlack> {
-  void deps;
-  throw new SlackNotWiredError();
+  const { config, runtime } = deps;
+  if (config.SLACK_BOT_TOKEN === undefined || config.SLACK_SIGNING_SECRET === undefined) throw new SlackNotWiredError();
+  return startSlackChat({
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    token: config.SLACK_BOT_TOKEN,
+    ...(config.SLACK_APP_TOKEN === undefined ? {} : { appToken: config.SLACK_APP_TOKEN }),
+    ...(config.SLACK_API_URL === undefined ? {} : { slackApiUrl: config.SLACK_API_URL }),
+    port: config.PORT,
+    chat: runtime.chat,
+    sites: runtime.sites.chat,
+    events: runtime.events,
+    log: deps.log,
+  });
 }

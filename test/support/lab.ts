@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import { labExec } from '../../src/lab/lab-exec.ts';
+import { labUp } from '../../src/lab/lab-up.ts';
 import { labLink } from '../../src/lab/lab-link.ts';
 import type { LabHost, LabInfo } from '../../src/lab/read-lab-info.ts';
 import type { LabScriptResult } from '../../src/lab/run-lab-script.ts';
@@ -30,4 +31,13 @@ export function linkHost(host: string, state: 'up' | 'down'): Promise<void> {
 /** Arguments for the OpenSSH client that trust only the lab's known_hosts and use the lab's key. */
 export function sshArgs(host: string): string[] {
   return ['-F', getLab().sshConfig, host];
+}
+
+/**
+ * Makes sure the lab passes every health gate, rebuilding it when an earlier test file left it broken
+ * (new keys and secrets at the same paths). Cheap when it is healthy: one round of gates.
+ */
+export async function ensureLabHealthy(): Promise<void> {
+  const { ref } = getLab();
+  await labUp({ prefix: ref.prefix, net: ref.net });
 }

@@ -16,12 +16,6 @@ function opsgateLab(args: string[], env: Record<string, string> = {}): { status:
 }
 
 describe('opsgate lab', () => {
-  it('prints the site file of a lab that is already up, and exits 0', () => {
-    const res = opsgateLab(['up']);
-    expect(res.status).toBe(0);
-    expect(res.stdout.trim()).toBe(getLab().siteFile);
-  });
-
   it('passes the exit code and output of a command run with exec through', () => {
     const res = opsgateLab(['exec', 'kafka-3', '--', 'sh', '-c', 'hostname; exit 42']);
     expect(res.stdout).toBe('kafka-3\n');

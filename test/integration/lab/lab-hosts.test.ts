@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runLabScript } from '../../../src/lab/run-lab-script.ts';
-import { execOn, getLab, linkHost, sshArgs } from '../../support/lab.ts';
+import { ensureLabHealthy, execOn, getLab, linkHost, sshArgs } from '../../support/lab.ts';
 
 const run = promisify(execFile);
 
@@ -22,6 +22,8 @@ async function ssh(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe('lab hosts', () => {
+  beforeAll(ensureLabHealthy);
+
   it('accepts the controller key on every host, which answers with its own name', async () => {
     const lab = getLab();
     expect(lab.hosts.map((h) => h.name)).toContain('redis-a');

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { execOn, getLab, labHost } from '../../support/lab.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureLabHealthy, execOn, getLab, labHost } from '../../support/lab.ts';
 
 const run = promisify(execFile);
 
@@ -28,6 +28,8 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
 }
 
 describe('lab services', () => {
+  beforeAll(ensureLabHealthy);
+
   it('replicates a write through the VIP to the replica, whose link to the master is up', async () => {
     const lab = getLab();
     const key = `test-${randomUUID()}`;

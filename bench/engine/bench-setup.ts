@@ -7,15 +7,11 @@ import type { EngineSite } from '../../src/engine/engine-site.ts';
 import type { HostCommand } from '../../src/engine/step-schema.ts';
 import { defineRunbook } from '../../src/runbooks/runbook.ts';
 
-/** The bench site: one host, requester U_REQ, approver U_APP. */
-export const benchSite: EngineSite = {
-  name: 'bench',
-  hosts: ['h1'],
-  groups: {},
-  sqlTargets: [],
-  policy: { approvers: ['U_APP'], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 3_600_000 },
-  manualScripted: false,
-};
+/** The bench's gate policy: requester U_REQ, approver U_APP. */
+export const benchPolicy: EngineSite['policy'] = { approvers: ['U_APP'], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 3_600_000 };
+
+/** The bench site of the in-process runner: one host, h1. */
+export const benchSite: EngineSite = { name: 'bench', hosts: ['h1'], groups: {}, sqlTargets: [], policy: benchPolicy, manualScripted: false };
 
 /**
  * `steps` plain actions, then `gated` destructive ones, each with a precondition and a verification probe, so
@@ -24,10 +20,10 @@ export const benchSite: EngineSite = {
 export const benchRunbook = defineRunbook({
   id: 'bench',
   title: 'engine benchmark',
-  args: z.object({ steps: z.number().int().min(0), gated: z.number().int().min(0) }),
-  build(site, { steps, gated }) {
-    const on = (command: string): HostCommand[] => [{ host: 'h1', command }];
-    const targets = { kind: 'hosts' as const, hosts: ['h1'] };
+  args: z.object({ steps: z.number().int().min(0), gated: z.number().int().min(0), host: z.string().default('h1') }),
+  build(site, { steps, gated, host }) {
+    const on = (command: string): HostCommand[] => [{ host, command }];
+    const targets = { kind: 'hosts' as const, hosts: [host] };
     const probes = { preconditions: [{ kind: 'path-exists' as const, path: '/tmp' }], verify: [{ kind: 'path-exists' as const, path: '/tmp' }] };
     const plain = Array.from({ length: steps }, (_, i) => ({
       kind: 'action' as const, id: `s${i}`, title: `step ${i}`, targets, commands: on('true'), ...probes, irreversible: { reason: 'bench' },
@@ -39,17 +35,12 @@ export const benchRunbook = defineRunbook({
   },
 });
 
-/** A runner that answers at once (exit 0), timing each call, so the engine's own cost can be told apart. */
+/** A runner that answers at once (exit 0), so that only the engine's own cost is left. */
 export class InstantRemote implements RemoteSession {
-  runnerMs = 0;
-
   async exec(host: string, req: CommandRequest): Promise<CommandResult> {
-    const t0 = performance.now();
     const sha256 = createHash('sha256').update('').digest('hex');
     const out = { head: '', tail: '', totalBytes: 0, truncated: false, sha256 };
-    const r = { host, command: req.command, exitCode: 0, stdout: out, stderr: out, startedAt: Date.now(), durationMs: 0 };
-    this.runnerMs += performance.now() - t0;
-    return r;
+    return { host, command: req.command, exitCode: 0, stdout: out, stderr: out, startedAt: Date.now(), durationMs: 0 };
   }
 
   async fanOut(hosts: readonly string[], req: (host: string) => CommandRequest): Promise<readonly HostOutcome[]> {
@@ -66,17 +57,44 @@ export class InstantRemote implements RemoteSession {
   async close(): Promise<void> {}
 }
 
-/** Wraps a sink, stamping each event with a high-resolution time and waking whoever waits for it. */
+/** Adds the time spent inside a runner (opening, commands, closing) to `meter.ms`. */
+export function timedOpener(open: () => Promise<RemoteSession>, meter: { ms: number }): () => Promise<RemoteSession> {
+  const time = async <T>(f: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      meter.ms += performance.now() - t0;
+    }
+  };
+  return async () => {
+    const s = await time(open);
+    return {
+      exec: (host, req, opts) => time(() => s.exec(host, req, opts)),
+      fanOut: (hosts, req, opts) => time(() => s.fanOut(hosts, req, opts)),
+      upload: (host, req) => time(() => s.upload(host, req)),
+      learnSecret: (v) => s.learnSecret(v),
+      redact: (t) => s.redact(t),
+      close: () => time(() => s.close()),
+    };
+  };
+}
+
+/** Wraps a sink, stamping each event with a high-resolution time and the runner time so far, and waking whoever waits for it. */
 export class TimedEvents implements EventSink {
-  readonly log: { event: EngineEvent; t: number }[] = [];
+  /** Each event with its time and the runner time spent so far (`meter.ms`). */
+  readonly log: { event: EngineEvent; t: number; runnerMs: number }[] = [];
   private waiters: { pred: (e: EngineEvent) => boolean; resolve: (t: number) => void }[] = [];
 
-  constructor(private readonly inner: EventSink) {}
+  constructor(
+    private readonly inner: EventSink,
+    private readonly meter: { ms: number },
+  ) {}
 
   async emit(event: EngineEvent): Promise<void> {
     await this.inner.emit(event);
     const t = performance.now();
-    this.log.push({ event, t });
+    this.log.push({ event, t, runnerMs: this.meter.ms });
     this.waiters = this.waiters.filter((w) => (w.pred(event) ? (w.resolve(t), false) : true));
   }
 

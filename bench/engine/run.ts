@@ -1,41 +1,67 @@
 /**
- * Engine benchmark: `npx tsx bench/engine/run.ts [--steps N] [--decisions M]`.
- * - per-step overhead: a run of N plain steps through the real Redis stores, audit log and BullMQ queue, with an
- *   instant in-process runner; a step's time (from the end of the previous step to its own end) minus the time
- *   spent in the runner, against calling the runner directly for the same three calls;
- * - decision to step start: M gated steps; from `engine.decide` to the `step.started` event of that step.
- * Prints medians and p99; the last line is one JSON object. Uses the local Redis (REDIS_URL) under a unique prefix.
+ * Engine benchmark: `npx tsx bench/engine/run.ts [--steps N] [--decisions M] [--site-file FILE --host NAME]`.
+ * - per-step overhead: a run of N plain steps (precondition, command, verification) through the real Redis
+ *   stores, audit log and BullMQ queue; a step's time (end of the previous step to its own end) minus the time
+ *   spent inside the runner, next to the runner called directly for the same calls (open, 3 calls, close);
+ * - decision to step start: M gated steps; from `engine.decide` to that step's `step.started` event.
+ * The runner answers in-process at once by default; with `--site-file` it is the SSH runner on a host of that
+ * site (e.g. the lab's). Prints medians and p99; the last line is one JSON object. Uses REDIS_URL (default the
+ * local Redis) under a unique prefix, removed at the end.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { RedisGateStore } from '../../src/approvals/redis-gate-store.ts';
 import { RedisAuditLog } from '../../src/audit/redis-audit-log.ts';
 import { createEngine } from '../../src/engine/create-engine.ts';
 import { silentLog, type EngineDeps } from '../../src/engine/engine-deps.ts';
-import { siteDirectory } from '../../src/engine/engine-site.ts';
+import { siteDirectory, toEngineSite, type EngineSite } from '../../src/engine/engine-site.ts';
 import { RedisSiteLock } from '../../src/lock/redis-site-lock.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import { randomIds } from '../../src/ports/ids.ts';
+import type { RemoteSession } from '../../src/ports/remote.ts';
 import { BullRunQueue } from '../../src/queue/bull-run-queue.ts';
+import { siteSshSetup } from '../../src/queue/site-ssh-hosts.ts';
 import { startSiteWorkers } from '../../src/queue/start-site-workers.ts';
 import { createRunbookRegistry } from '../../src/runbooks/runbook-registry.ts';
+import { createSshSession } from '../../src/runners/ssh/create-ssh-session.ts';
+import { loadSite } from '../../src/sites/load-site.ts';
 import { RedisEventStream } from '../../src/store/redis-event-stream.ts';
 import { RedisRunStore } from '../../src/store/redis-run-store.ts';
-import { InstantRemote, TimedEvents, benchRunbook, benchSite, stats } from './bench-setup.ts';
+import { InstantRemote, TimedEvents, benchPolicy, benchRunbook, benchSite, stats, timedOpener } from './bench-setup.ts';
 
-const arg = (name: string, dflt: number) => {
+const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  return i > 0 ? process.argv[i + 1] : undefined;
 };
-const STEPS = arg('steps', 200);
-const DECISIONS = arg('decisions', 50);
+const STEPS = Number(arg('steps') ?? 200);
+const DECISIONS = Number(arg('decisions') ?? 50);
+const siteFile = arg('site-file');
+
+async function runner(): Promise<{ site: EngineSite; host: string; open: () => Promise<RemoteSession>; label: string }> {
+  if (siteFile === undefined) {
+    const instant = new InstantRemote();
+    return { site: benchSite, host: 'h1', open: async () => instant, label: 'in-process instant runner' };
+  }
+  const loaded = await loadSite(siteFile, { env: process.env });
+  if (!loaded.ok) throw new Error(`site file ${siteFile}: ${loaded.error.map((p) => p.message).join('; ')}`);
+  const host = arg('host') ?? loaded.value.site.hosts[0]?.name ?? '';
+  const setup = await siteSshSetup(loaded.value, process.env);
+  const spoolDir = mkdtempSync(join(tmpdir(), 'opsgate-bench-'));
+  const site = { ...toEngineSite(loaded.value.site, loaded.value.baseDir), policy: benchPolicy };
+  return { site, host, open: async () => createSshSession({ hosts: setup.hosts, secrets: setup.secrets, spoolDir }), label: `SSH runner on ${host}` };
+}
+
+const { site, host, open, label } = await runner();
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-${randomUUID()}:`;
 const redis = new Redis(url, { maxRetriesPerRequest: null });
 const bull = new Redis(url, { maxRetriesPerRequest: null });
-const remote = new InstantRemote();
-const events = new TimedEvents(new RedisEventStream(redis, prefix));
+const meter = { ms: 0 };
+const events = new TimedEvents(new RedisEventStream(redis, prefix), meter);
 const queue = new BullRunQueue({ connection: bull, prefix: `${prefix}bull` });
 const deps: EngineDeps = {
   runs: new RedisRunStore(redis, prefix),
@@ -44,54 +70,55 @@ const deps: EngineDeps = {
   audit: new RedisAuditLog({ redis, prefix }),
   lock: new RedisSiteLock({ redis, prefix }),
   events,
-  sites: siteDirectory([benchSite]),
+  sites: siteDirectory([site]),
   runbooks: createRunbookRegistry([benchRunbook]),
-  openRemote: async () => remote,
+  openRemote: timedOpener(open, meter),
   clock: systemClock,
   ids: randomIds,
   log: silentLog,
 };
 const engine = createEngine(deps);
-const workers = startSiteWorkers({ engine, sites: ['bench'], connection: bull, prefix: `${prefix}bull`, log: silentLog });
+const workers = startSiteWorkers({ engine, sites: [site.name], connection: bull, prefix: `${prefix}bull`, log: silentLog });
 
 try {
   await workers.ready;
-  // Direct: the three runner calls of a step (precondition, command, verification), without the engine.
   const direct: number[] = [];
   for (let i = 0; i < STEPS; i++) {
     const t0 = performance.now();
-    for (const command of ['test -e /tmp', 'true', 'test -e /tmp']) await remote.fanOut(['h1'], () => ({ command }));
+    const s = await open();
+    for (const command of ['test -e /tmp', 'true', 'test -e /tmp']) await s.fanOut([host], () => ({ command }));
+    await s.close();
     direct.push(performance.now() - t0);
   }
 
-  const r = await engine.request({ site: 'bench', runbook: 'bench', args: { steps: STEPS, gated: 0 }, requester: 'U_REQ' });
+  const r = await engine.request({ site: site.name, runbook: 'bench', args: { steps: STEPS, gated: 0, host }, requester: 'U_REQ' });
   if (!r.ok) throw new Error(r.error.message);
   const runId = r.value.runId;
   await events.when((e) => e.type === 'run.finished' && e.runId === runId);
-  const finished = events.log.filter((l) => l.event.runId === runId && l.event.type === 'step.finished').map((l) => l.t);
-  const planned = events.log.find((l) => l.event.runId === runId && l.event.type === 'run.planned')?.t ?? 0;
-  const perStep = finished.map((t, i) => t - (i === 0 ? planned : (finished[i - 1] ?? 0)));
-  const runnerPerStep = remote.runnerMs / STEPS;
-  const overhead = perStep.map((ms) => ms - runnerPerStep);
+  const mine = events.log.filter((l) => l.event.runId === runId);
+  const marks = [mine.find((l) => l.event.type === 'run.planned'), ...mine.filter((l) => l.event.type === 'step.finished')].flatMap((l) => (l ? [l] : []));
+  const perStep = marks.slice(1).map((m, i) => m.t - (marks[i]?.t ?? m.t));
+  const overhead = marks.slice(1).map((m, i) => m.t - (marks[i]?.t ?? m.t) - (m.runnerMs - (marks[i]?.runnerMs ?? m.runnerMs)));
 
-  const r2 = await engine.request({ site: 'bench', runbook: 'bench', args: { steps: 0, gated: DECISIONS }, requester: 'U_REQ' });
+  const r2 = await engine.request({ site: site.name, runbook: 'bench', args: { steps: 0, gated: DECISIONS, host }, requester: 'U_REQ' });
   if (!r2.ok) throw new Error(r2.error.message);
+  const runId2 = r2.value.runId;
   const latency: number[] = [];
   for (let i = 0; i < DECISIONS; i++) {
     const stepId = `g${i}`;
-    const runId2 = r2.value.runId;
     await events.when((e) => e.type === 'gate.opened' && e.runId === runId2 && e.gate.stepId === stepId);
     const gate = (await deps.gates.pendingForRun(runId2)).find((g) => g.stepId === stepId);
     if (gate === undefined) throw new Error(`no gate for ${stepId}`);
     const t0 = performance.now();
     const d = await engine.decide({ gateId: gate.id, user: 'U_APP', userGroups: [], choice: 'approve', planHash: gate.planHash });
     if (!d.ok) throw new Error(d.error.message);
-    const t1 = await events.when((e) => e.type === 'step.started' && e.runId === runId2 && e.stepId === stepId);
-    latency.push(t1 - t0);
+    latency.push((await events.when((e) => e.type === 'step.started' && e.runId === runId2 && e.stepId === stepId)) - t0);
   }
+  await events.when((e) => e.type === 'run.finished' && e.runId === runId2);
 
   const result = {
     bench: 'engine',
+    runner: label,
     steps: STEPS,
     decisions: DECISIONS,
     direct_runner_ms: stats(direct),
@@ -100,10 +127,12 @@ try {
     decision_to_start_ms: stats(latency),
     goals: { step_overhead_p50_ms: 10, decision_to_start_p50_ms: 100 },
   };
-  process.stdout.write(`runner called directly, per step (3 calls): p50 ${result.direct_runner_ms.p50} ms, p99 ${result.direct_runner_ms.p99} ms\n`);
-  process.stdout.write(`step through the engine (queue + state + audit + events): p50 ${result.engine_step_ms.p50} ms, p99 ${result.engine_step_ms.p99} ms\n`);
-  process.stdout.write(`per-step overhead: p50 ${result.step_overhead_ms.p50} ms, p99 ${result.step_overhead_ms.p99} ms (goal p50 <= 10 ms)\n`);
-  process.stdout.write(`decision to step start: p50 ${result.decision_to_start_ms.p50} ms, p99 ${result.decision_to_start_ms.p99} ms (goal p50 <= 100 ms)\n`);
+  const line = (what: string, s: { p50: number; p99: number }, goal = '') => process.stdout.write(`${what}: p50 ${s.p50} ms, p99 ${s.p99} ms${goal}\n`);
+  process.stdout.write(`runner: ${label}\n`);
+  line('runner called directly, per step (open, 3 calls, close)', result.direct_runner_ms);
+  line('step through the engine', result.engine_step_ms);
+  line('per-step overhead (queue + state + audit + events)', result.step_overhead_ms, ' (goal p50 <= 10 ms)');
+  line('decision to step start', result.decision_to_start_ms, ' (goal p50 <= 100 ms)');
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
   await workers.close();

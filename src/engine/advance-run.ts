@@ -11,12 +11,12 @@ import { updateRun } from './update-run.ts';
  * Carries a run forward after any change: enqueues the next step's job, opens the gate it waits on, starts a
  * requested rollback, or finishes the run and releases the site lock. Safe to call twice (job ids and the
  * compare-and-set updates make repeats harmless), which is what lets a restarted process simply call it for
- * every active run.
+ * every active run. `known` (the run as the caller just wrote it, with its plan and site) saves a read.
  */
-export async function advanceRun(deps: EngineDeps, runId: string): Promise<void> {
+export async function advanceRun(deps: EngineDeps, runId: string, known?: LoadedRun): Promise<void> {
   // Starting a rollback changes the phase; the loop then acts on the first rollback step.
   for (let i = 0; i < 3; i++) {
-    const loaded = await loadRun(deps, runId);
+    const loaded = i === 0 && known !== undefined ? known : await loadRun(deps, runId);
     if (loaded === undefined) return;
     const { run, plan, site } = loaded;
     const action = planNextAction(plan, run, { manualScripted: site.manualScripted });

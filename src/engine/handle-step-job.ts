@@ -9,7 +9,7 @@ import { loadRun, type LoadedRun } from './load-run.ts';
 import { notify } from './notify.ts';
 import { findStep, planNextAction, type NextAction } from './plan-next-action.ts';
 import { reconcileStep } from './reconcile-step.ts';
-import { isFinished, stepState, type Finding, type StepState } from './run-state.ts';
+import { isFinished, stepState, type Finding, type RunState, type StepState } from './run-state.ts';
 import type { ExecutableStep } from './step-schema.ts';
 import { updateRun, withStep } from './update-run.ts';
 
@@ -51,7 +51,7 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
     const cur = stepState(r, job.stepId);
     if (isFinished(r) || cur.attempt !== job.attempt || !['pending', 'ready', 'running'].includes(cur.status)) return undefined;
     return withStep(r, job.stepId, { status: 'running', attempt: cur.attempt, ...(cur.approvedBy ? { approvedBy: cur.approvedBy } : {}), startedAt: deps.clock.now() });
-  });
+  }, run);
   if (started === undefined) return 'drop';
   const phase = started.rollback?.covers === undefined ? 'forward' : 'rollback';
   const head = { site: run.site, runId: run.id };
@@ -62,8 +62,8 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
     await reconcileStep(deps, loaded, step, job.attempt, `the connection failed while the step ran (${outcome.summary})`);
     return 'reconcile';
   }
-  await record(deps, loaded, step, job.attempt, outcome);
-  await advanceRun(deps, run.id);
+  const recorded = await record(deps, loaded, step, job.attempt, outcome, started);
+  await advanceRun(deps, run.id, recorded === undefined ? undefined : { ...loaded, run: recorded });
   return 'run';
 }
 
@@ -134,9 +134,9 @@ function bindProgram(
     );
 }
 
-async function record(deps: EngineDeps, { run }: LoadedRun, step: ExecutableStep, attempt: number, o: StepOutcome): Promise<void> {
+async function record(deps: EngineDeps, { run }: LoadedRun, step: ExecutableStep, attempt: number, o: StepOutcome, started: RunState): Promise<RunState | undefined> {
   const now = deps.clock.now();
-  await updateRun(deps.runs, run.id, now, (r) => {
+  const recorded = await updateRun(deps.runs, run.id, now, (r) => {
     const cur = stepState(r, step.id);
     if (cur.status !== 'running' || cur.attempt !== attempt) return undefined;
     return withStep(r, step.id, {
@@ -149,7 +149,7 @@ async function record(deps: EngineDeps, { run }: LoadedRun, step: ExecutableStep
       summary: o.summary,
       ...(o.failedAt ? { failedAt: o.failedAt } : {}),
     });
-  });
+  }, started);
   const head = { site: run.site, runId: run.id };
   if (o.outputs.length > 0) await notify(deps, head, { type: 'step.output-summary', stepId: step.id, outputs: o.outputs });
   await notify(deps, head, {
@@ -162,4 +162,5 @@ async function record(deps: EngineDeps, { run }: LoadedRun, step: ExecutableStep
     findings: o.findings,
     summary: o.summary,
   });
+  return recorded;
 }

@@ -18,8 +18,7 @@ export async function notify(
 ): Promise<void> {
   const event = { ...head, at: deps.clock.now(), ...body } as EngineEvent;
   const audit = toAudit(event);
-  if (audit !== undefined) await deps.audit.append(audit);
-  await deps.events.emit(event);
+  await Promise.all([audit === undefined ? undefined : deps.audit.append(audit), deps.events.emit(event)]);
 }
 
 /** Appends an audit record that has no engine event of its own (lock taken and released, reconciled). */

@@ -7,16 +7,18 @@ const MAX_ATTEMPTS = 20;
 /**
  * Applies `change` to a run's state with compare-and-set, re-reading and re-applying it when another process
  * changed the run in between. `change` returns undefined to leave the run as it is (then nothing is written
- * and undefined is returned); it must be a pure function of the state it is given.
+ * and undefined is returned); it must be a pure function of the state it is given. `known`, a state just read or
+ * written by the caller, saves the first read (a stale one only costs a retry).
  */
 export async function updateRun(
   runs: RunStore,
   runId: string,
   now: number,
   change: (run: RunState) => RunState | undefined,
+  known?: RunState,
 ): Promise<RunState | undefined> {
   for (let i = 0; i < MAX_ATTEMPTS; i++) {
-    const run = await runs.get(runId);
+    const run = i === 0 && known !== undefined ? known : await runs.get(runId);
     if (run === undefined) throw new RunNotFoundError(runId);
     const next = change(run);
     if (next === undefined) return undefined;

@@ -51,6 +51,8 @@ export interface SlackAppOptions {
 
 export interface SlackApp {
   readonly poster: SlackPoster;
+  /** The workspace's base URL (`https://acme.slack.com/`) from auth.test, to build permalinks; undefined if unknown. */
+  workspaceUrl(): Promise<string | undefined>;
   /** Starts the receiver; in HTTP mode resolves with the port it listens on. */
   start(): Promise<{ readonly port?: number }>;
   stop(): Promise<void>;
@@ -145,8 +147,20 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTION_ID_PATTERN }, onAction);
   app.error(async (e) => opts.log.error({ err: describeError(e) }, 'slack app error'));
 
+  let workspace: Promise<string | undefined> | undefined;
   return {
     poster,
+    workspaceUrl() {
+      workspace ??= app.client.auth.test().then(
+        (r) => (typeof r.url === 'string' && /^https:\/\/[^\s<>|]+\/$/.test(r.url) ? r.url : undefined),
+        (e: unknown) => {
+          opts.log.warn({ err: describeError(e) }, 'auth.test failed, /runs without links');
+          workspace = undefined;
+          return undefined;
+        },
+      );
+      return workspace;
+    },
     async start() {
       if (opts.socketMode) {
         await app.start();

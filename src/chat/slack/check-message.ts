@@ -59,7 +59,7 @@ function checkBlock(where: string, b: Block, problems: string[]): void {
 
 /**
  * Every Block Kit limit opsgate relies on, checked on a rendered message: the list of problems, empty when
- * Slack would accept it. Used by the renderer property tests and as a last guard before posting.
+ * Slack would accept it. Used by the renderer property tests.
  */
 export function checkMessage(msg: SlackMessage): string[] {
   const problems: string[] = [];

@@ -43,10 +43,13 @@ export interface StartedSlackChat {
  */
 export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSlackChat> {
   const now = opts.now ?? Date.now;
-  // Called only once requests flow, after `pub` below exists.
-  const withThread = (r: RunSummary): RunSummary => {
-    const thread = pub.threadOf(r.id);
-    return thread === undefined || r.thread !== undefined ? r : { ...r, thread };
+  // Called only once requests flow, after `pub` and `slack` below exist.
+  const withThread = async (r: RunSummary): Promise<RunSummary> => {
+    const thread = r.thread ?? pub.threadOf(r.id);
+    if (thread === undefined) return r;
+    const base = r.permalink === undefined ? await slack.workspaceUrl() : undefined;
+    const permalink = base === undefined ? r.permalink : `${base}archives/${thread.channel}/p${thread.ts.replace('.', '')}`;
+    return { ...r, thread, ...(permalink === undefined ? {} : { permalink }) };
   };
   const chat: ChatEngine = {
     requestRun: (req) => opts.chat.requestRun(req),
@@ -54,7 +57,7 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     requestRollback: (req) => opts.chat.requestRollback(req),
     exportAudit: (runId) => opts.chat.exportAudit(runId),
     decide: (req) => opts.chat.decide(req),
-    listRuns: async (filter) => (await opts.chat.listRuns(filter)).map(withThread),
+    listRuns: async (filter) => Promise.all((await opts.chat.listRuns(filter)).map(withThread)),
     getRun: async (runId) => {
       const r = await opts.chat.getRun(runId);
       return r === undefined ? undefined : withThread(r);

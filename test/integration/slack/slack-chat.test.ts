@@ -60,5 +60,11 @@ describe('startSlackChat', () => {
     expect((await command('/audit', 'run_0000000000000001', 'c2')).status).toBe(200);
     await fake.waitFor(() => fake.ok('files.completeUploadExternal').length === 1);
     expect(fake.ok('files.completeUploadExternal')[0]?.params).toMatchObject({ channel_id: 'CXIZANG', thread_ts: parentTs });
+
+    // /runs links each run to its thread.
+    expect((await command('/runs', '', 'c3')).status).toBe(200);
+    await fake.waitFor(() => fake.responses.some((r) => r.id === 'c3'));
+    const runs = JSON.stringify(fake.responses.find((r) => r.id === 'c3')?.body.blocks);
+    expect(runs).toContain(`<https://acme.slack.com/archives/CXIZANG/p${parentTs.replace('.', '')}|run_0000000000000001>`);
   });
 });

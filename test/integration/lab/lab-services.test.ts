@@ -19,12 +19,12 @@ async function zkMode(address: string): Promise<string> {
   return /^Mode: (\w+)/m.exec(stdout)?.[1] ?? 'none';
 }
 
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+async function eventually(check: () => Promise<boolean>, what: string, seconds = 10): Promise<void> {
+  for (let i = 0; i < seconds * 5; i++) {
     if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${what} did not happen within 10 s`);
+  throw new Error(`${what} did not happen within ${seconds} s`);
 }
 
 describe('lab services', () => {
@@ -55,6 +55,19 @@ describe('lab services', () => {
     const vip = getLab().vip;
     expect((await execOn('redis-a', ['ip', '-4', '-o', 'addr', 'show', 'eth0'])).stdout).toContain(` ${vip}/24`);
     expect((await execOn('redis-b', ['ip', '-4', '-o', 'addr', 'show', 'eth0'])).stdout).not.toContain(` ${vip}/24`);
+  });
+
+  it('moves the VIP to redis-b when redis stops on redis-a, and back when it starts', async () => {
+    const vip = ` ${getLab().vip}/24`;
+    const holds = async (host: string) => (await execOn(host, ['ip', '-4', '-o', 'addr', 'show', 'eth0'])).stdout.includes(vip);
+    expect((await execOn('redis-a', ['service', 'redis', 'stop'])).exitCode).toBe(0);
+    try {
+      await eventually(() => holds('redis-b'), 'the VIP moving to redis-b', 20);
+      expect(await holds('redis-a')).toBe(false);
+    } finally {
+      expect((await execOn('redis-a', ['service', 'redis', 'start'])).exitCode).toBe(0);
+    }
+    await eventually(() => holds('redis-a'), 'the VIP returning to redis-a', 20);
   });
 
   it('lays redis out as the site does, reporting version 5.0.5', async () => {

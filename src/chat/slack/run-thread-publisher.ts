@@ -13,6 +13,7 @@ import { applyEvent, newRunThreadState, type RunThreadState } from './run-thread
 export interface ThreadPoster {
   post(channel: string, msg: SlackMessage, threadTs?: string): Promise<PostedMessage>;
   update(channel: string, ts: string, msg: SlackMessage): Promise<void>;
+  upload(channel: string, threadTs: string, file: { filename: string; content: string; title?: string }): Promise<void>;
 }
 
 export interface RunThreadPublisherDeps {
@@ -31,6 +32,8 @@ export interface RunThreadPublisherDeps {
  */
 export class RunThreadPublisher {
   private readonly runs = new Map<string, RunThreadState & { parent?: PostedMessage; gateTs: Map<string, string> }>();
+  /** Every gate message posted, by gate id: a click must come from the gate's own message. */
+  private readonly gateMessages = new Map<string, PostedMessage>();
 
   constructor(private readonly deps: RunThreadPublisherDeps) {}
 
@@ -39,9 +42,9 @@ export class RunThreadPublisher {
     return this.runs.get(runId)?.parent;
   }
 
-  /** The message of a gate, to check that a click came from it. */
-  gateMessageOf(runId: string, gateId: string): string | undefined {
-    return this.runs.get(runId)?.gateTs.get(gateId);
+  /** The message a gate was posted as, to check that a click came from it (undefined when not posted here). */
+  gateMessage(gateId: string): PostedMessage | undefined {
+    return this.gateMessages.get(gateId);
   }
 
   async handle(e: EngineEvent): Promise<void> {
@@ -67,12 +70,14 @@ export class RunThreadPublisher {
         case 'step-reply': {
           const thread = await this.parent(channel, s);
           await this.deps.poster.post(channel, renderStepReply(effect.result), thread.ts);
+          for (const f of effect.files) await this.deps.poster.upload(channel, thread.ts, { ...f, title: f.filename });
           return;
         }
         case 'gate-posted': {
           const thread = await this.parent(channel, s);
           const posted = await this.deps.poster.post(channel, renderGate(effect.gate), thread.ts);
           s.gateTs.set(effect.gate.id, posted.ts);
+          this.gateMessages.set(effect.gate.id, posted);
           return;
         }
         case 'gate-changed': {

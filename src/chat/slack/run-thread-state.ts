@@ -63,7 +63,8 @@ const OUTCOME_STATE: Readonly<Record<string, RunState>> = { completed: 'succeede
 export type ThreadEffect =
   | { readonly kind: 'none' }
   | { readonly kind: 'parent' }
-  | { readonly kind: 'step-reply'; readonly result: StepResultView }
+  /** A finished step's reply, and the documents its findings produced (uploaded into the thread). */
+  | { readonly kind: 'step-reply'; readonly result: StepResultView; readonly files: readonly { readonly filename: string; readonly content: string }[] }
   | { readonly kind: 'gate-posted'; readonly gate: GateView }
   | { readonly kind: 'gate-changed'; readonly gate: GateView }
   | { readonly kind: 'line'; readonly text: string; readonly inChannel?: boolean };
@@ -112,7 +113,8 @@ export function applyEvent(s: RunThreadState, e: EngineEvent): ThreadEffect {
         return { host: h.host, exitCode: h.exitCode, durationMs: h.durationMs, outputTail: o?.tail ?? '', outputBytes: o?.totalBytes ?? 0, ...(error === undefined ? {} : { error }) };
       });
       const findings = [...e.findings, ...e.probes.map((p) => ({ status: p.ok ? ('pass' as const) : ('fail' as const), title: p.probe, evidence: p.evidence, host: p.host }))];
-      return { kind: 'step-reply', result: { runId: e.runId, step, targets: s.targets.get(e.stepId) ?? e.hosts.map((h) => h.host), hosts, summary: e.summary, findings } };
+      const files = e.findings.flatMap((f) => (f.attachment === undefined ? [] : [{ filename: f.attachment.name, content: f.attachment.text }]));
+      return { kind: 'step-reply', files, result: { runId: e.runId, step, targets: s.targets.get(e.stepId) ?? e.hosts.map((h) => h.host), hosts, summary: e.summary, findings } };
     }
     case 'step.interrupted':
       patchStep(s, e.stepId, { state: 'interrupted' });

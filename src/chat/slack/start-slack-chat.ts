@@ -56,7 +56,14 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     dryRunPlan: (req) => opts.chat.dryRunPlan(req),
     requestRollback: (req) => opts.chat.requestRollback(req),
     exportAudit: (runId) => opts.chat.exportAudit(runId),
-    decide: (req) => opts.chat.decide(req),
+    decide: async (req) => {
+      // A click must come from the gate's own message (when this process posted it).
+      const posted = pub.gateMessage(req.gateId);
+      if (posted !== undefined && (req.messageTs !== posted.ts || req.channel !== posted.channel)) {
+        return { ok: false, error: { code: 'WRONG_MESSAGE', message: 'This button is not on the gate\'s message; use the buttons in the run\'s thread.' } };
+      }
+      return opts.chat.decide(req);
+    },
     listRuns: async (filter) => Promise.all((await opts.chat.listRuns(filter)).map(withThread)),
     getRun: async (runId) => {
       const r = await opts.chat.getRun(runId);

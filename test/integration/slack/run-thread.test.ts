@@ -36,7 +36,8 @@ const events: EngineEvent[] = [
   ] },
   { ...base, at: 1_700_000_001_000, type: 'step.started', stepId: 'check', title: 'redis answers', attempt: 1, phase: 'forward', targets: ['redis-a'] },
   { ...base, at: 1_700_000_002_000, type: 'step.output-summary', stepId: 'check', outputs: [{ host: 'redis-a', exitCode: 0, tail: 'PONG\n', totalBytes: 5 }] },
-  { ...base, at: 1_700_000_002_500, type: 'step.finished', stepId: 'check', status: 'succeeded', hosts: [{ host: 'redis-a', exitCode: 0, durationMs: 1500 }], probes: [], findings: [], summary: 'redis-a answered' },
+  { ...base, at: 1_700_000_002_500, type: 'step.finished', stepId: 'check', status: 'succeeded', hosts: [{ host: 'redis-a', exitCode: 0, durationMs: 1500 }], probes: [],
+    findings: [{ status: 'pass', title: 'middleware resources', evidence: 'see the attached document', attachment: { name: 'middleware-resources.md', mimeType: 'text/markdown', text: '# Redis\n| host | port |\n' } }], summary: 'redis-a answered' },
   { ...base, at: 1_700_000_010_000, type: 'gate.opened', gate, context: { stepTitle: 'restart redis-a', targets: [{ host: 'redis-a', commands: ['systemctl restart redis'] }] } },
   { ...base, at: 1_700_000_020_000, type: 'gate.decided', gateId: 'gate_1', stepId: 'restart', choice: 'approve', by: 'UAPPROVER1' },
   { ...base, at: 1_700_000_021_000, type: 'step.started', stepId: 'restart', title: 'restart redis-a', attempt: 1, phase: 'forward', targets: ['redis-a'] },
@@ -57,9 +58,12 @@ describe('RunThreadPublisher', () => {
     const stored = fake.messages.get(`CXIZANG:${parentTs}`);
     expect(stored?.text).toBe('upgrade redis at xizang: succeeded (2 steps)');
     expect(JSON.stringify(stored?.blocks)).toContain('approved by <@UAPPROVER1>');
-    const gateTs = publisher.gateMessageOf(base.runId, 'gate_1') ?? '';
+    const gateTs = publisher.gateMessage('gate_1')?.ts ?? '';
     const gateMsg = fake.messages.get(`CXIZANG:${gateTs}`);
     expect(JSON.stringify(gateMsg?.blocks)).toContain('Approved by <@UAPPROVER1>');
+    // The precheck's document is uploaded into the thread.
+    expect(fake.ok('files.completeUploadExternal')[0]?.params).toMatchObject({ channel_id: 'CXIZANG', thread_ts: parentTs });
+    expect(fake.uploads[0]?.content).toContain('| host | port |');
     expect((gateMsg?.blocks as { type: string }[]).some((b) => b.type === 'actions')).toBe(false);
   });
 

@@ -4,7 +4,9 @@ import type { RunRequest } from '../../../src/commands/ports.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
 import { MemoryEventSource } from '../../support/slack/memory-event-source.ts';
-import { postSigned, slashCommandBody } from '../../support/slack/sign-request.ts';
+import { blockActionsBody, postSigned, slashCommandBody } from '../../support/slack/sign-request.ts';
+import { actionIdFor, encodeActionRef } from '../../../src/commands/action-ref.ts';
+import type { Gate } from '../../../src/ports/gates.ts';
 
 const SECRET = 'chat-secret';
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -34,7 +36,7 @@ beforeEach(async () => {
     }
     return r;
   };
-  chat = await startSlackChat({ signingSecret: SECRET, token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: engine, sites: [{ id: 'xizang', channel: 'CXIZANG' }],
+  chat = await startSlackChat({ signingSecret: SECRET, token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: engine, sites: [{ id: 'xizang', channel: 'CXIZANG', approverGroups: ['SAPP'] }],
     events, log: quiet, botId: 'BBOT', botUserId: 'UBOT', minPostIntervalMs: 0 });
   url = `http://127.0.0.1:${chat.port}/slack/events`;
 });
@@ -66,5 +68,34 @@ describe('startSlackChat', () => {
     await fake.waitFor(() => fake.responses.some((r) => r.id === 'c3'));
     const runs = JSON.stringify(fake.responses.find((r) => r.id === 'c3')?.body.blocks);
     expect(runs).toContain(`<https://acme.slack.com/archives/CXIZANG/p${parentTs.replace('.', '')}|run_0000000000000001>`);
+  });
+});
+
+describe('gate clicks through startSlackChat', () => {
+  const planHash = 'abcdef0123456789abcdef';
+  const gate: Gate = {
+    id: 'gate_9', site: 'xizang', runId: 'run_0000000000000009', stepId: 'restart', kind: 'approval', planHash, requester: 'UOPERATOR', choices: ['approve', 'reject'],
+    policy: { approvers: [], approverGroups: ['SAPP'], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 1000 }, openedAt: 0, expiresAt: 1000, status: 'pending', approvals: [],
+  };
+  const clickFrom = (messageTs: string, id: string) =>
+    postSigned(url, blockActionsBody({ user: 'UAPPROVER1', channel: 'CXIZANG', messageTs, actionId: actionIdFor('approve'), value: encodeActionRef({ gateId: gate.id, planHash }), responseUrl: fake.responseUrl(id), actionTs: id }), { secret: SECRET });
+
+  it('counts a click only from the gate\'s own message', async () => {
+    fake.users.set('UAPPROVER1', {});
+    fake.usergroups.set('SAPP', ['UAPPROVER1']);
+    engine.gates.set(gate.id, { id: gate.id, runId: gate.runId, site: 'xizang', stepId: 'restart', stepTitle: 'restart', kind: 'approval', status: 'pending', planHash, requester: 'UOPERATOR',
+      choices: ['approve', 'reject'], targets: [], expiresAt: 1000, approvers: [], approverGroups: ['SAPP'] });
+    events.push({ site: 'xizang', runId: gate.runId, at: 1, type: 'gate.opened', gate, context: { stepTitle: 'restart redis-a', targets: [{ host: 'redis-a', commands: ['systemctl restart redis'] }] } });
+    await fake.waitFor(() => fake.ok('chat.postMessage').length === 2);
+    const gateTs = String(fake.ok('chat.postMessage')[1]?.answer?.ts);
+
+    await clickFrom('1700000000.999999', 'k1');
+    await fake.waitFor(() => fake.responses.some((r) => r.id === 'k1'));
+    expect(fake.responses.find((r) => r.id === 'k1')?.body.text).toContain('not on the gate');
+    expect(engine.calls.filter((c) => c.method === 'decide')).toEqual([]);
+
+    await clickFrom(gateTs, 'k2');
+    await fake.waitFor(() => engine.calls.some((c) => c.method === 'decide') && fake.ok('chat.update').some((c) => c.params.ts === gateTs));
+    expect(JSON.stringify(fake.messages.get(`CXIZANG:${gateTs}`)?.blocks)).toContain('Approved by <@UAPPROVER1>');
   });
 });

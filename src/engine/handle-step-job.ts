@@ -10,6 +10,7 @@ import { notify } from './notify.ts';
 import { findStep, planNextAction, type NextAction } from './plan-next-action.ts';
 import { reconcileStep } from './reconcile-step.ts';
 import { isFinished, stepState, type Finding, type RunState, type StepState } from './run-state.ts';
+import { stepHash } from './step-hash.ts';
 import type { ExecutableStep } from './step-schema.ts';
 import { updateRun, withStep } from './update-run.ts';
 
@@ -56,7 +57,7 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
   const phase = started.rollback?.covers === undefined ? 'forward' : 'rollback';
   const head = { site: run.site, runId: run.id };
   const targets = step.targets.kind === 'hosts' ? step.targets.hosts : [step.targets.target];
-  await notify(deps, head, { type: 'step.started', stepId: step.id, title: step.title, attempt: job.attempt, phase, targets });
+  await notify(deps, head, { type: 'step.started', stepId: step.id, title: step.title, attempt: job.attempt, phase, targets, stepHash: stepHash(step) });
   const outcome = await execute(deps, loaded, step);
   if (outcome.failedAt === 'transport' && step.kind !== 'check') {
     await reconcileStep(deps, loaded, step, job.attempt, `the connection failed while the step ran (${outcome.summary})`);
@@ -155,6 +156,7 @@ async function record(deps: EngineDeps, { run }: LoadedRun, step: ExecutableStep
   await notify(deps, head, {
     type: 'step.finished',
     stepId: step.id,
+    stepHash: stepHash(step),
     status: o.status,
     ...(o.failedAt ? { failedAt: o.failedAt } : {}),
     hosts: o.hosts,

@@ -41,13 +41,14 @@ function toAudit(e: EngineEvent): AuditEvent | undefined {
     case 'run.finished':
       return { ...base, type: e.outcome === 'rolled-back' ? 'rollback.finished' : 'run.finished', actor: BOT_ACTOR, data: { outcome: e.outcome, statusLine: e.statusLine } };
     case 'step.started':
-      return { ...base, type: 'step.started', actor: BOT_ACTOR, stepId: e.stepId, data: { attempt: e.attempt, phase: e.phase, targets: e.targets } };
+      return { ...base, type: 'step.started', actor: BOT_ACTOR, stepId: e.stepId, ...hashOf(e), data: { attempt: e.attempt, phase: e.phase, targets: e.targets } };
     case 'step.finished':
       return {
         ...base,
         type: 'step.finished',
         actor: BOT_ACTOR,
         stepId: e.stepId,
+        ...hashOf(e),
         data: { status: e.status, ...(e.failedAt ? { failedAt: e.failedAt } : {}), hosts: e.hosts, probes: e.probes.map((p) => ({ host: p.host, probe: p.probe, ok: p.ok })) },
       };
     case 'step.interrupted':
@@ -67,4 +68,8 @@ function toAudit(e: EngineEvent): AuditEvent | undefined {
     default:
       return assertNever(e, 'engine event');
   }
+}
+
+function hashOf(e: { readonly stepHash?: string }): { planHash?: string } {
+  return e.stepHash === undefined ? {} : { planHash: e.stepHash };
 }

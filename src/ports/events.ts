@@ -54,11 +54,22 @@ export type EventBody =
   /** A gate was rejected or expired: the run stays where it is; `rollbackOffered` says whether it can be rolled back. */
   | { readonly type: 'run.stopped'; readonly stepId: string; readonly statusLine: string; readonly rollbackOffered: boolean }
   | { readonly type: 'run.finished'; readonly outcome: RunOutcome; readonly statusLine: string }
-  | { readonly type: 'step.started'; readonly stepId: string; readonly title: string; readonly attempt: number; readonly phase: 'forward' | 'rollback'; readonly targets: readonly string[] }
+  | {
+      readonly type: 'step.started';
+      readonly stepId: string;
+      readonly title: string;
+      readonly attempt: number;
+      readonly phase: 'forward' | 'rollback';
+      readonly targets: readonly string[];
+      /** The step's hash (what its gate bound to); set by the engine. */
+      readonly stepHash?: string;
+    }
   | { readonly type: 'step.output-summary'; readonly stepId: string; readonly outputs: readonly OutputSummary[] }
   | {
       readonly type: 'step.finished';
       readonly stepId: string;
+      /** The step's hash; set by the engine. */
+      readonly stepHash?: string;
       readonly status: 'succeeded' | 'failed';
       readonly failedAt?: 'precondition' | 'command' | 'verify' | 'transport';
       readonly hosts: readonly HostRecord[];

@@ -78,7 +78,7 @@ export class FakeRemote implements RemoteSession {
   }
 
   /** Lines appended to `file` on `host` by `echo X >> file`. */
-  log(host: string, file: string): readonly string[] {
+  linesOf(host: string, file: string): readonly string[] {
     return this.logs.get(`${host}:${file}`) ?? [];
   }
 

@@ -38,6 +38,7 @@ describe('engine: a run of lab-move-dir', () => {
     const records = await h.audit.read('lab', { runId });
     const moved = records.find((r) => r.type === 'step.finished' && r.stepId === 'move-dir');
     expect(moved?.data).toMatchObject({ status: 'succeeded', hosts: [{ host: HOST, exitCode: 0, stdoutSha256: expect.stringMatching(/^[0-9a-f]{64}$/) }] });
+    expect(moved?.planHash).toBe(h.events.of('gate.opened')[0]?.gate.planHash);
     expect(JSON.stringify(records)).not.toContain('drwxr-xr-x');
     expect(records.map((r) => r.type)).toEqual(expect.arrayContaining(['run.requested', 'lock.taken', 'run.planned', 'gate.opened', 'gate.decided', 'step.started', 'lock.released', 'run.finished']));
     expect((await h.audit.verify('lab')).ok).toBe(true);

@@ -68,6 +68,6 @@ export function harness() {
     },
     decide: (gate: Gate, choice: Gate['choices'][number], user = APPROVER) =>
       engine.decide({ gateId: gate.id, user, userGroups: [], choice, planHash: gate.planHash }),
-    effects: () => remote.log(HOST, `${BASE}/effects.log`),
+    effects: () => remote.linesOf(HOST, `${BASE}/effects.log`),
   };
 }

@@ -12,6 +12,7 @@ export type StepState = 'pending' | 'waiting-approval' | 'running' | 'done' | 'f
 /** The state of a whole run. */
 export type RunState = 'planned' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'interrupted' | 'rolled-back' | 'aborted' | 'rejected';
 
+/** One step of a run, for the parent message. */
 export interface StepView {
   readonly id: string;
   readonly title: string;
@@ -24,6 +25,7 @@ export interface StepView {
   readonly approvedBy?: readonly string[];
 }
 
+/** A run, for its parent message. */
 export interface RunView {
   readonly id: string;
   readonly site: string;
@@ -79,6 +81,7 @@ export interface GateTargetView {
   readonly commands: readonly string[];
 }
 
+/** A gate, for its message in the thread (pending, decided or expired). */
 export interface GateView {
   readonly id: string;
   readonly runId: string;

@@ -25,12 +25,14 @@ export const actionIdFor = (choice: GateChoice): string => `${ACTION_PREFIX}${ch
 /** Every action id opsgate's buttons use, matched by the Slack app. */
 export const ACTION_ID_PATTERN = /^opsgate\.gate\.[a-z-]{1,16}$/;
 
+/** The gate choice a button's action id stands for, or undefined for anything that is not one of ours. */
 export function choiceOfActionId(actionId: string): GateChoice | undefined {
   if (!actionId.startsWith(ACTION_PREFIX)) return undefined;
   const c = actionId.slice(ACTION_PREFIX.length);
   return GATE_CHOICES.find((g) => g === c);
 }
 
+/** The plan hash as buttons carry it and people see it. */
 export const shortHash = (planHash: string): string => planHash.slice(0, SHORT_HASH_LENGTH);
 
 /** The button value for a gate (≤ 2000 chars by construction). Throws if the gate id or hash is malformed. */

@@ -5,6 +5,7 @@
 
 /** Upgrade phases, in the order a site is usually upgraded. */
 export const PHASES = ['redis', 'kafka', 'fastdfs', 'paas', 'ob'] as const;
+/** One upgrade phase. */
 export type Phase = (typeof PHASES)[number];
 
 /** Commands registered as Slack slash commands (see manifest.yml). */
@@ -12,6 +13,7 @@ export const SLASH_COMMANDS = ['precheck', 'upgrade', 'rollback', 'runs', 'audit
 /** Commands only the console understands. */
 export const CONSOLE_COMMANDS = ['as'] as const;
 
+/** Names of the commands, without the slash. */
 export type SlashCommandName = (typeof SLASH_COMMANDS)[number];
 export type CommandName = SlashCommandName | (typeof CONSOLE_COMMANDS)[number];
 
@@ -25,6 +27,7 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   as: '/as <USER>',
 };
 
+/** `/precheck <site> [ob <cluster>]`. */
 export interface PrecheckCommand {
   readonly name: 'precheck';
   readonly site: string;
@@ -32,6 +35,7 @@ export interface PrecheckCommand {
   readonly cluster?: string;
 }
 
+/** `/upgrade …`: the ob phase carries its cluster and target version, the others neither. */
 export type UpgradeCommand =
   | { readonly name: 'upgrade'; readonly site: string; readonly phase: Exclude<Phase, 'ob'>; readonly dryRun: boolean }
   | {
@@ -43,16 +47,19 @@ export type UpgradeCommand =
       readonly dryRun: boolean;
     };
 
+/** `/rollback <run>`. */
 export interface RollbackCommand {
   readonly name: 'rollback';
   readonly runId: string;
 }
 
+/** `/runs [site]`. */
 export interface RunsCommand {
   readonly name: 'runs';
   readonly site?: string;
 }
 
+/** `/audit <run>`. */
 export interface AuditCommand {
   readonly name: 'audit';
   readonly runId: string;
@@ -64,6 +71,7 @@ export interface AsCommand {
   readonly user: string;
 }
 
+/** Every command the grammar produces. */
 export type Command = PrecheckCommand | UpgradeCommand | RollbackCommand | RunsCommand | AuditCommand | AsCommand;
 
 /** Why a command line was refused; `message` is fit to show to the person who typed it. */

@@ -12,6 +12,7 @@ export interface GateActionInput {
   readonly messageTs?: string;
 }
 
+/** The handler deps plus how the adapter learns who someone is (Slack: users.info, usergroups.users.list). */
 export interface GateActionDeps extends CommandDeps {
   /** The user's groups among `candidates`; throws when they cannot be resolved (the click is then refused). */
   groupsOf(user: string, candidates: readonly string[]): Promise<readonly string[]>;

@@ -5,6 +5,7 @@
 
 /** Site and OceanBase cluster ids. */
 export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** OceanBase cluster ids follow the site id rule. */
 export const CLUSTER_ID_PATTERN = SITE_ID_PATTERN;
 
 /** The engine's run ids (`run_` + 16 hex digits from `randomIds`); the grammar accepts another through its options. */

@@ -19,6 +19,7 @@ export interface GrammarSite {
   readonly obClusters?: readonly string[];
 }
 
+/** What the grammar is checked against. */
 export interface ParseOptions {
   /** The sites this bot serves: an unknown site is refused with the list of valid ones. */
   readonly sites: readonly GrammarSite[];

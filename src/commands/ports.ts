@@ -29,12 +29,14 @@ export interface EngineRefusal {
   readonly message: string;
 }
 
+/** A run (or dry run) asked for by someone in a channel. */
 export interface RunRequest {
   readonly command: PrecheckCommand | UpgradeCommand;
   readonly requester: string;
   readonly channel: string;
 }
 
+/** A decision on a gate, as clicked or typed; every field is re-checked by the engine. */
 export interface GateDecisionRequest {
   readonly gateId: string;
   /** The plan hash carried by the button: the decision counts only if the plan has not changed since. */

@@ -23,6 +23,7 @@ export interface AppLog {
   error(obj: object, msg: string): void;
 }
 
+/** What `createSlackApp` needs: Slack credentials and mode, where the handlers' dependencies are, a logger. */
 export interface SlackAppOptions {
   readonly signingSecret: string;
   readonly token: string;
@@ -49,6 +50,7 @@ export interface SlackAppOptions {
   readonly minPostIntervalMs?: number;
 }
 
+/** A created Slack app: its ordered poster (shared with the event publisher), start and stop. */
 export interface SlackApp {
   readonly poster: SlackPoster;
   /** The workspace's base URL (`https://acme.slack.com/`) from auth.test, to build permalinks; undefined if unknown. */

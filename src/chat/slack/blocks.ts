@@ -9,6 +9,7 @@ export interface PlainText {
   readonly emoji?: boolean;
 }
 
+/** A mrkdwn text object. */
 export interface Mrkdwn {
   readonly type: 'mrkdwn';
   readonly text: string;
@@ -16,6 +17,7 @@ export interface Mrkdwn {
   readonly verbatim?: boolean;
 }
 
+/** The confirm dialog of a button (title ≤ 100, text ≤ 300, buttons ≤ 30 characters). */
 export interface ConfirmDialog {
   readonly title: PlainText;
   readonly text: PlainText;
@@ -24,6 +26,7 @@ export interface ConfirmDialog {
   readonly style?: 'primary' | 'danger';
 }
 
+/** A button; `value` is an opaque gate reference, never a command. */
 export interface ButtonElement {
   readonly type: 'button';
   readonly action_id: string;
@@ -33,35 +36,41 @@ export interface ButtonElement {
   readonly confirm?: ConfirmDialog;
 }
 
+/** A section with mrkdwn text (≤ 3000 characters). */
 export interface SectionBlock {
   readonly type: 'section';
   readonly block_id?: string;
   readonly text: Mrkdwn;
 }
 
+/** A context block (≤ 10 elements). */
 export interface ContextBlock {
   readonly type: 'context';
   readonly block_id?: string;
   readonly elements: Mrkdwn[];
 }
 
+/** An actions block (≤ 25 elements). */
 export interface ActionsBlock {
   readonly type: 'actions';
   readonly block_id: string;
   readonly elements: ButtonElement[];
 }
 
+/** A header (plain text ≤ 150 characters). */
 export interface HeaderBlock {
   readonly type: 'header';
   readonly block_id?: string;
   readonly text: PlainText;
 }
 
+/** A divider. */
 export interface DividerBlock {
   readonly type: 'divider';
   readonly block_id?: string;
 }
 
+/** Every block opsgate renders. */
 export type Block = SectionBlock | ContextBlock | ActionsBlock | HeaderBlock | DividerBlock;
 
 /** A message ready for chat.postMessage / chat.update: `text` is the notification fallback. */
@@ -72,6 +81,7 @@ export interface SlackMessage {
   readonly truncated: boolean;
 }
 
+/** Constructors; callers pass text already bounded and escaped by `block-limits.ts`. */
 export const mrkdwn = (text: string): Mrkdwn => ({ type: 'mrkdwn', text, verbatim: true });
 export const plain = (text: string): PlainText => ({ type: 'plain_text', text, emoji: true });
 export const section = (text: string): SectionBlock => ({ type: 'section', text: mrkdwn(text) });

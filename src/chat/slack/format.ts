@@ -24,6 +24,7 @@ export function spanOf(start: number | undefined, end: number | undefined): numb
   return start === undefined || end === undefined ? undefined : end - start;
 }
 
+/** How each step state reads in Slack. */
 export const STEP_STATE_LABEL: Readonly<Record<StepState, string>> = {
   pending: ':white_circle: pending',
   'waiting-approval': ':hourglass_flowing_sand: waiting for approval',
@@ -35,6 +36,7 @@ export const STEP_STATE_LABEL: Readonly<Record<StepState, string>> = {
   skipped: ':fast_forward: skipped',
 };
 
+/** How each run state reads in Slack. */
 export const RUN_STATE_LABEL: Readonly<Record<RunState, string>> = {
   planned: ':white_circle: planned',
   running: ':arrows_counterclockwise: running',

@@ -2,6 +2,7 @@ import type { SlackMessage } from './blocks.ts';
 import { SlackApiError, SlackRateLimitedError } from './slack-errors.ts';
 import type { SlackWebClientPort } from './web-client-port.ts';
 
+/** What a `SlackPoster` needs; everything but the client has a default. */
 export interface PosterDeps {
   readonly client: SlackWebClientPort;
   /** Waits; injected so that tests can record the Retry-After delays instead of sleeping them. */
@@ -14,6 +15,7 @@ export interface PosterDeps {
   readonly log?: { warn(obj: object, msg: string): void };
 }
 
+/** Where a message landed: its channel and `ts` (a thread's key when it is a parent). */
 export interface PostedMessage {
   readonly channel: string;
   readonly ts: string;

@@ -16,6 +16,7 @@ export interface ThreadPoster {
   upload(channel: string, threadTs: string, file: { filename: string; content: string; title?: string }): Promise<void>;
 }
 
+/** What the publisher needs: the poster, the channel of each site, the time and a logger. */
 export interface RunThreadPublisherDeps {
   readonly poster: ThreadPoster;
   /** The Slack channel of a site (from its site file); events of a site without one are dropped. */

@@ -13,6 +13,7 @@ export interface RunThreadState {
   gates: Map<string, GateView>;
 }
 
+/** The state of a run first seen with event `e` (usually `run.requested`). */
 export function newRunThreadState(e: EngineEvent): RunThreadState {
   return {
     run: { id: e.runId, site: e.site, title: 'run', requester: 'opsgate', state: 'planned', startedAt: e.at, steps: [] },

@@ -8,6 +8,7 @@ import { renderRunsList } from './render-runs-list.ts';
 /** Answers the person privately through the interaction's `response_url`. */
 export type Respond = (m: { response_type: 'ephemeral'; replace_original: false; text: string; blocks: SlackMessage['blocks'] }) => Promise<unknown>;
 
+/** Sends a rendered message privately to the person who typed the command or clicked. */
 export const respondWith = (respond: Respond, msg: SlackMessage): Promise<unknown> =>
   respond({ response_type: 'ephemeral', replace_original: false, text: msg.text, blocks: msg.blocks });
 

@@ -12,6 +12,7 @@ export interface SiteEventFollower {
   read(site: string, afterId: string, opts?: { readonly count?: number; readonly blockMs?: number }): Promise<readonly StoredEvent[]>;
 }
 
+/** What `startSlackChat` needs: credentials and mode, the `ChatEngine`, the sites and their event streams. */
 export interface SlackChatOptions {
   readonly signingSecret: string;
   readonly token: string;
@@ -30,6 +31,7 @@ export interface SlackChatOptions {
   readonly minPostIntervalMs?: number;
 }
 
+/** The running Slack chat. */
 export interface StartedSlackChat {
   /** HTTP mode: the receiver's port. */
   readonly port?: number;

@@ -134,6 +134,19 @@ describe('engine: a run of lab-move-dir', () => {
     expect((await h.engine.abort({ runId, user: 'U_STRANGER', userGroups: [] })).ok).toBe(false);
   });
 
+  it('resumes a run whose queued step was lost, and enqueues nothing twice when resumed again', async () => {
+    const h = harness();
+    const runId = await h.start();
+    await h.decide(h.lastGate(), 'approve');
+    h.queue.waiting.length = 0; // the job is gone (a Redis without persistence, a job dropped after its retries)
+    expect(await h.engine.resume(['lab'])).toBe(1);
+    expect(await h.engine.resume(['lab'])).toBe(1);
+    expect(h.queue.waiting).toEqual([{ site: 'lab', runId, stepId: 'move-dir', attempt: 1 }]);
+    await h.drain();
+    expect((await h.engine.getRun(runId))?.run.outcome).toBe('completed');
+    expect(h.effects()).toEqual(['record-start', 'move-dir', 'record-end']);
+  });
+
   it('drops a duplicate delivery of a step that already finished', async () => {
     const h = harness();
     const runId = await h.start();

@@ -58,10 +58,15 @@ write_state() {
     printf 'Host *\n  User root\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n' "$STATE/client/id_ed25519" "$STATE/known_hosts"
     printf '  GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking yes\n  BatchMode yes\n  LogLevel ERROR\n  ConnectTimeout 5\n'
   } > "$STATE/ssh_config"
-  local name ip
-  while read -r name ip _; do
+  local name ip keygens=()
+  while read -r name _; do
     mkdir -p "$STATE/hosts/$name"
-    ssh-keygen -q -t ed25519 -N '' -C "root@$name" -f "$STATE/hosts/$name/ssh_host_ed25519_key"
+    ssh-keygen -q -t ed25519 -N '' -C "root@$name" -f "$STATE/hosts/$name/ssh_host_ed25519_key" &
+    keygens+=($!)
+    (( ${#keygens[@]} % 32 == 0 )) && { wait "${keygens[@]}"; keygens=(); }
+  done < "$STATE/pub/spec"
+  (( ${#keygens[@]} == 0 )) || wait "${keygens[@]}"
+  while read -r name ip _; do
     echo "$name,$ip $(cut -d' ' -f1,2 "$STATE/hosts/$name/ssh_host_ed25519_key.pub")" >> "$STATE/known_hosts"
     printf 'Host %s\n  HostName %s\n' "$name" "$ip" >> "$STATE/ssh_config"
   done < "$STATE/pub/spec"

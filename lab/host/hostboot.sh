@@ -38,8 +38,11 @@ mount --bind "$LAB_DIR" "$R/lab" && mount -o remount,bind,ro "$R/lab"
 mount --bind "$STATE/pub" "$R/lab-pub" && mount -o remount,bind,ro "$R/lab-pub"
 mount --bind "$STATE/secrets" "$R/lab-secrets" && mount -o remount,bind,ro "$R/lab-secrets"
 # Hide the checkout and the controller's home (after the binds above, whose sources live in the checkout).
+# /home stays traversable: the host's own users (app) get their homes on the mask.
 while IFS= read -r d; do
-  [[ -n $d && -d $R$d ]] && mount -t tmpfs -o mode=0700,size=1m hide "$R$d"
+  [[ -n $d && -d $R$d ]] || continue
+  mode=0700; [[ $d == /home ]] && mode=0755
+  mount -t tmpfs -o "mode=$mode,size=16m" hide "$R$d"
 done <<< "${LAB_MASKS:-}"
 install -m 600 "$H/ssh_host_ed25519_key" "$R/etc/ssh/ssh_host_ed25519_key"
 install -m 644 "$H/ssh_host_ed25519_key.pub" "$R/etc/ssh/ssh_host_ed25519_key.pub"

@@ -16,7 +16,7 @@ import type { SshHostConfig } from './ssh-host-config.ts';
 export interface SshSessionDeps {
   /** Every host the session may reach, by site-file name (jump hosts need not be listed). */
   readonly hosts: readonly SshHostConfig[];
-  /** Values to redact from the start (host passwords are added on their own). */
+  /** Values to redact from the start (host passwords and key passphrases are added on their own). */
   readonly secrets: readonly string[];
   /** Directory for spool files of long output (created when first needed). */
   readonly spoolDir: string;
@@ -35,7 +35,9 @@ export interface SshSessionDeps {
 export function createSshSession(deps: SshSessionDeps): RemoteSession {
   const hosts = indexHosts(deps.hosts);
   const redactor = new SecretRedactor(deps.secrets);
-  for (const cfg of allConfigs(deps.hosts)) if (cfg.password !== undefined) redactor.learn(cfg.password);
+  for (const cfg of allConfigs(deps.hosts)) {
+    for (const secret of [cfg.password, cfg.passphrase]) if (secret !== undefined) redactor.learn(secret);
+  }
   const log = deps.log ?? silentLog;
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;

@@ -83,6 +83,7 @@ export function openSshClient(
       },
       ...(serverHostKey.length > 0 ? { algorithms: { serverHostKey: serverHostKey as never } } : {}),
       ...(cfg.privateKey === undefined ? {} : { privateKey: cfg.privateKey }),
+      ...(cfg.passphrase === undefined ? {} : { passphrase: cfg.passphrase }),
       ...(cfg.password === undefined ? {} : { password: cfg.password }),
       ...(sock === undefined ? {} : { sock }),
     };

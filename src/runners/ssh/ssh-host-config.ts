@@ -11,6 +11,8 @@ export interface SshHostConfig {
   readonly port: number;
   readonly user: string;
   readonly privateKey?: Buffer | string;
+  /** Passphrase of an encrypted `privateKey`. */
+  readonly passphrase?: string;
   readonly password?: string;
   /** Parsed known_hosts entries, or the path of a known_hosts file. Never optional: no blind trust. */
   readonly knownHosts: readonly KnownHostEntry[] | string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { afterEach } from 'vitest';
 import { join } from 'node:path';
 import { createSshSession, type SshSessionDeps } from '../../../src/runners/ssh/create-ssh-session.ts';
 import type { SshHostConfig } from '../../../src/runners/ssh/ssh-host-config.ts';
@@ -62,5 +63,18 @@ export function openSession(hosts: readonly SshHostConfig[], extra: Partial<SshS
       await session.close();
       rmSync(spoolDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** For a test file: opens sessions that are closed (and their spool dirs removed) after each test. */
+export function sessionsClosedAfterEach(): (...args: Parameters<typeof openSession>) => ReturnType<typeof openSession> {
+  const open: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const dispose of open.splice(0).reverse()) await dispose();
+  });
+  return (...args) => {
+    const s = openSession(...args);
+    open.push(s.dispose);
+    return s;
   };
 }

@@ -1,23 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseKnownHosts } from '../../../src/runners/ssh/known-hosts.ts';
-import { openSession, runnerLab, type RunnerLab } from './runner-lab.ts';
+import { openSession, runnerLab, sessionsClosedAfterEach, type RunnerLab } from './runner-lab.ts';
 
 let lab: RunnerLab;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
+beforeAll(() => {
   lab = runnerLab();
 });
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function session(...args: Parameters<typeof openSession>) {
-  const s = openSession(...args);
-  cleanups.push(s.dispose);
-  return s.session;
-}
+const open = sessionsClosedAfterEach();
+const session = (...args: Parameters<typeof open>) => open(...args).session;
 
 /** Client ports of the logins sshd on `host` has accepted so far, oldest first (its log lives inside the host). */
 async function acceptedLogins(host: string): Promise<number[]> {

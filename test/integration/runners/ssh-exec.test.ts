@@ -1,24 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { OutputChunk } from '../../../src/ports/remote.ts';
 import { sh } from '../../../src/runners/ssh/shell-quote.ts';
-import { openSession, runnerLab, type RunnerLab } from './runner-lab.ts';
+import { runnerLab, sessionsClosedAfterEach, type RunnerLab } from './runner-lab.ts';
 
 let lab: RunnerLab;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
+beforeAll(() => {
   lab = runnerLab();
 });
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function session(...args: Parameters<typeof openSession>) {
-  const s = openSession(...args);
-  cleanups.push(s.dispose);
-  return s;
-}
+const session = sessionsClosedAfterEach();
 
 /** Processes on a host whose command line contains `marker` (seen from inside the host, not over ssh). */
 async function processesWith(host: string, marker: string): Promise<string[]> {

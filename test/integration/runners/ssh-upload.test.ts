@@ -2,27 +2,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sh } from '../../../src/runners/ssh/shell-quote.ts';
-import { openSession, runnerLab, type RunnerLab } from './runner-lab.ts';
+import { runnerLab, sessionsClosedAfterEach, type RunnerLab } from './runner-lab.ts';
 
 let lab: RunnerLab;
 let dir: string;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
+beforeAll(() => {
   lab = runnerLab();
   dir = mkdtempSync(join(tmpdir(), 'opsgate-upload-'));
 });
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function session() {
-  const s = openSession([lab.host('fdfs-3')]);
-  cleanups.push(s.dispose);
-  return s.session;
-}
+const open = sessionsClosedAfterEach();
+const session = () => open([lab.host('fdfs-3')]).session;
 
 function localFile(bytes: number): { path: string; sha256: string } {
   const data = randomBytes(bytes);

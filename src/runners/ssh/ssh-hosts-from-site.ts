@@ -1,0 +1,84 @@
+import { requireSecret, type SecretDeps } from '../../sites/resolve-secret.ts';
+import type { SecretRef } from '../../sites/secret-ref.ts';
+import type { Site } from '../../sites/site-schema.ts';
+import { KnownHostsSyntaxError, parseKnownHosts, type KnownHostEntry } from './known-hosts.ts';
+import { SshConfigError } from './ssh-errors.ts';
+import type { SshHostConfig } from './ssh-host-config.ts';
+
+/** What `createSshSession` needs for a site: every host's resolved config and the secrets to redact. */
+export interface SiteSshConfig {
+  readonly hosts: SshHostConfig[];
+  readonly secrets: string[];
+}
+
+/**
+ * Maps a validated site file's `ssh` and `hosts` to session configs, resolving the secret references (key,
+ * passphrase, password, known_hosts) once. A jump host that is a host of the file uses the site's credentials;
+ * an outside one its own. Throws `SecretUnavailableError` for a secret that cannot be read and
+ * `SshConfigError` for a known_hosts that cannot be parsed (naming its line).
+ */
+export async function sshHostsFromSite(site: Site, deps: SecretDeps): Promise<SiteSshConfig> {
+  const secrets: string[] = [];
+  const read = async (ref: SecretRef | undefined): Promise<string | undefined> => {
+    if (ref === undefined) return undefined;
+    const value = await requireSecret(ref, deps);
+    secrets.push(value);
+    return value;
+  };
+  const ssh = site.ssh;
+  const knownHostsText = await requireSecret(ssh.knownHosts, deps);
+  let knownHosts: KnownHostEntry[];
+  try {
+    knownHosts = parseKnownHosts(knownHostsText, 'ssh.knownHosts');
+  } catch (e) {
+    throw new SshConfigError(site.id, e instanceof KnownHostsSyntaxError ? `bad known_hosts: ${e.message}` : 'bad known_hosts', e);
+  }
+  const credentials = await readCredentials(ssh, read);
+  const jump = await jumpConfig(site, credentials, knownHosts, read);
+  const hosts = site.hosts.map((h): SshHostConfig => {
+    const self = jump !== undefined && site.ssh.jump?.host === h.name;
+    return {
+      name: h.name,
+      address: h.address,
+      port: h.port,
+      ...credentials,
+      knownHosts,
+      // The jump host itself is reached directly.
+      ...(jump === undefined || self ? {} : { jump }),
+    };
+  });
+  return { hosts, secrets };
+}
+
+type Credentials = Pick<SshHostConfig, 'user' | 'privateKey' | 'passphrase' | 'password'>;
+
+async function readCredentials(
+  auth: { user: string; privateKey?: SecretRef | undefined; passphrase?: SecretRef | undefined; password?: SecretRef | undefined },
+  read: (ref: SecretRef | undefined) => Promise<string | undefined>,
+): Promise<Credentials> {
+  const [privateKey, passphrase, password] = await Promise.all([read(auth.privateKey), read(auth.passphrase), read(auth.password)]);
+  return {
+    user: auth.user,
+    ...(privateKey === undefined ? {} : { privateKey }),
+    ...(passphrase === undefined ? {} : { passphrase }),
+    ...(password === undefined ? {} : { password }),
+  };
+}
+
+async function jumpConfig(
+  site: Site,
+  credentials: Credentials,
+  knownHosts: readonly KnownHostEntry[],
+  read: (ref: SecretRef | undefined) => Promise<string | undefined>,
+): Promise<SshHostConfig | undefined> {
+  const jump = site.ssh.jump;
+  if (jump === undefined) return undefined;
+  if (jump.host !== undefined) {
+    const host = site.hosts.find((h) => h.name === jump.host);
+    if (host === undefined) throw new SshConfigError(jump.host, 'the jump host is not a host of the site file');
+    return { name: host.name, address: host.address, port: host.port, ...credentials, knownHosts };
+  }
+  const address = jump.address ?? '';
+  const own = await readCredentials({ ...jump, user: jump.user ?? '' }, read);
+  return { name: `jump ${address}`, address, port: jump.port ?? 22, ...own, knownHosts };
+}

@@ -75,3 +75,19 @@ function decided(r: RunState, st: StepState, s: SettledGate, now: number): RunSt
       return assertNever(choice, 'gate choice');
   }
 }
+
+/**
+ * Applies gate decisions the run has not seen: a process that recorded a decision in the gate store and died
+ * before applying it leaves the run waiting on a settled gate. Called when runs are resumed.
+ */
+export async function settleDecidedGates(deps: EngineDeps, run: RunState): Promise<void> {
+  for (const st of Object.values(run.steps)) {
+    if (st.gate === undefined || !['gated', 'failed', 'interrupted'].includes(st.status)) continue;
+    const gate = await deps.gates.get(st.gate.id);
+    if (gate?.status === 'decided' && gate.decision !== undefined) {
+      await applyDecision(deps, { gate, choice: gate.decision.choice, by: gate.decision.by, expired: false });
+    } else if (gate?.status === 'expired') {
+      await applyDecision(deps, { gate, choice: 'reject', by: BOT_ACTOR, expired: true });
+    }
+  }
+}

@@ -3,7 +3,7 @@ import type { StepJob } from '../ports/run-store.ts';
 import type { SiteLockHolder } from '../ports/site-lock.ts';
 import type { Result } from '../result.ts';
 import { advanceRun } from './advance-run.ts';
-import { applyDecision } from './apply-decision.ts';
+import { applyDecision, settleDecidedGates } from './apply-decision.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { handleStepJob, type Delivery } from './handle-step-job.ts';
 import { abortRun, requestRollback, type ControlRefusal } from './run-controls.ts';
@@ -36,7 +36,10 @@ export interface Engine {
   releaseStaleLock(input: { readonly site: string; readonly user: string; readonly userGroups: readonly string[] }): Promise<Result<SiteLockHolder, { readonly code: string; readonly message: string }>>;
   /** Worker: one step job. */
   handleJob(job: StepJob): Promise<Delivery>;
-  /** Worker start: carries every active run of these sites forward from where it is; returns how many. */
+  /**
+   * Worker start (and now and then): applies gate decisions a crashed process recorded but did not apply, and
+   * carries every active run of these sites forward from where it is; returns how many runs.
+   */
   resume(sites: readonly string[]): Promise<number>;
   /** Worker poll: expires gates whose time is up (a rejection) and stops their runs; returns how many. */
   expireGates(): Promise<number>;
@@ -66,7 +69,10 @@ export function createEngine(deps: EngineDeps): Engine {
     handleJob: (job) => handleStepJob(deps, job),
     async resume(sites) {
       const runs = await deps.runs.active(sites);
-      for (const run of runs) await advanceRun(deps, run.id);
+      for (const run of runs) {
+        await settleDecidedGates(deps, run);
+        await advanceRun(deps, run.id);
+      }
       return runs.length;
     },
     async expireGates() {

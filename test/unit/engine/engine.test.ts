@@ -147,6 +147,19 @@ describe('engine: a run of lab-move-dir', () => {
     expect(h.effects()).toEqual(['record-start', 'move-dir', 'record-end']);
   });
 
+  it('applies on resume a decision recorded by a process that died before applying it', async () => {
+    const h = harness();
+    const runId = await h.start();
+    const gate = h.lastGate();
+    await h.gates.decide({ gateId: gate.id, user: APPROVER, userGroups: [], choice: 'approve', planHash: gate.planHash, now: 1_000_000 });
+    await h.drain();
+    expect(h.effects()).toEqual(['record-start']);
+    await h.engine.resume(['lab']);
+    await h.drain();
+    expect((await h.engine.getRun(runId))?.run.outcome).toBe('completed');
+    expect(h.effects()).toEqual(['record-start', 'move-dir', 'record-end']);
+  });
+
   it('drops a duplicate delivery of a step that already finished', async () => {
     const h = harness();
     const runId = await h.start();

@@ -80,7 +80,8 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const ids = opts.botId !== undefined && opts.botUserId !== undefined ? { botId: opts.botId, botUserId: opts.botUserId } : {};
   const logLevel = LogLevel.ERROR;
   const app = opts.socketMode
-    ? new App({ token: opts.token, appToken: opts.appToken ?? '', socketMode: true, clientOptions, logLevel, ...ids })
+    ? // The Socket Mode client opens its connection with its own Web API client: same API URL.
+      new App({ token: opts.token, appToken: opts.appToken ?? '', socketMode: true, clientOptions, installerOptions: { clientOptions }, logLevel, ...ids })
     : new App({ token: opts.token, receiver: new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events', logLevel }), clientOptions, logLevel, ...ids });
   const poster = new SlackPoster({
     client: fromWebClient(app.client),

@@ -44,6 +44,8 @@ export class FakeSlackWebApi {
   readonly users = new Map<string, { deleted?: boolean; is_bot?: boolean; is_restricted?: boolean }>();
   /** usergroups.users.list answers, by group id. */
   readonly usergroups = new Map<string, string[]>();
+  /** What apps.connections.open answers (Socket Mode), e.g. a `FakeSocketMode` url. */
+  socketModeUrl: string | undefined;
   private readonly rateLimits = new Map<string, { remaining: number; retryAfter: number }>();
   private readonly failures = new Map<string, string[]>();
   private readonly waiters = new Set<() => void>();
@@ -135,7 +137,9 @@ export class FakeSlackWebApi {
         return this.send(res, 429, JSON.stringify({ ok: false, error: 'ratelimited' }));
       }
       const auth = req.headers.authorization ?? '';
-      const failure = /^Bearer xox[bp]-/.test(auth) ? this.failures.get(method)?.shift() : 'not_authed';
+      // Socket Mode opens its connection with the app-level token; everything else uses the bot token.
+      const tokenOk = method === 'apps.connections.open' ? /^Bearer xapp-/.test(auth) : /^Bearer xox[bp]-/.test(auth);
+      const failure = tokenOk ? this.failures.get(method)?.shift() : 'not_authed';
       const answer = failure === undefined ? this.answer(method, params) : { ok: false, error: failure };
       this.calls.push({ method, params, status: 200, answer, ...(answer.ok === true ? {} : { error: String(answer.error) }) });
       return this.send(res, 200, JSON.stringify(answer));
@@ -180,6 +184,8 @@ export class FakeSlackWebApi {
         if (!u) return { ok: false, error: 'user_not_found' };
         return { ok: true, user: { id: str('user'), team_id: 'T111', name: str('user').toLowerCase(), deleted: false, is_bot: false, is_restricted: false, is_ultra_restricted: false, ...u } };
       }
+      case 'apps.connections.open':
+        return this.socketModeUrl === undefined ? { ok: false, error: 'socket_mode_not_enabled' } : { ok: true, url: this.socketModeUrl };
       case 'usergroups.users.list': {
         const users = this.usergroups.get(str('usergroup'));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,11 @@ export async function labSh(host: string, script: string): Promise<string> {
 /** Fresh test directory on the lab host: `data/` with a file, no backup, no effect log. */
 export async function resetLabDir(): Promise<void> {
   await labSh(HOST, `rm -rf ${BASE} && mkdir -p ${BASE}/data && echo payload > ${BASE}/data/file`);
+}
+
+/** Removes the test directory from the lab host. */
+export async function cleanLabDir(): Promise<void> {
+  await labSh(HOST, `rm -rf ${BASE}`);
 }
 
 /** How many times each step really ran on the host (lines of the effect log). */
@@ -76,11 +81,13 @@ export async function testRuntime(t: TestEnv): Promise<EngineRuntime> {
 
 /** `opsgate worker --sites xizang` as a child process, with quick stalled-job detection. */
 export async function spawnWorker(t: TestEnv): Promise<ChildProcess> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'opsgate-worker-'));
   const child = spawn(process.execPath, [join(REPO, 'bin', 'opsgate.js'), 'worker', '--sites', SITE, '--lock-duration-ms', '2000', '--stalled-interval-ms', '1000'], {
     cwd: REPO,
-    env: { ...process.env, OPSGATE_SITES: sitesDir(), REDIS_URL: t.redisUrl, OPSGATE_REDIS_PREFIX: t.prefix, LOG_LEVEL: 'warn', OPSGATE_STATE_DIR: mkdtempSync(join(tmpdir(), 'opsgate-worker-')) },
+    env: { ...process.env, OPSGATE_SITES: sitesDir(), REDIS_URL: t.redisUrl, OPSGATE_REDIS_PREFIX: t.prefix, LOG_LEVEL: 'warn', OPSGATE_STATE_DIR: stateDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.once('exit', () => rmSync(stateDir, { recursive: true, force: true }));
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineRuntime } from '../../../src/queue/engine-runtime.ts';
 import { startRedis } from './private-redis.ts';
-import { BASE, EventWatch, SITE, effectCounts, ev, killHard, labApprovers, pathExists, resetLabDir, spawnWorker, testRuntime } from './engine-lab.ts';
+import { BASE, EventWatch, SITE, effectCounts, ev, killHard, labApprovers, pathExists, cleanLabDir, resetLabDir, spawnWorker, testRuntime } from './engine-lab.ts';
 
 describe('durable runs: a Redis restart in the middle of a run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'opsgate-redis-'));
@@ -17,6 +17,7 @@ describe('durable runs: a Redis restart in the middle of a run', () => {
 
   afterEach(async () => {
     if (worker) await killHard(worker);
+    await cleanLabDir();
     await rt?.close();
     if (redis) await killHard(redis);
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { siteQueueName } from '../../../src/queue/bull-run-queue.ts';
 import type { EngineRuntime } from '../../../src/queue/engine-runtime.ts';
 import type { Gate } from '../../../src/ports/gates.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
-import { BASE, EventWatch, SITE, effectCounts, ev, killHard, labApprovers, pathExists, resetLabDir, spawnWorker, testRuntime, type TestEnv } from './engine-lab.ts';
+import { BASE, EventWatch, SITE, effectCounts, ev, killHard, labApprovers, pathExists, cleanLabDir, resetLabDir, spawnWorker, testRuntime, type TestEnv } from './engine-lab.ts';
 
 const REQUESTER = 'U_ENGINE_TEST';
 
@@ -29,6 +29,7 @@ describe('durable runs: a worker killed with -9', () => {
   afterEach(async () => {
     if (worker) await killHard(worker);
     worker = undefined;
+    await cleanLabDir();
     await rt.close();
     await keys.close();
   });

@@ -24,6 +24,8 @@ export function admInstallStep(opts: {
   readonly standIn: (host: string, index: number) => string;
   /** A service the install leaves running on every host. */
   readonly service: string;
+  /** More instances the same install created on these hosts (e.g. the nginx next to a storage), uninstalled too. */
+  readonly alsoInstances?: readonly string[];
 }): StepInput {
   const { adm, instance } = opts;
   const reversed = [...opts.hosts].reverse();
@@ -45,9 +47,9 @@ export function admInstallStep(opts: {
           targets: hostTargets(reversed),
           destructive: true,
           gate: { prompt: `Uninstall the ADM instance ${instance} from ${reversed.join(', ')}?` },
-          instructions: `In PowerADM, uninstall the instance ${instance} (${opts.product}) from every node, then press done.`,
-          parameters: { instance },
-          ...(adm === undefined ? {} : { standIn: reversed.map((host) => ({ host, command: sh`${adm} uninstall --instance ${instance}`, timeoutMs: ADM_TIMEOUT_MS })) }),
+          instructions: `In PowerADM, uninstall the instance ${[...(opts.alsoInstances ?? []), instance].join(' and ')} (${opts.product}) from every node, then press done.`,
+          parameters: { instance: [...(opts.alsoInstances ?? []), instance].join(', ') },
+          ...(adm === undefined ? {} : { standIn: reversed.map((host) => ({ host, command: [...(opts.alsoInstances ?? []), instance].map((i) => sh`${adm} uninstall --instance ${i}`).join(' && '), timeoutMs: ADM_TIMEOUT_MS })) }),
         },
       ],
     },

@@ -11,7 +11,7 @@ import { moveAsideStep } from './move-aside.ts';
 import { zkBrokerIds, zkFourLetter } from './precheck-commands.ts';
 import { section, sections } from './sections.ts';
 import { stopServicesStep } from './service-steps.ts';
-import { addressOf, componentInstance, hostTargets, initScript, parentOf, requireSpec } from './xizang-site.ts';
+import { addressOf, componentInstance, hostTargets, initScript, requireSpec, topDir } from './xizang-site.ts';
 
 type StepInput = PlanInput['steps'][number];
 const RUNBOOK = 'upgrade-kafka';
@@ -66,7 +66,7 @@ export const upgradeKafka = defineRunbook({
       title: `Back up Kafka and ZooKeeper homes, data and init scripts by mv to _bak`,
       prompt: `Move the Kafka and ZooKeeper homes, data and init scripts to _bak on ${hosts.join(', ')}?`,
       hosts: hosts.map((host) => ({ host, paths: pathsOf(host) })),
-      free: { path: parentOf(newKafka.home), minBytes: 64 * 1024 * 1024 },
+      free: { path: topDir(newKafka.home), minBytes: 64 * 1024 * 1024 },
       alsoBefore: [
         ...k.brokers.map((h) => ({ kind: 'service' as const, name: k.service, state: 'stopped' as const, hosts: [h] })),
         ...zk.hosts.map((h) => ({ kind: 'service' as const, name: zk.service, state: 'stopped' as const, hosts: [h] })),

@@ -7,7 +7,7 @@ import { moveAsideStep } from './move-aside.ts';
 import { readDirective, readRequirepass, redisCli } from './redis-cli.ts';
 import { stopServicesStep } from './service-steps.ts';
 import { admRedisInstall, admRedisParameters, fingerprintEqualProbe, inspectStep, redisLayout, saveStep, type RedisLayout } from './upgrade-redis-steps.ts';
-import { bakOf, hostTargets, initScript, parentOf, requireSpec } from './xizang-site.ts';
+import { bakOf, hostTargets, initScript, requireSpec, topDir } from './xizang-site.ts';
 
 type StepInput = PlanInput['steps'][number];
 const RUNBOOK = 'upgrade-redis';
@@ -172,7 +172,7 @@ export const upgradeRedis = defineRunbook({
       title: `Back up ${r.name}: binaries, data, config, keepalived and init scripts, by mv to _bak`,
       prompt: `Move ${paths.join(', ')} to their _bak paths on ${l.nodes.join(', ')}?`,
       hosts: l.nodes.map((host) => ({ host, paths })),
-      free: { path: parentOf(l.newHome), minBytes: 64 * 1024 * 1024 },
+      free: { path: topDir(l.newHome), minBytes: 64 * 1024 * 1024 },
       alsoBefore: l.nodes.flatMap((h) => services.map((name) => ({ kind: 'service' as const, name, state: 'stopped' as const, hosts: [h] }))),
     });
     const adm = spec.adm.mode === 'scripted' ? spec.adm.command : undefined;

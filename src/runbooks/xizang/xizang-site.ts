@@ -37,6 +37,11 @@ export function parentOf(path: string): string {
   return p.slice(0, p.lastIndexOf('/')) || '/';
 }
 
+/** The top directory of an absolute path (`/mysql/fastdfs/x` → `/mysql`): it exists before an install creates the rest. */
+export function topDir(path: string): string {
+  return `/${path.split('/').filter(Boolean)[0] ?? ''}`;
+}
+
 /** `/etc/init.d/NAME`: where the site's services have their init scripts. */
 export function initScript(service: string): string {
   return `/etc/init.d/${service}`;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { pino, type Logger } from 'pino';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
 import { RedisGateStore } from './approvals/redis-gate-store.ts';
 import type { AppSites } from './app/app-sites.ts';
 import { createChatEngine } from './app/chat-engine.ts';
@@ -24,6 +25,13 @@ import { ALL_RUNBOOKS } from './runbooks/all-runbooks.ts';
 import { createRunbookRegistry } from './runbooks/runbook-registry.ts';
 import { createSqlSession } from './runners/sql/create-sql-session.ts';
 import { createSshSession } from './runners/ssh/create-ssh-session.ts';
+import { addLogSecrets, createOpsLogger } from './ops/create-ops-logger.ts';
+import { meteredEvents } from './ops/metered-events.ts';
+import type { OpsMetrics } from './ops/ops-metrics.ts';
+import { OPSGATE_VERSION } from './ops/opsgate-version.ts';
+import { describeRedis, redisOptionsOf } from './ops/redis-options.ts';
+import { startHeartbeat } from './ops/start-heartbeat.ts';
+import { noWorkerMessage, WorkerRegistry } from './ops/worker-registry.ts';
 import { checkRedis } from './store/check-redis.ts';
 import { RedisEventStream } from './store/redis-event-stream.ts';
 import { RedisRunStore } from './store/redis-run-store.ts';
@@ -39,6 +47,8 @@ export interface RuntimeOptions {
   readonly sites: AppSites;
   readonly log: Logger;
   readonly runbooks: CommandRunbooks;
+  /** Counts what this process's engine emits (runs, steps, gates, remote commands). */
+  readonly metrics?: OpsMetrics;
 }
 
 /** Everything an entry point needs, connected. */
@@ -54,6 +64,8 @@ export interface Runtime {
   pendingGates(sites: readonly string[]): Promise<readonly PendingGate[]>;
   /** Serves the given sites' queues in this process (and resumes their active runs). */
   startWorkers(sites: readonly string[]): SiteWorkers;
+  /** For health checks: a Redis PING, and the worker heartbeats. */
+  readonly ops: { readonly registry: WorkerRegistry; ping(): Promise<unknown> };
   /** Closes workers, queues and connections, and stops the embedded Redis if this process started it. */
   close(): Promise<void>;
 }
@@ -61,9 +73,9 @@ export interface Runtime {
 /** The BullMQ key prefix under the opsgate key prefix (`opsgate:bull`). */
 export const bullPrefix = (redisPrefix: string): string => `${redisPrefix}bull`;
 
-/** A pino logger on stderr with secrets redacted from the usual fields. */
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: ['password', '*.password', 'privateKey', '*.privateKey', 'token', '*.token'], censor: '***' } }, pino.destination(2));
+/** A pino logger on stderr with secrets redacted by field and by value (see src/ops/create-ops-logger.ts). */
+export function createLogger(level: string, format: 'json' | 'pretty' = 'json'): Logger {
+  return createOpsLogger({ level, format });
 }
 
 /**
@@ -73,7 +85,8 @@ export function createLogger(level: string): Logger {
  */
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, env, log, sites } = opts;
-  const target = await resolveRedisTarget({ url: env.REDIS_URL === undefined ? undefined : config.REDIS_URL, stateDir: config.OPSGATE_STATE_DIR });
+  const external = env.REDIS_URL !== undefined || config.REDIS_SENTINELS !== undefined;
+  const target: RedisTarget = external ? { options: redisOptionsOf(config), where: describeRedis(config) } : await resolveRedisTarget({ url: undefined, stateDir: config.OPSGATE_STATE_DIR });
   const closers: (() => Promise<unknown>)[] = [async () => target.embedded?.stop()];
   const closeAll = async () => {
     for (const c of closers.reverse().splice(0)) await c().catch(() => undefined);
@@ -101,6 +114,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const queue = new BullRunQueue({ connection: t.options, prefix: bullPrefix(prefix) });
     cs.push(() => queue.close());
     const gates = new RedisGateStore({ redis, prefix });
+    const registry = new WorkerRegistry(redis, prefix);
     const runs = new RedisRunStore(redis, prefix);
     const audit = new RedisAuditLog({ redis, prefix });
     const setups = new Map<string, Promise<SiteSshSetup>>();
@@ -116,7 +130,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       gates,
       audit,
       lock: new RedisSiteLock({ redis, prefix }),
-      events: stream,
+      events: o.metrics === undefined ? stream : meteredEvents(stream, o.metrics, gates),
       sites: siteDirectory(sites.engine),
       runbooks: createRunbookRegistry(ALL_RUNBOOKS),
       async openRemote(site) {
@@ -127,6 +141,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
           setup.catch(() => setups.delete(site.name));
         }
         const { hosts, secrets } = await setup;
+        addLogSecrets(log, secrets);
         return createSshSession({ hosts, secrets, spoolDir: join(config.OPSGATE_STATE_DIR, 'spool', site.name), log, clock: systemClock, ids: randomIds });
       },
       async openSql(site, name) {
@@ -136,7 +151,8 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ids: randomIds,
       log,
     });
-    const chat = createChatEngine({ engine, gates, audit, sites: sites.byId, runbooks: o.runbooks });
+    const workerPresence = { servingCounts: (served: readonly string[]) => registry.servingCounts(served, systemClock.now()), message: noWorkerMessage };
+    const chat = createChatEngine({ engine, gates, audit, sites: sites.byId, runbooks: o.runbooks, workers: workerPresence });
     const events: EventSource = {
       read: (site, afterId, readOpts) => readerStream.read(site, afterId, readOpts),
       async latestId(site) {
@@ -151,10 +167,16 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       events,
       redisWhere: t.where,
       pendingGates: (served) => pendingGates({ runs, gates }, served),
+      ops: { registry, ping: () => redis.ping() },
       startWorkers(served) {
         const workers = startSiteWorkers({ engine, sites: served, connection: t.options, prefix: bullPrefix(prefix), log });
-        cs.push(() => workers.close());
-        return workers;
+        const info = { id: `${hostname()}-${process.pid}-${randomIds.next('').slice(0, 8)}`, sites: served, pid: process.pid, host: hostname(), version: OPSGATE_VERSION, startedAt: systemClock.now() };
+        const beat = startHeartbeat({ registry, info, clock: systemClock, intervalMs: config.OPSGATE_HEARTBEAT_MS, onError: (e) => log.warn({ err: String(e) }, 'heartbeat not written') });
+        cs.push(async () => {
+          await workers.close();
+          await beat.stop();
+        });
+        return { ...workers, ready: workers.ready.then(async (n) => (await beat.ready, n)) };
       },
       close: closeEverything,
     };

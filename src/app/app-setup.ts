@@ -1,4 +1,4 @@
-import { ConfigSchema, readEnv, type Config, type Env } from '../config.ts';
+import { formatConfigProblems, parseConfig, readEnv, type Config, type Env } from '../config.ts';
 import { err, ok, type Result } from '../result.ts';
 import { loadAppSites, SitesInvalidError, type AppSites } from './app-sites.ts';
 import { parseCommandRunbooks, type CommandRunbooks } from './command-runbooks.ts';
@@ -17,11 +17,9 @@ export interface AppSetup {
  */
 export async function loadAppSetup(opts: { readonly sitesDir?: string; readonly env?: Env } = {}): Promise<Result<AppSetup, string>> {
   const env = opts.env ?? readEnv();
-  const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    return err(`bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const config = parsed.data;
+  const parsed = parseConfig(env);
+  if (!parsed.ok) return err(formatConfigProblems(parsed.error));
+  const config = parsed.value;
   const runbooks = parseCommandRunbooks(config.OPSGATE_COMMAND_RUNBOOKS ?? '');
   if (!runbooks.ok) return err(`bad OPSGATE_COMMAND_RUNBOOKS: ${runbooks.error}`);
   try {

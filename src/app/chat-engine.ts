@@ -8,6 +8,14 @@ import type { Site } from '../sites/site-schema.ts';
 import { runbookFor, type CommandRunbooks, type RunbookCall } from './command-runbooks.ts';
 import { gateView, runSummary } from './run-views.ts';
 
+/** Who serves the sites' queues (worker heartbeats, see src/ops/worker-registry.ts). */
+export interface WorkerPresence {
+  /** Live workers per site. */
+  servingCounts(sites: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** The sentence for a site nobody serves. */
+  message(site: string): string;
+}
+
 /** What the chat adapter over the engine needs. */
 export interface ChatEngineDeps {
   readonly engine: Engine;
@@ -17,6 +25,8 @@ export interface ChatEngineDeps {
   /** The validated site files by id (their channel and policy). */
   readonly sites: ReadonlyMap<string, Pick<Site, 'id' | 'slack' | 'policy'>>;
   readonly runbooks: CommandRunbooks;
+  /** When given, a run is refused at a site no live worker serves, and `/runs` marks such sites' active runs. */
+  readonly workers?: WorkerPresence;
 }
 
 /** A button carries at least this many hex digits of the step hash. */
@@ -52,7 +62,9 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     async requestRun(req) {
       const call = prepare(req);
       if (!call.ok) return call;
-      const r = await engine.request({ site: req.command.site, ...call.value, requester: req.requester });
+      const site = req.command.site;
+      if (deps.workers !== undefined && ((await deps.workers.servingCounts([site])).get(site) ?? 0) === 0) return refusal('NO_WORKER', deps.workers.message(site));
+      const r = await engine.request({ site, ...call.value, requester: req.requester });
       return r.ok ? ok({ runId: r.value.runId }) : refusal(r.error.code, r.error.message);
     },
 
@@ -70,10 +82,16 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
 
     async listRuns(filter) {
       const lists = await Promise.all(filter.sites.map((s) => engine.listRuns(s)));
+      const serving = deps.workers === undefined ? undefined : await deps.workers.servingCounts(filter.sites);
+      const unserved = (site: string) => serving !== undefined && (serving.get(site) ?? 0) === 0;
       return lists
         .flat()
         .sort((a, b) => b.createdAt - a.createdAt)
-        .map((run) => runSummary(run));
+        .map((run) => {
+          const s = runSummary(run);
+          const active = run.outcome === undefined && !run.dryRun;
+          return active && unserved(run.site) ? { ...s, title: `${s.title} (paused: ${deps.workers?.message(run.site) ?? ''})` } : s;
+        });
     },
 
     getRun: summary,

@@ -7,6 +7,11 @@ import { CliExit, EXIT } from '../cli.ts';
 import { USER_ID_PATTERN } from '../commands/identifiers.ts';
 import { describeError } from '../errors/opsgate-error.ts';
 import { createLogger, openRuntime, type Runtime } from '../main.ts';
+import { createOpsMetrics } from '../ops/ops-metrics.ts';
+import { serveOps } from '../ops/serve-ops.ts';
+import { watchShutdownSignals } from '../ops/shutdown-signals.ts';
+import type { OpsServer } from '../ops/start-ops-server.ts';
+import { systemClock } from '../ports/clock.ts';
 
 interface StartOptions {
   readonly as: string;
@@ -45,24 +50,30 @@ async function start(opts: StartOptions): Promise<number> {
   const { config, env } = setup.value;
   const slack = config.SLACK_BOT_TOKEN !== undefined && config.SLACK_SIGNING_SECRET !== undefined;
   // The console shares the terminal with the logs: only warnings unless LOG_LEVEL asks for more.
-  const log = createLogger(slack || env.LOG_LEVEL !== undefined ? config.LOG_LEVEL : 'warn');
+  const log = createLogger(slack || env.LOG_LEVEL !== undefined ? config.LOG_LEVEL : 'warn', config.LOG_FORMAT);
+  const metrics = createOpsMetrics('bot');
   let runtime: Runtime;
+  let server: OpsServer | undefined;
   try {
-    runtime = await openRuntime({ ...setup.value, log });
+    runtime = await openRuntime({ ...setup.value, log, metrics });
   } catch (e) {
     process.stderr.write(`opsgate start: ${describeError(e)}\n`);
     return EXIT.failed;
   }
-  const unhook = closeOnSignals(() => runtime.close());
+  const unhook = slack ? () => undefined : closeOnSignals(async () => (await server?.close(), runtime.close()));
   try {
+    const sites = runtime.sites.engine.map((s) => s.name);
+    server = await serveOps({ config, metrics, registry: runtime.ops.registry, ping: runtime.ops.ping, sites, clock: systemClock });
+    if (server !== undefined) process.stdout.write(`opsgate: health and metrics on http://${config.METRICS_HOST}:${server.port}\n`);
     if (opts.worker) await runtime.startWorkers(runtime.sites.engine.map((s) => s.name)).ready;
     if (slack) {
+      // A second signal exits at once; the first stops the app, then the workers and connections close below.
+      const signals = watchShutdownSignals();
       const app = await startSlack({ runtime, config, log });
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      const signal = await signals.received;
+      log.info({ signal }, 'shutting down');
       await app.stop();
+      signals.dispose();
       return EXIT.ok;
     }
     process.stdout.write(`opsgate console on ${runtime.redisWhere}\n`);
@@ -81,6 +92,7 @@ async function start(opts: StartOptions): Promise<number> {
     return EXIT.failed;
   } finally {
     unhook();
+    await server?.close();
     await runtime.close();
   }
 }

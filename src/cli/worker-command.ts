@@ -1,7 +1,18 @@
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import { CliExit, EXIT } from '../cli.ts';
-import { ConfigSchema, readEnv } from '../config.ts';
+import { formatConfigProblems, parseConfig, readEnv } from '../config.ts';
+import { describeError } from '../errors/opsgate-error.ts';
+import { createOpsLogger } from '../ops/create-ops-logger.ts';
+import { interruptOverdueSteps } from '../ops/interrupt-overdue-steps.ts';
+import { createOpsMetrics } from '../ops/ops-metrics.ts';
+import { OPSGATE_VERSION } from '../ops/opsgate-version.ts';
+import { serveOps } from '../ops/serve-ops.ts';
+import { watchShutdownSignals } from '../ops/shutdown-signals.ts';
+import { startHeartbeat } from '../ops/start-heartbeat.ts';
+import { WorkerRegistry } from '../ops/worker-registry.ts';
+import { systemClock } from '../ports/clock.ts';
+import { randomIds } from '../ports/ids.ts';
 import { createEngineRuntime } from '../queue/engine-runtime.ts';
 import { startSiteWorkers } from '../queue/start-site-workers.ts';
 
@@ -13,7 +24,10 @@ interface WorkerOptions {
 
 /**
  * `opsgate worker [--sites a,b]`: serves the step queues of some sites (all by default) until SIGINT/SIGTERM.
- * It can live inside a site's network while the Slack-facing process runs elsewhere; both meet in Redis.
+ * It can live inside a site's network while the Slack-facing process runs elsewhere; both meet in Redis. It
+ * publishes a heartbeat there, serves `/healthz` and `/metrics` when `METRICS_PORT` is set, and on SIGTERM takes
+ * no new step, lets a running one finish within `OPSGATE_SHUTDOWN_GRACE_MS` or records it as interrupted, and
+ * closes its connections; a second signal exits at once.
  */
 export function registerWorkerCommand(program: Command): void {
   program
@@ -24,40 +38,63 @@ export function registerWorkerCommand(program: Command): void {
     .option('--stalled-interval-ms <ms>', 'how often jobs of dead workers are looked for', '30000')
     .action(async (opts: WorkerOptions) => {
       const env = readEnv();
-      const config = ConfigSchema.safeParse(env);
-      if (!config.success) {
-        for (const i of config.error.issues) process.stderr.write(`opsgate worker: ${i.path.join('.')}: ${i.message}\n`);
+      const parsed = parseConfig(env);
+      if (!parsed.ok) {
+        process.stderr.write(`opsgate worker: ${formatConfigProblems(parsed.error)}\n`);
         throw new CliExit(EXIT.usage);
       }
+      const config = parsed.value;
       const lockDurationMs = Number(opts.lockDurationMs);
       const stalledIntervalMs = Number(opts.stalledIntervalMs);
       if (!(lockDurationMs >= 1000) || !(stalledIntervalMs >= 500)) {
         process.stderr.write('opsgate worker: --lock-duration-ms must be >= 1000 and --stalled-interval-ms >= 500\n');
         throw new CliExit(EXIT.usage);
       }
-      const log = pino({ level: config.data.LOG_LEVEL, base: { proc: 'worker' } });
-      const runtime = await createEngineRuntime(config.data, env, log);
+      const log = createOpsLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, base: { proc: 'worker' } });
+      const metrics = createOpsMetrics('worker');
+      const runtime = await createEngineRuntime(config, env, log, { metrics });
       if (!runtime.ok) {
         for (const p of runtime.error) process.stderr.write(`opsgate worker: ${p}\n`);
         throw new CliExit(EXIT.failed);
       }
-      const known = runtime.value.sites.map((s) => s.name);
+      const rt = runtime.value;
+      const known = rt.sites.map((s) => s.name);
       const wanted = opts.sites?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? known;
       const unknown = wanted.filter((s) => !known.includes(s));
       if (unknown.length > 0 || wanted.length === 0) {
         process.stderr.write(`opsgate worker: unknown site(s) ${unknown.join(', ') || '(none given)'}; known: ${known.join(', ') || 'none'}\n`);
-        await runtime.value.close();
+        await rt.close();
         throw new CliExit(EXIT.usage);
       }
-      const { engine, bullConnection, bullPrefix } = runtime.value;
-      const workers = startSiteWorkers({ engine, sites: wanted, connection: bullConnection, prefix: bullPrefix, log, lockDurationMs, stalledIntervalMs });
-      await workers.ready;
-      process.stdout.write(`opsgate worker: serving ${wanted.join(', ')}\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      const signals = watchShutdownSignals({ hardDeadlineMs: config.OPSGATE_SHUTDOWN_GRACE_MS + 30_000 });
+      const registry = new WorkerRegistry(rt.bullConnection, config.OPSGATE_REDIS_PREFIX);
+      const info = { id: `${hostname()}-${process.pid}-${randomIds.next('').slice(0, 8)}`, sites: wanted, pid: process.pid, host: hostname(), version: OPSGATE_VERSION, startedAt: systemClock.now() };
+      const workers = startSiteWorkers({ engine: rt.engine, sites: wanted, connection: rt.bullConnection, prefix: rt.bullPrefix, log, lockDurationMs, stalledIntervalMs });
+      const beat = startHeartbeat({ registry, info, clock: systemClock, intervalMs: config.OPSGATE_HEARTBEAT_MS, onError: (e) => log.warn({ err: describeError(e) }, 'heartbeat not written') });
+      const server = await serveOps({ config, metrics, registry, ping: () => rt.bullConnection.ping(), sites: wanted, clock: systemClock }).catch(async (e: unknown) => {
+        process.stderr.write(`opsgate worker: cannot serve /metrics on ${config.METRICS_HOST}:${String(config.METRICS_PORT)}: ${describeError(e)}\n`);
+        await workers.close();
+        await beat.stop();
+        await rt.close();
+        throw new CliExit(EXIT.failed);
       });
-      await workers.close();
-      await runtime.value.close();
+      await Promise.all([workers.ready, beat.ready]);
+      log.info({ sites: wanted, workerId: info.id, version: OPSGATE_VERSION }, 'worker serving');
+      process.stdout.write(`opsgate worker: serving ${wanted.join(', ')}${server === undefined ? '' : ` (health and metrics on http://${config.METRICS_HOST}:${server.port})`}\n`);
+      const signal = await signals.received;
+      log.info({ signal, graceMs: config.OPSGATE_SHUTDOWN_GRACE_MS }, 'shutting down: no new steps; waiting for running steps');
+      process.stdout.write(`opsgate worker: ${signal}: finishing the running steps (up to ${config.OPSGATE_SHUTDOWN_GRACE_MS} ms), taking no new ones\n`);
+      await beat.drain();
+      const overdue = await workers.drain(config.OPSGATE_SHUTDOWN_GRACE_MS, async (jobs) => {
+        const ids = await interruptOverdueSteps(rt.deps, jobs);
+        log.warn({ steps: ids }, 'steps recorded as interrupted at shutdown');
+      });
+      await beat.stop();
+      await server?.close();
+      await rt.close();
+      signals.dispose();
+      process.stdout.write(`opsgate worker: stopped${overdue > 0 ? ` (${overdue} step(s) did not finish in time: recorded as interrupted)` : ''}\n`);
+      // A step cut short may still hold its SSH channel open; nothing of it is recorded any more, so leave now.
+      if (overdue > 0) setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
     });
 }

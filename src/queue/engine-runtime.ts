@@ -18,6 +18,10 @@ import { createSshSession } from '../runners/ssh/create-ssh-session.ts';
 import type { LoadedSite } from '../sites/load-site.ts';
 import { loadSites } from '../sites/load-sites.ts';
 import { formatSiteProblem } from '../sites/site-problem.ts';
+import { addLogSecrets } from '../ops/create-ops-logger.ts';
+import { meteredEvents } from '../ops/metered-events.ts';
+import type { OpsMetrics } from '../ops/ops-metrics.ts';
+import { redisOptionsOf } from '../ops/redis-options.ts';
 import { checkRedis } from '../store/check-redis.ts';
 import { RedisEventStream } from '../store/redis-event-stream.ts';
 import { RedisRunStore } from '../store/redis-run-store.ts';
@@ -40,11 +44,11 @@ export interface EngineRuntime {
  * Creates the engine over Redis, BullMQ and the SSH runner from the configuration. Fails with every problem
  * listed (site files, a Redis that may evict keys); logs a loud warning when Redis persists nothing.
  */
-export async function createEngineRuntime(config: Config, env: Env, log: Logger): Promise<Result<EngineRuntime, string[]>> {
+export async function createEngineRuntime(config: Config, env: Env, log: Logger, ops: { readonly metrics?: OpsMetrics } = {}): Promise<Result<EngineRuntime, string[]>> {
   const loaded = await loadSites(config.OPSGATE_SITES, { env });
   if (!loaded.ok) return err(loaded.error.map(formatSiteProblem));
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = new Redis({ ...redisOptionsOf(config), maxRetriesPerRequest: null });
+  const bullConnection = new Redis({ ...redisOptionsOf(config), maxRetriesPerRequest: null });
   // ioredis reconnects by itself; without a listener each failed attempt would be an unhandled error event.
   for (const c of [redis, bullConnection]) c.on('error', (e: Error) => log.warn({ err: e.message }, 'redis connection error'));
   const closeRedis = () => Promise.all([redis.quit(), bullConnection.quit()]).catch(() => undefined);
@@ -59,14 +63,15 @@ export async function createEngineRuntime(config: Config, env: Env, log: Logger)
   const sites = loaded.value.map((l) => toEngineSite(l.site, l.baseDir));
   const queue = new BullRunQueue({ connection: bullConnection, prefix: bullPrefix });
   const events = new RedisEventStream(redis, prefix);
-  const openRemote = remoteOpener(loaded.value, env, join(config.OPSGATE_STATE_DIR, 'spool'));
+  const openRemote = remoteOpener(loaded.value, env, join(config.OPSGATE_STATE_DIR, 'spool'), log);
+  const gates = new RedisGateStore({ redis, prefix });
   const deps: EngineDeps = {
     runs: new RedisRunStore(redis, prefix),
     queue,
-    gates: new RedisGateStore({ redis, prefix }),
+    gates,
     audit: new RedisAuditLog({ redis, prefix }),
     lock: new RedisSiteLock({ redis, prefix }),
-    events,
+    events: ops.metrics === undefined ? events : meteredEvents(events, ops.metrics, gates),
     sites: siteDirectory(sites),
     runbooks: createRunbookRegistry(ALL_RUNBOOKS),
     openRemote,
@@ -89,7 +94,7 @@ export async function createEngineRuntime(config: Config, env: Env, log: Logger)
 }
 
 /** One SSH session per step, from the site file; host configs and secrets are resolved once per site. */
-function remoteOpener(loaded: readonly LoadedSite[], env: Env, spoolDir: string): (site: EngineSite) => Promise<RemoteSession> {
+function remoteOpener(loaded: readonly LoadedSite[], env: Env, spoolDir: string, log: Logger): (site: EngineSite) => Promise<RemoteSession> {
   const setups = new Map<string, Promise<SiteSshSetup>>();
   return async (site) => {
     const file = loaded.find((l) => l.site.id === site.name);
@@ -101,6 +106,7 @@ function remoteOpener(loaded: readonly LoadedSite[], env: Env, spoolDir: string)
       setup.catch(() => setups.delete(site.name));
     }
     const { hosts, secrets } = await setup;
+    addLogSecrets(log, secrets);
     return createSshSession({ hosts, secrets, spoolDir });
   };
 }

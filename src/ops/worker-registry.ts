@@ -1,0 +1,76 @@
+import type { Redis } from 'ioredis';
+
+/** What a worker says about itself in each heartbeat. */
+export interface WorkerInfo {
+  readonly id: string;
+  readonly sites: readonly string[];
+  readonly pid: number;
+  readonly host: string;
+  readonly version: string;
+  readonly startedAt: number;
+  /** Set when the worker is draining (SIGTERM): it takes no new steps. */
+  readonly draining?: boolean;
+}
+
+/** A worker as last seen. */
+export interface WorkerBeat extends WorkerInfo {
+  readonly lastBeat: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * Worker heartbeats in Redis: a sorted set `<prefix>workers` (worker id → when its beat expires) and one key
+ * `<prefix>worker:<id>` with its info, both refreshed by every beat. A worker that stops beating (killed, its
+ * network gone) drops out once its beat expires; a worker that stops cleanly removes itself.
+ */
+export class WorkerRegistry {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private get setKey(): string {
+    return `${this.prefix}workers`;
+  }
+
+  private infoKey(id: string): string {
+    return `${this.prefix}worker:${id}`;
+  }
+
+  /** Records a beat valid for `ttlMs`. */
+  async beat(info: WorkerInfo, now: number, ttlMs: number): Promise<void> {
+    const beat: WorkerBeat = { ...info, lastBeat: now, expiresAt: now + ttlMs };
+    await this.redis.multi().set(this.infoKey(info.id), JSON.stringify(beat), 'PX', ttlMs).zadd(this.setKey, now + ttlMs, info.id).exec();
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.redis.multi().del(this.infoKey(id)).zrem(this.setKey, id).exec();
+  }
+
+  /** Workers whose last beat has not expired, oldest first; expired entries are cleaned up on the way. */
+  async live(now: number): Promise<readonly WorkerBeat[]> {
+    await this.redis.zremrangebyscore(this.setKey, '-inf', now);
+    const ids = await this.redis.zrangebyscore(this.setKey, now, '+inf');
+    if (ids.length === 0) return [];
+    const raw = await this.redis.mget(...ids.map((id) => this.infoKey(id)));
+    return raw
+      .flatMap((r) => (r === null ? [] : [JSON.parse(r) as WorkerBeat]))
+      .filter((w) => w.expiresAt > now)
+      .sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** How many live, non-draining workers serve each of `sites` (0 for a site nobody serves). */
+  async servingCounts(sites: readonly string[], now: number): Promise<Map<string, number>> {
+    const counts = new Map(sites.map((s) => [s, 0]));
+    for (const w of await this.live(now)) {
+      if (w.draining === true) continue;
+      for (const s of w.sites) if (counts.has(s)) counts.set(s, (counts.get(s) ?? 0) + 1);
+    }
+    return counts;
+  }
+}
+
+/** The sentence people see when no live worker serves a site. */
+export function noWorkerMessage(site: string): string {
+  return `no worker is serving ${site}: start \`opsgate worker --sites ${site}\` inside the site's network`;
+}

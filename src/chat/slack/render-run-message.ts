@@ -11,7 +11,14 @@ function stepLine(step: StepView, index: number, now: number): string {
   const end = step.finishedAt ?? (step.state === 'running' ? now : undefined);
   const took = step.startedAt === undefined ? '' : ` · ${formatDuration(spanOf(step.startedAt, end))}`;
   const approved = step.approvedBy && step.approvedBy.length > 0 ? ` · approved by ${step.approvedBy.slice(0, 5).map(mention).join(', ')}` : '';
-  return truncate(`${STEP_STATE_LABEL[step.state]} *${index + 1}. ${safeText(step.title, 200)}*${took}${approved}`, 600);
+  // Runbooks often number their steps already ("3. Kafka …"): then the title is shown as it is.
+  const number = /^\d+[.)] /.test(step.title) ? '' : `${index + 1}. `;
+  return truncate(`${STEP_STATE_LABEL[step.state]} *${number}${safeText(step.title, 200)}*${took}${approved}`, 600);
+}
+
+/** `upgrade redis at xizang`, unless the title already names the site. */
+export function runHeading(run: Pick<RunView, 'title' | 'site'>): string {
+  return run.title.includes(run.site) ? run.title : `${run.title} at ${run.site}`;
 }
 
 function countsByState(steps: readonly StepView[]): string {
@@ -31,7 +38,7 @@ export function renderRunMessage(run: RunView, now: number): SlackMessage {
   const { sections, lineCounts } = packLines(lines);
   const took = formatDuration(spanOf(run.startedAt, run.finishedAt ?? now));
   const head = [
-    { ...header(safePlain(`${run.title} at ${run.site}`, LIMITS.headerText)), block_id: blockId('run', run.id, 'head') },
+    { ...header(safePlain(runHeading(run), LIMITS.headerText)), block_id: blockId('run', run.id, 'head') },
     context(
       truncate(`${RUN_STATE_LABEL[run.state]} · run \`${safeText(run.id, 80)}\` · requested by ${mention(run.requester)}`, 500),
       `started ${formatTime(run.startedAt)} · ${took} · ${run.steps.length} steps${run.steps.length > 0 ? ` (${countsByState(run.steps)})` : ''}`,
@@ -39,6 +46,6 @@ export function renderRunMessage(run: RunView, now: number): SlackMessage {
     ...(from > 0 ? [context(`… ${from} earlier steps done`)] : []),
   ];
   const fitted = fitBlocks({ head, body: sections, more: (n) => `… ${omittedLines(lineCounts, n)} more steps` });
-  const text = `${run.title} at ${run.site}: ${run.state} (${run.steps.length} steps)`;
+  const text = `${runHeading(run)}: ${run.state} (${run.steps.length} steps)`;
   return { text: fallbackText(text), blocks: fitted.blocks, truncated: fitted.truncated || from > 0 };
 }

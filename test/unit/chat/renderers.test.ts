@@ -202,3 +202,16 @@ describe('renderNotice', () => {
     expect(checkMessage(msg)).toEqual([]);
   });
 });
+
+describe('renderRunMessage headings', () => {
+  it('does not repeat the site or a step number the runbook already wrote', () => {
+    const msg = renderRunMessage({ id: 'run_1', site: 'xizang', title: 'Precheck of site xizang', requester: 'U1', state: 'running', startedAt: 0, steps: [
+      { id: 'a', title: '1. Every host reachable', kind: 'check', state: 'done' },
+      { id: 'b', title: 'unnumbered', kind: 'check', state: 'pending' },
+    ] }, 0);
+    expect(msg.text).toBe('Precheck of site xizang: running (2 steps)');
+    const json = JSON.stringify(msg.blocks);
+    expect(json).toContain('*1. Every host reachable*');
+    expect(json).toContain('*2. unnumbered*');
+  });
+});

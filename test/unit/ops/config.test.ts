@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { formatConfigProblems, parseConfig } from '../../../src/config.ts';
+import { describeRedis, redisOptionsOf } from '../../../src/ops/redis-options.ts';
+
+describe('parseConfig', () => {
+  it('lists every problem at once, each naming its variable, never a value', () => {
+    const r = parseConfig({
+      LOG_LEVEL: 'loud',
+      PORT: '99999',
+      REDIS_URL: 'http://user:hunter22@redis:6379',
+      METRICS_PORT: 'abc',
+      LOG_FORMAT: 'xml',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      REDIS_SENTINELS: 'a:1,b',
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const vars = r.error.map((p) => p.variable);
+    expect(vars).toEqual(expect.arrayContaining(['LOG_LEVEL', 'PORT', 'REDIS_URL', 'METRICS_PORT', 'LOG_FORMAT', 'SLACK_SIGNING_SECRET', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME']));
+    const text = formatConfigProblems(r.error);
+    expect(text).toMatch(/^bad configuration \(\d+ problems\):/);
+    expect(text).not.toContain('hunter22');
+  });
+
+  it('accepts an empty environment with the documented defaults', () => {
+    const r = parseConfig({});
+    expect(r.ok && r.value).toMatchObject({ LOG_LEVEL: 'info', LOG_FORMAT: 'json', PORT: 3000, OPSGATE_HEARTBEAT_MS: 5000, REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(r.ok && r.value.METRICS_PORT).toBeUndefined();
+  });
+});
+
+describe('redisOptionsOf', () => {
+  it('takes user, password, db and TLS from a rediss:// URL', () => {
+    const r = parseConfig({ REDIS_URL: 'rediss://opsgate:s3cr%40t@redis.example:6380/2' });
+    if (!r.ok) throw new Error('config');
+    expect(redisOptionsOf(r.value)).toEqual({ host: 'redis.example', port: 6380, username: 'opsgate', password: 's3cr@t', db: 2, tls: {} });
+    expect(describeRedis(r.value)).toBe('Redis at rediss://redis.example:6380');
+  });
+
+  it('finds the master through the sentinels, with the master password from REDIS_URL', () => {
+    const r = parseConfig({ REDIS_URL: 'redis://:pw@ignored:6379', REDIS_SENTINELS: '10.0.0.1:26379, sentinel-2:26380', REDIS_SENTINEL_NAME: 'opsgate', REDIS_SENTINEL_PASSWORD: 'spw' });
+    if (!r.ok) throw new Error(formatConfigProblems(r.error));
+    expect(redisOptionsOf(r.value)).toEqual({
+      password: 'pw',
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: 'sentinel-2', port: 26380 },
+      ],
+      name: 'opsgate',
+      sentinelPassword: 'spw',
+    });
+    expect(describeRedis(r.value)).toBe('Redis master opsgate via sentinels 10.0.0.1:26379,sentinel-2:26380');
+  });
+});

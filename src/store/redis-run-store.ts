@@ -3,6 +3,8 @@ import { isFinished, type RunState } from '../engine/run-state.ts';
 import type { Plan } from '../engine/step-schema.ts';
 import type { RunStore } from '../ports/run-store.ts';
 
+const PLAN_CACHE_SIZE = 64;
+
 /** Compare-and-set of a run's state; keeps the set of active runs in step with it. */
 const UPDATE = `
 local v = redis.call('HGET', KEYS[1], 'version')
@@ -17,6 +19,9 @@ return 1`;
  * and deployments sharing a server stay apart.
  */
 export class RedisRunStore implements RunStore {
+  /** Plans never change once stored: the last few read are kept parsed (insertion order gives the oldest). */
+  private readonly planCache = new Map<string, Plan>();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -53,8 +58,14 @@ export class RedisRunStore implements RunStore {
   }
 
   async getPlan(runId: string): Promise<Plan | undefined> {
+    const cached = this.planCache.get(runId);
+    if (cached !== undefined) return cached;
     const s = await this.redis.hget(this.runKey(runId), 'plan');
-    return s === null ? undefined : (JSON.parse(s) as Plan);
+    if (s === null) return undefined;
+    const plan = JSON.parse(s) as Plan;
+    this.planCache.set(runId, plan);
+    if (this.planCache.size > PLAN_CACHE_SIZE) this.planCache.delete(this.planCache.keys().next().value ?? runId);
+    return plan;
   }
 
   async update(next: RunState, expectedVersion: number): Promise<boolean> {

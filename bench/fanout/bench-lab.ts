@@ -61,10 +61,27 @@ export function readBareLab(stateDir: string): BareLab {
   };
 }
 
+/**
+ * CPU seconds used so far by this process and by the children it has waited for (pssh, ansible, ssh and their
+ * own children): the client side of every peer, whatever else the machine is busy with.
+ */
+export function clientCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // Fields after the command name (which may contain spaces): utime, stime, cutime, cstime are 14-17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const [utime = 0, stime = 0, cutime = 0, cstime = 0] = fields.slice(11, 15);
+  return (utime + stime + cutime + cstime) / clockTicks();
+}
+
+let ticks: number | undefined;
+function clockTicks(): number {
+  ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return ticks;
+}
+
 /** Machine-wide busy CPU seconds so far (all processes: the client and every host's sshd). */
 export function machineCpuSeconds(): number {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).map(Number);
-  const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  return (user + nice + system + irq + softirq + steal) / hz;
+  return (user + nice + system + irq + softirq + steal) / clockTicks();
 }

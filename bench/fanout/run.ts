@@ -3,13 +3,15 @@
  * curve25519), ansible and a sequential ssh loop, on a bare lab of N sshd hosts, for one command and for a
  * precheck-shaped 20 commands per host. Prints medians and ratios; the last line is one JSON object.
  *
- *   npx tsx bench/fanout/run.ts [--hosts 50] [--runs 3] [--lab STATE_DIR] [--keep] [--only opsgate,pssh…] [--seq-all]
+ *   npx tsx bench/fanout/run.ts [--hosts 50] [--runs 3] [--heavy-runs 1] [--lab STATE_DIR] [--keep] [--only opsgate,pssh…] [--seq-all]
+ *
+ * --heavy-runs: runs of ansible and the ssh loop on the 20-command workload, minutes each on a small machine.
  *
  * Without --lab it runs `opsgate lab up --bare N` with OPSGATE_LAB_PREFIX/OPSGATE_LAB_NET (default: its own
  * prefix `fob` on 10.77.70, so the bare lab is `fobb` on 10.77.71) and takes that lab down at the end.
  */
 import { parseArgs } from 'node:util';
-import { bareLabDown, bareLabUp, benchLabEnv, machineCpuSeconds, readBareLab, type BareLab } from './bench-lab.ts';
+import { bareLabDown, bareLabUp, benchLabEnv, clientCpuSeconds, machineCpuSeconds, readBareLab, type BareLab } from './bench-lab.ts';
 import { closeControlMasters, CURVE25519, preparePeerFiles, runAnsible, runPssh, runSequentialSsh, type PeerFiles } from './cli-peers.ts';
 import { runOpsgate } from './opsgate-peer.ts';
 import { WORKLOADS, type WorkloadName } from './workloads.ts';
@@ -18,12 +20,15 @@ interface Peer {
   readonly id: string;
   readonly label: string;
   readonly run: (commands: readonly string[]) => Promise<void>;
-  /** Whether this peer runs the 20-command workload by default (the sequential loop takes minutes). */
-  readonly heavy20?: boolean;
+  /** On the 20-command workload: 'skip' unless --seq-all (the sequential loop), 'few' runs only --heavy-runs times. */
+  readonly heavy20?: 'skip' | 'few';
 }
 
 interface Sample {
   readonly wallS: number;
+  /** This process and its children: the peer's client side. */
+  readonly clientCpuS: number;
+  /** The whole machine: client, every host's sshd, and whatever else runs. */
   readonly cpuS: number;
 }
 
@@ -31,6 +36,7 @@ const { values: args } = parseArgs({
   options: {
     hosts: { type: 'string', default: '50' },
     runs: { type: 'string', default: '3' },
+    'heavy-runs': { type: 'string', default: '1' },
     lab: { type: 'string' },
     keep: { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -39,8 +45,10 @@ const { values: args } = parseArgs({
 });
 const n = Number(args.hosts);
 const runs = Number(args.runs);
+const heavyRuns = Number(args['heavy-runs']);
 if (!Number.isInteger(n) || n < 1 || n > 200) throw new Error(`--hosts must be 1-200, got ${args.hosts}`);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${args.runs}`);
+if (!Number.isInteger(heavyRuns) || heavyRuns < 1) throw new Error(`--heavy-runs must be a positive integer, got ${args['heavy-runs']}`);
 
 const env = benchLabEnv();
 const lab: BareLab = args.lab === undefined ? bareLabUp(n, env) : readBareLab(args.lab);
@@ -51,8 +59,8 @@ const peers: Peer[] = [
   { id: 'opsgate', label: `opsgate runner (ssh2, ${p} at once)`, run: (c) => runOpsgate(lab, c, p) },
   { id: 'pssh', label: `parallel-ssh -p ${p} (OpenSSH default kex)`, run: (c) => runPssh(lab, files, c, p) },
   { id: 'pssh-curve25519', label: `parallel-ssh -p ${p} (curve25519)`, run: (c) => runPssh(lab, files, c, p, CURVE25519) },
-  { id: 'ansible', label: `ansible -f ${p} (shell, pipelining)`, run: (c) => runAnsible(files, c, p) },
-  { id: 'ssh-loop', label: 'sequential ssh loop', run: (c) => runSequentialSsh(lab, c), heavy20: true },
+  { id: 'ansible', label: `ansible -f ${p} (shell, pipelining)`, run: (c) => runAnsible(files, c, p), heavy20: 'few' },
+  { id: 'ssh-loop', label: 'sequential ssh loop', run: (c) => runSequentialSsh(lab, c), heavy20: args['seq-all'] ? 'few' : 'skip' },
 ];
 const only = args.only?.split(',');
 const chosen = peers.filter((peer) => only === undefined || only.includes(peer.id));
@@ -65,31 +73,41 @@ const median = (xs: readonly number[]): number => {
 
 async function measure(peer: Peer, commands: readonly string[]): Promise<Sample> {
   const cpu0 = machineCpuSeconds();
+  const client0 = clientCpuSeconds();
   const t0 = process.hrtime.bigint();
   await peer.run(commands);
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { wallS, cpuS: machineCpuSeconds() - cpu0 };
+  return { wallS, clientCpuS: clientCpuSeconds() - client0, cpuS: machineCpuSeconds() - cpu0 };
 }
 
-const results: Record<string, Record<string, { medianS: number; minS: number; maxS: number; cpuS: number; runs: number }>> = {};
+const results: Record<string, Record<string, { medianS: number; minS: number; maxS: number; clientCpuS: number; cpuS: number; runs: number }>> = {};
 try {
-  console.log(`fan-out bench: ${p} hosts (${lab.stateDir}), ${runs} runs per peer and workload, runs interleaved`);
+  console.log(`fan-out bench: ${p} hosts (${lab.stateDir}), ${runs} runs per peer and workload (${heavyRuns} for ansible on 20 commands), interleaved`);
   for (const name of Object.keys(WORKLOADS) as WorkloadName[]) {
     const commands = WORKLOADS[name];
-    const take = chosen.filter((peer) => !(name === '20 commands' && peer.heavy20 === true && !args['seq-all']));
+    const twenty = name === '20 commands';
+    const take = chosen.filter((peer) => !(twenty && peer.heavy20 === 'skip'));
     const samples = new Map<string, Sample[]>(take.map((peer) => [peer.id, []]));
     for (let r = 0; r < runs; r++) {
       for (const peer of take) {
+        if (twenty && peer.heavy20 === 'few' && r >= heavyRuns) continue;
         const s = await measure(peer, commands);
         samples.get(peer.id)?.push(s);
-        console.log(`  ${name} | run ${r + 1}/${runs} | ${peer.label}: ${s.wallS.toFixed(2)} s wall, ${s.cpuS.toFixed(1)} machine CPU-s`);
+        console.log(`  ${name} | run ${r + 1}/${runs} | ${peer.label}: ${s.wallS.toFixed(2)} s wall, ${s.clientCpuS.toFixed(1)} client CPU-s, ${s.cpuS.toFixed(1)} machine CPU-s`);
       }
     }
     results[name] = {};
     for (const peer of take) {
       const xs = samples.get(peer.id) ?? [];
       const walls = xs.map((x) => x.wallS);
-      const entry = { medianS: median(walls), minS: Math.min(...walls), maxS: Math.max(...walls), cpuS: median(xs.map((x) => x.cpuS)), runs: xs.length };
+      const entry = {
+        medianS: median(walls),
+        minS: Math.min(...walls),
+        maxS: Math.max(...walls),
+        clientCpuS: median(xs.map((x) => x.clientCpuS)),
+        cpuS: median(xs.map((x) => x.cpuS)),
+        runs: xs.length,
+      };
       (results[name] as Record<string, typeof entry>)[peer.id] = entry;
     }
   }
@@ -115,10 +133,12 @@ const goal = (v: number | null, max: number): string => (v === null ? 'n/a' : `$
 
 console.log('');
 for (const [w, byPeer] of Object.entries(results)) {
-  console.log(`${w}: median wall (min-max), median machine CPU-s`);
+  console.log(`${w}: median wall (min-max), median client CPU-s, median machine CPU-s (includes every host's sshd and other load)`);
   for (const peer of chosen) {
     const e = byPeer[peer.id];
-    if (e !== undefined) console.log(`  ${peer.label.padEnd(44)} ${e.medianS.toFixed(2).padStart(7)} s (${e.minS.toFixed(2)}-${e.maxS.toFixed(2)})  ${e.cpuS.toFixed(1).padStart(6)} CPU-s`);
+    if (e === undefined) continue;
+    const wall = `${e.medianS.toFixed(2).padStart(7)} s (${e.minS.toFixed(2)}-${e.maxS.toFixed(2)})`;
+    console.log(`  ${peer.label.padEnd(44)} ${wall.padEnd(24)} ${e.clientCpuS.toFixed(1).padStart(6)} client  ${e.cpuS.toFixed(1).padStart(6)} machine CPU-s`);
   }
 }
 console.log('');
@@ -126,4 +146,4 @@ console.log(`one command, opsgate / pssh same kex (curve25519): ${goal(ratios.on
 console.log(`20 commands, opsgate / pssh (curve25519):         ${goal(ratios.twentyVsPsshCurve25519, 0.1)}`);
 console.log(`20 commands, opsgate / pssh (default kex):        ${goal(ratios.twentyVsPssh, 0.1)}`);
 console.log(`20 commands, opsgate / ansible:                   ${goal(ratios.twentyVsAnsible, 0.1)}`);
-console.log(JSON.stringify({ bench: 'fanout', hosts: p, runs, results, ratios }));
+console.log(JSON.stringify({ bench: 'fanout', hosts: p, runs, heavyRuns, results, ratios }));

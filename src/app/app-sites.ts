@@ -33,6 +33,7 @@ export function toChatSite(site: Site): ChatSite {
     channel: site.slack.channel,
     obClusters: site.oceanbase.map((ob) => ob.name),
     approverGroups: site.policy.approvers.groups,
+    starterGroups: site.policy.starters.groups,
   };
 }
 

@@ -46,7 +46,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
   const prepare = (req: RunRequest): Result<RunbookCall, EngineRefusal> => {
     const site = deps.sites.get(req.command.site);
     if (site === undefined) return refusal('SITE_UNKNOWN', `no site named ${req.command.site}`);
-    if (!mayStartRuns(site.policy, req.requester, [])) {
+    if (!mayStartRuns(site.policy, req.requester, req.requesterGroups ?? [])) {
       return refusal('NOT_A_STARTER', `${req.requester} may not start runs at ${site.id}: the site's policy names who may (policy.starters)`);
     }
     const call = runbookFor(deps.runbooks, req.command);

@@ -15,6 +15,8 @@ export interface ChatSite extends GrammarSite {
   readonly channel: string;
   /** User groups whose members may decide gates (resolved by the chat adapter). */
   readonly approverGroups?: readonly string[];
+  /** User groups whose members may start runs (resolved by the chat adapter for each request). */
+  readonly starterGroups?: readonly string[];
 }
 
 /** Who typed the command, and where. */
@@ -34,6 +36,8 @@ export interface RunRequest {
   readonly command: PrecheckCommand | UpgradeCommand;
   readonly requester: string;
   readonly channel: string;
+  /** The requester's groups among the site's starter groups (absent when the adapter cannot resolve groups). */
+  readonly requesterGroups?: readonly string[];
 }
 
 /** A decision on a gate, as clicked or typed; every field is re-checked by the engine. */
@@ -91,4 +95,6 @@ export interface CommandDeps {
   readonly engine: ChatEngine;
   readonly sites: readonly ChatSite[];
   readonly runIdPattern?: RegExp;
+  /** The user's groups among `candidates` (Slack: usergroups.users.list); throws when they cannot be resolved. */
+  groupsOf?(user: string, candidates: readonly string[]): Promise<readonly string[]>;
 }

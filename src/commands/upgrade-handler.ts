@@ -1,5 +1,6 @@
 import type { UpgradeCommand } from './command.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './ports.ts';
+import { runRequest } from './run-request.ts';
 import { refused, requireSiteChannel } from './site-channel.ts';
 
 /** Human title of an upgrade command, e.g. `upgrade ob cluster1 to 4.3.5.5`. */
@@ -14,7 +15,9 @@ export function upgradeTitle(cmd: UpgradeCommand): string {
 export async function handleUpgrade(deps: CommandDeps, ctx: CommandContext, cmd: UpgradeCommand): Promise<CommandReply> {
   const site = requireSiteChannel(deps.sites, cmd.site, ctx.channel);
   if (!site.ok) return site.error;
-  const req = { command: cmd, requester: ctx.user, channel: ctx.channel };
+  const built = await runRequest(deps, ctx, site.value, cmd);
+  if (!built.ok) return built.error;
+  const req = built.value;
   if (cmd.dryRun) {
     const plan = await deps.engine.dryRunPlan(req);
     if (!plan.ok) return refused(plan.error.message);

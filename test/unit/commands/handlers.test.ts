@@ -63,6 +63,15 @@ describe('command handlers', () => {
     expect(await dispatchCommand(deps, { user: 'U1', channel: 'CRANDOM' }, '/runs')).toMatchObject({ kind: 'refused' });
   });
 
+  it('passes the requester\'s starter groups to the engine, and refuses when they cannot be resolved', async () => {
+    const withStarters: CommandDeps = { engine, sites: [{ id: 'xizang', channel: 'CXIZANG', starterGroups: ['SOPS'] }], groupsOf: async (u, c) => (u === 'UOPS' ? c.filter((g) => g === 'SOPS') : []) };
+    await dispatchCommand(withStarters, { user: 'UOPS', channel: 'CXIZANG' }, '/upgrade xizang redis --dry-run');
+    expect(engine.calls[0]?.arg).toMatchObject({ requester: 'UOPS', requesterGroups: ['SOPS'] });
+    const broken: CommandDeps = { ...withStarters, groupsOf: async () => { throw new Error('ratelimited'); } };
+    expect(await dispatchCommand(broken, { user: 'UOPS', channel: 'CXIZANG' }, '/precheck xizang')).toMatchObject({ kind: 'refused', text: expect.stringContaining('nothing was started') });
+    expect(engine.calls).toHaveLength(1);
+  });
+
   it('switches user only in the console', async () => {
     expect(await dispatchCommand(deps, inXizang, '/as UAPPROVER1', { console: true })).toEqual({ kind: 'switch-user', user: 'UAPPROVER1' });
     expect(await dispatchCommand(deps, inXizang, '/as UAPPROVER1')).toMatchObject({ kind: 'refused' });

@@ -1,0 +1,20 @@
+import { err, ok, type Result } from '../result.ts';
+import type { PrecheckCommand, UpgradeCommand } from './command.ts';
+import type { ChatSite, CommandContext, CommandDeps, CommandReply, RunRequest } from './ports.ts';
+import { refused } from './site-channel.ts';
+
+/**
+ * The request for a run: who asks, from where, and the requester's groups among the site's starter groups,
+ * so that a policy naming a group of starters works from chat. When groups cannot be resolved the request
+ * is refused (fail closed) rather than sent without them.
+ */
+export async function runRequest(deps: CommandDeps, ctx: CommandContext, site: ChatSite, command: PrecheckCommand | UpgradeCommand): Promise<Result<RunRequest, CommandReply>> {
+  const base = { command, requester: ctx.user, channel: ctx.channel };
+  const candidates = site.starterGroups ?? [];
+  if (deps.groupsOf === undefined || candidates.length === 0) return ok(base);
+  try {
+    return ok({ ...base, requesterGroups: await deps.groupsOf(ctx.user, candidates) });
+  } catch {
+    return err(refused('opsgate could not check your user groups with Slack just now, so nothing was started; try again in a minute.'));
+  }
+}

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Engine } from '../engine/create-engine.ts';
 import type { EngineLog } from '../engine/engine-deps.ts';
 import { describeError, isOpsgateError } from '../errors/opsgate-error.ts';
@@ -47,11 +47,22 @@ export interface SiteWorkers {
 export function startSiteWorkers(opts: SiteWorkersOptions): SiteWorkers {
   const { engine, log } = opts;
   const active = new Map<string, { readonly job: StepJob; readonly done: Promise<unknown> }>();
+  let draining = false;
   const handle = async (job: Job<StepJob>) => {
     const { runId, stepId, site, attempt } = job.data;
-    return withLogContext({ runId, stepId, site, attempt }, () => engine.handleJob(job.data));
+    return withLogContext({ runId, stepId, site, attempt }, async () => {
+      log.info({ jobId: job.id }, 'step job started');
+      const delivery = await engine.handleJob(job.data);
+      log.info({ jobId: job.id, delivery }, 'step job done');
+      return delivery;
+    });
   };
-  const process = async (job: Job<StepJob>) => {
+  const process = async (job: Job<StepJob>, token?: string) => {
+    if (draining) {
+      // Fetched while this worker stops: back to the queue, untouched, for another worker (no attempt used).
+      await job.moveToDelayed(Date.now() + 1000, token);
+      throw new DelayedError();
+    }
     try {
       const done = handle(job);
       active.set(job.id ?? '', { job: job.data, done: done.catch(() => undefined) });
@@ -102,6 +113,7 @@ export function startSiteWorkers(opts: SiteWorkersOptions): SiteWorkers {
   return {
     ready,
     async drain(graceMs, onOverdue) {
+      draining = true;
       for (const t of timers) clearInterval(t);
       await Promise.all(workers.map((w) => w.pause(true)));
       let grace: NodeJS.Timeout | undefined;

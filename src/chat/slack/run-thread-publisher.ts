@@ -23,6 +23,11 @@ export interface RunThreadPublisherDeps {
   channelOf(site: string): string | undefined;
   readonly now: () => number;
   readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /**
+   * Progress edits of a parent message are gathered for this long (default 2000 ms) and sent as one, the
+   * last state winning: chat.update is rate-limited per workspace. A run's end is sent at once.
+   */
+  readonly parentEditDelayMs?: number;
 }
 
 /**
@@ -33,6 +38,8 @@ export interface RunThreadPublisherDeps {
  */
 export class RunThreadPublisher {
   private readonly runs = new Map<string, RunThreadState & { parent?: PostedMessage; gateTs: Map<string, string> }>();
+  /** Parent edits waiting for their delay, by run id. */
+  private readonly pendingEdits = new Map<string, ReturnType<typeof setTimeout>>();
   /** Every gate message posted, by gate id: a click must come from the gate's own message. */
   private readonly gateMessages = new Map<string, PostedMessage>();
 
@@ -104,15 +111,44 @@ export class RunThreadPublisher {
     }
   }
 
-  /** Posts the parent message the first time, then updates it in place (edits coalesce in the poster). */
+  /** Sends every parent edit still waiting for its delay (on shutdown), and stops the timers. */
+  flush(): void {
+    for (const [runId, timer] of this.pendingEdits) {
+      clearTimeout(timer);
+      this.pendingEdits.delete(runId);
+      const s = this.runs.get(runId);
+      const channel = s === undefined ? undefined : this.deps.channelOf(s.run.site);
+      if (s && channel !== undefined) this.sendParentEdit(channel, s);
+    }
+  }
+
+  /** Posts the parent message the first time, then schedules an edit of it (edits also coalesce in the poster). */
   private async parent(channel: string, s: RunThreadState & { parent?: PostedMessage }): Promise<PostedMessage> {
-    const msg = renderRunMessage(s.run, this.deps.now());
     if (s.parent === undefined) {
-      s.parent = await this.deps.poster.post(channel, msg);
+      s.parent = await this.deps.poster.post(channel, renderRunMessage(s.run, this.deps.now()));
       return s.parent;
     }
-    const parent = s.parent;
-    void this.deps.poster.update(channel, parent.ts, msg).catch((err: unknown) => this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack parent update failed'));
-    return parent;
+    const final = s.run.finishedAt !== undefined;
+    const delay = this.deps.parentEditDelayMs ?? 2000;
+    const pending = this.pendingEdits.get(s.run.id);
+    if (final || delay <= 0) {
+      if (pending !== undefined) clearTimeout(pending);
+      this.pendingEdits.delete(s.run.id);
+      this.sendParentEdit(channel, s);
+    } else if (pending === undefined) {
+      this.pendingEdits.set(s.run.id, setTimeout(() => {
+        this.pendingEdits.delete(s.run.id);
+        this.sendParentEdit(channel, s);
+      }, delay));
+    }
+    return s.parent;
+  }
+
+  /** Renders the run as it is now: a delayed edit always shows the latest state. */
+  private sendParentEdit(channel: string, s: RunThreadState & { parent?: PostedMessage }): void {
+    if (s.parent === undefined) return;
+    void this.deps.poster
+      .update(channel, s.parent.ts, renderRunMessage(s.run, this.deps.now()))
+      .catch((err: unknown) => this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack parent update failed'));
   }
 }

@@ -25,10 +25,11 @@ export interface SlackChatOptions {
   readonly events: SiteEventFollower;
   readonly log: AppLog;
   readonly now?: () => number;
-  /** Test hooks: skip auth.test, no posting pace. */
+  /** Test hooks: skip auth.test, no posting pace, no delay of parent edits. */
   readonly botId?: string;
   readonly botUserId?: string;
   readonly minPostIntervalMs?: number;
+  readonly parentEditDelayMs?: number;
 }
 
 /** The running Slack chat. */
@@ -87,7 +88,13 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     now,
   });
   const channels = new Map(opts.sites.map((s) => [s.id, s.channel]));
-  const pub = new RunThreadPublisher({ poster: slack.poster, channelOf: (site) => channels.get(site), now, log: opts.log });
+  const pub = new RunThreadPublisher({
+    poster: slack.poster,
+    channelOf: (site) => channels.get(site),
+    now,
+    log: opts.log,
+    ...(opts.parentEditDelayMs === undefined ? {} : { parentEditDelayMs: opts.parentEditDelayMs }),
+  });
 
   let stopped = false;
   const follow = async (site: string): Promise<void> => {
@@ -113,6 +120,7 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     async stop() {
       stopped = true;
       await followers;
+      pub.flush();
       await slack.stop();
     },
   };

@@ -17,10 +17,14 @@ beforeEach(async () => {
   poster = new SlackPoster({ client: fromWebClient(webClientFor(fake)), minPostIntervalMs: 0 });
   publisher = new RunThreadPublisher({
     poster, now: () => 1_700_000_100_000, channelOf: (site) => (site === 'xizang' ? 'CXIZANG' : undefined),
-    log: { warn: (_o, m) => warnings.push(m), error: (_o, m) => warnings.push(m) },
+    log: { warn: (_o, m) => warnings.push(m), error: (_o, m) => warnings.push(m) }, parentEditDelayMs: 40,
   });
 });
-afterEach(async () => fake.close());
+afterEach(async () => {
+  publisher.flush();
+  await poster.idle();
+  await fake.close();
+});
 
 const base = { site: 'xizang', runId: 'run_0000000000000001' };
 const gate: Gate = {
@@ -65,6 +69,19 @@ describe('RunThreadPublisher', () => {
     expect(fake.ok('files.completeUploadExternal')[0]?.params).toMatchObject({ channel_id: 'CXIZANG', thread_ts: parentTs });
     expect(fake.uploads[0]?.content).toContain('| host | port |');
     expect((gateMsg?.blocks as { type: string }[]).some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('gathers the progress edits of a parent message into one, showing the latest state', async () => {
+    // A delay no test run reaches, then an explicit flush: the gathering is shown without depending on timing.
+    publisher = new RunThreadPublisher({ poster, now: () => 0, channelOf: () => 'CXIZANG', log: { warn: () => undefined, error: () => undefined }, parentEditDelayMs: 600_000 });
+    for (const e of events.slice(0, 5)) await publisher.handle(e);
+    await poster.idle();
+    expect(fake.ok('chat.update')).toEqual([]);
+    publisher.flush();
+    await poster.idle();
+    expect(fake.ok('chat.update')).toHaveLength(1);
+    const parentTs = publisher.threadOf(base.runId)?.ts;
+    expect(JSON.stringify(fake.messages.get(`CXIZANG:${parentTs}`)?.blocks)).toContain('done *1. redis answers*');
   });
 
   it('leaves dry runs to the command reply and drops events of a site without a channel', async () => {

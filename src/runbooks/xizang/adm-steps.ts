@@ -1,4 +1,4 @@
-import type { PlanInput } from '../../engine/step-schema.ts';
+import type { PlanInput, Probe } from '../../engine/step-schema.ts';
 import { sh } from '../../runners/ssh/shell-quote.ts';
 import { hostTargets } from './xizang-site.ts';
 
@@ -26,6 +26,8 @@ export function admInstallStep(opts: {
   readonly service: string;
   /** More instances the same install created on these hosts (e.g. the nginx next to a storage), uninstalled too. */
   readonly alsoInstances?: readonly string[];
+  /** More verification after the install (e.g. the ensemble serves). */
+  readonly alsoVerify?: readonly Probe[];
 }): StepInput {
   const { adm, instance } = opts;
   const reversed = [...opts.hosts].reverse();
@@ -37,7 +39,7 @@ export function admInstallStep(opts: {
     instructions: `In PowerADM, deploy the ${opts.product} on ${opts.hosts.join(', ')} in ONE instance named ${instance}, with exactly these parameters. Press done when every node runs.`,
     parameters: { instance, product: opts.product, hosts: opts.hosts.join(', '), ...opts.parameters },
     ...(adm === undefined ? {} : { standIn: opts.hosts.map((host, i) => ({ host, command: opts.standIn(host, i), timeoutMs: ADM_TIMEOUT_MS })) }),
-    verify: [{ kind: 'service', name: opts.service, state: 'running' }],
+    verify: [{ kind: 'service', name: opts.service, state: 'running' }, ...(opts.alsoVerify ?? [])],
     rollback: {
       steps: [
         {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RunbookInvalidError } from '../../engine/engine-errors.ts';
-import type { PlanInput } from '../../engine/step-schema.ts';
+import type { PlanInput, Probe } from '../../engine/step-schema.ts';
 import { raw, sh } from '../../runners/ssh/shell-quote.ts';
 import type { Kafka } from '../../sites/middleware-schema.ts';
 import type { Site } from '../../sites/site-schema.ts';
@@ -37,6 +37,29 @@ function stateCheck(spec: Site, k: Kafka, opts: { id: string; title: string; zkH
     commands: [...parts].map(([host, p]) => ({ host, command: sections(p), timeoutMs: 120_000 })),
     evaluator: 'upgrade-kafka.state',
     evaluatorArgs: { brokers: k.brokers.length, zookeepers: k.zookeeper.hosts.length, checkLag: opts.checkLag },
+  };
+}
+
+/** Waits (up to 90 s) until the ZooKeeper on `host` serves as leader or follower: Kafka must not start before. */
+function zkServing(host: string, port: number): Probe {
+  const srvr = zkFourLetter(port, 'srvr');
+  return {
+    kind: 'output-matches',
+    command: sh`for i in $(seq 90); do ${raw(srvr)} 2>/dev/null | grep -Eq '^Mode: (leader|follower)' && break; sleep 1; done; ${raw(srvr)} | grep '^Mode:'`,
+    pattern: '^Mode: (leader|follower)$',
+    hosts: [host],
+  };
+}
+
+/** Waits (up to 90 s) until every broker is registered in ZooKeeper. */
+function brokersRegistered(k: Kafka, host: string, zkHome: string): Probe {
+  const ids = zkBrokerIds(zkHome, k.zookeeper.port);
+  const count = sh`echo "$(${raw(ids)})" | tr ',' '\n' | grep -c '[0-9]'`;
+  return {
+    kind: 'output-matches',
+    command: sh`for i in $(seq 90); do [ "$(${raw(count)})" -ge ${k.brokers.length} ] && break; sleep 1; done; ${raw(count)}`,
+    pattern: `^${k.brokers.length}$`,
+    hosts: [host],
   };
 }
 
@@ -77,10 +100,15 @@ export const upgradeKafka = defineRunbook({
     const adm = spec.adm.mode === 'scripted' ? spec.adm.command : undefined;
     const zkIps = zk.hosts.map((h) => addressOf(spec, h));
     const zkInstance = componentInstance(k.admInstance, 'ZooKeeper');
+    const stopKafka = stopServicesStep({ id: 'k02-stop-kafka', title: `Stop Kafka on ${k.brokers.join(', ')}`, prompt: `Stop Kafka (${k.name}) on every broker?`, hosts: k.brokers.map((host) => ({ host, services: [k.service] })) });
+    const stopZk = stopServicesStep({ id: 'k03-stop-zookeeper', title: `Stop ZooKeeper on ${zk.hosts.join(', ')}`, prompt: `Stop the ZooKeeper ensemble of ${k.name}?`, hosts: zk.hosts.map((host) => ({ host, services: [zk.service] })) });
+    // Started again in the rollback: the ensemble must serve before Kafka starts, and the brokers must register.
+    stopZk.rollback?.steps[0]?.verify.push(...zk.hosts.map((h) => zkServing(h, zk.port)));
+    stopKafka.rollback?.steps[0]?.verify.push(brokersRegistered(k, zk.hosts[0] ?? '', zk.home));
     const steps: StepInput[] = [
       ready,
-      stopServicesStep({ id: 'k02-stop-kafka', title: `Stop Kafka on ${k.brokers.join(', ')}`, prompt: `Stop Kafka (${k.name}) on every broker?`, hosts: k.brokers.map((host) => ({ host, services: [k.service] })) }),
-      stopServicesStep({ id: 'k03-stop-zookeeper', title: `Stop ZooKeeper on ${zk.hosts.join(', ')}`, prompt: `Stop the ZooKeeper ensemble of ${k.name}?`, hosts: zk.hosts.map((host) => ({ host, services: [zk.service] })) }),
+      stopKafka,
+      stopZk,
       backup,
       admInstallStep({
         id: 'k05-adm-zookeeper',
@@ -91,6 +119,7 @@ export const upgradeKafka = defineRunbook({
         parameters: { hosts: zkIps.join(','), port: String(zk.port), home: newZk.home, data: newZk.data },
         standIn: (h, i) => sh`${adm ?? ''} install zookeeper --instance ${zkInstance} --id ${i + 1} --hosts ${zkIps.join(',')} --port ${zk.port} --home ${newZk.home} --data ${newZk.data}`,
         service: zk.service,
+        alsoVerify: zk.hosts.map((h) => zkServing(h, zk.port)),
       }),
       admInstallStep({
         id: 'k06-adm-kafka',

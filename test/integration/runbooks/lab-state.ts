@@ -21,3 +21,17 @@ export async function onHost(host: string, script: string): Promise<string> {
   if (r.exitCode !== 0) throw new Error(`on ${host}: ${script}: exit ${r.exitCode}: ${r.stderr}`);
   return r.stdout;
 }
+
+/**
+ * Puts the business Redis of the lab back as the lab built it, behind the code under test (for a run a test
+ * leaves paused): ADM instance removed, every `_bak` moved back, redis and keepalived started.
+ */
+export async function restoreRedisByHand(): Promise<void> {
+  const paths = ['/app/soft/redis-5.0.5', '/app/soft/keepalived', '/etc/init.d/redis', '/etc/init.d/keepalived', '/app/redis_data', '/etc/redis/redis.conf', '/etc/keepalived/keepalived.conf'];
+  const script = [
+    "/opt/adm/bin/adm uninstall --instance '易联众-公共服务子系统Redis-A' >/dev/null",
+    ...paths.map((p) => `if [ -e ${p}_bak ]; then rm -rf ${p}; mv -T ${p}_bak ${p}; fi`),
+    'service redis start >/dev/null; service keepalived start >/dev/null; true',
+  ].join('; ');
+  for (const host of ['redis-a', 'redis-b']) await onHost(host, script);
+}

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkHost } from '../../support/lab.ts';
-import { existing, onHost, redisFingerprint } from './lab-state.ts';
+import { existing, onHost, redisFingerprint, restoreRedisByHand } from './lab-state.ts';
 import { findingsOf, labSecrets, XizangCli } from './xizang-cli.ts';
 
 const OLD = ['/app/soft/redis-5.0.5', '/etc/redis/redis.conf', '/app/redis_data', '/etc/init.d/redis', '/etc/keepalived/keepalived.conf'];
@@ -74,17 +74,29 @@ describe('/upgrade xizang redis in the site lab', () => {
     expect(await redisFingerprint()).toBe(before);
   });
 
-  it('leaves the run paused at a failure gate, saying which host, when a host dies in the middle of the phase', async () => {
+  it('leaves the run paused at a failure gate naming the host when a host dies in the middle of the phase', async () => {
     const before = await redisFingerprint();
-    await linkHost('redis-b', 'down');
-    const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'never-rejected');
-    expect(r.code).toBe(1);
-    const failed = r.events.find((e) => e.type === 'step.finished' && e.status === 'failed');
-    expect(failed?.type === 'step.finished' && failed.summary).toMatch(/redis-b/);
-    expect(r.events.at(-1)?.type).toBe('gate.opened');
-    expect(`${r.stderr}${r.stdout}`).toMatch(/waits at step r01-inspect \(failure gate\)/);
+    const run = cli.start(UPGRADE, ...AS);
+    let out = '';
+    try {
+      await run.out.waitFor(/"stepId":"r04-backup","status":"succeeded"/, 0, 120_000);
+      await linkHost('redis-b', 'down');
+      const code = await run.exited;
+      out = run.out.text;
+      expect(code).toBe(1);
+    } finally {
+      run.child.kill();
+    }
+    const events = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; stepId?: string; status?: string; summary?: string; runId?: string });
+    const failed = events.find((e) => e.type === 'step.finished' && e.status === 'failed');
+    expect(failed).toMatchObject({ stepId: 'r05-adm-install', failedAt: 'transport' });
+    expect(failed?.summary).toMatch(/redis-b/);
+    expect(events.at(-1)).toMatchObject({ type: 'gate.opened', gate: { kind: 'failure', stepId: 'r05-adm-install' } });
     await linkHost('redis-b', 'up');
-    expect(await existing('redis-a', OLD)).toEqual(OLD);
+    // The run waits for a person (retry, mark done, roll back: buttons `opsgate run` does not press); the lab is
+    // put back by hand for the next tests.
+    await restoreRedisByHand();
+    for (const host of ['redis-a', 'redis-b']) expect(await existing(host, OLD)).toEqual(OLD);
     expect(await redisFingerprint()).toBe(before);
-  });
+  }, 300_000);
 });

@@ -3,7 +3,7 @@ import type { Finding } from '../../../src/engine/run-state.ts';
 import type { EngineEvent } from '../../../src/ports/events.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { getLab } from '../../support/lab.ts';
-import { labSitesDir, opsgate, type Finished } from '../cli/opsgate-process.ts';
+import { labSitesDir, opsgate, startInteractive, type Finished, type Interactive } from '../cli/opsgate-process.ts';
 
 /** Runs Xizang runbooks through `opsgate run --json` against the lab, as an operator would. */
 export class XizangCli {
@@ -18,6 +18,12 @@ export class XizangCli {
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as EngineEvent);
     return { ...r, events };
+  }
+
+  /** Starts the same as `run`, returning the running process to watch (kill it in a `finally`). */
+  start(line: string, ...args: string[]): Interactive {
+    const env = { REDIS_URL: TEST_REDIS_URL, OPSGATE_REDIS_PREFIX: this.keys.prefix };
+    return startInteractive(['run', line, '--sites', labSitesDir(), '--json', ...args], env);
   }
 
   async close(): Promise<void> {

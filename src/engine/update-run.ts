@@ -23,7 +23,9 @@ export async function updateRun(
     const next = change(run);
     if (next === undefined) return undefined;
     const written: RunState = { ...next, version: run.version + 1, updatedAt: now };
-    if (await runs.update(written, run.version)) return written;
+    // withStep replaces only the step it changes, so the others are the very objects that were read.
+    const changed = Object.keys(written.steps).filter((id) => written.steps[id] !== run.steps[id]);
+    if (await runs.update(written, run.version, changed)) return written;
   }
   throw new RunStateConflictError(runId, MAX_ATTEMPTS);
 }

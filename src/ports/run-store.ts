@@ -12,9 +12,10 @@ export interface RunStore {
   getPlan(runId: string): Promise<Plan | undefined>;
   /**
    * Replaces the state only if its stored `version` is still `expectedVersion` (compare-and-set); false when
-   * someone else changed it first. The new state carries `expectedVersion + 1`.
+   * someone else changed it first. The new state carries `expectedVersion + 1`. `changedSteps` names the steps
+   * that differ from the stored version (a store may then write only those); absent, every step is written.
    */
-  update(next: RunState, expectedVersion: number): Promise<boolean>;
+  update(next: RunState, expectedVersion: number, changedSteps?: readonly string[]): Promise<boolean>;
   /** Runs of a site (or of every site), newest first. */
   list(filter?: { readonly site?: string; readonly limit?: number }): Promise<readonly RunState[]>;
   /** Runs not finished yet (including those stopped at a rejection), of some sites or all, oldest first. */

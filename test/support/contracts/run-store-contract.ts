@@ -44,6 +44,14 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       expect((await store.get('r1'))?.statusLine).toBe('a');
     });
 
+    it('keeps each step of a run, written all at once or one at a time', async () => {
+      const st = (status: 'succeeded' | 'running') => ({ status, attempt: 1 });
+      await store.create(run('r1', 's1', 10, { steps: { a: st('succeeded') } }), plan);
+      expect(await store.update(run('r1', 's1', 10, { version: 2, steps: { a: st('succeeded'), b: st('running') } }), 1, ['b'])).toBe(true);
+      expect(await store.update(run('r1', 's1', 10, { version: 3, steps: { a: st('succeeded'), b: st('succeeded'), c: st('running') } }), 2)).toBe(true);
+      expect((await store.get('r1'))?.steps).toEqual({ a: st('succeeded'), b: st('succeeded'), c: st('running') });
+    });
+
     it('lists runs newest first, per site or all', async () => {
       await store.create(run('r1', 's1', 10), plan);
       await store.create(run('r2', 's2', 20), plan);

@@ -107,7 +107,7 @@ function remoteOpener(loaded: readonly LoadedSite[], env: Env, spoolDir: string,
     }
     const { hosts, secrets } = await setup;
     addLogSecrets(log, secrets);
-    return createSshSession({ hosts, secrets, spoolDir });
+    return createSshSession({ hosts, secrets, spoolDir, log });
   };
 }
 

@@ -117,7 +117,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       await showReply(reply, { respond: respondFn, poster, now });
     } catch (e) {
       opts.log.error({ err: describeError(e), command: body.command, user: body.user_id }, 'slash command failed');
-      await respondWith(respondFn, renderNotice('error', `opsgate could not handle ${body.command}: ${describeError(e)}. Nothing was started; try again, and tell an operator if it persists.`)).catch(() => undefined);
+      await respondWith(respondFn, renderNotice('error', `opsgate could not handle ${body.command}: ${describeError(e)}. Check /runs before trying again (it may have started), and tell an operator if it persists.`)).catch(() => undefined);
     }
   };
 

@@ -99,6 +99,12 @@ describe('Slack app through Bolt\'s HTTP receiver', () => {
     expect(engine.calls).toEqual([]);
   });
 
+  it('answers an engine failure privately with what to do next', async () => {
+    engine.requestRun = async () => { throw new Error('redis connection lost'); };
+    const { id } = command('xizang');
+    expect((await responseTo(id))?.text).toBe('opsgate could not handle /precheck: redis connection lost. Check /runs before trying again (it may have started), and tell an operator if it persists.');
+  });
+
   it('lists the valid sites for an unknown one', async () => {
     const { id } = command('tibet', { command: '/upgrade' });
     expect((await responseTo(id))?.text).toContain('Unknown site \\"tibet\\". Valid sites: lhasa, xizang.'.replace(/\\"/g, '"'));

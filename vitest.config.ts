@@ -2,11 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Integration tests share one site lab (network namespaces) and real Redis/MariaDB; files run one at a time
-    // inside each project so two suites never fight over the lab.
+    // Unit files run in parallel. Integration files share one site lab (network namespaces, brought up once by
+    // the global setup) and real Redis/MariaDB, so they run one at a time and never fight over the lab.
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {
         extends: true,
         test: {

@@ -107,7 +107,7 @@ describe('Slack app through Bolt\'s HTTP receiver', () => {
 
   it('lists the valid sites for an unknown one', async () => {
     const { id } = command('tibet', { command: '/upgrade' });
-    expect((await responseTo(id))?.text).toContain('Unknown site \\"tibet\\". Valid sites: lhasa, xizang.'.replace(/\\"/g, '"'));
+    expect((await responseTo(id))?.text).toBe('Unknown site "tibet". Valid sites: lhasa, xizang.');
   });
 
   it('ignores a replayed slash command (same trigger) so nothing starts twice', async () => {

@@ -103,7 +103,9 @@ export const upgradeKafka = defineRunbook({
     const stopKafka = stopServicesStep({ id: 'k02-stop-kafka', title: `Stop Kafka on ${k.brokers.join(', ')}`, prompt: `Stop Kafka (${k.name}) on every broker?`, hosts: k.brokers.map((host) => ({ host, services: [k.service] })) });
     const stopZk = stopServicesStep({ id: 'k03-stop-zookeeper', title: `Stop ZooKeeper on ${zk.hosts.join(', ')}`, prompt: `Stop the ZooKeeper ensemble of ${k.name}?`, hosts: zk.hosts.map((host) => ({ host, services: [zk.service] })) });
     // Started again in the rollback: the ensemble must serve before Kafka starts, and the brokers must register.
-    stopZk.rollback?.steps[0]?.verify.push(...zk.hosts.map((h) => zkServing(h, zk.port)));
+    // (ZooKeeper's `status` fails until a quorum serves, so the start is verified by waiting for that instead.)
+    const zkUndo = stopZk.rollback?.steps[0];
+    if (zkUndo !== undefined) zkUndo.verify = zk.hosts.map((h) => zkServing(h, zk.port));
     stopKafka.rollback?.steps[0]?.verify.push(brokersRegistered(k, zk.hosts[0] ?? '', zk.home));
     const steps: StepInput[] = [
       ready,

@@ -48,9 +48,11 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
     await reconcileStep(deps, loaded, step, job.attempt, 'the step was started but its end was never recorded');
     return 'reconcile';
   }
+  // Compare-and-set on the status this delivery classified: when two deliveries of one job race, the loser's
+  // retry finds the step already `running` (not the status it saw) and drops, so no step starts twice.
   const started = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
     const cur = stepState(r, job.stepId);
-    if (isFinished(r) || cur.attempt !== job.attempt || !['pending', 'ready', 'running'].includes(cur.status)) return undefined;
+    if (isFinished(r) || cur.attempt !== job.attempt || cur.status !== st.status || !['pending', 'ready', 'running'].includes(cur.status)) return undefined;
     return withStep(r, job.stepId, { status: 'running', attempt: cur.attempt, ...(cur.approvedBy ? { approvedBy: cur.approvedBy } : {}), startedAt: deps.clock.now() });
   }, run);
   if (started === undefined) return 'drop';

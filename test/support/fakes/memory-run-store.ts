@@ -26,7 +26,9 @@ export class MemoryRunStore implements RunStore {
   }
 
   async update(next: RunState, expectedVersion: number): Promise<boolean> {
-    const cur = await this.get(next.id);
+    // Check and set with no await in between: atomic, like the Lua script of the Redis store.
+    const stored = this.runs.get(next.id);
+    const cur = stored === undefined ? undefined : (JSON.parse(stored) as RunState);
     if (cur === undefined || cur.version !== expectedVersion) return false;
     this.runs.set(next.id, JSON.stringify(next));
     return true;

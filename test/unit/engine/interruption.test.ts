@@ -171,3 +171,18 @@ describe('engine: rollback', () => {
     expect(r.ok ? '' : r.error.code).toBe('NOT_ROLLBACKABLE');
   });
 });
+
+describe('engine: two deliveries of one job at the same time', () => {
+  it('starts the destructive step once; the other delivery drops', async () => {
+    const h = harness();
+    const runId = await h.start();
+    await h.decide(h.lastGate(), 'approve');
+    const job = h.queue.waiting.shift()!;
+    // Two workers get the same job (a stalled-job re-delivery racing the first): both read the step as ready.
+    const results = await Promise.all([h.engine.handleJob(job), h.engine.handleJob(job)]);
+    await h.drain();
+    expect(results.filter((d) => d === 'run')).toHaveLength(1);
+    expect(h.remote.ran(/ && mv /)).toBe(1);
+    expect((await h.engine.getRun(runId))?.run.steps['move-dir']?.status).toBe('succeeded');
+  });
+});

@@ -53,11 +53,3 @@ export class RunStateConflictError extends OpsgateError {
     });
   }
 }
-
-/** A step names a host, SQL target or evaluator the site or registry does not have. */
-export class StepTargetError extends OpsgateError {
-  readonly code = 'STEP_TARGET_INVALID';
-  constructor(readonly step: string, readonly problem: string) {
-    super(`step ${step}: ${problem}`, { fields: { step, problem } });
-  }
-}

@@ -1,5 +1,5 @@
 import type { EngineDeps } from './engine-deps.ts';
-import { RunNotFoundError, UnknownSiteError } from './engine-errors.ts';
+import { UnknownSiteError } from './engine-errors.ts';
 import type { EngineSite } from './engine-site.ts';
 import type { RunState } from './run-state.ts';
 import type { Plan } from './step-schema.ts';
@@ -18,11 +18,4 @@ export async function loadRun(deps: Pick<EngineDeps, 'runs' | 'sites'>, runId: s
   const site = deps.sites.get(run.site);
   if (site === undefined) throw new UnknownSiteError(run.site);
   return { run, plan, site };
-}
-
-/** Like `loadRun`, throwing `RunNotFoundError` for an unknown run. */
-export async function mustLoadRun(deps: Pick<EngineDeps, 'runs' | 'sites'>, runId: string): Promise<LoadedRun> {
-  const loaded = await loadRun(deps, runId);
-  if (loaded === undefined) throw new RunNotFoundError(runId);
-  return loaded;
 }

@@ -85,8 +85,6 @@ export type EventBody =
   | { readonly type: 'rollback.started'; readonly requestedBy: string; readonly covers: readonly string[]; readonly irreversible: readonly { readonly stepId: string; readonly reason: string }[] }
   | { readonly type: 'lock.stale'; readonly holder: SiteLockHolder; readonly reason: string };
 
-export type EngineEventType = EngineEvent['type'];
-
 /** Where the engine sends its events. */
 export interface EventSink {
   emit(event: EngineEvent): Promise<void>;

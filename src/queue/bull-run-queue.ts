@@ -54,9 +54,4 @@ export class BullRunQueue implements RunQueue {
     this.queues.clear();
     await Promise.all(qs.map((q) => q.close()));
   }
-
-  /** Removes every key of the given sites' queues (tests). */
-  async obliterate(sites: readonly string[]): Promise<void> {
-    for (const site of sites) await this.queue(site).obliterate({ force: true });
-  }
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,6 +77,45 @@ let ticks: number | undefined;
 function clockTicks(): number {
   ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   return ticks;
+}
+
+/**
+ * CPU seconds used so far by every process inside the lab's hosts (each sshd and what it ran): the server side
+ * of every peer. A process that exits moves its time into its parent's cutime, so deltas stay whole.
+ */
+export function labHostsCpuSeconds(lab: BareLab): number {
+  const namespaces = new Set<string>();
+  for (const line of readFileSync(join(lab.stateDir, 'pids'), 'utf8').split('\n')) {
+    const upid = line.trim().split(/\s+/)[1];
+    if (upid === undefined) continue;
+    const pid1 = readOr(`/proc/${upid}/task/${upid}/children`).trim().split(/\s+/)[0];
+    if (pid1 !== undefined && pid1 !== '') namespaces.add(linkOr(`/proc/${pid1}/ns/pid`));
+  }
+  namespaces.delete('');
+  let ticksUsed = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    if (!namespaces.has(linkOr(`/proc/${pid}/ns/pid`))) continue;
+    const stat = readOr(`/proc/${pid}/stat`);
+    const [utime = 0, stime = 0, cutime = 0, cstime = 0] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number).slice(11, 15);
+    ticksUsed += utime + stime + cutime + cstime;
+  }
+  return ticksUsed / clockTicks();
+}
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function linkOr(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
 }
 
 /** Machine-wide busy CPU seconds so far (all processes: the client and every host's sshd). */

@@ -11,7 +11,7 @@
  * prefix `fob` on 10.77.70, so the bare lab is `fobb` on 10.77.71) and takes that lab down at the end.
  */
 import { parseArgs } from 'node:util';
-import { bareLabDown, bareLabUp, benchLabEnv, clientCpuSeconds, machineCpuSeconds, readBareLab, type BareLab } from './bench-lab.ts';
+import { bareLabDown, bareLabUp, benchLabEnv, clientCpuSeconds, labHostsCpuSeconds, machineCpuSeconds, readBareLab, type BareLab } from './bench-lab.ts';
 import { closeControlMasters, CURVE25519, preparePeerFiles, runAnsible, runPssh, runSequentialSsh, type PeerFiles } from './cli-peers.ts';
 import { runOpsgate } from './opsgate-peer.ts';
 import { WORKLOADS, type WorkloadName } from './workloads.ts';
@@ -28,6 +28,8 @@ interface Sample {
   readonly wallS: number;
   /** This process and its children: the peer's client side. */
   readonly clientCpuS: number;
+  /** Every process inside the lab's hosts (sshd and what it ran): the peer's server side. */
+  readonly hostsCpuS: number;
   /** The whole machine: client, every host's sshd, and whatever else runs. */
   readonly cpuS: number;
 }
@@ -74,13 +76,23 @@ const median = (xs: readonly number[]): number => {
 async function measure(peer: Peer, commands: readonly string[]): Promise<Sample> {
   const cpu0 = machineCpuSeconds();
   const client0 = clientCpuSeconds();
+  const hosts0 = labHostsCpuSeconds(lab);
   const t0 = process.hrtime.bigint();
   await peer.run(commands);
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { wallS, clientCpuS: clientCpuSeconds() - client0, cpuS: machineCpuSeconds() - cpu0 };
+  return { wallS, clientCpuS: clientCpuSeconds() - client0, hostsCpuS: labHostsCpuSeconds(lab) - hosts0, cpuS: machineCpuSeconds() - cpu0 };
 }
 
-const results: Record<string, Record<string, { medianS: number; minS: number; maxS: number; clientCpuS: number; cpuS: number; runs: number }>> = {};
+interface Figures {
+  medianS: number;
+  minS: number;
+  maxS: number;
+  clientCpuS: number;
+  hostsCpuS: number;
+  cpuS: number;
+  runs: number;
+}
+const results: Record<string, Record<string, Figures>> = {};
 try {
   console.log(`fan-out bench: ${p} hosts (${lab.stateDir}), ${runs} runs per peer and workload (${heavyRuns} for ansible on 20 commands), interleaved`);
   for (const name of Object.keys(WORKLOADS) as WorkloadName[]) {
@@ -93,7 +105,8 @@ try {
         if (twenty && peer.heavy20 === 'few' && r >= heavyRuns) continue;
         const s = await measure(peer, commands);
         samples.get(peer.id)?.push(s);
-        console.log(`  ${name} | run ${r + 1}/${runs} | ${peer.label}: ${s.wallS.toFixed(2)} s wall, ${s.clientCpuS.toFixed(1)} client CPU-s, ${s.cpuS.toFixed(1)} machine CPU-s`);
+        const cpu = `${s.clientCpuS.toFixed(1)} client + ${s.hostsCpuS.toFixed(1)} hosts CPU-s, ${s.cpuS.toFixed(1)} machine`;
+        console.log(`  ${name} | run ${r + 1}/${runs} | ${peer.label}: ${s.wallS.toFixed(2)} s wall, ${cpu}`);
       }
     }
     results[name] = {};
@@ -105,6 +118,7 @@ try {
         minS: Math.min(...walls),
         maxS: Math.max(...walls),
         clientCpuS: median(xs.map((x) => x.clientCpuS)),
+        hostsCpuS: median(xs.map((x) => x.hostsCpuS)),
         cpuS: median(xs.map((x) => x.cpuS)),
         runs: xs.length,
       };
@@ -116,11 +130,12 @@ try {
   if (args.lab === undefined && !args.keep) bareLabDown(env);
 }
 
-const ratio = (w: string, a: string, b: string): number | null => {
-  const x = results[w]?.[a]?.medianS;
-  const y = results[w]?.[b]?.medianS;
-  return x === undefined || y === undefined || y === 0 ? null : Number((x / y).toFixed(3));
+const ratio = (w: string, a: string, b: string, of: (f: Figures) => number = (f) => f.medianS): number | null => {
+  const x = results[w]?.[a];
+  const y = results[w]?.[b];
+  return x === undefined || y === undefined || of(y) === 0 ? null : Number((of(x) / of(y)).toFixed(3));
 };
+const work = (f: Figures): number => f.clientCpuS + f.hostsCpuS;
 const ratios = {
   oneVsPsshCurve25519: ratio('one command', 'opsgate', 'pssh-curve25519'),
   oneVsPssh: ratio('one command', 'opsgate', 'pssh'),
@@ -128,17 +143,22 @@ const ratios = {
   twentyVsPsshCurve25519: ratio('20 commands', 'opsgate', 'pssh-curve25519'),
   twentyVsPssh: ratio('20 commands', 'opsgate', 'pssh'),
   twentyVsAnsible: ratio('20 commands', 'opsgate', 'ansible'),
+  cpuOneVsPsshCurve25519: ratio('one command', 'opsgate', 'pssh-curve25519', work),
+  cpuTwentyVsPsshCurve25519: ratio('20 commands', 'opsgate', 'pssh-curve25519', work),
+  cpuTwentyVsPssh: ratio('20 commands', 'opsgate', 'pssh', work),
+  cpuTwentyVsAnsible: ratio('20 commands', 'opsgate', 'ansible', work),
 };
 const goal = (v: number | null, max: number): string => (v === null ? 'n/a' : `${v.toFixed(3)}× (goal ≤ ${max}: ${v <= max ? 'met' : 'MISSED'})`);
 
 console.log('');
 for (const [w, byPeer] of Object.entries(results)) {
-  console.log(`${w}: median wall (min-max), median client CPU-s, median machine CPU-s (includes every host's sshd and other load)`);
+  console.log(`${w}: median wall (min-max); median CPU-s: client (this process and its children), lab hosts (sshd and what it ran), machine (includes other load)`);
   for (const peer of chosen) {
     const e = byPeer[peer.id];
     if (e === undefined) continue;
     const wall = `${e.medianS.toFixed(2).padStart(7)} s (${e.minS.toFixed(2)}-${e.maxS.toFixed(2)})`;
-    console.log(`  ${peer.label.padEnd(44)} ${wall.padEnd(24)} ${e.clientCpuS.toFixed(1).padStart(6)} client  ${e.cpuS.toFixed(1).padStart(6)} machine CPU-s`);
+    const cpu = `${e.clientCpuS.toFixed(1).padStart(6)} client ${e.hostsCpuS.toFixed(1).padStart(6)} hosts ${e.cpuS.toFixed(1).padStart(6)} machine`;
+    console.log(`  ${peer.label.padEnd(44)} ${wall.padEnd(24)} ${cpu}`);
   }
 }
 console.log('');
@@ -146,4 +166,5 @@ console.log(`one command, opsgate / pssh same kex (curve25519): ${goal(ratios.on
 console.log(`20 commands, opsgate / pssh (curve25519):         ${goal(ratios.twentyVsPsshCurve25519, 0.1)}`);
 console.log(`20 commands, opsgate / pssh (default kex):        ${goal(ratios.twentyVsPssh, 0.1)}`);
 console.log(`20 commands, opsgate / ansible:                   ${goal(ratios.twentyVsAnsible, 0.1)}`);
+console.log(`CPU-s (client + hosts), opsgate / pssh (curve25519): one command ${ratios.cpuOneVsPsshCurve25519 ?? 'n/a'}×, 20 commands ${ratios.cpuTwentyVsPsshCurve25519 ?? 'n/a'}×`);
 console.log(JSON.stringify({ bench: 'fanout', hosts: p, runs, heavyRuns, results, ratios }));

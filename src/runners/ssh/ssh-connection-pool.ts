@@ -39,12 +39,14 @@ export class SshConnectionPool {
   /** The connection to `cfg`'s host, opening it (and its jump host's) when needed. */
   acquire(cfg: SshHostConfig): Promise<PooledConnection> {
     if (this.closing) return Promise.reject(new SshUnreachableError(endpointOf(cfg), 'connect', new Error('the session is closed')));
-    let conn = this.open.get(cfg.name);
+    // A jump host that is also a host of the session shares its connection; a different login does not.
+    const key = `${cfg.name}\0${cfg.user}@${cfg.address}:${cfg.port}`;
+    let conn = this.open.get(key);
     if (conn === undefined) {
       conn = this.connect(cfg);
-      this.open.set(cfg.name, conn);
+      this.open.set(key, conn);
       const forget = (): void => {
-        if (this.open.get(cfg.name) === conn) this.open.delete(cfg.name);
+        if (this.open.get(key) === conn) this.open.delete(key);
       };
       // A failed attempt is not cached, and a dropped connection is forgotten: the next call dials again.
       conn.then((c) => c.lost.then(forget), forget);

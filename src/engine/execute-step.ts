@@ -1,3 +1,4 @@
+import type { OutputArtefactRef } from '../ports/artefacts.ts';
 import type { OutputSummary } from '../ports/events.ts';
 import type { CapturedOutput, HostOutcome, RemoteSession } from '../ports/remote.ts';
 import type { SqlSession } from '../ports/sql.ts';
@@ -28,6 +29,11 @@ export interface ExecuteStepInput {
   readonly evaluator?: Evaluator;
   /** The step's program, bound to its context; run instead of commands or SQL. */
   readonly program?: () => Promise<readonly Finding[]>;
+  /**
+   * Keeps a host's whole output when it is longer than the tail an event carries (the bot may run elsewhere
+   * and the spool file is on this machine). Undefined (or a failure) leaves the tail only.
+   */
+  readonly storeOutput?: (host: string, stdout: CapturedOutput, stderr: CapturedOutput) => Promise<OutputArtefactRef | undefined>;
 }
 
 const TAIL_CHARS = 2000;
@@ -98,17 +104,18 @@ async function runCommands(input: ExecuteStepInput): Promise<Ran> {
     },
     { ...(concurrency ? { concurrency } : {}), ...(oneAtATime ? { oneAtATime, stopOnFailure: true } : {}) },
   );
-  return fromOutcomes(outcomes);
+  return fromOutcomes(outcomes, input.storeOutput);
 }
 
-function fromOutcomes(outcomes: readonly HostOutcome[]): Ran {
+async function fromOutcomes(outcomes: readonly HostOutcome[], storeOutput: ExecuteStepInput['storeOutput']): Promise<Ran> {
   const ran: Ran & { transportError?: string } = { hosts: [], outputs: [], inputs: [] };
   const errors: string[] = [];
   for (const o of outcomes) {
     if (o.status === 'done') {
       const r = o.result;
       ran.hosts.push({ host: o.host, exitCode: r.exitCode, stdoutSha256: r.stdout.sha256, stderrSha256: r.stderr.sha256, durationMs: r.durationMs });
-      ran.outputs.push({ host: o.host, exitCode: r.exitCode, tail: tailOf(r.stdout, r.stderr), totalBytes: r.stdout.totalBytes + r.stderr.totalBytes });
+      const artefact = isLong(r.stdout, r.stderr) ? await storeOutput?.(o.host, r.stdout, r.stderr).catch(() => undefined) : undefined;
+      ran.outputs.push({ host: o.host, exitCode: r.exitCode, tail: tailOf(r.stdout, r.stderr), totalBytes: r.stdout.totalBytes + r.stderr.totalBytes, ...(artefact ? { artefact } : {}) });
       ran.inputs.push({ target: o.host, exitCode: r.exitCode, stdout: r.stdout.head + r.stdout.tail, stderr: r.stderr.head + r.stderr.tail });
     } else {
       const error = o.status === 'error' ? describeError(o.error) : 'not started: an earlier host failed';
@@ -157,6 +164,12 @@ function evaluate(input: ExecuteStepInput, results: readonly EvaluatorInput[], p
     evidence: `exit ${String(r.exitCode)}`,
     host: r.target,
   }));
+}
+
+/** More output than the tail of an event shows. */
+function isLong(stdout: CapturedOutput, stderr: CapturedOutput): boolean {
+  if (stdout.truncated || stderr.truncated) return true;
+  return stdout.head.length + stdout.tail.length + stderr.head.length + stderr.tail.length > TAIL_CHARS;
 }
 
 function tailOf(stdout: CapturedOutput, stderr: CapturedOutput): string {

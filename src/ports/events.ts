@@ -2,6 +2,7 @@ import type { Gate, GateChoice } from './gates.ts';
 import type { SiteLockHolder } from './site-lock.ts';
 import type { Finding, HostRecord, RunOutcome } from '../engine/run-state.ts';
 import type { ProbeFinding } from '../engine/probes.ts';
+import type { OutputArtefactRef } from './artefacts.ts';
 
 /**
  * What the engine tells the world, as it happens. The Slack and console layers render exactly these events
@@ -45,6 +46,8 @@ export interface OutputSummary {
   readonly tail: string;
   readonly totalBytes: number;
   readonly error?: string;
+  /** The whole (redacted, capped) output, stored when it was longer than the tail. */
+  readonly artefact?: OutputArtefactRef;
 }
 
 export type EventBody =

@@ -40,6 +40,9 @@ export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] 
       return e.outputs.flatMap((o) => [
         `${IND}${IND}${clean(o.host)}: exit ${o.exitCode ?? 'none'}, ${o.totalBytes} byte(s) of output${o.error ? `, error: ${clean(o.error)}` : ''}`,
         ...tail(o.tail, opts.tailLines ?? 15).map((l) => `${IND}${IND}${IND}| ${l}`),
+        ...(o.artefact === undefined
+          ? []
+          : [`${IND}${IND}${IND}whole output (${o.artefact.bytes} bytes${o.artefact.capped ? ', capped' : ''}, until ${new Date(o.artefact.expiresAt).toISOString()}): redis-cli --raw GET ${clean(o.artefact.key)}`]),
       ]);
     case 'step.finished':
       return [

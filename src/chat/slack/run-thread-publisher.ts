@@ -1,4 +1,5 @@
 import { describeError } from '../../errors/opsgate-error.ts';
+import type { OutputArtefactRef, OutputArtefacts } from '../../ports/artefacts.ts';
 import type { EngineEvent } from '../../ports/events.ts';
 import { assertNever } from '../../result.ts';
 import type { SlackMessage } from './blocks.ts';
@@ -28,6 +29,8 @@ export interface RunThreadPublisherDeps {
    * last state winning: chat.update is rate-limited per workspace. A run's end is sent at once.
    */
   readonly parentEditDelayMs?: number;
+  /** Where the workers store long outputs; without it only the tails are shown. */
+  readonly artefacts?: Pick<OutputArtefacts, 'get'>;
 }
 
 /**
@@ -79,6 +82,7 @@ export class RunThreadPublisher {
           const thread = await this.parent(channel, s);
           await this.deps.poster.post(channel, renderStepReply(effect.result), thread.ts);
           for (const f of effect.files) await this.deps.poster.upload(channel, thread.ts, { ...f, title: f.filename });
+          for (const o of effect.outputs) await this.uploadOutput(channel, thread.ts, e, o);
           return;
         }
         case 'gate-posted': {
@@ -109,6 +113,19 @@ export class RunThreadPublisher {
     } catch (err) {
       this.deps.log.error({ site: e.site, runId: e.runId, type: e.type, err: describeError(err) }, 'slack post failed');
     }
+  }
+
+  /** Uploads one host's whole output into the thread; an expired or unreadable one is logged and skipped. */
+  private async uploadOutput(channel: string, threadTs: string, e: EngineEvent, o: { filename: string; artefact: OutputArtefactRef }): Promise<void> {
+    const content = await this.deps.artefacts?.get(o.artefact.key).catch((err: unknown) => {
+      this.deps.log.warn({ runId: e.runId, key: o.artefact.key, err: describeError(err) }, 'step output not readable');
+      return undefined;
+    });
+    if (content === undefined) {
+      this.deps.log.warn({ runId: e.runId, key: o.artefact.key }, 'step output not uploaded: not available');
+      return;
+    }
+    await this.deps.poster.upload(channel, threadTs, { filename: o.filename, content, title: `${o.filename}${o.artefact.capped ? ' (capped)' : ''}` });
   }
 
   /** Sends every parent edit still waiting for its delay (on shutdown), and stops the timers. */

@@ -1,3 +1,4 @@
+import type { OutputArtefactRef } from '../../ports/artefacts.ts';
 import type { EngineEvent, GateContext, OutputSummary } from '../../ports/events.ts';
 import type { Gate } from '../../ports/gates.ts';
 import { assertNever } from '../../result.ts';
@@ -64,8 +65,16 @@ const OUTCOME_STATE: Readonly<Record<string, RunState>> = { completed: 'succeede
 export type ThreadEffect =
   | { readonly kind: 'none' }
   | { readonly kind: 'parent' }
-  /** A finished step's reply, and the documents its findings produced (uploaded into the thread). */
-  | { readonly kind: 'step-reply'; readonly result: StepResultView; readonly files: readonly { readonly filename: string; readonly content: string }[] }
+  /**
+   * A finished step's reply, the documents its findings produced and the whole output of each host whose
+   * output was longer than the tail (stored by the worker), all uploaded into the thread.
+   */
+  | {
+      readonly kind: 'step-reply';
+      readonly result: StepResultView;
+      readonly files: readonly { readonly filename: string; readonly content: string }[];
+      readonly outputs: readonly { readonly filename: string; readonly artefact: OutputArtefactRef }[];
+    }
   | { readonly kind: 'gate-posted'; readonly gate: GateView }
   | { readonly kind: 'gate-changed'; readonly gate: GateView }
   | { readonly kind: 'line'; readonly text: string; readonly inChannel?: boolean };
@@ -115,7 +124,8 @@ export function applyEvent(s: RunThreadState, e: EngineEvent): ThreadEffect {
       });
       const findings = [...e.findings, ...e.probes.map((p) => ({ status: p.ok ? ('pass' as const) : ('fail' as const), title: p.probe, evidence: p.evidence, host: p.host }))];
       const files = e.findings.flatMap((f) => (f.attachment === undefined ? [] : [{ filename: f.attachment.name, content: f.attachment.text }]));
-      return { kind: 'step-reply', files, result: { runId: e.runId, step, targets: s.targets.get(e.stepId) ?? e.hosts.map((h) => h.host), hosts, summary: e.summary, findings } };
+      const stored = [...outputs.values()].flatMap((o) => (o.artefact === undefined ? [] : [{ filename: `${e.stepId}-${o.host}.log`, artefact: o.artefact }]));
+      return { kind: 'step-reply', files, outputs: stored, result: { runId: e.runId, step, targets: s.targets.get(e.stepId) ?? e.hosts.map((h) => h.host), hosts, summary: e.summary, findings } };
     }
     case 'step.interrupted':
       patchStep(s, e.stepId, { state: 'interrupted' });

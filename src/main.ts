@@ -9,6 +9,7 @@ import type { CommandRunbooks } from './app/command-runbooks.ts';
 import type { EventSource } from './app/event-source.ts';
 import { pendingGates, type PendingGate } from './app/pending-gates.ts';
 import { resolveRedisTarget, type RedisTarget } from './app/redis-target.ts';
+import { createRunSessions, endingSessions } from './app/run-sessions.ts';
 import { sqlEndpointOf } from './app/sql-endpoint.ts';
 import { RedisAuditLog } from './audit/redis-audit-log.ts';
 import type { ChatEngine } from './commands/ports.ts';
@@ -81,7 +82,7 @@ export function createLogger(level: string, format: 'json' | 'pretty' = 'json'):
 /**
  * Connects everything: Redis (`REDIS_URL`, or the embedded server when it is unset), refusing a Redis that
  * may evict keys; the stores, gates, audit log, site lock and BullMQ queues on it; the engine with SSH (and SQL)
- * sessions opened per step from the site files; and the chat adapter. On failure, whatever was opened is closed.
+ * sessions per run (src/app/run-sessions.ts) from the site files; and the chat adapter. On failure, whatever was opened is closed.
  */
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, env, log, sites } = opts;
@@ -124,16 +125,8 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (l === undefined) throw new Error(`no site file for site ${name}`);
       return l;
     };
-    const engine = createEngine({
-      runs,
-      queue,
-      gates,
-      audit,
-      lock: new RedisSiteLock({ redis, prefix }),
-      events: o.metrics === undefined ? stream : meteredEvents(stream, o.metrics, gates),
-      sites: siteDirectory(sites.engine),
-      runbooks: createRunbookRegistry(ALL_RUNBOOKS),
-      async openRemote(site) {
+    const sessions = createRunSessions({
+      async open(site) {
         let setup = setups.get(site.name);
         if (setup === undefined) {
           setup = siteSshSetup(loadedOf(site.name), env);
@@ -144,6 +137,19 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
         addLogSecrets(log, secrets);
         return createSshSession({ hosts, secrets, spoolDir: join(config.OPSGATE_STATE_DIR, 'spool', site.name), log, clock: systemClock, ids: randomIds });
       },
+    });
+    cs.push(() => sessions.closeAll());
+    const engineEvents = endingSessions(o.metrics === undefined ? stream : meteredEvents(stream, o.metrics, gates), sessions);
+    const engine = createEngine({
+      runs,
+      queue,
+      gates,
+      audit,
+      lock: new RedisSiteLock({ redis, prefix }),
+      events: engineEvents,
+      sites: siteDirectory(sites.engine),
+      runbooks: createRunbookRegistry(ALL_RUNBOOKS),
+      openRemote: (site, runId) => sessions.acquire(site, runId),
       async openSql(site, name) {
         return createSqlSession(await sqlEndpointOf(loadedOf(site.name), name, env));
       },

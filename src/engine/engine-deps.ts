@@ -30,8 +30,11 @@ export interface EngineDeps {
   readonly events: EventSink;
   readonly sites: SiteDirectory;
   readonly runbooks: RunbookRegistry;
-  /** Connections to a site's hosts for one step; the engine closes the session after the step. */
-  openRemote(site: EngineSite): Promise<RemoteSession>;
+  /**
+   * The run's connections to a site's hosts, for one step; the engine closes what it gets after the step. The
+   * runtime hands out one session per run (see src/app/run-sessions.ts), so `close()` may only release it.
+   */
+  openRemote(site: EngineSite, runId: string): Promise<RemoteSession>;
   /** A connection to one of the site's SQL targets; absent until the SQL runner lands. */
   openSql?(site: EngineSite, target: string): Promise<SqlSession>;
   readonly clock: Clock;

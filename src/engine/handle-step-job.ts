@@ -80,8 +80,8 @@ async function execute(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep
 }
 
 async function executeWithSessions(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep): Promise<StepOutcome> {
-  const { site } = loaded;
-  const remote: RemoteSession = await deps.openRemote(site);
+  const { site, run } = loaded;
+  const remote: RemoteSession = await deps.openRemote(site, run.id);
   const sqlTarget = step.targets.kind === 'sql' ? step.targets.target : undefined;
   const sqlSession =
     sqlTarget !== undefined && deps.openSql

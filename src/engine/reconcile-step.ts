@@ -23,7 +23,7 @@ export async function reconcileStep(deps: EngineDeps, loaded: LoadedRun, step: E
   if (marked === undefined) return;
   let pre: ProbeFinding[] = [];
   let post: ProbeFinding[] = [];
-  const remote = await deps.openRemote(site).catch(() => undefined);
+  const remote = await deps.openRemote(site, run.id).catch(() => undefined);
   if (remote !== undefined) {
     try {
       const at = { hosts: defaultProbeHosts(step), remote };

@@ -11,6 +11,7 @@ import { RedisSiteLock } from '../lock/redis-site-lock.ts';
 import { systemClock } from '../ports/clock.ts';
 import { randomIds } from '../ports/ids.ts';
 import type { RemoteSession } from '../ports/remote.ts';
+import { createRunSessions, endingSessions } from '../app/run-sessions.ts';
 import { err, ok, type Result } from '../result.ts';
 import { ALL_RUNBOOKS } from '../runbooks/all-runbooks.ts';
 import { createRunbookRegistry } from '../runbooks/runbook-registry.ts';
@@ -63,7 +64,7 @@ export async function createEngineRuntime(config: Config, env: Env, log: Logger,
   const sites = loaded.value.map((l) => toEngineSite(l.site, l.baseDir));
   const queue = new BullRunQueue({ connection: bullConnection, prefix: bullPrefix });
   const events = new RedisEventStream(redis, prefix);
-  const openRemote = remoteOpener(loaded.value, env, join(config.OPSGATE_STATE_DIR, 'spool'), log);
+  const sessions = createRunSessions({ open: remoteOpener(loaded.value, env, join(config.OPSGATE_STATE_DIR, 'spool'), log) });
   const gates = new RedisGateStore({ redis, prefix });
   const deps: EngineDeps = {
     runs: new RedisRunStore(redis, prefix),
@@ -71,10 +72,10 @@ export async function createEngineRuntime(config: Config, env: Env, log: Logger,
     gates,
     audit: new RedisAuditLog({ redis, prefix }),
     lock: new RedisSiteLock({ redis, prefix }),
-    events: ops.metrics === undefined ? events : meteredEvents(events, ops.metrics, gates),
+    events: endingSessions(ops.metrics === undefined ? events : meteredEvents(events, ops.metrics, gates), sessions),
     sites: siteDirectory(sites),
     runbooks: createRunbookRegistry(ALL_RUNBOOKS),
-    openRemote,
+    openRemote: (site, runId) => sessions.acquire(site, runId),
     clock: systemClock,
     ids: randomIds,
     log,
@@ -87,13 +88,14 @@ export async function createEngineRuntime(config: Config, env: Env, log: Logger,
     bullConnection,
     bullPrefix,
     async close() {
+      await sessions.closeAll();
       await queue.close();
       await closeRedis();
     },
   });
 }
 
-/** One SSH session per step, from the site file; host configs and secrets are resolved once per site. */
+/** Opens an SSH session to a site's hosts; from the site file; host configs and secrets are resolved once per site. */
 function remoteOpener(loaded: readonly LoadedSite[], env: Env, spoolDir: string, log: Logger): (site: EngineSite) => Promise<RemoteSession> {
   const setups = new Map<string, Promise<SiteSshSetup>>();
   return async (site) => {

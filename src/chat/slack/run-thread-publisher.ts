@@ -8,7 +8,8 @@ import { renderGate } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';
 import { renderRunMessage } from './render-run-message.ts';
 import { renderStepReply } from './render-step-reply.ts';
-import { applyEvent, newRunThreadState, type RunThreadState } from './run-thread-state.ts';
+import { applyEvent, newRunThreadState, type RunThreadState, type ThreadEffect } from './run-thread-state.ts';
+import type { RunThreadStore } from './run-thread-store.ts';
 
 /** The poster operations the publisher needs (`SlackPoster` has them). */
 export interface ThreadPoster {
@@ -31,16 +32,23 @@ export interface RunThreadPublisherDeps {
   readonly parentEditDelayMs?: number;
   /** Where the workers store long outputs; without it only the tails are shown. */
   readonly artefacts?: Pick<OutputArtefacts, 'get'>;
+  /**
+   * Where each run's thread and gate messages are kept across restarts (`restore()` reloads them); without it
+   * they live in memory only and a run in progress gets a new parent message after a restart.
+   */
+  readonly threads?: RunThreadStore;
 }
+
+type ThreadOfRun = RunThreadState & { parent?: PostedMessage; gateTs: Map<string, string> };
 
 /**
  * Turns the engine's events into a run's Slack presence: one parent message per run, updated in place; one
  * thread reply per finished step; gate messages with their buttons, updated when decided or expired; status
  * lines. Dry runs are left to the command's own reply. Chat failures are logged and never stop the feed.
- * The run-to-thread mapping lives in memory: after a restart a run still in progress gets a new parent.
+ * With a `threads` store the run-to-thread and gate-to-message mappings survive a restart (`restore()`).
  */
 export class RunThreadPublisher {
-  private readonly runs = new Map<string, RunThreadState & { parent?: PostedMessage; gateTs: Map<string, string> }>();
+  private readonly runs = new Map<string, ThreadOfRun>();
   /** Parent edits waiting for their delay, by run id. */
   private readonly pendingEdits = new Map<string, ReturnType<typeof setTimeout>>();
   /** Every gate message posted, by gate id: a click must come from the gate's own message. */
@@ -72,47 +80,82 @@ export class RunThreadPublisher {
     const effect = applyEvent(s, e);
     if (s.dryRun) return;
     try {
-      switch (effect.kind) {
-        case 'none':
-          return;
-        case 'parent':
-          await this.parent(channel, s);
-          return;
-        case 'step-reply': {
-          const thread = await this.parent(channel, s);
-          await this.deps.poster.post(channel, renderStepReply(effect.result), thread.ts);
-          for (const f of effect.files) await this.deps.poster.upload(channel, thread.ts, { ...f, title: f.filename });
-          for (const o of effect.outputs) await this.uploadOutput(channel, thread.ts, e, o);
-          return;
-        }
-        case 'gate-posted': {
-          const thread = await this.parent(channel, s);
-          const posted = await this.deps.poster.post(channel, renderGate(effect.gate), thread.ts);
-          s.gateTs.set(effect.gate.id, posted.ts);
-          this.gateMessages.set(effect.gate.id, posted);
-          return;
-        }
-        case 'gate-changed': {
-          await this.parent(channel, s);
-          const ts = s.gateTs.get(effect.gate.id);
-          if (ts !== undefined) await this.deps.poster.update(channel, ts, renderGate(effect.gate));
-          return;
-        }
-        case 'line': {
-          if (effect.inChannel) {
-            await this.deps.poster.post(channel, renderNotice('info', effect.text));
-            return;
-          }
-          const thread = await this.parent(channel, s);
-          await this.deps.poster.post(channel, renderNotice('info', effect.text), thread.ts);
-          return;
-        }
-        default:
-          assertNever(effect, 'thread effect');
-      }
+      await this.carryOut(effect, channel, e, s);
     } catch (err) {
       this.deps.log.error({ site: e.site, runId: e.runId, type: e.type, err: describeError(err) }, 'slack post failed');
     }
+    if (effect.kind !== 'none') await this.save(s);
+  }
+
+  /**
+   * Reloads the threads and gate messages saved by an earlier process, so that its runs keep their parent
+   * message and clicks on its gate messages are recognised. Returns how many runs were reloaded.
+   */
+  async restore(): Promise<number> {
+    if (this.deps.threads === undefined) return 0;
+    const saved = await this.deps.threads.loadAll();
+    for (const t of saved) {
+      if (this.runs.has(t.runId)) continue;
+      const base = t.state ?? newRunThreadState({ site: '', runId: t.runId, at: 0, type: 'run.requested', requester: 'opsgate', runbook: 'run', args: {}, dryRun: false });
+      const s: ThreadOfRun = { ...base, gateTs: new Map(Object.entries(t.gates).map(([id, m]) => [id, m.ts])), ...(t.parent ? { parent: t.parent } : {}) };
+      this.runs.set(t.runId, s);
+      for (const [id, m] of Object.entries(t.gates)) this.gateMessages.set(id, m);
+    }
+    return saved.length;
+  }
+
+  private async carryOut(effect: ThreadEffect, channel: string, e: EngineEvent, s: ThreadOfRun): Promise<void> {
+    switch (effect.kind) {
+      case 'none':
+        return;
+      case 'parent':
+        await this.parent(channel, s);
+        return;
+      case 'step-reply': {
+        const thread = await this.parent(channel, s);
+        await this.deps.poster.post(channel, renderStepReply(effect.result), thread.ts);
+        for (const f of effect.files) await this.deps.poster.upload(channel, thread.ts, { ...f, title: f.filename });
+        for (const o of effect.outputs) await this.uploadOutput(channel, thread.ts, e, o);
+        return;
+      }
+      case 'gate-posted': {
+        const thread = await this.parent(channel, s);
+        const posted = await this.deps.poster.post(channel, renderGate(effect.gate), thread.ts);
+        s.gateTs.set(effect.gate.id, posted.ts);
+        this.gateMessages.set(effect.gate.id, posted);
+        return;
+      }
+      case 'gate-changed': {
+        await this.parent(channel, s);
+        const ts = s.gateTs.get(effect.gate.id);
+        if (ts !== undefined) await this.deps.poster.update(channel, ts, renderGate(effect.gate));
+        return;
+      }
+      case 'line': {
+        if (effect.inChannel) {
+          await this.deps.poster.post(channel, renderNotice('info', effect.text));
+          return;
+        }
+        const thread = await this.parent(channel, s);
+        await this.deps.poster.post(channel, renderNotice('info', effect.text), thread.ts);
+        return;
+      }
+      default:
+        assertNever(effect, 'thread effect');
+    }
+  }
+
+  /** Saves the run's thread, gate messages and views; a failure is logged (the thread still works until a restart). */
+  private async save(s: ThreadOfRun): Promise<void> {
+    if (this.deps.threads === undefined) return;
+    const gates = Object.fromEntries([...s.gateTs.keys()].flatMap((id) => {
+      const m = this.gateMessages.get(id);
+      return m === undefined ? [] : [[id, m] as const];
+    }));
+    const { parent, gateTs: _gateTs, ...state } = s;
+    await this.deps.threads
+      .save({ runId: s.run.id, gates, state, ...(parent ? { parent } : {}) })
+      .catch((err: unknown) => this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack thread not saved'));
   }
 
   /** Uploads one host's whole output into the thread; an expired or unreadable one is logged and skipped. */
@@ -140,7 +183,7 @@ export class RunThreadPublisher {
   }
 
   /** Posts the parent message the first time, then schedules an edit of it (edits also coalesce in the poster). */
-  private async parent(channel: string, s: RunThreadState & { parent?: PostedMessage }): Promise<PostedMessage> {
+  private async parent(channel: string, s: ThreadOfRun): Promise<PostedMessage> {
     if (s.parent === undefined) {
       s.parent = await this.deps.poster.post(channel, renderRunMessage(s.run, this.deps.now()));
       return s.parent;
@@ -162,7 +205,7 @@ export class RunThreadPublisher {
   }
 
   /** Renders the run as it is now: a delayed edit always shows the latest state. */
-  private sendParentEdit(channel: string, s: RunThreadState & { parent?: PostedMessage }): void {
+  private sendParentEdit(channel: string, s: ThreadOfRun): void {
     if (s.parent === undefined) return;
     void this.deps.poster
       .update(channel, s.parent.ts, renderRunMessage(s.run, this.deps.now()))

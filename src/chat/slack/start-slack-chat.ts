@@ -1,9 +1,11 @@
 import { describeError } from '../../errors/opsgate-error.ts';
 import type { ChatEngine, ChatSite } from '../../commands/ports.ts';
+import type { OutputArtefacts } from '../../ports/artefacts.ts';
 import type { StoredEvent } from '../../ports/events.ts';
 import type { RunSummary } from '../views.ts';
 import { createSlackApp, type AppLog } from './app.ts';
 import { RunThreadPublisher } from './run-thread-publisher.ts';
+import type { RunThreadStore } from './run-thread-store.ts';
 
 /** How the Slack chat follows the engine's events of each site (the runtime's event source). */
 export interface SiteEventFollower {
@@ -25,6 +27,10 @@ export interface SlackChatOptions {
   readonly events: SiteEventFollower;
   readonly log: AppLog;
   readonly now?: () => number;
+  /** Keeps each run's thread and gate messages across restarts (reloaded before the app starts). */
+  readonly threads?: RunThreadStore;
+  /** Where workers store long step outputs, uploaded as files into the thread. */
+  readonly artefacts?: Pick<OutputArtefacts, 'get'>;
   /** Test hooks: skip auth.test, no posting pace, no delay of parent edits. */
   readonly botId?: string;
   readonly botUserId?: string;
@@ -94,6 +100,8 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     now,
     log: opts.log,
     ...(opts.parentEditDelayMs === undefined ? {} : { parentEditDelayMs: opts.parentEditDelayMs }),
+    ...(opts.threads === undefined ? {} : { threads: opts.threads }),
+    ...(opts.artefacts === undefined ? {} : { artefacts: opts.artefacts }),
   });
 
   let stopped = false;
@@ -112,9 +120,14 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
       }
     }
   };
+  // Before the app takes clicks: a click on a gate message of an earlier process is checked against it.
+  const restored = await pub.restore().catch((e: unknown) => {
+    opts.log.warn({ err: describeError(e) }, 'slack threads not reloaded: runs in progress get a new parent message');
+    return 0;
+  });
   const started = await slack.start();
   const followers = Promise.all(opts.sites.map((s) => follow(s.id)));
-  opts.log.info({ mode: opts.appToken === undefined ? 'http' : 'socket', port: started.port, sites: opts.sites.map((s) => s.id) }, 'slack app started');
+  opts.log.info({ mode: opts.appToken === undefined ? 'http' : 'socket', port: started.port, sites: opts.sites.map((s) => s.id), restoredThreads: restored }, 'slack app started');
   return {
     ...(started.port === undefined ? {} : { port: started.port }),
     async stop() {

@@ -36,6 +36,10 @@ import { noWorkerMessage, WorkerRegistry } from './ops/worker-registry.ts';
 import { checkRedis } from './store/check-redis.ts';
 import { RedisEventStream } from './store/redis-event-stream.ts';
 import { RedisRunStore } from './store/redis-run-store.ts';
+import { RedisOutputArtefacts } from './store/redis-output-artefacts.ts';
+import { RedisRunThreadStore } from './store/redis-run-thread-store.ts';
+import type { OutputArtefacts } from './ports/artefacts.ts';
+import type { RunThreadStore } from './chat/slack/run-thread-store.ts';
 
 /**
  * The composition root: the only module that opens real connections (ioredis, BullMQ, ssh2 sessions, mysql2).
@@ -61,6 +65,10 @@ export interface Runtime {
   readonly events: EventSource;
   /** Where Redis is, for messages. */
   readonly redisWhere: string;
+  /** Long step outputs stored by the workers (the chat uploads them into the run's thread). */
+  readonly artefacts: OutputArtefacts;
+  /** Where the Slack app keeps each run's thread and gate messages across restarts. */
+  readonly slackThreads: RunThreadStore;
   /** The gates still waiting for a decision in the active runs of these sites, oldest run first. */
   pendingGates(sites: readonly string[]): Promise<readonly PendingGate[]>;
   /** Serves the given sites' queues in this process (and resumes their active runs). */
@@ -118,6 +126,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const registry = new WorkerRegistry(redis, prefix);
     const runs = new RedisRunStore(redis, prefix);
     const audit = new RedisAuditLog({ redis, prefix });
+    const artefacts = new RedisOutputArtefacts({ redis, prefix, clock: systemClock, ids: randomIds });
     const setups = new Map<string, Promise<SiteSshSetup>>();
     const loadedById = new Map(sites.loaded.map((l) => [l.site.id, l]));
     const loadedOf = (name: string) => {
@@ -156,6 +165,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       clock: systemClock,
       ids: randomIds,
       log,
+      artefacts,
     });
     const workerPresence = { servingCounts: (served: readonly string[]) => registry.servingCounts(served, systemClock.now()), message: noWorkerMessage };
     const chat = createChatEngine({ engine, gates, audit, sites: sites.byId, runbooks: o.runbooks, workers: workerPresence });
@@ -172,6 +182,8 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       chat,
       events,
       redisWhere: t.where,
+      artefacts,
+      slackThreads: new RedisRunThreadStore({ redis, prefix, clock: systemClock }),
       pendingGates: (served) => pendingGates({ runs, gates }, served),
       ops: { registry, ping: () => redis.ping() },
       startWorkers(served) {

@@ -42,6 +42,8 @@ export async function startSlack(deps: SlackDeps): Promise<StartedSlack> {
     chat: runtime.chat,
     sites: runtime.sites.chat,
     events: runtime.events,
+    threads: runtime.slackThreads,
+    artefacts: runtime.artefacts,
     log: deps.log,
   });
 }

@@ -1,3 +1,4 @@
+import type { OutputArtefacts } from '../ports/artefacts.ts';
 import type { AuditLog } from '../ports/audit.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { EventSink } from '../ports/events.ts';
@@ -42,4 +43,6 @@ export interface EngineDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly ids: IdSource;
   readonly log: EngineLog;
+  /** Where a host's long output is kept for the chat (which may run elsewhere); absent: tails only. */
+  readonly artefacts?: OutputArtefacts;
 }

@@ -7,6 +7,7 @@ import type { EngineDeps } from './engine-deps.ts';
 import { executeStep, type StepOutcome } from './execute-step.ts';
 import { loadRun, type LoadedRun } from './load-run.ts';
 import { notify } from './notify.ts';
+import { outputStorer } from './output-storer.ts';
 import { findStep, planNextAction, type NextAction } from './plan-next-action.ts';
 import { reconcileStep } from './reconcile-step.ts';
 import { isFinished, stepState, type Finding, type RunState, type StepState } from './run-state.ts';
@@ -100,6 +101,7 @@ async function executeWithSessions(deps: EngineDeps, loaded: LoadedRun, step: Ex
       ...(sqlTarget !== undefined && sqlSession !== undefined ? { sql: { target: sqlTarget, session: sqlSession } } : {}),
       ...(evaluator ? { evaluator } : {}),
       ...(program ? { program } : {}),
+      ...outputStorer(deps, { site: site.name, runId: loaded.run.id, stepId: step.id }),
     });
   } finally {
     await Promise.allSettled([remote.close(), sqlSession?.close()]);

@@ -26,6 +26,7 @@ import { redisOptionsOf } from '../ops/redis-options.ts';
 import { checkRedis } from '../store/check-redis.ts';
 import { RedisEventStream } from '../store/redis-event-stream.ts';
 import { RedisRunStore } from '../store/redis-run-store.ts';
+import { RedisOutputArtefacts } from '../store/redis-output-artefacts.ts';
 import { BullRunQueue } from './bull-run-queue.ts';
 import { siteSshSetup, type SiteSshSetup } from './site-ssh-hosts.ts';
 
@@ -79,6 +80,7 @@ export async function createEngineRuntime(config: Config, env: Env, log: Logger,
     clock: systemClock,
     ids: randomIds,
     log,
+    artefacts: new RedisOutputArtefacts({ redis, prefix, clock: systemClock, ids: randomIds }),
   };
   return ok({
     engine: createEngine(deps),

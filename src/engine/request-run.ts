@@ -2,6 +2,7 @@ import { describeError, isOpsgateError } from '../errors/opsgate-error.ts';
 import type { SiteLockHolder } from '../ports/site-lock.ts';
 import { err, ok, type Result } from '../result.ts';
 import { advanceRun } from './advance-run.ts';
+import { checkRequirements } from './check-requirements.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { auditOnly, notify } from './notify.ts';
 import { renderPlan } from './render-plan.ts';
@@ -29,13 +30,14 @@ export interface RunAccepted {
 
 /** Why a run was not started, with a message fit for the person who asked. */
 export interface RunRefusal {
-  readonly code: 'SITE_UNKNOWN' | 'PLAN_INVALID' | 'SITE_BUSY';
+  readonly code: 'SITE_UNKNOWN' | 'PLAN_INVALID' | 'REQUIREMENT_UNMET' | 'SITE_BUSY';
   readonly message: string;
   readonly heldBy?: SiteLockHolder;
 }
 
 /**
- * Plans a run and starts it: builds and validates the runbook's plan, takes the site lock (one active run per
+ * Plans a run and starts it: builds and validates the runbook's plan, checks its admission requirements against
+ * earlier runs (e.g. a fresh precheck; refused without taking the lock; a dry run skips them), takes the site lock (one active run per
  * site; a second request is refused with the holder, its run and start time), stores run and plan, and
  * enqueues the first step or opens its gate. A dry run stores the plan for reference and stops there.
  */
@@ -72,6 +74,11 @@ export async function requestRun(deps: EngineDeps, input: RunRequestInput): Prom
   };
   const rendered = renderPlan(plan);
   if (!dryRun) {
+    const admitted = await checkRequirements(deps.runs, plan, now);
+    if (!admitted.ok) {
+      await notify(deps, head, { type: 'run.refused', requester: input.requester, reason: admitted.error });
+      return err({ code: 'REQUIREMENT_UNMET', message: admitted.error });
+    }
     const taken = await deps.lock.acquire({ site: site.name, runId, requester: input.requester, since: now });
     if (!taken.ok) {
       const h = taken.error.heldBy;

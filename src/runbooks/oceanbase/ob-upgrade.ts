@@ -38,8 +38,9 @@ function probeTarget(site: EngineSite, ob: Oceanbase): ProbeTarget | undefined {
 
 /**
  * `/upgrade <site> ob <cluster> --to <version>`: the zone-by-zone rolling upgrade. Refused at plan time for
- * fewer than three zones or a bad version; its first step refuses to go on without a precheck of the cluster
- * that passed within the site's `upgrade.precheckValidFor` (1h by default). Then the packages are staged on
+ * fewer than three zones or a bad version, and at request time unless a run of `ob-precheck` of the cluster
+ * completed within the site's `upgrade.precheckValidFor` (1h by default); its first step checks the precheck's
+ * record on the hosts again. Then the packages are staged on
  * every host, upgrade_pre's steps run, every zone goes through `zoneSteps`, then upgrade_post's steps, the
  * restore of `server_permanent_offline_time`, and the final verification. With a business tenant configured,
  * a probe reads and writes it throughout and reports each zone's phases.
@@ -53,7 +54,8 @@ export const obUpgrade = defineRunbook({
     refuseUnlessRolling(ob);
     const hosts = clusterHosts(ob);
     const probe = probeTarget(site, ob);
-    const maxAgeSec = Math.floor((parseDuration(ob.upgrade.precheckValidFor) ?? 3_600_000) / 1000);
+    const validForMs = parseDuration(ob.upgrade.precheckValidFor) ?? 3_600_000;
+    const maxAgeSec = Math.floor(validForMs / 1000);
     let probeSince = 'probe-start';
     const zones = ob.zones.flatMap((zone) => {
       const steps = zoneSteps({ cluster: ob.name, zone: zone.name, hosts: zone.hosts, version: toVersion, ...(probe ? { probe } : {}), probeSince });
@@ -65,6 +67,18 @@ export const obUpgrade = defineRunbook({
       site: site.name,
       title: `Rolling upgrade of OceanBase cluster ${ob.name} to ${toVersion}`,
       args: { cluster: ob.name, toVersion },
+      // Checked by the engine against the run store when the run is requested; the `precheck-fresh` step below
+      // checks the record on the hosts again (defence in depth: a run store wiped, or hosts restored from backup).
+      requires: [
+        {
+          runbook: 'ob-precheck',
+          sameArgs: ['cluster'],
+          outcome: 'completed',
+          withinMs: validForMs,
+          within: ob.upgrade.precheckValidFor,
+          hint: `Run the precheck of ${ob.name} first (/precheck ${site.name} ob ${ob.name}).`,
+        },
+      ],
       steps: [
         {
           kind: 'check',

@@ -165,7 +165,14 @@ export const upgradeRedis = defineRunbook({
       hosts: [...r.replicas, r.master].map((host) => ({ host, services })),
     });
     const undo = stop.rollback?.steps[0];
-    if (undo !== undefined) undo.verify.push(fingerprintEqualProbe(l, { home: r.home, config: r.config }));
+    if (undo !== undefined) {
+      undo.verify.push(fingerprintEqualProbe(l, { home: r.home, config: r.config }));
+      // keepalived takes a few seconds to give the VIP back to the master.
+      if (r.vip !== undefined) {
+        const held = sh`ip -o -4 addr show | grep -qw ${r.vip}`;
+        undo.verify.push({ kind: 'output-matches', command: sh`for i in $(seq 30); do ${raw(held)} && break; sleep 1; done; ${raw(held)} && echo vip-held`, pattern: '^vip-held$', hosts: [r.master] });
+      }
+    }
     const paths = [r.home, ...(kl ? [kl.home] : []), initScript(r.service), ...(kl ? [initScript(kl.service)] : []), r.data, r.config, ...(kl ? [kl.config] : [])];
     const backup = moveAsideStep({
       id: 'r04-backup',

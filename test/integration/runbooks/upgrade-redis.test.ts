@@ -74,29 +74,37 @@ describe('/upgrade xizang redis in the site lab', () => {
     expect(await redisFingerprint()).toBe(before);
   });
 
-  it('leaves the run paused at a failure gate naming the host when a host dies in the middle of the phase', async () => {
+  it('leaves the run paused at an interrupted gate naming the host when a host dies in the middle of the phase', async () => {
     const before = await redisFingerprint();
     const run = cli.start(UPGRADE, ...AS);
     let out = '';
     try {
-      await run.out.waitFor(/"stepId":"r04-backup","status":"succeeded"/, 0, 120_000);
+      await run.out.waitFor(/"type":"step.finished","stepId":"r04-backup"[^\n]*"status":"succeeded"/, 0, 120_000);
       await linkHost('redis-b', 'down');
       const code = await run.exited;
       out = run.out.text;
       expect(code).toBe(1);
     } finally {
       run.child.kill();
+      await linkHost('redis-b', 'up');
     }
-    const events = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; stepId?: string; status?: string; summary?: string; runId?: string });
-    const failed = events.find((e) => e.type === 'step.finished' && e.status === 'failed');
-    expect(failed).toMatchObject({ stepId: 'r05-adm-install', failedAt: 'transport' });
-    expect(failed?.summary).toMatch(/redis-b/);
-    expect(events.at(-1)).toMatchObject({ type: 'gate.opened', gate: { kind: 'failure', stepId: 'r05-adm-install' } });
-    await linkHost('redis-b', 'up');
-    // The run waits for a person (retry, mark done, roll back: buttons `opsgate run` does not press); the lab is
-    // put back by hand for the next tests.
-    await restoreRedisByHand();
-    for (const host of ['redis-a', 'redis-b']) expect(await existing(host, OLD)).toEqual(OLD);
-    expect(await redisFingerprint()).toBe(before);
+    try {
+      const events = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; stepId?: string; status?: string; summary?: string; runId?: string });
+      // The SSH connection dropped while the ADM step ran on redis-b: the engine cannot know whether it finished,
+      // so it marks the step interrupted and waits for a person, with what its probes found.
+      const interrupted = events.find((e) => e.type === 'step.interrupted');
+      expect(interrupted, out.slice(-2000)).toMatchObject({ stepId: 'r05-adm-install' });
+      expect(interrupted?.summary).toMatch(/redis-b: SSH_UNREACHABLE/);
+      expect(events.at(-1)).toMatchObject({ type: 'gate.opened', gate: { kind: 'interrupted', stepId: 'r05-adm-install' } });
+      expect(events.some((e) => e.type === 'step.started' && e.stepId === 'r06-pause-new')).toBe(false);
+      await linkHost('redis-b', 'up');
+      await restoreRedisByHand();
+      for (const host of ['redis-a', 'redis-b']) expect(await existing(host, OLD)).toEqual(OLD);
+      expect(await redisFingerprint()).toBe(before);
+    } finally {
+      // The run waits for a person (retry, mark done, roll back: buttons `opsgate run` does not press); the lab is
+      // put back by hand for the next tests.
+      await restoreRedisByHand();
+    }
   }, 300_000);
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseKnownHosts } from '../../../src/runners/ssh/known-hosts.ts';
-import { openSession, runnerLab, sessionsClosedAfterEach, type RunnerLab } from './runner-lab.ts';
+import { runnerLab, sessionsClosedAfterEach, type RunnerLab } from './runner-lab.ts';
 
 let lab: RunnerLab;
 beforeAll(() => {
@@ -26,7 +26,8 @@ async function established(host: string, port: number): Promise<boolean> {
 describe('SSH session connections', () => {
   it('opens one connection per host, reuses it for every command and closes it on close()', async () => {
     const before = (await acceptedLogins('paas-2')).length;
-    const s = openSession([lab.host('paas-2')]);
+    // Tracked too, so a failed assertion before the explicit dispose below still cleans up (dispose is idempotent).
+    const s = open([lab.host('paas-2')]);
     for (let i = 0; i < 12; i++) {
       const r = await s.session.exec('paas-2', { command: `echo ${i}` });
       expect(r.stdout.head).toBe(`${i}\n`);

@@ -19,19 +19,20 @@ import { siteDirectory } from './engine/engine-site.ts';
 import { RedisSiteLock } from './lock/redis-site-lock.ts';
 import { systemClock } from './ports/clock.ts';
 import { randomIds } from './ports/ids.ts';
-import { BullRunQueue } from './queue/bull-run-queue.ts';
 import { siteSshSetup, type SiteSshSetup } from './queue/site-ssh-hosts.ts';
-import { startSiteWorkers, type SiteWorkers } from './queue/start-site-workers.ts';
+import type { SiteWorkers } from './queue/start-site-workers.ts';
+import type { StepJob } from './ports/run-store.ts';
+import type { EngineDeps } from './engine/engine-deps.ts';
+import type { RedisOptions } from 'ioredis';
 import { ALL_RUNBOOKS } from './runbooks/all-runbooks.ts';
 import { createRunbookRegistry } from './runbooks/runbook-registry.ts';
-import { createSqlSession } from './runners/sql/create-sql-session.ts';
-import { createSshSession } from './runners/ssh/create-ssh-session.ts';
 import { addLogSecrets, createOpsLogger } from './ops/create-ops-logger.ts';
 import { meteredEvents } from './ops/metered-events.ts';
 import type { OpsMetrics } from './ops/ops-metrics.ts';
 import { OPSGATE_VERSION } from './ops/opsgate-version.ts';
 import { describeRedis, redisOptionsOf } from './ops/redis-options.ts';
 import { startHeartbeat } from './ops/start-heartbeat.ts';
+import { interruptOverdueSteps } from './ops/interrupt-overdue-steps.ts';
 import { noWorkerMessage, WorkerRegistry } from './ops/worker-registry.ts';
 import { checkRedis } from './store/check-redis.ts';
 import { RedisEventStream } from './store/redis-event-stream.ts';
@@ -71,12 +72,29 @@ export interface Runtime {
   readonly slackThreads: RunThreadStore;
   /** The gates still waiting for a decision in the active runs of these sites, oldest run first. */
   pendingGates(sites: readonly string[]): Promise<readonly PendingGate[]>;
-  /** Serves the given sites' queues in this process (and resumes their active runs). */
-  startWorkers(sites: readonly string[]): SiteWorkers;
+  /** Serves the given sites' queues in this process (and resumes their active runs), with a heartbeat. */
+  startWorkers(sites: readonly string[], tuning?: WorkerTuning): ServedSites;
+  /** Records steps still running at shutdown as interrupted (their end was never seen); returns their ids. */
+  interruptOverdue(jobs: readonly StepJob[]): Promise<readonly string[]>;
+  /** What the engine runs on (stores, lock, audit), for workers and tests. */
+  readonly deps: EngineDeps;
+  /** Where the BullMQ queues are: connection options and key prefix. */
+  readonly bull: { readonly connection: RedisOptions; readonly prefix: string };
   /** For health checks: a Redis PING, and the worker heartbeats. */
   readonly ops: { readonly registry: WorkerRegistry; ping(): Promise<unknown> };
   /** Closes workers, queues and connections, and stops the embedded Redis if this process started it. */
   close(): Promise<void>;
+}
+
+/** How a worker's BullMQ jobs are locked and looked after (see `opsgate worker --help`). */
+export interface WorkerTuning {
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+}
+
+/** The queues this process serves, with its heartbeat: `drain` first marks the worker draining. */
+export interface ServedSites extends SiteWorkers {
+  readonly workerId: string;
 }
 
 /** The BullMQ key prefix under the opsgate key prefix (`opsgate:bull`). */
@@ -120,6 +138,9 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     cs.push(async () => reader.disconnect());
     const stream = new RedisEventStream(redis, prefix);
     const readerStream = new RedisEventStream(reader, prefix);
+    // bullmq, ssh2 and mysql2 are loaded only by a process that connects: `--help`, `sites validate` and `lab`
+    // do not pay for them.
+    const [{ BullRunQueue }, { startSiteWorkers }] = await Promise.all([import('./queue/bull-run-queue.ts'), import('./queue/start-site-workers.ts')]);
     const queue = new BullRunQueue({ connection: t.options, prefix: bullPrefix(prefix) });
     cs.push(() => queue.close());
     const gates = new RedisGateStore({ redis, prefix });
@@ -144,12 +165,13 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
         }
         const { hosts, secrets } = await setup;
         addLogSecrets(log, secrets);
+        const { createSshSession } = await import('./runners/ssh/create-ssh-session.ts');
         return createSshSession({ hosts, secrets, spoolDir: join(config.OPSGATE_STATE_DIR, 'spool', site.name), log, clock: systemClock, ids: randomIds });
       },
     });
     cs.push(() => sessions.closeAll());
     const engineEvents = endingSessions(o.metrics === undefined ? stream : meteredEvents(stream, o.metrics, gates), sessions);
-    const engine = createEngine({
+    const deps: EngineDeps = {
       runs,
       queue,
       gates,
@@ -160,13 +182,15 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       runbooks: createRunbookRegistry(ALL_RUNBOOKS),
       openRemote: (site, runId) => sessions.acquire(site, runId),
       async openSql(site, name) {
+        const { createSqlSession } = await import('./runners/sql/create-sql-session.ts');
         return createSqlSession(await sqlEndpointOf(loadedOf(site.name), name, env));
       },
       clock: systemClock,
       ids: randomIds,
       log,
       artefacts,
-    });
+    };
+    const engine = createEngine(deps);
     const workerPresence = { servingCounts: (served: readonly string[]) => registry.servingCounts(served, systemClock.now()), message: noWorkerMessage };
     const chat = createChatEngine({ engine, gates, audit, sites: sites.byId, runbooks: o.runbooks, workers: workerPresence });
     const events: EventSource = {
@@ -186,15 +210,33 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       slackThreads: new RedisRunThreadStore({ redis, prefix, clock: systemClock }),
       pendingGates: (served) => pendingGates({ runs, gates }, served),
       ops: { registry, ping: () => redis.ping() },
-      startWorkers(served) {
-        const workers = startSiteWorkers({ engine, sites: served, connection: t.options, prefix: bullPrefix(prefix), log });
+      deps,
+      bull: { connection: t.options, prefix: bullPrefix(prefix) },
+      interruptOverdue: (jobs) => interruptOverdueSteps(deps, jobs),
+      startWorkers(served, tuning = {}) {
+        const workers = startSiteWorkers({ engine, sites: served, connection: t.options, prefix: bullPrefix(prefix), log, ...tuning });
         const info = { id: `${hostname()}-${process.pid}-${randomIds.next('').slice(0, 8)}`, sites: served, pid: process.pid, host: hostname(), version: OPSGATE_VERSION, startedAt: systemClock.now() };
         const beat = startHeartbeat({ registry, info, clock: systemClock, intervalMs: config.OPSGATE_HEARTBEAT_MS, onError: (e) => log.warn({ err: String(e) }, 'heartbeat not written') });
-        cs.push(async () => {
+        let stopped = false;
+        const stop = async () => {
+          if (stopped) return;
+          stopped = true;
           await workers.close();
           await beat.stop();
-        });
-        return { ...workers, ready: workers.ready.then(async (n) => (await beat.ready, n)) };
+        };
+        cs.push(stop);
+        return {
+          workerId: info.id,
+          ready: workers.ready.then(async (n) => (await beat.ready, n)),
+          async drain(graceMs, onOverdue) {
+            await beat.drain();
+            const overdue = await workers.drain(graceMs, onOverdue);
+            stopped = true;
+            await beat.stop();
+            return overdue;
+          },
+          close: stop,
+        };
       },
       close: closeEverything,
     };

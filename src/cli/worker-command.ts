@@ -1,20 +1,15 @@
-import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { loadAppSetup } from '../app/app-setup.ts';
 import { CliExit, EXIT } from '../cli.ts';
 import { formatConfigProblems, parseConfig, readEnv } from '../config.ts';
 import { describeError } from '../errors/opsgate-error.ts';
+import { openRuntime } from '../main.ts';
 import { createOpsLogger } from '../ops/create-ops-logger.ts';
-import { interruptOverdueSteps } from '../ops/interrupt-overdue-steps.ts';
 import { createOpsMetrics } from '../ops/ops-metrics.ts';
 import { OPSGATE_VERSION } from '../ops/opsgate-version.ts';
 import { serveOps } from '../ops/serve-ops.ts';
 import { watchShutdownSignals } from '../ops/shutdown-signals.ts';
-import { startHeartbeat } from '../ops/start-heartbeat.ts';
-import { WorkerRegistry } from '../ops/worker-registry.ts';
 import { systemClock } from '../ports/clock.ts';
-import { randomIds } from '../ports/ids.ts';
-import { createEngineRuntime } from '../queue/engine-runtime.ts';
-import { startSiteWorkers } from '../queue/start-site-workers.ts';
 
 interface WorkerOptions {
   sites?: string;
@@ -51,45 +46,41 @@ export function registerWorkerCommand(program: Command): void {
         throw new CliExit(EXIT.usage);
       }
       const log = createOpsLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, base: { proc: 'worker' } });
-      const metrics = createOpsMetrics('worker');
-      const runtime = await createEngineRuntime(config, env, log, { metrics });
-      if (!runtime.ok) {
-        for (const p of runtime.error) process.stderr.write(`opsgate worker: ${p}\n`);
+      const setup = await loadAppSetup({ env });
+      if (!setup.ok) {
+        process.stderr.write(`opsgate worker: ${setup.error}\n`);
         throw new CliExit(EXIT.failed);
       }
-      const rt = runtime.value;
-      const known = rt.sites.map((s) => s.name);
+      const known = setup.value.sites.engine.map((s) => s.name);
       const wanted = opts.sites?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? known;
       const unknown = wanted.filter((s) => !known.includes(s));
       if (unknown.length > 0 || wanted.length === 0) {
         process.stderr.write(`opsgate worker: unknown site(s) ${unknown.join(', ') || '(none given)'}; known: ${known.join(', ') || 'none'}\n`);
-        await rt.close();
         throw new CliExit(EXIT.usage);
       }
+      const metrics = createOpsMetrics('worker');
+      // The one composition root: the same connections as `opsgate start`, the embedded Redis when REDIS_URL is unset.
+      const rt = await openRuntime({ ...setup.value, log, metrics }).catch((e: unknown) => {
+        process.stderr.write(`opsgate worker: cannot connect: ${describeError(e)}\n`);
+        throw new CliExit(EXIT.failed);
+      });
       const signals = watchShutdownSignals({ hardDeadlineMs: config.OPSGATE_SHUTDOWN_GRACE_MS + 30_000 });
-      const registry = new WorkerRegistry(rt.bullConnection, config.OPSGATE_REDIS_PREFIX);
-      const info = { id: `${hostname()}-${process.pid}-${randomIds.next('').slice(0, 8)}`, sites: wanted, pid: process.pid, host: hostname(), version: OPSGATE_VERSION, startedAt: systemClock.now() };
-      const workers = startSiteWorkers({ engine: rt.engine, sites: wanted, connection: rt.bullConnection, prefix: rt.bullPrefix, log, lockDurationMs, stalledIntervalMs });
-      const beat = startHeartbeat({ registry, info, clock: systemClock, intervalMs: config.OPSGATE_HEARTBEAT_MS, onError: (e) => log.warn({ err: describeError(e) }, 'heartbeat not written') });
-      const server = await serveOps({ config, metrics, registry, ping: () => rt.bullConnection.ping(), sites: wanted, clock: systemClock }).catch(async (e: unknown) => {
+      const workers = rt.startWorkers(wanted, { lockDurationMs, stalledIntervalMs });
+      const server = await serveOps({ config, metrics, registry: rt.ops.registry, ping: () => rt.ops.ping(), sites: wanted, clock: systemClock }).catch(async (e: unknown) => {
         process.stderr.write(`opsgate worker: cannot serve /metrics on ${config.METRICS_HOST}:${String(config.METRICS_PORT)}: ${describeError(e)}\n`);
-        await workers.close();
-        await beat.stop();
         await rt.close();
         throw new CliExit(EXIT.failed);
       });
-      await Promise.all([workers.ready, beat.ready]);
-      log.info({ sites: wanted, workerId: info.id, version: OPSGATE_VERSION }, 'worker serving');
+      await workers.ready;
+      log.info({ sites: wanted, workerId: workers.workerId, version: OPSGATE_VERSION }, 'worker serving');
       process.stdout.write(`opsgate worker: serving ${wanted.join(', ')}${server === undefined ? '' : ` (health and metrics on http://${config.METRICS_HOST}:${server.port})`}\n`);
       const signal = await signals.received;
       log.info({ signal, graceMs: config.OPSGATE_SHUTDOWN_GRACE_MS }, 'shutting down: no new steps; waiting for running steps');
       process.stdout.write(`opsgate worker: ${signal}: finishing the running steps (up to ${config.OPSGATE_SHUTDOWN_GRACE_MS} ms), taking no new ones\n`);
-      await beat.drain();
       const overdue = await workers.drain(config.OPSGATE_SHUTDOWN_GRACE_MS, async (jobs) => {
-        const ids = await interruptOverdueSteps(rt.deps, jobs);
+        const ids = await rt.interruptOverdue(jobs);
         log.warn({ steps: ids }, 'steps recorded as interrupted at shutdown');
       });
-      await beat.stop();
       await server?.close();
       await rt.close();
       signals.dispose();

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { ConfigSchema } from '../../../src/config.ts';
+import { loadAppSetup } from '../../../src/app/app-setup.ts';
+import { openRuntime, type Runtime } from '../../../src/main.ts';
 import type { EngineEvent } from '../../../src/ports/events.ts';
-import { createEngineRuntime, type EngineRuntime } from '../../../src/queue/engine-runtime.ts';
 import { loadSite } from '../../../src/sites/load-site.ts';
 import { execOn, getLab } from '../../support/lab.ts';
 
@@ -66,17 +66,18 @@ export interface TestEnv {
 }
 
 /** The engine the test drives (as the chat process would), with the same keys as its workers. */
-export async function testRuntime(t: TestEnv): Promise<EngineRuntime> {
-  const config = ConfigSchema.parse({
+export async function testRuntime(t: TestEnv): Promise<Runtime> {
+  const env = {
+    ...process.env,
     OPSGATE_SITES: sitesDir(),
     OPSGATE_STATE_DIR: mkdtempSync(join(tmpdir(), 'opsgate-engine-')),
     REDIS_URL: t.redisUrl,
     OPSGATE_REDIS_PREFIX: t.prefix,
     LOG_LEVEL: 'silent',
-  });
-  const r = await createEngineRuntime(config, process.env, pino({ level: 'silent' }));
-  if (!r.ok) throw new Error(r.error.join('; '));
-  return r.value;
+  };
+  const setup = await loadAppSetup({ env });
+  if (!setup.ok) throw new Error(setup.error);
+  return openRuntime({ ...setup.value, log: pino({ level: 'silent' }) });
 }
 
 /** `opsgate worker --sites xizang` as a child process, with quick stalled-job detection. */
@@ -119,7 +120,7 @@ export class EventWatch {
   private last = '0';
   readonly seen: EngineEvent[] = [];
 
-  constructor(private readonly rt: EngineRuntime) {}
+  constructor(private readonly rt: Runtime) {}
 
   /** Waits for the first event (seen before or not) matching `pred`. */
   async waitFor<T extends EngineEvent>(pred: (e: EngineEvent) => e is T, timeoutMs?: number): Promise<T>;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineRuntime } from '../../../src/queue/engine-runtime.ts';
+import type { Runtime } from '../../../src/main.ts';
 import { startRedis } from './private-redis.ts';
 import { BASE, EventWatch, SITE, effectCounts, ev, killHard, labApprovers, pathExists, cleanLabDir, resetLabDir, spawnWorker, testRuntime } from './engine-lab.ts';
 
@@ -13,7 +13,7 @@ describe('durable runs: a Redis restart in the middle of a run', () => {
   const t = { prefix: 'engine-restart:', redisUrl: `redis://127.0.0.1:${port}` };
   let redis: ChildProcess | undefined;
   let worker: ChildProcess | undefined;
-  let rt: EngineRuntime | undefined;
+  let rt: Runtime | undefined;
 
   afterEach(async () => {
     if (worker) await killHard(worker);

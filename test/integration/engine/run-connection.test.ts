@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineRuntime } from '../../../src/queue/engine-runtime.ts';
+import type { Runtime } from '../../../src/main.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { BASE, EventWatch, HOST, SITE, cleanLabDir, ev, killHard, labApprovers, labSh, resetLabDir, spawnWorker, testRuntime, type TestEnv } from './engine-lab.ts';
 
@@ -18,7 +18,7 @@ async function openSshConnections(): Promise<number> {
 describe('a run holds one SSH connection per host', () => {
   let keys: RedisTestKeys;
   let t: TestEnv;
-  let rt: EngineRuntime;
+  let rt: Runtime;
   let worker: ChildProcess | undefined;
 
   beforeEach(async () => {

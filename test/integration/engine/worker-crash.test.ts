@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { siteQueueName } from '../../../src/queue/bull-run-queue.ts';
-import type { EngineRuntime } from '../../../src/queue/engine-runtime.ts';
+import type { Runtime } from '../../../src/main.ts';
 import type { Gate } from '../../../src/ports/gates.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { BASE, EventWatch, SITE, effectCounts, ev, killHard, labApprovers, pathExists, cleanLabDir, resetLabDir, spawnWorker, testRuntime, type TestEnv } from './engine-lab.ts';
@@ -12,7 +12,7 @@ const REQUESTER = 'U_ENGINE_TEST';
 describe('durable runs: a worker killed with -9', () => {
   let keys: RedisTestKeys;
   let t: TestEnv;
-  let rt: EngineRuntime;
+  let rt: Runtime;
   let watch: EventWatch;
   let worker: ChildProcess | undefined;
   let approver: string;
@@ -42,7 +42,7 @@ describe('durable runs: a worker killed with -9', () => {
     rt.engine.decide({ gateId: gate.id, user, userGroups: [], choice, planHash: gate.planHash });
 
   it('at every step boundary: the run continues after each restart and no step runs twice', async () => {
-    const queue = new Queue(siteQueueName(SITE), { connection: rt.bullConnection, prefix: rt.bullPrefix });
+    const queue = new Queue(siteQueueName(SITE), { connection: rt.bull.connection, prefix: rt.bull.prefix });
     try {
       await queue.pause();
       worker = await spawnWorker(t);

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WorkerRegistry } from '../../../src/ops/worker-registry.ts';
-import type { EngineRuntime } from '../../../src/queue/engine-runtime.ts';
+import type { Runtime } from '../../../src/main.ts';
 import type { Gate } from '../../../src/ports/gates.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { BASE, EventWatch, SITE, effectCounts, ev, labApprovers, pathExists, resetLabDir, testRuntime, type TestEnv } from '../engine/engine-lab.ts';
@@ -11,7 +10,7 @@ const REQUESTER = 'U_OPS_TEST';
 describe('a worker in operation: health, metrics and SIGTERM', () => {
   let keys: RedisTestKeys;
   let t: TestEnv;
-  let rt: EngineRuntime;
+  let rt: Runtime;
   let watch: EventWatch;
   let approver: string;
   let worker: OpsWorker | undefined;
@@ -38,7 +37,7 @@ describe('a worker in operation: health, metrics and SIGTERM', () => {
     return r.value.runId;
   };
   const approve = (gate: Gate) => rt.engine.decide({ gateId: gate.id, user: approver, userGroups: [], choice: 'approve', planHash: gate.planHash });
-  const servingNow = async () => (await new WorkerRegistry(rt.bullConnection, t.prefix).servingCounts([SITE], Date.now())).get(SITE);
+  const servingNow = async () => (await rt.ops.registry.servingCounts([SITE], Date.now())).get(SITE);
 
   it('answers /healthz and /metrics, and the metrics move when a run completes', async () => {
     worker = await startOpsWorker(t);

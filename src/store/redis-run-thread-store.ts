@@ -16,7 +16,8 @@ export interface RedisRunThreadStoreOptions {
 const DEFAULT_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /**
- * A small hash per run (`<prefix>slack:thread:<run>`: `channel`, `ts`, `gate:<id>` = `channel ts`, `state`)
+ * A small hash per run (`<prefix>slack:thread:<run>`: `channel`, `ts`, `gate:<id>` = `channel ts`, `state`, `event` =
+ * the last applied event id)
  * expiring `ttlMs` after its last change, and a sorted set of run ids by last change
  * (`<prefix>slack:threads`) so that a starting bot finds them without scanning the keyspace.
  */
@@ -40,6 +41,7 @@ export class RedisRunThreadStore implements RunThreadStore {
     if (t.parent !== undefined) Object.assign(fields, { channel: t.parent.channel, ts: t.parent.ts });
     for (const [id, m] of Object.entries(t.gates)) fields[`gate:${id}`] = `${m.channel} ${m.ts}`;
     if (t.state !== undefined) fields.state = serializeThreadState(t.state);
+    if (t.lastEventId !== undefined) fields.event = t.lastEventId;
     const now = this.opts.clock.now();
     await this.opts.redis
       .multi()
@@ -66,7 +68,7 @@ export class RedisRunThreadStore implements RunThreadStore {
       }
       const state = parseThreadState(h.state);
       const parent = h.channel !== undefined && h.ts !== undefined ? { channel: h.channel, ts: h.ts } : undefined;
-      return [{ runId, gates, ...(parent ? { parent } : {}), ...(state ? { state } : {}) }];
+      return [{ runId, gates, ...(parent ? { parent } : {}), ...(state ? { state } : {}), ...(h.event === undefined ? {} : { lastEventId: h.event }) }];
     });
   }
 }

@@ -1,4 +1,5 @@
 import { describeError } from '../../errors/opsgate-error.ts';
+import { compareEventIds } from '../event-cursors.ts';
 import type { OutputArtefactRef, OutputArtefacts } from '../../ports/artefacts.ts';
 import type { EngineEvent } from '../../ports/events.ts';
 import { assertNever } from '../../result.ts';
@@ -39,7 +40,8 @@ export interface RunThreadPublisherDeps {
   readonly threads?: RunThreadStore;
 }
 
-type ThreadOfRun = RunThreadState & { parent?: PostedMessage; gateTs: Map<string, string> };
+/** `lastEventId`: the stream id of the last event applied to the run (a replayed event up to it is skipped). */
+type ThreadOfRun = RunThreadState & { parent?: PostedMessage; gateTs: Map<string, string>; lastEventId?: string };
 
 /**
  * Turns the engine's events into a run's Slack presence: one parent message per run, updated in place; one
@@ -66,7 +68,12 @@ export class RunThreadPublisher {
     return this.gateMessages.get(gateId);
   }
 
-  async handle(e: EngineEvent): Promise<void> {
+  /**
+   * Applies one event to its run's thread. With the event's stream id, an event at or before the last one
+   * applied to the run is skipped: a follower that resumes from a saved position (at-least-once) never posts
+   * twice, and the id is saved with the thread.
+   */
+  async handle(e: EngineEvent, eventId?: string): Promise<void> {
     const channel = this.deps.channelOf(e.site);
     if (channel === undefined) {
       this.deps.log.warn({ site: e.site, runId: e.runId, type: e.type }, 'no slack channel for site, event not posted');
@@ -77,6 +84,7 @@ export class RunThreadPublisher {
       s = { ...newRunThreadState(e), gateTs: new Map() };
       this.runs.set(e.runId, s);
     }
+    if (eventId !== undefined && s.lastEventId !== undefined && compareEventIds(eventId, s.lastEventId) <= 0) return;
     const effect = applyEvent(s, e);
     if (s.dryRun) return;
     try {
@@ -84,7 +92,10 @@ export class RunThreadPublisher {
     } catch (err) {
       this.deps.log.error({ site: e.site, runId: e.runId, type: e.type, err: describeError(err) }, 'slack post failed');
     }
-    if (effect.kind !== 'none') await this.save(s);
+    if (eventId !== undefined) s.lastEventId = eventId;
+    // With an id every event is saved, even one that posts nothing: the follower's position moves past it, so
+    // the run's state must not depend on replaying it after a restart.
+    if (effect.kind !== 'none' || eventId !== undefined) await this.save(s);
   }
 
   /**
@@ -97,7 +108,12 @@ export class RunThreadPublisher {
     for (const t of saved) {
       if (this.runs.has(t.runId)) continue;
       const base = t.state ?? newRunThreadState({ site: '', runId: t.runId, at: 0, type: 'run.requested', requester: 'opsgate', runbook: 'run', args: {}, dryRun: false });
-      const s: ThreadOfRun = { ...base, gateTs: new Map(Object.entries(t.gates).map(([id, m]) => [id, m.ts])), ...(t.parent ? { parent: t.parent } : {}) };
+      const s: ThreadOfRun = {
+        ...base,
+        gateTs: new Map(Object.entries(t.gates).map(([id, m]) => [id, m.ts])),
+        ...(t.parent ? { parent: t.parent } : {}),
+        ...(t.lastEventId === undefined ? {} : { lastEventId: t.lastEventId }),
+      };
       this.runs.set(t.runId, s);
       for (const [id, m] of Object.entries(t.gates)) this.gateMessages.set(id, m);
     }
@@ -152,9 +168,9 @@ export class RunThreadPublisher {
       const m = this.gateMessages.get(id);
       return m === undefined ? [] : [[id, m] as const];
     }));
-    const { parent, gateTs: _gateTs, ...state } = s;
+    const { parent, gateTs: _gateTs, lastEventId, ...state } = s;
     await this.deps.threads
-      .save({ runId: s.run.id, gates, state, ...(parent ? { parent } : {}) })
+      .save({ runId: s.run.id, gates, state, ...(parent ? { parent } : {}), ...(lastEventId === undefined ? {} : { lastEventId }) })
       .catch((err: unknown) => this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack thread not saved'));
   }
 

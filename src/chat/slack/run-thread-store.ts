@@ -14,6 +14,8 @@ export interface SavedThread {
   readonly gates: Readonly<Record<string, PostedMessage>>;
   /** The run's chat state (`serializeThreadState`); undefined when it was unreadable. */
   readonly state?: RunThreadState;
+  /** The stream id of the last event applied to the run: replayed events up to it are not posted again. */
+  readonly lastEventId?: string;
 }
 
 /** Where the publisher persists its threads (Redis in production, `src/store/redis-run-thread-store.ts`). */

@@ -2,6 +2,7 @@ import { describeError } from '../../errors/opsgate-error.ts';
 import type { ChatEngine, ChatSite } from '../../commands/ports.ts';
 import type { OutputArtefacts } from '../../ports/artefacts.ts';
 import type { StoredEvent } from '../../ports/events.ts';
+import type { EventCursors } from '../event-cursors.ts';
 import type { RunSummary } from '../views.ts';
 import { createSlackApp, type AppLog } from './app.ts';
 import { RunThreadPublisher } from './run-thread-publisher.ts';
@@ -9,7 +10,7 @@ import type { RunThreadStore } from './run-thread-store.ts';
 
 /** How the Slack chat follows the engine's events of each site (the runtime's event source). */
 export interface SiteEventFollower {
-  /** Where a site's stream ends now; following starts after it. */
+  /** Where a site's stream ends now; following starts after it when no position was saved. */
   latestId(site: string): Promise<string>;
   read(site: string, afterId: string, opts?: { readonly count?: number; readonly blockMs?: number }): Promise<readonly StoredEvent[]>;
 }
@@ -29,6 +30,11 @@ export interface SlackChatOptions {
   readonly now?: () => number;
   /** Keeps each run's thread and gate messages across restarts (reloaded before the app starts). */
   readonly threads?: RunThreadStore;
+  /**
+   * Where each site's read position is kept (after an event is handled): a restarted bot renders what was
+   * emitted while it was down. Without it (or the first time ever) following starts at the stream's end.
+   */
+  readonly cursors?: EventCursors;
   /** Where workers store long step outputs, uploaded as files into the thread. */
   readonly artefacts?: Pick<OutputArtefacts, 'get'>;
   /** Test hooks: skip auth.test, no posting pace, no delay of parent edits. */
@@ -105,18 +111,30 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
   });
 
   let stopped = false;
-  const follow = async (site: string): Promise<void> => {
-    let after = await opts.events.latestId(site);
+  const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 1000));
+  /** Where the follower of a site starts: its saved position, else the stream's end (saved at once). */
+  const startOf = async (site: string): Promise<string> => {
+    const saved = await opts.cursors?.get(site);
+    if (saved !== undefined) return saved;
+    const end = await opts.events.latestId(site);
+    await opts.cursors?.set(site, end);
+    return end;
+  };
+  const follow = async (site: string, from: string | undefined): Promise<void> => {
+    let after = from;
     while (!stopped) {
       try {
+        after ??= await startOf(site);
         for (const { id, event } of await opts.events.read(site, after, { blockMs: 500, count: 100 })) {
+          // The publisher skips an event it has already applied, so saving the position after it is enough.
+          await pub.handle(event, opts.cursors === undefined ? undefined : id);
           after = id;
-          await pub.handle(event);
+          await opts.cursors?.set(site, id).catch((e: unknown) => opts.log.warn({ site, err: describeError(e) }, 'event position not saved'));
         }
       } catch (e) {
         if (stopped) return;
         opts.log.warn({ site, err: describeError(e) }, 'cannot read site events, retrying');
-        await new Promise((r) => setTimeout(r, 1000));
+        await pause();
       }
     }
   };
@@ -125,8 +143,11 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     opts.log.warn({ err: describeError(e) }, 'slack threads not reloaded: runs in progress get a new parent message');
     return 0;
   });
+  // Positions are fixed before `startSlackChat` returns: an event emitted after it is never skipped. One that
+  // cannot be read now is looked up again by its follower.
+  const starts = await Promise.all(opts.sites.map((s) => startOf(s.id).catch(() => undefined)));
   const started = await slack.start();
-  const followers = Promise.all(opts.sites.map((s) => follow(s.id)));
+  const followers = Promise.all(opts.sites.map((s, i) => follow(s.id, starts[i])));
   opts.log.info({ mode: opts.appToken === undefined ? 'http' : 'socket', port: started.port, sites: opts.sites.map((s) => s.id), restoredThreads: restored }, 'slack app started');
   return {
     ...(started.port === undefined ? {} : { port: started.port }),

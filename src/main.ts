@@ -39,6 +39,8 @@ import { RedisEventStream } from './store/redis-event-stream.ts';
 import { RedisRunStore } from './store/redis-run-store.ts';
 import { RedisOutputArtefacts } from './store/redis-output-artefacts.ts';
 import { RedisRunThreadStore } from './store/redis-run-thread-store.ts';
+import { RedisEventCursors } from './store/redis-event-cursors.ts';
+import type { EventCursors } from './chat/event-cursors.ts';
 import type { OutputArtefacts } from './ports/artefacts.ts';
 import type { RunThreadStore } from './chat/slack/run-thread-store.ts';
 
@@ -70,6 +72,8 @@ export interface Runtime {
   readonly artefacts: OutputArtefacts;
   /** Where the Slack app keeps each run's thread and gate messages across restarts. */
   readonly slackThreads: RunThreadStore;
+  /** Where a chat consumer (`slack`) keeps its read position in each site's event stream across restarts. */
+  eventCursors(consumer: string): EventCursors;
   /** The gates still waiting for a decision in the active runs of these sites, oldest run first. */
   pendingGates(sites: readonly string[]): Promise<readonly PendingGate[]>;
   /** Serves the given sites' queues in this process (and resumes their active runs), with a heartbeat. */
@@ -208,6 +212,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       redisWhere: t.where,
       artefacts,
       slackThreads: new RedisRunThreadStore({ redis, prefix, clock: systemClock }),
+      eventCursors: (consumer) => new RedisEventCursors(redis, prefix, consumer),
       pendingGates: (served) => pendingGates({ runs, gates }, served),
       ops: { registry, ping: () => redis.ping() },
       deps,

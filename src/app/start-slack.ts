@@ -43,6 +43,7 @@ export async function startSlack(deps: SlackDeps): Promise<StartedSlack> {
     sites: runtime.sites.chat,
     events: runtime.events,
     threads: runtime.slackThreads,
+    cursors: runtime.eventCursors('slack'),
     artefacts: runtime.artefacts,
     log: deps.log,
   });

@@ -46,6 +46,8 @@ export const ConfigSchema = z
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** How often a worker publishes its heartbeat; it counts as gone after three missed beats. */
     OPSGATE_HEARTBEAT_MS: z.coerce.number({ message: 'OPSGATE_HEARTBEAT_MS must be a number' }).int().min(100, 'OPSGATE_HEARTBEAT_MS must be at least 100').default(5000),
+    /** At worker start, spool files (long step outputs) older than this many days are deleted. */
+    OPSGATE_SPOOL_RETENTION_DAYS: z.coerce.number({ message: 'OPSGATE_SPOOL_RETENTION_DAYS must be a number' }).positive('OPSGATE_SPOOL_RETENTION_DAYS must be more than 0').default(7),
     /** On SIGTERM, how long a running step may take to finish before it is recorded as interrupted. */
     OPSGATE_SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'OPSGATE_SHUTDOWN_GRACE_MS must be a number' }).int().min(0).default(25_000),
     /** Rebinds chat commands to runbooks, as `upgrade redis=lab-move-dir, precheck=…` (see src/app/command-runbooks.ts). */

@@ -40,6 +40,7 @@ import { RedisRunStore } from './store/redis-run-store.ts';
 import { RedisOutputArtefacts } from './store/redis-output-artefacts.ts';
 import { RedisRunThreadStore } from './store/redis-run-thread-store.ts';
 import { RedisEventCursors } from './store/redis-event-cursors.ts';
+import { openWithOwnSpool, sweepSpool } from './runners/ssh/spool-retention.ts';
 import type { EventCursors } from './chat/event-cursors.ts';
 import type { OutputArtefacts } from './ports/artefacts.ts';
 import type { RunThreadStore } from './chat/slack/run-thread-store.ts';
@@ -159,6 +160,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (l === undefined) throw new Error(`no site file for site ${name}`);
       return l;
     };
+    const spoolRoot = join(config.OPSGATE_STATE_DIR, 'spool');
     const sessions = createRunSessions({
       async open(site) {
         let setup = setups.get(site.name);
@@ -170,7 +172,8 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
         const { hosts, secrets } = await setup;
         addLogSecrets(log, secrets);
         const { createSshSession } = await import('./runners/ssh/create-ssh-session.ts');
-        return createSshSession({ hosts, secrets, spoolDir: join(config.OPSGATE_STATE_DIR, 'spool', site.name), log, clock: systemClock, ids: randomIds });
+        // Each run's session spools into a directory of its own, removed when the session closes.
+        return openWithOwnSpool(join(spoolRoot, site.name), randomIds, (spoolDir) => createSshSession({ hosts, secrets, spoolDir, log, clock: systemClock, ids: randomIds }));
       },
     });
     cs.push(() => sessions.closeAll());
@@ -219,6 +222,9 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       bull: { connection: t.options, prefix: bullPrefix(prefix) },
       interruptOverdue: (jobs) => interruptOverdueSteps(deps, jobs),
       startWorkers(served, tuning = {}) {
+        sweepSpool(spoolRoot, { maxAgeMs: config.OPSGATE_SPOOL_RETENTION_DAYS * 86_400_000, now: systemClock.now() })
+          .then((swept) => log.info({ ...swept, days: config.OPSGATE_SPOOL_RETENTION_DAYS }, 'old spool files deleted'))
+          .catch((e: unknown) => log.warn({ err: String(e) }, 'spool sweep failed'));
         const workers = startSiteWorkers({ engine, sites: served, connection: t.options, prefix: bullPrefix(prefix), log, ...tuning });
         const info = { id: `${hostname()}-${process.pid}-${randomIds.next('').slice(0, 8)}`, sites: served, pid: process.pid, host: hostname(), version: OPSGATE_VERSION, startedAt: systemClock.now() };
         const beat = startHeartbeat({ registry, info, clock: systemClock, intervalMs: config.OPSGATE_HEARTBEAT_MS, onError: (e) => log.warn({ err: String(e) }, 'heartbeat not written') });

@@ -4,6 +4,12 @@
  * precheck-shaped 20 commands per host. Prints medians and ratios; the last line is one JSON object.
  *
  *   npx tsx bench/fanout/run.ts [--hosts 50] [--runs 3] [--heavy-runs 1] [--lab STATE_DIR] [--keep] [--only opsgate,pssh…] [--seq-all]
+ *     [--workload one|20] [--opsgate-mode pipeline|per-command] [--channels 1]
+ *
+ * --opsgate-mode: how opsgate runs a workload's commands: `pipeline` (default) is one `fanOutSequence`, each
+ * host running its own list with no barrier between hosts, `--channels` commands of a host at once (the 20
+ * precheck commands are independent reads); `per-command` is one `fanOut` per command, a barrier each.
+ * --workload: run only that workload (default both).
  *
  * --heavy-runs: runs of ansible and the ssh loop on the 20-command workload, minutes each on a small machine.
  *
@@ -13,7 +19,7 @@
 import { parseArgs } from 'node:util';
 import { bareLabDown, bareLabUp, benchLabEnv, clientCpuSeconds, labHostsCpuSeconds, machineCpuSeconds, readBareLab, type BareLab } from './bench-lab.ts';
 import { closeControlMasters, CURVE25519, preparePeerFiles, runAnsible, runPssh, runSequentialSsh, type PeerFiles } from './cli-peers.ts';
-import { runOpsgate } from './opsgate-peer.ts';
+import { describeMode, runOpsgate, type OpsgateMode } from './opsgate-peer.ts';
 import { WORKLOADS, type WorkloadName } from './workloads.ts';
 
 interface Peer {
@@ -43,6 +49,9 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     only: { type: 'string' },
     'seq-all': { type: 'boolean', default: false },
+    workload: { type: 'string' },
+    'opsgate-mode': { type: 'string', default: 'pipeline' },
+    channels: { type: 'string', default: '1' },
   },
 });
 const n = Number(args.hosts);
@@ -51,6 +60,16 @@ const heavyRuns = Number(args['heavy-runs']);
 if (!Number.isInteger(n) || n < 1 || n > 200) throw new Error(`--hosts must be 1-200, got ${args.hosts}`);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${args.runs}`);
 if (!Number.isInteger(heavyRuns) || heavyRuns < 1) throw new Error(`--heavy-runs must be a positive integer, got ${args['heavy-runs']}`);
+const channels = Number(args.channels);
+if (!Number.isInteger(channels) || channels < 1 || channels > 9) throw new Error(`--channels must be 1-9, got ${args.channels}`);
+const modeArg = args['opsgate-mode'];
+if (modeArg !== 'pipeline' && modeArg !== 'per-command') throw new Error(`--opsgate-mode must be pipeline or per-command, got ${modeArg}`);
+const mode: OpsgateMode = modeArg === 'pipeline' ? { kind: 'pipeline', channels } : { kind: 'per-command' };
+const workloadArg = args.workload;
+if (workloadArg !== undefined && workloadArg !== 'one' && workloadArg !== '20') throw new Error(`--workload must be one or 20, got ${workloadArg}`);
+const workloadNames = (Object.keys(WORKLOADS) as WorkloadName[]).filter(
+  (w) => workloadArg === undefined || (workloadArg === 'one' ? w === 'one command' : w === '20 commands'),
+);
 
 const env = benchLabEnv();
 const lab: BareLab = args.lab === undefined ? bareLabUp(n, env) : readBareLab(args.lab);
@@ -58,7 +77,7 @@ const files: PeerFiles = preparePeerFiles(lab);
 const p = lab.hosts.length;
 
 const peers: Peer[] = [
-  { id: 'opsgate', label: `opsgate runner (ssh2, ${p} at once)`, run: (c) => runOpsgate(lab, c, p) },
+  { id: 'opsgate', label: `opsgate runner (ssh2, ${p} at once)`, run: (c) => runOpsgate(lab, c, p, mode) },
   { id: 'pssh', label: `parallel-ssh -p ${p} (OpenSSH default kex)`, run: (c) => runPssh(lab, files, c, p) },
   { id: 'pssh-curve25519', label: `parallel-ssh -p ${p} (curve25519)`, run: (c) => runPssh(lab, files, c, p, CURVE25519) },
   { id: 'ansible', label: `ansible -f ${p} (shell, pipelining)`, run: (c) => runAnsible(files, c, p), heavy20: 'few' },
@@ -95,7 +114,8 @@ interface Figures {
 const results: Record<string, Record<string, Figures>> = {};
 try {
   console.log(`fan-out bench: ${p} hosts (${lab.stateDir}), ${runs} runs per peer and workload (${heavyRuns} for ansible on 20 commands), interleaved`);
-  for (const name of Object.keys(WORKLOADS) as WorkloadName[]) {
+  console.log(`opsgate mode: ${describeMode(mode)}`);
+  for (const name of workloadNames) {
     const commands = WORKLOADS[name];
     const twenty = name === '20 commands';
     const take = chosen.filter((peer) => !(twenty && peer.heavy20 === 'skip'));
@@ -167,4 +187,5 @@ console.log(`20 commands, opsgate / pssh (curve25519):         ${goal(ratios.twe
 console.log(`20 commands, opsgate / pssh (default kex):        ${goal(ratios.twentyVsPssh, 0.1)}`);
 console.log(`20 commands, opsgate / ansible:                   ${goal(ratios.twentyVsAnsible, 0.1)}`);
 console.log(`CPU-s (client + hosts), opsgate / pssh (curve25519): one command ${ratios.cpuOneVsPsshCurve25519 ?? 'n/a'}×, 20 commands ${ratios.cpuTwentyVsPsshCurve25519 ?? 'n/a'}×`);
-console.log(JSON.stringify({ bench: 'fanout', hosts: p, runs, heavyRuns, results, ratios }));
+console.log(`(opsgate mode: ${describeMode(mode)})`);
+console.log(JSON.stringify({ bench: 'fanout', hosts: p, runs, heavyRuns, opsgateMode: mode, results, ratios }));

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../../ports/clock.ts';
 import { randomIds, type IdSource } from '../../ports/ids.ts';
 import type { CommandRequest, CommandResult, ExecOptions, FanOutOptions, HostOutcome, RemoteSession, UploadRequest, UploadResult } from '../../ports/remote.ts';
 import { fanOutHosts } from './fan-out.ts';
+import { fanOutSequenceHosts, type FanOutSequenceOptions, type HostSequenceOutcome } from './fan-out-sequence.ts';
 import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output-capture.ts';
 import { runRemoteCommand, type CommandContext } from './run-remote-command.ts';
 import { silentLog, type RunnerLog } from './runner-log.ts';
@@ -27,12 +28,27 @@ export interface SshSessionDeps {
   readonly capture?: CaptureLimits;
 }
 
+/** A `RemoteSession` over ssh2, plus what only this runner offers. */
+export interface SshSession extends RemoteSession {
+  /**
+   * Runs each host's list of commands as a pipeline of its own, with no barrier between hosts (see
+   * `fanOutSequenceHosts`): the same per-command results, errors, redaction and timeouts as `exec`, over the
+   * session's one connection per host. Bad input (unknown or repeated host, empty command, bad timeout)
+   * throws before any host is touched; a host's or command's failure never throws.
+   */
+  fanOutSequence(
+    hosts: readonly string[],
+    commands: (host: string) => readonly CommandRequest[],
+    opts?: FanOutSequenceOptions,
+  ): Promise<readonly HostSequenceOutcome[]>;
+}
+
 /**
  * A `RemoteSession` over ssh2: one connection per host, opened on first use and shared by every command and
  * upload until `close()`; every known secret redacted before output leaves the runner.
  * Throws `SshConfigError` for a host configuration that cannot work (before any connection is made).
  */
-export function createSshSession(deps: SshSessionDeps): RemoteSession {
+export function createSshSession(deps: SshSessionDeps): SshSession {
   const hosts = indexHosts(deps.hosts);
   const redactor = new SecretRedactor(deps.secrets);
   for (const cfg of allConfigs(deps.hosts)) {
@@ -59,28 +75,30 @@ export function createSshSession(deps: SshSessionDeps): RemoteSession {
   });
   const exec = async (host: string, req: CommandRequest, opts?: ExecOptions): Promise<CommandResult> => {
     const cfg = configOf(host);
-    if (typeof req.command !== 'string' || req.command.trim() === '') {
-      throw new SshConfigError(host, 'the command is empty');
-    }
-    if (req.timeoutMs !== undefined && !(Number.isFinite(req.timeoutMs) && req.timeoutMs > 0)) {
-      throw new SshConfigError(host, `timeoutMs must be a positive number of milliseconds, got ${req.timeoutMs}`);
-    }
+    validateRequest(host, req);
     const conn = await pool.acquire(cfg);
     return runRemoteCommand(conn, contextOf(host), req, opts);
+  };
+
+  const checkTargets = (targets: readonly string[]): void => {
+    // Bad input fails before anything starts: no host is touched when one name is wrong.
+    for (const h of targets) configOf(h);
+    const dup = targets.find((h, i) => targets.indexOf(h) !== i);
+    if (dup !== undefined) throw new SshConfigError(dup, 'listed twice in one fan-out');
   };
 
   return {
     exec,
     async fanOut(targets: readonly string[], req: (host: string) => CommandRequest, opts: FanOutOptions = {}): Promise<readonly HostOutcome[]> {
-      // Bad input fails before anything starts: no host is touched when one name is wrong.
-      for (const h of targets) configOf(h);
-      const dup = targets.find((h, i) => targets.indexOf(h) !== i);
-      if (dup !== undefined) throw new SshConfigError(dup, 'listed twice in one fan-out');
-      const execOpts: ExecOptions = {
-        ...(opts.onOutput === undefined ? {} : { onOutput: opts.onOutput }),
-        ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-      };
-      return fanOutHosts(targets, (host) => exec(host, req(host), execOpts), opts);
+      checkTargets(targets);
+      return fanOutHosts(targets, (host) => exec(host, req(host), execOptionsOf(opts)), opts);
+    },
+    async fanOutSequence(targets: readonly string[], commands: (host: string) => readonly CommandRequest[], opts: FanOutSequenceOptions = {}): Promise<readonly HostSequenceOutcome[]> {
+      checkTargets(targets);
+      const lists = new Map(targets.map((h) => [h, commands(h)] as const));
+      for (const [h, list] of lists) for (const req of list) validateRequest(h, req);
+      const execOpts = execOptionsOf(opts);
+      return fanOutSequenceHosts(targets, (h) => lists.get(h) ?? [], (h, req) => exec(h, req, execOpts), opts, (text) => redactor.redact(text));
     },
     async upload(host: string, req: UploadRequest): Promise<UploadResult> {
       const conn = await pool.acquire(configOf(host));
@@ -90,6 +108,24 @@ export function createSshSession(deps: SshSessionDeps): RemoteSession {
     redact: (text: string) => redactor.redact(text),
     close: () => pool.close(),
   };
+}
+
+/** The per-command options of a fan-out, passed on to each `exec`. */
+function execOptionsOf(opts: ExecOptions): ExecOptions {
+  return {
+    ...(opts.onOutput === undefined ? {} : { onOutput: opts.onOutput }),
+    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+  };
+}
+
+/** Throws `SshConfigError` for a request that cannot run: an empty command or a bad timeout. */
+function validateRequest(host: string, req: CommandRequest): void {
+  if (typeof req.command !== 'string' || req.command.trim() === '') {
+    throw new SshConfigError(host, 'the command is empty');
+  }
+  if (req.timeoutMs !== undefined && !(Number.isFinite(req.timeoutMs) && req.timeoutMs > 0)) {
+    throw new SshConfigError(host, `timeoutMs must be a positive number of milliseconds, got ${req.timeoutMs}`);
+  }
 }
 
 function indexHosts(list: readonly SshHostConfig[]): Map<string, SshHostConfig> {

@@ -13,6 +13,7 @@ import type { GateChoice } from '../../ports/gates.ts';
 import { GateNumbers, parseGateAnswer } from './gate-numbers.ts';
 import { renderEvent } from './render-event.ts';
 import { renderReply } from './render-reply.ts';
+import { saveAttachments } from './save-attachments.ts';
 
 export interface ConsoleChatDeps {
   readonly chat: ChatEngine;
@@ -24,6 +25,8 @@ export interface ConsoleChatDeps {
   readonly user: string;
   /** Gates already waiting when the console starts (e.g. left by `opsgate run`): shown first, numbered too. */
   readonly pendingGates?: () => Promise<readonly PendingGate[]>;
+  /** Where finding attachments are written (`<dir>/<run>/<name>`); without it they are only listed as findings. */
+  readonly artefactsDir?: string;
 }
 
 const HELP = [
@@ -60,10 +63,13 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
       const g = e.gate;
       gates.add({ gateId: g.id, site: g.site, runId: g.runId, stepId: g.stepId, planHash: g.planHash, choices: g.choices });
     }
-    print(renderEvent(e, { gateNumber: (id) => gates.numberOf(id) }));
+    const files = deps.artefactsDir === undefined ? [] : saveAttachments(e, deps.artefactsDir);
+    print([...renderEvent(e, { gateNumber: (id) => gates.numberOf(id) }), ...files]);
   };
 
   let stopped = false;
+  // From "now" by design (unlike Slack, no saved position): an interactive session shows what is waiting
+  // (pending gates, below) and what happens next; `/runs` tells the rest.
   const starts = await Promise.all(deps.sites.map(async (s) => [s.id, await deps.events.latestId(s.id)] as const));
   const waiting = (await deps.pendingGates?.()) ?? [];
   if (waiting.length > 0) print([`${waiting.length} gate(s) waiting:`]);

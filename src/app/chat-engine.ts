@@ -1,5 +1,6 @@
-import type { ChatEngine, EngineRefusal, RunRequest } from '../commands/ports.ts';
+import type { ChatEngine, EngineRefusal, GateDecisionOutcome, GateDecisionRequest, RunRequest } from '../commands/ports.ts';
 import type { Engine } from '../engine/create-engine.ts';
+import type { RunState } from '../engine/run-state.ts';
 import type { AuditLog } from '../ports/audit.ts';
 import type { GateStore } from '../ports/gates.ts';
 import { err, ok, type Result } from '../result.ts';
@@ -76,6 +77,15 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     },
 
     async requestRollback(req) {
+      // A run paused at a gate that offers Roll back is rolled back by answering that gate, with every check a
+      // click gets (who may choose it, four eyes), never around it.
+      const found = await engine.getRun(req.runId);
+      const gateId = found === undefined ? undefined : rollbackGateOf(found.run);
+      const gate = gateId === undefined ? undefined : await deps.gates.get(gateId);
+      if (gate?.status === 'pending' && gate.choices.includes('roll-back')) {
+        const r = await decide({ gateId: gate.id, planHash: gate.planHash, choice: 'roll-back', user: req.requester, userGroups: [], channel: req.channel });
+        return r.ok ? ok({ runId: req.runId, viaGate: r.value }) : r;
+      }
       const r = await engine.rollback({ runId: req.runId, requester: req.requester });
       return r.ok ? ok({ runId: r.value.id }) : refusal(r.error.code, r.error.message);
     },
@@ -103,18 +113,26 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       return ok({ filename: `audit-${runId}.jsonl`, content: records.map((r) => `${JSON.stringify(r)}\n`).join('') });
     },
 
-    async decide(req) {
-      const gate = await deps.gates.get(req.gateId);
-      if (gate === undefined) return refusal('UNKNOWN_GATE', 'This gate is unknown to opsgate (it may have been cleaned up).');
-      const channel = deps.sites.get(gate.site)?.slack.channel;
-      if (channel !== req.channel) return refusal('WRONG_CHANNEL', `This gate belongs to site ${gate.site}; decide it in that site's channel.`);
-      if (req.planHash.length < MIN_HASH_DIGITS || !gate.planHash.startsWith(req.planHash)) {
-        return refusal('PLAN_CHANGED', 'The plan changed since this gate was shown; nothing was decided. Look at the new gate in the thread.');
-      }
-      const r = await engine.decide({ gateId: req.gateId, user: req.user, userGroups: req.userGroups, choice: req.choice, planHash: gate.planHash });
-      if (!r.ok) return refusal(r.error.code, r.error.message);
-      const found = await engine.getRun(gate.runId);
-      return ok({ status: r.value.status, gate: gateView(r.value.gate, found?.plan) });
-    },
+    decide,
   };
+
+  async function decide(req: GateDecisionRequest): Promise<Result<GateDecisionOutcome, EngineRefusal>> {
+    const gate = await deps.gates.get(req.gateId);
+    if (gate === undefined) return refusal('UNKNOWN_GATE', 'This gate is unknown to opsgate (it may have been cleaned up).');
+    const channel = deps.sites.get(gate.site)?.slack.channel;
+    if (channel !== req.channel) return refusal('WRONG_CHANNEL', `This gate belongs to site ${gate.site}; decide it in that site's channel.`);
+    if (req.planHash.length < MIN_HASH_DIGITS || !gate.planHash.startsWith(req.planHash)) {
+      return refusal('PLAN_CHANGED', 'The plan changed since this gate was shown; nothing was decided. Look at the new gate in the thread.');
+    }
+    const r = await engine.decide({ gateId: req.gateId, user: req.user, userGroups: req.userGroups, choice: req.choice, planHash: gate.planHash });
+    if (!r.ok) return refusal(r.error.code, r.error.message);
+    const found = await engine.getRun(gate.runId);
+    return ok({ status: r.value.status, gate: gateView(r.value.gate, found?.plan) });
+  }
+}
+
+/** The gate a paused run waits at (approval, failure or interruption), if any: the one `/rollback` answers. */
+function rollbackGateOf(run: RunState): string | undefined {
+  if (run.outcome !== undefined) return undefined;
+  return Object.values(run.steps).find((st) => st.gate !== undefined && (st.status === 'gated' || st.status === 'failed' || st.status === 'interrupted'))?.gate?.id;
 }

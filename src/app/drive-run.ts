@@ -27,7 +27,12 @@ export interface DriveRunInput {
   readonly rejectFirst: boolean;
   /** Reject the approval gate of this step (a rejection in the middle of a phase). */
   readonly rejectAt?: string;
+  /** What to answer a failure or interruption gate (default `stop`: leave it waiting). */
+  readonly onFailure?: OnFailure;
 }
+
+/** `--on-failure`: roll the run back or abort it (answered as the first approver), or stop and leave the gate waiting. */
+export type OnFailure = 'stop' | 'rollback' | 'abort';
 
 /** How a driven run ended, and the CLI exit code for it (0 only for a completed run or a completed rollback). */
 export interface DriveOutcome {
@@ -40,11 +45,15 @@ export interface DriveOutcome {
  * `ChatEngine.decide` path (and policy checks) as a Slack click: approval and rollback gates are approved (or
  * the first approval gate rejected with `rejectFirst`), manual steps are answered `done` after their
  * instructions were printed. A gate nobody given may settle, and a failed or interrupted step (which needs a
- * human's judgement: retry, mark done, roll back), end the drive with exit code 1 and leave the run waiting.
+ * human's judgement: retry, mark done, roll back), end the drive with exit code 1 and leave the run waiting,
+ * unless `onFailure` says to answer it `roll-back` or `abort` as the first approver (the rollback's own gates
+ * are then approved as usual). A run that needed that answer did not succeed: its drive ends with exit code 1
+ * however the rollback ends.
  */
 export async function driveRun(deps: DriveRunDeps, input: DriveRunInput): Promise<DriveOutcome> {
   let after = input.fromId;
   let rejected = false;
+  let failed = false;
   for (;;) {
     const batch = await deps.events.read(input.site.id, after, { blockMs: 1000, count: 100 });
     for (const { id, event } of batch) {
@@ -53,7 +62,8 @@ export async function driveRun(deps: DriveRunDeps, input: DriveRunInput): Promis
       deps.onEvent(event);
       switch (event.type) {
         case 'run.finished':
-          return event.outcome === 'completed' || event.outcome === 'rolled-back'
+          if (failed) deps.say(`run ${input.runId} did not succeed (a step failed); it ended ${event.outcome === 'rolled-back' ? 'rolled back' : event.outcome}: ${event.statusLine}`);
+          return (event.outcome === 'completed' || event.outcome === 'rolled-back') && !failed
             ? { exitCode: 0, reason: event.statusLine }
             : { exitCode: 1, reason: event.statusLine };
         case 'run.stopped':
@@ -62,6 +72,7 @@ export async function driveRun(deps: DriveRunDeps, input: DriveRunInput): Promis
           return { exitCode: 1, reason: event.reason };
         case 'gate.opened': {
           const rejectHere = event.gate.kind === 'approval' && ((!rejected && input.rejectFirst) || event.gate.stepId === input.rejectAt);
+          if (event.gate.kind === 'failure' || event.gate.kind === 'interrupted') failed = true;
           const stop = await answerGate(deps, input, event.gate, rejectHere);
           if (event.gate.kind === 'approval' && input.rejectFirst) rejected = true;
           if (stop !== undefined) return stop;
@@ -80,9 +91,13 @@ async function answerGate(deps: DriveRunDeps, input: DriveRunInput, gate: Gate, 
     deps.say(reason);
     return { exitCode: 1, reason };
   };
-  if (gate.kind === 'failure' || gate.kind === 'interrupted') return waiting('a person must decide between retry, mark done and roll back');
-  const choice: GateChoice = reject ? 'reject' : gate.kind === 'manual' ? 'done' : 'approve';
-  const deciders = reject ? [input.approvers[0] ?? input.requester] : input.approvers;
+  const failure = gate.kind === 'failure' || gate.kind === 'interrupted';
+  const onFailure = input.onFailure ?? 'stop';
+  if (failure && onFailure === 'stop') return waiting('a person must decide between retry, mark done and roll back (or pass --on-failure rollback|abort)');
+  const choice: GateChoice = failure ? (onFailure === 'rollback' ? 'roll-back' : 'abort') : reject ? 'reject' : gate.kind === 'manual' ? 'done' : 'approve';
+  if (!gate.choices.includes(choice)) return waiting(`this gate does not offer ${choice} (it takes ${gate.choices.join(', ')})`);
+  const first = input.approvers[0];
+  const deciders = failure ? (first === undefined ? [] : [first]) : reject ? [first ?? input.requester] : input.approvers;
   if (deciders.length === 0) return waiting('no --approve-as was given');
   for (const user of deciders) {
     const r = await deps.chat.decide({ gateId: gate.id, planHash: shortHash(gate.planHash), choice, user, userGroups: [], channel: input.site.channel });

@@ -4,7 +4,8 @@ import type { Command } from '../commands/command.ts';
 import { dispatchCommand } from '../commands/dispatch-command.ts';
 import type { Runtime } from '../main.ts';
 import { channelForCommand } from './command-channel.ts';
-import { driveRun } from './drive-run.ts';
+import { saveAttachments } from '../chat/console/save-attachments.ts';
+import { driveRun, type OnFailure } from './drive-run.ts';
 
 /** How `runLine` answers and prints. */
 export interface RunLineOptions {
@@ -13,6 +14,10 @@ export interface RunLineOptions {
   readonly reject: boolean;
   /** Reject the approval gate of this step. */
   readonly rejectAt?: string;
+  /** What to answer a failure or interruption gate (see `driveRun`). */
+  readonly onFailure?: OnFailure;
+  /** Where finding attachments are written (`<dir>/<run>/<name>`) and named in the thread. */
+  readonly artefactsDir?: string;
   readonly json: boolean;
   /** Standard output and error, one line each call. */
   readonly out: (line: string) => void;
@@ -47,10 +52,23 @@ export async function runLine(rt: Runtime, cmd: Command, line: string, opts: Run
     {
       chat: rt.chat,
       events: rt.events,
-      onEvent: (event) => opts.out(opts.json ? JSON.stringify(event) : renderEvent(event).join('\n')),
+      onEvent: (event) => {
+        const files = opts.artefactsDir === undefined ? [] : saveAttachments(event, opts.artefactsDir);
+        if (opts.json) opts.out(JSON.stringify(event));
+        else opts.out([...renderEvent(event), ...files].join('\n'));
+      },
       say: opts.json ? opts.err : opts.out,
     },
-    { runId: reply.runId, site, fromId, approvers: opts.approveAs, requester: opts.as, rejectFirst: opts.reject, ...(opts.rejectAt === undefined ? {} : { rejectAt: opts.rejectAt }) },
+    {
+      runId: reply.runId,
+      site,
+      fromId,
+      approvers: opts.approveAs,
+      requester: opts.as,
+      rejectFirst: opts.reject,
+      ...(opts.rejectAt === undefined ? {} : { rejectAt: opts.rejectAt }),
+      ...(opts.onFailure === undefined ? {} : { onFailure: opts.onFailure }),
+    },
   );
   return outcome.exitCode;
 }

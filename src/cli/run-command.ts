@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
+import type { OnFailure } from '../app/drive-run.ts';
 import { loadAppSetup } from '../app/app-setup.ts';
 import { closeOnSignals } from '../app/close-on-signals.ts';
 import { runLine } from '../app/run-line.ts';
@@ -13,12 +15,13 @@ interface RunOptions {
   readonly approveAs: string[];
   readonly reject: boolean;
   readonly rejectAt?: string;
+  readonly onFailure: OnFailure;
   readonly json: boolean;
   readonly sites?: string;
 }
 
 /**
- * `opsgate run '<command>' --as USER [--approve-as USER]… [--reject] [--json] [--sites DIR]`: one chat command
+ * `opsgate run '<command>' --as USER [--approve-as USER]… [--reject] [--on-failure stop|rollback|abort] [--json] [--sites DIR]`: one chat command
  * run to completion in this process (engine and worker), its gates answered by the given approvers.
  */
 export function registerRunCommand(program: Command): void {
@@ -30,6 +33,11 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--approve-as <user>', 'answer gates as this user (repeat for more approvers)').argParser(collect).default([]))
     .option('--reject', 'reject the first approval gate instead of approving it', false)
     .option('--reject-at <step>', 'reject the approval gate of this step (approve the others)')
+    .addOption(
+      new Option('--on-failure <choice>', 'answer a failure or interruption gate as the first --approve-as (stop: leave it waiting; the exit code is 1 either way)')
+        .choices(['stop', 'rollback', 'abort'])
+        .default('stop'),
+    )
     .option('--json', 'print one JSON object per engine event instead of the thread', false)
     .option('--sites <dir>', 'the directory of site files (default: OPSGATE_SITES)')
     .action(async (line: string, opts: RunOptions) => {
@@ -75,7 +83,7 @@ async function runCommand(line: string, opts: RunOptions): Promise<number> {
   const rt = runtime;
   const unhook = closeOnSignals(() => rt.close());
   try {
-    return await runLine(rt, cmd, line, { ...opts, out, err: errOut });
+    return await runLine(rt, cmd, line, { ...opts, artefactsDir: join(setup.value.config.OPSGATE_STATE_DIR, 'artefacts'), out, err: errOut });
   } catch (e) {
     errOut(`opsgate run: ${describeError(e)}`);
     return EXIT.failed;

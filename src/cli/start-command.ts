@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadAppSetup } from '../app/app-setup.ts';
 import { closeOnSignals } from '../app/close-on-signals.ts';
@@ -85,6 +86,7 @@ async function start(opts: StartOptions): Promise<number> {
       output: process.stdout,
       user: opts.as,
       pendingGates: () => runtime.pendingGates(runtime.sites.engine.map((s) => s.name)),
+      artefactsDir: join(config.OPSGATE_STATE_DIR, 'artefacts'),
     });
     return EXIT.ok;
   } catch (e) {

@@ -66,8 +66,15 @@ export interface ChatEngine {
   requestRun(req: RunRequest): Promise<Result<{ readonly runId: string }, EngineRefusal>>;
   /** The plan with every command per host, as text, without running anything. */
   dryRunPlan(req: RunRequest): Promise<Result<string, EngineRefusal>>;
-  /** Asks to roll back a run; the rollback itself waits on an approval gate. */
-  requestRollback(req: { readonly runId: string; readonly requester: string; readonly channel: string }): Promise<Result<{ readonly runId: string }, EngineRefusal>>;
+  /**
+   * Asks to roll back a run; the rollback itself waits on an approval gate. A run paused at a gate offering
+   * Roll back is answered through that gate (`viaGate`), as a click on it would be.
+   */
+  requestRollback(req: {
+    readonly runId: string;
+    readonly requester: string;
+    readonly channel: string;
+  }): Promise<Result<{ readonly runId: string; readonly viaGate?: GateDecisionOutcome }, EngineRefusal>>;
   /** Active and recent runs of the given sites, newest first. */
   listRuns(filter: { readonly sites: readonly string[] }): Promise<readonly RunSummary[]>;
   getRun(runId: string): Promise<RunSummary | undefined>;

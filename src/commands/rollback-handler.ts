@@ -2,7 +2,11 @@ import type { RollbackCommand } from './command.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './ports.ts';
 import { refused, requireSiteChannel } from './site-channel.ts';
 
-/** `/rollback <run>`: asks the engine to roll back a run of this channel's site (an approval gate follows). */
+/**
+ * `/rollback <run>`: asks the engine to roll back a run of this channel's site (an approval gate follows). A run
+ * paused at a failure, interruption or other gate offering Roll back is answered through that gate, with the
+ * same checks as a click on it.
+ */
 export async function handleRollback(deps: CommandDeps, ctx: CommandContext, cmd: RollbackCommand): Promise<CommandReply> {
   const run = await deps.engine.getRun(cmd.runId);
   if (run === undefined) return refused(`There is no run ${cmd.runId} (see /runs for recent runs).`);
@@ -10,5 +14,9 @@ export async function handleRollback(deps: CommandDeps, ctx: CommandContext, cmd
   if (!site.ok) return site.error;
   const res = await deps.engine.requestRollback({ runId: cmd.runId, requester: ctx.user, channel: ctx.channel });
   if (!res.ok) return refused(res.error.message);
+  const via = res.value.viaGate;
+  if (via !== undefined) {
+    return { kind: 'accepted', text: `Roll back chosen at the ${via.gate.kind} gate of step ${via.gate.stepId} of run ${cmd.runId}; the rollback's own approvals follow in the run's thread.`, runId: res.value.runId };
+  }
   return { kind: 'accepted', text: `Rollback of run ${cmd.runId} requested; it waits for an approval in the run's thread.`, runId: res.value.runId };
 }

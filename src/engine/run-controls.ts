@@ -15,7 +15,8 @@ export interface ControlRefusal {
 /**
  * Asks for a rollback of a run that stopped (rejected), completed or was aborted: the engine then runs the
  * rollback steps of the completed steps in reverse order, each destructive one behind a new gate. A run still
- * going is refused (use its gate's Roll back choice, or abort it first). A finished run takes the site lock
+ * going is refused: a paused one is rolled back through its gate's Roll back choice (the chat layer does that
+ * for `/rollback`), a running one only once it pauses or is aborted. A finished run takes the site lock
  * again, and is refused while another run holds it.
  */
 export async function requestRollback(deps: EngineDeps, input: { readonly runId: string; readonly requester: string }): Promise<Result<RunState, ControlRefusal>> {
@@ -23,7 +24,9 @@ export async function requestRollback(deps: EngineDeps, input: { readonly runId:
   if (run === undefined) return err({ code: 'RUN_NOT_FOUND', message: `no run ${input.runId}` });
   if (run.rollback !== undefined) return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} has already been rolled back (or is rolling back)` });
   if (run.dryRun || (run.outcome !== 'rejected' && run.outcome !== 'completed' && run.outcome !== 'aborted')) {
-    return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} is ${run.dryRun ? 'a dry run' : 'still going'}: use its gate's Roll back choice, or abort it first` });
+    const running = Object.entries(run.steps).find(([, st]) => st.status === 'running')?.[0];
+    const why = run.dryRun ? 'a dry run' : running === undefined ? 'still going' : `running step ${running}`;
+    return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} is ${why}: roll it back when it pauses at a gate offering Roll back, or abort it first` });
   }
   if (isFinished(run)) {
     const taken = await deps.lock.acquire({ site: run.site, runId: run.id, requester: input.requester, since: deps.clock.now() });

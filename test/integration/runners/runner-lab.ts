@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach } from 'vitest';
 import { join } from 'node:path';
-import { createSshSession, type SshSessionDeps } from '../../../src/runners/ssh/create-ssh-session.ts';
+import { createSshSession, type SshSession, type SshSessionDeps } from '../../../src/runners/ssh/create-ssh-session.ts';
 import type { SshHostConfig } from '../../../src/runners/ssh/ssh-host-config.ts';
-import type { RemoteSession } from '../../../src/ports/remote.ts';
 import { execOn, getLab, labHost, linkHost } from '../../support/lab.ts';
 
 /** What the runner's integration tests need from the site lab, on top of `getLab()`. */
@@ -53,7 +52,7 @@ export function runnerLab(): RunnerLab {
 }
 
 /** A session plus its spool dir, both cleaned up by `dispose`. */
-export function openSession(hosts: readonly SshHostConfig[], extra: Partial<SshSessionDeps> = {}): { session: RemoteSession; spoolDir: string; dispose: () => Promise<void> } {
+export function openSession(hosts: readonly SshHostConfig[], extra: Partial<SshSessionDeps> = {}): { session: SshSession; spoolDir: string; dispose: () => Promise<void> } {
   const spoolDir = mkdtempSync(join(tmpdir(), `opsgate-test-${randomUUID()}-`));
   const session = createSshSession({ hosts, secrets: [], spoolDir, ...extra });
   return {

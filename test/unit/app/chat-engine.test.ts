@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createChatEngine } from '../../../src/app/chat-engine.ts';
 import { DEFAULT_COMMAND_RUNBOOKS } from '../../../src/app/command-runbooks.ts';
 import type { RunRequest } from '../../../src/commands/ports.ts';
-import { APPROVER, harness, REQUESTER } from '../engine/harness.ts';
+import { APPROVER, BASE, harness, HOST, REQUESTER } from '../engine/harness.ts';
 
 const CHANNEL = 'CLAB';
 const policy = {
@@ -78,6 +78,39 @@ describe('the ChatEngine adapter over the engine', () => {
     expect(await chat.decide({ ...base, planHash: gate.planHash.slice(0, 4) })).toMatchObject({ ok: false, error: { code: 'PLAN_CHANGED' } });
     expect(await chat.decide({ ...base, user: REQUESTER })).toMatchObject({ ok: false, error: { code: 'REQUESTER' } });
     expect((await h.gates.get(gate.id))?.status).toBe('pending');
+  });
+
+  it('rolls back a run paused at a failure gate by choosing that gate\'s Roll back, and refuses the requester choosing it', async () => {
+    const { h, chat, upgrade } = setup();
+    h.remote.touch(HOST, `${BASE}/data_bak`);
+    const r = await chat.requestRun(upgrade(REQUESTER));
+    const runId = r.ok ? r.value.runId : '';
+    await h.drain();
+    const approval = h.lastGate();
+    await chat.decide({ gateId: approval.id, planHash: approval.planHash.slice(0, 12), choice: 'approve', user: APPROVER, userGroups: [], channel: CHANNEL });
+    await h.drain();
+    const failure = h.lastGate();
+    expect(failure).toMatchObject({ kind: 'failure', stepId: 'move-dir' });
+
+    const self = await chat.requestRollback({ runId, requester: REQUESTER, channel: CHANNEL });
+    expect(self).toMatchObject({ ok: false, error: { code: 'REQUESTER' } });
+    expect((await h.gates.get(failure.id))?.status).toBe('pending');
+
+    const byApprover = await chat.requestRollback({ runId, requester: APPROVER, channel: CHANNEL });
+    expect(byApprover).toMatchObject({ ok: true, value: { runId, viaGate: { status: 'decided', gate: { stepId: 'move-dir', decision: { choice: 'roll-back', by: APPROVER } } } } });
+    await h.drain();
+    expect((await h.engine.getRun(runId))?.run.rollback).toMatchObject({ requestedBy: APPROVER });
+  });
+
+  it('refuses /rollback of a run while it runs a step, naming the step', async () => {
+    const { h, chat, upgrade } = setup();
+    const r = await chat.requestRun(upgrade(REQUESTER));
+    const runId = r.ok ? r.value.runId : '';
+    await h.drain();
+    const run = (await h.runs.get(runId))!;
+    await h.runs.update({ ...run, version: run.version + 1, steps: { ...run.steps, 'move-dir': { status: 'running', attempt: 1 } } }, run.version);
+    const res = await chat.requestRollback({ runId, requester: APPROVER, channel: CHANNEL });
+    expect(res).toMatchObject({ ok: false, error: { code: 'NOT_ROLLBACKABLE', message: expect.stringMatching(/is running step move-dir/) as unknown } });
   });
 
   it('exports the audit records of one run as JSON lines', async () => {

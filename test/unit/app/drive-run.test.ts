@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driveRun } from '../../../src/app/drive-run.ts';
+import { driveRun, type OnFailure } from '../../../src/app/drive-run.ts';
 import type { EventSource } from '../../../src/app/event-source.ts';
 import type { ChatEngine, GateDecisionRequest } from '../../../src/commands/ports.ts';
 import type { EngineEvent, EventBody, StoredEvent } from '../../../src/ports/events.ts';
@@ -56,12 +56,12 @@ const gate = (kind: GateKind): Gate => ({
   approvals: [],
 });
 
-const drive = async (f: FakeSite, opts: { approvers: string[]; rejectFirst?: boolean }) => {
+const drive = async (f: FakeSite, opts: { approvers: string[]; rejectFirst?: boolean; onFailure?: OnFailure }) => {
   const seen: string[] = [];
   const said: string[] = [];
   const outcome = await driveRun(
     { chat: f.chat, events: f.events, onEvent: (e) => seen.push(e.type), say: (l) => said.push(l) },
-    { runId: RUN, site: SITE, fromId: '0-0', approvers: opts.approvers, requester: 'UOPERATOR', rejectFirst: opts.rejectFirst ?? false },
+    { runId: RUN, site: SITE, fromId: '0-0', approvers: opts.approvers, requester: 'UOPERATOR', rejectFirst: opts.rejectFirst ?? false, ...(opts.onFailure ? { onFailure: opts.onFailure } : {}) },
   );
   return { outcome, seen, said };
 };
@@ -113,6 +113,41 @@ describe('driveRun', () => {
     expect(f.decisions).toEqual([]);
     expect(outcome.exitCode).toBe(1);
     expect(outcome.reason).toMatch(/a person must decide between retry, mark done and roll back/);
+  });
+
+  it('with --on-failure rollback answers a failed step roll-back as the first approver, approves the rollback, and still exits 1', async () => {
+    const f = new FakeSite();
+    f.after = (req) =>
+      req.choice === 'roll-back'
+        ? [{ type: 'gate.opened', gate: { ...gate('approval'), id: 'gate_2', stepId: 'move-back' }, context: { stepTitle: 'Move back', targets: [] } }]
+        : [{ type: 'run.finished', outcome: 'rolled-back', statusLine: 'rolled back: move' }];
+    f.emit({ type: 'gate.opened', gate: gate('failure'), context: { stepTitle: 'Move', targets: [], reason: 'exit 1' } });
+    const { outcome, said } = await drive(f, { approvers: ['UAPPROVER1', 'UAPPROVER2'], onFailure: 'rollback' });
+    expect(f.decisions.map((d) => [d.gateId, d.user, d.choice])).toEqual([
+      ['gate_1', 'UAPPROVER1', 'roll-back'],
+      ['gate_2', 'UAPPROVER1', 'approve'],
+    ]);
+    expect(outcome).toEqual({ exitCode: 1, reason: 'rolled back: move' });
+    expect(said).toEqual([`run ${RUN} did not succeed (a step failed); it ended rolled back: rolled back: move`]);
+  });
+
+  it('with --on-failure abort aborts at a failed step and exits 1', async () => {
+    const f = new FakeSite();
+    f.after = () => [{ type: 'run.finished', outcome: 'aborted', statusLine: 'aborted by UAPPROVER1 at step move' }];
+    f.emit({ type: 'gate.opened', gate: gate('failure'), context: { stepTitle: 'Move', targets: [], reason: 'exit 1' } });
+    const { outcome } = await drive(f, { approvers: ['UAPPROVER1'], onFailure: 'abort' });
+    expect(f.decisions.map((d) => d.choice)).toEqual(['abort']);
+    expect(outcome).toEqual({ exitCode: 1, reason: 'aborted by UAPPROVER1 at step move' });
+  });
+
+  it('with --on-failure rollback leaves the run waiting when the first approver may not choose roll-back', async () => {
+    const f = new FakeSite();
+    f.refuse.set('UOPERATOR', 'You requested this run; another approver must decide.');
+    f.emit({ type: 'gate.opened', gate: gate('failure'), context: { stepTitle: 'Move', targets: [], reason: 'exit 1' } });
+    const { outcome, said } = await drive(f, { approvers: ['UOPERATOR', 'UAPPROVER1'], onFailure: 'rollback' });
+    expect(f.decisions.map((d) => [d.user, d.choice])).toEqual([['UOPERATOR', 'roll-back']]);
+    expect(outcome.exitCode).toBe(1);
+    expect(said[0]).toBe('roll-back of step move as UOPERATOR refused: You requested this run; another approver must decide.');
   });
 
   it('ignores the events of other runs on the same site', async () => {

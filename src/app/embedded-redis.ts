@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { OpsgateError } from '../errors/opsgate-error.ts';
@@ -56,6 +56,12 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
     throw new EmbeddedRedisError(dir, `the socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} bytes; set OPSGATE_STATE_DIR to a shorter directory`);
   }
   await mkdir(join(dir, 'data'), { recursive: true, mode: 0o700 });
+  // Two commands starting at once would both see no server, clear the socket and start two servers on one AOF:
+  // starting is serialised by a lock file, so the second one finds the first one's server and shares it.
+  return withStartLock(join(dir, 'start.lock'), opts.startTimeoutMs ?? 10_000, () => startLocked(opts, dir, socketPath, pidFile));
+}
+
+async function startLocked(opts: EmbeddedRedisOptions, dir: string, socketPath: string, pidFile: string): Promise<EmbeddedRedis> {
   const ownerFile = join(dir, 'owner.pid');
   const previousPid = await readPid(pidFile);
   if (previousPid !== undefined && isAlive(previousPid) && (await answersPing(socketPath))) {
@@ -166,5 +172,29 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Runs `fn` holding an exclusive lock file (its holder's pid inside); a lock whose holder died is broken. */
+async function withStartLock<T>(lockFile: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs * 2;
+  for (;;) {
+    try {
+      const fh = await open(lockFile, 'wx', 0o600);
+      await fh.writeFile(`${process.pid}\n`);
+      await fh.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = await readPid(lockFile);
+      if (holder !== undefined && !isAlive(holder)) await rm(lockFile, { force: true });
+      else if (Date.now() > deadline) throw new EmbeddedRedisError(lockFile, `another process (pid ${holder ?? '?'}) has been starting the embedded Redis for too long`);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lockFile, { force: true });
   }
 }

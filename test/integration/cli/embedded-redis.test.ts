@@ -63,6 +63,14 @@ describe('the embedded Redis', () => {
     expect(await answersPing(first.socketPath)).toBe(true);
   });
 
+  it('starts one server when two commands start at the same time, and both use it', async () => {
+    const both = await Promise.all([startEmbeddedRedis({ stateDir }), startEmbeddedRedis({ stateDir })]);
+    started.push(...both);
+    expect(both.map((r) => r.owned).sort()).toEqual([false, true]);
+    expect(both[0]?.pid).toBe(both[1]?.pid);
+    expect(await answersPing(both[0]!.socketPath)).toBe(true);
+  });
+
   it('replaces the socket and pid file of a server that was killed, keeping its data', async () => {
     const first = await startEmbeddedRedis({ stateDir });
     const redis = new Redis({ path: first.socketPath });

@@ -83,7 +83,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       const gateId = found === undefined ? undefined : rollbackGateOf(found.run);
       const gate = gateId === undefined ? undefined : await deps.gates.get(gateId);
       if (gate?.status === 'pending' && gate.choices.includes('roll-back')) {
-        const r = await decide({ gateId: gate.id, planHash: gate.planHash, choice: 'roll-back', user: req.requester, userGroups: [], channel: req.channel });
+        const r = await decide({ gateId: gate.id, planHash: gate.planHash, choice: 'roll-back', user: req.requester, userGroups: req.requesterGroups ?? [], channel: req.channel });
         return r.ok ? ok({ runId: req.runId, viaGate: r.value }) : r;
       }
       const r = await engine.rollback({ runId: req.runId, requester: req.requester });

@@ -74,6 +74,8 @@ export interface ChatEngine {
     readonly runId: string;
     readonly requester: string;
     readonly channel: string;
+    /** The requester's groups among the site's approver groups (for answering a gate). */
+    readonly requesterGroups?: readonly string[];
   }): Promise<Result<{ readonly runId: string; readonly viaGate?: GateDecisionOutcome }, EngineRefusal>>;
   /** Active and recent runs of the given sites, newest first. */
   listRuns(filter: { readonly sites: readonly string[] }): Promise<readonly RunSummary[]>;

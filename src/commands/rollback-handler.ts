@@ -12,7 +12,15 @@ export async function handleRollback(deps: CommandDeps, ctx: CommandContext, cmd
   if (run === undefined) return refused(`There is no run ${cmd.runId} (see /runs for recent runs).`);
   const site = requireSiteChannel(deps.sites, run.site, ctx.channel);
   if (!site.ok) return site.error;
-  const res = await deps.engine.requestRollback({ runId: cmd.runId, requester: ctx.user, channel: ctx.channel });
+  const candidates = site.value.approverGroups ?? [];
+  let requesterGroups: readonly string[] = [];
+  try {
+    if (deps.groupsOf !== undefined && candidates.length > 0) requesterGroups = await deps.groupsOf(ctx.user, candidates);
+  } catch {
+    // Fail closed: the rollback may answer a gate, and without the groups we cannot tell whether the person may.
+    return refused('opsgate could not check your user groups with Slack just now, so nothing was rolled back; try again in a minute.');
+  }
+  const res = await deps.engine.requestRollback({ runId: cmd.runId, requester: ctx.user, channel: ctx.channel, requesterGroups });
   if (!res.ok) return refused(res.error.message);
   const via = res.value.viaGate;
   if (via !== undefined) {

@@ -35,6 +35,8 @@ export const ConfigSchema = z
     REDIS_SENTINEL_NAME: z.string().min(1).optional(),
     /** Password of the sentinels themselves (the master's password comes from REDIS_URL). */
     REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+    /** PEM file of the CA that signed the Redis (and sentinels') TLS certificates, for `rediss://` with a private CA. */
+    REDIS_TLS_CA_FILE: z.string().min(1).optional(),
     /** Prefix of every opsgate key in Redis, so that several deployments (or tests) can share one server. */
     OPSGATE_REDIS_PREFIX: z.string().min(1).default('opsgate:'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -77,6 +79,7 @@ function crossProblems(c: Env): ConfigProblem[] {
       if (bad.length > 0 || sentinelList(c.REDIS_SENTINELS).length === 0) problem('REDIS_SENTINELS', `REDIS_SENTINELS must be host:port,host:port…; bad: ${bad.join(', ') || '(empty)'}`);
       if (c.REDIS_SENTINEL_NAME === undefined) problem('REDIS_SENTINEL_NAME', 'REDIS_SENTINELS needs REDIS_SENTINEL_NAME (the monitored master name, e.g. mymaster)');
     } else if (c.REDIS_SENTINEL_NAME !== undefined) problem('REDIS_SENTINELS', 'REDIS_SENTINEL_NAME is set but REDIS_SENTINELS (host:port,…) is not');
+    if (c.REDIS_TLS_CA_FILE !== undefined && !/^rediss:\/\//.test(c.REDIS_URL ?? '')) problem('REDIS_TLS_CA_FILE', 'REDIS_TLS_CA_FILE is set but REDIS_URL is not rediss:// (TLS)');
     return found;
 }
 

@@ -30,6 +30,7 @@ import { addLogSecrets, createOpsLogger } from './ops/create-ops-logger.ts';
 import { meteredEvents } from './ops/metered-events.ts';
 import type { OpsMetrics } from './ops/ops-metrics.ts';
 import { OPSGATE_VERSION } from './ops/opsgate-version.ts';
+import { connectRedis } from './ops/connect-redis.ts';
 import { describeRedis, redisOptionsOf } from './ops/redis-options.ts';
 import { startHeartbeat } from './ops/start-heartbeat.ts';
 import { interruptOverdueSteps } from './ops/interrupt-overdue-steps.ts';
@@ -133,9 +134,9 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   async function connect(o: RuntimeOptions, t: RedisTarget, cs: typeof closers, closeEverything: () => Promise<void>): Promise<Runtime> {
     const prefix = config.OPSGATE_REDIS_PREFIX;
     const redis = new Redis({ ...t.options, lazyConnect: true, maxRetriesPerRequest: 3 });
-    redis.on('error', (e: Error) => log.warn({ err: e.message, redis: t.where }, 'redis connection error'));
     cs.push(async () => redis.disconnect());
-    await redis.connect();
+    await connectRedis(redis, t.where, [t.options.password ?? '', t.options.sentinelPassword ?? '']);
+    redis.on('error', (e: Error) => log.warn({ err: e.message, redis: t.where }, 'redis connection error'));
     const checked = await checkRedis(redis);
     if (!checked.ok) throw checked.error;
     if (checked.value.warning !== undefined) log.warn({ redis: t.where }, checked.value.warning);

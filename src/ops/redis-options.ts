@@ -1,15 +1,33 @@
+import { readFileSync } from 'node:fs';
 import type { RedisOptions } from 'ioredis';
 import { redisOptionsFromUrl } from '../app/redis-target.ts';
 import { sentinelsOf, type Config } from '../config.ts';
+import { OpsgateError } from '../errors/opsgate-error.ts';
+
+/** `REDIS_TLS_CA_FILE` cannot be read: opsgate would otherwise fail later with a less clear TLS error. */
+export class RedisTlsCaUnreadableError extends OpsgateError {
+  readonly code = 'REDIS_TLS_CA_UNREADABLE';
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(`REDIS_TLS_CA_FILE ${file} cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`, { fields: { file }, cause });
+  }
+}
+
+type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_TLS_CA_FILE'>;
 
 /**
  * ioredis (and BullMQ) options from the configuration: `REDIS_URL` (`redis://` or `rediss://` for TLS, with a
- * user, password and db), or, with `REDIS_SENTINELS`, the master `REDIS_SENTINEL_NAME` found through the
- * sentinels; the master's credentials, db and TLS then still come from `REDIS_URL`, the sentinels' password from
- * `REDIS_SENTINEL_PASSWORD`.
+ * user, password and db; `REDIS_TLS_CA_FILE` the CA to trust, certificates always verified), or, with
+ * `REDIS_SENTINELS`, the master `REDIS_SENTINEL_NAME` found through the sentinels; the master's credentials,
+ * db and TLS then still come from `REDIS_URL`, the sentinels' password from `REDIS_SENTINEL_PASSWORD`, and
+ * with `rediss://` the sentinels are reached over TLS too (same CA).
  */
-export function redisOptionsOf(config: Pick<Config, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD'>): RedisOptions {
-  const fromUrl = redisOptionsFromUrl(config.REDIS_URL);
+export function redisOptionsOf(config: RedisConfig, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): RedisOptions {
+  const url = redisOptionsFromUrl(config.REDIS_URL);
+  const tls = url.tls === undefined ? undefined : { ...(config.REDIS_TLS_CA_FILE === undefined ? {} : { ca: readCa(config.REDIS_TLS_CA_FILE, readFile) }) };
+  const fromUrl: RedisOptions = tls === undefined ? url : { ...url, tls };
   const sentinels = sentinelsOf(config);
   if (sentinels.length === 0 || config.REDIS_SENTINEL_NAME === undefined) return fromUrl;
   const { host: _host, port: _port, ...auth } = fromUrl;
@@ -18,8 +36,16 @@ export function redisOptionsOf(config: Pick<Config, 'REDIS_URL' | 'REDIS_SENTINE
     sentinels,
     name: config.REDIS_SENTINEL_NAME,
     ...(config.REDIS_SENTINEL_PASSWORD === undefined ? {} : { sentinelPassword: config.REDIS_SENTINEL_PASSWORD }),
-    ...(fromUrl.tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: {} }),
+    ...(tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: tls }),
   };
+}
+
+function readCa(file: string, readFile: (path: string) => string): string {
+  try {
+    return readFile(file);
+  } catch (e) {
+    throw new RedisTlsCaUnreadableError(file, e);
+  }
 }
 
 /** Where Redis is, for messages and logs: never a password. */

@@ -6,7 +6,7 @@ import { runLine } from '../app/run-line.ts';
 import { CliExit, EXIT } from '../cli.ts';
 import { parseCommand } from '../commands/parse-command.ts';
 import { describeError } from '../errors/opsgate-error.ts';
-import { labRefFromEnv, labUp } from '../lab/index.ts';
+import { labDown, labRefFromEnv, labUp } from '../lab/index.ts';
 import { createLogger, openRuntime } from '../main.ts';
 
 /** The demo: who asks and who approves, and what. */
@@ -15,7 +15,7 @@ const APPROVER = 'UAPPROVER1';
 const SCRIPT = ['/precheck xizang', '/upgrade xizang redis'] as const;
 
 /**
- * `opsgate demo` (`npm run demo`): brings the site lab up (`OPSGATE_LAB_PREFIX`/`OPSGATE_LAB_NET`, default
+ * `opsgate demo` (`npm run demo`): brings a fresh site lab up (`OPSGATE_LAB_PREFIX`/`OPSGATE_LAB_NET`, default
  * `og` / `10.77.0`), then runs `/precheck xizang` and `/upgrade xizang redis` requested by UOPERATOR and
  * approved by UAPPROVER1, printing each run's thread as it goes. Needs nothing but root and the lab's
  * packages: without `REDIS_URL` it runs its own Redis.
@@ -23,7 +23,7 @@ const SCRIPT = ['/precheck xizang', '/upgrade xizang redis'] as const;
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description(`bring the site lab up and run ${SCRIPT.join(' then ')} as ${REQUESTER}, approved by ${APPROVER}`)
+    .description(`bring a fresh site lab up (down first) and run ${SCRIPT.join(' then ')} as ${REQUESTER}, approved by ${APPROVER}`)
     .action(async () => {
       const code = await demo();
       if (code !== EXIT.ok) throw new CliExit(code);
@@ -36,6 +36,8 @@ async function demo(): Promise<number> {
   let sitesDir: string;
   try {
     const ref = labRefFromEnv();
+    // A fresh lab every time: the site as the seed found it, so the upgrade's preconditions hold again.
+    await labDown(ref, 'inherit');
     const lab = await labUp({ prefix: ref.prefix, net: ref.net, output: 'inherit' });
     if (lab.siteFile === null) throw new Error(`lab ${lab.prefix} wrote no site file`);
     sitesDir = dirname(lab.siteFile);

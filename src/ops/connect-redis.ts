@@ -18,19 +18,22 @@ export class RedisConnectError extends OpsgateError {
 }
 
 /**
- * Connects a lazy ioredis client once. ioredis itself rejects with a bare "Connection is closed." and reports
- * the real reason (a TLS or AUTH error) only as an `error` event: this keeps the last such reason for the
- * error it throws. Secrets in the reason are replaced by `***`.
+ * Connects a lazy ioredis client once, failing at the first error. ioredis itself rejects with a bare
+ * "Connection is closed." and reports the real reason (a TLS or AUTH error) only as an `error` event; through
+ * Sentinel it never rejects at all, retrying the sentinels forever. At start, a clear error at once is better:
+ * the caller closes the client. Secrets in the reason are replaced by `***`.
  */
 export async function connectRedis(redis: Redis, where: string, secrets: readonly string[]): Promise<void> {
-  let last: Error | undefined;
-  const onError = (e: Error) => (last = e);
+  let onError: (e: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (onError = reject));
   redis.on('error', onError);
   try {
-    await redis.connect();
+    await Promise.race([redis.connect(), failed]);
   } catch (e) {
-    const reason = redact((last ?? (e instanceof Error ? e : new Error(String(e)))).message, secrets);
-    throw new RedisConnectError(where, reason, last ?? e);
+    const cause = e instanceof Error ? e : new Error(String(e));
+    // ioredis's sentinel message promises a retry that this start does not make.
+    const reason = redact(cause.message.replace(/ Retrying from scratch after \d+ms\./, ''), secrets);
+    throw new RedisConnectError(where, reason, cause);
   } finally {
     redis.off('error', onError);
   }

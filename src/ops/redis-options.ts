@@ -35,6 +35,9 @@ export function redisOptionsOf(config: RedisConfig, readFile: (path: string) => 
     ...auth,
     sentinels,
     name: config.REDIS_SENTINEL_NAME,
+    // Without it a connection stays on the old master after a failover (which may stay writable for seconds):
+    // ioredis subscribes to the sentinels' +switch-master and reconnects to the new master at once.
+    failoverDetector: true,
     ...(config.REDIS_SENTINEL_PASSWORD === undefined ? {} : { sentinelPassword: config.REDIS_SENTINEL_PASSWORD }),
     ...(tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: tls }),
   };

@@ -47,8 +47,31 @@ describe('redisOptionsOf', () => {
         { host: 'sentinel-2', port: 26380 },
       ],
       name: 'opsgate',
+      failoverDetector: true,
       sentinelPassword: 'spw',
     });
     expect(describeRedis(r.value)).toBe('Redis master opsgate via sentinels 10.0.0.1:26379,sentinel-2:26380');
+  });
+});
+
+describe('REDIS_TLS_CA_FILE', () => {
+  it('gives the CA it names to the master and, through Sentinel, to the sentinels too', () => {
+    const r = parseConfig({ REDIS_URL: 'rediss://:pw@ignored:6380', REDIS_TLS_CA_FILE: '/etc/opsgate/ca.pem', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'opsgate' });
+    if (!r.ok) throw new Error(formatConfigProblems(r.error));
+    const files: string[] = [];
+    const o = redisOptionsOf(r.value, (f) => (files.push(f), 'PEM'));
+    expect(files).toEqual(['/etc/opsgate/ca.pem']);
+    expect(o).toMatchObject({ tls: { ca: 'PEM' }, enableTLSForSentinelMode: true, sentinelTLS: { ca: 'PEM' } });
+  });
+
+  it('is refused with a plain redis:// URL, naming the variable', () => {
+    const r = parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_TLS_CA_FILE: '/etc/opsgate/ca.pem' });
+    expect(!r.ok && r.error.map((p) => p.variable)).toEqual(['REDIS_TLS_CA_FILE']);
+  });
+
+  it('that cannot be read gives REDIS_TLS_CA_UNREADABLE naming the file', () => {
+    const r = parseConfig({ REDIS_URL: 'rediss://127.0.0.1:6380', REDIS_TLS_CA_FILE: '/nonexistent/opsgate-ca.pem' });
+    if (!r.ok) throw new Error(formatConfigProblems(r.error));
+    expect(() => redisOptionsOf(r.value)).toThrow(expect.objectContaining({ code: 'REDIS_TLS_CA_UNREADABLE', message: expect.stringContaining('/nonexistent/opsgate-ca.pem') }));
   });
 });

@@ -22,7 +22,7 @@ export async function openTestRuntime(env: Env): Promise<Runtime & { readonly di
     const setup = await loadAppSetup({ env: { ...SITE_SECRETS, OPSGATE_SITES: SITES, OPSGATE_STATE_DIR: dir, OPSGATE_REDIS_PREFIX: `test-${randomUUID()}:`, ...env } });
     if (!setup.ok) throw new Error(setup.error);
     const rt = await openRuntime({ ...setup.value, log: pino({ level: 'silent' }) });
-    return Object.assign(Object.create(rt) as Runtime, rt, { dispose: async () => (await rt.close(), rmSync(dir, { recursive: true, force: true })) });
+    return { ...rt, dispose: async () => (await rt.close(), rmSync(dir, { recursive: true, force: true })) };
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;

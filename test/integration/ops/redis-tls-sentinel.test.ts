@@ -6,13 +6,15 @@ import { openTestRuntime, roundTrip } from './redis-runtime.ts';
 import { freePort, makeCertificates, pingPlain, randomSecret, startRedisProcess, startSentinel, tempDir, throwawayFlags, type RedisProcess } from './redis-servers.ts';
 
 describe('Redis over TLS (rediss://) with a password and a private CA', () => {
-  const tmp = tempDir('redis-tls');
+  // Made in beforeAll: a suite skipped by a filter runs no afterAll to remove it.
+  let tmp: ReturnType<typeof tempDir>;
   const password = randomSecret();
   let server: RedisProcess;
   let certs: ReturnType<typeof makeCertificates>;
   let otherCa: string;
 
   beforeAll(async () => {
+    tmp = tempDir('redis-tls');
     certs = makeCertificates(tmp.dir, 'good');
     otherCa = makeCertificates(tmp.dir, 'other').ca;
     const port = await freePort();
@@ -30,7 +32,7 @@ describe('Redis over TLS (rediss://) with a password and a private CA', () => {
   });
   afterAll(async () => {
     await server?.stop();
-    tmp.remove();
+    tmp?.remove();
   });
 
   it('runs the engine stores and a BullMQ job round trip with REDIS_URL=rediss://… and REDIS_TLS_CA_FILE', async () => {
@@ -69,7 +71,8 @@ describe('Redis over TLS (rediss://) with a password and a private CA', () => {
 });
 
 describe('Redis through Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME, passwords)', () => {
-  const tmp = tempDir('redis-sentinel');
+  // Made in beforeAll: a suite skipped by a filter runs no afterAll to remove it.
+  let tmp: ReturnType<typeof tempDir>;
   const password = randomSecret();
   const sentinelPassword = randomSecret();
   const name = 'opsgate-test';
@@ -98,6 +101,7 @@ describe('Redis through Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME, password
   const masterPort = () => askSentinel(async (s) => Number(((await s.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as string[])[1]));
 
   beforeAll(async () => {
+    tmp = tempDir('redis-sentinel');
     master = await server([]);
     replica = await server(['--replicaof', '127.0.0.1', String(master.port)]);
     sentinel = await startSentinel(tmp.dir, { name, masterPort: master.port, masterPassword: password, password: sentinelPassword });
@@ -105,7 +109,7 @@ describe('Redis through Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME, password
   });
   afterAll(async () => {
     for (const s of servers.reverse()) await s.stop();
-    tmp.remove();
+    tmp?.remove();
   });
 
   const env = () => ({ REDIS_URL: `redis://:${password}@127.0.0.1:1`, REDIS_SENTINELS: `127.0.0.1:${sentinel.port}`, REDIS_SENTINEL_NAME: name, REDIS_SENTINEL_PASSWORD: sentinelPassword });

@@ -51,9 +51,11 @@ export function zoneWaits(zone: string, targetVersion: string): Result<ZoneWaits
       title: `every observer of ${z.value} runs ${v.value}`,
       sql: `select distinct(substring_index(build_version, '_', 1)) from oceanbase.__all_server where zone = ${zq}`,
       expect: { kind: 'single-row', value: v.value },
-      timeout: { kind: 'one-shot' },
-      intervalSec: 0,
-      source: 'upgrade_health_checker.py -z',
+      // The health checker reads this once; a restarted observer can report serving a moment before its new
+      // build version shows, so a short wait avoids failing a healthy zone on that race.
+      timeout: { kind: 'fixed', seconds: 120 },
+      intervalSec: 2,
+      source: 'upgrade_health_checker.py -z (read once there; polled here)',
     },
     zoneActive: zoneStatus('ACTIVE'),
   });

@@ -57,15 +57,9 @@ export interface Gate {
   readonly decision?: GateDecision;
 }
 
-export interface OpenGateInput {
-  readonly site: string;
-  readonly runId: string;
-  readonly stepId: string;
-  readonly kind: GateKind;
-  readonly planHash: string;
-  readonly requester: string;
-  readonly choices: readonly GateChoice[];
-  readonly policy: ApprovalPolicy;
+/** What opening a gate takes: the gate's own fields that the store does not derive, and the time. */
+export interface OpenGateInput
+  extends Pick<Gate, 'site' | 'runId' | 'stepId' | 'kind' | 'planHash' | 'requester' | 'choices' | 'policy'> {
   readonly now: number;
 }
 

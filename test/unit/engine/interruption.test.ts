@@ -6,6 +6,20 @@ import type { ActionStep } from '../../../src/engine/step-schema.ts';
 import { interpretProbes } from '../../../src/engine/reconcile-step.ts';
 import { BASE, HOST, harness } from './harness.ts';
 
+/**
+ * Starts a lab-move-dir run, approves the move and lets the worker "die" inside `mv` (the job handler is left
+ * hanging); returns the run and the job, for a test to re-deliver it.
+ */
+async function dieInsideMove(h: ReturnType<typeof harness>) {
+  const runId = await h.start();
+  await h.decide(h.lastGate(), 'approve');
+  h.remote.hang = / && mv /;
+  const job = h.queue.waiting.shift()!;
+  void h.engine.handleJob(job);
+  await new Promise((r) => setTimeout(r, 20));
+  return { runId, job };
+}
+
 const step = (kind: 'check' | 'action') => ({ id: 's', kind, destructive: false }) as unknown as ActionStep;
 const exec = (attempt = 1): NextAction => ({ type: 'execute', stepId: 's', attempt, phase: 'forward' });
 const job = (attempt = 1) => ({ site: 'lab', runId: 'r', stepId: 's', attempt });
@@ -41,12 +55,7 @@ describe('interpretProbes', () => {
 describe('engine: an interrupted destructive step', () => {
   it('is marked interrupted on re-delivery, probed, and waits for a person instead of running again', async () => {
     const h = harness();
-    const runId = await h.start();
-    await h.decide(h.lastGate(), 'approve');
-    h.remote.hang = / && mv /;
-    const job = h.queue.waiting.shift()!;
-    void h.engine.handleJob(job); // the worker "dies" inside the command
-    await new Promise((r) => setTimeout(r, 20));
+    const { runId, job } = await dieInsideMove(h);
     expect((await h.engine.getRun(runId))?.run.steps['move-dir']?.status).toBe('running');
     // The move went through on the host although nobody recorded it (the process died after the command).
     h.remote.hang = undefined;
@@ -73,12 +82,7 @@ describe('engine: an interrupted destructive step', () => {
 
   it('runs the step again only when a person chooses retry, as a new attempt', async () => {
     const h = harness();
-    const runId = await h.start();
-    await h.decide(h.lastGate(), 'approve');
-    h.remote.hang = / && mv /;
-    const job = h.queue.waiting.shift()!;
-    void h.engine.handleJob(job);
-    await new Promise((r) => setTimeout(r, 20));
+    const { runId, job } = await dieInsideMove(h);
     h.remote.hang = undefined;
     await h.engine.handleJob(job);
     expect((await h.engine.getRun(runId))!.run.steps['move-dir']?.summary).toContain('retry is safe');
@@ -147,12 +151,7 @@ describe('engine: rollback', () => {
 
   it('rolls back from an interruption when a person chooses roll-back', async () => {
     const h = harness();
-    const runId = await h.start();
-    await h.decide(h.lastGate(), 'approve');
-    h.remote.hang = / && mv /;
-    const job = h.queue.waiting.shift()!;
-    void h.engine.handleJob(job);
-    await new Promise((r) => setTimeout(r, 20));
+    const { runId, job } = await dieInsideMove(h);
     h.remote.hang = undefined;
     await h.remote.exec(HOST, { command: `mv ${BASE}/data ${BASE}/data_bak` }); // the move completed on the host
     await h.engine.handleJob(job);

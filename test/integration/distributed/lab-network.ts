@@ -24,21 +24,23 @@ export interface TestNamespace {
   remove(): Promise<void>;
 }
 
-async function fresh(name: string, rootVeth: string): Promise<void> {
+/** A new namespace `<prefix>-<suffix>` (any old one removed) with one end of a veth pair inside it; returns the names. */
+async function freshWithVeth(lab: LabInfo, suffix: string): Promise<{ name: string; rootVeth: string; inner: string }> {
+  const name = `${lab.prefix}-${suffix}`;
+  const rootVeth = `${lab.prefix}${suffix}0`;
+  const inner = `${lab.prefix}${suffix}1`;
   await ip('netns', 'del', name).catch(() => undefined);
   await ip('link', 'del', rootVeth).catch(() => undefined);
   await ip('netns', 'add', name);
   await ip('-n', name, 'link', 'set', 'lo', 'up');
+  await ip('link', 'add', rootVeth, 'type', 'veth', 'peer', 'name', inner);
+  await ip('link', 'set', inner, 'netns', name);
+  return { name, rootVeth, inner };
 }
 
 /** A namespace on the lab bridge at `<net>.<octet>`; it reaches Redis at the bridge address `<net>.1`. */
 export async function siteNamespace(lab: LabInfo, suffix: string, octet: number): Promise<TestNamespace> {
-  const name = `${lab.prefix}-${suffix}`;
-  const rootVeth = `${lab.prefix}${suffix}0`;
-  const inner = `${lab.prefix}${suffix}1`;
-  await fresh(name, rootVeth);
-  await ip('link', 'add', rootVeth, 'type', 'veth', 'peer', 'name', inner);
-  await ip('link', 'set', inner, 'netns', name);
+  const { name, rootVeth, inner } = await freshWithVeth(lab, suffix);
   await ip('link', 'set', rootVeth, 'master', `${lab.prefix}br0`);
   await ip('link', 'set', rootVeth, 'up');
   const address = `${lab.net}.${octet}`;
@@ -49,12 +51,7 @@ export async function siteNamespace(lab: LabInfo, suffix: string, octet: number)
 
 /** A namespace linked only to the root namespace by a /30 (`169.254.<x>.1` root side, `.2` inside): no route to the lab. */
 export async function officeNamespace(lab: LabInfo, suffix: string, x: number): Promise<TestNamespace> {
-  const name = `${lab.prefix}-${suffix}`;
-  const rootVeth = `${lab.prefix}${suffix}0`;
-  const inner = `${lab.prefix}${suffix}1`;
-  await fresh(name, rootVeth);
-  await ip('link', 'add', rootVeth, 'type', 'veth', 'peer', 'name', inner);
-  await ip('link', 'set', inner, 'netns', name);
+  const { name, rootVeth, inner } = await freshWithVeth(lab, suffix);
   await ip('addr', 'add', `169.254.${x}.1/30`, 'dev', rootVeth);
   await ip('link', 'set', rootVeth, 'up');
   await ip('-n', name, 'addr', 'add', `169.254.${x}.2/30`, 'dev', inner);

@@ -39,8 +39,13 @@ export const OceanbaseSchema = z.strictObject({
       packages: z.string().min(1).default('packages/oceanbase'),
       /** How long a passed `/precheck <site> ob <cluster>` lets an upgrade start. */
       precheckValidFor: DurationSchema.default('1h'),
+      /**
+       * upgrade_pre's pause after turning major freezes and adaptive compaction off, before it checks that no
+       * merge is running (the script: 120 s). Only a test lab without real compactions has reason to shorten it.
+       */
+      compactionSettle: DurationSchema.default('120s'),
     })
-    .default({ packages: 'packages/oceanbase', precheckValidFor: '1h' }),
+    .default({ packages: 'packages/oceanbase', precheckValidFor: '1h', compactionSettle: '120s' }),
 });
 
 export type Oceanbase = z.output<typeof OceanbaseSchema>;

@@ -10,6 +10,7 @@ import { restoreOfflineTimeStep } from './offline-time-steps.ts';
 import { precheckFreshCommands, precheckFreshEvaluator, PRECHECK_FRESH_EVALUATOR } from './precheck-record.ts';
 import { STAGE_PROGRAM, stagePackagesProgram } from './stage-program.ts';
 import { finalVerification, postSteps, preSteps } from './upgrade-pre-post.ts';
+import { UPGRADE_PRE_POST_PROGRAMS } from './upgrade-programs.ts';
 import { zoneSteps } from './zone-steps.ts';
 
 /** A rolling upgrade stops one zone at a time; a majority of every Paxos group must survive that. */
@@ -109,7 +110,7 @@ export const obUpgrade = defineRunbook({
               },
             ]
           : []),
-        ...preSteps(ob.name),
+        ...preSteps(ob.name, toVersion, Math.round((parseDuration(ob.upgrade.compactionSettle) ?? 120_000) / 1000)),
         ...zones,
         ...postSteps(ob.name, toVersion),
         restoreOfflineTimeStep(ob.name, 'precheck-fresh'),
@@ -130,5 +131,5 @@ export const obUpgrade = defineRunbook({
     };
   },
   evaluators: { [PRECHECK_FRESH_EVALUATOR]: precheckFreshEvaluator },
-  programs: { [STAGE_PROGRAM]: stagePackagesProgram, [PROBE_REPORT_PROGRAM]: probeReportProgram },
+  programs: { [STAGE_PROGRAM]: stagePackagesProgram, [PROBE_REPORT_PROGRAM]: probeReportProgram, ...UPGRADE_PRE_POST_PROGRAMS },
 });

@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { deleteKeysUnder } from '../../test/support/redis-test-keys.ts';
 import { RedisGateStore } from '../../src/approvals/redis-gate-store.ts';
 import { RedisAuditLog } from '../../src/audit/redis-audit-log.ts';
 import { createEngine } from '../../src/engine/create-engine.ts';
@@ -144,11 +145,6 @@ try {
 } finally {
   await workers.close();
   await queue.close();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysUnder(redis, prefix);
   await Promise.all([redis.quit(), bull.quit()]);
 }

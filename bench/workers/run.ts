@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { deleteKeysUnder } from '../../test/support/redis-test-keys.ts';
 import { labDown, labExec, labRefFromEnv, labUp } from '../../src/lab/index.ts';
 import { writeBenchSites } from './bench-sites.ts';
 
@@ -81,12 +82,7 @@ async function round(workers: number, sitesDir: string): Promise<Round> {
     for (const p of procs) p.child.kill('SIGTERM');
     await Promise.all(procs.map((p) => (p.child.exitCode === null ? new Promise((r) => p.child.once('exit', r)) : undefined)));
     const redis = new Redis(redisUrl);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysUnder(redis, prefix);
     await redis.quit();
   }
 }

@@ -20,14 +20,18 @@ export class RedisTestKeys {
   }
 
   async close(): Promise<void> {
-    const redis = this.connections[0] ?? this.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysUnder(this.connections[0] ?? this.connect(), this.prefix);
     const open = this.connections.splice(0);
     await Promise.all(open.map((c) => c.quit().catch(() => undefined)));
   }
+}
+
+/** Deletes every key whose name starts with `prefix` (a SCAN, never KEYS). */
+export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }

@@ -2,6 +2,7 @@ import type { Connection } from 'mysql2/promise';
 import { compareObVersions, obVersion } from '../../src/oceanbase/ob-version.ts';
 import { rewriteAlterSystemSet } from '../../src/runners/sql/sql-dialect.ts';
 import { probeObserver } from './probe-observer.ts';
+import { UpgradeActions } from './upgrade-actions.ts';
 
 /** One observer the simulator watches: the lab host's address and the zone it belongs to. */
 export interface SimServer {
@@ -33,6 +34,8 @@ export class ControlPlane {
   private timer: NodeJS.Timeout | undefined;
   private buildSuffix = '';
   private formalSchema = '0';
+  /** Tenant parameters, merges, the UPGRADE_ALL job and root inspection (upgrade-actions.ts). */
+  readonly upgrade: UpgradeActions;
 
   constructor(
     private readonly db: Connection,
@@ -40,6 +43,7 @@ export class ControlPlane {
     private readonly rpcPort = 2882,
   ) {
     for (const s of servers) this.zones.set(s.zone, 'ACTIVE');
+    this.upgrade = new UpgradeActions(db, (fn) => this.serial(fn));
   }
 
   /** Reads what the fixture was loaded with, then probes the observers every `everyMs`. */
@@ -58,6 +62,7 @@ export class ControlPlane {
   stop(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.upgrade.stop();
   }
 
   /** True when a zone is stopped or has a server down: its leaders have moved or are moving. */
@@ -122,6 +127,8 @@ export class ControlPlane {
     const s = statement.trim().replace(/;\s*$/, '');
     const zoneCmd = /^alter\s+system\s+(stop|start)\s+zone\s+'?([A-Za-z0-9_.-]+)'?$/i.exec(s);
     if (zoneCmd !== null) return this.zoneCommand(zoneCmd[1]!.toLowerCase() as 'stop' | 'start', zoneCmd[2]!);
+    const upgrade = await this.upgrade.alterSystem(s);
+    if (upgrade !== undefined) return upgrade;
     if (/^alter\s+system\s+set\s/i.test(s)) {
       const update = rewriteAlterSystemSet(s, database);
       if (update === s) return { kind: 'error', code: 1235, message: `ALTER SYSTEM SET form not simulated: ${s}` };

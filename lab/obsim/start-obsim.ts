@@ -6,6 +6,7 @@ import { BusinessTenant, DEFAULT_EFFECT, type LeaderMoveEffect } from './busines
 import { ControlPlane, type SimServer } from './control-plane.ts';
 import { probeObserver } from './probe-observer.ts';
 import { createSimServer } from './sim-server.ts';
+import type { UpgradeJobScenario } from './upgrade-jobs.ts';
 
 export interface ObSimOptions {
   /** Where the simulator listens (in the lab: the bridge address, port 2881). */
@@ -17,6 +18,8 @@ export interface ObSimOptions {
   readonly effect?: LeaderMoveEffect;
   /** How long to wait for every observer to answer before starting. */
   readonly startTimeoutMs?: number;
+  /** How UPGRADE_ALL jobs go (default: success after 3 s); `plane.upgrade.jobs.scenario` changes it later. */
+  readonly upgradeJob?: UpgradeJobScenario;
 }
 
 export interface ObSim {
@@ -56,6 +59,7 @@ export async function startObSim(opts: ObSimOptions): Promise<ObSim> {
     await fixture.load({ name: 'lab-simulator', shape: { clusterVersion: initial, dataVersion: initial } });
     await renameServers(db, database, servers);
     plane = new ControlPlane(db, servers);
+    if (opts.upgradeJob !== undefined) plane.upgrade.jobs.scenario = opts.upgradeJob;
     await plane.start();
     const business = new BusinessTenant(plane, opts.effect ?? DEFAULT_EFFECT);
     const srv = createSimServer(plane, business, { ...maria, database });

@@ -36,7 +36,7 @@ export function tenantParameterSync(name: string, value: string, source: string,
 
 /** The tenants of one of the scopes `alter system … tenant = <scope>` takes. */
 export const TENANT_SCOPE_SQL: Readonly<Record<'sys' | 'all_user' | 'all_meta' | 'all', string>> = {
-  sys: '1',
+  sys: 'select tenant_id from oceanbase.__all_tenant where tenant_id = 1',
   all_user: 'select tenant_id from oceanbase.__all_tenant where tenant_id > 1000 and tenant_id % 2 = 0',
   all_meta: 'select tenant_id from oceanbase.__all_tenant where tenant_id > 1000 and tenant_id % 2 = 1',
   all: 'select tenant_id from oceanbase.__all_tenant',

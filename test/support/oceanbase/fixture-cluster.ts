@@ -64,6 +64,9 @@ export function clusterRows(shape: ClusterShape): FixtureRows {
       ['enable_ddl', 'True'],
       ['enable_rereplication', 'True'],
       ['tableapi_transport_compress_func', 'none'],
+      ['_ob_enable_direct_load', 'True'],
+      ['enable_sys_table_ddl', 'False'],
+      ['syslog_level', 'INFO'],
     ] as const) {
       add('__opsgate_parameter', { ...at, scope: 'CLUSTER', tenant_id: null, name, value });
     }
@@ -72,6 +75,8 @@ export function clusterRows(shape: ClusterShape): FixtureRows {
         ['compatible', shape.dataVersion],
         ['log_transport_compress_func', 'lz4_1.0'],
         ['enable_rebalance', 'True'],
+        ['_enable_adaptive_compaction', 'True'],
+        ['_bloom_filter_enabled', 'True'],
       ] as const) {
         add('__opsgate_parameter', { ...at, scope: 'TENANT', tenant_id: t.id, name, value });
       }
@@ -99,6 +104,7 @@ export function clusterRows(shape: ClusterShape): FixtureRows {
         svr_ip: s.ip, svr_port: RPC_PORT, tenant_id: 1002, ls_id: 1001, tablet_id: 200000 + tablet, finished_scn: SCN, max_received_scn: SCN,
       });
     }
+    add('__all_virtual_core_meta_table', { tenant_id: 1, ls_id: 1, svr_ip: s.ip, svr_port: RPC_PORT, role: s.id === 1 ? 1 : 2, zone: s.zone });
     add('__all_virtual_disk_stat', { svr_ip: s.ip, svr_port: RPC_PORT, total_size: 200 * 2 ** 30, used_size: 20 * 2 ** 30, free_size: 180 * 2 ** 30 });
   }
   add('__all_zone', { zone: '', name: 'cluster', info: 'obcluster' });
@@ -129,6 +135,10 @@ export function clusterRows(shape: ClusterShape): FixtureRows {
   add('__all_virtual_tenant_snapshot', { tenant_id: 1002, snapshot_id: 1, snapshot_name: 'nightly', status: 'NORMAL' });
   add('CDB_OB_ARCHIVELOG', { TENANT_ID: 1002, DEST_ID: 1001, ROUND_ID: 3, STATUS: 'STOP' });
   add('CDB_OB_BACKUP_PARAMETER', { TENANT_ID: 1002, NAME: 'data_backup_dest', VALUE: '' });
+  add('__all_table', { tenant_id: 1, table_id: 15001, table_name: '__all_virtual_core_table' });
+  for (const name of ['zone_checker', 'sys_stat_checker', 'sys_param_checker', 'sys_table_schema_checker', 'data_version_checker']) {
+    add('__all_virtual_upgrade_inspection', { name, info: 'succeed' });
+  }
   add('__all_rootservice_job', { job_id: 1, job_type: 'ALTER_TENANT_LOCALITY', job_status: 'SUCCESS', result_code: 0, progress: 100, tenant_id: 1002 });
   return rows;
 }

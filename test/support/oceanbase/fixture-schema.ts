@@ -90,6 +90,18 @@ export const FIXTURE_TABLES: readonly (readonly [string, string])[] = [
      progress bigint NOT NULL DEFAULT 0, tenant_id bigint NULL, rs_svr_ip varchar(46) NOT NULL DEFAULT '', rs_svr_port bigint NOT NULL DEFAULT 0,
      sql_text longtext NULL, extra_info varchar(512) NULL, gmt_create ${T6}, gmt_modified ${T6}`,
   ],
+  ['__all_table', 'tenant_id bigint NOT NULL, table_id bigint NOT NULL, table_name varchar(256) NOT NULL, PRIMARY KEY (tenant_id, table_id)'],
+  [
+    '__all_virtual_core_meta_table',
+    `tenant_id bigint NOT NULL, ls_id bigint NOT NULL, svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, sql_port bigint NOT NULL DEFAULT 2881,
+     role bigint NOT NULL, member_list varchar(1024) NOT NULL DEFAULT '', replica_type bigint NOT NULL DEFAULT 0, zone varchar(128) NOT NULL`,
+  ],
+  [
+    '__all_rootservice_event_history',
+    `gmt_create ${T6}, module varchar(64) NOT NULL, event varchar(64) NOT NULL, name1 varchar(256) NULL, value1 varchar(4096) NULL,
+     name2 varchar(256) NULL, value2 varchar(4096) NULL, extra_info varchar(4096) NULL, rs_svr_ip varchar(46) NOT NULL DEFAULT '', rs_svr_port bigint NOT NULL DEFAULT 0`,
+  ],
+  ['__all_virtual_upgrade_inspection', 'name varchar(128) NOT NULL PRIMARY KEY, info varchar(1024) NOT NULL'],
   [
     '__all_virtual_ddl_task_status',
     `tenant_id bigint NOT NULL, task_id bigint NOT NULL, object_id bigint NOT NULL DEFAULT 0, target_object_id bigint NOT NULL DEFAULT 0,
@@ -174,6 +186,13 @@ export const FIXTURE_TABLES: readonly (readonly [string, string])[] = [
     '__all_virtual_vector_index_info',
     `svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, tenant_id bigint NOT NULL, ls_id bigint NOT NULL, snapshot_index_table_id bigint NOT NULL,
      snapshot_index_tablet_id bigint NOT NULL, data_table_id bigint NOT NULL, sync_info varchar(1024) NOT NULL`,
+  ],
+  [
+    '__all_cluster_event_history',
+    `gmt_create ${T6}, module varchar(256) NOT NULL, event varchar(256) NOT NULL, name1 varchar(256) NULL, value1 varchar(4096) NULL,
+     name2 varchar(256) NULL, value2 varchar(4096) NULL, name3 varchar(256) NULL, value3 varchar(4096) NULL, name4 varchar(256) NULL,
+     value4 varchar(4096) NULL, name5 varchar(256) NULL, value5 varchar(4096) NULL, name6 varchar(256) NULL, value6 varchar(4096) NULL,
+     extra_info varchar(4096) NULL`,
   ],
 ];
 

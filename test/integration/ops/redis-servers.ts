@@ -79,9 +79,9 @@ export async function startRedisProcess(args: readonly string[], port: number, r
   }
 }
 
-/** PINGs a plain (non-TLS) server once, with the password. */
-export async function pingPlain(port: number, password?: string): Promise<void> {
-  const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, ...(password ? { password } : {}) });
+/** PINGs a server once (plain unless `tls` is given), with the password; throws when it does not answer. */
+export async function pingOnce(port: number, password?: string, tls?: { readonly ca: string }): Promise<void> {
+  const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, ...(password ? { password } : {}), ...(tls ? { tls } : {}) });
   r.on('error', () => undefined);
   try {
     await r.connect();
@@ -91,7 +91,6 @@ export async function pingPlain(port: number, password?: string): Promise<void> 
   }
 }
 
-/** Common flags of a throwaway server: no persistence, no eviction, its own dir. */
 export const throwawayFlags = (dir: string): string[] => ['--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--bind', '127.0.0.1'];
 
 /** A Sentinel (`redis-server <conf> --sentinel`) monitoring `name` at 127.0.0.1:`masterPort`, quick to act. */
@@ -113,5 +112,5 @@ export async function startSentinel(dir: string, opts: { readonly name: string; 
       '',
     ].join('\n'),
   );
-  return startRedisProcess([conf, '--sentinel'], port, () => pingPlain(port, opts.password));
+  return startRedisProcess([conf, '--sentinel'], port, () => pingOnce(port, opts.password));
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime, roundTrip } from './redis-runtime.ts';
-import { freePort, makeCertificates, pingPlain, randomSecret, startRedisProcess, startSentinel, tempDir, throwawayFlags, type RedisProcess } from './redis-servers.ts';
+import { freePort, makeCertificates, pingOnce, randomSecret, startRedisProcess, startSentinel, tempDir, throwawayFlags, type RedisProcess } from './redis-servers.ts';
 
 describe('Redis over TLS (rediss://) with a password and a private CA', () => {
   // Made in beforeAll: a suite skipped by a filter runs no afterAll to remove it.
@@ -19,16 +19,7 @@ describe('Redis over TLS (rediss://) with a password and a private CA', () => {
     otherCa = makeCertificates(tmp.dir, 'other').ca;
     const port = await freePort();
     const args = ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.cert, '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no', '--requirepass', password, ...throwawayFlags(tmp.dir)];
-    server = await startRedisProcess(args, port, async () => {
-      const r = new Redis({ host: '127.0.0.1', port, password, tls: { ca: readFileSync(certs.ca, 'utf8') }, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-      r.on('error', () => undefined);
-      try {
-        await r.connect();
-        await r.ping();
-      } finally {
-        r.disconnect();
-      }
-    });
+    server = await startRedisProcess(args, port, () => pingOnce(port, password, { ca: readFileSync(certs.ca, 'utf8') }));
   });
   afterAll(async () => {
     await server?.stop();
@@ -85,7 +76,7 @@ describe('Redis through Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME, password
     const port = await freePort();
     const dir = join(tmp.dir, String(port));
     mkdirSync(dir);
-    const p = await startRedisProcess(['--port', String(port), '--requirepass', password, '--masterauth', password, ...throwawayFlags(dir), ...extra], port, () => pingPlain(port, password));
+    const p = await startRedisProcess(['--port', String(port), '--requirepass', password, '--masterauth', password, ...throwawayFlags(dir), ...extra], port, () => pingOnce(port, password));
     servers.push(p);
     return p;
   };

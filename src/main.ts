@@ -42,6 +42,7 @@ import { RedisOutputArtefacts } from './store/redis-output-artefacts.ts';
 import { RedisRunThreadStore } from './store/redis-run-thread-store.ts';
 import { RedisEventCursors } from './store/redis-event-cursors.ts';
 import { openWithOwnSpool, sweepSpool } from './runners/ssh/spool-retention.ts';
+import { siteSecretSource } from './sites/site-secret-source.ts';
 import type { EventCursors } from './chat/event-cursors.ts';
 import type { OutputArtefacts } from './ports/artefacts.ts';
 import type { RunThreadStore } from './chat/slack/run-thread-store.ts';
@@ -189,6 +190,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       sites: siteDirectory(sites.engine),
       runbooks: createRunbookRegistry(ALL_RUNBOOKS),
       openRemote: (site, runId) => sessions.acquire(site, runId),
+      secrets: siteSecretSource(loadedOf, env),
       async openSql(site, name) {
         const { createSqlSession } = await import('./runners/sql/create-sql-session.ts');
         return createSqlSession(await sqlEndpointOf(loadedOf(site.name), name, env));

@@ -1,5 +1,6 @@
 import type { GateView, RunState as RunViewState, RunSummary } from '../chat/views.ts';
 import { findStep } from '../engine/plan-next-action.ts';
+import { describeCommand } from '../engine/stdin-secrets.ts';
 import type { RunState } from '../engine/run-state.ts';
 import type { Plan } from '../engine/step-schema.ts';
 import type { Gate } from '../ports/gates.ts';
@@ -49,7 +50,7 @@ export function gateView(gate: Gate, plan: Plan | undefined): GateView {
       ? []
       : step.targets.kind === 'sql'
         ? [{ host: step.targets.target, commands: step.sql }]
-        : step.targets.hosts.map((host) => ({ host, commands: step.commands.filter((c) => c.host === host).map((c) => c.command) }));
+        : step.targets.hosts.map((host) => ({ host, commands: step.commands.filter((c) => c.host === host).map(describeCommand) }));
   return {
     id: gate.id,
     runId: gate.runId,

@@ -6,6 +6,7 @@ import type { GateStore } from '../ports/gates.ts';
 import type { IdSource } from '../ports/ids.ts';
 import type { RemoteSession } from '../ports/remote.ts';
 import type { RunQueue, RunStore } from '../ports/run-store.ts';
+import type { SecretSource } from '../ports/secrets.ts';
 import type { SiteLock } from '../ports/site-lock.ts';
 import type { SqlSession } from '../ports/sql.ts';
 import type { RunbookRegistry } from '../runbooks/runbook-registry.ts';
@@ -38,6 +39,8 @@ export interface EngineDeps {
   openRemote(site: EngineSite, runId: string): Promise<RemoteSession>;
   /** A connection to one of the site's SQL targets; absent until the SQL runner lands. */
   openSql?(site: EngineSite, target: string): Promise<SqlSession>;
+  /** Values of the secrets a step's commands read on stdin, resolved when the step runs; absent: such a step fails. */
+  readonly secrets?: SecretSource;
   readonly clock: Clock;
   /** Pauses a step program between polls; `setTimeout` when absent. */
   readonly sleep?: (ms: number) => Promise<void>;

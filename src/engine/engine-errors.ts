@@ -53,3 +53,14 @@ export class RunStateConflictError extends OpsgateError {
     });
   }
 }
+
+/**
+ * A secret a step writes to a command's stdin could not be had when the step was to run (no secret source, an
+ * unknown name, an unset variable, a value that is not one line). Names the step and the secret, never a value.
+ */
+export class StepSecretError extends OpsgateError {
+  readonly code = 'STEP_SECRET_UNAVAILABLE';
+  constructor(readonly step: string, readonly secret: string, readonly reason: string, cause?: unknown) {
+    super(`step ${step}: secret ${secret} for stdin: ${reason}`, { fields: { step, secret, reason }, cause });
+  }
+}

@@ -7,7 +7,7 @@ import type { Evaluator, EvaluatorInput } from '../runbooks/runbook.ts';
 import type { ProbeFinding } from './probes.ts';
 import type { Finding, HostRecord } from './run-state.ts';
 import { defaultProbeHosts, runProbes, summariseFindings, type ProbeTargets } from './run-probes.ts';
-import type { ExecutableStep } from './step-schema.ts';
+import type { ExecutableStep, HostCommand } from './step-schema.ts';
 
 /** What executing a step found; the caller records it. */
 export interface StepOutcome {
@@ -34,6 +34,8 @@ export interface ExecuteStepInput {
    * and the spool file is on this machine). Undefined (or a failure) leaves the tail only.
    */
   readonly storeOutput?: (host: string, stdout: CapturedOutput, stderr: CapturedOutput) => Promise<OutputArtefactRef | undefined>;
+  /** What a command gets on stdin (its secrets, resolved by the caller); nothing when absent. */
+  readonly stdin?: (c: HostCommand) => string | undefined;
 }
 
 const TAIL_CHARS = 2000;
@@ -100,7 +102,8 @@ async function runCommands(input: ExecuteStepInput): Promise<Ran> {
     commands.map((c) => c.host),
     (host) => {
       const c = byHost.get(host);
-      return { command: c?.command ?? 'false', ...(c?.timeoutMs ? { timeoutMs: c.timeoutMs } : {}) };
+      const stdin = c === undefined ? undefined : input.stdin?.(c);
+      return { command: c?.command ?? 'false', ...(c?.timeoutMs ? { timeoutMs: c.timeoutMs } : {}), ...(stdin !== undefined ? { stdin } : {}) };
     },
     { ...(concurrency ? { concurrency } : {}), ...(oneAtATime ? { oneAtATime, stopOnFailure: true } : {}) },
   );

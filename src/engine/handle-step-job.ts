@@ -12,7 +12,8 @@ import { findStep, planNextAction, type NextAction } from './plan-next-action.ts
 import { reconcileStep } from './reconcile-step.ts';
 import { isFinished, stepState, type Finding, type RunState, type StepState } from './run-state.ts';
 import { stepHash } from './step-hash.ts';
-import type { ExecutableStep } from './step-schema.ts';
+import type { ExecutableStep, HostCommand } from './step-schema.ts';
+import { resolveStdinSecrets, stdinText } from './stdin-secrets.ts';
 import { updateRun, withStep } from './update-run.ts';
 
 /** What a delivered job does: run the step, reconcile a destructive step found started, or nothing. */
@@ -83,6 +84,14 @@ async function execute(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep
 async function executeWithSessions(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep): Promise<StepOutcome> {
   const { site, run } = loaded;
   const remote: RemoteSession = await deps.openRemote(site, run.id);
+  let secrets: ReadonlyMap<string, string>;
+  try {
+    secrets = await resolveStdinSecrets(deps.secrets, site.name, step, (v) => remote.learnSecret(v));
+  } catch (e) {
+    await remote.close().catch(() => undefined);
+    // Nothing ran: like an unmet precondition, the step changed nothing.
+    return { status: 'failed', failedAt: 'precondition', hosts: [], outputs: [], probes: [], findings: [], summary: describeError(e) };
+  }
   const sqlTarget = step.targets.kind === 'sql' ? step.targets.target : undefined;
   const sqlSession =
     sqlTarget !== undefined && deps.openSql
@@ -102,6 +111,7 @@ async function executeWithSessions(deps: EngineDeps, loaded: LoadedRun, step: Ex
       ...(evaluator ? { evaluator } : {}),
       ...(program ? { program } : {}),
       ...outputStorer(deps, { site: site.name, runId: loaded.run.id, stepId: step.id }),
+      ...(secrets.size > 0 ? { stdin: (c: HostCommand) => stdinText(c, secrets) } : {}),
     });
   } finally {
     await Promise.allSettled([remote.close(), sqlSession?.close()]);

@@ -7,6 +7,7 @@ import { notify } from './notify.ts';
 import { findStep } from './plan-next-action.ts';
 import { stepState } from './run-state.ts';
 import { stepHash } from './step-hash.ts';
+import { describeCommand } from './stdin-secrets.ts';
 import type { ExecutableStep } from './step-schema.ts';
 import { updateRun, withStep } from './update-run.ts';
 
@@ -48,7 +49,7 @@ function gateContext(step: ExecutableStep, manualScripted: boolean, reason: stri
   const targets =
     step.targets.kind === 'sql'
       ? [{ host: step.targets.target, commands: step.sql }]
-      : step.targets.hosts.map((host) => ({ host, commands: commands.filter((c) => c.host === host).map((c) => c.command) }));
+      : step.targets.hosts.map((host) => ({ host, commands: commands.filter((c) => c.host === host).map(describeCommand) }));
   return {
     stepTitle: step.title,
     targets,

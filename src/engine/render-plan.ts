@@ -1,5 +1,6 @@
 import { compileProbe, describeProbe } from './probes.ts';
 import { needsApproval } from './plan-next-action.ts';
+import { describeCommand } from './stdin-secrets.ts';
 import { stepHash } from './step-hash.ts';
 import type { ExecutableStep, Plan, Probe, Targets } from './step-schema.ts';
 
@@ -32,7 +33,7 @@ function renderStep(step: ExecutableStep, phase: 'forward' | 'rollback', pad: st
   lines.push(`${pad}${step.destructive ? 'DESTRUCTIVE, ' : ''}${gated ? `gated${step.gate ? `: ${step.gate.prompt}` : ''}` : 'no gate'}`);
   lines.push(`${pad}hash: ${stepHash(step)}`);
   renderProbes('precondition', step.preconditions, pad, lines);
-  for (const c of step.commands) lines.push(`${pad}on ${c.host}: ${c.command}`);
+  for (const c of step.commands) lines.push(`${pad}on ${c.host}: ${describeCommand(c)}`);
   for (const s of step.sql) lines.push(`${pad}sql: ${s}`);
   if (step.program !== undefined) lines.push(`${pad}program: ${step.program.id} ${JSON.stringify(step.program.args)}`);
   renderProbes('verify', step.verify, pad, lines);
@@ -42,7 +43,7 @@ function renderManual(step: ExecutableStep, pad: string, lines: string[]): void 
   if (step.kind !== 'manual') return;
   lines.push(`${pad}instructions: ${step.instructions}`);
   for (const [k, v] of Object.entries(step.parameters)) lines.push(`${pad}  ${k}: ${v}`);
-  for (const c of step.standIn ?? []) lines.push(`${pad}stand-in on ${c.host}: ${c.command}`);
+  for (const c of step.standIn ?? []) lines.push(`${pad}stand-in on ${c.host}: ${describeCommand(c)}`);
 }
 
 function renderProbes(label: string, probes: readonly Probe[], pad: string, lines: string[]): void {

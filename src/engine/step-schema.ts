@@ -55,11 +55,28 @@ export const SqlTargetSchema = z.object({ kind: z.literal('sql'), target: z.stri
 export const TargetsSchema = z.discriminatedUnion('kind', [HostTargetsSchema, SqlTargetSchema]);
 export type Targets = z.infer<typeof TargetsSchema>;
 
+/**
+ * The name of a secret a command reads on its stdin: a path to a secret reference of the site file, with
+ * list entries picked by their `name` or index (`middleware.redis[business-redis].password`, `ssh.password`).
+ * The plan holds only this name; the worker resolves it when the step runs.
+ */
+export const SecretNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\][\s]+\])*$/, 'a secret name is a path like middleware.redis[business-redis].password');
+
+/**
+ * What the worker writes to a command's stdin: the value of each named secret followed by a newline, in order
+ * (read them with `IFS= read -r VAR`), then end of input. The values never appear in the plan, the run record,
+ * the audit trail, chat or logs, and the session redacts them from the command's output.
+ */
+export const StdinSchema = z.strictObject({ secrets: z.array(SecretNameSchema).min(1) });
+export type StdinSpec = z.infer<typeof StdinSchema>;
+
 /** The exact command for one host. */
 export const HostCommandSchema = z.object({
   host: HostNameSchema,
   command: z.string().min(1),
   timeoutMs: z.number().int().positive().optional(),
+  /** Secrets written to the command's stdin at run time (by name; never the values). */
+  stdin: StdinSchema.optional(),
 });
 export type HostCommand = z.infer<typeof HostCommandSchema>;
 

@@ -1,18 +1,21 @@
 import type { z } from 'zod';
 import { RunbookInvalidError } from './engine-errors.ts';
+import { stdinSecretNames } from './stdin-secrets.ts';
 import { PlanSchema, type ExecutableStep, type Plan, type Probe } from './step-schema.ts';
 
 /** What the validator needs to know of the site: its host names and SQL targets. */
 export interface PlanSiteView {
   readonly hosts: readonly string[];
   readonly sqlTargets: readonly string[];
+  /** Whether the site has the secret a command reads on stdin; without it, names are not checked. */
+  readonly hasSecret?: (name: string) => boolean;
 }
 
 /**
  * Parses a runbook's plan and enforces the rules the schema alone cannot: every destructive step has a gate,
  * every action and manual step has a rollback decision (rollback steps, or `irreversible` with a reason, not
  * both), a check changes nothing, each target host has exactly one command, probes fit the target kind and
- * every host or SQL target exists at the site. Throws `RunbookInvalidError` naming the step.
+ * every host, SQL target and stdin secret exists at the site. Throws `RunbookInvalidError` naming the step.
  */
 export function validatePlan(runbook: string, input: unknown, site: PlanSiteView): Plan {
   const parsed = PlanSchema.safeParse(input);
@@ -75,6 +78,8 @@ function checkStep(fail: Fail, step: ExecutableStep, site: PlanSiteView): void {
     if (step.kind !== 'manual' && step.sql.length === 0) throw fail(step.id, 'no SQL statement');
   }
   for (const p of [...step.preconditions, ...step.verify]) checkProbe(fail, step.id, p, t.kind, site);
+  const unknown = stdinSecretNames(step).filter((n) => site.hasSecret !== undefined && !site.hasSecret(n));
+  if (unknown.length > 0) throw fail(step.id, `stdin names secret(s) the site file does not have: ${unknown.join(', ')}`);
 }
 
 function checkProbe(fail: Fail, stepId: string, p: Probe, targetKind: 'hosts' | 'sql', site: PlanSiteView): void {

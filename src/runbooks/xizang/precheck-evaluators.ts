@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Finding } from '../../engine/run-state.ts';
 import type { CheckStep } from '../../engine/step-schema.ts';
 import type { Evaluator, EvaluatorInput } from '../runbook.ts';
+import { redisAuthFindings } from './redis-auth-findings.ts';
 import { readSections, valueOf, type Section } from './sections.ts';
 
 /** Evaluators of precheck items 1-4. Each turns the hosts' sections into pass / fail / warn / manual findings. */
@@ -26,7 +27,9 @@ export const accessEvaluator: Evaluator = (results, step) => {
       out.push({ status: ok ? 'pass' : 'fail', title: 'SSH login with the site file credentials', evidence: brief(s.lines), host: s.host });
     } else if (s.kind === 'redis') {
       const ok = s.lines.includes('PONG');
-      out.push({ status: ok ? 'pass' : 'fail', title: `Redis ${s.name}: the configured password is accepted`, evidence: ok ? 'PING answered PONG with the password of its redis.conf' : brief(s.lines), host: s.host });
+      out.push({ status: ok ? 'pass' : 'fail', title: `Redis ${s.name}: the configured password is accepted`, evidence: ok ? 'PING answered PONG with the password of its redis.conf (the site file gives none)' : brief(s.lines), host: s.host });
+    } else if (s.kind === 'redis-auth') {
+      out.push(...redisAuthFindings(s));
     }
   }
   out.push({

@@ -4,6 +4,7 @@ import { sh } from '../../runners/ssh/shell-quote.ts';
 import type { Site } from '../../sites/site-schema.ts';
 import { addressOf, hostTargets } from './xizang-site.ts';
 import { listeningPorts, readVersionFile, serviceState, zkBrokerIds, zkFourLetter } from './precheck-commands.ts';
+import { redisAuthParts, withStdinSecrets } from './redis-auth-checks.ts';
 import { redisCli } from './redis-cli.ts';
 import { section, sections } from './sections.ts';
 
@@ -28,18 +29,20 @@ function allRedis(spec: Site) {
   return [...spec.middleware.redis, ...spec.middleware.csbRedis];
 }
 
-/** 1. Every host answers over SSH with the site file's credentials, and every Redis password works. */
+/**
+ * 1. Every host answers over SSH with the site file's credentials, and every Redis password of the site file
+ * works on every host of its instance (given on stdin; redis.conf compared), see `redisAuthParts`.
+ */
 export function accessStep(spec: Site): Input {
   const parts = new Map<string, string[]>();
   for (const h of spec.hosts) add(parts, h.name, section('ssh', h.name, 'echo "login ok as $(id -un) on $(hostname)"'));
-  for (const r of allRedis(spec)) {
-    for (const host of [r.master, ...r.replicas]) add(parts, host, section('redis', r.name, redisCli(r, ['PING'])));
-  }
+  const redis = redisAuthParts(spec);
+  for (const [host, list] of redis.parts) for (const p of list) add(parts, host, p);
   return check({
     id: 'p01-access',
     title: '1. Every host reachable and every credential working (SSH, Redis passwords)',
     targets: hostTargets(spec.hosts.map((h) => h.name)),
-    commands: commandsOf(parts),
+    commands: [...parts].map(([host, list]) => withStdinSecrets(host, sections(list), redis.secrets.get(host), 60_000)),
     evaluator: 'precheck.access',
   });
 }

@@ -1,5 +1,6 @@
 import { err, type Result } from '../result.ts';
 import { choiceOfActionId, parseActionRef } from './action-ref.ts';
+import { checkDecider } from './decider-check.ts';
 import type { CommandDeps, GateDecisionOutcome } from './ports.ts';
 import { sitesOfChannel } from './site-channel.ts';
 
@@ -12,12 +13,10 @@ export interface GateActionInput {
   readonly messageTs?: string;
 }
 
-/** The handler deps plus how the adapter learns who someone is (Slack: users.info, usergroups.users.list). */
+/** The handler deps, with how the adapter learns someone's groups made mandatory (Slack: usergroups.users.list). */
 export interface GateActionDeps extends CommandDeps {
   /** The user's groups among `candidates`; throws when they cannot be resolved (the click is then refused). */
   groupsOf(user: string, candidates: readonly string[]): Promise<readonly string[]>;
-  /** Why this account may not decide at all (deactivated, bot, guest), or undefined; throws when unknown. */
-  vetUser?(user: string): Promise<string | undefined>;
 }
 
 /**
@@ -33,15 +32,12 @@ export async function handleGateAction(deps: GateActionDeps, input: GateActionIn
   const sites = sitesOfChannel(deps.sites, input.channel);
   if (sites.length === 0) return err('This gate is not in a site\'s channel; decisions are only taken there.');
   const candidates = [...new Set(sites.flatMap((s) => s.approverGroups ?? []))];
-  let userGroups: readonly string[];
-  try {
-    const refusal = deps.vetUser ? await deps.vetUser(input.user) : undefined;
-    if (refusal !== undefined) return err(refusal);
-    userGroups = candidates.length === 0 ? [] : await deps.groupsOf(input.user, candidates);
-  } catch {
+  const decider = await checkDecider(deps, input.user, candidates);
+  if (!decider.ok) {
     // Fail closed: without the account and group facts we cannot tell whether the person may decide.
-    return err('opsgate could not check your account and user groups with Slack just now, so the click was not counted; try again in a minute.');
+    return err(decider.error.kind === 'refused' ? decider.error.reason : 'opsgate could not check your account and user groups with Slack just now, so the click was not counted; try again in a minute.');
   }
+  const userGroups = decider.value;
   const res = await deps.engine.decide({
     gateId: ref.value.gateId,
     planHash: ref.value.planHash,

@@ -106,4 +106,9 @@ export interface CommandDeps {
   readonly runIdPattern?: RegExp;
   /** The user's groups among `candidates` (Slack: usergroups.users.list); throws when they cannot be resolved. */
   groupsOf?(user: string, candidates: readonly string[]): Promise<readonly string[]>;
+  /**
+   * Why this account may not decide gates at all (Slack: users.info says deactivated, bot or guest), or
+   * undefined; throws when unknown. Every decision path calls it (`checkDecider`).
+   */
+  vetUser?(user: string): Promise<string | undefined>;
 }

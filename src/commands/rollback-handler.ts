@@ -1,26 +1,26 @@
 import type { RollbackCommand } from './command.ts';
+import { checkDecider } from './decider-check.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './ports.ts';
 import { refused, requireSiteChannel } from './site-channel.ts';
 
 /**
  * `/rollback <run>`: asks the engine to roll back a run of this channel's site (an approval gate follows). A run
  * paused at a failure, interruption or other gate offering Roll back is answered through that gate, with the
- * same checks as a click on it.
+ * same checks as a click on it: the account is vetted and the groups resolved (`checkDecider`) before the
+ * engine is asked, whichever way the rollback goes.
  */
 export async function handleRollback(deps: CommandDeps, ctx: CommandContext, cmd: RollbackCommand): Promise<CommandReply> {
   const run = await deps.engine.getRun(cmd.runId);
   if (run === undefined) return refused(`There is no run ${cmd.runId} (see /runs for recent runs).`);
   const site = requireSiteChannel(deps.sites, run.site, ctx.channel);
   if (!site.ok) return site.error;
-  const candidates = site.value.approverGroups ?? [];
-  let requesterGroups: readonly string[] = [];
-  try {
-    if (deps.groupsOf !== undefined && candidates.length > 0) requesterGroups = await deps.groupsOf(ctx.user, candidates);
-  } catch {
-    // Fail closed: the rollback may answer a gate, and without the groups we cannot tell whether the person may.
-    return refused('opsgate could not check your user groups with Slack just now, so nothing was rolled back; try again in a minute.');
+  // Fail closed: the rollback may answer a gate, and without the account and group facts we cannot tell
+  // whether the person may.
+  const decider = await checkDecider(deps, ctx.user, site.value.approverGroups ?? []);
+  if (!decider.ok) {
+    return refused(decider.error.kind === 'refused' ? `${decider.error.reason} Nothing was rolled back.` : 'opsgate could not check your account and user groups with Slack just now, so nothing was rolled back; try again in a minute.');
   }
-  const res = await deps.engine.requestRollback({ runId: cmd.runId, requester: ctx.user, channel: ctx.channel, requesterGroups });
+  const res = await deps.engine.requestRollback({ runId: cmd.runId, requester: ctx.user, channel: ctx.channel, requesterGroups: decider.value });
   if (!res.ok) return refused(res.error.message);
   const via = res.value.viaGate;
   if (via !== undefined) {

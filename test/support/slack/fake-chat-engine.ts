@@ -28,9 +28,13 @@ export class FakeChatEngine implements ChatEngine {
     return ok(this.planText);
   }
 
-  async requestRollback(req: { runId: string; requester: string; channel: string }): Promise<Result<{ runId: string }, EngineRefusal>> {
+  /** As the engine does: a run paused at a pending gate offering Roll back is rolled back through that gate. */
+  async requestRollback(req: { runId: string; requester: string; channel: string; requesterGroups?: readonly string[] }): Promise<Result<{ runId: string; viaGate?: GateDecisionOutcome }, EngineRefusal>> {
     this.calls.push({ method: 'requestRollback', arg: req });
-    return ok({ runId: req.runId });
+    const gate = [...this.gates.values()].find((g) => g.runId === req.runId && g.status === 'pending' && g.choices.includes('roll-back'));
+    if (gate === undefined) return ok({ runId: req.runId });
+    const r = await this.decide({ gateId: gate.id, planHash: gate.planHash, choice: 'roll-back', user: req.requester, userGroups: req.requesterGroups ?? [], channel: req.channel });
+    return r.ok ? ok({ runId: req.runId, viaGate: r.value }) : r;
   }
 
   async listRuns(filter: { sites: readonly string[] }): Promise<readonly RunSummary[]> {

@@ -114,6 +114,18 @@ describe('handleGateAction', () => {
     expect(engine.calls).toEqual([]);
   });
 
+  it('puts /rollback through the same account and group checks as a click, before the engine', async () => {
+    const runId = 'run_00000000000000b1';
+    engine.runs.set(runId, { id: runId, site: 'xizang', title: 'upgrade', state: 'failed', requester: 'UOPERATOR', startedAt: 0 });
+    const vetted: CommandDeps = { ...deps, groupsOf: async () => ['SAPPROVERS'], vetUser: async (u) => (u === 'UGUEST' ? 'Guest accounts cannot decide gates.' : undefined) };
+    expect(await dispatchCommand(vetted, { user: 'UGUEST', channel: 'CXIZANG' }, `/rollback ${runId}`)).toEqual({ kind: 'refused', text: 'Guest accounts cannot decide gates. Nothing was rolled back.' });
+    const unknown: CommandDeps = { ...vetted, vetUser: async () => { throw new Error('users.info: ratelimited'); } };
+    expect(await dispatchCommand(unknown, { user: 'UAPPROVER1', channel: 'CXIZANG' }, `/rollback ${runId}`)).toMatchObject({ kind: 'refused', text: expect.stringContaining('nothing was rolled back') });
+    expect(engine.calls).toEqual([]);
+    expect(await dispatchCommand(vetted, { user: 'UAPPROVER1', channel: 'CXIZANG' }, `/rollback ${runId}`)).toMatchObject({ kind: 'accepted' });
+    expect(engine.calls).toEqual([{ method: 'requestRollback', arg: { runId, requester: 'UAPPROVER1', channel: 'CXIZANG', requesterGroups: ['SAPPROVERS'] } }]);
+  });
+
   it('refuses a forged button value and an unknown action without asking the engine', async () => {
     const deps2 = gateDeps(async () => ['SAPPROVERS']);
     expect(await handleGateAction(deps2, click('UAPPROVER1', 'approve', 'approve; rm -rf /'))).toMatchObject({ ok: false });

@@ -1,7 +1,8 @@
 /**
  * The process under test for bench/slack/run.ts: the Slack app (Bolt's HTTP receiver on a random port) with
- * an in-memory engine, its Web API client pointed at the fake. Prints one JSON line `{ url }` when ready and
- * stops on SIGTERM.
+ * an in-memory engine, its Web API client pointed at the fake. Prints one JSON line `{ url, cpuMs }` when ready
+ * (`cpuMs`: CPU used by start-up); on SIGTERM stops (the work queued after acks runs first) and prints
+ * `{ appCpuMs }` (all CPU used) to stderr.
  */
 import { createSlackApp } from '../../src/chat/slack/app.ts';
 import { FakeChatEngine } from '../../test/support/slack/fake-chat-engine.ts';
@@ -14,10 +15,15 @@ const app = createSlackApp({
   signingSecret: secret, token: 'xoxb-bench', socketMode: false, slackApiUrl: apiUrl, port: 0, botId: 'BBOT', botUserId: 'UBOT',
   deps: { engine: new FakeChatEngine(), sites: [{ id: 'xizang', channel: 'CXIZANG' }] }, log: quiet, minPostIntervalMs: 0,
 });
-const { port } = await app.start();
-console.log(JSON.stringify({ url: `http://127.0.0.1:${port}/slack/events` }));
-process.on('SIGTERM', () => {
+const cpuMs = () => {
   const { user, system } = process.cpuUsage();
-  console.error(JSON.stringify({ appCpuMs: (user + system) / 1000 }));
-  void app.stop().then(() => process.exit(0));
+  return (user + system) / 1000;
+};
+const { port } = await app.start();
+console.log(JSON.stringify({ url: `http://127.0.0.1:${port}/slack/events`, cpuMs: cpuMs() }));
+process.on('SIGTERM', () => {
+  void app.stop().then(() => {
+    console.error(JSON.stringify({ appCpuMs: cpuMs() }));
+    process.exit(0);
+  });
 });

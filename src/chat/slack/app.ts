@@ -7,6 +7,7 @@ import { ACTION_ID_PATTERN } from '../../commands/action-ref.ts';
 import { SLASH_COMMANDS } from '../../commands/command.ts';
 import { dispatchCommand } from '../../commands/dispatch-command.ts';
 import { handleGateAction, type GateActionDeps } from '../../commands/gate-action-handler.ts';
+import { AckFirstQueue } from './ack-first-queue.ts';
 import { SlackPoster } from './poster.ts';
 import { renderGate } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';
@@ -14,6 +15,7 @@ import { ReplayGuard } from './replay-guard.ts';
 import { respondWith, showReply, type Respond } from './show-reply.ts';
 import { createUserGroupResolver } from './user-groups.ts';
 import { createUserVetter } from './user-vetter.ts';
+import { vettedEngine } from './vetted-engine.ts';
 import { fromWebClient } from './web-client-port.ts';
 
 /** A pino-like logger (constant messages, data in fields). */
@@ -48,6 +50,8 @@ export interface SlackAppOptions {
   readonly log: AppLog;
   /** Poster pacing (tests set 0). */
   readonly minPostIntervalMs?: number;
+  /** How long the work after an ack waits for the receiver to be idle at most (default 1000 ms). */
+  readonly maxWorkDelayMs?: number;
 }
 
 /** A created Slack app: its ordered poster (shared with the event publisher), start and stop. */
@@ -60,15 +64,16 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-/** Lets requests that already arrived be parsed and acked before this one's work starts (acks come first). */
-const afterPendingIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Every slash command in one listener: Bolt runs each listener's matching for every request. */
+const COMMAND_PATTERN = new RegExp(`^/(${SLASH_COMMANDS.join('|')})$`);
 
 const boltRespond = (respond: (m: never) => Promise<unknown>): Respond => (m) => respond({ ...m, blocks: [...m.blocks] } as never);
 
 /**
  * The Slack face of opsgate: Bolt with its HTTP receiver (signature always verified) or Socket Mode, one
- * listener for every slash command and one for every gate button. Every request is acknowledged first and
- * the work is done after the ack; refusals are answered privately with the reason.
+ * listener for every slash command and one for every gate button. Every request is acknowledged first; the
+ * work is queued per channel and runs when no other request is waiting for its ack (`AckFirstQueue`), or
+ * after `maxWorkDelayMs` at the latest. Refusals are answered privately with the reason.
  */
 export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const now = opts.now ?? Date.now;
@@ -79,10 +84,17 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   };
   const ids = opts.botId !== undefined && opts.botUserId !== undefined ? { botId: opts.botId, botUserId: opts.botUserId } : {};
   const logLevel = LogLevel.ERROR;
+  // No conversation store: nothing here reads `context.conversation`, and it costs every ack a lookup.
+  const common = { token: opts.token, clientOptions, logLevel, convoStore: false as const, ...ids };
   const app = opts.socketMode
     ? // The Socket Mode client opens its connection with its own Web API client: same API URL.
-      new App({ token: opts.token, appToken: opts.appToken ?? '', socketMode: true, clientOptions, installerOptions: { clientOptions }, logLevel, ...ids })
-    : new App({ token: opts.token, receiver: new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events', logLevel }), clientOptions, logLevel, ...ids });
+      new App({ ...common, appToken: opts.appToken ?? '', socketMode: true, installerOptions: { clientOptions } })
+    : new App({ ...common, receiver: new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events', logLevel }) });
+  const work = new AckFirstQueue({
+    now,
+    ...(opts.maxWorkDelayMs === undefined ? {} : { maxDelayMs: opts.maxWorkDelayMs }),
+    onError: (lane, e) => opts.log.error({ err: describeError(e), channel: lane }, 'work after ack failed'),
+  });
   const poster = new SlackPoster({
     client: fromWebClient(app.client),
     now,
@@ -100,12 +112,17 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       }
     },
   }, { now });
-  const deps: GateActionDeps = { ...opts.deps, groupsOf, vetUser };
+  // The handlers vet the account before deciding; the engine they get vets it again, so a decision path that
+  // forgot would still be refused.
+  const deps: GateActionDeps = { ...opts.deps, engine: vettedEngine(opts.deps.engine, vetUser), groupsOf, vetUser };
   const replays = new ReplayGuard(now);
 
   const onCommand = async ({ ack, body, respond }: SlackCommandMiddlewareArgs): Promise<void> => {
     await ack();
-    await afterPendingIo();
+    work.push(body.channel_id, () => runCommand(body, respond));
+  };
+
+  const runCommand = async (body: SlackCommandMiddlewareArgs['body'], respond: SlackCommandMiddlewareArgs['respond']): Promise<void> => {
     const respondFn = boltRespond(respond as never);
     const ctx = { user: body.user_id, channel: body.channel_id };
     try {
@@ -121,9 +138,13 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     }
   };
 
-  const onAction = async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
+  type ActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
+  const onAction = async ({ ack, body, action, respond }: ActionArgs): Promise<void> => {
     await ack();
-    await afterPendingIo();
+    work.push(body.container?.channel_id ?? body.channel?.id ?? '', () => runAction(body, action, respond));
+  };
+
+  const runAction = async (body: ActionArgs['body'], action: ActionArgs['action'], respond: ActionArgs['respond']): Promise<void> => {
     const respondFn = boltRespond(respond as never);
     const refuse = (why: string) => respondWith(respondFn, renderNotice('error', why));
     try {
@@ -146,7 +167,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     }
   };
 
-  for (const name of SLASH_COMMANDS) app.command(`/${name}`, onCommand);
+  app.command(COMMAND_PATTERN, onCommand);
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTION_ID_PATTERN }, onAction);
   app.error(async (e) => opts.log.error({ err: describeError(e) }, 'slack app error'));
 
@@ -170,11 +191,14 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
         return {};
       }
       const server = (await app.start(opts.port)) as Server;
+      work.track(server);
       return { port: (server.address() as AddressInfo).port };
     },
     async stop() {
-      await poster.idle();
       await app.stop();
+      // Nothing acknowledged is dropped: the queued work runs before the poster is waited for.
+      await work.drain();
+      await poster.idle();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp } from '../../../src/chat/slack/app.ts';
 import { renderGate } from '../../../src/chat/slack/render-gate.ts';
@@ -18,6 +19,7 @@ let fake: FakeSlackWebApi;
 let engine: FakeChatEngine;
 let app: SlackApp;
 let url: string;
+let port: number;
 let seq = 0;
 
 beforeEach(async () => {
@@ -27,8 +29,8 @@ beforeEach(async () => {
   fake.users.set('UGUEST', { is_restricted: true });
   fake.users.set('UGONE', { deleted: true });
   engine = new FakeChatEngine();
-  app = createSlackApp({ signingSecret: SECRET, token: 'xoxb-test', socketMode: false, slackApiUrl: fake.apiUrl, port: 0, botId: 'BBOT', botUserId: 'UBOT', deps: { engine, sites }, log: quiet, minPostIntervalMs: 0 });
-  const { port } = await app.start();
+  app = createSlackApp({ signingSecret: SECRET, token: 'xoxb-test', socketMode: false, slackApiUrl: fake.apiUrl, port: 0, botId: 'BBOT', botUserId: 'UBOT', deps: { engine, sites }, log: quiet, minPostIntervalMs: 0, maxWorkDelayMs: 60_000 });
+  ({ port } = await app.start() as { port: number });
   url = `http://127.0.0.1:${port}/slack/events`;
 });
 afterEach(async () => {
@@ -78,6 +80,29 @@ describe('Slack app through Bolt\'s HTTP receiver', () => {
     expect(fake.responses).toEqual([]);
     release();
     expect(await responseTo(id)).toMatchObject({ text: expect.stringContaining('requested') });
+  });
+
+  it('acks first: the work after an ack waits while another request is still being received, then runs', async () => {
+    // A signed /precheck whose headers have arrived but not its whole body: the receiver is busy with it.
+    const held = slashCommandBody({ command: '/precheck', text: 'xizang', user_id: 'UOPERATOR', channel_id: 'CXIZANG', response_url: fake.responseUrl('held'), trigger_id: 'trig-held' });
+    const headers = Object.entries({ ...signedHeaders(held, { secret: SECRET }), host: '127.0.0.1', 'content-length': String(Buffer.byteLength(held)), connection: 'close' });
+    const sock = connect(port, '127.0.0.1');
+    const answer = new Promise<string>((resolve) => {
+      let text = '';
+      sock.on('data', (d) => (text += String(d))).on('close', () => resolve(text));
+    });
+    await new Promise<void>((r) => sock.write(`POST /slack/events HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${held.slice(0, 20)}`, () => r()));
+    await new Promise((r) => setTimeout(r, 50));
+    const { id, res } = command('xizang');
+    expect((await res).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(engine.calls).toEqual([]);
+    expect(fake.responses).toEqual([]);
+    sock.end(held.slice(20));
+    expect(await answer).toMatch(/^HTTP\/1.1 200/);
+    // Both run, in the order they were acknowledged (one channel: one at a time).
+    expect(await responseTo('held')).toMatchObject({ text: expect.stringContaining('requested as run run_0000000000000002') });
+    expect(await responseTo(id)).toMatchObject({ text: expect.stringContaining('requested as run run_0000000000000001') });
   });
 
   it('rejects a forged signature and a stale timestamp with 401, without invoking anything', async () => {
@@ -158,6 +183,22 @@ describe('Slack app through Bolt\'s HTTP receiver', () => {
     const { id } = click(user, ts);
     expect(await responseTo(id)).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining(why) });
     expect(fake.ok('chat.update')).toEqual([]);
+  });
+
+  it('puts /rollback through a failure gate\'s Roll back through the same account checks as a click', async () => {
+    const { gate } = await postGate({ kind: 'failure', choices: ['retry', 'roll-back', 'abort'] });
+    engine.runs.set(gate.runId, { id: gate.runId, site: 'xizang', title: 'upgrade', state: 'failed', requester: 'UOPERATOR', startedAt: 0 });
+    // A guest in the approver group, and a deactivated one: refused privately, the gate left pending.
+    for (const [user, why] of [['UGUEST', 'Guest accounts cannot decide gates.'], ['UGONE', 'Your Slack account is deactivated.']] as const) {
+      const refused = command(gate.runId, { command: '/rollback', user });
+      expect(await responseTo(refused.id)).toMatchObject({ response_type: 'ephemeral', text: `${why} Nothing was rolled back.` });
+    }
+    expect(engine.calls.filter((c) => c.method === 'requestRollback' || c.method === 'decide')).toEqual([]);
+    expect(engine.gates.get(gate.id)?.status).toBe('pending');
+    // An approver whose account passes rolls back through the gate.
+    const ok = command(gate.runId, { command: '/rollback', user: 'UAPPROVER1' });
+    expect((await responseTo(ok.id))?.text).toContain(`Roll back chosen at the failure gate of step s1 of run ${gate.runId}`);
+    expect(engine.gates.get(gate.id)?.decision).toMatchObject({ choice: 'roll-back', by: 'UAPPROVER1' });
   });
 
   it('counts a double click once and tells the second clicker it was already decided', async () => {

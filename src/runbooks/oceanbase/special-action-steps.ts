@@ -20,9 +20,14 @@ export const SPECIAL_ACTION_PROGRAM = 'ob.special-action';
  * it stops DDL, major freezes, compactions, direct load and rebalancing for the business until post_check. Its
  * rollback puts back the values `upgrade-record` recorded.
  */
-export function specialActionStep(cluster: string, target: string, settleSec: number): StepInput {
-  const variants = specialActionVariants(target, settleSec);
-  if (!variants.ok) throw new ObUpgradeRefusedError(cluster, variants.error);
+export function specialActionStep(cluster: string, target: string, settleSec: number, plannedFrom?: string): StepInput {
+  const all = specialActionVariants(target, settleSec);
+  if (!all.ok) throw new ObUpgradeRefusedError(cluster, all.error);
+  // When planning read the cluster version (the route's facts), the plan carries that variant only; the run
+  // still checks the version it reads against it, and stops if the cluster is no longer in it.
+  const planned = plannedFrom === undefined ? undefined : pickVariant(all.value, [plannedFrom], target);
+  if (planned !== undefined && !planned.ok) throw new ObUpgradeRefusedError(cluster, planned.error);
+  const variants = planned === undefined ? all : { ok: true as const, value: [planned.value] };
   return {
     kind: 'action',
     id: 'special-action',
@@ -43,7 +48,7 @@ export const specialActionProgram: StepProgram = async (ctx, args) => {
   const sql = requireSql(ctx);
   const versions = (await sql.query(CURRENT_VERSION_SQL, { label: ctx.step.id })).rows.map((r) => text(cell(r)));
   const picked = pickVariant(variants, versions, target);
-  if (!picked.ok) return [{ status: 'fail', title: 'cluster version', evidence: `${picked.error}; nothing has been changed. Decide: fix the cluster, then retry; or abort.` }];
+  if (!picked.ok) return [{ status: 'fail', title: 'cluster version', evidence: `${picked.error} (planned: ${variants.map((x) => x.when).join('; ')}); nothing has been changed. Decide: fix the cluster, then retry; or abort and plan again.` }];
   const variant = picked.value;
   if (variant.ops.length === 0) return [{ status: 'pass', title: `cluster version ${versions[0]} is the target: no special action`, evidence: `variant ${variant.id} (${variant.when})` }];
   await ctx.progress(`cluster version ${versions[0]}, target ${target}: variant ${variant.id} (${variant.when})`);

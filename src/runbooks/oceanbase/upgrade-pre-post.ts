@@ -37,9 +37,10 @@ function polls(cluster: string, r: ReturnType<typeof healthChecks>): readonly Ob
 /**
  * upgrade_pre.py: the health check first (nothing changed yet), the record of what the run will change,
  * begin_upgrade and begin_rolling_upgrade with their waits, then special_action (`settleSec`: its pause after
- * turning compactions off; the script's 120 s).
+ * turning compactions off; the script's 120 s). `plannedFrom`: the cluster version read when the plan was built, if
+ * it was; special_action then carries that variant only.
  */
-export function preSteps(cluster: string, version: string, settleSec = 120): StepInput[] {
+export function preSteps(cluster: string, version: string, settleSec = 120, plannedFrom?: string): StepInput[] {
   const pre = 'upgrade_pre.py';
   return [
     waitStep('pre-health', 'Cluster health check (upgrade_pre, major merge included)', cluster, polls(cluster, healthChecks({ needCheckMajorStatus: true })), 'The cluster is not healthy; nothing has been changed yet. Decide: retry once it is, or abort.'),
@@ -48,7 +49,7 @@ export function preSteps(cluster: string, version: string, settleSec = 120): Ste
     waitStep('wait-upgrade-mode', 'Upgrade mode on every server', cluster, [parameterIs('enable_upgrade_mode', 'True', pre)], 'The cluster was asked to enter upgrade mode and has not on every server; no zone is touched. Decide: retry, or abort and run ALTER SYSTEM END UPGRADE.'),
     sqlAction(cluster, 'begin-rolling-upgrade', 'ALTER SYSTEM BEGIN ROLLING UPGRADE', 'alter system begin rolling upgrade', 'starts the rolling stage; end-rolling-upgrade closes it once every zone runs the new version'),
     waitStep('wait-rolling-stage', 'Rolling upgrade stage on every server', cluster, [parameterIs('_upgrade_stage', 'DBUPGRADE', pre)], 'The rolling stage did not begin on every server; no zone is touched. Decide: retry, or abort.'),
-    specialActionStep(cluster, version, settleSec),
+    specialActionStep(cluster, version, settleSec, plannedFrom),
   ];
 }
 

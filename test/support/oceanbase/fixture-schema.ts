@@ -189,10 +189,10 @@ export const FIXTURE_TABLES: readonly (readonly [string, string])[] = [
   ],
   [
     '__all_cluster_event_history',
-    `gmt_create ${T6}, module varchar(256) NOT NULL, event varchar(256) NOT NULL, name1 varchar(256) NULL, value1 varchar(4096) NULL,
-     name2 varchar(256) NULL, value2 varchar(4096) NULL, name3 varchar(256) NULL, value3 varchar(4096) NULL, name4 varchar(256) NULL,
-     value4 varchar(4096) NULL, name5 varchar(256) NULL, value5 varchar(4096) NULL, name6 varchar(256) NULL, value6 varchar(4096) NULL,
-     extra_info varchar(4096) NULL`,
+    `gmt_create ${T6}, module varchar(256) NOT NULL, event varchar(256) NOT NULL, name1 varchar(256) NULL, value1 text NULL,
+     name2 varchar(256) NULL, value2 text NULL, name3 varchar(256) NULL, value3 text NULL, name4 varchar(256) NULL,
+     value4 text NULL, name5 varchar(256) NULL, value5 text NULL, name6 varchar(256) NULL, value6 text NULL,
+     extra_info text NULL`,
   ],
 ];
 

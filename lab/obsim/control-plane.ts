@@ -1,6 +1,7 @@
 import type { Connection } from 'mysql2/promise';
 import { compareObVersions, obVersion } from '../../src/oceanbase/ob-version.ts';
 import { rewriteAlterSystemSet } from '../../src/runners/sql/sql-dialect.ts';
+import { recordUpgradeEvent } from './cluster-events.ts';
 import { probeObserver } from './probe-observer.ts';
 import { UpgradeActions } from './upgrade-actions.ts';
 
@@ -138,6 +139,8 @@ export class ControlPlane {
     const stage = /^alter\s+system\s+(begin|end)\s+(rolling\s+)?upgrade$/i.exec(s);
     if (stage !== null) {
       const begin = stage[1]!.toLowerCase() === 'begin';
+      const event = `${begin ? 'BEGIN' : 'END'}_${stage[2] === undefined ? '' : 'ROLLING_'}UPGRADE` as const;
+      await this.serial(() => recordUpgradeEvent(this.db, event, this.minVersion(), `${this.minVersion()}${this.buildSuffix}`));
       if (stage[2] === undefined) {
         await this.setParameter('enable_upgrade_mode', begin ? 'True' : 'False');
         if (!begin) await this.setParameter('_upgrade_stage', 'NONE');

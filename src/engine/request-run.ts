@@ -36,7 +36,8 @@ export interface RunRefusal {
 }
 
 /**
- * Plans a run and starts it: builds and validates the runbook's plan, checks its admission requirements against
+ * Plans a run and starts it: reads the runbook's facts (read-only, e.g. a cluster's version), builds and
+ * validates the runbook's plan, checks its admission requirements against
  * earlier runs (e.g. a fresh precheck; refused without taking the lock; a dry run skips them), takes the site lock (one active run per
  * site; a second request is refused with the holder, its run and start time), stores run and plan, and
  * enqueues the first step or opens its gate. A dry run stores the plan for reference and stops there.
@@ -46,7 +47,8 @@ export async function requestRun(deps: EngineDeps, input: RunRequestInput): Prom
   if (site === undefined) return err({ code: 'SITE_UNKNOWN', message: `no site named ${input.site}` });
   let plan: Plan;
   try {
-    plan = deps.runbooks.buildPlan(input.runbook, site, input.args);
+    const openSql = deps.openSql;
+    plan = await deps.runbooks.preparePlan(input.runbook, site, input.args, openSql === undefined ? {} : { openSql: (target) => openSql(site, target) });
   } catch (e) {
     if (!isOpsgateError(e)) throw e;
     return err({ code: 'PLAN_INVALID', message: describeError(e) });

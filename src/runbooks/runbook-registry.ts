@@ -2,13 +2,15 @@ import { RunbookArgsInvalidError, RunbookInvalidError, UnknownRunbookError } fro
 import type { EngineSite } from '../engine/engine-site.ts';
 import type { Plan } from '../engine/step-schema.ts';
 import { validatePlan } from '../engine/validate-plan.ts';
-import type { Evaluator, Runbook, StepProgram } from './runbook.ts';
+import type { Evaluator, FactsIo, PlanFacts, Runbook, StepProgram } from './runbook.ts';
 
 /** The runbooks a process knows, and the evaluators their checks reference. */
 export interface RunbookRegistry {
   list(): readonly Runbook[];
   /** Builds and validates a plan; throws `RunbookArgsInvalidError`, `RunbookInvalidError`, `UnknownRunbookError`. */
-  buildPlan(runbook: string, site: EngineSite, args: Readonly<Record<string, unknown>>): Plan;
+  buildPlan(runbook: string, site: EngineSite, args: Readonly<Record<string, unknown>>, facts?: PlanFacts): Plan;
+  /** Reads the runbook's facts (if it has any), then builds the plan with them; throws as `buildPlan` and `facts` do. */
+  preparePlan(runbook: string, site: EngineSite, args: Readonly<Record<string, unknown>>, io: FactsIo): Promise<Plan>;
   evaluator(id: string): Evaluator | undefined;
   program(id: string): StepProgram | undefined;
 }
@@ -30,18 +32,27 @@ export function createRunbookRegistry(runbooks: readonly Runbook[]): RunbookRegi
       programs.set(id, fn);
     }
   }
+  const parsed = (id: string, rawArgs: Readonly<Record<string, unknown>>) => {
+    const rb = byId.get(id);
+    if (rb === undefined) throw new UnknownRunbookError(id, [...byId.keys()]);
+    const args = rb.args.safeParse(rawArgs);
+    if (!args.success) {
+      throw new RunbookArgsInvalidError(id, args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`));
+    }
+    return { rb, args: args.data };
+  };
   return {
     list: () => [...byId.values()],
     evaluator: (id) => evaluators.get(id),
     program: (id) => programs.get(id),
-    buildPlan(id, site, rawArgs) {
-      const rb = byId.get(id);
-      if (rb === undefined) throw new UnknownRunbookError(id, [...byId.keys()]);
-      const args = rb.args.safeParse(rawArgs);
-      if (!args.success) {
-        throw new RunbookArgsInvalidError(id, args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`));
-      }
-      const plan = validatePlan(id, rb.build(site, args.data), { hosts: site.hosts, sqlTargets: site.sqlTargets });
+    async preparePlan(id, site, rawArgs, io) {
+      const { rb, args } = parsed(id, rawArgs);
+      const facts = rb.facts === undefined ? undefined : await rb.facts(site, args, io);
+      return this.buildPlan(id, site, rawArgs, facts);
+    },
+    buildPlan(id, site, rawArgs, facts) {
+      const { rb, args } = parsed(id, rawArgs);
+      const plan = validatePlan(id, rb.build(site, args, facts), { hosts: site.hosts, sqlTargets: site.sqlTargets });
       for (const step of plan.steps) {
         if (step.kind === 'check' && step.evaluator !== undefined && !evaluators.has(step.evaluator)) {
           throw new RunbookInvalidError(id, step.id, `unknown evaluator ${step.evaluator}`);

@@ -41,15 +41,29 @@ export interface ProgramContext {
  */
 export type StepProgram = (ctx: ProgramContext, args: Readonly<Record<string, unknown>>) => Promise<readonly Finding[]>;
 
+/** What a runbook's `facts` may use at plan time: read-only look-ups, never a change. */
+export interface FactsIo {
+  /** A connection to one of the site's SQL targets; absent in an engine without SQL (then no facts are read). */
+  readonly openSql?: (target: string) => Promise<SqlSession>;
+}
+
+/** What `facts` found, handed to `build`: plain data, recorded in the plan the way `build` puts it there. */
+export type PlanFacts = Readonly<Record<string, unknown>>;
+
 /**
- * A runbook: pure data and command builders. `build` turns a validated site and arguments into a plan (no I/O);
- * the registry validates the plan before anything runs.
+ * A runbook: pure data and command builders. `build` turns a validated site, arguments and the facts read before
+ * it into a plan (no I/O); the registry validates the plan before anything runs.
  */
 export interface Runbook<A extends Record<string, unknown> = Record<string, unknown>> {
   readonly id: string;
   readonly title: string;
   readonly args: z.ZodType<A>;
-  build(site: EngineSite, args: A): PlanInput;
+  build(site: EngineSite, args: A, facts?: PlanFacts): PlanInput;
+  /**
+   * Reads what the plan depends on and only the site can say (e.g. the version a cluster runs), before `build`;
+   * throws a coded error to refuse the request with the reason. Absent: `build` gets no facts.
+   */
+  facts?(site: EngineSite, args: A, io: FactsIo): Promise<PlanFacts | undefined>;
   /** Evaluators its check steps reference, by globally unique id (`<runbook>.<name>`). */
   readonly evaluators?: Readonly<Record<string, Evaluator>>;
   /** Step programs its steps reference, by globally unique id (`<runbook>.<name>`). */

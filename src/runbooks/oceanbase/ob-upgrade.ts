@@ -11,6 +11,8 @@ import { precheckFreshCommands, precheckFreshEvaluator, PRECHECK_FRESH_EVALUATOR
 import { STAGE_PROGRAM, stagePackagesProgram } from './stage-program.ts';
 import { finalVerification, postSteps, preSteps } from './upgrade-pre-post.ts';
 import { UPGRADE_PRE_POST_PROGRAMS } from './upgrade-programs.ts';
+import { UPGRADE_EVENTS_PROGRAM, upgradeEventsProgram, upgradeEventsStep } from './upgrade-events.ts';
+import { readRouteFacts, routeFactsOf, routeStep } from './upgrade-route-facts.ts';
 import { zoneSteps } from './zone-steps.ts';
 
 /** A rolling upgrade stops one zone at a time; a majority of every Paxos group must survive that. */
@@ -50,9 +52,16 @@ export const obUpgrade = defineRunbook({
   id: 'ob-upgrade',
   title: 'OceanBase rolling upgrade, zone by zone',
   args: z.object({ cluster: z.string().min(1), toVersion: z.string().regex(/^\d+(\.\d+){3}$/, 'a version of the form a.b.c.d') }),
-  build(site, { cluster, toVersion }) {
+  async facts(site, { cluster, toVersion }, io) {
     const ob = clusterOf(site, cluster);
     refuseUnlessRolling(ob);
+    const route = await readRouteFacts(site, ob, toVersion, io);
+    return route === undefined ? undefined : { route };
+  },
+  build(site, { cluster, toVersion }, facts) {
+    const ob = clusterOf(site, cluster);
+    refuseUnlessRolling(ob);
+    const route = routeFactsOf(facts);
     const hosts = clusterHosts(ob);
     const probe = probeTarget(site, ob);
     const validForMs = parseDuration(ob.upgrade.precheckValidFor) ?? 3_600_000;
@@ -66,7 +75,7 @@ export const obUpgrade = defineRunbook({
     return {
       runbook: 'ob-upgrade',
       site: site.name,
-      title: `Rolling upgrade of OceanBase cluster ${ob.name} to ${toVersion}`,
+      title: `Rolling upgrade of OceanBase cluster ${ob.name} ${route === undefined ? '' : `from ${route.from} `}to ${toVersion}`,
       args: { cluster: ob.name, toVersion },
       // Checked by the engine against the run store when the run is requested; the `precheck-fresh` step below
       // checks the record on the hosts again (defence in depth: a run store wiped, or hosts restored from backup).
@@ -81,6 +90,7 @@ export const obUpgrade = defineRunbook({
         },
       ],
       steps: [
+        ...(route === undefined ? [] : [routeStep(ob.name, toVersion, route)]),
         {
           kind: 'check',
           id: 'precheck-fresh',
@@ -127,9 +137,10 @@ export const obUpgrade = defineRunbook({
             ]
           : []),
         finalVerification(ob.name, toVersion),
+        upgradeEventsStep(ob.name, toVersion),
       ],
     };
   },
   evaluators: { [PRECHECK_FRESH_EVALUATOR]: precheckFreshEvaluator },
-  programs: { [STAGE_PROGRAM]: stagePackagesProgram, [PROBE_REPORT_PROGRAM]: probeReportProgram, ...UPGRADE_PRE_POST_PROGRAMS },
+  programs: { [STAGE_PROGRAM]: stagePackagesProgram, [PROBE_REPORT_PROGRAM]: probeReportProgram, [UPGRADE_EVENTS_PROGRAM]: upgradeEventsProgram, ...UPGRADE_PRE_POST_PROGRAMS },
 });

@@ -21,7 +21,7 @@ export function stagedPath(name: string): string {
 }
 
 /** Finds `<name>.rpm` or `<name>-<build>.<arch>.rpm` in the package directory. */
-async function findPackage(dir: string, name: string): Promise<string | undefined> {
+export async function findPackage(dir: string, name: string): Promise<string | undefined> {
   const files = await readdir(dir).catch(() => [] as string[]);
   const exact = files.find((f) => f === `${name}.rpm`);
   return exact ?? files.find((f) => f.startsWith(`${name}-`) && /^\d/.test(f.slice(name.length + 1)) && f.endsWith('.rpm'));

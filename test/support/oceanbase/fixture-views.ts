@@ -66,5 +66,12 @@ export const FIXTURE_VIEWS: readonly (readonly [string, string])[] = [
      received_schema_version AS RECEIVED_SCHEMA_VERSION, schema_count AS SCHEMA_COUNT, schema_size AS SCHEMA_SIZE,
      min_sstable_schema_version AS MIN_SSTABLE_SCHEMA_VERSION FROM __all_virtual_server_schema_info`,
   ],
+  [
+    // OceanBase 4.x: a view over the cluster's event history (MODULE 'UPGRADE' holds the upgrade's stages).
+    'DBA_OB_CLUSTER_EVENT_HISTORY',
+    `SELECT gmt_create AS \`TIMESTAMP\`, module AS MODULE, event AS EVENT, name1 AS NAME1, value1 AS VALUE1, name2 AS NAME2, value2 AS VALUE2,
+     name3 AS NAME3, value3 AS VALUE3, name4 AS NAME4, value4 AS VALUE4, name5 AS NAME5, value5 AS VALUE5, name6 AS NAME6, value6 AS VALUE6,
+     extra_info AS EXTRA_INFO FROM __all_cluster_event_history`,
+  ],
 ];
 

@@ -3,8 +3,11 @@ import { systemClock, type Clock } from '../../ports/clock.ts';
 import { randomIds, type IdSource } from '../../ports/ids.ts';
 import type { CommandRequest, CommandResult, ExecOptions, FanOutOptions, HostOutcome, RemoteSession, UploadRequest, UploadResult } from '../../ports/remote.ts';
 import { fanOutHosts } from './fan-out.ts';
-import { fanOutSequenceHosts, type FanOutSequenceOptions, type HostSequenceOutcome } from './fan-out-sequence.ts';
+import { fanOutBatchHosts } from './fan-out-batch.ts';
+import { fanOutSequenceHosts, type CommandOutcome, type FanOutSequenceOptions, type HostSequenceOutcome } from './fan-out-sequence.ts';
 import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output-capture.ts';
+import { MAX_BATCH_COMMAND_LINE } from './batch-driver.ts';
+import { runBatch, type BatchOptions } from './run-batch.ts';
 import { runRemoteCommand, type CommandContext } from './run-remote-command.ts';
 import { silentLog, type RunnerLog } from './runner-log.ts';
 import { SecretRedactor } from './secret-redactor.ts';
@@ -41,6 +44,13 @@ export interface SshSession extends RemoteSession {
     commands: (host: string) => readonly CommandRequest[],
     opts?: FanOutSequenceOptions,
   ): Promise<readonly HostSequenceOutcome[]>;
+  /**
+   * Runs a host's list of commands in order over ONE exec channel (`run-batch.ts`): one outcome per command,
+   * with the same results, redaction, streaming and timeouts (process-group kill) as `exec`; commands after a
+   * broken batch or a failure with `stopOnFailure` are `skipped`. Bad input throws before the host is touched;
+   * only a batch that cannot start (unreachable host, refused channel) throws after.
+   */
+  runBatch(host: string, requests: readonly CommandRequest[], opts?: BatchOptions): Promise<readonly CommandOutcome[]>;
 }
 
 /**
@@ -80,6 +90,13 @@ export function createSshSession(deps: SshSessionDeps): SshSession {
     return runRemoteCommand(conn, contextOf(host), req, opts);
   };
 
+  const batch = async (host: string, reqs: readonly CommandRequest[], opts?: BatchOptions): Promise<readonly CommandOutcome[]> => {
+    const cfg = configOf(host);
+    validateBatch(host, reqs);
+    const conn = await pool.acquire(cfg);
+    return runBatch(conn, contextOf(host), reqs, opts);
+  };
+
   const checkTargets = (targets: readonly string[]): void => {
     // Bad input fails before anything starts: no host is touched when one name is wrong.
     for (const h of targets) configOf(h);
@@ -98,8 +115,15 @@ export function createSshSession(deps: SshSessionDeps): SshSession {
       const lists = new Map(targets.map((h) => [h, commands(h)] as const));
       for (const [h, list] of lists) for (const req of list) validateRequest(h, req);
       const execOpts = execOptionsOf(opts);
+      if (opts.batch === true) {
+        if ((opts.channelsPerHost ?? 1) !== 1) throw new RangeError('channelsPerHost must be 1 in batch mode (a batch runs its commands one after the other)');
+        for (const [h, list] of lists) validateBatch(h, list);
+        const batchOpts = { ...execOpts, ...(opts.stopOnFailure === undefined ? {} : { stopOnFailure: opts.stopOnFailure }) };
+        return fanOutBatchHosts(targets, lists, (h, list) => batch(h, list, batchOpts), opts, (text) => redactor.redact(text));
+      }
       return fanOutSequenceHosts(targets, (h) => lists.get(h) ?? [], (h, req) => exec(h, req, execOpts), opts, (text) => redactor.redact(text));
     },
+    runBatch: batch,
     async upload(host: string, req: UploadRequest): Promise<UploadResult> {
       const conn = await pool.acquire(configOf(host));
       return sftpUpload(conn, { host, clock, newId: () => ids.next(''), exec: (r) => exec(host, r) }, req);
@@ -126,6 +150,17 @@ function validateRequest(host: string, req: CommandRequest): void {
   if (req.timeoutMs !== undefined && !(Number.isFinite(req.timeoutMs) && req.timeoutMs > 0)) {
     throw new SshConfigError(host, `timeoutMs must be a positive number of milliseconds, got ${req.timeoutMs}`);
   }
+}
+
+/** Throws `SshConfigError` for a list that cannot run as one batch (see `run-batch.ts`). */
+function validateBatch(host: string, reqs: readonly CommandRequest[]): void {
+  let size = 0;
+  for (const req of reqs) {
+    validateRequest(host, req);
+    if (req.stdin !== undefined) throw new SshConfigError(host, 'a batch cannot give a command stdin: run that command with exec');
+    size += Buffer.byteLength(req.command) + 8;
+  }
+  if (size > MAX_BATCH_COMMAND_LINE) throw new SshConfigError(host, `the batch's commands take ${size} bytes, more than ${MAX_BATCH_COMMAND_LINE}: split the list`);
 }
 
 function indexHosts(list: readonly SshHostConfig[]): Map<string, SshHostConfig> {

@@ -16,6 +16,12 @@ export interface FanOutSequenceOptions extends ExecOptions {
   readonly channelsPerHost?: number;
   /** On a host, start none of its remaining commands after its first failure (those are `skipped`). */
   readonly stopOnFailure?: boolean;
+  /**
+   * Run each host's whole list over ONE exec channel (`SshSession.runBatch`) instead of one channel per
+   * command: the same per-command results at a fraction of the host's CPU. Needs `setsid` on the host; not
+   * with `channelsPerHost` above 1 nor with a request's `stdin`.
+   */
+  readonly batch?: boolean;
 }
 
 /** The outcome of one command of a host's list. */

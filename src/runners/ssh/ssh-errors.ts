@@ -146,3 +146,23 @@ export class SshConfigError extends OpsgateError {
 function lastLines(text: string, n: number): string {
   return text.trimEnd().split('\n').slice(-n).join(' | ');
 }
+
+/**
+ * A batch (one channel running a host's list of commands) ended before `command` finished: the connection
+ * dropped, the driver was killed, or the host cannot run the driver. The commands after it did not run.
+ * Not retryable on its own: `command` may have done part of its work.
+ */
+export class SshBatchInterruptedError extends OpsgateError {
+  readonly code = 'SSH_BATCH_INTERRUPTED';
+  constructor(readonly host: string, readonly command: string, readonly index: number, readonly reason: string, cause?: unknown) {
+    super(`${host}: batch interrupted at command ${index} (${reason}): ${command}`, { fields: { host, command, index, reason }, cause });
+  }
+}
+
+/** The host's answer to a batch does not follow the batch protocol (a broken driver or a host answering nonsense). */
+export class SshBatchProtocolError extends OpsgateError {
+  readonly code = 'SSH_BATCH_PROTOCOL';
+  constructor(readonly host: string, readonly command: string, readonly index: number, readonly problem: string) {
+    super(`${host}: batch answer broke the protocol at command ${index} (${problem}): ${command}`, { fields: { host, command, index, problem } });
+  }
+}

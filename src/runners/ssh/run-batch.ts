@@ -1,0 +1,199 @@
+import type { CommandRequest, ExecOptions } from '../../ports/remote.ts';
+import { batchCommandLine, batchStdin, newBatchNonce } from './batch-driver.ts';
+import { BatchFrameParser, BatchProtocolViolation } from './batch-frames.ts';
+import { batchOutcomes, type BatchCommandState, type BatchFailure, type BatchStop } from './batch-outcomes.ts';
+import { BatchTracker, type BatchStream } from './batch-tracker.ts';
+import { killGroup, openExec, type OpenedExec } from './exec-channel.ts';
+import type { CommandOutcome } from './fan-out-sequence.ts';
+import { streamSink } from './output-sink.ts';
+import type { CommandContext } from './run-remote-command.ts';
+import type { PooledConnection } from './ssh-connection-pool.ts';
+import { SshUnreachableError } from './ssh-errors.ts';
+
+/** How a batch runs. */
+export interface BatchOptions extends ExecOptions {
+  /** Start none of the remaining commands after the first that exits non-zero (those are `skipped`). */
+  readonly stopOnFailure?: boolean;
+}
+
+/** How long a stopped command may take to end after the kill before we end the whole batch (kill grace + margin). */
+const STOP_WAIT_MS = 6000;
+
+/**
+ * Runs a host's list of commands over ONE exec channel (see `batch-driver.ts`), with the per-command results
+ * of `runRemoteCommand`: exit code, separate stdout and stderr (streamed, redacted, captured bounded with
+ * spooling), duration, a timeout that kills the command's process group. Never throws for a command's
+ * failure or a broken batch: one outcome per request, commands that did not start are `skipped`. Throws only
+ * when the channel cannot be opened (nothing ran).
+ */
+export async function runBatch(conn: PooledConnection, ctx: CommandContext, reqs: readonly CommandRequest[], opts: BatchOptions = {}): Promise<CommandOutcome[]> {
+  const commands = reqs.map((r) => ctx.redactor.redact(r.command));
+  const states: BatchCommandState[] = reqs.map(() => ({}));
+  const aborted = (): boolean => opts.signal?.aborted === true;
+  if (reqs.length === 0 || aborted()) return batchOutcomes(ctx.host, reqs, commands, states, undefined);
+  const release = await conn.channels.acquire();
+  try {
+    if (aborted()) return await batchOutcomes(ctx.host, reqs, commands, states, undefined);
+    const opened = await openExec(conn, ctx.host, batchCommandLine(reqs.map((r) => r.command), opts.stopOnFailure === true));
+    ctx.log.debug({ host: ctx.host, commands: reqs.length }, 'batch started');
+    const failure = await drive(conn, ctx, opened, reqs, commands, states, opts);
+    if (failure !== undefined) ctx.log.warn({ host: ctx.host, failure: failure.kind, why: failure.kind === 'protocol' ? failure.problem : failure.reason }, 'batch broken');
+    return await batchOutcomes(ctx.host, reqs, commands, states, failure);
+  } finally {
+    release();
+  }
+}
+
+function drive(
+  conn: PooledConnection,
+  ctx: CommandContext,
+  { channel, exit }: OpenedExec,
+  reqs: readonly CommandRequest[],
+  commands: readonly string[],
+  states: BatchCommandState[],
+  opts: BatchOptions,
+): Promise<BatchFailure | undefined> {
+  return new Promise((resolve) => {
+    const nonce = newBatchNonce();
+    const batchId = ctx.newId();
+    const timers = new Set<NodeJS.Timeout>();
+    const later = (ms: number, fn: () => void): NodeJS.Timeout => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, ms);
+      timers.add(t);
+      return t;
+    };
+    let driverPid: number | undefined;
+    let current = 0;
+    let aborting = false;
+    let failure: BatchFailure | undefined;
+    let done = false;
+    const stateOf = (index: number): BatchCommandState => states[index - 1] as BatchCommandState;
+
+    const killDriver = (): void => {
+      if (driverPid !== undefined) void killGroup(conn, driverPid);
+    };
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      for (const t of timers) clearTimeout(t);
+      opts.signal?.removeEventListener('abort', onAbort);
+      tracker.close();
+      if (tracker.stray > 0) ctx.log.warn({ host: ctx.host, bytes: tracker.stray }, 'output after the end of a batch (a process a command left behind?) was dropped');
+      channel.close();
+      resolve(failure);
+    };
+    const requestStop = (index: number, stop: BatchStop): void => {
+      const s = stateOf(index);
+      if (s.stop !== undefined || s.status !== undefined) return;
+      s.stop = stop;
+      if (s.pid !== undefined) s.killed = killGroup(conn, s.pid);
+      // Whatever happens to the kill, stop waiting for this command: end the batch (the rest is `skipped`).
+      later(STOP_WAIT_MS, () => {
+        if (s.status !== undefined) return;
+        killDriver();
+        finish();
+      });
+    };
+    const onAbort = (): void => {
+      aborting = true;
+      killDriver();
+      if (current > 0) requestStop(current, { kind: 'abort' });
+      else later(STOP_WAIT_MS, finish);
+    };
+    const timeouts = new Map<number, NodeJS.Timeout>();
+
+    const tracker = new BatchTracker(
+      reqs.length,
+      (index, stream) => streamSink(ctx, stream, ctx.spoolPath(`${batchId}-${index}`, stream), opts.onOutput),
+      {
+        driver: (pid) => {
+          driverPid = pid;
+          if (aborting) killDriver();
+        },
+        begin: (index) => {
+          current = index;
+          stateOf(index).startedAt = ctx.clock.now();
+          ctx.log.debug({ host: ctx.host, command: commands[index - 1] }, 'command started');
+          const ms = reqs[index - 1]?.timeoutMs;
+          if (aborting) requestStop(index, { kind: 'abort' });
+          else if (ms !== undefined) timeouts.set(index, later(ms, () => requestStop(index, { kind: 'timeout', ms })));
+        },
+        pid: (index, pid) => {
+          const s = stateOf(index);
+          s.pid = pid;
+          if (s.stop !== undefined && s.killed === undefined) s.killed = killGroup(conn, pid);
+        },
+        end: (index, status, lingering) => {
+          const s = stateOf(index);
+          s.endedAt = ctx.clock.now();
+          s.status = status;
+          current = 0;
+          const t = timeouts.get(index);
+          if (t !== undefined) clearTimeout(t);
+          if (lingering) ctx.log.warn({ host: ctx.host, command: commands[index - 1] }, 'command left processes running in its process group');
+          ctx.log.debug({ host: ctx.host, exitCode: status, ms: s.endedAt - (s.startedAt ?? s.endedAt) }, 'command finished');
+        },
+        settled: (index, stdout, stderr) => {
+          const s = stateOf(index);
+          s.stdout = stdout;
+          s.stderr = stderr;
+        },
+        complete: finish,
+        refused: (reason) => {
+          const why = reason === 'no-job-control' ? 'bash on the host cannot give each command a process group (set -m): use per-command mode' : reason;
+          failure ??= { kind: 'interrupted', reason: why };
+        },
+      },
+    );
+
+    const broken = (e: unknown): void => {
+      if (!(e instanceof BatchProtocolViolation)) throw e;
+      failure ??= { kind: 'protocol', problem: e.message };
+      killDriver();
+      if (current > 0 && stateOf(current).pid !== undefined) void killGroup(conn, stateOf(current).pid ?? 0);
+      finish();
+    };
+    const feed = (stream: BatchStream, parser: BatchFrameParser) => (chunk: Buffer): void => {
+      if (done) return;
+      try {
+        for (const ev of parser.push(chunk)) tracker.event(stream, ev);
+      } catch (e) {
+        broken(e);
+      }
+    };
+    const parsers = { stdout: new BatchFrameParser(nonce), stderr: new BatchFrameParser(nonce) };
+    channel.on('data', feed('stdout', parsers.stdout));
+    channel.stderr.on('data', feed('stderr', parsers.stderr));
+    channel.on('close', () => {
+      if (done) return;
+      try {
+        for (const stream of ['stdout', 'stderr'] as const) for (const ev of parsers[stream].end()) tracker.event(stream, ev);
+      } catch (e) {
+        return broken(e);
+      }
+      const stopped = aborting || (current > 0 && stateOf(current).stop !== undefined);
+      if (stopped || failure !== undefined) return finish();
+      // No `Z`: the connection dropped (ssh2 closes its channels first), or the driver died.
+      void Promise.race([conn.lost, delay(500)]).then((lost) => {
+        const gone = lost ?? (conn.isOpen() ? undefined : new SshUnreachableError(conn.endpoint, 'connection lost'));
+        const how =
+          gone !== undefined ? 'the connection dropped'
+          : exit.signal !== undefined ? `the driver was killed by ${exit.signal}`
+          : exit.code === 127 && driverPid === undefined ? 'bash was not found on the host (batch mode needs it; use per-command mode)'
+          : exit.code !== null ? `the driver exited ${exit.code}`
+          : 'the channel closed';
+        failure ??= { kind: 'interrupted', reason: `${how} before the batch ended`, ...(gone === undefined ? {} : { cause: gone }) };
+        finish();
+      });
+    });
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    channel.end(batchStdin(nonce));
+  });
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}

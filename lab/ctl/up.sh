@@ -138,7 +138,8 @@ cmd_up() {
   local want; want=$(mktemp)
   write_spec "$count" "$want"
   if lab_running && cmp -s "$want" "$STATE/pub/spec"; then
-    if run_gates 15 2>/dev/null; then rm -f "$want"; say "lab $PREFIX is already up and healthy"; print_result; return 0; fi
+    # The site file is written again: the template may have changed since the lab came up.
+    if run_gates 15 2>/dev/null; then rm -f "$want"; say "lab $PREFIX is already up and healthy"; write_site; print_result; return 0; fi
     say "lab $PREFIX is up but not healthy: rebuilding it"
   elif lab_running; then
     say "lab $PREFIX is up with another spec: rebuilding it"

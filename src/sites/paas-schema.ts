@@ -27,6 +27,13 @@ export const PackageSchema = z.strictObject({
   target: AbsPathSchema,
   sha256: Sha256Schema.optional(),
   owner: z.string().regex(/^[a-z_][a-z0-9_-]*([.:][a-z_][a-z0-9_-]*)?$/, 'not an owner (user or user:group)').optional(),
+  /**
+   * How the directory the package replaces is backed up. `move`: the seed's SPRINGBOOT steps (`mv` to `_bak`, then
+   * an empty directory the package is unpacked into, so no file of the old release stays), for a package that is
+   * the whole directory. `copy` (`cp -a`, the default): the directory stays in place, for one that also holds
+   * what the package does not bring (start scripts, logs, local settings); a move would leave those in `_bak`.
+   */
+  backup: z.enum(['move', 'copy']).default('copy'),
 });
 
 /** A platform application restarted after the update and checked. */

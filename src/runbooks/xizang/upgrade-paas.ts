@@ -4,8 +4,8 @@ import type { PlanInput, Probe } from '../../engine/step-schema.ts';
 import { sh } from '../../runners/ssh/shell-quote.ts';
 import type { Paas } from '../../sites/paas-schema.ts';
 import { hostsInGroup } from '../../sites/resolve-targets.ts';
-import type { Site } from '../../sites/site-schema.ts';
 import { defineRunbook } from '../runbook.ts';
+import { appHealthEvaluator, appHealthStep, appsByHost } from './paas-health.ts';
 import { paasUploadProgram, PAAS_UPLOAD_PROGRAM } from './paas-upload-program.ts';
 import { versionsEvaluator } from './precheck-evaluators.ts';
 import { versionsStep } from './precheck-steps.ts';
@@ -39,19 +39,21 @@ function installCommand(p: Package): string {
   ].join(' && ') + chown;
 }
 
-function restartApps(spec: Site, paas: Paas, hosts: readonly string[]): Map<string, string[]> {
-  const byHost = new Map<string, string[]>(hosts.map((h) => [h, []]));
-  for (const a of paas.applications) {
-    const on = [...(a.hosts ?? []), ...(a.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name))];
-    for (const h of on) byHost.get(h)?.push(a.service);
-  }
-  return byHost;
+/**
+ * The backup of one directory. `move` is the seed's SPRINGBOOT step (`mv … SPRINGBOOT_BAK/ && mkdir SPRINGBOOT/`),
+ * with the project's `_bak` name and `-T` (never into an existing backup); the fresh directory gets the old one's
+ * owner and mode. `copy` keeps the directory in place for what the package does not bring.
+ */
+function backupCommand(dir: string, how: Package['backup']): string {
+  if (how === 'copy') return sh`cp -a -- ${dir} ${bakOf(dir)}`;
+  return sh`mv -T -- ${dir} ${bakOf(dir)} && mkdir -- ${dir} && chown --reference=${bakOf(dir)} -- ${dir} && chmod --reference=${bakOf(dir)} -- ${dir}`;
 }
 
 /**
  * `/upgrade <site> paas`: the seed's pypssh steps on the PaaS group, for every package the site file names
- * (SpringBoot scripts, pyscript, the 3.1.6 platform jars, the yum repo): back up, upload by SFTP with a checksum,
- * unpack, chown, restart and check the platform applications, verify the versions.
+ * (SpringBoot scripts, pyscript, the 3.1.6 platform jars, the yum repo): upload by SFTP with a checksum, back up
+ * (each package's `backup`: the seed's mv + mkdir, or a copy), unpack, chown, restart the platform applications,
+ * check their health URLs over HTTP, verify the versions.
  */
 export const upgradePaas = defineRunbook({
   id: RUNBOOK,
@@ -66,10 +68,17 @@ export const upgradePaas = defineRunbook({
     }
     const targets = hostTargets(hosts, { group: paas.groups?.[0] ?? 'paas' });
     const dirs = paas.packages.map(dirOf);
-    const apps = restartApps(spec, paas, hosts);
+    const backups = paas.packages.map((p) => ({ dir: dirOf(p), how: p.backup }));
+    const moved = backups.filter((b) => b.how === 'move').map((b) => b.dir);
+    const copied = backups.filter((b) => b.how === 'copy').map((b) => b.dir);
+    const byHost = appsByHost(spec, paas, hosts);
+    const apps = new Map([...byHost].map(([h, list]) => [h, list.map((a) => a.service)]));
     const appProbes = (state: 'running'): Probe[] => [...apps].flatMap(([h, list]) => list.map((name): Probe => ({ kind: 'service', name, state, hosts: [h] })));
     const restart = (h: string) => (apps.get(h) ?? []).map((s) => sh`service ${s} restart`).join(' && ') || 'true';
-    const free = dirs.map((d): Probe => ({ kind: 'free-disk', path: parentOf(d), minBytes: 256 * 1024 * 1024 }));
+    // Only a copy needs room next to the directory; a move stays on the same file system.
+    const free = copied.map((d): Probe => ({ kind: 'free-disk', path: parentOf(d), minBytes: 256 * 1024 * 1024 }));
+    const health = appHealthStep('a06-app-health', byHost);
+    const backupTitle = [moved.length > 0 ? `move ${moved.join(', ')} to _bak (the seed's mv + mkdir)` : '', copied.length > 0 ? `copy ${copied.join(', ')} to _bak` : ''].filter(Boolean).join('; ');
     const inspect = { ...versionsStep(paas, hosts), id: 'a01-inspect', title: 'Versions before the update', advisory: true, evaluator: 'upgrade-paas.versions' };
     inspect.preconditions = [...dirs.flatMap((d): Probe[] => [{ kind: 'path-exists', path: d }, { kind: 'path-absent', path: bakOf(d) }])];
     const steps: StepInput[] = [
@@ -85,13 +94,13 @@ export const upgradePaas = defineRunbook({
       {
         kind: 'action',
         id: 'a03-backup',
-        title: `Back up ${dirs.join(', ')} to their _bak copies`,
+        title: `Back up: ${backupTitle}`,
         targets,
         destructive: true,
-        gate: { prompt: `Copy ${dirs.join(', ')} to _bak on ${hosts.join(', ')}?` },
+        gate: { prompt: `Back up on ${hosts.join(', ')}: ${backupTitle}?` },
         preconditions: [...dirs.flatMap((d): Probe[] => [{ kind: 'path-exists', path: d }, { kind: 'path-absent', path: bakOf(d) }]), ...free],
-        commands: hosts.map((host) => ({ host, command: dirs.map((d) => sh`cp -a -- ${d} ${bakOf(d)}`).join(' && ') })),
-        verify: dirs.map((d): Probe => ({ kind: 'path-exists', path: bakOf(d) })),
+        commands: hosts.map((host) => ({ host, command: backups.map((b) => backupCommand(b.dir, b.how)).join(' && ') })),
+        verify: dirs.flatMap((d): Probe[] => [{ kind: 'path-exists', path: bakOf(d) }, { kind: 'path-exists', path: d }]),
         rollback: {
           steps: [
             {
@@ -129,10 +138,11 @@ export const upgradePaas = defineRunbook({
         verify: appProbes('running'),
         irreversible: { reason: 'a restart changes no file; the rollback of the backup restarts them on the old release' },
       },
-      { ...versionsStep(paas, hosts), id: 'a06-verify', title: 'Verify the versions: platform jars, pyscript, SpringBoot scripts, yum repo', advisory: false, evaluator: 'upgrade-paas.versions' },
+      ...(health === undefined ? [] : [health]),
+      { ...versionsStep(paas, hosts), id: 'a07-verify', title: 'Verify the versions: platform jars, pyscript, SpringBoot scripts, yum repo', advisory: false, evaluator: 'upgrade-paas.versions' },
     ];
     return { runbook: RUNBOOK, site: site.name, title: `Update the PaaS platform at ${spec.id}`, args: {}, steps };
   },
-  evaluators: { 'upgrade-paas.versions': versionsEvaluator },
+  evaluators: { 'upgrade-paas.versions': versionsEvaluator, 'upgrade-paas.health': appHealthEvaluator },
   programs: { [PAAS_UPLOAD_PROGRAM]: paasUploadProgram },
 });

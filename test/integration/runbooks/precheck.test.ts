@@ -24,6 +24,16 @@ describe('/precheck xizang in the site lab', () => {
     expect(result.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'completed' });
   });
 
+  it("accepts the site file's Redis passwords on every Redis host, each the same as its redis.conf's", () => {
+    const redis = of('p01-access').filter((f) => f.title.startsWith('Redis '));
+    expect(redis.map((f) => `${f.host ?? ''} ${f.status} ${f.title}`)).toEqual([
+      "redis-a pass Redis business-redis:6379: the site file's password is accepted",
+      "redis-b pass Redis business-redis:6379: the site file's password is accepted",
+      "csb-redis pass Redis csb-redis:6379: the site file's password is accepted",
+    ]);
+    expect(redis.every((f) => f.evidence.endsWith('redis.conf: same'))).toBe(true);
+  });
+
   it('finds only two FastDFS trackers', () => {
     expect(of('p04-node-counts').find((f) => f.title.includes('3 trackers'))).toMatchObject({ status: 'fail', evidence: expect.stringContaining('server_count=2') });
   });

@@ -2,6 +2,7 @@ import mysql from 'mysql2';
 import mysqlp from 'mysql2/promise';
 import type { Server } from 'node:net';
 import { rewriteSchema } from '../../src/runners/sql/sql-dialect.ts';
+import { checkLogin, type AuthAttempt, type SimPasswords } from './auth.ts';
 import type { BusinessTenant } from './business-tenant.ts';
 import type { ControlPlane } from './control-plane.ts';
 
@@ -32,6 +33,7 @@ interface ServerConn {
 
 const UTF8 = 33;
 const VAR_STRING = 253;
+const SECURE_CONNECTION = 0x8000;
 
 function textColumn(name: string): Record<string, unknown> {
   return { catalog: 'def', schema: 'oceanbase', table: '', orgTable: '', name, orgName: name, characterSet: UTF8, columnLength: 1024, columnType: VAR_STRING, flags: 0, decimals: 0 };
@@ -47,16 +49,22 @@ function writeRows(conn: ServerConn, columns: readonly Record<string, unknown>[]
  * The MySQL-protocol face of the simulator. Sys-tenant sessions (`…@sys`): the session settings OceanBase takes
  * are accepted, `version()`/`ob_version()` name OceanBase, ALTER SYSTEM goes to the control plane, and every
  * other statement runs against the fixture database with `oceanbase.` mapped to it. Any other user is a session
- * of the business tenant. Passwords are not checked.
+ * of the business tenant. With `passwords`, a login is checked as OceanBase checks mysql_native_password and a
+ * wrong password is refused with 1045 (the lab's simulator always passes them; in-process harnesses may not).
  */
-export function createSimServer(plane: ControlPlane, business: BusinessTenant, fixture: FixtureDb): Server {
+export function createSimServer(plane: ControlPlane, business: BusinessTenant, fixture: FixtureDb, passwords?: SimPasswords): Server {
   let nextId = 1;
   const server = mysql.createServer((raw: unknown) => {
     const conn = raw as ServerConn;
     let db: Promise<mysqlp.Connection> | undefined;
     const fixtureConn = () =>
       (db ??= mysqlp.createConnection({ ...fixture, rowsAsArray: true, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true }));
-    conn.serverHandshake({ protocolVersion: 10, serverVersion: `5.7.25-OceanBase_CE-v${plane.minVersion()}`, connectionId: nextId++, statusFlags: 2, characterSet: UTF8, capabilityFlags: 0xf77ff });
+    conn.serverHandshake({
+      protocolVersion: 10, serverVersion: `5.7.25-OceanBase_CE-v${plane.minVersion()}`, connectionId: nextId++, statusFlags: 2, characterSet: UTF8,
+      // Checking a password needs the client's token as the bytes it sent: CLIENT_SECURE_CONNECTION (length-prefixed).
+      capabilityFlags: passwords === undefined ? 0xf77ff : 0xf77ff | SECURE_CONNECTION,
+      ...(passwords === undefined ? {} : { authCallback: (a: AuthAttempt, done: (e: null, refusal?: { code: number; message: string }) => void) => done(null, checkLogin(passwords, a)) }),
+    });
     // A client's new command is numbered 0: start counting from there (mysql2's server keeps counting and warns).
     const handle = conn.handlePacket.bind(conn);
     conn.handlePacket = (packet) => {

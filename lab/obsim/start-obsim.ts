@@ -2,6 +2,7 @@ import mysqlp from 'mysql2/promise';
 import type { Server } from 'node:net';
 import { createObFixture, LOCAL_MARIADB, uniqueFixtureName, type MariaDbServer } from '../../test/support/oceanbase/ob-fixture.ts';
 import { SERVERS } from '../../test/support/oceanbase/fixture-cluster.ts';
+import type { SimPasswords } from './auth.ts';
 import { BusinessTenant, DEFAULT_EFFECT, type LeaderMoveEffect } from './business-tenant.ts';
 import { ControlPlane, type SimServer } from './control-plane.ts';
 import { probeObserver } from './probe-observer.ts';
@@ -14,6 +15,8 @@ export interface ObSimOptions {
   readonly port: number;
   /** The observer stand-ins, one per zone, named zone1… as in the fixture. */
   readonly observers: readonly { readonly zone: string; readonly ip: string }[];
+  /** The passwords logins are checked against (the sys tenant's is the one the lab's site file references). */
+  readonly passwords: SimPasswords;
   readonly mariadb?: MariaDbServer;
   readonly effect?: LeaderMoveEffect;
   /** How long to wait for every observer to answer before starting. */
@@ -62,7 +65,7 @@ export async function startObSim(opts: ObSimOptions): Promise<ObSim> {
     if (opts.upgradeJob !== undefined) plane.upgrade.jobs.scenario = opts.upgradeJob;
     await plane.start();
     const business = new BusinessTenant(plane, opts.effect ?? DEFAULT_EFFECT);
-    const srv = createSimServer(plane, business, { ...maria, database });
+    const srv = createSimServer(plane, business, { ...maria, database }, opts.passwords);
     server = srv;
     await new Promise<void>((resolve, reject) => {
       srv.once('error', reject);

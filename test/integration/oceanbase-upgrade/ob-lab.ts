@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
@@ -32,19 +33,28 @@ export async function resetObLab(): Promise<void> {
   await promisify(execFile)('bash', [MAKE_PACKAGES, `${getLab().stateDir}/ob-packages`, TO]);
 }
 
-/** The simulator on the lab bridge, where the lab site file's sys endpoint points, with frequent leader moves. */
+/** The sys tenant password the lab's site file references (the lab's root-password secret). */
+export function labSysPassword(): string {
+  return readFileSync(`${getLab().stateDir}/secrets/root-password`, 'utf8').replace(/\r?\n$/, '');
+}
+
+/**
+ * The simulator on the lab bridge, where the lab site file's sys endpoint points, with frequent leader moves;
+ * logins are checked against the password the site file references.
+ */
 export function startLabSim(): Promise<ObSim> {
   return startObSim({
     host: `${getLab().net}.1`,
     port: 2881,
     observers: obHosts().map(({ zone, ip }) => ({ zone, ip })),
     effect: { hitShare: 0.5, failShare: 0.5, delayMs: [150, 400] },
+    passwords: { sys: labSysPassword() },
   });
 }
 
 /** One query to the simulator as the sys tenant. */
 export async function simQuery(sql: string): Promise<Record<string, unknown>[]> {
-  const c = await mysql.createConnection({ host: `${getLab().net}.1`, port: 2881, user: 'root@sys', password: 'unused' });
+  const c = await mysql.createConnection({ host: `${getLab().net}.1`, port: 2881, user: 'root@sys', password: labSysPassword() });
   try {
     const [rows] = await c.query(sql);
     return rows as Record<string, unknown>[];

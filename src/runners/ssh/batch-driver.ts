@@ -4,9 +4,9 @@ import { shellQuote } from './shell-quote.ts';
 /**
  * The bash driver of batch mode: one exec channel runs a host's whole list of commands, in order.
  *
- * - The commands travel as the driver's positional parameters (each one quoted word); the per-batch nonce
- *   travels on the channel's stdin, so it is in no command line and no environment a command could read
- *   (and the command's subshell clears it).
+ * - The commands travel as the driver's positional parameters (each one quoted word; `$0` is `bash`, as for
+ *   `bash -c`); the per-batch nonce travels on the channel's stdin, so it is in no command line and no
+ *   environment a command could read (and the command's subshell clears it).
  * - Job control (`set -m`) puts each command in a process group of its own: it runs as a background job, a
  *   subshell of the driver that `eval`s it with job control off again (so what it starts stays in its
  *   group), stdin from /dev/null, writing straight into the channel's stdout and stderr (no copy process in
@@ -56,7 +56,7 @@ export function newBatchNonce(): string {
 
 /** The command line sent to sshd for a batch (the nonce goes on stdin, see `batchStdin`); the host needs bash. */
 export function batchCommandLine(commands: readonly string[], stopOnFailure: boolean): string {
-  return `exec bash -c ${shellQuote(DRIVER)} opsgate-batch ${stopOnFailure ? 1 : 0} ${commands.map((c) => shellQuote(c)).join(' ')}`;
+  return `exec bash -c ${shellQuote(DRIVER)} bash ${stopOnFailure ? 1 : 0} ${commands.map((c) => shellQuote(c)).join(' ')}`;
 }
 
 /** What is written to the batch channel's stdin before it is closed. */

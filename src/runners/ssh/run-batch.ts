@@ -72,8 +72,13 @@ function drive(
     let done = false;
     const stateOf = (index: number): BatchCommandState => states[index - 1] as BatchCommandState;
 
+    // On abort the driver goes first, so that it cannot start the next command when the current one dies.
+    let driverGone: Promise<unknown> = Promise.resolve();
     const killDriver = (): void => {
-      if (driverPid !== undefined) void killGroup(conn, driverPid);
+      if (driverPid !== undefined) driverGone = killGroup(conn, driverPid);
+    };
+    const killCommand = (s: BatchCommandState, pid: number): void => {
+      s.killed = driverGone.then(() => killGroup(conn, pid));
     };
     const finish = (): void => {
       if (done) return;
@@ -89,7 +94,7 @@ function drive(
       const s = stateOf(index);
       if (s.stop !== undefined || s.status !== undefined) return;
       s.stop = stop;
-      if (s.pid !== undefined) s.killed = killGroup(conn, s.pid);
+      if (s.pid !== undefined) killCommand(s, s.pid);
       // Whatever happens to the kill, stop waiting for this command: end the batch (the rest is `skipped`).
       later(STOP_WAIT_MS, () => {
         if (s.status !== undefined) return;
@@ -124,7 +129,7 @@ function drive(
         pid: (index, pid) => {
           const s = stateOf(index);
           s.pid = pid;
-          if (s.stop !== undefined && s.killed === undefined) s.killed = killGroup(conn, pid);
+          if (s.stop !== undefined && s.killed === undefined) killCommand(s, pid);
         },
         end: (index, status, lingering) => {
           const s = stateOf(index);

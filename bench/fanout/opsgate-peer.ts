@@ -6,12 +6,14 @@ import type { BareLab } from './bench-lab.ts';
 /**
  * How opsgate runs a workload: `per-command` is one `fanOut` per command (every host waits for the slowest
  * before the next command, as pssh does); `pipeline` is one `fanOutSequence` (each host runs its own list,
- * no barrier), with `channels` commands of a host at once.
+ * no barrier), with `channels` commands of a host at once; `batch` is one `fanOutSequence` in batch mode
+ * (each host's whole list over one exec channel, what the product does for a precheck's reads).
  */
-export type OpsgateMode = { readonly kind: 'per-command' } | { readonly kind: 'pipeline'; readonly channels: number };
+export type OpsgateMode = { readonly kind: 'per-command' } | { readonly kind: 'pipeline'; readonly channels: number } | { readonly kind: 'batch' };
 
 /** The mode as printed in the bench's output. */
 export function describeMode(mode: OpsgateMode): string {
+  if (mode.kind === 'batch') return 'fanOutSequence in batch mode, one channel per host for its whole list';
   return mode.kind === 'per-command' ? 'one fanOut per command' : `fanOutSequence, ${mode.channels} channel(s) per host`;
 }
 
@@ -31,9 +33,10 @@ export async function runOpsgate(lab: BareLab, commands: readonly string[], conc
   const fail = (count: number, command: string, host: string | undefined, why: string | undefined): Error =>
     new Error(`opsgate: ${count} failure(s), first: "${command}" on ${host}: ${why}`);
   try {
-    if (mode.kind === 'pipeline') {
+    if (mode.kind !== 'per-command') {
       const reqs = commands.map((command) => ({ command, timeoutMs: 60_000 }));
-      const hosts = await session.fanOutSequence(names, () => reqs, { concurrency, channelsPerHost: mode.channels });
+      const opts = mode.kind === 'batch' ? { concurrency, batch: true } : { concurrency, channelsPerHost: mode.channels };
+      const hosts = await session.fanOutSequence(names, () => reqs, opts);
       const bad = hosts.flatMap((h) => h.outcomes.filter((o) => o.status !== 'done' || o.result.exitCode !== 0).map((o) => ({ host: h.host, o })));
       const first = bad[0];
       if (first !== undefined) throw fail(bad.length, first.o.command, first.host, first.o.status === 'error' ? first.o.error.message : first.o.status);

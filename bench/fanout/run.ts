@@ -4,11 +4,13 @@
  * precheck-shaped 20 commands per host. Prints medians and ratios; the last line is one JSON object.
  *
  *   npx tsx bench/fanout/run.ts [--hosts 50] [--runs 3] [--heavy-runs 1] [--lab STATE_DIR] [--keep] [--only opsgate,pssh…] [--seq-all]
- *     [--workload one|20] [--opsgate-mode pipeline|per-command] [--channels 1]
+ *     [--workload one|20] [--opsgate-mode batch|pipeline|per-command] [--channels 1]
  *
- * --opsgate-mode: how opsgate runs a workload's commands: `pipeline` (default) is one `fanOutSequence`, each
- * host running its own list with no barrier between hosts, `--channels` commands of a host at once (the 20
- * precheck commands are independent reads); `per-command` is one `fanOut` per command, a barrier each.
+ * --opsgate-mode: how opsgate runs a workload's commands: `batch` (default) is one `fanOutSequence` in batch
+ * mode, each host running its whole list over one exec channel; `pipeline` is one `fanOutSequence` with one
+ * channel per command, each host running its own list with no barrier between hosts, `--channels` commands
+ * of a host at once (the 20 precheck commands are independent reads); `per-command` is one `fanOut` per
+ * command, a barrier each.
  * --workload: run only that workload (default both).
  *
  * --heavy-runs: runs of ansible and the ssh loop on the 20-command workload, minutes each on a small machine.
@@ -50,7 +52,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'seq-all': { type: 'boolean', default: false },
     workload: { type: 'string' },
-    'opsgate-mode': { type: 'string', default: 'pipeline' },
+    'opsgate-mode': { type: 'string', default: 'batch' },
     channels: { type: 'string', default: '1' },
   },
 });
@@ -63,8 +65,8 @@ if (!Number.isInteger(heavyRuns) || heavyRuns < 1) throw new Error(`--heavy-runs
 const channels = Number(args.channels);
 if (!Number.isInteger(channels) || channels < 1 || channels > 9) throw new Error(`--channels must be 1-9, got ${args.channels}`);
 const modeArg = args['opsgate-mode'];
-if (modeArg !== 'pipeline' && modeArg !== 'per-command') throw new Error(`--opsgate-mode must be pipeline or per-command, got ${modeArg}`);
-const mode: OpsgateMode = modeArg === 'pipeline' ? { kind: 'pipeline', channels } : { kind: 'per-command' };
+if (modeArg !== 'batch' && modeArg !== 'pipeline' && modeArg !== 'per-command') throw new Error(`--opsgate-mode must be batch, pipeline or per-command, got ${modeArg}`);
+const mode: OpsgateMode = modeArg === 'pipeline' ? { kind: 'pipeline', channels } : { kind: modeArg };
 const workloadArg = args.workload;
 if (workloadArg !== undefined && workloadArg !== 'one' && workloadArg !== '20') throw new Error(`--workload must be one or 20, got ${workloadArg}`);
 const workloadNames = (Object.keys(WORKLOADS) as WorkloadName[]).filter(

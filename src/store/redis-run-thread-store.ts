@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { PostedMessage } from '../chat/slack/poster.ts';
-import { parseThreadState, serializeThreadState, type RunThreadStore, type SavedThread } from '../chat/slack/run-thread-store.ts';
+import { parsePendingPosts, parseThreadState, serializeThreadState, type PendingPost, type RunThreadStore, type SavedThread } from '../chat/slack/run-thread-store.ts';
 import type { Clock } from '../ports/clock.ts';
 
 /** Options of `RedisRunThreadStore`. */
@@ -17,7 +17,7 @@ const DEFAULT_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /**
  * A small hash per run (`<prefix>slack:thread:<run>`: `channel`, `ts`, `gate:<id>` = `channel ts`, `state`, `event` =
- * the last applied event id)
+ * the last applied event id, `pending` = the posts about to be made for the next event, JSON)
  * expiring `ttlMs` after its last change, and a sorted set of run ids by last change
  * (`<prefix>slack:threads`) so that a starting bot finds them without scanning the keyspace.
  */
@@ -46,9 +46,20 @@ export class RedisRunThreadStore implements RunThreadStore {
     await this.opts.redis
       .multi()
       .hset(this.key(t.runId), fields)
+      .hdel(this.key(t.runId), 'pending')
       .pexpire(this.key(t.runId), this.ttlMs)
       .zadd(this.index, now, t.runId)
       .zremrangebyscore(this.index, '-inf', now - this.ttlMs)
+      .exec();
+  }
+
+  async recordPending(runId: string, posts: readonly PendingPost[]): Promise<void> {
+    const now = this.opts.clock.now();
+    await this.opts.redis
+      .multi()
+      .hset(this.key(runId), 'pending', JSON.stringify(posts))
+      .pexpire(this.key(runId), this.ttlMs)
+      .zadd(this.index, now, runId)
       .exec();
   }
 
@@ -68,7 +79,8 @@ export class RedisRunThreadStore implements RunThreadStore {
       }
       const state = parseThreadState(h.state);
       const parent = h.channel !== undefined && h.ts !== undefined ? { channel: h.channel, ts: h.ts } : undefined;
-      return [{ runId, gates, ...(parent ? { parent } : {}), ...(state ? { state } : {}), ...(h.event === undefined ? {} : { lastEventId: h.event }) }];
+      const pendingPosts = parsePendingPosts(h.pending);
+      return [{ runId, gates, ...(parent ? { parent } : {}), ...(state ? { state } : {}), ...(h.event === undefined ? {} : { lastEventId: h.event }), ...(pendingPosts.length > 0 ? { pendingPosts } : {}) }];
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { SlackMessage } from './blocks.ts';
+import { findPosted, POST_KEY_EVENT } from './find-posted.ts';
 import { SlackApiError, SlackRateLimitedError } from './slack-errors.ts';
 import type { SlackWebClientPort } from './web-client-port.ts';
 
@@ -62,17 +63,26 @@ export class SlackPoster {
     this.now = deps.now ?? Date.now;
   }
 
-  /** Posts a message (a thread reply when `threadTs` is given) and resolves with its `ts`. */
-  post(channel: string, msg: SlackMessage, threadTs?: string): Promise<PostedMessage> {
+  /**
+   * Posts a message (a thread reply when `threadTs` is given) and resolves with its `ts`. With a `key` the
+   * message carries it in its metadata, so that `findPosted` can tell later whether it landed.
+   */
+  post(channel: string, msg: SlackMessage, threadTs?: string, opts: { readonly key?: string } = {}): Promise<PostedMessage> {
     return this.enqueue(channel, async () => {
       await this.pace(channel);
+      const metadata = opts.key === undefined ? {} : { metadata: { event_type: POST_KEY_EVENT, event_payload: { key: opts.key } } };
       const res = await this.call('chat.postMessage', channel, () =>
-        this.deps.client.postMessage({ channel, text: msg.text, blocks: msg.blocks, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) }),
+        this.deps.client.postMessage({ channel, text: msg.text, blocks: msg.blocks, ...(threadTs === undefined ? {} : { thread_ts: threadTs }), ...metadata }),
       );
       this.lastPost.set(channel, this.now());
       if (typeof res.ts !== 'string') throw new SlackApiError('chat.postMessage', channel, 'no ts in the answer', undefined);
       return { channel: res.channel ?? channel, ts: res.ts };
     });
+  }
+
+  /** The message posted with `key` in the thread (or the channel) since `sinceMs`, if it landed; in the channel's order. */
+  findPosted(channel: string, key: string, opts: { readonly threadTs?: string; readonly sinceMs: number }): Promise<PostedMessage | undefined> {
+    return this.enqueue(channel, () => this.call(opts.threadTs === undefined ? 'conversations.history' : 'conversations.replies', channel, () => findPosted(this.deps.client, channel, key, opts)));
   }
 
   /** Replaces a message's content (text and blocks together: Slack drops blocks sent without). */

@@ -4,17 +4,17 @@ import type { OutputArtefactRef, OutputArtefacts } from '../../ports/artefacts.t
 import type { EngineEvent } from '../../ports/events.ts';
 import { assertNever } from '../../result.ts';
 import type { SlackMessage } from './blocks.ts';
+import { EventPosts, type KeyedPoster } from './event-posts.ts';
 import type { PostedMessage } from './poster.ts';
 import { renderGate } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';
 import { renderRunMessage } from './render-run-message.ts';
 import { renderStepReply } from './render-step-reply.ts';
 import { applyEvent, newRunThreadState, type RunThreadState, type ThreadEffect } from './run-thread-state.ts';
-import type { RunThreadStore } from './run-thread-store.ts';
+import type { PendingPost, RunThreadStore } from './run-thread-store.ts';
 
 /** The poster operations the publisher needs (`SlackPoster` has them). */
-export interface ThreadPoster {
-  post(channel: string, msg: SlackMessage, threadTs?: string): Promise<PostedMessage>;
+export interface ThreadPoster extends KeyedPoster {
   update(channel: string, ts: string, msg: SlackMessage): Promise<void>;
   upload(channel: string, threadTs: string, file: { filename: string; content: string; title?: string }): Promise<void>;
 }
@@ -40,8 +40,11 @@ export interface RunThreadPublisherDeps {
   readonly threads?: RunThreadStore;
 }
 
-/** `lastEventId`: the stream id of the last event applied to the run (a replayed event up to it is skipped). */
-type ThreadOfRun = RunThreadState & { parent?: PostedMessage; gateTs: Map<string, string>; lastEventId?: string };
+/**
+ * `lastEventId`: the stream id of the last event applied to the run (a replayed event up to it is skipped);
+ * `inDoubt`: posts recorded but not saved with their result by an earlier process (see `EventPosts`).
+ */
+type ThreadOfRun = RunThreadState & { parent?: PostedMessage; gateTs: Map<string, string>; lastEventId?: string; inDoubt?: readonly PendingPost[] };
 
 /**
  * Turns the engine's events into a run's Slack presence: one parent message per run, updated in place; one
@@ -87,12 +90,16 @@ export class RunThreadPublisher {
     if (eventId !== undefined && s.lastEventId !== undefined && compareEventIds(eventId, s.lastEventId) <= 0) return;
     const effect = applyEvent(s, e);
     if (s.dryRun) return;
+    const posts = new EventPosts(this.deps, e.runId, eventId, s.inDoubt ?? []);
     try {
-      await this.carryOut(effect, channel, e, s);
+      await this.carryOut(effect, channel, e, s, posts);
     } catch (err) {
       this.deps.log.error({ site: e.site, runId: e.runId, type: e.type, err: describeError(err) }, 'slack post failed');
     }
-    if (eventId !== undefined) s.lastEventId = eventId;
+    if (eventId !== undefined) {
+      s.lastEventId = eventId;
+      delete s.inDoubt;
+    }
     // With an id every event is saved, even one that posts nothing: the follower's position moves past it, so
     // the run's state must not depend on replaying it after a restart.
     if (effect.kind !== 'none' || eventId !== undefined) await this.save(s);
@@ -113,6 +120,7 @@ export class RunThreadPublisher {
         gateTs: new Map(Object.entries(t.gates).map(([id, m]) => [id, m.ts])),
         ...(t.parent ? { parent: t.parent } : {}),
         ...(t.lastEventId === undefined ? {} : { lastEventId: t.lastEventId }),
+        ...(t.pendingPosts === undefined ? {} : { inDoubt: t.pendingPosts }),
       };
       this.runs.set(t.runId, s);
       for (const [id, m] of Object.entries(t.gates)) this.gateMessages.set(id, m);
@@ -120,40 +128,40 @@ export class RunThreadPublisher {
     return saved.length;
   }
 
-  private async carryOut(effect: ThreadEffect, channel: string, e: EngineEvent, s: ThreadOfRun): Promise<void> {
+  private async carryOut(effect: ThreadEffect, channel: string, e: EngineEvent, s: ThreadOfRun, posts: EventPosts): Promise<void> {
     switch (effect.kind) {
       case 'none':
         return;
       case 'parent':
-        await this.parent(channel, s);
+        await this.parent(channel, s, posts);
         return;
       case 'step-reply': {
-        const thread = await this.parent(channel, s);
-        await this.deps.poster.post(channel, renderStepReply(effect.result), thread.ts);
+        const thread = await this.parent(channel, s, posts);
+        await posts.post(channel, renderStepReply(effect.result), thread.ts);
         for (const f of effect.files) await this.deps.poster.upload(channel, thread.ts, { ...f, title: f.filename });
         for (const o of effect.outputs) await this.uploadOutput(channel, thread.ts, e, o);
         return;
       }
       case 'gate-posted': {
-        const thread = await this.parent(channel, s);
-        const posted = await this.deps.poster.post(channel, renderGate(effect.gate), thread.ts);
+        const thread = await this.parent(channel, s, posts);
+        const posted = await posts.post(channel, renderGate(effect.gate), thread.ts);
         s.gateTs.set(effect.gate.id, posted.ts);
         this.gateMessages.set(effect.gate.id, posted);
         return;
       }
       case 'gate-changed': {
-        await this.parent(channel, s);
+        await this.parent(channel, s, posts);
         const ts = s.gateTs.get(effect.gate.id);
         if (ts !== undefined) await this.deps.poster.update(channel, ts, renderGate(effect.gate));
         return;
       }
       case 'line': {
         if (effect.inChannel) {
-          await this.deps.poster.post(channel, renderNotice('info', effect.text));
+          await posts.post(channel, renderNotice('info', effect.text));
           return;
         }
-        const thread = await this.parent(channel, s);
-        await this.deps.poster.post(channel, renderNotice('info', effect.text), thread.ts);
+        const thread = await this.parent(channel, s, posts);
+        await posts.post(channel, renderNotice('info', effect.text), thread.ts);
         return;
       }
       default:
@@ -199,9 +207,9 @@ export class RunThreadPublisher {
   }
 
   /** Posts the parent message the first time, then schedules an edit of it (edits also coalesce in the poster). */
-  private async parent(channel: string, s: ThreadOfRun): Promise<PostedMessage> {
+  private async parent(channel: string, s: ThreadOfRun, posts: EventPosts): Promise<PostedMessage> {
     if (s.parent === undefined) {
-      s.parent = await this.deps.poster.post(channel, renderRunMessage(s.run, this.deps.now()));
+      s.parent = await posts.post(channel, renderRunMessage(s.run, this.deps.now()));
       return s.parent;
     }
     const final = s.run.finishedAt !== undefined;

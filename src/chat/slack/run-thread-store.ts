@@ -16,14 +16,41 @@ export interface SavedThread {
   readonly state?: RunThreadState;
   /** The stream id of the last event applied to the run: replayed events up to it are not posted again. */
   readonly lastEventId?: string;
+  /**
+   * Posts about to be made for the event after `lastEventId` and not yet saved with their result: after a crash
+   * they may or may not be in Slack (`findPosted` tells), so replaying that event posts each at most once.
+   */
+  readonly pendingPosts?: readonly PendingPost[];
+}
+
+/** A post about to be made: its key (also in the message's metadata), where, and when (ms). */
+export interface PendingPost {
+  readonly key: string;
+  readonly channel: string;
+  readonly threadTs?: string;
+  readonly at: number;
 }
 
 /** Where the publisher persists its threads (Redis in production, `src/store/redis-run-thread-store.ts`). */
 export interface RunThreadStore {
   /** Every run saved recently enough to still matter, for the publisher to reload on start. */
   loadAll(): Promise<readonly SavedThread[]>;
-  /** Replaces what is saved of one run. */
+  /** Replaces what is saved of one run; pending posts are cleared (the record now holds their result). */
   save(thread: SavedThread): Promise<void>;
+  /** Records the posts about to be made for a run's next event, before they are made. */
+  recordPending(runId: string, posts: readonly PendingPost[]): Promise<void>;
+}
+
+/** The inverse of `JSON.stringify(posts)`; entries that are not pending posts are left out. */
+export function parsePendingPosts(text: string | undefined): readonly PendingPost[] {
+  if (text === undefined) return [];
+  try {
+    const j = JSON.parse(text) as unknown;
+    if (!Array.isArray(j)) return [];
+    return j.filter((p: Partial<PendingPost>): p is PendingPost => typeof p?.key === 'string' && typeof p.channel === 'string' && typeof p.at === 'number' && (p.threadTs === undefined || typeof p.threadTs === 'string'));
+  } catch {
+    return [];
+  }
 }
 
 interface StateJson {

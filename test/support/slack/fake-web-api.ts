@@ -25,6 +25,7 @@ interface StoredMessage {
   text: unknown;
   blocks: unknown;
   thread_ts?: string;
+  metadata?: unknown;
 }
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata', 'view']);
@@ -32,7 +33,9 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata', 'view
 /**
  * A local stand-in for Slack's Web API (`WebClient({ slackApiUrl: fake.apiUrl })`), recording every call:
  * auth.test, chat.postMessage / update / postEphemeral, the files.uploadV2 flow (getUploadURLExternal, the
- * upload POST, completeUploadExternal), users.info and usergroups.users.list; plus `response_url` targets.
+ * upload POST, completeUploadExternal), users.info, usergroups.users.list, conversations.history and
+ * conversations.replies (with `metadata` when `include_all_metadata`, `oldest`, `limit`/`cursor` pages); plus
+ * `response_url` targets.
  * Rate limits and errors are scripted per method.
  */
 export class FakeSlackWebApi {
@@ -156,7 +159,7 @@ export class FakeSlackWebApi {
       case 'chat.postMessage': {
         if (!str('channel')) return { ok: false, error: 'channel_not_found' };
         const ts = this.nextTs();
-        const msg: StoredMessage = { channel: str('channel'), ts, text: p.text, blocks: p.blocks, ...(str('thread_ts') ? { thread_ts: str('thread_ts') } : {}) };
+        const msg: StoredMessage = { channel: str('channel'), ts, text: p.text, blocks: p.blocks, ...(str('thread_ts') ? { thread_ts: str('thread_ts') } : {}), ...(p.metadata === undefined ? {} : { metadata: p.metadata }) };
         this.messages.set(`${msg.channel}:${ts}`, msg);
         return { ok: true, channel: msg.channel, ts, message: { type: 'message', text: p.text, ts, bot_id: 'BBOT', ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}) } };
       }
@@ -186,6 +189,27 @@ export class FakeSlackWebApi {
       }
       case 'apps.connections.open':
         return this.socketModeUrl === undefined ? { ok: false, error: 'socket_mode_not_enabled' } : { ok: true, url: this.socketModeUrl };
+      case 'conversations.history':
+      case 'conversations.replies': {
+        const channel = str('channel');
+        const thread = str('ts');
+        if (method === 'conversations.replies' && !this.messages.has(`${channel}:${thread}`)) return { ok: false, error: 'thread_not_found' };
+        const inScope = (m: StoredMessage) => m.channel === channel && (method === 'conversations.history' ? m.thread_ts === undefined : m.ts === thread || m.thread_ts === thread);
+        const all = [...this.messages.values()].filter((m) => inScope(m) && Number(m.ts) >= Number(str('oldest') || 0)).sort((a, b) => Number(a.ts) - Number(b.ts));
+        // History is newest first, replies oldest first (the parent first), as Slack answers them.
+        if (method === 'conversations.history') all.reverse();
+        const from = Number(str('cursor') || 0);
+        const limit = Number(str('limit') || 100);
+        const page = all.slice(from, from + limit);
+        const meta = str('include_all_metadata') === 'true';
+        const next = from + limit < all.length ? String(from + limit) : '';
+        return {
+          ok: true,
+          messages: page.map((m) => ({ type: 'message', ts: m.ts, text: m.text, bot_id: 'BBOT', ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}), ...(meta && m.metadata !== undefined ? { metadata: m.metadata } : {}) })),
+          has_more: next !== '',
+          response_metadata: { next_cursor: next },
+        };
+      }
       case 'usergroups.users.list': {
         const users = this.usergroups.get(str('usergroup'));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };

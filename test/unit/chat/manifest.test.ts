@@ -46,9 +46,9 @@ describe('manifest.yml', () => {
     for (const c of manifest.features.slash_commands) expect(c.usage_hint, c.command).toBeTruthy();
   });
 
-  it('asks for the minimal bot scopes only', () => {
+  it('asks for the minimal bot scopes only (history: to tell after a crash whether a message landed)', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['chat:write', 'commands', 'files:write', 'usergroups:read', 'users:read'].sort(),
+      ['channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'usergroups:read', 'users:read'].sort(),
     );
   });
 

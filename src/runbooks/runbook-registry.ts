@@ -2,6 +2,7 @@ import { RunbookArgsInvalidError, RunbookInvalidError, UnknownRunbookError } fro
 import type { EngineSite } from '../engine/engine-site.ts';
 import type { Plan } from '../engine/step-schema.ts';
 import { validatePlan } from '../engine/validate-plan.ts';
+import { secretRefAt } from '../sites/secret-at.ts';
 import type { Evaluator, FactsIo, PlanFacts, Runbook, StepProgram } from './runbook.ts';
 
 /** The runbooks a process knows, and the evaluators their checks reference. */
@@ -52,7 +53,10 @@ export function createRunbookRegistry(runbooks: readonly Runbook[]): RunbookRegi
     },
     buildPlan(id, site, rawArgs, facts) {
       const { rb, args } = parsed(id, rawArgs);
-      const plan = validatePlan(id, rb.build(site, args, facts), { hosts: site.hosts, sqlTargets: site.sqlTargets });
+      // Secrets a command reads on stdin must be in the site file (checked when the whole file is at hand).
+      const spec = site.spec;
+      const hasSecret = spec === undefined ? undefined : (name: string) => secretRefAt(spec, name) !== undefined;
+      const plan = validatePlan(id, rb.build(site, args, facts), { hosts: site.hosts, sqlTargets: site.sqlTargets, ...(hasSecret ? { hasSecret } : {}) });
       for (const step of plan.steps) {
         if (step.kind === 'check' && step.evaluator !== undefined && !evaluators.has(step.evaluator)) {
           throw new RunbookInvalidError(id, step.id, `unknown evaluator ${step.evaluator}`);

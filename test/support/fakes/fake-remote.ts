@@ -9,7 +9,9 @@ import type { CapturedOutput, CommandRequest, CommandResult, FanOutOptions, Host
  * makes a host throw like a dropped connection.
  */
 export class FakeRemote implements RemoteSession {
-  readonly calls: { host: string; command: string }[] = [];
+  readonly calls: { host: string; command: string; stdin?: string }[] = [];
+  /** Values given to `learnSecret`, in order. */
+  readonly learned: string[] = [];
   readonly paths = new Map<string, Set<string>>();
   readonly logs = new Map<string, string[]>();
   readonly services = new Map<string, 'running' | 'stopped'>();
@@ -36,7 +38,7 @@ export class FakeRemote implements RemoteSession {
   }
 
   async exec(host: string, req: CommandRequest): Promise<CommandResult> {
-    this.calls.push({ host, command: req.command });
+    this.calls.push({ host, command: req.command, ...(req.stdin === undefined ? {} : { stdin: req.stdin }) });
     if (this.unreachable.has(host)) throw new Error(`${host}: connection lost`);
     if (this.hang?.test(req.command)) await new Promise(() => undefined);
     let code = 0;
@@ -106,7 +108,9 @@ export class FakeRemote implements RemoteSession {
     throw new Error(`FakeRemote: upload to ${host} is not supported`);
   }
 
-  learnSecret(): void {}
+  learnSecret(value: string): void {
+    this.learned.push(value);
+  }
 
   redact(text: string): string {
     return text;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { startObSim, type ObSim } from '../../../lab/obsim/start-obsim.ts';
+import type { UpgradeJobScenario } from '../../../lab/obsim/upgrade-jobs.ts';
 import { execOn, getLab } from '../../support/lab.ts';
 
 /** The lab's three-zone cluster: host, zone and address. */
@@ -42,13 +43,14 @@ export function labSysPassword(): string {
  * The simulator on the lab bridge, where the lab site file's sys endpoint points, with frequent leader moves;
  * logins are checked against the password the site file references.
  */
-export function startLabSim(): Promise<ObSim> {
+export function startLabSim(upgradeJob?: UpgradeJobScenario): Promise<ObSim> {
   return startObSim({
     host: `${getLab().net}.1`,
     port: 2881,
     observers: obHosts().map(({ zone, ip }) => ({ zone, ip })),
     effect: { hitShare: 0.5, failShare: 0.5, delayMs: [150, 400] },
     passwords: { sys: labSysPassword() },
+    ...(upgradeJob !== undefined ? { upgradeJob } : {}),
   });
 }
 

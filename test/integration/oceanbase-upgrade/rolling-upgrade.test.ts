@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObSim } from '../../../lab/obsim/start-obsim.ts';
+import type { UpgradeJobScenario } from '../../../lab/obsim/upgrade-jobs.ts';
 import { execOn } from '../../support/lab.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { labSitesDir, opsgate } from '../cli/opsgate-process.ts';
@@ -22,16 +23,20 @@ function fresh(): RedisTestKeys {
   return k;
 }
 
-beforeAll(async () => {
+/** Every observer back at FROM and a fresh simulator (whose UPGRADE_ALL jobs go as `upgradeJob` says). */
+async function freshLab(upgradeJob?: UpgradeJobScenario): Promise<void> {
+  await sim?.close();
   await resetObLab();
-  sim = await startLabSim();
+  sim = await startLabSim(upgradeJob);
   // The observers were just restarted: let the simulator see every replica caught up before the precheck reads it.
   for (let i = 0; i < 60; i++) {
     const rows = await simQuery("select count(*) as n from oceanbase.GV$OB_LOG_STAT where IN_SYNC != 'YES'");
     if (Number(Object.values(rows[0] ?? {})[0]) === 0) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
-}, 180_000);
+}
+
+beforeAll(() => freshLab(), 180_000);
 
 afterAll(async () => {
   await sim?.close();
@@ -67,9 +72,9 @@ describe('OceanBase rolling upgrade in the lab', () => {
     expect(up.code, `${out.slice(-3000)}\n${up.stderr.slice(-1500)}`).toBe(0);
     expect(out.match(/\? gate approval for step zone\d-stop-(zone|observer)/g)).toHaveLength(6);
     expect(out).toMatch(/obcluster\$ alter system stop zone 'zone2'/);
+    const at = (re: RegExp) => out.search(re);
 
     // Zone by zone: each zone serves the new version before the next zone is stopped.
-    const at = (re: RegExp) => out.search(re);
     const order = [
       at(/step zone1-stop-zone \(attempt/), at(/every observer of zone1 runs 4\.3\.5\.5: done/),
       at(/step zone2-stop-zone \(attempt/), at(/every observer of zone2 runs 4\.3\.5\.5: done/),
@@ -83,6 +88,23 @@ describe('OceanBase rolling upgrade in the lab', () => {
     expect(await simQuery("select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'server_permanent_offline_time'")).toEqual([{ VALUE: '3600s' }]);
     expect(out).toMatch(/every server shows server_permanent_offline_time = 3600s/);
 
+    // upgrade_pre's special_action (4.3.5.4 -> 4.3.5.5 is cross-version), gated; the tenant upgrade job with its
+    // progress; post_check's data-version waits; every recorded parameter back as it was.
+    expect(out).toMatch(/cross-version: special_action takes variant from-4\.2\.1-or-later/);
+    expect(out).toMatch(/\? gate approval for step special-action/);
+    expect(out).toMatch(/alter system set enable_ddl = 'False'/);
+    expect(out).toMatch(/alter system suspend merge tenant = all_user/);
+    expect(out).toMatch(/upgrade job \d+: INPROGRESS, progress \d+%/);
+    expect(out).toMatch(/upgrade job \d+ succeeded/);
+    expect(out).toMatch(/compatible is 4\.3\.5\.5 on every server for every non-standby tenant/);
+    expect(at(/step special-action \(attempt/)).toBeLessThan(at(/step zone1-stop-zone \(attempt/));
+    expect(at(/step tenant-upgrade-job \(attempt/)).toBeGreaterThan(at(/step end-rolling-upgrade \(attempt/));
+    expect(await simQuery("select distinct value from oceanbase.__all_virtual_tenant_parameter_info where name = 'compatible'")).toEqual([{ value: TO }]);
+    for (const p of ['enable_ddl', 'enable_major_freeze', '_ob_enable_direct_load']) {
+      expect(await simQuery(`select distinct value from oceanbase.GV$OB_PARAMETERS where name = '${p}'`)).toEqual([{ VALUE: 'True' }]);
+    }
+    expect(await simQuery("select count(*) as n from oceanbase.CDB_OB_MAJOR_COMPACTION where IS_SUSPENDED = 'YES'")).toEqual([{ n: 0 }]);
+
     // The business probe: errors only while a zone is out of service.
     for (const zone of ['zone1', 'zone2', 'zone3']) {
       const m = new RegExp(`zone ${zone} out of service: (\\d+) requests, (\\d+) errors`).exec(out);
@@ -92,5 +114,22 @@ describe('OceanBase rolling upgrade in the lab', () => {
       expect(out).toMatch(new RegExp(`before zone ${zone} stopped: \\d+ requests, 0 errors`));
     }
     expect(FROM).not.toBe(TO);
+  }, 900_000);
+
+  it('stops at a FAILED tenant upgrade job, saying where the cluster stands and what to decide, with upgrade mode still on', async () => {
+    await freshLab({ outcome: 'fail', durationMs: 4_000 });
+    const k = fresh();
+    expect((await run('/precheck xizang ob obcluster', k)).code).toBe(0);
+    const up = await run(`/upgrade xizang ob obcluster --to ${TO}`, k);
+    const out = up.stdout;
+    expect(up.code, out.slice(-3000)).toBe(1);
+    expect(out).toMatch(/upgrade job \d+: INPROGRESS, progress \d+%/);
+    expect(out).toMatch(/execute upgrade job failed/);
+    expect(out).toMatch(/UPGRADE_ALL job \d+ FAILED \(result_code -4012\) after \d+ s\. Every zone runs 4\.3\.5\.5 and the cluster version is 4\.3\.5\.5 \(it cannot go back\)/);
+    expect(out).toMatch(/Decide: read the job in DBA_OB_TENANT_JOBS and the RootService log with the DBA, then retry this step/);
+    expect(out).toMatch(/waits at step tenant-upgrade-job \(failure gate\)/);
+    expect(out).not.toMatch(/step end-upgrade \(attempt/);
+    expect(await simQuery("select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'enable_upgrade_mode'")).toEqual([{ VALUE: 'True' }]);
+    expect(await simQuery("select distinct value from oceanbase.__all_virtual_tenant_parameter_info where name = 'compatible'")).toEqual([{ value: FROM }]);
   }, 900_000);
 });

@@ -120,7 +120,7 @@ export const obUpgrade = defineRunbook({
               },
             ]
           : []),
-        ...preSteps(ob.name, toVersion, Math.round((parseDuration(ob.upgrade.compactionSettle) ?? 120_000) / 1000)),
+        ...preSteps(ob.name, toVersion, Math.round((parseDuration(ob.upgrade.compactionSettle) ?? 120_000) / 1000), route?.from),
         ...zones,
         ...postSteps(ob.name, toVersion),
         restoreOfflineTimeStep(ob.name, 'precheck-fresh'),

@@ -105,6 +105,15 @@ describe('a variant fixed when the plan was built', () => {
   });
 });
 
+describe('with the route read when planning', () => {
+  it('the plan carries the variant of the version planning read, so the gate shows exactly what will run', async () => {
+    const route = { from: '4.3.5.4', path: ['4.3.5.4', '4.3.5.5'], hops: ['4.3.5.5'], route: '4.3.5.4 -> 4.3.5.5', depFile: 'oceanbase-ce-4.3.5.5.rpm' };
+    const plan = registry.buildPlan('ob-upgrade', await labXizang(), { cluster: 'obcluster', toVersion: '4.3.5.5' }, { route });
+    const variants = stepOf(plan, 'special-action').program?.args['variants'] as { id: string }[];
+    expect(variants.map((v) => v.id)).toEqual(['from-4.2.1-or-later']);
+  });
+});
+
 describe('restoring the recorded values', () => {
   const server = (ip: string) => ({ svrIp: ip, svrPort: 2882 });
   const before: UpgradeRecord = {

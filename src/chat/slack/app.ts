@@ -5,14 +5,12 @@ import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackCommand
 import { describeError } from '../../errors/opsgate-error.ts';
 import { ACTION_ID_PATTERN } from '../../commands/action-ref.ts';
 import { SLASH_COMMANDS } from '../../commands/command.ts';
-import { dispatchCommand } from '../../commands/dispatch-command.ts';
-import { handleGateAction, type GateActionDeps } from '../../commands/gate-action-handler.ts';
+import type { GateActionDeps } from '../../commands/gate-action-handler.ts';
 import { AckFirstQueue } from './ack-first-queue.ts';
+import { interactionWork } from './interaction-work.ts';
 import { SlackPoster } from './poster.ts';
-import { renderGate } from './render-gate.ts';
-import { renderNotice } from './render-notice.ts';
 import { ReplayGuard } from './replay-guard.ts';
-import { respondWith, showReply, type Respond } from './show-reply.ts';
+import { ResponseUrlPoster } from './response-url.ts';
 import { createUserGroupResolver } from './user-groups.ts';
 import { createUserVetter } from './user-vetter.ts';
 import { vettedEngine } from './vetted-engine.ts';
@@ -67,8 +65,6 @@ export interface SlackApp {
 /** Every slash command in one listener: Bolt runs each listener's matching for every request. */
 const COMMAND_PATTERN = new RegExp(`^/(${SLASH_COMMANDS.join('|')})$`);
 
-const boltRespond = (respond: (m: never) => Promise<unknown>): Respond => (m) => respond({ ...m, blocks: [...m.blocks] } as never);
-
 /**
  * The Slack face of opsgate: Bolt with its HTTP receiver (signature always verified) or Socket Mode, one
  * listener for every slash command and one for every gate button. Every request is acknowledged first; the
@@ -84,8 +80,9 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   };
   const ids = opts.botId !== undefined && opts.botUserId !== undefined ? { botId: opts.botId, botUserId: opts.botUserId } : {};
   const logLevel = LogLevel.ERROR;
-  // No conversation store: nothing here reads `context.conversation`, and it costs every ack a lookup.
-  const common = { token: opts.token, clientOptions, logLevel, convoStore: false as const, ...ids };
+  // Global middleware every request passes before its ack, turned off as useless here: the conversation store
+  // (nothing reads `context.conversation`) and ignoreSelf (it filters Events API events; we listen to none).
+  const common = { token: opts.token, clientOptions, logLevel, convoStore: false as const, ignoreSelf: false, ...ids };
   const app = opts.socketMode
     ? // The Socket Mode client opens its connection with its own Web API client: same API URL.
       new App({ ...common, appToken: opts.appToken ?? '', socketMode: true, installerOptions: { clientOptions } })
@@ -115,56 +112,17 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   // The handlers vet the account before deciding; the engine they get vets it again, so a decision path that
   // forgot would still be refused.
   const deps: GateActionDeps = { ...opts.deps, engine: vettedEngine(opts.deps.engine, vetUser), groupsOf, vetUser };
-  const replays = new ReplayGuard(now);
+  const responses = new ResponseUrlPoster();
+  const { runCommand, runAction } = interactionWork({ deps, poster, responses, replays: new ReplayGuard(now), now, log: opts.log, ...(opts.appId === undefined ? {} : { appId: opts.appId }) });
 
+  // The ack path: ack, queue the work (its channel's lane), nothing else.
   const onCommand = async ({ ack, body, respond }: SlackCommandMiddlewareArgs): Promise<void> => {
     await ack();
-    work.push(body.channel_id, () => runCommand(body, respond));
+    work.push(body.channel_id, () => runCommand({ body, respond }));
   };
-
-  const runCommand = async (body: SlackCommandMiddlewareArgs['body'], respond: SlackCommandMiddlewareArgs['respond']): Promise<void> => {
-    const respondFn = boltRespond(respond as never);
-    const ctx = { user: body.user_id, channel: body.channel_id };
-    try {
-      if (!replays.firstTime(`cmd:${body.trigger_id}`)) {
-        opts.log.warn({ command: body.command, user: body.user_id }, 'replayed slash command ignored');
-        return;
-      }
-      const reply = await dispatchCommand(deps, ctx, `${body.command} ${body.text}`);
-      await showReply(reply, { respond: respondFn, poster, now });
-    } catch (e) {
-      opts.log.error({ err: describeError(e), command: body.command, user: body.user_id }, 'slash command failed');
-      await respondWith(respondFn, renderNotice('error', `opsgate could not handle ${body.command}: ${describeError(e)}. Check /runs before trying again (it may have started), and tell an operator if it persists.`)).catch(() => undefined);
-    }
-  };
-
-  type ActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
-  const onAction = async ({ ack, body, action, respond }: ActionArgs): Promise<void> => {
+  const onAction = async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
     await ack();
-    work.push(body.container?.channel_id ?? body.channel?.id ?? '', () => runAction(body, action, respond));
-  };
-
-  const runAction = async (body: ActionArgs['body'], action: ActionArgs['action'], respond: ActionArgs['respond']): Promise<void> => {
-    const respondFn = boltRespond(respond as never);
-    const refuse = (why: string) => respondWith(respondFn, renderNotice('error', why));
-    try {
-      if (opts.appId !== undefined && body.api_app_id !== opts.appId) return void (await refuse('This click came from another Slack app.'));
-      if (!replays.firstTime(`act:${body.trigger_id}:${action.action_ts}`)) return void (await refuse('This click was already received; it is counted once.'));
-      const channel = body.container?.channel_id ?? body.channel?.id ?? '';
-      const messageTs = body.container?.message_ts ?? body.message?.ts;
-      const res = await handleGateAction(deps, {
-        actionId: action.action_id,
-        value: action.value ?? '',
-        user: body.user.id,
-        channel,
-        ...(messageTs === undefined ? {} : { messageTs }),
-      });
-      if (!res.ok) return void (await refuse(res.error));
-      if (messageTs !== undefined) await poster.update(channel, messageTs, renderGate(res.value.gate));
-    } catch (e) {
-      opts.log.error({ err: describeError(e), user: body.user.id }, 'gate click failed');
-      await refuse(`opsgate could not record your click: ${describeError(e)}. Nothing was decided; try again.`).catch(() => undefined);
-    }
+    work.push(body.container?.channel_id ?? body.channel?.id ?? '', () => runAction({ body, action, respond }));
   };
 
   app.command(COMMAND_PATTERN, onCommand);
@@ -199,6 +157,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       // Nothing acknowledged is dropped: the queued work runs before the poster is waited for.
       await work.drain();
       await poster.idle();
+      responses.close();
     },
   };
 }

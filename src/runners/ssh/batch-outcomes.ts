@@ -1,6 +1,8 @@
 import type { CapturedOutput, CommandRequest, CommandResult } from '../../ports/remote.ts';
+import type { ExitRecord } from './exec-channel.ts';
 import type { CommandOutcome } from './fan-out-sequence.ts';
-import { SshBatchInterruptedError, SshBatchProtocolError, SshCommandAbortedError, SshNonZeroExitError, SshTimeoutError } from './ssh-errors.ts';
+import type { PooledConnection } from './ssh-connection-pool.ts';
+import { SshBatchInterruptedError, SshBatchProtocolError, SshCommandAbortedError, SshNonZeroExitError, SshTimeoutError, SshUnreachableError } from './ssh-errors.ts';
 
 /** Why we stopped a running command of a batch. */
 export type BatchStop = { readonly kind: 'timeout'; readonly ms: number } | { readonly kind: 'abort' };
@@ -72,4 +74,21 @@ export async function batchOutcomes(
     out.push({ command, status: 'skipped' });
   }
   return out;
+}
+
+/** Why a batch channel closed without `Z`: the connection dropped (ssh2 closes its channels first), or the driver died. */
+export async function closedBy(conn: PooledConnection, exit: ExitRecord, driverRan: boolean): Promise<BatchFailure> {
+  const lost = await Promise.race([conn.lost, delay(500)]);
+  const gone = lost ?? (conn.isOpen() ? undefined : new SshUnreachableError(conn.endpoint, 'connection lost'));
+  const how =
+    gone !== undefined ? 'the connection dropped'
+    : exit.signal !== undefined ? `the driver was killed by ${exit.signal}`
+    : exit.code === 127 && !driverRan ? 'bash was not found on the host (batch mode needs it; use per-command mode)'
+    : exit.code !== null ? `the driver exited ${exit.code}`
+    : 'the channel closed';
+  return { kind: 'interrupted', reason: `${how} before the batch ended`, ...(gone === undefined ? {} : { cause: gone }) };
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }

@@ -1,14 +1,13 @@
 import type { CommandRequest, ExecOptions } from '../../ports/remote.ts';
 import { batchCommandLine, batchStdin, newBatchNonce } from './batch-driver.ts';
 import { BatchFrameParser, BatchProtocolViolation } from './batch-frames.ts';
-import { batchOutcomes, type BatchCommandState, type BatchFailure, type BatchStop } from './batch-outcomes.ts';
+import { batchOutcomes, closedBy, type BatchCommandState, type BatchFailure, type BatchStop } from './batch-outcomes.ts';
 import { BatchTracker, type BatchStream } from './batch-tracker.ts';
 import { killGroup, openExec, type OpenedExec } from './exec-channel.ts';
 import type { CommandOutcome } from './fan-out-sequence.ts';
 import { streamSink } from './output-sink.ts';
 import type { CommandContext } from './run-remote-command.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
-import { SshUnreachableError } from './ssh-errors.ts';
 
 /** How a batch runs. */
 export interface BatchOptions extends ExecOptions {
@@ -109,6 +108,12 @@ function drive(
       else later(STOP_WAIT_MS, finish);
     };
     const timeouts = new Map<number, NodeJS.Timeout>();
+    // The first command's timeout also covers a host that never starts the batch (e.g. a hanging login script).
+    const firstMs = reqs[0]?.timeoutMs;
+    if (firstMs !== undefined) {
+      stateOf(1).startedAt = ctx.clock.now();
+      timeouts.set(1, later(firstMs, () => requestStop(1, { kind: 'timeout', ms: firstMs })));
+    }
 
     const tracker = new BatchTracker(
       reqs.length,
@@ -123,6 +128,8 @@ function drive(
           stateOf(index).startedAt = ctx.clock.now();
           ctx.log.debug({ host: ctx.host, command: commands[index - 1] }, 'command started');
           const ms = reqs[index - 1]?.timeoutMs;
+          const before = timeouts.get(index);
+          if (before !== undefined) clearTimeout(before);
           if (aborting) requestStop(index, { kind: 'abort' });
           else if (ms !== undefined) timeouts.set(index, later(ms, () => requestStop(index, { kind: 'timeout', ms })));
         },
@@ -179,26 +186,15 @@ function drive(
       } catch (e) {
         return broken(e);
       }
-      const stopped = aborting || (current > 0 && stateOf(current).stop !== undefined);
+      // A close we caused (abort, or a stopped command that would not end) is not a broken batch.
+      const stopped = aborting || states.some((st) => st.stop !== undefined && st.status === undefined);
       if (stopped || failure !== undefined) return finish();
-      // No `Z`: the connection dropped (ssh2 closes its channels first), or the driver died.
-      void Promise.race([conn.lost, delay(500)]).then((lost) => {
-        const gone = lost ?? (conn.isOpen() ? undefined : new SshUnreachableError(conn.endpoint, 'connection lost'));
-        const how =
-          gone !== undefined ? 'the connection dropped'
-          : exit.signal !== undefined ? `the driver was killed by ${exit.signal}`
-          : exit.code === 127 && driverPid === undefined ? 'bash was not found on the host (batch mode needs it; use per-command mode)'
-          : exit.code !== null ? `the driver exited ${exit.code}`
-          : 'the channel closed';
-        failure ??= { kind: 'interrupted', reason: `${how} before the batch ended`, ...(gone === undefined ? {} : { cause: gone }) };
+      void closedBy(conn, exit, driverPid !== undefined).then((why) => {
+        failure ??= why;
         finish();
       });
     });
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     channel.end(batchStdin(nonce));
   });
-}
-
-function delay(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }

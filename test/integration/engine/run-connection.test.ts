@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../../src/main.ts';
-import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
-import { BASE, EventWatch, HOST, SITE, cleanLabDir, ev, killHard, labApprovers, labSh, resetLabDir, spawnWorker, testRuntime, type TestEnv } from './engine-lab.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BASE, HOST, SITE, ev, killHard, labSh, spawnWorker } from './engine-lab.ts';
+import { useEngineTest } from './engine-test.ts';
 
 /** SSH logins sshd accepted on the host so far (its log lives in the host's own root). */
 async function acceptedLogins(): Promise<number> {
@@ -16,35 +15,22 @@ async function openSshConnections(): Promise<number> {
 }
 
 describe('a run holds one SSH connection per host', () => {
-  let keys: RedisTestKeys;
-  let t: TestEnv;
-  let rt: Runtime;
+  const ctx = useEngineTest();
   let worker: ChildProcess | undefined;
-
-  beforeEach(async () => {
-    keys = new RedisTestKeys();
-    t = { prefix: keys.prefix, redisUrl: TEST_REDIS_URL };
-    rt = await testRuntime(t);
-    await resetLabDir();
-  });
 
   afterEach(async () => {
     if (worker) await killHard(worker);
     worker = undefined;
-    await cleanLabDir();
-    await rt.close();
-    await keys.close();
   });
 
   it('opens exactly one connection to the host for every step of the run and closes it when the run ends', async () => {
-    worker = await spawnWorker(t);
-    const watch = new EventWatch(rt);
+    worker = await spawnWorker(ctx.t);
+    const { rt, watch, approver } = ctx;
     const before = await acceptedLogins();
     const r = await rt.engine.request({ site: SITE, runbook: 'lab-move-dir', args: { base: BASE }, requester: 'U_ENGINE_TEST' });
     if (!r.ok) throw new Error(r.error.message);
     const runId = r.value.runId;
     const gate = (await watch.waitFor(ev('gate.opened', 'move-dir', runId))).gate;
-    const approver = (await labApprovers())[0] ?? 'nobody';
     expect((await rt.engine.decide({ gateId: gate.id, user: approver, userGroups: [], choice: 'approve', planHash: gate.planHash })).ok).toBe(true);
     expect((await watch.waitFor(ev('run.finished', undefined, runId))).outcome).toBe('completed');
     const steps = watch.seen.filter(ev('step.finished', undefined, runId)).length;

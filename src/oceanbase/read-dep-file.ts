@@ -26,6 +26,8 @@ function run(cmd: string, args: readonly string[], input?: NodeJS.ReadableStream
 async function fromRpm(file: string): Promise<Buffer> {
   const rpm2cpio = spawn('rpm2cpio', [file], { stdio: ['ignore', 'pipe', 'pipe'] });
   const failed = new Promise<never>((_, reject) => rpm2cpio.on('error', reject));
+  // Raced below; once cpio has answered, a late error of rpm2cpio has nobody left to tell.
+  failed.catch(() => undefined);
   return Promise.race([run('cpio', ['-i', '--quiet', '--to-stdout', `./${DEP_FILE_PATH}`], rpm2cpio.stdout), failed]);
 }
 

@@ -93,6 +93,11 @@ try {
   };
   console.log(`${result.requests} signed /precheck requests, ${concurrency} concurrent: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, max ${result.max_ms} ms; ${responses} handled after the ack`);
   console.log(JSON.stringify(result));
+  // Every acknowledged request must have had its work done: the responses Slack received, warm-up included.
+  if (responses !== n) {
+    console.error(`only ${responses} of ${n} requests were answered after their ack`);
+    process.exitCode = 1;
+  }
 } finally {
   for (const p of [server.proc, slack.proc]) if (p.exitCode === null) p.kill('SIGTERM');
 }

@@ -1,67 +1,9 @@
 import type { Finding, RunState } from '../../engine/run-state.ts';
-import type { HostCommand } from '../../engine/step-schema.ts';
 import { shellQuote } from '../../runners/ssh/shell-quote.ts';
 import type { StepProgram } from '../runbook.ts';
+import { probeDir } from './probe-commands.ts';
 
 export const PROBE_REPORT_PROGRAM = 'ob-upgrade.probe-report';
-
-/** Where the probe keeps its pid file and its log of requests on the probe host. */
-export function probeDir(cluster: string): string {
-  return `/var/tmp/opsgate-ob-probe-${cluster}`;
-}
-
-/**
- * The MySQL option file with the business tenant's password, on the probe host (mode 600, put there by the
- * site's operators, or by the lab). The password never passes through opsgate, its plans or its thread.
- */
-export function probeCredentialsFile(cluster: string): string {
-  return `/etc/opsgate/ob-probe-${cluster}.cnf`;
-}
-
-/** Where the probe connects and as whom (from the site file). */
-export interface ProbeTarget {
-  readonly cluster: string;
-  readonly host: string;
-  readonly address: string;
-  readonly port: number;
-  readonly user: string;
-  readonly database: string;
-}
-
-/**
- * The command that starts the probe in the background on the probe host: one write and one read of the
- * business tenant every 200 ms with the `mysql` client, each logged as `<epoch ms> <latency ms> <exit code>`.
- */
-export function probeStartCommand(t: ProbeTarget): HostCommand {
-  const dir = probeDir(t.cluster);
-  const mysql = `mysql --defaults-extra-file=${shellQuote(probeCredentialsFile(t.cluster))} --connect-timeout=3 -h ${shellQuote(t.address)} -P ${t.port} -u ${shellQuote(t.user)} -D ${shellQuote(t.database)} -N -B`;
-  const loop = [
-    `${mysql} -e 'create table if not exists opsgate_probe (k bigint primary key, v varchar(32))' || true`,
-    'i=0',
-    `while [ -e ${shellQuote(`${dir}/pid`)} ]; do`,
-    '  i=$((i+1)); t0=$(date +%s%3N)',
-    `  if ${mysql} -e "insert into opsgate_probe (k, v) values ($i, 'probe'); select v from opsgate_probe where k = $i" >/dev/null 2>>${shellQuote(`${dir}/errors`)}; then rc=0; else rc=1; fi`,
-    `  t1=$(date +%s%3N); echo "$t0 $((t1-t0)) $rc" >> ${shellQuote(`${dir}/log`)}; sleep 0.2`,
-    'done',
-  ].join('\n');
-  const script = `set -u\n${loop}\n`;
-  const command = [
-    `mkdir -p ${shellQuote(dir)}`,
-    `: > ${shellQuote(`${dir}/log`)}`,
-    `: > ${shellQuote(`${dir}/errors`)}`,
-    `test -r ${shellQuote(probeCredentialsFile(t.cluster))}`,
-    `(nohup bash -c ${shellQuote(script)} >/dev/null 2>&1 & echo $! > ${shellQuote(`${dir}/pid`)})`,
-    'sleep 1',
-    `kill -0 "$(cat ${shellQuote(`${dir}/pid`)})"`,
-  ].join(' && ');
-  return { host: t.host, command };
-}
-
-/** Stops the probe: removing the pid file ends its loop; the process is killed if it lingers. */
-export function probeStopCommand(t: ProbeTarget): HostCommand {
-  const pid = shellQuote(`${probeDir(t.cluster)}/pid`);
-  return { host: t.host, command: `if [ -e ${pid} ]; then p=$(cat ${pid}); rm -f ${pid}; sleep 1; kill "$p" 2>/dev/null || true; fi` };
-}
 
 /** One request of the probe's log. */
 interface Sample {

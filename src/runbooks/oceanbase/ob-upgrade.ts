@@ -3,10 +3,11 @@ import type { EngineSite } from '../../engine/engine-site.ts';
 import { parseDuration } from '../../sites/parse-duration.ts';
 import type { Oceanbase } from '../../sites/oceanbase-schema.ts';
 import { defineRunbook } from '../runbook.ts';
-import { probeReportProgram, PROBE_REPORT_PROGRAM, probeStartCommand, probeStopCommand, type ProbeTarget } from './business-probe.ts';
+import { probeReportProgram, PROBE_REPORT_PROGRAM } from './business-probe.ts';
 import { clusterHosts, clusterOf, zoneSlug } from './ob-cluster-of.ts';
 import { ObUpgradeRefusedError } from './ob-runbook-errors.ts';
 import { restoreOfflineTimeStep } from './offline-time-steps.ts';
+import { probeStartCommand, probeStopCommand, type ProbeTarget } from './probe-commands.ts';
 import { precheckFreshCommands, precheckFreshEvaluator, PRECHECK_FRESH_EVALUATOR } from './precheck-record.ts';
 import { STAGE_PROGRAM, stagePackagesProgram } from './stage-program.ts';
 import { finalVerification, postSteps, preSteps } from './upgrade-pre-post.ts';
@@ -116,7 +117,18 @@ export const obUpgrade = defineRunbook({
                 title: `Start the business probe on ${probe.host} (tenant user ${probe.user})`,
                 targets: { kind: 'hosts' as const, hosts: [probe.host] },
                 commands: [probeStartCommand(probe)],
-                irreversible: { reason: 'only starts a read/write probe of the business tenant; probe-stop ends it' },
+                // A rollback ends the probe too (last, as probe-start came first), with its password file.
+                rollback: {
+                  steps: [
+                    {
+                      kind: 'action' as const,
+                      id: 'probe-start-undo',
+                      title: `Stop the business probe on ${probe.host} and remove its password file`,
+                      targets: { kind: 'hosts' as const, hosts: [probe.host] },
+                      commands: [probeStopCommand(probe)],
+                    },
+                  ],
+                },
               },
             ]
           : []),
@@ -129,7 +141,7 @@ export const obUpgrade = defineRunbook({
               {
                 kind: 'action' as const,
                 id: 'probe-stop',
-                title: `Stop the business probe on ${probe.host}`,
+                title: `Stop the business probe on ${probe.host} and remove its password file`,
                 targets: { kind: 'hosts' as const, hosts: [probe.host] },
                 commands: [probeStopCommand(probe)],
                 irreversible: { reason: 'only stops the probe' },

@@ -3,9 +3,10 @@ import { healthChecks } from '../../oceanbase/health-checks.ts';
 import { zoneWaits } from '../../oceanbase/rolling-waits.ts';
 import { sqlString } from '../../oceanbase/sql-literal.ts';
 import { shellQuote } from '../../runners/ssh/shell-quote.ts';
-import { PROBE_REPORT_PROGRAM, type ProbeTarget } from './business-probe.ts';
+import { PROBE_REPORT_PROGRAM } from './business-probe.ts';
 import { zoneSlug } from './ob-cluster-of.ts';
 import { ObUpgradeRefusedError } from './ob-runbook-errors.ts';
+import type { ProbeTarget } from './probe-commands.ts';
 import { packageNames, stagedPath } from './stage-program.ts';
 import { WAIT_PROGRAM, type WaitArgs } from './wait-program.ts';
 

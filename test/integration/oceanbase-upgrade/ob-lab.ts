@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import type { SimPasswords } from '../../../lab/obsim/auth.ts';
 import { startObSim, type ObSim } from '../../../lab/obsim/start-obsim.ts';
 import type { UpgradeJobScenario } from '../../../lab/obsim/upgrade-jobs.ts';
 import { execOn, getLab } from '../../support/lab.ts';
@@ -41,15 +42,15 @@ export function labSysPassword(): string {
 
 /**
  * The simulator on the lab bridge, where the lab site file's sys endpoint points, with frequent leader moves;
- * logins are checked against the password the site file references.
+ * logins are checked against the password the site file references (or `passwords`).
  */
-export function startLabSim(upgradeJob?: UpgradeJobScenario): Promise<ObSim> {
+export function startLabSim(upgradeJob?: UpgradeJobScenario, passwords: SimPasswords = { sys: labSysPassword() }): Promise<ObSim> {
   return startObSim({
     host: `${getLab().net}.1`,
     port: 2881,
     observers: obHosts().map(({ zone, ip }) => ({ zone, ip })),
     effect: { hitShare: 0.5, failShare: 0.5, delayMs: [150, 400] },
-    passwords: { sys: labSysPassword() },
+    passwords,
     ...(upgradeJob !== undefined ? { upgradeJob } : {}),
   });
 }

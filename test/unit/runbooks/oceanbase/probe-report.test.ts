@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandRequest, CommandResult } from '../../../../src/ports/remote.ts';
-import { probeReportProgram, probeStartCommand } from '../../../../src/runbooks/oceanbase/business-probe.ts';
+import { probeReportProgram } from '../../../../src/runbooks/oceanbase/business-probe.ts';
 import { FakeRemote } from '../../../support/fakes/fake-remote.ts';
 import { labXizang, programContext, registry, runWith, stepOf } from './ob-fixture-site.ts';
 
@@ -43,9 +43,4 @@ describe('business probe', () => {
     ]);
   });
 
-  it('keeps the business password out of the command: it reads a MySQL option file on the probe host', () => {
-    const cmd = probeStartCommand({ cluster: 'c1', host: 'ob-1', address: '10.0.0.1', port: 2881, user: 'probe@biz', database: 'biz' });
-    expect(cmd.command).toContain('--defaults-extra-file=/etc/opsgate/ob-probe-c1.cnf');
-    expect(cmd.command).not.toMatch(/\s-p\S|--password/);
-  });
 });

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Role observer=CLUSTER:ZONE:VERSION: an OceanBase observer stand-in (lab/obsim/observer-standin.py) installed
-# as package oceanbase-ce VERSION through the lab's rpm shim, with /etc/init.d/observer; the MySQL option file
-# the business probe reads; started. The cluster's SQL side is the simulator on the bridge (lab/obsim).
+# as package oceanbase-ce VERSION through the lab's rpm shim, with /etc/init.d/observer; started. The cluster's
+# SQL side is the simulator on the bridge (lab/obsim). The business probe gets its password from the site file.
 set -euo pipefail
 . /lab/host/lib.sh
 IFS=: read -r cluster zone version <<< "$1"
@@ -17,7 +17,4 @@ if ! rpm -q oceanbase-ce >/dev/null 2>&1; then
   rpm -Uvh "$t/oceanbase-ce-libs-$version.rpm" "$t/oceanbase-ce-$version.rpm" >/dev/null
   rm -rf "$t"
 fi
-mkdir -p /etc/opsgate
-umask 077
-printf '[client]\npassword=%s\n' "$(lab_secret root-password)" > "/etc/opsgate/ob-probe-$cluster.cnf"
 /etc/init.d/observer start

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObSim } from '../../../lab/obsim/start-obsim.ts';
 import type { UpgradeJobScenario } from '../../../lab/obsim/upgrade-jobs.ts';
 import { execOn } from '../../support/lab.ts';
+import { everythingUnder } from '../../support/redis-stored-text.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { labSitesDir, opsgate } from '../cli/opsgate-process.ts';
-import { FROM, TO, observerState, obHosts, resetObLab, simQuery, startLabSim } from './ob-lab.ts';
+import { FROM, TO, labSysPassword, observerState, obHosts, resetObLab, simQuery, startLabSim } from './ob-lab.ts';
 
 /**
  * The OceanBase runbooks end to end through `opsgate run`, against the lab's observer stand-ins and the
@@ -113,6 +114,13 @@ describe('OceanBase rolling upgrade in the lab', () => {
       expect(Number(m?.[2])).toBeGreaterThan(0);
       expect(out).toMatch(new RegExp(`before zone ${zone} stopped: \\d+ requests, 0 errors`));
     }
+    // The probe logged in with the site file's password (in the lab, the root-password secret), written to its
+    // stdin: its option file is gone from the probe host, and the value is not in the thread nor anything stored.
+    expect((await execOn('ob-1', ['ls', '-A', '/var/tmp/opsgate-ob-probe-obcluster'])).stdout.trim().split('\n').sort()).toEqual(['errors', 'log']);
+    const stored = await everythingUnder(k.connect(), k.prefix);
+    expect(stored.includes('<secret: oceanbase[obcluster].probeTenant.password>'), 'the stored plan names the secret').toBe(true);
+    expect(`${out}\n${up.stderr}\n${pre.stdout}\n${pre.stderr}`.includes(labSysPassword()), 'the password in the thread').toBe(false);
+    expect(stored.includes(labSysPassword()), 'the password stored in Redis (run record, plan, audit, events)').toBe(false);
     expect(FROM).not.toBe(TO);
   }, 900_000);
 

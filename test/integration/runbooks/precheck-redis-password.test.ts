@@ -1,34 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/ports/events.ts';
 import { getLab } from '../../support/lab.ts';
+import { everythingUnder } from '../../support/redis-stored-text.ts';
 import { TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { labSitesDir, opsgate } from '../cli/opsgate-process.ts';
 import { onHost } from './lab-state.ts';
 import { findingsOf, labSecrets, XizangCli } from './xizang-cli.ts';
-
-/** Every value stored under `prefix` (run records, plans, audit entries, event streams), as one text. */
-async function everythingUnder(redis: Redis, prefix: string): Promise<string> {
-  const parts: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    for (const key of keys) {
-      const type = await redis.type(key);
-      if (type === 'string') parts.push((await redis.get(key)) ?? '');
-      else if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
-      else if (type === 'list') parts.push(...(await redis.lrange(key, 0, -1)));
-      else if (type === 'set') parts.push(...(await redis.smembers(key)));
-      else if (type === 'zset') parts.push(...(await redis.zrange(key, 0, -1)));
-      else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
-    }
-    cursor = next;
-  } while (cursor !== '0');
-  return parts.join('\n');
-}
 
 /**
  * Precheck item 1 tests the SITE FILE's Redis passwords: a copy of the lab's site file whose business Redis

@@ -1,0 +1,21 @@
+import type { Redis } from 'ioredis';
+
+/** Every value stored under `prefix` (run records, plans, audit entries, event streams), as one text. */
+export async function everythingUnder(redis: Redis, prefix: string): Promise<string> {
+  const parts: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    for (const key of keys) {
+      const type = await redis.type(key);
+      if (type === 'string') parts.push((await redis.get(key)) ?? '');
+      else if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
+      else if (type === 'list') parts.push(...(await redis.lrange(key, 0, -1)));
+      else if (type === 'set') parts.push(...(await redis.smembers(key)));
+      else if (type === 'zset') parts.push(...(await redis.zrange(key, 0, -1)));
+      else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+    }
+    cursor = next;
+  } while (cursor !== '0');
+  return parts.join('\n');
+}

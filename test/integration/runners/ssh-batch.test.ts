@@ -62,6 +62,8 @@ describe('SSH batch mode (one channel runs a host’s whole list)', () => {
       { command: 'seq 1 30000; seq 1 20000 >&2' },
       { command: 'cat; echo "rc=$? $0 $(id -un) $(pwd)"; exit 300' },
       { command: 'bash -n -c "if"; echo after' },
+      // $$ is the command's own shell, as with one channel per command (not the batch driver's).
+      { command: '[ "$$" = "$BASHPID" ] && echo "own shell"' },
     ];
     const batch = await s.runBatch('kafka-1', list);
     const perCommand = await s.fanOutSequence(['kafka-1'], () => list);
@@ -70,16 +72,25 @@ describe('SSH batch mode (one channel runs a host’s whole list)', () => {
     const long = batch[4]?.status === 'done' ? batch[4].result.stdout : undefined;
     expect(long).toMatchObject({ truncated: true, totalBytes: 168_894 });
     expect(brief(batch[5])).toEqual([44, 'rc=0 bash root /root\n', '']);
+    expect(brief(batch[7])).toEqual([0, 'own shell\n', '']);
   });
 
   it('runs every command of the list over one channel, in order, each in a process group of its own', async () => {
     const { session: s } = session([lab.host('kafka-2')]);
-    const out = await s.runBatch('kafka-2', [1, 2, 3].map((i) => ({ command: `echo ${i} "$PPID" "$(ps -o pgid= -p $$)" "$$"` })));
+    // The first two run in the driver's subshells, the third (it reads $$) in a bash of its own.
+    const out = await s.runBatch('kafka-2', [
+      { command: 'p=$BASHPID; echo 1 $(ps -o ppid=,pgid= -p $p) $p "[${__og_n-}${__og_i-}]"' },
+      { command: 'p=$BASHPID; echo 2 $(ps -o ppid=,pgid= -p $p) $p "[${__og_n-}${__og_i-}]"' },
+      { command: 'echo 3 $(ps -o ppid=,pgid= -p $$) $$ "[${__og_n-}${__og_i-}]"' },
+    ]);
     const rows = out.map((o) => (o.status === 'done' ? o.result.stdout.head.trim().split(/\s+/) : []));
     expect(rows.map((r) => r[0])).toEqual(['1', '2', '3']);
     // One driver (the parent of every command) on one channel; every command leads its own process group.
     expect(new Set(rows.map((r) => r[1])).size).toBe(1);
     for (const r of rows) expect(r[2]).toBe(r[3]);
+    expect(new Set(rows.map((r) => r[2])).size).toBe(3);
+    // The driver's variables, the nonce among them, are not visible to a command.
+    expect(rows.map((r) => r[4])).toEqual(['[]', '[]', '[]']);
   });
 
   it('kills a timed-out command with everything it started, then runs the next one; with stopOnFailure runs none after it', async () => {

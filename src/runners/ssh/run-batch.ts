@@ -195,6 +195,8 @@ function drive(
       });
     });
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // The signal may have fired while the channel opened, before anyone listened.
+    if ((opts.signal as AbortSignal | undefined)?.aborted === true) onAbort();
     channel.end(batchStdin(nonce));
   });
 }

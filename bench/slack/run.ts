@@ -39,7 +39,11 @@ async function startHelper<T>(file: string, args: string[], nodeArgs: string[] =
 }
 
 // Three processes, as in production: Slack (the fake), the app under test, and the load generator (this one).
-const slack = await startHelper<{ apiUrl: string; responseBase: string }>('./fake-server.ts', []);
+const slack = await startHelper<{ apiUrl: string; responseBase: string }>('./fake-server.ts', [String((rounds + 1) * concurrency)]);
+let allRespondedAt = NaN;
+createInterface({ input: slack.proc.stdout as Readable }).on('line', (l) => {
+  allRespondedAt = (JSON.parse(l) as { allRespondedAt: number }).allRespondedAt;
+});
 let responses = NaN;
 createInterface({ input: slack.proc.stderr as Readable }).on('line', (l) => {
   responses = (JSON.parse(l) as { responses: number }).responses;
@@ -69,6 +73,7 @@ try {
   await Promise.all(Array.from({ length: concurrency }, one));
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) samples.push(...(await Promise.all(Array.from({ length: concurrency }, one))));
+  const lastAckAt = Date.now();
   // Let the work done after the acks finish (the app also finishes its queued work when stopped), then count
   // the responses Slack received.
   await new Promise((r) => setTimeout(r, 2000));
@@ -86,6 +91,8 @@ try {
     max_ms: Number((sorted.at(-1) ?? NaN).toFixed(2)),
     goal_p99_ms: 50,
     handled_after_ack: responses,
+    // How long after the last ack the last response reached Slack: the work deferred behind the acks.
+    work_done_ms_after_last_ack: Number.isNaN(allRespondedAt) ? null : Math.max(0, allRespondedAt - lastAckAt),
     // CPU the app process used per request (ack and the work after it), start-up included: what bounds p99
     // when the machine is shared; and the same without start-up (tsx compiling, Bolt loading).
     app_cpu_ms_per_request: Number((appCpuMs / n).toFixed(2)),

@@ -8,6 +8,11 @@ export interface AckFirstQueueOptions {
    * requests are being acknowledged, so that a steady flow of requests never starves the work.
    */
   readonly maxDelayMs?: number;
+  /**
+   * At most this many jobs run at once (default 4), and a turn of the event loop starts no more: the requests
+   * that arrived meanwhile are counted (and acked) before the next ones start.
+   */
+  readonly maxConcurrent?: number;
   /** A job that threw (after its own error handling): reported, never lost silently. */
   onError(lane: string, e: unknown): void;
 }
@@ -23,8 +28,9 @@ const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
  * The work done after Slack's requests are acknowledged (the 3 s deadline applies to the acks only), run so
  * that it does not delay other acks: a job starts when no request is being received or acknowledged (the
  * HTTP server's requests are counted from their headers to their response), or once it has waited
- * `maxDelayMs`. Jobs of one lane (a channel: a site's commands and clicks) run one at a time in arrival order;
- * lanes run side by side. A failed job is reported and the lane goes on; `drain()` runs everything left.
+ * `maxDelayMs`. Jobs of one lane (what they act on: a run, a gate) run one at a time in arrival order; lanes
+ * run side by side, at most `maxConcurrent` jobs at once. A failed job is reported and the lane goes on;
+ * `drain()` runs everything left.
  */
 export class AckFirstQueue {
   private readonly lanes = new Map<string, Job[]>();
@@ -36,10 +42,12 @@ export class AckFirstQueue {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly now: () => number;
   private readonly maxDelayMs: number;
+  private readonly maxConcurrent: number;
 
   constructor(private readonly opts: AckFirstQueueOptions) {
     this.now = opts.now ?? Date.now;
     this.maxDelayMs = opts.maxDelayMs ?? 1000;
+    this.maxConcurrent = Math.max(1, opts.maxConcurrent ?? 4);
   }
 
   /** Counts the server's requests from arrival to response (or a dropped connection). */
@@ -98,6 +106,8 @@ export class AckFirstQueue {
     const now = this.now();
     let nextDue = Infinity;
     for (const [lane, jobs] of this.lanes) {
+      // Further jobs start when one of these ends (after the I/O waiting then).
+      if (this.busy.size >= this.maxConcurrent) return;
       if (this.busy.has(lane)) continue;
       const head = jobs[0];
       if (head === undefined) continue;
@@ -123,7 +133,7 @@ export class AckFirstQueue {
       .finally(() => {
         this.busy.delete(lane);
         if (this.size === 0) for (const w of this.idleWaiters.splice(0)) w();
-        else if (this.lanes.has(lane)) this.schedulePump();
+        else if (this.lanes.size > 0) this.schedulePump();
       });
   }
 }

@@ -7,7 +7,7 @@ import { ACTION_ID_PATTERN } from '../../commands/action-ref.ts';
 import { SLASH_COMMANDS } from '../../commands/command.ts';
 import type { GateActionDeps } from '../../commands/gate-action-handler.ts';
 import { AckFirstQueue } from './ack-first-queue.ts';
-import { interactionWork } from './interaction-work.ts';
+import { actionLane, commandLane, interactionWork } from './interaction-work.ts';
 import { SlackPoster } from './poster.ts';
 import { ReplayGuard } from './replay-guard.ts';
 import { ResponseUrlPoster } from './response-url.ts';
@@ -50,6 +50,8 @@ export interface SlackAppOptions {
   readonly minPostIntervalMs?: number;
   /** How long the work after an ack waits for the receiver to be idle at most (default 1000 ms). */
   readonly maxWorkDelayMs?: number;
+  /** How many jobs of work after acks run at once at most (default 4; more finish the work sooner and delay acks more). */
+  readonly maxWorkConcurrent?: number;
 }
 
 /** A created Slack app: its ordered poster (shared with the event publisher), start and stop. */
@@ -68,8 +70,8 @@ const COMMAND_PATTERN = new RegExp(`^/(${SLASH_COMMANDS.join('|')})$`);
 /**
  * The Slack face of opsgate: Bolt with its HTTP receiver (signature always verified) or Socket Mode, one
  * listener for every slash command and one for every gate button. Every request is acknowledged first; the
- * work is queued per channel and runs when no other request is waiting for its ack (`AckFirstQueue`), or
- * after `maxWorkDelayMs` at the latest. Refusals are answered privately with the reason.
+ * work is queued (in order per run or gate) and runs when no other request is waiting for its ack
+ * (`AckFirstQueue`), or after `maxWorkDelayMs` at the latest. Refusals are answered privately with the reason.
  */
 export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const now = opts.now ?? Date.now;
@@ -90,7 +92,8 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const work = new AckFirstQueue({
     now,
     ...(opts.maxWorkDelayMs === undefined ? {} : { maxDelayMs: opts.maxWorkDelayMs }),
-    onError: (lane, e) => opts.log.error({ err: describeError(e), channel: lane }, 'work after ack failed'),
+    ...(opts.maxWorkConcurrent === undefined ? {} : { maxConcurrent: opts.maxWorkConcurrent }),
+    onError: (lane, e) => opts.log.error({ err: describeError(e), lane }, 'work after ack failed'),
   });
   const poster = new SlackPoster({
     client: fromWebClient(app.client),
@@ -115,14 +118,14 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const responses = new ResponseUrlPoster();
   const { runCommand, runAction } = interactionWork({ deps, poster, responses, replays: new ReplayGuard(now), now, log: opts.log, ...(opts.appId === undefined ? {} : { appId: opts.appId }) });
 
-  // The ack path: ack, queue the work (its channel's lane), nothing else.
+  // The ack path: ack, queue the work in its lane, nothing else.
   const onCommand = async ({ ack, body, respond }: SlackCommandMiddlewareArgs): Promise<void> => {
     await ack();
-    work.push(body.channel_id, () => runCommand({ body, respond }));
+    work.push(commandLane(body), () => runCommand({ body, respond }));
   };
   const onAction = async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
     await ack();
-    work.push(body.container?.channel_id ?? body.channel?.id ?? '', () => runAction({ body, action, respond }));
+    work.push(actionLane(action.value, body.trigger_id), () => runAction({ body, action, respond }));
   };
 
   app.command(COMMAND_PATTERN, onCommand);

@@ -1,5 +1,6 @@
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { describeError } from '../../errors/opsgate-error.ts';
+import { parseActionRef } from '../../commands/action-ref.ts';
 import { dispatchCommand } from '../../commands/dispatch-command.ts';
 import { handleGateAction, type GateActionDeps } from '../../commands/gate-action-handler.ts';
 import type { AppLog } from './app.ts';
@@ -12,6 +13,22 @@ import { respondWith, showReply, type Respond } from './show-reply.ts';
 
 export type CommandArgs = Pick<SlackCommandMiddlewareArgs, 'body' | 'respond'>;
 export type ActionArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'body' | 'action' | 'respond'>;
+
+/**
+ * The lane of a slash command's work (`AckFirstQueue`): what it acts on, so that interactions with one run
+ * keep their order. `/rollback` and `/audit` act on the run they name; the others start a run or only read,
+ * and run side by side (the site lock settles two starts at once).
+ */
+export function commandLane(body: { readonly command: string; readonly text: string; readonly trigger_id: string }): string {
+  if (body.command === '/rollback' || body.command === '/audit') return `run:${body.text.trim().split(/\s+/, 1)[0] ?? ''}`;
+  return `cmd:${body.trigger_id}`;
+}
+
+/** The lane of a click's work: its gate (two clicks on one gate are decided in the order they came). */
+export function actionLane(value: string | undefined, triggerId: string): string {
+  const ref = parseActionRef(value ?? '');
+  return ref.ok ? `gate:${ref.value.gateId}` : `act:${triggerId}`;
+}
 
 /** What the work after an ack needs. */
 export interface InteractionWorkDeps {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AckFirstQueue } from '../../../src/chat/slack/ack-first-queue.ts';
+import { actionLane, commandLane } from '../../../src/chat/slack/interaction-work.ts';
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 async function turns(n: number): Promise<void> {
@@ -36,7 +37,7 @@ describe('AckFirstQueue: the work after an ack', () => {
     expect(q.size).toBe(0);
   });
 
-  it('runs the jobs of one channel one at a time in arrival order, other channels meanwhile', async () => {
+  it('runs the jobs of one lane one at a time in arrival order, other lanes meanwhile', async () => {
     const q = new AckFirstQueue({ onError: () => undefined });
     const log: string[] = [];
     const slow = deferred();
@@ -54,7 +55,24 @@ describe('AckFirstQueue: the work after an ack', () => {
     expect(log).toEqual(['C1-1 start', 'C2-1', 'C1-1 end', 'C1-2']);
   });
 
-  it('reports a failed job and goes on with the next one of its channel', async () => {
+  it('runs at most maxConcurrent jobs at once; the others start as these end', async () => {
+    const q = new AckFirstQueue({ onError: () => undefined, maxConcurrent: 2 });
+    const started: string[] = [];
+    const release = deferred();
+    for (const lane of ['run:a', 'run:b', 'run:c']) {
+      q.push(lane, async () => {
+        started.push(lane);
+        await release.promise;
+      });
+    }
+    await turns(20);
+    expect(started).toEqual(['run:a', 'run:b']);
+    release.resolve();
+    await q.drain();
+    expect(started).toEqual(['run:a', 'run:b', 'run:c']);
+  });
+
+  it('reports a failed job and goes on with the next one of its lane', async () => {
     const errors: [string, unknown][] = [];
     const q = new AckFirstQueue({ onError: (lane, e) => void errors.push([lane, e]) });
     const ran: string[] = [];
@@ -78,5 +96,15 @@ describe('AckFirstQueue: the work after an ack', () => {
     await q.drain();
     expect(ran.sort()).toEqual([0, 1, 2, 3, 4]);
     expect(q.size).toBe(0);
+  });
+});
+
+describe('the lanes of Slack interactions', () => {
+  it('orders what acts on one run or one gate, and lets new runs and reads run side by side', () => {
+    expect(commandLane({ command: '/rollback', text: 'run_00000000000000aa', trigger_id: 't1' })).toBe('run:run_00000000000000aa');
+    expect(commandLane({ command: '/audit', text: ' run_00000000000000aa ', trigger_id: 't2' })).toBe('run:run_00000000000000aa');
+    expect(commandLane({ command: '/precheck', text: 'xizang', trigger_id: 't3' })).toBe('cmd:t3');
+    expect(actionLane('g1:gate_1:9f2c01234567', 't4')).toBe('gate:gate_1');
+    expect(actionLane('rm -rf /', 't5')).toBe('act:t5');
   });
 });

@@ -148,6 +148,21 @@ describe('SSH batch mode (one channel runs a host’s whole list)', () => {
     await lab.inHost('kafka-2', sh`pkill -f ${`[${marker.slice(0, 1)}]${marker.slice(1)}`}; true`);
   });
 
+  it('a driver killed mid-batch (the connection still up) gives SSH_BATCH_INTERRUPTED saying so', async () => {
+    const { session: s } = session([lab.host('kafka-3')]);
+    const marker = `sleep 5${Date.now() % 100000}`;
+    const started = outputOf('started');
+    const run = s.runBatch('kafka-3', [{ command: `echo started; ${marker}` }, { command: 'echo two' }], { onOutput: started.onOutput });
+    await started.seen;
+    // The driver and its subshells carry the batch's command line; the command's sleep is in their group.
+    const own = `[${marker.slice(0, 1)}]${marker.slice(1)}`;
+    await lab.inHost('kafka-3', sh`pkill -KILL -f ${own}; true`);
+    const out = await run;
+    expect(out[0]?.status === 'error' && out[0].error).toMatchObject({ code: 'SSH_BATCH_INTERRUPTED', fields: { host: 'kafka-3', index: 1 } });
+    expect(out[0]?.status === 'error' && out[0].error.message).toMatch(/driver was killed/);
+    expect(out[1]?.status).toBe('skipped');
+  });
+
   it('in fanOutSequence batch mode gives every host its outcomes, an unreachable one an error and the rest skipped', async () => {
     const { session: s } = session([lab.host('kafka-1'), lab.host('kafka-2', { address: `${lab.net}.250`, readyTimeoutMs: 1500 })]);
     const out = await s.fanOutSequence(['kafka-1', 'kafka-2'], (h) => [{ command: `echo a-${h}` }, { command: 'echo b' }], { batch: true });

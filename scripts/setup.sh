@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Installs what opsgate's demo and tests need on a Debian machine, as root, and only what is missing:
-# the site lab's Debian packages (their daemons kept from starting in the root namespace) and node_modules.
+# the Debian packages opsgate itself runs, the site lab's (their daemons kept from starting in the root
+# namespace), the tests' own tools, and node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# opsgate itself: rpm2cpio and cpio read oceanbase_upgrade_dep.yml out of the target oceanbase-ce RPM when an
+# OceanBase upgrade is planned (src/oceanbase/read-dep-file.ts).
+RUNTIME_PACKAGES=(rpm2cpio cpio)
+# The tests only: rpmbuild (in Debian's rpm) builds a real oceanbase-ce-shaped RPM for the reader's test.
+TEST_PACKAGES=(rpm)
 LAB_PACKAGES=(openssh-server openssh-client redis-server keepalived bind9 bind9-dnsutils zookeeper zookeeperd
   python3 python3-kazoo procps psmisc iproute2 openssl unzip zip bc util-linux)
 
 missing=()
-for pkg in "${LAB_PACKAGES[@]}"; do
+for pkg in "${RUNTIME_PACKAGES[@]}" "${LAB_PACKAGES[@]}" "${TEST_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if ((${#missing[@]})); then

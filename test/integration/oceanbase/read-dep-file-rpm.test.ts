@@ -1,83 +1,30 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEP_FILE_PATH, readUpgradeDepFile } from '../../../src/oceanbase/read-dep-file.ts';
 import { parseUpgradeDep } from '../../../src/oceanbase/upgrade-dep.ts';
 import { computeUpgradeRoute, describeRoute } from '../../../src/oceanbase/upgrade-route.ts';
+import { assertRpmTools, buildRpm, which } from '../../support/oceanbase/build-rpm.ts';
 
 /** The lab's dep file, shaped as OceanBase's (4.3.4.0 … 4.4.1.0, a hotfix build, a barrier at 4.3.5.5). */
 const DEP_SOURCE = fileURLToPath(new URL('../../../lab/obsim/oceanbase_upgrade_dep.yml', import.meta.url));
 const depText = readFileSync(DEP_SOURCE, 'utf8');
-const TOOLS = ['rpmbuild', 'rpm2cpio', 'cpio'] as const;
 let dir: string;
 let server: string;
 let libs: string;
 
-/** Where `tool` is on PATH, or undefined. */
-function which(tool: string): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', 'command -v "$1"', 'sh', tool], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Builds a real RPM with rpmbuild: `name`-`version` (a release shaped as OceanBase's build number, el7) holding
- * `files` (path under / → content) with the payload compressed by `payload` (an rpm `_binary_payload`).
- */
-function buildRpm(name: string, version: string, files: Record<string, string | Buffer>, payload: string): string {
-  const work = join(dir, `${name}-build`);
-  const root = join(work, 'root');
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-    if (path.includes('/bin/')) chmodSync(join(root, path), 0o755);
-  }
-  const spec = [
-    `Name: ${name}`,
-    `Version: ${version}`,
-    'Release: 105000012025102019.el7',
-    'Summary: an oceanbase-ce-shaped package for opsgate tests',
-    'License: Mulan PubL v2',
-    'BuildArch: x86_64',
-    'Prefix: /home/admin/oceanbase',
-    '%description',
-    'Test package.',
-    '%install',
-    'cp -a %{opsgate_root}/. %{buildroot}/',
-    '%files',
-    ...Object.keys(files).map((p) => `/${p}`),
-    '',
-  ].join('\n');
-  writeFileSync(join(work, 'package.spec'), spec);
-  const defines = {
-    _topdir: join(work, 'top'),
-    opsgate_root: root,
-    _binary_payload: payload,
-    __os_install_post: '%{nil}',
-    debug_package: '%{nil}',
-    _build_id_links: 'none',
-  };
-  execFileSync('rpmbuild', ['-bb', '--quiet', ...Object.entries(defines).flatMap(([k, v]) => ['--define', `${k} ${v}`]), join(work, 'package.spec')], { stdio: 'pipe' });
-  const rpms = join(work, 'top', 'RPMS', 'x86_64');
-  const built = readdirSync(rpms).find((f) => f.startsWith(`${name}-${version}-`));
-  if (built === undefined) throw new Error(`rpmbuild wrote no ${name}-${version} RPM in ${rpms}`);
-  return join(rpms, built);
-}
-
 beforeAll(() => {
-  const missing = TOOLS.filter((t) => which(t) === undefined);
   // Never skipped: CI installs these through scripts/setup.sh, and opsgate needs rpm2cpio and cpio to plan upgrades.
-  if (missing.length > 0) throw new Error(`${missing.join(', ')} not installed: run \`bash scripts/setup.sh\` as root (Debian packages rpm, rpm2cpio, cpio)`);
+  assertRpmTools();
   dir = mkdtempSync(join(tmpdir(), 'ob-rpm-'));
   const observer = Buffer.concat([Buffer.from('\x7fELF'), Buffer.alloc(256 * 1024, 0x5a)]);
-  // xz, as OceanBase's el7/el8 builds are compressed; the libs package with gzip, the other common payload.
-  server = buildRpm('oceanbase-ce', '4.4.1.0', { 'home/admin/oceanbase/bin/observer': observer, [DEP_FILE_PATH]: depText }, 'w2.xzdio');
-  libs = buildRpm('oceanbase-ce-libs', '4.4.1.0', { 'home/admin/oceanbase/lib/libobcdc.so.4': Buffer.alloc(4096, 1) }, 'w6.gzdio');
+  // xz, el7's and el8's rpmbuild default (OceanBase's packages are built there); the libs package with gzip.
+  const files = { 'home/admin/oceanbase/bin/observer': observer, [DEP_FILE_PATH]: depText };
+  server = buildRpm(dir, { name: 'oceanbase-ce', version: '4.4.1.0', files, payload: 'w2.xzdio' });
+  libs = buildRpm(dir, { name: 'oceanbase-ce-libs', version: '4.4.1.0', files: { 'home/admin/oceanbase/lib/libobcdc.so.4': Buffer.alloc(4096, 1) }, payload: 'w6.gzdio' });
 });
 
 afterAll(() => {

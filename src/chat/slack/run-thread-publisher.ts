@@ -10,8 +10,9 @@ import { renderGate } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';
 import { renderRunMessage } from './render-run-message.ts';
 import { renderStepReply } from './render-step-reply.ts';
-import { applyEvent, newRunThreadState, type RunThreadState, type ThreadEffect } from './run-thread-state.ts';
-import type { PendingPost, RunThreadStore } from './run-thread-store.ts';
+import { applyEvent, newRunThreadState, type ThreadEffect } from './run-thread-state.ts';
+import type { RunThreadStore } from './run-thread-store.ts';
+import { threadFromSaved, threadToSaved, type ThreadOfRun } from './thread-of-run.ts';
 
 /** The poster operations the publisher needs (`SlackPoster` has them). */
 export interface ThreadPoster extends KeyedPoster {
@@ -39,12 +40,6 @@ export interface RunThreadPublisherDeps {
    */
   readonly threads?: RunThreadStore;
 }
-
-/**
- * `lastEventId`: the stream id of the last event applied to the run (a replayed event up to it is skipped);
- * `inDoubt`: posts recorded but not saved with their result by an earlier process (see `EventPosts`).
- */
-type ThreadOfRun = RunThreadState & { parent?: PostedMessage; gateTs: Map<string, string>; lastEventId?: string; inDoubt?: readonly PendingPost[] };
 
 /**
  * Turns the engine's events into a run's Slack presence: one parent message per run, updated in place; one
@@ -114,15 +109,7 @@ export class RunThreadPublisher {
     const saved = await this.deps.threads.loadAll();
     for (const t of saved) {
       if (this.runs.has(t.runId)) continue;
-      const base = t.state ?? newRunThreadState({ site: '', runId: t.runId, at: 0, type: 'run.requested', requester: 'opsgate', runbook: 'run', args: {}, dryRun: false });
-      const s: ThreadOfRun = {
-        ...base,
-        gateTs: new Map(Object.entries(t.gates).map(([id, m]) => [id, m.ts])),
-        ...(t.parent ? { parent: t.parent } : {}),
-        ...(t.lastEventId === undefined ? {} : { lastEventId: t.lastEventId }),
-        ...(t.pendingPosts === undefined ? {} : { inDoubt: t.pendingPosts }),
-      };
-      this.runs.set(t.runId, s);
+      this.runs.set(t.runId, threadFromSaved(t));
       for (const [id, m] of Object.entries(t.gates)) this.gateMessages.set(id, m);
     }
     return saved.length;
@@ -172,13 +159,8 @@ export class RunThreadPublisher {
   /** Saves the run's thread, gate messages and views; a failure is logged (the thread still works until a restart). */
   private async save(s: ThreadOfRun): Promise<void> {
     if (this.deps.threads === undefined) return;
-    const gates = Object.fromEntries([...s.gateTs.keys()].flatMap((id) => {
-      const m = this.gateMessages.get(id);
-      return m === undefined ? [] : [[id, m] as const];
-    }));
-    const { parent, gateTs: _gateTs, lastEventId, ...state } = s;
     await this.deps.threads
-      .save({ runId: s.run.id, gates, state, ...(parent ? { parent } : {}), ...(lastEventId === undefined ? {} : { lastEventId }) })
+      .save(threadToSaved(s, this.gateMessages))
       .catch((err: unknown) => this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack thread not saved'));
   }
 

@@ -1,38 +1,27 @@
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { RedisGateStore } from './approvals/redis-gate-store.ts';
-import type { AppSites } from './app/app-sites.ts';
 import { createChatEngine } from './app/chat-engine.ts';
-import type { CommandRunbooks } from './app/command-runbooks.ts';
 import type { EventSource } from './app/event-source.ts';
-import { pendingGates, type PendingGate } from './app/pending-gates.ts';
+import { pendingGates } from './app/pending-gates.ts';
 import { resolveRedisTarget, type RedisTarget } from './app/redis-target.ts';
 import { createRunSessions, endingSessions } from './app/run-sessions.ts';
 import { sqlEndpointOf } from './app/sql-endpoint.ts';
 import { RedisAuditLog } from './audit/redis-audit-log.ts';
-import type { ChatEngine } from './commands/ports.ts';
-import type { Config, Env } from './config.ts';
-import { createEngine, type Engine } from './engine/create-engine.ts';
+import { createEngine } from './engine/create-engine.ts';
 import { siteDirectory } from './engine/engine-site.ts';
 import { RedisSiteLock } from './lock/redis-site-lock.ts';
 import { systemClock } from './ports/clock.ts';
 import { randomIds } from './ports/ids.ts';
 import { siteSshSetup, type SiteSshSetup } from './queue/site-ssh-hosts.ts';
-import type { SiteWorkers } from './queue/start-site-workers.ts';
-import type { StepJob } from './ports/run-store.ts';
 import type { EngineDeps } from './engine/engine-deps.ts';
-import type { RedisOptions } from 'ioredis';
 import { ALL_RUNBOOKS } from './runbooks/all-runbooks.ts';
 import { createRunbookRegistry } from './runbooks/runbook-registry.ts';
 import { addLogSecrets, createOpsLogger } from './ops/create-ops-logger.ts';
 import { meteredEvents } from './ops/metered-events.ts';
-import type { OpsMetrics } from './ops/ops-metrics.ts';
-import { OPSGATE_VERSION } from './ops/opsgate-version.ts';
 import { connectRedis } from './ops/connect-redis.ts';
 import { describeRedis, redisOptionsOf } from './ops/redis-options.ts';
-import { startHeartbeat } from './ops/start-heartbeat.ts';
 import { interruptOverdueSteps } from './ops/interrupt-overdue-steps.ts';
 import { noWorkerMessage, WorkerRegistry } from './ops/worker-registry.ts';
 import { checkRedis } from './store/check-redis.ts';
@@ -41,68 +30,18 @@ import { RedisRunStore } from './store/redis-run-store.ts';
 import { RedisOutputArtefacts } from './store/redis-output-artefacts.ts';
 import { RedisRunThreadStore } from './store/redis-run-thread-store.ts';
 import { RedisEventCursors } from './store/redis-event-cursors.ts';
-import { openWithOwnSpool, sweepSpool } from './runners/ssh/spool-retention.ts';
+import { openWithOwnSpool } from './runners/ssh/spool-retention.ts';
 import { siteSecretSource } from './sites/site-secret-source.ts';
-import type { EventCursors } from './chat/event-cursors.ts';
-import type { OutputArtefacts } from './ports/artefacts.ts';
-import type { RunThreadStore } from './chat/slack/run-thread-store.ts';
+
+import { serveSites } from './app/serve-sites.ts';
+import type { Runtime, RuntimeOptions } from './runtime-types.ts';
+
+export type { Runtime, RuntimeOptions, ServedSites, WorkerTuning } from './runtime-types.ts';
 
 /**
  * The composition root: the only module that opens real connections (ioredis, BullMQ, ssh2 sessions, mysql2).
  * Entry points (the CLI's `run`, `start`, `worker`, the Slack app) call `openRuntime` and talk to what it returns.
  */
-
-export interface RuntimeOptions {
-  readonly env: Env;
-  readonly config: Config;
-  readonly sites: AppSites;
-  readonly log: Logger;
-  readonly runbooks: CommandRunbooks;
-  /** Counts what this process's engine emits (runs, steps, gates, remote commands). */
-  readonly metrics?: OpsMetrics;
-}
-
-/** Everything an entry point needs, connected. */
-export interface Runtime {
-  readonly sites: AppSites;
-  readonly engine: Engine;
-  readonly chat: ChatEngine;
-  /** Follows the engine events of a site (a dedicated connection, so blocking reads never stall commands). */
-  readonly events: EventSource;
-  /** Where Redis is, for messages. */
-  readonly redisWhere: string;
-  /** Long step outputs stored by the workers (the chat uploads them into the run's thread). */
-  readonly artefacts: OutputArtefacts;
-  /** Where the Slack app keeps each run's thread and gate messages across restarts. */
-  readonly slackThreads: RunThreadStore;
-  /** Where a chat consumer (`slack`) keeps its read position in each site's event stream across restarts. */
-  eventCursors(consumer: string): EventCursors;
-  /** The gates still waiting for a decision in the active runs of these sites, oldest run first. */
-  pendingGates(sites: readonly string[]): Promise<readonly PendingGate[]>;
-  /** Serves the given sites' queues in this process (and resumes their active runs), with a heartbeat. */
-  startWorkers(sites: readonly string[], tuning?: WorkerTuning): ServedSites;
-  /** Records steps still running at shutdown as interrupted (their end was never seen); returns their ids. */
-  interruptOverdue(jobs: readonly StepJob[]): Promise<readonly string[]>;
-  /** What the engine runs on (stores, lock, audit), for workers and tests. */
-  readonly deps: EngineDeps;
-  /** Where the BullMQ queues are: connection options and key prefix. */
-  readonly bull: { readonly connection: RedisOptions; readonly prefix: string };
-  /** For health checks: a Redis PING, and the worker heartbeats. */
-  readonly ops: { readonly registry: WorkerRegistry; ping(): Promise<unknown> };
-  /** Closes workers, queues and connections, and stops the embedded Redis if this process started it. */
-  close(): Promise<void>;
-}
-
-/** How a worker's BullMQ jobs are locked and looked after (see `opsgate worker --help`). */
-export interface WorkerTuning {
-  readonly lockDurationMs?: number;
-  readonly stalledIntervalMs?: number;
-}
-
-/** The queues this process serves, with its heartbeat: `drain` first marks the worker draining. */
-export interface ServedSites extends SiteWorkers {
-  readonly workerId: string;
-}
 
 /** The BullMQ key prefix under the opsgate key prefix (`opsgate:bull`). */
 export const bullPrefix = (redisPrefix: string): string => `${redisPrefix}bull`;
@@ -225,32 +164,9 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       bull: { connection: t.options, prefix: bullPrefix(prefix) },
       interruptOverdue: (jobs) => interruptOverdueSteps(deps, jobs),
       startWorkers(served, tuning = {}) {
-        sweepSpool(spoolRoot, { maxAgeMs: config.OPSGATE_SPOOL_RETENTION_DAYS * 86_400_000, now: systemClock.now() })
-          .then((swept) => log.info({ ...swept, days: config.OPSGATE_SPOOL_RETENTION_DAYS }, 'old spool files deleted'))
-          .catch((e: unknown) => log.warn({ err: String(e) }, 'spool sweep failed'));
-        const workers = startSiteWorkers({ engine, sites: served, connection: t.options, prefix: bullPrefix(prefix), log, ...tuning });
-        const info = { id: `${hostname()}-${process.pid}-${randomIds.next('').slice(0, 8)}`, sites: served, pid: process.pid, host: hostname(), version: OPSGATE_VERSION, startedAt: systemClock.now() };
-        const beat = startHeartbeat({ registry, info, clock: systemClock, intervalMs: config.OPSGATE_HEARTBEAT_MS, onError: (e) => log.warn({ err: String(e) }, 'heartbeat not written') });
-        let stopped = false;
-        const stop = async () => {
-          if (stopped) return;
-          stopped = true;
-          await workers.close();
-          await beat.stop();
-        };
-        cs.push(stop);
-        return {
-          workerId: info.id,
-          ready: workers.ready.then(async (n) => (await beat.ready, n)),
-          async drain(graceMs, onOverdue) {
-            await beat.drain();
-            const overdue = await workers.drain(graceMs, onOverdue);
-            stopped = true;
-            await beat.stop();
-            return overdue;
-          },
-          close: stop,
-        };
+        const serving = serveSites({ engine, registry, config, log, spoolRoot, startSiteWorkers, connection: t.options, prefix: bullPrefix(prefix) }, served, tuning);
+        cs.push(() => serving.close());
+        return serving;
       },
       close: closeEverything,
     };

@@ -19,10 +19,17 @@ export async function runStatement(ctx: ProgramContext, sql: SqlSession, stateme
 }
 
 /**
- * Runs polls in order with progress lines (first, every 15 s, done), as the wait steps do. Returns a pass per
- * poll, or stops at the first timeout with a `fail` finding that ends with `onTimeout` (state and decision).
+ * Runs polls in order with progress lines (first, every 15 s, done), timeouts scaled by the tenant count (read
+ * once unless given) or `explicitTimeoutSec` (the health checker's `-t`). Returns a pass per poll, or stops at
+ * the first timeout with a `fail` finding that ends with `onTimeout` (state and decision).
  */
-export async function runPolls(ctx: ProgramContext, polls: readonly ObPoll[], onTimeout: string, tenants?: number): Promise<{ ok: boolean; findings: Finding[] }> {
+export async function runPolls(
+  ctx: ProgramContext,
+  polls: readonly ObPoll[],
+  onTimeout: string,
+  tenants?: number,
+  explicitTimeoutSec?: number,
+): Promise<{ ok: boolean; findings: Finding[] }> {
   const sql = requireSql(ctx);
   const n = tenants ?? (await tenantCount(ctx));
   const findings: Finding[] = [];
@@ -41,7 +48,7 @@ export async function runPolls(ctx: ProgramContext, polls: readonly ObPoll[], on
         },
       },
       poll,
-      { tenantCount: n },
+      { tenantCount: n, ...(explicitTimeoutSec !== undefined ? { explicitTimeoutSec } : {}) },
     );
     await Promise.all(lines);
     if (!res.ok) {

@@ -8,15 +8,12 @@ import { RedisRunThreadStore } from '../../../src/store/redis-run-thread-store.t
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
+import { pendingRestartGate, quietLog, xizangSlackSite } from '../../support/slack/xizang-fixtures.ts';
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const site = { id: 'xizang', channel: 'CXIZANG', approverGroups: ['SAPP'] };
+const site = xizangSlackSite;
 const runId = 'run_00000000000000cc';
 const base = { site: 'xizang', runId };
-const gate: Gate = {
-  id: 'gate_c1', site: 'xizang', runId, stepId: 'restart', kind: 'approval', planHash: 'ff', requester: 'UOPERATOR', choices: ['approve', 'reject'],
-  policy: { approvers: [], approverGroups: ['SAPP'], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 600_000 }, openedAt: 0, expiresAt: 600_000, status: 'pending', approvals: [],
-};
+const gate: Gate = pendingRestartGate('gate_c1', runId, 'ff');
 const untilGate: EngineEvent[] = [
   { ...base, at: 1, type: 'run.requested', requester: 'UOPERATOR', runbook: 'xizang-redis', args: {}, dryRun: false },
   { ...base, at: 2, type: 'run.planned', title: 'upgrade redis', planHash: 'ff', dryRun: false, rendered: '', steps: [
@@ -55,7 +52,7 @@ async function startBot(): Promise<StartedSlackChat> {
   const redis = keys.connect();
   const reader = new RedisEventStream(keys.connect(), keys.prefix);
   running = await startSlackChat({
-    signingSecret: 'catch-up', token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: new FakeChatEngine(), sites: [site], log: quiet,
+    signingSecret: 'catch-up', token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: new FakeChatEngine(), sites: [site], log: quietLog,
     events: {
       read: (s, after, o) => reader.read(s, after, o),
       latestId: async (s) => (await redis.xrevrange(stream.key(s), '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0',

@@ -6,18 +6,15 @@ import { RedisRunThreadStore } from '../../../src/store/redis-run-thread-store.t
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
+import { pendingRestartGate, quietLog, xizangSlackSite } from '../../support/slack/xizang-fixtures.ts';
 import { MemoryEventSource } from '../../support/slack/memory-event-source.ts';
 import { blockActionsBody, postSigned } from '../../support/slack/sign-request.ts';
 
 const SECRET = 'restart-secret';
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const site = { id: 'xizang', channel: 'CXIZANG', approverGroups: ['SAPP'] };
+const site = xizangSlackSite;
 const planHash = 'abcdef0123456789abcdef';
 const runId = 'run_00000000000000aa';
-const gate: Gate = {
-  id: 'gate_r1', site: 'xizang', runId, stepId: 'restart', kind: 'approval', planHash, requester: 'UOPERATOR', choices: ['approve', 'reject'],
-  policy: { approvers: [], approverGroups: ['SAPP'], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 600_000 }, openedAt: 0, expiresAt: 600_000, status: 'pending', approvals: [],
-};
+const gate: Gate = pendingRestartGate('gate_r1', runId, planHash);
 const base = { site: 'xizang', runId };
 
 let keys: RedisTestKeys;
@@ -46,7 +43,7 @@ afterEach(async () => {
 /** One bot process: its own Redis connection, the same Redis keys, Web API and event streams as the others. */
 async function startBot(): Promise<StartedSlackChat> {
   running = await startSlackChat({
-    signingSecret: SECRET, token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: engine, sites: [site], events, log: quiet,
+    signingSecret: SECRET, token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: engine, sites: [site], events, log: quietLog,
     botId: 'BBOT', botUserId: 'UBOT', minPostIntervalMs: 0, parentEditDelayMs: 0,
     threads: new RedisRunThreadStore({ redis: keys.connect(), prefix: keys.prefix, clock: { now: () => 1_700_000_000_000 } }),
   });

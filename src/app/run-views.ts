@@ -21,6 +21,8 @@ export function runViewState(run: RunState): RunViewState {
     case undefined:
       break;
   }
+  // Aborted, still finishing a step or running its cleanup: nobody has anything to decide.
+  if (run.abort !== undefined) return 'running';
   const states = Object.values(run.steps).map((s) => s.status);
   if (states.includes('interrupted')) return 'interrupted';
   if (states.includes('failed')) return 'failed';

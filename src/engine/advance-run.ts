@@ -1,4 +1,5 @@
 import { assertNever } from '../result.ts';
+import { abortAction, cleanupCoverage, cleanupOutcome } from './cleanup.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { loadRun, type LoadedRun } from './load-run.ts';
 import { auditOnly, BOT_ACTOR, notify } from './notify.ts';
@@ -14,7 +15,7 @@ import { updateRun } from './update-run.ts';
  * every active run. `known` (the run as the caller just wrote it, with its plan and site) saves a read.
  */
 export async function advanceRun(deps: EngineDeps, runId: string, known?: LoadedRun): Promise<void> {
-  // Starting a rollback changes the phase; the loop then acts on the first rollback step.
+  // Starting a rollback or a cleanup changes the phase; the loop then acts on its first step.
   for (let i = 0; i < 3; i++) {
     const loaded = i === 0 && known !== undefined ? known : await loadRun(deps, runId);
     if (loaded === undefined) return;
@@ -35,6 +36,9 @@ export async function advanceRun(deps: EngineDeps, runId: string, known?: Loaded
         return;
       case 'roll-back':
         await startRollback(deps, loaded);
+        continue;
+      case 'start-cleanup':
+        await startCleanup(deps, loaded);
         continue;
       case 'complete':
         await completeRun(deps, loaded, action.outcome);
@@ -63,14 +67,27 @@ async function startRollback(deps: EngineDeps, { run, plan }: LoadedRun): Promis
   });
 }
 
-async function completeRun(deps: EngineDeps, { run, plan }: LoadedRun, outcome: 'completed' | 'rolled-back'): Promise<void> {
+/**
+ * Records which forward steps' cleanups an aborted run runs (computed on the state the compare-and-set sees, so
+ * a step recorded meanwhile counts) and enters the cleanup phase.
+ */
+async function startCleanup(deps: EngineDeps, { run, plan }: LoadedRun): Promise<void> {
+  await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
+    if (r.abort === undefined || r.abort.covers !== undefined || abortAction(plan, r, r.abort).type !== 'start-cleanup') return undefined;
+    return { ...r, phase: 'cleanup', abort: { ...r.abort, covers: cleanupCoverage(plan, r) } };
+  });
+}
+
+async function completeRun(deps: EngineDeps, { run, plan }: LoadedRun, outcome: 'completed' | 'rolled-back' | 'aborted'): Promise<void> {
   const statusLine =
     outcome === 'completed'
       ? `completed: ${plan.steps.length} step(s) done${markedDone(run, plan.steps.map((s) => s.id))}`
-      : `rolled back: ${(run.rollback?.covers ?? []).join(', ') || 'nothing needed undoing'}`;
+      : outcome === 'aborted'
+        ? `${run.abort?.statusLine ?? 'aborted'}${cleanupOutcome(plan, run)}`
+        : `rolled back: ${(run.rollback?.covers ?? []).join(', ') || 'nothing needed undoing'}`;
   const done = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => (r.outcome !== undefined ? undefined : { ...r, outcome, statusLine }));
   if (done === undefined) return;
-  await releaseLock(deps, run.site, run.id, BOT_ACTOR);
+  await releaseLock(deps, run.site, run.id, outcome === 'aborted' ? (run.abort?.by ?? BOT_ACTOR) : BOT_ACTOR);
   await notify(deps, { site: run.site, runId: run.id }, { type: 'run.finished', outcome, statusLine });
 }
 

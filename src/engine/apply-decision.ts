@@ -1,6 +1,6 @@
 import type { Gate, GateChoice } from '../ports/gates.ts';
 import { assertNever } from '../result.ts';
-import { advanceRun, releaseLock } from './advance-run.ts';
+import { advanceRun } from './advance-run.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { auditOnly, BOT_ACTOR, notify } from './notify.ts';
 import { stepState, type RunState, type StepState } from './run-state.ts';
@@ -17,8 +17,8 @@ export interface SettledGate {
 /**
  * Applies a settled gate to its run, then carries the run forward: approve/done clear the step to run, retry
  * clears it again as a new attempt, mark-done counts it done, roll-back asks for a rollback, reject (and
- * expiry) stop the run where it is, abort ends it and releases the site lock. A gate that is no longer the
- * step's current gate changes nothing.
+ * expiry) stop the run where it is, abort ends it (after its cleanup steps, see `abortRun`) and releases the
+ * site lock. A gate that is no longer the step's current gate, or of a run being aborted, changes nothing.
  */
 export async function applyDecision(deps: EngineDeps, s: SettledGate): Promise<RunState | undefined> {
   const { gate } = s;
@@ -29,7 +29,7 @@ export async function applyDecision(deps: EngineDeps, s: SettledGate): Promise<R
   const next = await updateRun(deps.runs, gate.runId, now, (r) => {
     const st = stepState(r, gate.stepId);
     current = st.gate?.id === gate.id;
-    if (!current || (r.outcome !== undefined && r.outcome !== 'rejected')) return undefined;
+    if (!current || (r.outcome !== undefined && r.outcome !== 'rejected') || r.abort !== undefined) return undefined;
     return decided(r, st, s, now);
   });
   if (!current) return undefined;
@@ -42,9 +42,6 @@ export async function applyDecision(deps: EngineDeps, s: SettledGate): Promise<R
   if (next.outcome === 'rejected') {
     const rollbackOffered = next.rollback === undefined;
     await notify(deps, head, { type: 'run.stopped', stepId: gate.stepId, statusLine: next.statusLine ?? '', rollbackOffered });
-  } else if (next.outcome === 'aborted') {
-    await releaseLock(deps, gate.site, gate.runId, s.by);
-    await notify(deps, head, { type: 'run.finished', outcome: 'aborted', statusLine: next.statusLine ?? '' });
   }
   await advanceRun(deps, gate.runId);
   return next;
@@ -69,8 +66,10 @@ function decided(r: RunState, st: StepState, s: SettledGate, now: number): RunSt
       const statusLine = `${where} stopped at step ${id}: ${who}; nothing after it ran${r.rollback === undefined ? '; it can be rolled back' : ''}`;
       return { ...withStep(r, id, { ...st, status: 'rejected' }), outcome: 'rejected', statusLine };
     }
-    case 'abort':
-      return { ...r, outcome: 'aborted', statusLine: `aborted by ${by === BOT_ACTOR ? 'opsgate' : by} at step ${id}` };
+    case 'abort': {
+      const statusLine = `aborted by ${by === BOT_ACTOR ? 'opsgate' : by} at step ${id}`;
+      return { ...r, statusLine, abort: { by, at: now, statusLine } };
+    }
     default:
       return assertNever(choice, 'gate choice');
   }
@@ -81,6 +80,8 @@ function decided(r: RunState, st: StepState, s: SettledGate, now: number): RunSt
  * before applying it leaves the run waiting on a settled gate. Called when runs are resumed.
  */
 export async function settleDecidedGates(deps: EngineDeps, run: RunState): Promise<void> {
+  // An aborted run takes no more decisions (the abort gate itself stays decided on its step).
+  if (run.abort !== undefined) return;
   for (const st of Object.values(run.steps)) {
     if (st.gate === undefined || !['gated', 'failed', 'interrupted'].includes(st.status)) continue;
     const gate = await deps.gates.get(st.gate.id);

@@ -6,7 +6,7 @@ import { advanceRun } from './advance-run.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { executeStep, type StepOutcome } from './execute-step.ts';
 import { loadRun, type LoadedRun } from './load-run.ts';
-import { notify } from './notify.ts';
+import { auditOnly, BOT_ACTOR, notify } from './notify.ts';
 import { outputStorer } from './output-storer.ts';
 import { findStep, planNextAction, type NextAction } from './plan-next-action.ts';
 import { reconcileStep } from './reconcile-step.ts';
@@ -23,13 +23,13 @@ export type Delivery = 'run' | 'reconcile' | 'drop';
  * Decides what a delivered job may do; a pure function, tested as a table. A job runs its step only when the
  * run's next action is to execute exactly this step and attempt. A step already `running` means an earlier
  * delivery started it and never recorded the end (a killed worker, a stalled or re-delivered job): a check
- * only reads, so it simply runs again; any other step (an action may have changed something even when it is
- * not destructive) is reconciled, never re-run on its own. Anything else (a duplicate, an old attempt, a
- * decided or aborted run) is dropped.
+ * only reads and a cleanup step is idempotent, so they simply run again; any other step (an action may have
+ * changed something even when it is not destructive) is reconciled, never re-run on its own. Anything else (a
+ * duplicate, an old attempt, a decided or aborted run) is dropped.
  */
 export function classifyDelivery(next: NextAction, step: ExecutableStep, st: StepState, job: StepJob): Delivery {
   if (next.type !== 'execute' || next.stepId !== job.stepId || next.attempt !== job.attempt || st.attempt !== job.attempt) return 'drop';
-  if (st.status === 'running') return step.kind === 'check' ? 'run' : 'reconcile';
+  if (st.status === 'running') return step.kind === 'check' || next.phase === 'cleanup' ? 'run' : 'reconcile';
   return 'run';
 }
 
@@ -44,30 +44,39 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
   const step = findStep(plan, job.stepId);
   if (step === undefined) return 'drop';
   const st = stepState(run, job.stepId);
-  const delivery = classifyDelivery(planNextAction(plan, run, { manualScripted: site.manualScripted }), step, st, job);
+  const ctx = { manualScripted: site.manualScripted };
+  const next = planNextAction(plan, run, ctx);
+  const delivery = classifyDelivery(next, step, st, job);
   if (delivery === 'drop') return 'drop';
   if (delivery === 'reconcile') {
     await reconcileStep(deps, loaded, step, job.attempt, 'the step was started but its end was never recorded');
     return 'reconcile';
   }
-  // Compare-and-set on the status this delivery classified: when two deliveries of one job race, the loser's
-  // retry finds the step already `running` (not the status it saw) and drops, so no step starts twice.
+  // Compare-and-set on the status this delivery classified, and on the run still wanting this step (an abort
+  // recorded meanwhile drops it): when two deliveries of one job race, the loser's retry finds the step already
+  // `running` (not the status it saw) and drops, so no step starts twice.
   const started = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
     const cur = stepState(r, job.stepId);
     if (isFinished(r) || cur.attempt !== job.attempt || cur.status !== st.status || !['pending', 'ready', 'running'].includes(cur.status)) return undefined;
+    if (classifyDelivery(planNextAction(plan, r, ctx), step, cur, job) !== 'run') return undefined;
     return withStep(r, job.stepId, { status: 'running', attempt: cur.attempt, ...(cur.approvedBy ? { approvedBy: cur.approvedBy } : {}), startedAt: deps.clock.now() });
   }, run);
   if (started === undefined) return 'drop';
-  const phase = started.rollback?.covers === undefined ? 'forward' : 'rollback';
+  const cleanup = next.type === 'execute' && next.phase === 'cleanup';
+  const phase = cleanup || started.rollback?.covers === undefined ? 'forward' : 'rollback';
   const head = { site: run.site, runId: run.id };
   const targets = step.targets.kind === 'hosts' ? step.targets.hosts : [step.targets.target];
-  await notify(deps, head, { type: 'step.started', stepId: step.id, title: step.title, attempt: job.attempt, phase, targets, stepHash: stepHash(step) });
+  // A cleanup step found running is run again (it is idempotent): say so in the audit trail and its summary.
+  const rerun = cleanup && st.status === 'running' ? 'run again after a delivery that never recorded its end (cleanup steps are idempotent); ' : '';
+  if (rerun) await auditOnly(deps, { ...head, type: 'step.reconciled', stepId: step.id, actor: BOT_ACTOR, data: { choice: 'rerun-cleanup' } });
+  await notify(deps, head, { type: 'step.started', stepId: step.id, title: step.title, attempt: job.attempt, phase, ...(cleanup ? { cleanup } : {}), targets, stepHash: stepHash(step) });
   const outcome = await execute(deps, loaded, step);
-  if (outcome.failedAt === 'transport' && step.kind !== 'check') {
+  // A transport failure of a cleanup step is a failure (stated when the run ends), never a gate.
+  if (outcome.failedAt === 'transport' && step.kind !== 'check' && !cleanup) {
     await reconcileStep(deps, loaded, step, job.attempt, `the connection failed while the step ran (${outcome.summary})`);
     return 'reconcile';
   }
-  const recorded = await record(deps, loaded, step, job.attempt, outcome, started);
+  const recorded = await record(deps, loaded, step, job.attempt, rerun ? { ...outcome, summary: `${rerun}${outcome.summary}` } : outcome, started);
   await advanceRun(deps, run.id, recorded === undefined ? undefined : { ...loaded, run: recorded });
   return 'run';
 }

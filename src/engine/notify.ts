@@ -41,7 +41,7 @@ function toAudit(e: EngineEvent): AuditEvent | undefined {
     case 'run.finished':
       return { ...base, type: e.outcome === 'rolled-back' ? 'rollback.finished' : 'run.finished', actor: BOT_ACTOR, data: { outcome: e.outcome, statusLine: e.statusLine } };
     case 'step.started':
-      return { ...base, type: 'step.started', actor: BOT_ACTOR, stepId: e.stepId, ...hashOf(e), data: { attempt: e.attempt, phase: e.phase, targets: e.targets } };
+      return { ...base, type: 'step.started', actor: BOT_ACTOR, stepId: e.stepId, ...hashOf(e), data: { attempt: e.attempt, phase: e.cleanup === true ? 'cleanup' : e.phase, targets: e.targets } };
     case 'step.finished':
       return {
         ...base,

@@ -1,4 +1,5 @@
 import { assertNever } from '../result.ts';
+import { abortAction } from './cleanup.ts';
 import { stepState, type RunOutcome, type RunState } from './run-state.ts';
 import type { ExecutableStep, Plan, Step } from './step-schema.ts';
 
@@ -16,14 +17,16 @@ export type NextAction =
   | { readonly type: 'wait'; readonly stepId: string; readonly gateId: string }
   /** A rollback was asked for: work out which steps it covers and start it. */
   | { readonly type: 'roll-back' }
-  /** Every step is done: finish the run. */
-  | { readonly type: 'complete'; readonly outcome: 'completed' | 'rolled-back' }
+  /** The run was aborted and no step it waits for is running: work out which cleanups run and start them. */
+  | { readonly type: 'start-cleanup' }
+  /** Every step is done (for an aborted run: every cleanup step ran): finish the run. */
+  | { readonly type: 'complete'; readonly outcome: 'completed' | 'rolled-back' | 'aborted' }
   /** A gate was rejected (or expired): the run stays where it is; rollback is offered in the forward phase. */
   | { readonly type: 'stopped'; readonly stepId: string; readonly rollbackOffered: boolean }
   /** The run is over. */
   | { readonly type: 'finished'; readonly outcome: Exclude<RunOutcome, 'rejected'> };
 
-export type Phase = 'forward' | 'rollback';
+export type Phase = 'forward' | 'rollback' | 'cleanup';
 
 /** What the engine needs to know of the site to choose between waiting for a person and a scripted stand-in. */
 export interface NextActionContext {
@@ -39,8 +42,9 @@ export function needsApproval(step: ExecutableStep, phase: Phase): boolean {
 /** The next thing to do for `run`, given its `plan`. */
 export function planNextAction(plan: Plan, run: RunState, ctx: NextActionContext): NextAction {
   if (run.outcome !== undefined && run.outcome !== 'rejected') return { type: 'finished', outcome: run.outcome };
+  if (run.abort !== undefined) return abortAction(plan, run, run.abort);
   if (run.rollback !== undefined && run.rollback.covers === undefined) return { type: 'roll-back' };
-  const phase: Phase = run.rollback?.covers === undefined ? 'forward' : 'rollback';
+  const phase = run.rollback?.covers === undefined ? 'forward' : 'rollback';
   const sequence = phase === 'forward' ? plan.steps : rollbackSequence(plan, run.rollback?.covers ?? []);
   for (const step of sequence) {
     const st = stepState(run, step.id);
@@ -104,7 +108,7 @@ export function rollbackCoverage(plan: Plan, run: RunState): { readonly covers: 
   };
 }
 
-/** Finds a step of the plan or of its rollbacks by id. */
+/** Finds a step of the plan, of its rollbacks or of its cleanups by id. */
 export function findStep(plan: Plan, stepId: string): ExecutableStep | undefined {
   for (const s of plan.steps) {
     if (s.id === stepId) return s;
@@ -112,6 +116,8 @@ export function findStep(plan: Plan, stepId: string): ExecutableStep | undefined
       const rb = s.rollback?.steps.find((r) => r.id === stepId);
       if (rb !== undefined) return rb;
     }
+    const cl = s.kind === 'action' ? s.cleanup?.steps.find((c) => c.id === stepId) : undefined;
+    if (cl !== undefined) return cl;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { compileProbe, describeProbe } from './probes.ts';
-import { needsApproval } from './plan-next-action.ts';
+import { needsApproval, type Phase } from './plan-next-action.ts';
 import { describeCommand } from './stdin-secrets.ts';
 import { stepHash } from './step-hash.ts';
 import type { ExecutableStep, Plan, Probe, Targets } from './step-schema.ts';
@@ -23,11 +23,18 @@ export function renderPlan(plan: Plan): string {
         renderManual(rb, '     ', lines);
       }
     }
+    if (step.kind === 'action' && step.cleanup !== undefined) {
+      const ended = step.cleanup.endedBy.length > 0 ? ` (unless ${step.cleanup.endedBy.join(', ')} ran)` : '';
+      for (const cl of step.cleanup.steps) {
+        lines.push(`   cleanup on abort${ended} ${cl.id}: ${cl.title}`);
+        renderStep(cl, 'cleanup', '     ', lines);
+      }
+    }
   });
   return lines.join('\n');
 }
 
-function renderStep(step: ExecutableStep, phase: 'forward' | 'rollback', pad: string, lines: string[]): void {
+function renderStep(step: ExecutableStep, phase: Phase, pad: string, lines: string[]): void {
   lines.push(`${pad}targets: ${renderTargets(step.targets)}`);
   const gated = needsApproval(step, phase);
   lines.push(`${pad}${step.destructive ? 'DESTRUCTIVE, ' : ''}${gated ? `gated${step.gate ? `: ${step.gate.prompt}` : ''}` : 'no gate'}`);

@@ -1,8 +1,8 @@
 import { isApprover } from '../approvals/may-decide.ts';
 import { err, ok, type Result } from '../result.ts';
-import { advanceRun, releaseLock } from './advance-run.ts';
+import { advanceRun } from './advance-run.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import { auditOnly, notify } from './notify.ts';
+import { auditOnly } from './notify.ts';
 import { isFinished, type RunState } from './run-state.ts';
 import { updateRun } from './update-run.ts';
 
@@ -35,7 +35,7 @@ export async function requestRollback(deps: EngineDeps, input: { readonly runId:
   }
   const next = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
     if (r.rollback !== undefined) return undefined;
-    const { outcome: _dropped, ...rest } = r;
+    const { outcome: _dropped, abort: _aborted, ...rest } = r;
     return { ...rest, rollback: { requestedBy: input.requester, requestedAt: deps.clock.now() } };
   });
   if (next === undefined) return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} is already rolling back` });
@@ -44,8 +44,11 @@ export async function requestRollback(deps: EngineDeps, input: { readonly runId:
 }
 
 /**
- * Ends a run where it is and releases the site lock. The requester or an approver of the site may abort. A
- * step already running finishes and is recorded; nothing after it starts.
+ * Ends a run where it is. The requester or an approver of the site may abort. Nothing after the current step
+ * starts. When the plan has cleanup steps for steps that started (a probe to stop), a step still running finishes
+ * and is recorded first, then those cleanup steps run as jobs, and only then does the run end `aborted` and
+ * release the site lock; without any, the run ends at once (a step still running finishes and is recorded).
+ * Returns the run as it is after the call: `aborted`, or still holding the lock while it cleans up.
  */
 export async function abortRun(
   deps: EngineDeps,
@@ -58,9 +61,9 @@ export async function abortRun(
   if (input.user !== run.requester && !approver) return err({ code: 'NOT_AUTHORISED', message: `only the requester or an approver of ${run.site} may abort run ${run.id}` });
   const running = Object.entries(run.steps).find(([, st]) => st.status === 'running')?.[0];
   const statusLine = `aborted by ${input.user}${running ? ` while step ${running} was running (it finishes and is recorded)` : ''}`;
-  const next = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => (isFinished(r) ? undefined : { ...r, outcome: 'aborted', statusLine }));
-  if (next === undefined) return err({ code: 'ALREADY_FINISHED', message: `run ${run.id} is already ${run.outcome ?? 'finished'}` });
-  await releaseLock(deps, run.site, run.id, input.user);
-  await notify(deps, { site: run.site, runId: run.id }, { type: 'run.finished', outcome: 'aborted', statusLine });
-  return ok(next);
+  const now = deps.clock.now();
+  const next = await updateRun(deps.runs, run.id, now, (r) => (isFinished(r) || r.abort !== undefined ? undefined : { ...r, statusLine, abort: { by: input.user, at: now, statusLine } }));
+  if (next === undefined) return err({ code: 'ALREADY_FINISHED', message: `run ${run.id} is already ${run.outcome ?? (run.abort ? 'being aborted' : 'finished')}` });
+  await advanceRun(deps, run.id);
+  return ok((await deps.runs.get(run.id)) ?? next);
 }

@@ -79,13 +79,21 @@ export interface RunState {
   readonly updatedAt: number;
   /** Bumped by every update; the store's compare-and-set compares it. */
   readonly version: number;
-  readonly phase: 'forward' | 'rollback';
+  /** `cleanup`: the run was aborted and runs the cleanup steps of what it started (see `abort`). */
+  readonly phase: 'forward' | 'rollback' | 'cleanup';
   readonly outcome?: RunOutcome;
   /** The state in one sentence, for people: "rejected by U2 at step move-data; nothing after it ran". */
   readonly statusLine?: string;
   readonly steps: Readonly<Record<string, StepState>>;
   /** Set when a rollback was asked for; `covers` (forward step ids, in rollback order) once it started. */
   readonly rollback?: { readonly requestedBy: string; readonly requestedAt: number; readonly covers?: readonly string[] };
+  /**
+   * Set when the run was aborted: by whom, when, the status line it ends with, and `covers` (the forward steps
+   * whose cleanup steps run, latest first) once the cleanup started. The run keeps no outcome (it stays active,
+   * holding the site lock) until a step still running has finished and the cleanup has run; it then ends
+   * `aborted`.
+   */
+  readonly abort?: { readonly by: string; readonly at: number; readonly statusLine: string; readonly covers?: readonly string[] };
 }
 
 /** The state of a step never touched yet. */

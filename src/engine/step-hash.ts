@@ -26,7 +26,10 @@ export function stepHash(step: ExecutableStep): string {
   );
 }
 
-/** sha256 (hex) of a whole plan: its runbook, site and every step's hash in order (rollback steps included). */
+/**
+ * sha256 (hex) of a whole plan: its runbook, site and every step's hash in order (rollback and cleanup steps
+ * included, with what makes a cleanup moot).
+ */
 export function planHash(plan: Plan): string {
   return sha256(
     canonicalJson({
@@ -35,6 +38,7 @@ export function planHash(plan: Plan): string {
       steps: plan.steps.map((s) => ({
         step: stepHash(s),
         rollback: s.kind === 'check' ? undefined : s.rollback?.steps.map(stepHash),
+        cleanup: s.kind === 'action' && s.cleanup !== undefined ? { steps: s.cleanup.steps.map(stepHash), endedBy: s.cleanup.endedBy } : undefined,
       })),
     }),
   );

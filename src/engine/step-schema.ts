@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RequirementSchema } from './requirement-schema.ts';
 
 /**
  * Steps and plans as data. A plan is plain JSON (stored in Redis, hashed, approved): everything a step does is
@@ -126,6 +127,36 @@ const rollbackDecision = {
   irreversible: z.object({ reason: z.string().min(1) }).optional(),
 };
 
+const { gate: _gate, destructive: _destructive, program: _program, ...cleanupCommon } = common;
+const notInCleanup = (why: string) => z.undefined({ error: why }).optional();
+
+/**
+ * A cleanup step: run when the run is aborted after its owning step started something in the background that
+ * is not part of the change (a probe, a temp file). Runs unattended, so it is an action with exact commands,
+ * never destructive, never gated, never undone; it must be idempotent (it is run again when a worker died
+ * inside it). Strict: a field it may not have is refused, not dropped.
+ */
+export const CleanupStepSchema = z.strictObject({
+  ...cleanupCommon,
+  kind: z.literal('action', { error: 'a cleanup step is an action (kind: action)' }),
+  destructive: z.literal(false, { error: 'a cleanup step may not be destructive' }).default(false),
+  gate: notInCleanup('a cleanup step runs without a gate (it runs unattended when the run is aborted)'),
+  program: notInCleanup('a cleanup step runs exact commands or SQL, not a program'),
+  rollback: notInCleanup('a cleanup step is not rolled back'),
+  irreversible: notInCleanup('a cleanup step is not rolled back, so it needs no irreversible reason'),
+});
+export type CleanupStep = z.infer<typeof CleanupStepSchema>;
+
+/**
+ * What to run if the run is aborted after this step started (succeeded, marked done, interrupted, or failed
+ * past its preconditions): `steps` in order. `endedBy` names later forward steps that end the same thing (the
+ * probe's own stop step): once one of them succeeded or was marked done, the cleanup is moot.
+ */
+export const CleanupSchema = z.strictObject({
+  steps: z.array(CleanupStepSchema).min(1),
+  endedBy: z.array(StepIdSchema).default([]),
+});
+
 export const CheckStepSchema = z.object({
   ...common,
   kind: z.literal('check'),
@@ -140,7 +171,13 @@ export const CheckStepSchema = z.object({
   advisory: z.boolean().optional(),
 });
 
-export const ActionStepSchema = z.object({ ...common, ...rollbackDecision, kind: z.literal('action') });
+export const ActionStepSchema = z.object({
+  ...common,
+  ...rollbackDecision,
+  kind: z.literal('action'),
+  /** Steps that end what this step started in the background, run if the run is aborted (see `CleanupSchema`). */
+  cleanup: CleanupSchema.optional(),
+});
 
 export const ManualStepSchema = z.object({ ...common, ...rollbackDecision, ...manualFields, kind: z.literal('manual') });
 
@@ -149,25 +186,10 @@ export type Step = z.infer<typeof StepSchema>;
 export type CheckStep = z.infer<typeof CheckStepSchema>;
 export type ActionStep = z.infer<typeof ActionStepSchema>;
 export type ManualStep = z.infer<typeof ManualStepSchema>;
-/** Anything the engine can execute: a plan step or a rollback step. */
-export type ExecutableStep = Step | RollbackStep;
+/** Anything the engine can execute: a plan step, a rollback step or a cleanup step. */
+export type ExecutableStep = Step | RollbackStep | CleanupStep;
 
-/**
- * An admission requirement: a run is refused at request time unless an earlier run of `runbook` on the same
- * site, with the same values of `sameArgs`, ended with `outcome` within the last `withinMs`. Checked by the
- * engine against the run store (see `checkRequirements`), so a process that cannot reach the hosts enforces it.
- */
-export const RequirementSchema = z.object({
-  runbook: z.string().min(1),
-  sameArgs: z.array(z.string().min(1)).default([]),
-  outcome: z.enum(['completed', 'rolled-back', 'aborted']).default('completed'),
-  withinMs: z.number().int().positive(),
-  /** The window as people wrote it (`1h`), for the refusal message. */
-  within: z.string().min(1).optional(),
-  /** What to do to satisfy it, for the refusal message (`run /precheck xizang ob ob1 first`). */
-  hint: z.string().min(1).optional(),
-});
-export type Requirement = z.infer<typeof RequirementSchema>;
+export { RequirementSchema, type Requirement } from './requirement-schema.ts';
 
 export const PlanSchema = z.object({
   runbook: z.string().min(1),

@@ -15,7 +15,8 @@ export interface PlanSiteView {
  * Parses a runbook's plan and enforces the rules the schema alone cannot: every destructive step has a gate,
  * every action and manual step has a rollback decision (rollback steps, or `irreversible` with a reason, not
  * both), a check changes nothing, each target host has exactly one command, probes fit the target kind and
- * every host, SQL target and stdin secret exists at the site. Throws `RunbookInvalidError` naming the step.
+ * every host, SQL target and stdin secret exists at the site, a cleanup's `endedBy` names later steps. Throws
+ * `RunbookInvalidError` naming the step.
  */
 export function validatePlan(runbook: string, input: unknown, site: PlanSiteView): Plan {
   const parsed = PlanSchema.safeParse(input);
@@ -24,7 +25,8 @@ export function validatePlan(runbook: string, input: unknown, site: PlanSiteView
   const seen = new Set<string>();
   const fail = (step: string, problem: string) => new RunbookInvalidError(runbook, step, problem);
   for (const step of plan.steps) {
-    const ids = [step.id, ...(step.kind === 'check' ? [] : (step.rollback?.steps ?? []).map((r) => r.id))];
+    const cleanup = step.kind === 'action' ? step.cleanup : undefined;
+    const ids = [step.id, ...(step.kind === 'check' ? [] : (step.rollback?.steps ?? []).map((r) => r.id)), ...(cleanup?.steps ?? []).map((c) => c.id)];
     for (const id of ids) {
       if (seen.has(id)) throw fail(id, 'step id used twice in the plan');
       seen.add(id);
@@ -45,7 +47,13 @@ export function validatePlan(runbook: string, input: unknown, site: PlanSiteView
       if (rb.kind === 'manual' && rb.standIn !== undefined) checkHosts(fail, rb.id, rb.standIn.map((c) => c.host), site);
       checkStep(fail, rb, site);
     }
+    for (const cl of cleanup?.steps ?? []) checkStep(fail, cl, site);
   }
+  plan.steps.forEach((step, i) => {
+    const later = plan.steps.slice(i + 1).map((s) => s.id);
+    const bad = (step.kind === 'action' ? (step.cleanup?.endedBy ?? []) : []).filter((id) => !later.includes(id));
+    if (bad.length > 0) throw fail(step.id, `cleanup.endedBy names ${bad.join(', ')}, not a later step of the plan`);
+  });
   return plan;
 }
 

@@ -63,6 +63,8 @@ export type EventBody =
       readonly title: string;
       readonly attempt: number;
       readonly phase: 'forward' | 'rollback';
+      /** A cleanup step, run because the run was aborted after the step it belongs to (phase `forward`). */
+      readonly cleanup?: boolean;
       readonly targets: readonly string[];
       /** The step's hash (what its gate bound to); set by the engine. */
       readonly stepHash?: string;

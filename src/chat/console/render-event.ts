@@ -35,7 +35,7 @@ export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] 
     case 'run.finished':
       return [`■ ${run} ${e.outcome}: ${clean(e.statusLine)}`];
     case 'step.started':
-      return [`${IND}▶ ${e.phase === 'rollback' ? 'rollback step' : 'step'} ${e.stepId} (attempt ${e.attempt}) on ${e.targets.map(clean).join(', ')}: ${clean(e.title)}`];
+      return [`${IND}▶ ${e.cleanup === true ? 'cleanup step' : e.phase === 'rollback' ? 'rollback step' : 'step'} ${e.stepId} (attempt ${e.attempt}) on ${e.targets.map(clean).join(', ')}: ${clean(e.title)}`];
     case 'step.output-summary':
       return e.outputs.flatMap((o) => [
         `${IND}${IND}${clean(o.host)}: exit ${o.exitCode ?? 'none'}, ${o.totalBytes} byte(s) of output${o.error ? `, error: ${clean(o.error)}` : ''}`,

@@ -5,6 +5,7 @@ import type { Gate } from '../../../src/ports/gates.ts';
 import type { IdSource } from '../../../src/ports/ids.ts';
 import { labMoveDir } from '../../../src/runbooks/lab-move-dir.ts';
 import { createRunbookRegistry } from '../../../src/runbooks/runbook-registry.ts';
+import type { Runbook } from '../../../src/runbooks/runbook.ts';
 import { FakeRemote } from '../../support/fakes/fake-remote.ts';
 import { MemoryAudit, MemoryGates, MemorySiteLock } from '../../support/fakes/index.ts';
 import { MemoryEvents, MemoryRunQueue, MemoryRunStore } from '../../support/fakes/memory-run-store.ts';
@@ -24,8 +25,11 @@ export const labSite: EngineSite = {
   manualScripted: false,
 };
 
-/** An engine over in-memory fakes, with a clock tests move and a queue they drain by hand. */
-export function harness() {
+/**
+ * An engine over in-memory fakes, with a clock tests move and a queue they drain by hand; `runbooks` adds
+ * runbooks beside lab-move-dir, and `start` takes the runbook to run.
+ */
+export function harness(opts: { readonly runbooks?: readonly Runbook[] } = {}) {
   let now = 1_000_000;
   let seq = 0;
   const ids: IdSource = { next: (prefix) => `${prefix}${++seq}` };
@@ -39,7 +43,7 @@ export function harness() {
     lock: new MemorySiteLock(),
     events: new MemoryEvents(),
     sites: siteDirectory([labSite]),
-    runbooks: createRunbookRegistry([labMoveDir]),
+    runbooks: createRunbookRegistry([labMoveDir, ...(opts.runbooks ?? [])]),
     openRemote: async () => remote,
     clock,
     ids,
@@ -60,8 +64,8 @@ export function harness() {
       if (g === undefined) throw new Error('no gate opened');
       return g;
     },
-    start: async (args: Record<string, unknown> = {}) => {
-      const r = await engine.request({ site: 'lab', runbook: 'lab-move-dir', args, requester: REQUESTER });
+    start: async (args: Record<string, unknown> = {}, runbook = 'lab-move-dir') => {
+      const r = await engine.request({ site: 'lab', runbook, args, requester: REQUESTER });
       if (!r.ok) throw new Error(r.error.message);
       await deps.queue.drain((job) => engine.handleJob(job));
       return r.value.runId;

@@ -29,6 +29,17 @@ export function refuseUnlessRolling(ob: Oceanbase): void {
   }
 }
 
+/** Ends the business probe and removes its option files (idempotent: nothing running is fine). */
+function probeStopStep(probe: ProbeTarget, id: string) {
+  return {
+    kind: 'action' as const,
+    id,
+    title: `Stop the business probe on ${probe.host} and remove its password file`,
+    targets: { kind: 'hosts' as const, hosts: [probe.host] },
+    commands: [probeStopCommand(probe)],
+  };
+}
+
 /** The business probe's target, when the site file names a business tenant. */
 function probeTarget(site: EngineSite, ob: Oceanbase): ProbeTarget | undefined {
   const t = ob.probeTenant;
@@ -118,17 +129,9 @@ export const obUpgrade = defineRunbook({
                 targets: { kind: 'hosts' as const, hosts: [probe.host] },
                 commands: [probeStartCommand(probe)],
                 // A rollback ends the probe too (last, as probe-start came first), with its password file.
-                rollback: {
-                  steps: [
-                    {
-                      kind: 'action' as const,
-                      id: 'probe-start-undo',
-                      title: `Stop the business probe on ${probe.host} and remove its password file`,
-                      targets: { kind: 'hosts' as const, hosts: [probe.host] },
-                      commands: [probeStopCommand(probe)],
-                    },
-                  ],
-                },
+                rollback: { steps: [probeStopStep(probe, 'probe-start-undo')] },
+                // So does an abort, unless probe-stop already ran: the probe is not part of the change.
+                cleanup: { steps: [probeStopStep(probe, 'probe-start-cleanup')], endedBy: ['probe-stop'] },
               },
             ]
           : []),
@@ -138,14 +141,7 @@ export const obUpgrade = defineRunbook({
         restoreOfflineTimeStep(ob.name, 'precheck-fresh'),
         ...(probe
           ? [
-              {
-                kind: 'action' as const,
-                id: 'probe-stop',
-                title: `Stop the business probe on ${probe.host} and remove its password file`,
-                targets: { kind: 'hosts' as const, hosts: [probe.host] },
-                commands: [probeStopCommand(probe)],
-                irreversible: { reason: 'only stops the probe' },
-              },
+              { ...probeStopStep(probe, 'probe-stop'), irreversible: { reason: 'only stops the probe' } },
             ]
           : []),
         finalVerification(ob.name, toVersion),

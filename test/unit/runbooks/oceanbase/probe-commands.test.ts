@@ -47,4 +47,15 @@ describe('business probe commands', () => {
     const start = stepOf(plan, 'probe-start');
     expect(start.kind === 'check' ? undefined : start.rollback?.steps.map((s) => [s.id, s.commands])).toEqual([['probe-start-undo', [stop]]]);
   });
+
+  it('ends the probe when the run is aborted after probe-start, unless probe-stop ran: the cleanup is the stop command, ungated, shown in the dry run', async () => {
+    const plan = await upgradePlan();
+    const start = stepOf(plan, 'probe-start');
+    const stop = onlyCommand(plan, 'probe-stop');
+    const cleanup = start.kind === 'action' ? start.cleanup : undefined;
+    expect(cleanup?.endedBy).toEqual(['probe-stop']);
+    expect(cleanup?.steps.map((s) => [s.id, s.destructive, s.gate, s.commands])).toEqual([['probe-start-cleanup', false, undefined, [stop]]]);
+    const dry = renderPlan(plan);
+    expect(dry).toContain('   cleanup on abort (unless probe-stop ran) probe-start-cleanup: Stop the business probe on ob-1 and remove its password file\n     targets: ob-1, all at once\n     no gate');
+  });
 });

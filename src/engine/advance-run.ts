@@ -5,7 +5,7 @@ import { loadRun, type LoadedRun } from './load-run.ts';
 import { auditOnly, BOT_ACTOR, notify } from './notify.ts';
 import { openGate } from './open-gate.ts';
 import { planNextAction, rollbackCoverage } from './plan-next-action.ts';
-import { stepState } from './run-state.ts';
+import { stepState, type RunState } from './run-state.ts';
 import { updateRun } from './update-run.ts';
 
 /**
@@ -85,7 +85,9 @@ async function completeRun(deps: EngineDeps, { run, plan }: LoadedRun, outcome: 
       : outcome === 'aborted'
         ? `${run.abort?.statusLine ?? 'aborted'}${cleanupOutcome(plan, run)}`
         : `rolled back: ${(run.rollback?.covers ?? []).join(', ') || 'nothing needed undoing'}`;
-  const done = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => (r.outcome !== undefined ? undefined : { ...r, outcome, statusLine }));
+  // A rejected run (it holds the site until rolled back or aborted) may end aborted.
+  const ends = (r: RunState) => r.outcome === undefined || (outcome === 'aborted' && r.outcome === 'rejected');
+  const done = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => (ends(r) ? { ...r, outcome, statusLine } : undefined));
   if (done === undefined) return;
   await releaseLock(deps, run.site, run.id, outcome === 'aborted' ? (run.abort?.by ?? BOT_ACTOR) : BOT_ACTOR);
   await notify(deps, { site: run.site, runId: run.id }, { type: 'run.finished', outcome, statusLine });

@@ -97,6 +97,28 @@ describe('engine: cleanup steps on abort', () => {
     expect(await busy(h)).toBe(false);
   });
 
+  it('a run stopped by a rejection, then aborted: runs the cleanup, ends aborted and frees the site', async () => {
+    const { h, runId } = await atGate('work');
+    await h.decide(h.lastGate(), 'reject');
+    expect((await runOf(h, runId)).outcome).toBe('rejected');
+    expect((await abort(h, runId)).ok).toBe(true);
+    await h.drain();
+    const run = await runOf(h, runId);
+    expect(run.outcome).toBe('aborted');
+    expect(run.statusLine).toBe(`aborted by ${REQUESTER}; cleanup done: probe-start-cleanup`);
+    expect(h.effects()).toEqual(['probe-start', 'probe-start-cleanup']);
+    expect(await busy(h)).toBe(false);
+  });
+
+  it('a rejected run without any cleanup due ends aborted at once and frees the site', async () => {
+    const { h, runId } = await atGate('probe-start');
+    await h.decide(h.lastGate(), 'reject');
+    const r = await abort(h, runId);
+    expect(r.ok && r.value.outcome).toBe('aborted');
+    expect(await busy(h)).toBe(false);
+    expect(h.events.of('run.finished')).toHaveLength(1);
+  });
+
   it('before the step with a cleanup, runs no cleanup and frees the site at once', async () => {
     const { h, runId } = await atGate('probe-start');
     const r = await abort(h, runId);

@@ -26,13 +26,17 @@ export async function applyDecision(deps: EngineDeps, s: SettledGate): Promise<R
   const now = deps.clock.now();
   // A gate opened by a process that lost the race to record it was never shown: its end changes and says nothing.
   let current = false;
+  // A roll-back answer leaves its step failed or interrupted, so the resume of runs finds the gate again: once
+  // the run has its rollback, the answer was applied (no gate of a rollback offers roll-back) and is not redone.
+  let applied = false;
   const next = await updateRun(deps.runs, gate.runId, now, (r) => {
     const st = stepState(r, gate.stepId);
     current = st.gate?.id === gate.id;
-    if (!current || (r.outcome !== undefined && r.outcome !== 'rejected') || r.abort !== undefined) return undefined;
+    applied = s.choice === 'roll-back' && r.rollback !== undefined;
+    if (!current || applied || (r.outcome !== undefined && r.outcome !== 'rejected') || r.abort !== undefined) return undefined;
     return decided(r, st, s, now);
   });
-  if (!current) return undefined;
+  if (!current || applied) return undefined;
   if (s.expired) await notify(deps, head, { type: 'gate.expired', gateId: gate.id, stepId: gate.stepId });
   else await notify(deps, head, { type: 'gate.decided', gateId: gate.id, stepId: gate.stepId, choice: s.choice, by: s.by });
   if (next === undefined) return undefined;

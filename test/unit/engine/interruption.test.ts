@@ -185,3 +185,29 @@ describe('engine: two deliveries of one job at the same time', () => {
     expect((await h.engine.getRun(runId))?.run.steps['move-dir']?.status).toBe('succeeded');
   });
 });
+
+describe('engine: resuming a run whose failure gate was answered roll-back', () => {
+  it('does not apply the decision again: the rollback keeps its course and nothing is announced twice', async () => {
+    const h = harness();
+    const { runId, job } = await dieInsideMove(h);
+    h.remote.hang = undefined;
+    await h.remote.exec(HOST, { command: `mv ${BASE}/data ${BASE}/data_bak` }); // the move completed on the host
+    await h.engine.handleJob(job);
+    await h.decide(h.lastGate(), 'roll-back');
+    await h.drain();
+    const rollbackGate = h.lastGate();
+    expect(rollbackGate).toMatchObject({ kind: 'rollback', stepId: 'restore-dir' });
+    const before = (await h.engine.getRun(runId))!.run.rollback;
+    // The worker's periodic resume, a while later, while the rollback waits at its gate.
+    h.advance(5_000);
+    await h.engine.resume(['lab']);
+    await h.engine.resume(['lab']);
+    await h.drain();
+    expect((await h.engine.getRun(runId))!.run.rollback).toEqual(before);
+    expect(h.events.of('gate.decided').filter((e) => e.choice === 'roll-back')).toHaveLength(1);
+    expect(h.events.of('rollback.started')).toHaveLength(1);
+    await h.decide(h.lastGate(), 'approve', 'U_APP2');
+    await h.drain();
+    expect((await h.engine.getRun(runId))!.run.outcome).toBe('rolled-back');
+  });
+});

@@ -20,6 +20,17 @@ async function dieInsideMove(h: ReturnType<typeof harness>) {
   return { runId, job };
 }
 
+/** The worker dies inside `mv` after the move went through; re-delivered, the step is interrupted; a person chooses roll-back. */
+async function rollBackAfterMoveInterrupted(h: ReturnType<typeof harness>): Promise<string> {
+  const { runId, job } = await dieInsideMove(h);
+  h.remote.hang = undefined;
+  await h.remote.exec(HOST, { command: `mv ${BASE}/data ${BASE}/data_bak` }); // the move completed on the host
+  await h.engine.handleJob(job);
+  await h.decide(h.lastGate(), 'roll-back');
+  await h.drain();
+  return runId;
+}
+
 const step = (kind: 'check' | 'action') => ({ id: 's', kind, destructive: false }) as unknown as ActionStep;
 const exec = (attempt = 1): NextAction => ({ type: 'execute', stepId: 's', attempt, phase: 'forward' });
 const job = (attempt = 1) => ({ site: 'lab', runId: 'r', stepId: 's', attempt });
@@ -151,12 +162,7 @@ describe('engine: rollback', () => {
 
   it('rolls back from an interruption when a person chooses roll-back', async () => {
     const h = harness();
-    const { runId, job } = await dieInsideMove(h);
-    h.remote.hang = undefined;
-    await h.remote.exec(HOST, { command: `mv ${BASE}/data ${BASE}/data_bak` }); // the move completed on the host
-    await h.engine.handleJob(job);
-    await h.decide(h.lastGate(), 'roll-back');
-    await h.drain();
+    const runId = await rollBackAfterMoveInterrupted(h);
     await h.decide(h.lastGate(), 'approve', 'U_APP2');
     await h.drain();
     expect((await h.engine.getRun(runId))!.run.outcome).toBe('rolled-back');
@@ -189,12 +195,7 @@ describe('engine: two deliveries of one job at the same time', () => {
 describe('engine: resuming a run whose failure gate was answered roll-back', () => {
   it('does not apply the decision again: the rollback keeps its course and nothing is announced twice', async () => {
     const h = harness();
-    const { runId, job } = await dieInsideMove(h);
-    h.remote.hang = undefined;
-    await h.remote.exec(HOST, { command: `mv ${BASE}/data ${BASE}/data_bak` }); // the move completed on the host
-    await h.engine.handleJob(job);
-    await h.decide(h.lastGate(), 'roll-back');
-    await h.drain();
+    const runId = await rollBackAfterMoveInterrupted(h);
     const rollbackGate = h.lastGate();
     expect(rollbackGate).toMatchObject({ kind: 'rollback', stepId: 'restore-dir' });
     const before = (await h.engine.getRun(runId))!.run.rollback;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve as absolutePath } from 'node:path';
 import { OpsgateError } from '../errors/opsgate-error.ts';
 
 /** The embedded redis-server could not be started (not installed, socket path too long, it died at start …). */
@@ -49,7 +49,8 @@ const MAX_SOCKET_PATH = 100;
  * removed first.
  */
 export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
-  const dir = join(opts.stateDir, 'redis');
+  // Absolute: redis-server changes into its `dir` first, and a relative log, pid or socket path would then miss.
+  const dir = absolutePath(opts.stateDir, 'redis');
   const socketPath = join(dir, 'redis.sock');
   const pidFile = join(dir, 'redis.pid');
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answersPing, startEmbeddedRedis, type EmbeddedRedis } from '../../../src/app/embedded-redis.ts';
@@ -51,6 +51,13 @@ describe('the embedded Redis', () => {
     await r.stop();
     expect(await waitGone(r.pid)).toBe(true);
     expect(existsSync(r.socketPath)).toBe(false);
+  });
+
+  it('starts with a state directory given relative to the working directory (the default .opsgate is)', async () => {
+    const r = await startEmbeddedRedis({ stateDir: relative(process.cwd(), stateDir) });
+    started.push(r);
+    expect(r.socketPath).toBe(join(stateDir, 'redis', 'redis.sock'));
+    expect(await answersPing(r.socketPath)).toBe(true);
   });
 
   it('reuses a server another opsgate process left answering, and leaves it running on stop', async () => {

@@ -18,7 +18,7 @@ export interface FanOutSequenceOptions extends ExecOptions {
   readonly stopOnFailure?: boolean;
   /**
    * Run each host's whole list over ONE exec channel (`SshSession.runBatch`) instead of one channel per
-   * command: the same per-command results at a fraction of the host's CPU. Needs `setsid` on the host; not
+   * command: the same per-command results at a fraction of the host's CPU. Needs bash on the host; not
    * with `channelsPerHost` above 1 nor with a request's `stdin`.
    */
   readonly batch?: boolean;

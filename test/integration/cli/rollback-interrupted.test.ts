@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkHost } from '../../support/lab.ts';
-import { existing, redisFingerprint, restoreRedisByHand } from '../runbooks/lab-state.ts';
+import { REDIS_BACKUPS as BAK, REDIS_OLD_PATHS as OLD, existing, redisFingerprint, restoreRedisByHand } from '../runbooks/lab-state.ts';
 import { XizangCli } from '../runbooks/xizang-cli.ts';
 
-const OLD = ['/app/soft/redis-5.0.5', '/etc/redis/redis.conf', '/app/redis_data', '/etc/init.d/redis', '/etc/keepalived/keepalived.conf'];
-const BAK = OLD.map((p) => `${p}_bak`);
 
 describe('/rollback of a redis upgrade paused at an interrupted gate', () => {
   let cli: XizangCli;

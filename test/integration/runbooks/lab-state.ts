@@ -1,5 +1,5 @@
 import { FINGERPRINT_LUA } from '../../../src/runbooks/xizang/redis-cli.ts';
-import { execOn } from '../../support/lab.ts';
+import { execOn, getLab } from '../../support/lab.ts';
 
 /** State of lab hosts read behind the code under test (nsenter, no ssh). */
 
@@ -22,6 +22,10 @@ export async function onHost(host: string, script: string): Promise<string> {
   return r.stdout;
 }
 
+/** The old install's paths the Redis upgrade moves aside (a sample the tests check), and their backups. */
+export const REDIS_OLD_PATHS = ['/app/soft/redis-5.0.5', '/etc/redis/redis.conf', '/app/redis_data', '/etc/init.d/redis', '/etc/keepalived/keepalived.conf'];
+export const REDIS_BACKUPS = REDIS_OLD_PATHS.map((p) => `${p}_bak`);
+
 /**
  * Puts the business Redis of the lab back as the lab built it, behind the code under test (for a run a test
  * leaves paused): ADM instance removed, every `_bak` moved back, redis and keepalived started.
@@ -34,4 +38,18 @@ export async function restoreRedisByHand(): Promise<void> {
     'service redis start >/dev/null; service keepalived start >/dev/null; true',
   ].join('; ');
   for (const host of ['redis-a', 'redis-b']) await onHost(host, script);
+  await untilMasterHoldsVip();
+}
+
+/**
+ * Waits (up to 30 s) until redis-a holds the VIP again: keepalived restarted on both nodes takes a few seconds
+ * to settle, and a run started before that fails its first check ("the master does not hold the VIP").
+ */
+async function untilMasterHoldsVip(): Promise<void> {
+  const vip = getLab().vip;
+  for (let i = 0; i < 60; i++) {
+    if ((await execOn('redis-a', ['ip', '-o', 'addr', 'show'])).stdout.includes(` ${vip}/`)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`restoring the lab's Redis: redis-a did not take the VIP ${vip} back within 30 s`);
 }

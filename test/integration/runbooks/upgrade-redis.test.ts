@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkHost } from '../../support/lab.ts';
-import { existing, onHost, redisFingerprint, restoreRedisByHand } from './lab-state.ts';
+import { REDIS_BACKUPS as BAK, REDIS_OLD_PATHS as OLD, existing, onHost, redisFingerprint, restoreRedisByHand } from './lab-state.ts';
 import { findingsOf, labSecrets, XizangCli } from './xizang-cli.ts';
 
-const OLD = ['/app/soft/redis-5.0.5', '/etc/redis/redis.conf', '/app/redis_data', '/etc/init.d/redis', '/etc/keepalived/keepalived.conf'];
-const BAK = OLD.map((p) => `${p}_bak`);
 const UPGRADE = '/upgrade xizang redis';
 const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
 

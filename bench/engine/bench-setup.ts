@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import type { CommandRequest, CommandResult, HostOutcome, RemoteSession } from '../../src/ports/remote.ts';
-import type { EngineEvent, EventSink } from '../../src/ports/events.ts';
-import type { EngineSite } from '../../src/engine/engine-site.ts';
-import type { HostCommand } from '../../src/engine/step-schema.ts';
-import { defineRunbook } from '../../src/runbooks/runbook.ts';
+import type { CommandRequest, CommandResult, HostOutcome, RemoteSession } from '../../src/core/ports/remote.ts';
+import type { EngineEvent, EventSink } from '../../src/core/ports/events.ts';
+import type { EngineSite } from '../../src/core/sites/site.ts';
+import type { HostCommand } from '../../src/core/plan/step-schema.ts';
+import { defineRunbook } from '../../src/core/plan/runbook.ts';
 
 /** The bench's gate policy: requester U_REQ, approver U_APP. */
 export const benchPolicy: EngineSite['policy'] = { approvers: ['U_APP'], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 3_600_000 };

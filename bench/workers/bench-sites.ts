@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabInfo } from '../../src/lab/index.ts';
+import type { LabInfo } from '../../src/wiring/lab/index.ts';
 
 /** The approver the generated sites name; the bench bot decides their gates as this user. */
 export const BENCH_APPROVER = 'UBENCHAPPROVER';

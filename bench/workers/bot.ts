@@ -4,9 +4,9 @@
  * per site at once, follows every site's event stream (as the Slack follower does), approves each gate as the
  * bench approver, and samples its own RSS until every run finished. Prints one JSON line.
  */
-import { loadAppSetup } from '../../src/app/app-setup.ts';
-import { createLogger, openRuntime } from '../../src/main.ts';
-import { createOpsMetrics } from '../../src/ops/ops-metrics.ts';
+import { loadAppSetup } from '../../src/wiring/app-setup.ts';
+import { createLogger, openRuntime } from '../../src/wiring/main.ts';
+import { createOpsMetrics } from '../../src/adapters/ops/ops-metrics.ts';
 import { BENCH_APPROVER, BENCH_REQUESTER } from './bench-sites.ts';
 
 const setup = await loadAppSetup();

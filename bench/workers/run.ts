@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { deleteKeysUnder } from '../../test/support/redis-test-keys.ts';
-import { labDown, labExec, labRefFromEnv, labUp } from '../../src/lab/index.ts';
+import { labDown, labExec, labRefFromEnv, labUp } from '../../src/wiring/lab/index.ts';
 import { writeBenchSites } from './bench-sites.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,5 +1,5 @@
 import type { Connection } from 'mysql2/promise';
-import { compareObVersions, obVersion } from '../../src/oceanbase/ob-version.ts';
+import { compareObVersions, obVersion } from '../../src/runbooks/oceanbase/shared/ob-version.ts';
 import { rewriteAlterSystemSet } from '../../src/runners/sql/sql-dialect.ts';
 import { recordUpgradeEvent } from './cluster-events.ts';
 import { probeObserver } from './probe-observer.ts';

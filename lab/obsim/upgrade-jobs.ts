@@ -1,5 +1,5 @@
 import type { Connection } from 'mysql2/promise';
-import { obVersion, obVersionToInt } from '../../src/oceanbase/ob-version.ts';
+import { obVersion, obVersionToInt } from '../../src/runbooks/oceanbase/shared/ob-version.ts';
 import type { SimReply } from './control-plane.ts';
 
 /** How the next `run upgrade job 'UPGRADE_ALL'` goes: how long it takes, and whether it ends SUCCESS or FAILED. */

@@ -1,5 +1,5 @@
-import type { DecideInput, Gate, GateRefusal } from '../ports/gates.ts';
-import { err, ok, type Result } from '../result.ts';
+import type { DecideInput, Gate, GateRefusal } from '../core/ports/gates.ts';
+import { err, ok, type Result } from '../core/result.ts';
 import { gateRefusal } from './gate-refusal-message.ts';
 import { mayDecide } from './may-decide.ts';
 

@@ -1,5 +1,5 @@
-import type { GateChoice, GateKind } from '../ports/gates.ts';
-import { assertNever } from '../result.ts';
+import type { GateChoice, GateKind } from '../core/ports/gates.ts';
+import { assertNever } from '../core/result.ts';
 
 /**
  * Choices that stop a run where it is. The requester may always stop their own run, so these are open to the

@@ -1,5 +1,5 @@
-import type { Gate, GateChoice, GateRefusal } from '../ports/gates.ts';
-import { assertNever } from '../result.ts';
+import type { Gate, GateChoice, GateRefusal } from '../core/ports/gates.ts';
+import { assertNever } from '../core/result.ts';
 
 /** What a refusal needs besides its code to explain itself. */
 export interface RefusalContext {

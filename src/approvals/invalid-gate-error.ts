@@ -1,4 +1,4 @@
-import { OpsgateError } from '../errors/opsgate-error.ts';
+import { OpsgateError } from '../core/opsgate-error.ts';
 
 /** A gate was opened with input that cannot work (a bug in the caller, not a user's click). */
 export class InvalidGateError extends OpsgateError {

@@ -1,5 +1,5 @@
-import type { Gate, GateChoice, GateRefusal } from '../ports/gates.ts';
-import { err, ok, type Result } from '../result.ts';
+import type { Gate, GateChoice, GateRefusal } from '../core/ports/gates.ts';
+import { err, ok, type Result } from '../core/result.ts';
 import { isStoppingChoice } from './gate-choices.ts';
 import { gateRefusal } from './gate-refusal-message.ts';
 

@@ -1,4 +1,4 @@
-import type { Gate, OpenGateInput } from '../ports/gates.ts';
+import type { Gate, OpenGateInput } from '../core/ports/gates.ts';
 import { choicesForKind } from './gate-choices.ts';
 import { InvalidGateError } from './invalid-gate-error.ts';
 

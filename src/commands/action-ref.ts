@@ -1,5 +1,5 @@
-import { err, ok, type Result } from '../result.ts';
-import type { GateChoice } from '../ports/gates.ts';
+import { err, ok, type Result } from '../core/result.ts';
+import type { GateChoice } from '../core/ports/gates.ts';
 
 /**
  * Buttons carry opaque references, never commands: a version tag, the gate id and the short plan hash the

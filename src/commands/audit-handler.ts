@@ -1,5 +1,5 @@
 import type { AuditCommand } from './command.ts';
-import type { CommandContext, CommandDeps, CommandReply } from './ports.ts';
+import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
 import { refused, requireSiteChannel } from './site-channel.ts';
 
 /** `/audit <run>`: fetches the run's audit export for the adapter to upload into the run's thread. */

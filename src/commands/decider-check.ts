@@ -1,5 +1,5 @@
-import { err, ok, type Result } from '../result.ts';
-import type { CommandDeps } from './ports.ts';
+import { err, ok, type Result } from '../core/result.ts';
+import type { CommandDeps } from '../core/ports/chat-engine.ts';
 
 /** Why a person may not decide: `refused` says why; `unavailable`: Slack could not tell (fail closed). */
 export type DeciderRefusal = { readonly kind: 'refused'; readonly reason: string } | { readonly kind: 'unavailable' };

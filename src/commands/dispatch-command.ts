@@ -1,8 +1,8 @@
-import { assertNever } from '../result.ts';
+import { assertNever } from '../core/result.ts';
 import { handleAudit } from './audit-handler.ts';
 import { parseCommand } from './parse-command.ts';
 import { handlePrecheck } from './precheck-handler.ts';
-import type { CommandContext, CommandDeps, CommandReply } from './ports.ts';
+import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
 import { handleRollback } from './rollback-handler.ts';
 import { handleRuns } from './runs-handler.ts';
 import { refused } from './site-channel.ts';

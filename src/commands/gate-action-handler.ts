@@ -1,7 +1,7 @@
-import { err, type Result } from '../result.ts';
+import { err, type Result } from '../core/result.ts';
 import { choiceOfActionId, parseActionRef } from './action-ref.ts';
 import { checkDecider } from './decider-check.ts';
-import type { CommandDeps, GateDecisionOutcome } from './ports.ts';
+import type { CommandDeps, GateDecisionOutcome } from '../core/ports/chat-engine.ts';
 import { sitesOfChannel } from './site-channel.ts';
 
 /** A click on a gate button (or a numbered answer in the console). */

@@ -1,6 +1,6 @@
 import type { RollbackCommand } from './command.ts';
 import { checkDecider } from './decider-check.ts';
-import type { CommandContext, CommandDeps, CommandReply } from './ports.ts';
+import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
 import { refused, requireSiteChannel } from './site-channel.ts';
 
 /**

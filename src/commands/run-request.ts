@@ -1,6 +1,6 @@
-import { err, ok, type Result } from '../result.ts';
+import { err, ok, type Result } from '../core/result.ts';
 import type { PrecheckCommand, UpgradeCommand } from './command.ts';
-import type { ChatSite, CommandContext, CommandDeps, CommandReply, RunRequest } from './ports.ts';
+import type { ChatSite, CommandContext, CommandDeps, CommandReply, RunRequest } from '../core/ports/chat-engine.ts';
 import { refused } from './site-channel.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { RunsCommand } from './command.ts';
-import type { CommandContext, CommandDeps, CommandReply } from './ports.ts';
+import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
 import { refused, requireSiteChannel, sitesOfChannel } from './site-channel.ts';
 
 /** `/runs [site]`: active and recent runs of the named site, or of the sites served by this channel. */

@@ -1,5 +1,5 @@
-import { err, ok, type Result } from '../result.ts';
-import type { ChatSite, CommandReply } from './ports.ts';
+import { err, ok, type Result } from '../core/result.ts';
+import type { ChatSite, CommandReply } from '../core/ports/chat-engine.ts';
 
 /** A refusal reply with the given text. */
 export const refused = (text: string): CommandReply => ({ kind: 'refused', text });

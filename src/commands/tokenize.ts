@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../result.ts';
+import { err, ok, type Result } from '../core/result.ts';
 import type { CommandParseError } from './command.ts';
 
 /** Caps that bound the work done on a command line (whatever its source). */

@@ -1,5 +1,5 @@
 import type { UpgradeCommand } from './command.ts';
-import type { CommandContext, CommandDeps, CommandReply } from './ports.ts';
+import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
 import { runRequest } from './run-request.ts';
 import { refused, requireSiteChannel } from './site-channel.ts';
 

@@ -1,9 +1,9 @@
 import type { TestProject } from 'vitest/node';
-import { labDown } from '../../src/lab/lab-down.ts';
-import { labRefFromEnv } from '../../src/lab/lab-ref.ts';
-import { labUp } from '../../src/lab/lab-up.ts';
-import type { LabInfo } from '../../src/lab/read-lab-info.ts';
-import { assertLabCapable } from '../../src/lab/run-lab-script.ts';
+import { labDown } from '../../src/wiring/lab/lab-down.ts';
+import { labRefFromEnv } from '../../src/wiring/lab/lab-ref.ts';
+import { labUp } from '../../src/wiring/lab/lab-up.ts';
+import type { LabInfo } from '../../src/wiring/lab/read-lab-info.ts';
+import { assertLabCapable } from '../../src/wiring/lab/run-lab-script.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,9 +1,9 @@
 import { inject } from 'vitest';
-import { labExec } from '../../src/lab/lab-exec.ts';
-import { labUp } from '../../src/lab/lab-up.ts';
-import { labLink } from '../../src/lab/lab-link.ts';
-import type { LabHost, LabInfo } from '../../src/lab/read-lab-info.ts';
-import type { LabScriptResult } from '../../src/lab/run-lab-script.ts';
+import { labExec } from '../../src/wiring/lab/lab-exec.ts';
+import { labUp } from '../../src/wiring/lab/lab-up.ts';
+import { labLink } from '../../src/wiring/lab/lab-link.ts';
+import type { LabHost, LabInfo } from '../../src/wiring/lab/read-lab-info.ts';
+import type { LabScriptResult } from '../../src/wiring/lab/run-lab-script.ts';
 
 /** The site lab the integration project's global setup brought up (test/support/lab-global-setup.ts). */
 export function getLab(): LabInfo {

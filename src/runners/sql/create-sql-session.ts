@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
-import { systemClock, type Clock } from '../../ports/clock.ts';
-import type { SqlQueryOptions, SqlResult, SqlSession } from '../../ports/sql.ts';
+import { systemClock, type Clock } from '../../core/ports/clock.ts';
+import type { SqlQueryOptions, SqlResult, SqlSession } from '../../core/ports/sql.ts';
 import { fixtureDialect, oceanBaseDialect, FIXTURE_MARKER_TABLE, type SqlDialect } from './sql-dialect.ts';
 import { SqlNotOceanBaseError } from './sql-errors.ts';
 import { mapSqlError, redactor, type ErrorContext } from './map-sql-error.ts';

@@ -1,4 +1,4 @@
-import type { OpsgateError } from '../../errors/opsgate-error.ts';
+import type { OpsgateError } from '../../core/opsgate-error.ts';
 import { SqlAuthFailedError, SqlQueryFailedError, SqlTimeoutError, SqlUnreachableError } from './sql-errors.ts';
 
 /** What an error is mapped with: the endpoint and a redactor for everything copied out of the driver. */

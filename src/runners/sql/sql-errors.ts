@@ -1,4 +1,4 @@
-import { OpsgateError } from '../../errors/opsgate-error.ts';
+import { OpsgateError } from '../../core/opsgate-error.ts';
 
 /** Fields every SQL error carries: which endpoint (never the password). */
 interface Where {

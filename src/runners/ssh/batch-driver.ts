@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { shellQuote } from './shell-quote.ts';
+import { shellQuote } from '../../core/shell-quote.ts';
 
 /**
  * The bash driver of batch mode: one exec channel runs a host's whole list of commands, in order.

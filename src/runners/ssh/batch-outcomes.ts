@@ -1,4 +1,4 @@
-import type { CapturedOutput, CommandRequest, CommandResult } from '../../ports/remote.ts';
+import type { CapturedOutput, CommandRequest, CommandResult } from '../../core/ports/remote.ts';
 import type { ExitRecord } from './exec-channel.ts';
 import type { CommandOutcome } from './fan-out-sequence.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';

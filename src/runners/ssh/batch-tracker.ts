@@ -1,5 +1,5 @@
-import type { CapturedOutput } from '../../ports/remote.ts';
-import { assertNever } from '../../result.ts';
+import type { CapturedOutput } from '../../core/ports/remote.ts';
+import { assertNever } from '../../core/result.ts';
 import { BatchProtocolViolation, type BatchEvent } from './batch-frames.ts';
 import type { OutputSink } from './output-sink.ts';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { systemClock, type Clock } from '../../ports/clock.ts';
-import { randomIds, type IdSource } from '../../ports/ids.ts';
-import type { CommandRequest, CommandResult, ExecOptions, FanOutOptions, HostOutcome, RemoteSession, UploadRequest, UploadResult } from '../../ports/remote.ts';
+import { systemClock, type Clock } from '../../core/ports/clock.ts';
+import { randomIds, type IdSource } from '../../core/ports/ids.ts';
+import type { CommandRequest, CommandResult, ExecOptions, FanOutOptions, HostOutcome, RemoteSession, UploadRequest, UploadResult } from '../../core/ports/remote.ts';
 import { fanOutHosts } from './fan-out.ts';
 import { fanOutBatchHosts } from './fan-out-batch.ts';
 import { fanOutSequenceHosts, type CommandOutcome, type FanOutSequenceOptions, type HostSequenceOutcome } from './fan-out-sequence.ts';

@@ -1,4 +1,4 @@
-import type { CommandRequest } from '../../ports/remote.ts';
+import type { CommandRequest } from '../../core/ports/remote.ts';
 import { DEFAULT_FAN_OUT_CONCURRENCY } from './fan-out.ts';
 import type { CommandOutcome, HostSequenceOutcome } from './fan-out-sequence.ts';
 

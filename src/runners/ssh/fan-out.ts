@@ -1,4 +1,4 @@
-import type { CommandResult, FanOutOptions, HostOutcome } from '../../ports/remote.ts';
+import type { CommandResult, FanOutOptions, HostOutcome } from '../../core/ports/remote.ts';
 
 /** Default number of hosts worked on at once. */
 export const DEFAULT_FAN_OUT_CONCURRENCY = 50;

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CapturedOutput } from '../../ports/remote.ts';
+import type { CapturedOutput } from '../../core/ports/remote.ts';
 
 /** How much of one stream stays in memory. */
 export interface CaptureLimits {

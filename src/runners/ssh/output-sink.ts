@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { CapturedOutput, OutputChunk } from '../../ports/remote.ts';
+import type { CapturedOutput, OutputChunk } from '../../core/ports/remote.ts';
 import { OutputCapture } from './output-capture.ts';
 import type { CommandContext } from './run-remote-command.ts';
 

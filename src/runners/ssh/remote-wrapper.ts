@@ -1,4 +1,4 @@
-import { shellQuote } from './shell-quote.ts';
+import { shellQuote } from '../../core/shell-quote.ts';
 
 /**
  * The thin shell wrapper every command runs in, so that a timeout or an abort can kill the command and

@@ -1,4 +1,4 @@
-import type { CommandRequest, ExecOptions } from '../../ports/remote.ts';
+import type { CommandRequest, ExecOptions } from '../../core/ports/remote.ts';
 import { batchCommandLine, batchStdin, newBatchNonce } from './batch-driver.ts';
 import { BatchFrameParser, BatchProtocolViolation } from './batch-frames.ts';
 import { batchOutcomes, closedBy, type BatchCommandState, type BatchFailure, type BatchStop } from './batch-outcomes.ts';

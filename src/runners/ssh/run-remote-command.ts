@@ -1,5 +1,5 @@
-import type { Clock } from '../../ports/clock.ts';
-import type { CommandRequest, CommandResult, ExecOptions } from '../../ports/remote.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { CommandRequest, CommandResult, ExecOptions } from '../../core/ports/remote.ts';
 import { killGroup, openExec, type OpenedExec } from './exec-channel.ts';
 import type { CaptureLimits } from './output-capture.ts';
 import { streamSink } from './output-sink.ts';

@@ -5,9 +5,9 @@ import { basename, posix } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper } from 'ssh2';
-import type { Clock } from '../../ports/clock.ts';
-import type { CommandRequest, CommandResult, UploadRequest, UploadResult } from '../../ports/remote.ts';
-import { sh } from './shell-quote.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { CommandRequest, CommandResult, UploadRequest, UploadResult } from '../../core/ports/remote.ts';
+import { sh } from '../../core/shell-quote.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
 import { SshChecksumMismatchError, SshConfigError, SshTransferError } from './ssh-errors.ts';
 

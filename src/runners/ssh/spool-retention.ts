@@ -1,7 +1,7 @@
 import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IdSource } from '../../ports/ids.ts';
-import type { RemoteSession } from '../../ports/remote.ts';
+import type { IdSource } from '../../core/ports/ids.ts';
+import type { RemoteSession } from '../../core/ports/remote.ts';
 
 /**
  * Opens a session whose spool files go to a directory of its own under `spoolRoot`, removed with everything

@@ -1,5 +1,5 @@
-import { OpsgateError } from '../../errors/opsgate-error.ts';
-import type { CommandResult } from '../../ports/remote.ts';
+import { OpsgateError } from '../../core/opsgate-error.ts';
+import type { CommandResult } from '../../core/ports/remote.ts';
 
 /**
  * The coded errors of the SSH runner. Each names the host (by its site-file name) and carries structured

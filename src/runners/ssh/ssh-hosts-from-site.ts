@@ -1,6 +1,6 @@
-import { requireSecret, type SecretDeps } from '../../sites/resolve-secret.ts';
-import type { SecretRef } from '../../sites/secret-ref.ts';
-import type { Site } from '../../sites/site-schema.ts';
+import { requireSecret, type SecretDeps } from '../../adapters/files/resolve-secret.ts';
+import type { SecretRef } from '../../core/sites/secret-ref.ts';
+import type { Site } from '../../core/sites/site-schema.ts';
 import { KnownHostsSyntaxError, parseKnownHosts, type KnownHostEntry } from './known-hosts.ts';
 import { SshConfigError } from './ssh-errors.ts';
 import type { SshHostConfig } from './ssh-host-config.ts';

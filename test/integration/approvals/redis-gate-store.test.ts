@@ -1,4 +1,4 @@
-import { RedisGateStore } from '../../../src/approvals/redis-gate-store.ts';
+import { RedisGateStore } from '../../../src/adapters/redis/redis-gate-store.ts';
 import { gateStoreContract } from '../../support/contracts/gate-store-contract.ts';
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
 

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashRecord } from '../../../src/audit/audit-chain.ts';
-import { RedisAuditLog } from '../../../src/audit/redis-audit-log.ts';
-import type { AuditRecord } from '../../../src/ports/audit.ts';
+import { hashRecord } from '../../../src/core/audit/audit-chain.ts';
+import { RedisAuditLog } from '../../../src/adapters/redis/redis-audit-log.ts';
+import type { AuditRecord } from '../../../src/core/ports/audit.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/opsgate.js', import.meta.url));

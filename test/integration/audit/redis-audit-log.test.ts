@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { serialiseRecord } from '../../../src/audit/audit-chain.ts';
-import { RedisAuditLog } from '../../../src/audit/redis-audit-log.ts';
-import type { AuditLog } from '../../../src/ports/audit.ts';
+import { serialiseRecord } from '../../../src/core/audit/audit-chain.ts';
+import { RedisAuditLog } from '../../../src/adapters/redis/redis-audit-log.ts';
+import type { AuditLog } from '../../../src/core/ports/audit.ts';
 import { auditLogContract } from '../../support/contracts/audit-log-contract.ts';
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { answersPing, startEmbeddedRedis, type EmbeddedRedis } from '../../../src/app/embedded-redis.ts';
+import { answersPing, startEmbeddedRedis, type EmbeddedRedis } from '../../../src/adapters/redis/embedded-redis.ts';
 import { labSitesDir, moveDirState, opsgate, resetMoveDir, startInteractive } from './opsgate-process.ts';
 
 const alive = (pid: number | undefined): boolean => {

@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { labExec } from '../../../src/lab/index.ts';
+import { labExec } from '../../../src/wiring/lab/index.ts';
 import { getLab } from '../../support/lab.ts';
 
 /** Helpers for tests that run the `opsgate` binary as a person would, against the site lab. */

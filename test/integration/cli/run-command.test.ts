@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../../src/ports/events.ts';
+import type { EngineEvent } from '../../../src/core/ports/events.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { labSitesDir, moveDirState, opsgate, resetMoveDir } from './opsgate-process.ts';
 

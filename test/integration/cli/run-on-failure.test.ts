@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labExec } from '../../../src/lab/index.ts';
+import { labExec } from '../../../src/wiring/lab/index.ts';
 import { getLab } from '../../support/lab.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { labSitesDir, MOVE_HOST, moveDirState, opsgate, resetMoveDir } from './opsgate-process.ts';

@@ -1,6 +1,6 @@
 import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { LabInfo } from '../../../src/lab/index.ts';
+import type { LabInfo } from '../../../src/wiring/lab/index.ts';
 
 /**
  * Network namespaces for the distributed test: a "site" namespace plugged into the lab bridge (like a worker

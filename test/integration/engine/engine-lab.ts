@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { loadAppSetup } from '../../../src/app/app-setup.ts';
-import { openRuntime, type Runtime } from '../../../src/main.ts';
-import type { EngineEvent } from '../../../src/ports/events.ts';
-import { loadSite } from '../../../src/sites/load-site.ts';
+import { loadAppSetup } from '../../../src/wiring/app-setup.ts';
+import { openRuntime, type Runtime } from '../../../src/wiring/main.ts';
+import type { EngineEvent } from '../../../src/core/ports/events.ts';
+import { loadSite } from '../../../src/adapters/files/load-site.ts';
 import { execOn, getLab } from '../../support/lab.ts';
 
 /** Helpers for engine tests against the site lab: a worker child process, lab commands, event waits. */

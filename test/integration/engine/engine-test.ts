@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
-import type { Runtime } from '../../../src/main.ts';
+import type { Runtime } from '../../../src/wiring/main.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { EventWatch, cleanLabDir, labApprovers, resetLabDir, testRuntime, type TestEnv } from './engine-lab.ts';
 

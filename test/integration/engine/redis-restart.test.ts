@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../../src/main.ts';
+import type { Runtime } from '../../../src/wiring/main.ts';
 import { startRedis } from './private-redis.ts';
 import { BASE, EventWatch, SITE, effectCounts, ev, killHard, labApprovers, pathExists, cleanLabDir, resetLabDir, spawnWorker, testRuntime } from './engine-lab.ts';
 

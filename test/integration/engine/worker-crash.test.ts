@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { siteQueueName } from '../../../src/queue/bull-run-queue.ts';
-import type { Gate } from '../../../src/ports/gates.ts';
+import { siteQueueName } from '../../../src/adapters/bullmq/bull-run-queue.ts';
+import type { Gate } from '../../../src/core/ports/gates.ts';
 import { BASE, SITE, effectCounts, ev, killHard, pathExists, spawnWorker } from './engine-lab.ts';
 import { useEngineTest } from './engine-test.ts';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../src/lab/lab-ref.ts';
+import { REPO_ROOT } from '../../../src/wiring/lab/lab-ref.ts';
 import { getLab } from '../../support/lab.ts';
 
 /** Runs `opsgate lab …` as a user would, against the test suite's lab. */

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Client } from 'ssh2';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runLabScript } from '../../../src/lab/run-lab-script.ts';
+import { runLabScript } from '../../../src/wiring/lab/run-lab-script.ts';
 import { ensureLabHealthy, execOn, getLab, labHost, linkHost, sshArgs } from '../../support/lab.ts';
 
 const run = promisify(execFile);

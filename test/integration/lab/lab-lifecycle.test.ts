@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { labDown } from '../../../src/lab/lab-down.ts';
-import { LabCommandError } from '../../../src/lab/lab-errors.ts';
-import { labUp } from '../../../src/lab/lab-up.ts';
+import { labDown } from '../../../src/wiring/lab/lab-down.ts';
+import { LabCommandError } from '../../../src/wiring/lab/lab-errors.ts';
+import { labUp } from '../../../src/wiring/lab/lab-up.ts';
 import { execOn, getLab } from '../../support/lab.ts';
 
 const run = promisify(execFile);

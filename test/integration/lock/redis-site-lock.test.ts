@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisSiteLock } from '../../../src/lock/redis-site-lock.ts';
+import { RedisSiteLock } from '../../../src/adapters/redis/redis-site-lock.ts';
 import { siteLockContract } from '../../support/contracts/site-lock-contract.ts';
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
 

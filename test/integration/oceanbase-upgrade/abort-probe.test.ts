@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ObSim } from '../../../lab/obsim/start-obsim.ts';
-import type { EngineEvent } from '../../../src/ports/events.ts';
-import { probeDir } from '../../../src/runbooks/oceanbase/probe-commands.ts';
+import type { EngineEvent } from '../../../src/core/ports/events.ts';
+import { probeDir } from '../../../src/runbooks/oceanbase/probe/probe-commands.ts';
 import { execOn } from '../../support/lab.ts';
 import { SITE, ev, killHard, spawnWorker } from '../engine/engine-lab.ts';
 import { useEngineTest } from '../engine/engine-test.ts';

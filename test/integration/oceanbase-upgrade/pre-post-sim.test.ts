@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding, RunState } from '../../../src/engine/run-state.ts';
-import type { Plan, Step } from '../../../src/engine/step-schema.ts';
-import { UPGRADE_PRE_POST_PROGRAMS } from '../../../src/runbooks/oceanbase/upgrade-programs.ts';
-import { waitProgram } from '../../../src/runbooks/oceanbase/wait-program.ts';
-import type { ProgramContext } from '../../../src/runbooks/runbook.ts';
+import type { Finding, RunState } from '../../../src/core/plan/run-state.ts';
+import type { Plan, Step } from '../../../src/core/plan/step-schema.ts';
+import { UPGRADE_PRE_POST_PROGRAMS } from '../../../src/runbooks/oceanbase/upgrade/upgrade-programs.ts';
+import { waitProgram } from '../../../src/runbooks/oceanbase/health/wait-program.ts';
+import type { ProgramContext } from '../../../src/core/plan/runbook.ts';
 import { startLocalSim, type LocalSim } from '../../support/oceanbase/local-sim.ts';
 import { labXizang, programContext, registry, runWith, stepOf } from '../../unit/runbooks/oceanbase/ob-fixture-site.ts';
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../src/engine/run-state.ts';
-import type { Plan, Step } from '../../../src/engine/step-schema.ts';
+import type { Finding } from '../../../src/core/plan/run-state.ts';
+import type { Plan, Step } from '../../../src/core/plan/step-schema.ts';
 import { createSqlSession, type ObSqlSession } from '../../../src/runners/sql/create-sql-session.ts';
-import { checkerProgram } from '../../../src/runbooks/oceanbase/checker-program.ts';
-import { previousOfflineTimeEvaluator, restoreOfflineTimeProgram } from '../../../src/runbooks/oceanbase/offline-time-steps.ts';
-import { waitProgram } from '../../../src/runbooks/oceanbase/wait-program.ts';
+import { checkerProgram } from '../../../src/runbooks/oceanbase/precheck/checker-program.ts';
+import { previousOfflineTimeEvaluator, restoreOfflineTimeProgram } from '../../../src/runbooks/oceanbase/precheck/offline-time-steps.ts';
+import { waitProgram } from '../../../src/runbooks/oceanbase/health/wait-program.ts';
 import { createObFixture, uniqueFixtureName, type ObFixture } from '../../support/oceanbase/ob-fixture.ts';
 import { HEALTHY, SEVERAL } from '../../support/oceanbase/scenarios.ts';
 import { labXizang, programContext, registry, runWith, stepOf } from '../../unit/runbooks/oceanbase/ob-fixture-site.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObSim } from '../../../lab/obsim/start-obsim.ts';
-import { probeDir, probeStartCommand, probeStopCommand, type ProbeTarget } from '../../../src/runbooks/oceanbase/probe-commands.ts';
+import { probeDir, probeStartCommand, probeStopCommand, type ProbeTarget } from '../../../src/runbooks/oceanbase/probe/probe-commands.ts';
 import { execOn, getLab } from '../../support/lab.ts';
 import { runnerLab, sessionsClosedAfterEach } from '../runners/runner-lab.ts';
 import { labSysPassword, resetObLab, startLabSim } from './ob-lab.ts';

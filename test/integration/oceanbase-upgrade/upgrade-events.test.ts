@@ -1,9 +1,9 @@
 import mysqlp from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ControlPlane, type SimServer } from '../../../lab/obsim/control-plane.ts';
-import type { Finding } from '../../../src/engine/run-state.ts';
+import type { Finding } from '../../../src/core/plan/run-state.ts';
 import { createSqlSession, type ObSqlSession } from '../../../src/runners/sql/create-sql-session.ts';
-import { upgradeEventsProgram, upgradeEventsStep } from '../../../src/runbooks/oceanbase/upgrade-events.ts';
+import { upgradeEventsProgram, upgradeEventsStep } from '../../../src/runbooks/oceanbase/upgrade/upgrade-events.ts';
 import { SERVERS } from '../../support/oceanbase/fixture-cluster.ts';
 import { createObFixture, LOCAL_MARIADB, uniqueFixtureName, type ObFixture } from '../../support/oceanbase/ob-fixture.ts';
 import { labXizang, programContext, runWith } from '../../unit/runbooks/oceanbase/ob-fixture-site.ts';

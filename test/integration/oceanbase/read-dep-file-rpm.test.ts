@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEP_FILE_PATH, readUpgradeDepFile } from '../../../src/oceanbase/read-dep-file.ts';
-import { parseUpgradeDep } from '../../../src/oceanbase/upgrade-dep.ts';
-import { computeUpgradeRoute, describeRoute } from '../../../src/oceanbase/upgrade-route.ts';
+import { DEP_FILE_PATH, readUpgradeDepFile } from '../../../src/adapters/files/read-dep-file.ts';
+import { parseUpgradeDep } from '../../../src/runbooks/oceanbase/route/upgrade-dep.ts';
+import { computeUpgradeRoute, describeRoute } from '../../../src/runbooks/oceanbase/route/upgrade-route.ts';
 import { assertRpmTools, buildRpm, which } from '../../support/oceanbase/build-rpm.ts';
 
 /** The lab's dep file, shaped as OceanBase's (4.3.4.0 … 4.4.1.0, a hotfix build, a barrier at 4.3.5.5). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isOpsgateError } from '../../../src/errors/opsgate-error.ts';
+import { isOpsgateError } from '../../../src/core/opsgate-error.ts';
 import { createSqlSession, type ObSqlSession } from '../../../src/runners/sql/create-sql-session.ts';
 import { createObFixture, LOCAL_MARIADB, uniqueFixtureName, type ObFixture } from '../../support/oceanbase/ob-fixture.ts';
 

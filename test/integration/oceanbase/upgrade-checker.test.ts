@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { formatCheckerFailure, runUpgradeChecker, type UpgradeCheckerReport } from '../../../src/oceanbase/run-upgrade-checker.ts';
-import { UPGRADE_CHECKS } from '../../../src/oceanbase/upgrade-checker-checks.ts';
+import { formatCheckerFailure, runUpgradeChecker, type UpgradeCheckerReport } from '../../../src/runbooks/oceanbase/checker/run-upgrade-checker.ts';
+import { UPGRADE_CHECKS } from '../../../src/runbooks/oceanbase/checker/upgrade-checker-checks.ts';
 import { createSqlSession, type ObSqlSession } from '../../../src/runners/sql/create-sql-session.ts';
 import { GATE_SCENARIOS } from '../../support/oceanbase/gate-scenarios.ts';
 import { createObFixture, uniqueFixtureName, type ObFixture } from '../../support/oceanbase/ob-fixture.ts';

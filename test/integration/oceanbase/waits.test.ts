@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { awaitPoll, type PollDeps } from '../../../src/oceanbase/await-poll.ts';
-import { healthChecks } from '../../../src/oceanbase/health-checks.ts';
-import { TENANT_COUNT_SQL, evaluatePoll } from '../../../src/oceanbase/ob-poll.ts';
+import { awaitPoll, type PollDeps } from '../../../src/runbooks/oceanbase/health/await-poll.ts';
+import { healthChecks } from '../../../src/runbooks/oceanbase/health/health-checks.ts';
+import { TENANT_COUNT_SQL, evaluatePoll } from '../../../src/runbooks/oceanbase/health/ob-poll.ts';
 import {
   READ_PERMANENT_OFFLINE_TIME_SQL,
   parsePreviousValues,
   raisePermanentOfflineTime,
   restorePermanentOfflineTime,
-} from '../../../src/oceanbase/permanent-offline-time.ts';
-import { zoneWaits } from '../../../src/oceanbase/rolling-waits.ts';
+} from '../../../src/runbooks/oceanbase/precheck/permanent-offline-time.ts';
+import { zoneWaits } from '../../../src/runbooks/oceanbase/health/rolling-waits.ts';
 import { createSqlSession, type ObSqlSession } from '../../../src/runners/sql/create-sql-session.ts';
 import { createObFixture, uniqueFixtureName, type ObFixture } from '../../support/oceanbase/ob-fixture.ts';
 

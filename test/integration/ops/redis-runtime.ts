@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import { pino } from 'pino';
-import { loadAppSetup } from '../../../src/app/app-setup.ts';
-import type { Env } from '../../../src/config.ts';
-import { openRuntime, type Runtime } from '../../../src/main.ts';
-import type { StepJob } from '../../../src/ports/run-store.ts';
-import { siteQueueName } from '../../../src/queue/bull-run-queue.ts';
+import { loadAppSetup } from '../../../src/wiring/app-setup.ts';
+import type { Env } from '../../../src/wiring/config.ts';
+import { openRuntime, type Runtime } from '../../../src/wiring/main.ts';
+import type { StepJob } from '../../../src/core/ports/run-store.ts';
+import { siteQueueName } from '../../../src/adapters/bullmq/bull-run-queue.ts';
 
 /** The committed production site files: the runtime needs one site; nothing here connects to its hosts. */
 const SITES = fileURLToPath(new URL('../../../sites/', import.meta.url));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Gate } from '../../../src/ports/gates.ts';
+import type { Gate } from '../../../src/core/ports/gates.ts';
 import { BASE, SITE, effectCounts, ev, pathExists } from '../engine/engine-lab.ts';
 import { useEngineTest } from '../engine/engine-test.ts';
 import { sample, scrape, startOpsWorker, type OpsWorker } from './ops-worker.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkHealth } from '../../../src/ops/check-health.ts';
-import { WorkerRegistry } from '../../../src/ops/worker-registry.ts';
+import { checkHealth } from '../../../src/adapters/ops/check-health.ts';
+import { WorkerRegistry } from '../../../src/adapters/redis/worker-registry.ts';
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
 
 const info = (id: string, sites: string[], draining = false) => ({ id, sites, pid: 1, host: 'h', version: '0.1.0', startedAt: 0, ...(draining ? { draining } : {}) });

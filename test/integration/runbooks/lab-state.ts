@@ -1,4 +1,4 @@
-import { FINGERPRINT_LUA } from '../../../src/runbooks/xizang/redis-cli.ts';
+import { FINGERPRINT_LUA } from '../../../src/runbooks/xizang/redis/redis-cli.ts';
 import { execOn, getLab } from '../../support/lab.ts';
 
 /** State of lab hosts read behind the code under test (nsenter, no ssh). */

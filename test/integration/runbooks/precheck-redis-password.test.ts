@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../../src/ports/events.ts';
+import type { EngineEvent } from '../../../src/core/ports/events.ts';
 import { getLab } from '../../support/lab.ts';
 import { everythingUnder } from '../../support/redis-stored-text.ts';
 import { TEST_REDIS_URL } from '../../support/redis-test-keys.ts';

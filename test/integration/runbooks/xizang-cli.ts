@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { Finding } from '../../../src/engine/run-state.ts';
-import type { EngineEvent } from '../../../src/ports/events.ts';
+import type { Finding } from '../../../src/core/plan/run-state.ts';
+import type { EngineEvent } from '../../../src/core/ports/events.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { getLab } from '../../support/lab.ts';
 import { labSitesDir, opsgate, startInteractive, type Finished, type Interactive } from '../cli/opsgate-process.ts';

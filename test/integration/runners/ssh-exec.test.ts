@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { OutputChunk } from '../../../src/ports/remote.ts';
-import { sh } from '../../../src/runners/ssh/shell-quote.ts';
+import type { OutputChunk } from '../../../src/core/ports/remote.ts';
+import { sh } from '../../../src/core/shell-quote.ts';
 import { runnerLab, sessionsClosedAfterEach, type RunnerLab } from './runner-lab.ts';
 
 let lab: RunnerLab;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CommandOutcome } from '../../../src/runners/ssh/fan-out-sequence.ts';
-import { sh } from '../../../src/runners/ssh/shell-quote.ts';
+import { sh } from '../../../src/core/shell-quote.ts';
 import { runnerLab, sessionsClosedAfterEach, type RunnerLab } from './runner-lab.ts';
 
 let lab: RunnerLab;

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackChat, type StartedSlackChat } from '../../../src/chat/slack/start-slack-chat.ts';
-import type { EngineEvent } from '../../../src/ports/events.ts';
-import type { Gate } from '../../../src/ports/gates.ts';
-import { RedisEventCursors } from '../../../src/store/redis-event-cursors.ts';
-import { RedisEventStream } from '../../../src/store/redis-event-stream.ts';
-import { RedisRunThreadStore } from '../../../src/store/redis-run-thread-store.ts';
+import { startSlackChat, type StartedSlackChat } from '../../../src/adapters/slack/start-slack-chat.ts';
+import type { EngineEvent } from '../../../src/core/ports/events.ts';
+import type { Gate } from '../../../src/core/ports/gates.ts';
+import { RedisEventCursors } from '../../../src/adapters/redis/redis-event-cursors.ts';
+import { RedisEventStream } from '../../../src/adapters/redis/redis-event-stream.ts';
+import { RedisRunThreadStore } from '../../../src/adapters/redis/redis-run-thread-store.ts';
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackPoster } from '../../../src/chat/slack/poster.ts';
-import { fromWebClient } from '../../../src/chat/slack/web-client-port.ts';
-import { renderNotice } from '../../../src/chat/slack/render-notice.ts';
-import { SlackApiError } from '../../../src/chat/slack/slack-errors.ts';
+import { SlackPoster } from '../../../src/adapters/slack/poster.ts';
+import { fromWebClient } from '../../../src/adapters/slack/web-client-port.ts';
+import { renderNotice } from '../../../src/adapters/slack/render-notice.ts';
+import { SlackApiError } from '../../../src/adapters/slack/slack-errors.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
 import { webClientFor } from '../../support/slack/web-client.ts';
 

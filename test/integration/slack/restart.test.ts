@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackChat, type StartedSlackChat } from '../../../src/chat/slack/start-slack-chat.ts';
+import { startSlackChat, type StartedSlackChat } from '../../../src/adapters/slack/start-slack-chat.ts';
 import { actionIdFor, encodeActionRef } from '../../../src/commands/action-ref.ts';
-import type { Gate } from '../../../src/ports/gates.ts';
-import { RedisRunThreadStore } from '../../../src/store/redis-run-thread-store.ts';
+import type { Gate } from '../../../src/core/ports/gates.ts';
+import { RedisRunThreadStore } from '../../../src/adapters/redis/redis-run-thread-store.ts';
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackPoster } from '../../../src/chat/slack/poster.ts';
-import { RunThreadPublisher } from '../../../src/chat/slack/run-thread-publisher.ts';
-import { fromWebClient } from '../../../src/chat/slack/web-client-port.ts';
-import type { EngineEvent } from '../../../src/ports/events.ts';
-import type { Gate } from '../../../src/ports/gates.ts';
+import { SlackPoster } from '../../../src/adapters/slack/poster.ts';
+import { RunThreadPublisher } from '../../../src/adapters/slack/run-thread-publisher.ts';
+import { fromWebClient } from '../../../src/adapters/slack/web-client-port.ts';
+import type { EngineEvent } from '../../../src/core/ports/events.ts';
+import type { Gate } from '../../../src/core/ports/gates.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
 import { webClientFor } from '../../support/slack/web-client.ts';
 

@@ -1,11 +1,11 @@
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackApp, type SlackApp } from '../../../src/chat/slack/app.ts';
-import { renderGate } from '../../../src/chat/slack/render-gate.ts';
+import { createSlackApp, type SlackApp } from '../../../src/adapters/slack/app.ts';
+import { renderGate } from '../../../src/adapters/slack/render-gate.ts';
 import { actionIdFor, encodeActionRef } from '../../../src/commands/action-ref.ts';
-import type { ChatSite } from '../../../src/commands/ports.ts';
-import type { GateChoice } from '../../../src/ports/gates.ts';
-import type { GateView } from '../../../src/chat/views.ts';
+import type { ChatSite } from '../../../src/core/ports/chat-engine.ts';
+import type { GateChoice } from '../../../src/core/ports/gates.ts';
+import type { GateView } from '../../../src/core/ports/views.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
 import { blockActionsBody, postSigned, slashCommandBody, signedHeaders } from '../../support/slack/sign-request.ts';

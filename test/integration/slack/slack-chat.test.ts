@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackChat, type StartedSlackChat } from '../../../src/chat/slack/start-slack-chat.ts';
-import type { RunRequest } from '../../../src/commands/ports.ts';
+import { startSlackChat, type StartedSlackChat } from '../../../src/adapters/slack/start-slack-chat.ts';
+import type { RunRequest } from '../../../src/core/ports/chat-engine.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
 import { MemoryEventSource } from '../../support/slack/memory-event-source.ts';
 import { blockActionsBody, postSigned, slashCommandBody } from '../../support/slack/sign-request.ts';
 import { actionIdFor, encodeActionRef } from '../../../src/commands/action-ref.ts';
-import type { Gate } from '../../../src/ports/gates.ts';
+import type { Gate } from '../../../src/core/ports/gates.ts';
 
 const SECRET = 'chat-secret';
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };

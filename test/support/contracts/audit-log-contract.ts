@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, hashRecord } from '../../../src/audit/audit-chain.ts';
-import type { AuditEvent, AuditLog, AuditRecord } from '../../../src/ports/audit.ts';
+import { GENESIS_HASH, hashRecord } from '../../../src/core/audit/audit-chain.ts';
+import type { AuditEvent, AuditLog, AuditRecord } from '../../../src/core/ports/audit.ts';
 
 /** A log under test, and a way to tamper with a site's stored records as someone with write access could. */
 export interface AuditLogFixture {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApprovalPolicy, DecideInput, GateRefusal, GateStore, OpenGateInput } from '../../../src/ports/gates.ts';
+import type { ApprovalPolicy, DecideInput, GateRefusal, GateStore, OpenGateInput } from '../../../src/core/ports/gates.ts';
 
 /** A store under test, and a way to get a second handle on the same data (another connection, another replica). */
 export interface GateStoreFixture {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunState } from '../../../src/engine/run-state.ts';
-import type { Plan } from '../../../src/engine/step-schema.ts';
-import type { RunStore } from '../../../src/ports/run-store.ts';
+import type { RunState } from '../../../src/core/plan/run-state.ts';
+import type { Plan } from '../../../src/core/plan/step-schema.ts';
+import type { RunStore } from '../../../src/core/ports/run-store.ts';
 
 const plan: Plan = {
   runbook: 'rb',

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SiteLock, SiteLockHolder } from '../../../src/ports/site-lock.ts';
+import type { SiteLock, SiteLockHolder } from '../../../src/core/ports/site-lock.ts';
 
 /** A lock under test, and a way to get a second handle on the same data (another connection or replica). */
 export interface SiteLockFixture {

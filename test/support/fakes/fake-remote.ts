@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CapturedOutput, CommandRequest, CommandResult, FanOutOptions, HostOutcome, RemoteSession, UploadResult } from '../../../src/ports/remote.ts';
+import type { CapturedOutput, CommandRequest, CommandResult, FanOutOptions, HostOutcome, RemoteSession, UploadResult } from '../../../src/core/ports/remote.ts';
 
 /**
  * A hand-written RemoteSession for engine unit tests. It records every command and plays a tiny host: a set

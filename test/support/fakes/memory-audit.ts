@@ -1,6 +1,6 @@
-import { EMPTY_HEAD, nextRecord, type ChainHead } from '../../../src/audit/audit-chain.ts';
-import { verifyChain } from '../../../src/audit/verify-chain.ts';
-import type { AuditEvent, AuditLog, AuditRecord, AuditVerifyResult } from '../../../src/ports/audit.ts';
+import { EMPTY_HEAD, nextRecord, type ChainHead } from '../../../src/core/audit/audit-chain.ts';
+import { verifyChain } from '../../../src/core/audit/verify-chain.ts';
+import type { AuditEvent, AuditLog, AuditRecord, AuditVerifyResult } from '../../../src/core/ports/audit.ts';
 
 /**
  * An in-memory AuditLog for unit tests: the same records, hash chain and verification as the Redis log (it

@@ -1,9 +1,9 @@
 import { applyDecision, checkDecision } from '../../../src/approvals/check-decision.ts';
 import { gateRefusal } from '../../../src/approvals/gate-refusal-message.ts';
 import { newGate } from '../../../src/approvals/new-gate.ts';
-import type { DecideInput, DecideOutcome, Gate, GateRefusal, GateStore, OpenGateInput } from '../../../src/ports/gates.ts';
-import type { IdSource } from '../../../src/ports/ids.ts';
-import { err, ok, type Result } from '../../../src/result.ts';
+import type { DecideInput, DecideOutcome, Gate, GateRefusal, GateStore, OpenGateInput } from '../../../src/core/ports/gates.ts';
+import type { IdSource } from '../../../src/core/ports/ids.ts';
+import { err, ok, type Result } from '../../../src/core/result.ts';
 
 /**
  * An in-memory GateStore for unit tests. It runs the same `newGate`/`checkDecision`/`applyDecision` as the

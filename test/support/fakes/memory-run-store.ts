@@ -1,8 +1,8 @@
-import type { RunState } from '../../../src/engine/run-state.ts';
-import { isFinished } from '../../../src/engine/run-state.ts';
-import type { Plan } from '../../../src/engine/step-schema.ts';
-import type { RunQueue, RunStore, StepJob } from '../../../src/ports/run-store.ts';
-import type { EngineEvent, EventSink } from '../../../src/ports/events.ts';
+import type { RunState } from '../../../src/core/plan/run-state.ts';
+import { isFinished } from '../../../src/core/plan/run-state.ts';
+import type { Plan } from '../../../src/core/plan/step-schema.ts';
+import type { RunQueue, RunStore, StepJob } from '../../../src/core/ports/run-store.ts';
+import type { EngineEvent, EventSink } from '../../../src/core/ports/events.ts';
 
 /** An in-memory RunStore; states go through JSON like in Redis, and `update` is a real compare-and-set. */
 export class MemoryRunStore implements RunStore {

@@ -1,6 +1,6 @@
-import { checkHolder } from '../../../src/lock/check-holder.ts';
-import type { SiteLock, SiteLockHolder } from '../../../src/ports/site-lock.ts';
-import { err, ok, type Result } from '../../../src/result.ts';
+import { checkHolder } from '../../../src/core/engine/check-holder.ts';
+import type { SiteLock, SiteLockHolder } from '../../../src/core/ports/site-lock.ts';
+import { err, ok, type Result } from '../../../src/core/result.ts';
 
 /**
  * An in-memory SiteLock for unit tests, with the Redis lock's semantics (same contract suite): one holder per

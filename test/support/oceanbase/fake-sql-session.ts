@@ -1,4 +1,4 @@
-import type { SqlQueryOptions, SqlResult, SqlSession } from '../../../src/ports/sql.ts';
+import type { SqlQueryOptions, SqlResult, SqlSession } from '../../../src/core/ports/sql.ts';
 
 type Rows = readonly Record<string, unknown>[];
 

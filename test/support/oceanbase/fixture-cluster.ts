@@ -1,4 +1,4 @@
-import { obVersion, obVersionToInt, compareObVersions } from '../../../src/oceanbase/ob-version.ts';
+import { obVersion, obVersionToInt, compareObVersions } from '../../../src/runbooks/oceanbase/shared/ob-version.ts';
 
 /** Rows to insert, per table. */
 export type FixtureRows = ReadonlyMap<string, readonly Record<string, unknown>[]>;

@@ -1,4 +1,4 @@
-import type { CheckerOptions } from '../../../src/oceanbase/ob-check.ts';
+import type { CheckerOptions } from '../../../src/runbooks/oceanbase/checker/ob-check.ts';
 import type { FixtureLoad } from './ob-fixture.ts';
 
 /** A fixture load with what upgrade_checker must report on it: every failure, in order, with its check. */

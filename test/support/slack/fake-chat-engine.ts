@@ -1,6 +1,6 @@
-import { err, ok, type Result } from '../../../src/result.ts';
-import type { ChatEngine, EngineRefusal, GateDecisionOutcome, GateDecisionRequest, RunRequest } from '../../../src/commands/ports.ts';
-import type { AuditExport, GateView, RunSummary } from '../../../src/chat/views.ts';
+import { err, ok, type Result } from '../../../src/core/result.ts';
+import type { ChatEngine, EngineRefusal, GateDecisionOutcome, GateDecisionRequest, RunRequest } from '../../../src/core/ports/chat-engine.ts';
+import type { AuditExport, GateView, RunSummary } from '../../../src/core/ports/views.ts';
 
 /**
  * A hand-written `ChatEngine` that records every call and answers from small in-memory tables, for tests of

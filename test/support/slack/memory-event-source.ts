@@ -1,4 +1,4 @@
-import type { EngineEvent, StoredEvent } from '../../../src/ports/events.ts';
+import type { EngineEvent, StoredEvent } from '../../../src/core/ports/events.ts';
 
 /** An in-memory stand-in for the runtime's event source: events pushed per site, read after an id, blocking briefly. */
 export class MemoryEventSource {

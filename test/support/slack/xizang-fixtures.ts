@@ -1,4 +1,4 @@
-import type { Gate } from '../../../src/ports/gates.ts';
+import type { Gate } from '../../../src/core/ports/gates.ts';
 
 /** A logger that drops everything (the Slack chat's `log`). */
 export const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyDecision, checkDecision } from '../../../src/approvals/check-decision.ts';
 import { newGate } from '../../../src/approvals/new-gate.ts';
-import type { DecideInput, Gate, OpenGateInput } from '../../../src/ports/gates.ts';
+import type { DecideInput, Gate, OpenGateInput } from '../../../src/core/ports/gates.ts';
 
 const opening: OpenGateInput = {
   site: 'xizang',

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../../src/commands/dispatch-command.ts';
 import { encodeActionRef, actionIdFor } from '../../../src/commands/action-ref.ts';
 import { handleGateAction, type GateActionDeps } from '../../../src/commands/gate-action-handler.ts';
-import type { ChatSite, CommandDeps } from '../../../src/commands/ports.ts';
+import type { ChatSite, CommandDeps } from '../../../src/core/ports/chat-engine.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 
 const sites: ChatSite[] = [

@@ -1,8 +1,8 @@
-import type { EngineSite } from '../../../../src/engine/engine-site.ts';
-import type { Plan, Step } from '../../../../src/engine/step-schema.ts';
-import type { RunState } from '../../../../src/engine/run-state.ts';
-import type { ProgramContext } from '../../../../src/runbooks/runbook.ts';
-import type { SqlSession } from '../../../../src/ports/sql.ts';
+import type { EngineSite } from '../../../../src/core/sites/site.ts';
+import type { Plan, Step } from '../../../../src/core/plan/step-schema.ts';
+import type { RunState } from '../../../../src/core/plan/run-state.ts';
+import type { ProgramContext } from '../../../../src/core/plan/runbook.ts';
+import type { SqlSession } from '../../../../src/core/ports/sql.ts';
 import { FakeRemote } from '../../../support/fakes/fake-remote.ts';
 import { labXizang, registry } from '../xizang/xizang-fixture.ts';
 

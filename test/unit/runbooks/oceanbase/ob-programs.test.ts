@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckStep } from '../../../../src/engine/step-schema.ts';
-import { previousEvidence, previousOfflineTimeEvaluator, restoreOfflineTimeProgram } from '../../../../src/runbooks/oceanbase/offline-time-steps.ts';
-import { precheckFreshEvaluator } from '../../../../src/runbooks/oceanbase/precheck-record.ts';
-import { waitProgram } from '../../../../src/runbooks/oceanbase/wait-program.ts';
+import type { CheckStep } from '../../../../src/core/plan/step-schema.ts';
+import { previousEvidence, previousOfflineTimeEvaluator, restoreOfflineTimeProgram } from '../../../../src/runbooks/oceanbase/precheck/offline-time-steps.ts';
+import { precheckFreshEvaluator } from '../../../../src/runbooks/oceanbase/precheck/precheck-record.ts';
+import { waitProgram } from '../../../../src/runbooks/oceanbase/health/wait-program.ts';
 import { FakeSqlSession, one } from '../../../support/oceanbase/fake-sql-session.ts';
 import { labXizang, programContext, registry, runWith, stepOf } from './ob-fixture-site.ts';
 

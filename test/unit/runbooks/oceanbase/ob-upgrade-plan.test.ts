@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderPlan } from '../../../../src/engine/render-plan.ts';
-import type { Plan } from '../../../../src/engine/step-schema.ts';
+import { renderPlan } from '../../../../src/core/plan/render-plan.ts';
+import type { Plan } from '../../../../src/core/plan/step-schema.ts';
 import { labWith, labXizang, registry, stepOf } from './ob-fixture-site.ts';
 
 async function upgradePlan(cluster = 'obcluster', toVersion = '4.3.5.5'): Promise<Plan> {

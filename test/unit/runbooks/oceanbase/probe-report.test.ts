@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandRequest, CommandResult } from '../../../../src/ports/remote.ts';
-import { probeReportProgram } from '../../../../src/runbooks/oceanbase/business-probe.ts';
+import type { CommandRequest, CommandResult } from '../../../../src/core/ports/remote.ts';
+import { probeReportProgram } from '../../../../src/runbooks/oceanbase/probe/business-probe.ts';
 import { FakeRemote } from '../../../support/fakes/fake-remote.ts';
 import { labXizang, programContext, registry, runWith, stepOf } from './ob-fixture-site.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tenantUpgradeProgram } from '../../../../src/runbooks/oceanbase/tenant-upgrade-steps.ts';
+import { tenantUpgradeProgram } from '../../../../src/runbooks/oceanbase/upgrade/tenant-upgrade-steps.ts';
 import { FakeSqlSession, one } from '../../../support/oceanbase/fake-sql-session.ts';
 import { labXizang, programContext, registry, stepOf } from './ob-fixture-site.ts';
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toEngineSite, type EngineSite } from '../../../../src/engine/engine-site.ts';
-import type { Plan } from '../../../../src/engine/step-schema.ts';
-import { secretRefAt } from '../../../../src/sites/secret-at.ts';
-import type { Site } from '../../../../src/sites/site-schema.ts';
+import { toEngineSite, type EngineSite } from '../../../../src/core/sites/site.ts';
+import type { Plan } from '../../../../src/core/plan/step-schema.ts';
+import { secretRefAt } from '../../../../src/core/sites/secret-at.ts';
+import type { Site } from '../../../../src/core/sites/site-schema.ts';
 import { evaluate, labXizang, registry } from './xizang-fixture.ts';
 
 let site: EngineSite;

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { toEngineSite, type EngineSite } from '../../../../src/engine/engine-site.ts';
-import type { CheckStep, Plan } from '../../../../src/engine/step-schema.ts';
+import { toEngineSite, type EngineSite } from '../../../../src/core/sites/site.ts';
+import type { CheckStep, Plan } from '../../../../src/core/plan/step-schema.ts';
 import { ALL_RUNBOOKS } from '../../../../src/runbooks/all-runbooks.ts';
-import type { EvaluatorInput } from '../../../../src/runbooks/runbook.ts';
-import { createRunbookRegistry } from '../../../../src/runbooks/runbook-registry.ts';
-import { loadSite } from '../../../../src/sites/load-site.ts';
-import { formatSiteProblem } from '../../../../src/sites/site-problem.ts';
+import type { EvaluatorInput } from '../../../../src/core/plan/runbook.ts';
+import { createRunbookRegistry } from '../../../../src/core/plan/runbook-registry.ts';
+import { loadSite } from '../../../../src/adapters/files/load-site.ts';
+import { formatSiteProblem } from '../../../../src/core/sites/site-problem.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CapturedOutput } from '../../../../src/ports/remote.ts';
+import type { CapturedOutput } from '../../../../src/core/ports/remote.ts';
 import type { BatchEvent, BatchFrame } from '../../../../src/runners/ssh/batch-frames.ts';
 import { BatchProtocolViolation } from '../../../../src/runners/ssh/batch-frames.ts';
 import { BatchTracker, type BatchListener, type BatchStream } from '../../../../src/runners/ssh/batch-tracker.ts';

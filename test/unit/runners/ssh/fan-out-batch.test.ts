@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandRequest } from '../../../../src/ports/remote.ts';
+import type { CommandRequest } from '../../../../src/core/ports/remote.ts';
 import { fanOutBatchHosts } from '../../../../src/runners/ssh/fan-out-batch.ts';
 import type { CommandOutcome } from '../../../../src/runners/ssh/fan-out-sequence.ts';
 import { SshUnreachableError } from '../../../../src/runners/ssh/ssh-errors.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandRequest, CommandResult } from '../../../../src/ports/remote.ts';
+import type { CommandRequest, CommandResult } from '../../../../src/core/ports/remote.ts';
 import { fanOutSequenceHosts } from '../../../../src/runners/ssh/fan-out-sequence.ts';
 import { SshTimeoutError, SshUnreachableError } from '../../../../src/runners/ssh/ssh-errors.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandResult } from '../../../../src/ports/remote.ts';
+import type { CommandResult } from '../../../../src/core/ports/remote.ts';
 import { fanOutHosts } from '../../../../src/runners/ssh/fan-out.ts';
 
 const capture = { head: '', tail: '', totalBytes: 0, truncated: false, sha256: '' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeError } from '../../../../src/errors/opsgate-error.ts';
-import type { CommandResult } from '../../../../src/ports/remote.ts';
+import { describeError } from '../../../../src/core/opsgate-error.ts';
+import type { CommandResult } from '../../../../src/core/ports/remote.ts';
 import {
   SshAuthFailedError,
   SshChecksumMismatchError,

@@ -1,0 +1,158 @@
+import { createInterface } from 'node:readline';
+import type { EventSource } from '../../core/ports/event-source.ts';
+import type { PendingGate } from '../../core/engine/pending-gates.ts';
+import { channelForCommand } from '../../commands/command-channel.ts';
+import { shortHash } from '../../commands/action-ref.ts';
+import { USAGE } from '../../commands/command.ts';
+import { dispatchCommand } from '../../commands/dispatch-command.ts';
+import { parseCommand } from '../../commands/parse-command.ts';
+import type { ChatEngine, ChatSite } from '../../core/ports/chat-engine.ts';
+import { describeError } from '../../core/opsgate-error.ts';
+import type { EngineEvent } from '../../core/ports/events.ts';
+import type { GateChoice } from '../../core/ports/gates.ts';
+import { GateNumbers, parseGateAnswer } from './gate-numbers.ts';
+import { renderEvent } from './render-event.ts';
+import { renderReply } from './render-reply.ts';
+import { saveAttachments } from './save-attachments.ts';
+
+export interface ConsoleChatDeps {
+  readonly chat: ChatEngine;
+  readonly events: EventSource;
+  readonly sites: readonly ChatSite[];
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  /** Who the console acts as at first (`/as` switches). */
+  readonly user: string;
+  /** Gates already waiting when the console starts (e.g. left by `opsgate run`): shown first, numbered too. */
+  readonly pendingGates?: () => Promise<readonly PendingGate[]>;
+  /** Where finding attachments are written (`<dir>/<run>/<name>`); without it they are only listed as findings. */
+  readonly artefactsDir?: string;
+}
+
+const HELP = [
+  'commands (the same grammar as Slack):',
+  ...Object.values(USAGE).map((u) => `  ${u}`),
+  '  N CHOICE        answer gate N, e.g. "1 approve", "1 reject", "2 done"',
+  '  /help, /quit',
+];
+
+/**
+ * The interactive console chat (like Hubot's shell adapter): reads command lines, runs them through the same
+ * handlers as Slack (each acting in its site's channel), switches user with `/as`, numbers every gate it shows
+ * and takes `N choice` answers through the same decision path as a button. Every run's thread is printed as
+ * its events arrive on the sites' event streams, so runs worked by a worker in another process show up too.
+ * Resolves when the input ends or `/quit` is typed.
+ */
+export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
+  let user = deps.user;
+  const gates = new GateNumbers();
+  const rl = createInterface({ input: deps.input, output: deps.output, terminal: deps.output.isTTY === true });
+  const print = (lines: readonly string[]): void => {
+    if (lines.length === 0) return;
+    if (deps.output.isTTY === true) deps.output.write('\r\x1b[K');
+    deps.output.write(`${lines.join('\n')}\n`);
+    if (deps.output.isTTY === true) rl.prompt(true);
+  };
+  const prompt = (): void => {
+    rl.setPrompt(`${user}> `);
+    rl.prompt();
+  };
+
+  const onEvent = (e: EngineEvent): void => {
+    if (e.type === 'gate.opened') {
+      const g = e.gate;
+      gates.add({ gateId: g.id, site: g.site, runId: g.runId, stepId: g.stepId, planHash: g.planHash, choices: g.choices });
+    }
+    const files = deps.artefactsDir === undefined ? [] : saveAttachments(e, deps.artefactsDir);
+    print([...renderEvent(e, { gateNumber: (id) => gates.numberOf(id) }), ...files]);
+  };
+
+  let stopped = false;
+  // From "now" by design (unlike Slack, no saved position): an interactive session shows what is waiting
+  // (pending gates, below) and what happens next; `/runs` tells the rest.
+  const starts = await Promise.all(deps.sites.map(async (s) => [s.id, await deps.events.latestId(s.id)] as const));
+  const waiting = (await deps.pendingGates?.()) ?? [];
+  if (waiting.length > 0) print([`${waiting.length} gate(s) waiting:`]);
+  for (const { gate, context } of waiting) onEvent({ site: gate.site, runId: gate.runId, at: gate.openedAt, type: 'gate.opened', gate, context });
+  const follow = async (site: string, from: string): Promise<void> => {
+    let after = from;
+    while (!stopped) {
+      try {
+        const batch = await deps.events.read(site, after, { blockMs: 500, count: 100 });
+        for (const { id, event } of batch) {
+          after = id;
+          onEvent(event);
+        }
+      } catch (e) {
+        if (stopped) return;
+        print([`⚠ cannot read the events of ${site}: ${describeError(e)}`]);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
+  const followers = Promise.all(starts.map(([site, from]) => follow(site, from)));
+
+  const answer = async (n: number, choice: string): Promise<string[]> => {
+    const gate = gates.get(n);
+    if (gate === undefined) return [`✘ there is no gate ${n} (gates are numbered as they are shown)`];
+    if (!(gate.choices as readonly string[]).includes(choice)) return [`✘ gate ${n} takes: ${gate.choices.join(', ')}`];
+    const channel = deps.sites.find((s) => s.id === gate.site)?.channel ?? '';
+    const r = await deps.chat.decide({ gateId: gate.gateId, planHash: shortHash(gate.planHash), choice: choice as GateChoice, user, userGroups: [], channel });
+    if (!r.ok) return [`✘ ${choice} refused: ${r.error.message}`];
+    return [r.value.status === 'decided' ? `✔ gate ${n}: ${choice} by ${user}` : `✔ gate ${n}: approval by ${user} recorded; more are needed`];
+  };
+
+  const handle = async (line: string): Promise<'quit' | undefined> => {
+    const text = line.trim();
+    if (text === '') return undefined;
+    if (text === '/quit' || text === '/exit') return 'quit';
+    if (text === '/help') {
+      print(HELP);
+      return undefined;
+    }
+    const gateAnswer = parseGateAnswer(text);
+    if (gateAnswer !== undefined) {
+      print(await answer(gateAnswer.n, gateAnswer.choice));
+      return undefined;
+    }
+    const parsed = parseCommand(text, { sites: deps.sites, console: true });
+    if (!parsed.ok) {
+      print([`✘ ${parsed.error.message}`]);
+      return undefined;
+    }
+    const channel = await channelForCommand(parsed.value, deps.sites, async (id) => (await deps.chat.getRun(id))?.site);
+    if (!channel.ok) {
+      print([`✘ ${channel.error}`]);
+      return undefined;
+    }
+    const reply = await dispatchCommand({ engine: deps.chat, sites: deps.sites }, { user, channel: channel.value }, text, { console: true });
+    if (reply.kind === 'switch-user') user = reply.user;
+    print(renderReply(reply));
+    return undefined;
+  };
+
+  print([`opsgate console: acting as ${user}; sites ${deps.sites.map((s) => s.id).join(', ')}; /help for commands`]);
+  prompt();
+  await new Promise<void>((resolve) => {
+    let chain = Promise.resolve();
+    let quitting = false;
+    rl.on('line', (line) => {
+      chain = chain.then(async () => {
+        if (quitting) return;
+        try {
+          if ((await handle(line)) === 'quit') {
+            quitting = true;
+            rl.close();
+            return;
+          }
+        } catch (e) {
+          print([`✘ ${describeError(e)}`]);
+        }
+        prompt();
+      });
+    });
+    rl.once('close', () => void chain.then(resolve));
+  });
+  stopped = true;
+  await followers;
+}

@@ -1,0 +1,109 @@
+import type { ProbeFinding } from '../../core/engine/probes.ts';
+import type { EngineEvent, GateContext } from '../../core/ports/events.ts';
+import type { Gate } from '../../core/ports/gates.ts';
+import { assertNever } from '../../core/result.ts';
+
+/** How a gate is shown: with its console number and the answers typed as `N choice`, or plainly. */
+export interface RenderOptions {
+  /** The number a person types to answer this gate (console); without it no answer line is printed. */
+  readonly gateNumber?: (gateId: string) => number | undefined;
+  /** Most lines of an output tail shown per host (default 15). */
+  readonly tailLines?: number;
+}
+
+const IND = '  ';
+
+/**
+ * One engine event as lines of a run's thread, for a terminal: run lines flush left, step lines indented once,
+ * details twice. Every string from the event is stripped of control characters (output tails may hold
+ * terminal escapes) and long ones are cut.
+ */
+export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] {
+  const run = `${e.runId} (${clean(e.site)})`;
+  switch (e.type) {
+    case 'run.requested':
+      return [`● ${run}: ${clean(e.runbook)} requested by ${clean(e.requester)}${e.dryRun ? ' (dry run)' : ''}`];
+    case 'run.planned':
+      return [
+        `${IND}plan ${e.planHash.slice(0, 12)}: ${clean(e.title)}, ${e.steps.length} step(s)`,
+        ...e.steps.map((s, i) => `${IND}${IND}${i + 1}. ${s.id} [${s.kind}${s.destructive ? ', destructive' : ''}] ${clean(s.title)}`),
+      ];
+    case 'run.refused':
+      return [`✘ ${run} refused: ${clean(e.reason)}`];
+    case 'run.stopped':
+      return [`■ ${run} stopped at ${e.stepId}: ${clean(e.statusLine)}${e.rollbackOffered ? ` (roll it back with /rollback ${e.runId})` : ''}`];
+    case 'run.finished':
+      return [`■ ${run} ${e.outcome}: ${clean(e.statusLine)}`];
+    case 'step.started':
+      return [`${IND}▶ ${e.cleanup === true ? 'cleanup step' : e.phase === 'rollback' ? 'rollback step' : 'step'} ${e.stepId} (attempt ${e.attempt}) on ${e.targets.map(clean).join(', ')}: ${clean(e.title)}`];
+    case 'step.output-summary':
+      return e.outputs.flatMap((o) => [
+        `${IND}${IND}${clean(o.host)}: exit ${o.exitCode ?? 'none'}, ${o.totalBytes} byte(s) of output${o.error ? `, error: ${clean(o.error)}` : ''}`,
+        ...tail(o.tail, opts.tailLines ?? 15).map((l) => `${IND}${IND}${IND}| ${l}`),
+        ...(o.artefact === undefined
+          ? []
+          : [`${IND}${IND}${IND}whole output (${o.artefact.bytes} bytes${o.artefact.capped ? ', capped' : ''}, until ${new Date(o.artefact.expiresAt).toISOString()}): redis-cli --raw GET ${clean(o.artefact.key)}`]),
+      ]);
+    case 'step.finished':
+      return [
+        `${IND}${e.status === 'succeeded' ? '✔' : '✘'} ${e.stepId} ${e.status}${e.failedAt ? ` at ${e.failedAt}` : ''}: ${clean(e.summary)}`,
+        ...e.hosts.map((h) => `${IND}${IND}${clean(h.host)}: exit ${h.exitCode ?? 'none'} in ${h.durationMs} ms${h.error ? `, ${clean(h.error)}` : ''}`),
+        ...probeLines(e.probes),
+        ...e.findings.map((f) => `${IND}${IND}[${f.status}] ${clean(f.title)}${f.host ? ` on ${clean(f.host)}` : ''}: ${clean(f.evidence)}`),
+      ];
+    case 'step.interrupted':
+      return [`${IND}⚠ ${e.stepId} interrupted: ${clean(e.summary)}`, ...probeLines(e.probes)];
+    case 'gate.opened':
+      return gateLines(e.gate, e.context, opts);
+    case 'gate.decided':
+      return [`${IND}✔ gate${number(e.gateId, opts)} of ${e.stepId}: ${e.choice} by ${clean(e.by)}`];
+    case 'gate.expired':
+      return [`${IND}✘ gate${number(e.gateId, opts)} of ${e.stepId} expired: counted as a rejection`];
+    case 'rollback.started':
+      return [
+        `${IND}↩ rollback requested by ${clean(e.requestedBy)}: undoes ${e.covers.length > 0 ? e.covers.join(', ') : 'nothing'}`,
+        ...e.irreversible.map((i) => `${IND}${IND}${i.stepId} cannot be undone${i.reason ? `: ${clean(i.reason)}` : ''}`),
+      ];
+    case 'lock.stale':
+      return [`⚠ site ${clean(e.site)}: stale lock of run ${e.holder.runId} by ${clean(e.holder.requester)}: ${clean(e.reason)}`];
+    default:
+      return assertNever(e, 'engine event');
+  }
+}
+
+function gateLines(gate: Gate, ctx: GateContext, opts: RenderOptions): string[] {
+  const n = opts.gateNumber?.(gate.id);
+  const lines = [
+    `${IND}? gate${number(gate.id, opts)} ${gate.kind} for step ${gate.stepId}: ${clean(ctx.stepTitle)} (plan ${gate.planHash.slice(0, 12)}, requested by ${clean(gate.requester)})`,
+  ];
+  if (ctx.reason !== undefined) lines.push(`${IND}${IND}why: ${clean(ctx.reason)}`);
+  if (ctx.instructions !== undefined) lines.push(...ctx.instructions.split('\n').map((l) => `${IND}${IND}do: ${clean(l)}`));
+  for (const [k, v] of Object.entries(ctx.parameters ?? {})) lines.push(`${IND}${IND}${clean(k)} = ${clean(v)}`);
+  for (const t of ctx.targets) for (const c of t.commands) lines.push(`${IND}${IND}${clean(t.host)}$ ${clean(c)}`);
+  if (n !== undefined) lines.push(`${IND}${IND}answer: ${gate.choices.map((c) => `${n} ${c}`).join(' | ')}`);
+  return lines;
+}
+
+function probeLines(probes: readonly ProbeFinding[]): string[] {
+  return probes.map((p) => `${IND}${IND}${p.ok ? 'ok' : 'NOT ok'} ${clean(p.host)}: ${clean(p.evidence)}`);
+}
+
+function number(gateId: string, opts: RenderOptions): string {
+  const n = opts.gateNumber?.(gateId);
+  return n === undefined ? '' : ` [${n}]`;
+}
+
+function tail(text: string, max: number): string[] {
+  const lines = text.replace(/\n$/, '').split('\n').map(clean);
+  if (lines.length === 1 && lines[0] === '') return [];
+  return lines.length > max ? [`… ${lines.length - max} line(s) before`, ...lines.slice(-max)] : lines;
+}
+
+const MAX_FIELD = 2000;
+
+/** Drops terminal escapes and control characters, and cuts a very long value. */
+export function clean(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  const t = s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').replace(/\n/g, ' ⏎ ');
+  return t.length > MAX_FIELD ? `${t.slice(0, MAX_FIELD)}… (${t.length - MAX_FIELD} more characters)` : t;
+}

@@ -1,0 +1,49 @@
+import type { Redis } from 'ioredis';
+import { OpsgateError } from '../../core/opsgate-error.ts';
+import { err, ok, type Result } from '../../core/result.ts';
+
+/** Redis may evict keys under memory pressure: runs, gates and queued steps could silently vanish. */
+export class RedisEvictsKeysError extends OpsgateError {
+  readonly code = 'REDIS_EVICTS_KEYS';
+  constructor(readonly policy: string) {
+    super(`Redis maxmemory-policy is ${policy}: it may evict opsgate's keys; set maxmemory-policy noeviction`, { fields: { policy } });
+  }
+}
+
+export interface RedisCheck {
+  readonly maxmemoryPolicy: string;
+  /** AOF on, or RDB snapshots scheduled; unknown when the server hides its configuration. */
+  readonly persistence: 'aof' | 'rdb' | 'none' | 'unknown';
+  /** A warning to log loudly at startup, if any. */
+  readonly warning?: string;
+}
+
+/**
+ * Checks a Redis server before the engine trusts it with runs: refuses one whose `maxmemory-policy` can evict
+ * keys (anything but `noeviction`), and warns when it persists nothing (a restart of Redis would then lose
+ * every run, gate and queued step).
+ */
+export async function checkRedis(redis: Redis): Promise<Result<RedisCheck, RedisEvictsKeysError>> {
+  const memory = await redis.info('memory');
+  const policy = /^maxmemory_policy:(\S+)/m.exec(memory)?.[1] ?? 'unknown';
+  if (policy !== 'noeviction') return err(new RedisEvictsKeysError(policy));
+  const persistence = await persistenceOf(redis);
+  const warning =
+    persistence === 'none'
+      ? 'Redis persists nothing (no AOF, no RDB snapshots): a Redis restart loses every run, gate and queued step; turn on appendonly'
+      : persistence === 'unknown'
+        ? 'cannot read Redis persistence settings (CONFIG is disabled): make sure appendonly is on'
+        : undefined;
+  return ok({ maxmemoryPolicy: policy, persistence, ...(warning ? { warning } : {}) });
+}
+
+async function persistenceOf(redis: Redis): Promise<RedisCheck['persistence']> {
+  const info = await redis.info('persistence');
+  if (/^aof_enabled:1/m.test(info)) return 'aof';
+  try {
+    const save = (await redis.config('GET', 'save')) as string[];
+    return (save[1] ?? '').trim() === '' ? 'none' : 'rdb';
+  } catch {
+    return 'unknown';
+  }
+}

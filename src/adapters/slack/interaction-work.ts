@@ -1,0 +1,94 @@
+import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { describeError } from '../../core/opsgate-error.ts';
+import { parseActionRef } from '../../commands/action-ref.ts';
+import { dispatchCommand } from '../../commands/dispatch-command.ts';
+import { handleGateAction, type GateActionDeps } from '../../commands/gate-action-handler.ts';
+import type { AppLog } from './app.ts';
+import type { SlackPoster } from './poster.ts';
+import { renderGate } from './render-gate.ts';
+import { renderNotice } from './render-notice.ts';
+import type { ReplayGuard } from './replay-guard.ts';
+import type { ResponseUrlPoster } from './response-url.ts';
+import { respondWith, showReply, type Respond } from './show-reply.ts';
+
+export type CommandArgs = Pick<SlackCommandMiddlewareArgs, 'body' | 'respond'>;
+export type ActionArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'body' | 'action' | 'respond'>;
+
+/**
+ * The lane of a slash command's work (`AckFirstQueue`): what it acts on, so that interactions with one run
+ * keep their order. `/rollback` and `/audit` act on the run they name; the others start a run or only read,
+ * and run side by side (the site lock settles two starts at once).
+ */
+export function commandLane(body: { readonly command: string; readonly text: string; readonly trigger_id: string }): string {
+  if (body.command === '/rollback' || body.command === '/audit') return `run:${body.text.trim().split(/\s+/, 1)[0] ?? ''}`;
+  return `cmd:${body.trigger_id}`;
+}
+
+/** The lane of a click's work: its gate (two clicks on one gate are decided in the order they came). */
+export function actionLane(value: string | undefined, triggerId: string): string {
+  const ref = parseActionRef(value ?? '');
+  return ref.ok ? `gate:${ref.value.gateId}` : `act:${triggerId}`;
+}
+
+/** What the work after an ack needs. */
+export interface InteractionWorkDeps {
+  readonly deps: GateActionDeps;
+  readonly poster: SlackPoster;
+  readonly responses: ResponseUrlPoster;
+  readonly replays: ReplayGuard;
+  readonly now: () => number;
+  readonly log: AppLog;
+  /** When known, clicks from another app are refused. */
+  readonly appId?: string;
+}
+
+/**
+ * The work done for a slash command or a click once it has been acknowledged: the handler, then the answer
+ * (privately through the interaction's `response_url`, or the gate message updated). Every failure is
+ * answered privately with what to do next.
+ */
+export function interactionWork(w: InteractionWorkDeps) {
+  /** Answers through `response_url` on kept-alive connections; Bolt's `respond` when the body has none. */
+  const responder = (responseUrl: string | undefined, respond: CommandArgs['respond'] | undefined): Respond => (m) =>
+    responseUrl !== undefined && responseUrl !== '' ? w.responses.post(responseUrl, m) : (respond as (x: unknown) => Promise<unknown>)({ ...m, blocks: [...m.blocks] });
+
+  async function runCommand({ body, respond }: CommandArgs): Promise<void> {
+    const respondFn = responder(body.response_url, respond);
+    try {
+      if (!w.replays.firstTime(`cmd:${body.trigger_id}`)) {
+        w.log.warn({ command: body.command, user: body.user_id }, 'replayed slash command ignored');
+        return;
+      }
+      const reply = await dispatchCommand(w.deps, { user: body.user_id, channel: body.channel_id }, `${body.command} ${body.text}`);
+      await showReply(reply, { respond: respondFn, poster: w.poster, now: w.now });
+    } catch (e) {
+      w.log.error({ err: describeError(e), command: body.command, user: body.user_id }, 'slash command failed');
+      await respondWith(respondFn, renderNotice('error', `opsgate could not handle ${body.command}: ${describeError(e)}. Check /runs before trying again (it may have started), and tell an operator if it persists.`)).catch(() => undefined);
+    }
+  }
+
+  async function runAction({ body, action, respond }: ActionArgs): Promise<void> {
+    const respondFn = responder(body.response_url, respond);
+    const refuse = (why: string) => respondWith(respondFn, renderNotice('error', why));
+    try {
+      if (w.appId !== undefined && body.api_app_id !== w.appId) return void (await refuse('This click came from another Slack app.'));
+      if (!w.replays.firstTime(`act:${body.trigger_id}:${action.action_ts}`)) return void (await refuse('This click was already received; it is counted once.'));
+      const channel = body.container?.channel_id ?? body.channel?.id ?? '';
+      const messageTs = body.container?.message_ts ?? body.message?.ts;
+      const res = await handleGateAction(w.deps, {
+        actionId: action.action_id,
+        value: action.value ?? '',
+        user: body.user.id,
+        channel,
+        ...(messageTs === undefined ? {} : { messageTs }),
+      });
+      if (!res.ok) return void (await refuse(res.error));
+      if (messageTs !== undefined) await w.poster.update(channel, messageTs, renderGate(res.value.gate));
+    } catch (e) {
+      w.log.error({ err: describeError(e), user: body.user.id }, 'gate click failed');
+      await refuse(`opsgate could not record your click: ${describeError(e)}. Nothing was decided; try again.`).catch(() => undefined);
+    }
+  }
+
+  return { runCommand, runAction };
+}

@@ -1,0 +1,85 @@
+import type { FindingView, HostResultView, StepResultView } from '../../core/ports/views.ts';
+import { LIMITS, codeBlock, inlineCode, safeText, truncate, fallbackText } from './block-limits.ts';
+import { context, section, type Block, type SlackMessage } from './blocks.ts';
+import { blockId, fitBlocks, packLines } from './fit-blocks.ts';
+import { STEP_STATE_LABEL, formatDuration, formatTime, spanOf } from './format.ts';
+
+/** At most this much of a host's output tail is shown inline; the whole output goes into a file. */
+const TAIL_CHARS = 1500;
+const TAIL_LINES = 40;
+
+function exitOf(h: HostResultView): string {
+  if (h.error !== undefined) return `:x: ${safeText(h.error, 300)}`;
+  if (h.exitCode === null) return `:x: killed${h.signal ? ` by ${safeText(h.signal, 20)}` : ''}`;
+  return h.exitCode === 0 ? ':white_check_mark: exit 0' : `:x: exit ${h.exitCode}`;
+}
+
+function lastLines(s: string, n: number): string {
+  // Only the end can be shown: split a bounded window, not a whole megabyte.
+  const lines = s.slice(-64 * 1024).split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.slice(-n).join('\n');
+}
+
+function hostBlocks(h: HostResultView): Block[] {
+  const command = h.command === undefined ? '' : `\n${inlineCode(h.command, 1000)}`;
+  const head = `*${safeText(h.host, 100)}* · ${exitOf(h)} · ${formatDuration(h.durationMs)}${command}`;
+  const tail = lastLines(h.outputTail, TAIL_LINES);
+  const shownBytes = Buffer.byteLength(tail);
+  const blocks: Block[] = [section(truncate(head, LIMITS.sectionText))];
+  if (tail !== '') blocks.push(section(codeBlock(tail, TAIL_CHARS, 'tail')));
+  if (h.outputBytes > shownBytes) blocks.push(context(`the end of ${h.outputBytes} bytes of output`));
+  return blocks;
+}
+
+/**
+ * A step's reply in the run thread: targets, per host the exact command, exit code, duration and a bounded
+ * tail of the output. Many hosts are summarised after the first ones that fit.
+ */
+export function renderStepReply(r: StepResultView): SlackMessage {
+  const s = r.step;
+  const title = `${STEP_STATE_LABEL[s.state]} *${safeText(s.title, 300)}* · ${formatDuration(spanOf(s.startedAt, s.finishedAt))}`;
+  const targets = r.targets.length === 0 ? 'no targets' : `targets: ${r.targets.slice(0, 30).map((t) => safeText(t, 60)).join(', ')}${r.targets.length > 30 ? `, … ${r.targets.length - 30} more` : ''}`;
+  const head = [
+    { ...section(truncate(title, LIMITS.sectionText)), block_id: blockId('step', r.runId, s.id) },
+    context(truncate(targets, 2000), `started ${formatTime(s.startedAt)} · finished ${formatTime(s.finishedAt)}`),
+  ];
+  // Failed hosts first: they are what people need to see when not everything fits.
+  const ordered = [...r.hosts].sort((a, b) => Number(isOk(a)) - Number(isOk(b)));
+  const perHost = ordered.map(hostBlocks);
+  const verdicts = findingSections(r);
+  const body = [...verdicts, ...perHost.flat()];
+  const fitted = fitBlocks({ head, body, more: (omitted) => `… ${ordered.length - wholeGroups(perHost, body.length - verdicts.length - omitted)} more hosts not shown` });
+  const failed = r.hosts.filter((h) => !isOk(h)).length;
+  const text = `${s.title}: ${s.state}${failed > 0 ? `, ${failed} of ${r.hosts.length} hosts failed` : ''}`;
+  return { text: fallbackText(text), blocks: fitted.blocks, truncated: fitted.truncated };
+}
+
+const FINDING_ICON = { pass: ':white_check_mark:', fail: ':x:', warn: ':warning:', manual: ':hand:' } as const;
+
+/** The engine's summary line and the verdicts of a check, failures first, packed into sections. */
+function findingSections(r: StepResultView): Block[] {
+  const findings = [...(r.findings ?? [])].sort((a, b) => rank(a.status) - rank(b.status));
+  const lines = [
+    ...(r.summary ? [safeText(r.summary, 500)] : []),
+    ...findings.slice(0, 300).map((f) => `${FINDING_ICON[f.status]} *${safeText(f.title, 200)}*${f.host ? ` on ${safeText(f.host, 60)}` : ''}: ${safeText(f.evidence, 400)}`),
+    ...(findings.length > 300 ? [`… ${findings.length - 300} more findings`] : []),
+  ];
+  return packLines(lines).sections;
+}
+
+const rank = (s: FindingView['status']): number => ({ fail: 0, warn: 1, manual: 2, pass: 3 })[s];
+
+/** How many groups fit whole in the first `kept` blocks. */
+function wholeGroups(groups: readonly Block[][], kept: number): number {
+  let seen = 0;
+  let n = 0;
+  for (const g of groups) {
+    if (seen + g.length > kept) break;
+    seen += g.length;
+    n++;
+  }
+  return n;
+}
+
+const isOk = (h: HostResultView): boolean => h.error === undefined && h.exitCode === 0;

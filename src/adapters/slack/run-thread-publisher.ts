@@ -1,0 +1,220 @@
+import { describeError } from '../../core/opsgate-error.ts';
+import { compareEventIds } from '../../core/ports/event-cursors.ts';
+import type { OutputArtefactRef, OutputArtefacts } from '../../core/ports/artefacts.ts';
+import type { EngineEvent } from '../../core/ports/events.ts';
+import { assertNever } from '../../core/result.ts';
+import type { SlackMessage } from './blocks.ts';
+import { EventPosts, type KeyedPoster } from './event-posts.ts';
+import type { PostedMessage } from './poster.ts';
+import { renderGate } from './render-gate.ts';
+import { renderNotice } from './render-notice.ts';
+import { renderRunMessage } from './render-run-message.ts';
+import { renderStepReply } from './render-step-reply.ts';
+import { applyEvent, newRunThreadState, type ThreadEffect } from './run-thread-state.ts';
+import type { RunThreadStore } from '../../core/ports/run-thread-store.ts';
+import { threadFromSaved, threadToSaved, type ThreadOfRun } from './thread-of-run.ts';
+
+/** The poster operations the publisher needs (`SlackPoster` has them). */
+export interface ThreadPoster extends KeyedPoster {
+  update(channel: string, ts: string, msg: SlackMessage): Promise<void>;
+  upload(channel: string, threadTs: string, file: { filename: string; content: string; title?: string }): Promise<void>;
+}
+
+/** What the publisher needs: the poster, the channel of each site, the time and a logger. */
+export interface RunThreadPublisherDeps {
+  readonly poster: ThreadPoster;
+  /** The Slack channel of a site (from its site file); events of a site without one are dropped. */
+  channelOf(site: string): string | undefined;
+  readonly now: () => number;
+  readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /**
+   * Progress edits of a parent message are gathered for this long (default 2000 ms) and sent as one, the
+   * last state winning: chat.update is rate-limited per workspace. A run's end is sent at once.
+   */
+  readonly parentEditDelayMs?: number;
+  /** Where the workers store long outputs; without it only the tails are shown. */
+  readonly artefacts?: Pick<OutputArtefacts, 'get'>;
+  /**
+   * Where each run's thread and gate messages are kept across restarts (`restore()` reloads them); without it
+   * they live in memory only and a run in progress gets a new parent message after a restart.
+   */
+  readonly threads?: RunThreadStore;
+}
+
+/**
+ * Turns the engine's events into a run's Slack presence: one parent message per run, updated in place; one
+ * thread reply per finished step; gate messages with their buttons, updated when decided or expired; status
+ * lines. Dry runs are left to the command's own reply. Chat failures are logged and never stop the feed.
+ * With a `threads` store the run-to-thread and gate-to-message mappings survive a restart (`restore()`).
+ */
+export class RunThreadPublisher {
+  private readonly runs = new Map<string, ThreadOfRun>();
+  /** Parent edits waiting for their delay, by run id. */
+  private readonly pendingEdits = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Every gate message posted, by gate id: a click must come from the gate's own message. */
+  private readonly gateMessages = new Map<string, PostedMessage>();
+
+  constructor(private readonly deps: RunThreadPublisherDeps) {}
+
+  /** The run's thread, once its parent message is posted (for `/runs` and `/audit`). */
+  threadOf(runId: string): PostedMessage | undefined {
+    return this.runs.get(runId)?.parent;
+  }
+
+  /** The message a gate was posted as, to check that a click came from it (undefined when not posted here). */
+  gateMessage(gateId: string): PostedMessage | undefined {
+    return this.gateMessages.get(gateId);
+  }
+
+  /**
+   * Applies one event to its run's thread. With the event's stream id, an event at or before the last one
+   * applied to the run is skipped: a follower that resumes from a saved position (at-least-once) never posts
+   * twice, and the id is saved with the thread.
+   */
+  async handle(e: EngineEvent, eventId?: string): Promise<void> {
+    const channel = this.deps.channelOf(e.site);
+    if (channel === undefined) {
+      this.deps.log.warn({ site: e.site, runId: e.runId, type: e.type }, 'no slack channel for site, event not posted');
+      return;
+    }
+    let s = this.runs.get(e.runId);
+    if (s === undefined) {
+      s = { ...newRunThreadState(e), gateTs: new Map() };
+      this.runs.set(e.runId, s);
+    }
+    if (eventId !== undefined && s.lastEventId !== undefined && compareEventIds(eventId, s.lastEventId) <= 0) return;
+    const effect = applyEvent(s, e);
+    if (s.dryRun) return;
+    const posts = new EventPosts(this.deps, e.runId, eventId, s.inDoubt ?? []);
+    try {
+      await this.carryOut(effect, channel, e, s, posts);
+    } catch (err) {
+      this.deps.log.error({ site: e.site, runId: e.runId, type: e.type, err: describeError(err) }, 'slack post failed');
+    }
+    if (eventId !== undefined) {
+      s.lastEventId = eventId;
+      delete s.inDoubt;
+    }
+    // With an id every event is saved, even one that posts nothing: the follower's position moves past it, so
+    // the run's state must not depend on replaying it after a restart.
+    if (effect.kind !== 'none' || eventId !== undefined) await this.save(s);
+  }
+
+  /**
+   * Reloads the threads and gate messages saved by an earlier process, so that its runs keep their parent
+   * message and clicks on its gate messages are recognised. Returns how many runs were reloaded.
+   */
+  async restore(): Promise<number> {
+    if (this.deps.threads === undefined) return 0;
+    const saved = await this.deps.threads.loadAll();
+    for (const t of saved) {
+      if (this.runs.has(t.runId)) continue;
+      this.runs.set(t.runId, threadFromSaved(t));
+      for (const [id, m] of Object.entries(t.gates)) this.gateMessages.set(id, m);
+    }
+    return saved.length;
+  }
+
+  private async carryOut(effect: ThreadEffect, channel: string, e: EngineEvent, s: ThreadOfRun, posts: EventPosts): Promise<void> {
+    switch (effect.kind) {
+      case 'none':
+        return;
+      case 'parent':
+        await this.parent(channel, s, posts);
+        return;
+      case 'step-reply': {
+        const thread = await this.parent(channel, s, posts);
+        await posts.post(channel, renderStepReply(effect.result), thread.ts);
+        for (const f of effect.files) await this.deps.poster.upload(channel, thread.ts, { ...f, title: f.filename });
+        for (const o of effect.outputs) await this.uploadOutput(channel, thread.ts, e, o);
+        return;
+      }
+      case 'gate-posted': {
+        const thread = await this.parent(channel, s, posts);
+        const posted = await posts.post(channel, renderGate(effect.gate), thread.ts);
+        s.gateTs.set(effect.gate.id, posted.ts);
+        this.gateMessages.set(effect.gate.id, posted);
+        return;
+      }
+      case 'gate-changed': {
+        await this.parent(channel, s, posts);
+        const ts = s.gateTs.get(effect.gate.id);
+        if (ts !== undefined) await this.deps.poster.update(channel, ts, renderGate(effect.gate));
+        return;
+      }
+      case 'line': {
+        if (effect.inChannel) {
+          await posts.post(channel, renderNotice('info', effect.text));
+          return;
+        }
+        const thread = await this.parent(channel, s, posts);
+        await posts.post(channel, renderNotice('info', effect.text), thread.ts);
+        return;
+      }
+      default:
+        assertNever(effect, 'thread effect');
+    }
+  }
+
+  /** Saves the run's thread, gate messages and views; a failure is logged (the thread still works until a restart). */
+  private async save(s: ThreadOfRun): Promise<void> {
+    if (this.deps.threads === undefined) return;
+    await this.deps.threads
+      .save(threadToSaved(s, this.gateMessages))
+      .catch((err: unknown) => this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack thread not saved'));
+  }
+
+  /** Uploads one host's whole output into the thread; an expired or unreadable one is logged and skipped. */
+  private async uploadOutput(channel: string, threadTs: string, e: EngineEvent, o: { filename: string; artefact: OutputArtefactRef }): Promise<void> {
+    const content = await this.deps.artefacts?.get(o.artefact.key).catch((err: unknown) => {
+      this.deps.log.warn({ runId: e.runId, key: o.artefact.key, err: describeError(err) }, 'step output not readable');
+      return undefined;
+    });
+    if (content === undefined) {
+      this.deps.log.warn({ runId: e.runId, key: o.artefact.key }, 'step output not uploaded: not available');
+      return;
+    }
+    await this.deps.poster.upload(channel, threadTs, { filename: o.filename, content, title: `${o.filename}${o.artefact.capped ? ' (capped)' : ''}` });
+  }
+
+  /** Sends every parent edit still waiting for its delay (on shutdown), and stops the timers. */
+  flush(): void {
+    for (const [runId, timer] of this.pendingEdits) {
+      clearTimeout(timer);
+      this.pendingEdits.delete(runId);
+      const s = this.runs.get(runId);
+      const channel = s === undefined ? undefined : this.deps.channelOf(s.run.site);
+      if (s && channel !== undefined) this.sendParentEdit(channel, s);
+    }
+  }
+
+  /** Posts the parent message the first time, then schedules an edit of it (edits also coalesce in the poster). */
+  private async parent(channel: string, s: ThreadOfRun, posts: EventPosts): Promise<PostedMessage> {
+    if (s.parent === undefined) {
+      s.parent = await posts.post(channel, renderRunMessage(s.run, this.deps.now()));
+      return s.parent;
+    }
+    const final = s.run.finishedAt !== undefined;
+    const delay = this.deps.parentEditDelayMs ?? 2000;
+    const pending = this.pendingEdits.get(s.run.id);
+    if (final || delay <= 0) {
+      if (pending !== undefined) clearTimeout(pending);
+      this.pendingEdits.delete(s.run.id);
+      this.sendParentEdit(channel, s);
+    } else if (pending === undefined) {
+      this.pendingEdits.set(s.run.id, setTimeout(() => {
+        this.pendingEdits.delete(s.run.id);
+        this.sendParentEdit(channel, s);
+      }, delay));
+    }
+    return s.parent;
+  }
+
+  /** Renders the run as it is now: a delayed edit always shows the latest state. */
+  private sendParentEdit(channel: string, s: ThreadOfRun): void {
+    if (s.parent === undefined) return;
+    void this.deps.poster
+      .update(channel, s.parent.ts, renderRunMessage(s.run, this.deps.now()))
+      .catch((err: unknown) => this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack parent update failed'));
+  }
+}

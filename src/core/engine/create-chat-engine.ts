@@ -1,0 +1,138 @@
+import type { ChatEngine, EngineRefusal, GateDecisionOutcome, GateDecisionRequest, RunRequest } from '../ports/chat-engine.ts';
+import type { Engine } from './create-engine.ts';
+import type { RunState } from '../plan/run-state.ts';
+import type { AuditLog } from '../ports/audit.ts';
+import type { GateStore } from '../ports/gates.ts';
+import { err, ok, type Result } from '../result.ts';
+import { mayStartRuns } from '../sites/to-approval-policy.ts';
+import type { Site } from '../sites/site-schema.ts';
+import { runbookFor, type CommandRunbooks, type RunbookCall } from './command-runbooks.ts';
+import { gateView, runSummary } from './run-views.ts';
+
+/** Who serves the sites' queues (worker heartbeats, see src/adapters/redis/worker-registry.ts). */
+export interface WorkerPresence {
+  /** Live workers per site. */
+  servingCounts(sites: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** The sentence for a site nobody serves. */
+  message(site: string): string;
+}
+
+/** What the chat adapter over the engine needs. */
+export interface ChatEngineDeps {
+  readonly engine: Engine;
+  /** To find a gate's site and full plan hash before a decision. */
+  readonly gates: Pick<GateStore, 'get'>;
+  readonly audit: Pick<AuditLog, 'read'>;
+  /** The validated site files by id (their channel and policy). */
+  readonly sites: ReadonlyMap<string, Pick<Site, 'id' | 'slack' | 'policy'>>;
+  readonly runbooks: CommandRunbooks;
+  /** When given, a run is refused at a site no live worker serves, and `/runs` marks such sites' active runs. */
+  readonly workers?: WorkerPresence;
+}
+
+/** A button carries at least this many hex digits of the step hash. */
+const MIN_HASH_DIGITS = 8;
+
+const refusal = (code: string, message: string): Result<never, EngineRefusal> => err({ code, message });
+
+/**
+ * The `ChatEngine` port over the engine, shared by Slack, the console and the CLI: it maps commands onto
+ * runbooks, checks who may start runs at a site, and before a decision checks that the gate belongs to the
+ * channel the click came from and that the (short) plan hash the person saw is the gate's, then lets the
+ * engine and the gate store apply every policy check.
+ */
+export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
+  const { engine } = deps;
+
+  const prepare = (req: RunRequest): Result<RunbookCall, EngineRefusal> => {
+    const site = deps.sites.get(req.command.site);
+    if (site === undefined) return refusal('SITE_UNKNOWN', `no site named ${req.command.site}`);
+    if (!mayStartRuns(site.policy, req.requester, req.requesterGroups ?? [])) {
+      return refusal('NOT_A_STARTER', `${req.requester} may not start runs at ${site.id}: the site's policy names who may (policy.starters)`);
+    }
+    const call = runbookFor(deps.runbooks, req.command);
+    return call.ok ? call : refusal('NO_RUNBOOK', `${call.error} yet`);
+  };
+
+  const summary = async (runId: string) => {
+    const found = await engine.getRun(runId);
+    return found === undefined ? undefined : runSummary(found.run, found.plan);
+  };
+
+  return {
+    async requestRun(req) {
+      const call = prepare(req);
+      if (!call.ok) return call;
+      const site = req.command.site;
+      if (deps.workers !== undefined && ((await deps.workers.servingCounts([site])).get(site) ?? 0) === 0) return refusal('NO_WORKER', deps.workers.message(site));
+      const r = await engine.request({ site, ...call.value, requester: req.requester });
+      return r.ok ? ok({ runId: r.value.runId }) : refusal(r.error.code, r.error.message);
+    },
+
+    async dryRunPlan(req) {
+      const call = prepare(req);
+      if (!call.ok) return call;
+      const r = await engine.request({ site: req.command.site, ...call.value, requester: req.requester, dryRun: true });
+      return r.ok ? ok(r.value.rendered) : refusal(r.error.code, r.error.message);
+    },
+
+    async requestRollback(req) {
+      // A run paused at a gate that offers Roll back is rolled back by answering that gate, with every check a
+      // click gets (who may choose it, four eyes), never around it.
+      const found = await engine.getRun(req.runId);
+      const gateId = found === undefined ? undefined : rollbackGateOf(found.run);
+      const gate = gateId === undefined ? undefined : await deps.gates.get(gateId);
+      if (gate?.status === 'pending' && gate.choices.includes('roll-back')) {
+        const r = await decide({ gateId: gate.id, planHash: gate.planHash, choice: 'roll-back', user: req.requester, userGroups: req.requesterGroups ?? [], channel: req.channel });
+        return r.ok ? ok({ runId: req.runId, viaGate: r.value }) : r;
+      }
+      const r = await engine.rollback({ runId: req.runId, requester: req.requester });
+      return r.ok ? ok({ runId: r.value.id }) : refusal(r.error.code, r.error.message);
+    },
+
+    async listRuns(filter) {
+      const lists = await Promise.all(filter.sites.map((s) => engine.listRuns(s)));
+      const serving = deps.workers === undefined ? undefined : await deps.workers.servingCounts(filter.sites);
+      const unserved = (site: string) => serving !== undefined && (serving.get(site) ?? 0) === 0;
+      return lists
+        .flat()
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .map((run) => {
+          const s = runSummary(run);
+          const active = run.outcome === undefined && !run.dryRun;
+          return active && unserved(run.site) ? { ...s, title: `${s.title} (paused: ${deps.workers?.message(run.site) ?? ''})` } : s;
+        });
+    },
+
+    getRun: summary,
+
+    async exportAudit(runId) {
+      const found = await engine.getRun(runId);
+      if (found === undefined) return refusal('RUN_NOT_FOUND', `no run ${runId}`);
+      const records = await deps.audit.read(found.run.site, { runId });
+      return ok({ filename: `audit-${runId}.jsonl`, content: records.map((r) => `${JSON.stringify(r)}\n`).join('') });
+    },
+
+    decide,
+  };
+
+  async function decide(req: GateDecisionRequest): Promise<Result<GateDecisionOutcome, EngineRefusal>> {
+    const gate = await deps.gates.get(req.gateId);
+    if (gate === undefined) return refusal('UNKNOWN_GATE', 'This gate is unknown to opsgate (it may have been cleaned up).');
+    const channel = deps.sites.get(gate.site)?.slack.channel;
+    if (channel !== req.channel) return refusal('WRONG_CHANNEL', `This gate belongs to site ${gate.site}; decide it in that site's channel.`);
+    if (req.planHash.length < MIN_HASH_DIGITS || !gate.planHash.startsWith(req.planHash)) {
+      return refusal('PLAN_CHANGED', 'The plan changed since this gate was shown; nothing was decided. Look at the new gate in the thread.');
+    }
+    const r = await engine.decide({ gateId: req.gateId, user: req.user, userGroups: req.userGroups, choice: req.choice, planHash: gate.planHash });
+    if (!r.ok) return refusal(r.error.code, r.error.message);
+    const found = await engine.getRun(gate.runId);
+    return ok({ status: r.value.status, gate: gateView(r.value.gate, found?.plan) });
+  }
+}
+
+/** The gate a paused run waits at (approval, failure or interruption), if any: the one `/rollback` answers. */
+function rollbackGateOf(run: RunState): string | undefined {
+  if (run.outcome !== undefined) return undefined;
+  return Object.values(run.steps).find((st) => st.gate !== undefined && (st.status === 'gated' || st.status === 'failed' || st.status === 'interrupted'))?.gate?.id;
+}

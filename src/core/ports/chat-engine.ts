@@ -1,0 +1,114 @@
+import type { Result } from '../result.ts';
+import type { GateChoice } from './gates.ts';
+import type { AuditExport, GateView, RunSummary } from './views.ts';
+import type { PrecheckCommand, UpgradeCommand } from '../../commands/command.ts';
+import type { GrammarSite } from '../../commands/parse-command.ts';
+
+/**
+ * The seams between the command handlers and the rest of opsgate. The engine implements `ChatEngine`; Slack,
+ * the console and the CLI call the handlers with a `CommandContext` and render the `CommandReply`.
+ */
+
+/** A site as the chat layer sees it (from its site file). */
+export interface ChatSite extends GrammarSite {
+  /** The only channel (Slack channel id) from which the site's runs may be driven. */
+  readonly channel: string;
+  /** User groups whose members may decide gates (resolved by the chat adapter). */
+  readonly approverGroups?: readonly string[];
+  /** User groups whose members may start runs (resolved by the chat adapter for each request). */
+  readonly starterGroups?: readonly string[];
+}
+
+/** Who typed the command, and where. */
+export interface CommandContext {
+  readonly user: string;
+  readonly channel: string;
+}
+
+/** A refusal from the engine, with a message fit for the person who asked. */
+export interface EngineRefusal {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A run (or dry run) asked for by someone in a channel. */
+export interface RunRequest {
+  readonly command: PrecheckCommand | UpgradeCommand;
+  readonly requester: string;
+  readonly channel: string;
+  /** The requester's groups among the site's starter groups (absent when the adapter cannot resolve groups). */
+  readonly requesterGroups?: readonly string[];
+}
+
+/** A decision on a gate, as clicked or typed; every field is re-checked by the engine. */
+export interface GateDecisionRequest {
+  readonly gateId: string;
+  /** The plan hash carried by the button: the decision counts only if the plan has not changed since. */
+  readonly planHash: string;
+  readonly choice: GateChoice;
+  readonly user: string;
+  /** The user's groups among the site's approver groups. */
+  readonly userGroups: readonly string[];
+  /** Where the click came from: the gate must belong to this channel (and message, when known). */
+  readonly channel: string;
+  readonly messageTs?: string;
+}
+
+/** `decided`: the gate is settled; `recorded`: an approval counted and more are needed. */
+export interface GateDecisionOutcome {
+  readonly status: 'decided' | 'recorded';
+  readonly gate: GateView;
+}
+
+/** What the chat layer needs from the engine; nothing more. */
+export interface ChatEngine {
+  /** Plans and enqueues a run; the engine then posts its parent message and thread through its events. */
+  requestRun(req: RunRequest): Promise<Result<{ readonly runId: string }, EngineRefusal>>;
+  /** The plan with every command per host, as text, without running anything. */
+  dryRunPlan(req: RunRequest): Promise<Result<string, EngineRefusal>>;
+  /**
+   * Asks to roll back a run; the rollback itself waits on an approval gate. A run paused at a gate offering
+   * Roll back is answered through that gate (`viaGate`), as a click on it would be.
+   */
+  requestRollback(req: {
+    readonly runId: string;
+    readonly requester: string;
+    readonly channel: string;
+    /** The requester's groups among the site's approver groups (for answering a gate). */
+    readonly requesterGroups?: readonly string[];
+  }): Promise<Result<{ readonly runId: string; readonly viaGate?: GateDecisionOutcome }, EngineRefusal>>;
+  /** Active and recent runs of the given sites, newest first. */
+  listRuns(filter: { readonly sites: readonly string[] }): Promise<readonly RunSummary[]>;
+  getRun(runId: string): Promise<RunSummary | undefined>;
+  exportAudit(runId: string): Promise<Result<AuditExport, EngineRefusal>>;
+  /** Records a decision on a gate after every server-side check (policy, four eyes, expiry, plan hash, message). */
+  decide(req: GateDecisionRequest): Promise<Result<GateDecisionOutcome, EngineRefusal>>;
+}
+
+/** What a handler asks its adapter to show. */
+export type CommandReply =
+  /** A private confirmation to the person who typed the command. */
+  | { readonly kind: 'accepted'; readonly text: string; readonly runId?: string }
+  /** A private refusal saying why. */
+  | { readonly kind: 'refused'; readonly text: string }
+  /** A dry-run plan to post in the site's channel. */
+  | { readonly kind: 'plan'; readonly site: string; readonly channel: string; readonly title: string; readonly text: string }
+  | { readonly kind: 'runs'; readonly runs: readonly RunSummary[]; readonly sites: readonly string[] }
+  /** An audit export to upload into the run's thread. */
+  | { readonly kind: 'audit'; readonly run: RunSummary; readonly export: AuditExport }
+  /** Console only: act as this user from now on. */
+  | { readonly kind: 'switch-user'; readonly user: string };
+
+/** Everything a handler needs. */
+export interface CommandDeps {
+  readonly engine: ChatEngine;
+  readonly sites: readonly ChatSite[];
+  readonly runIdPattern?: RegExp;
+  /** The user's groups among `candidates` (Slack: usergroups.users.list); throws when they cannot be resolved. */
+  groupsOf?(user: string, candidates: readonly string[]): Promise<readonly string[]>;
+  /**
+   * Why this account may not decide gates at all (Slack: users.info says deactivated, bot or guest), or
+   * undefined; throws when unknown. Every decision path calls it (`checkDecider`).
+   */
+  vetUser?(user: string): Promise<string | undefined>;
+}

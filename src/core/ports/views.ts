@@ -1,0 +1,125 @@
+import type { GateChoice, GateKind, GateStatus } from './gates.ts';
+
+/**
+ * What the chat renderers draw: plain data, close to what the engine knows about a run, so that each engine
+ * event maps onto one of these and one render call. Nothing here is trusted to be short or clean: renderers
+ * escape and bound every string.
+ */
+
+/** The state of one step as people see it. */
+export type StepState = 'pending' | 'waiting-approval' | 'running' | 'done' | 'failed' | 'interrupted' | 'rolled-back' | 'skipped';
+
+/** The state of a whole run. */
+export type RunState = 'planned' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'interrupted' | 'rolled-back' | 'aborted' | 'rejected';
+
+/** One step of a run, for the parent message. */
+export interface StepView {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: 'check' | 'action' | 'manual';
+  readonly state: StepState;
+  readonly destructive?: boolean;
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+  /** Who approved it (Slack user ids), when it needed an approval. */
+  readonly approvedBy?: readonly string[];
+}
+
+/** A run, for its parent message. */
+export interface RunView {
+  readonly id: string;
+  readonly site: string;
+  /** What runs, e.g. `precheck` or `upgrade redis`. */
+  readonly title: string;
+  readonly requester: string;
+  readonly state: RunState;
+  readonly startedAt: number;
+  readonly finishedAt?: number;
+  readonly steps: readonly StepView[];
+}
+
+/** One host's outcome of a step. */
+export interface HostResultView {
+  readonly host: string;
+  /** The exact command, when the source knows it. */
+  readonly command?: string;
+  /** null when the process died of a signal or never started. */
+  readonly exitCode: number | null;
+  readonly signal?: string;
+  /** An error that prevented the command from running (unreachable host …), already free of secrets. */
+  readonly error?: string;
+  readonly durationMs: number;
+  /** The end of the (redacted) output; renderers bound it further. */
+  readonly outputTail: string;
+  /** Total output bytes, to say how much was left out. */
+  readonly outputBytes: number;
+}
+
+/** A step's reply in the run thread. */
+export interface StepResultView {
+  readonly runId: string;
+  readonly step: StepView;
+  readonly targets: readonly string[];
+  readonly hosts: readonly HostResultView[];
+  /** One line from the engine, e.g. "2 of 3 hosts failed at verify". */
+  readonly summary?: string;
+  /** A check's verdicts (prechecks) and what probes found. */
+  readonly findings?: readonly FindingView[];
+}
+
+/** One verdict of a check or a probe. */
+export interface FindingView {
+  readonly status: 'pass' | 'fail' | 'warn' | 'manual';
+  readonly title: string;
+  readonly evidence: string;
+  readonly host?: string;
+}
+
+/** What a gate will run where: one entry per host with its exact commands. */
+export interface GateTargetView {
+  readonly host: string;
+  readonly commands: readonly string[];
+}
+
+/** A gate, for its message in the thread (pending, decided or expired). */
+export interface GateView {
+  readonly id: string;
+  readonly runId: string;
+  readonly site: string;
+  readonly stepId: string;
+  readonly stepTitle: string;
+  readonly kind: GateKind;
+  readonly status: GateStatus;
+  readonly planHash: string;
+  readonly requester: string;
+  readonly choices: readonly GateChoice[];
+  readonly targets: readonly GateTargetView[];
+  /** Manual steps: what the person must do, and with which values. */
+  readonly instructions?: string;
+  readonly parameters?: readonly { readonly name: string; readonly value: string }[];
+  /** Failures and interruptions: what went wrong. */
+  readonly reason?: string;
+  readonly expiresAt: number;
+  readonly decision?: { readonly choice: GateChoice; readonly by: string; readonly at: number };
+}
+
+/** A run in the `/runs` list. */
+export interface RunSummary {
+  readonly id: string;
+  readonly site: string;
+  readonly title: string;
+  readonly state: RunState;
+  readonly requester: string;
+  readonly startedAt: number;
+  readonly finishedAt?: number;
+  /** The run's parent message, once posted. */
+  readonly thread?: { readonly channel: string; readonly ts: string };
+  /** A link to the thread (from chat.getPermalink or built from the workspace URL). */
+  readonly permalink?: string;
+}
+
+/** An audit export, ready to upload. */
+export interface AuditExport {
+  readonly filename: string;
+  readonly content: string;
+}

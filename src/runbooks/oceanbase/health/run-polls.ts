@@ -1,0 +1,61 @@
+import type { Finding } from '../../../core/plan/run-state.ts';
+import { awaitPoll } from './await-poll.ts';
+import { TENANT_COUNT_SQL, type ObPoll } from './ob-poll.ts';
+import type { SqlSession } from '../../../core/ports/sql.ts';
+import type { ProgramContext } from '../../../core/plan/runbook.ts';
+import { requireSql } from '../shared/require-sql.ts';
+
+const PROGRESS_EVERY_MS = 15_000;
+
+/** The cluster's tenant count as the health checker counts it (sys and meta tenants included). */
+export async function tenantCount(ctx: ProgramContext): Promise<number> {
+  return (await requireSql(ctx).query(TENANT_COUNT_SQL, { label: ctx.step.id })).rows.length;
+}
+
+/** Runs one statement, saying it in the thread first. */
+export async function runStatement(ctx: ProgramContext, sql: SqlSession, statement: string): Promise<void> {
+  await ctx.progress(statement);
+  await sql.query(statement, { label: ctx.step.id });
+}
+
+/**
+ * Runs polls in order with progress lines (first, every 15 s, done), timeouts scaled by the tenant count (read
+ * once unless given) or `explicitTimeoutSec` (the health checker's `-t`). Returns a pass per poll, or stops at
+ * the first timeout with a `fail` finding that ends with `onTimeout` (state and decision).
+ */
+export async function runPolls(
+  ctx: ProgramContext,
+  polls: readonly ObPoll[],
+  onTimeout: string,
+  tenants?: number,
+  explicitTimeoutSec?: number,
+): Promise<{ ok: boolean; findings: Finding[] }> {
+  const sql = requireSql(ctx);
+  const n = tenants ?? (await tenantCount(ctx));
+  const findings: Finding[] = [];
+  for (const poll of polls) {
+    let lastShown = -Infinity;
+    const lines: Promise<void>[] = [];
+    const res = await awaitPoll(
+      {
+        sql,
+        clock: ctx.clock,
+        sleep: ctx.sleep,
+        onProgress: (p, seen, elapsed) => {
+          if (!seen.done && elapsed - lastShown < PROGRESS_EVERY_MS) return;
+          lastShown = elapsed;
+          lines.push(ctx.progress(`${p.title}: ${seen.done ? 'done' : 'waiting'} after ${Math.round(elapsed / 1000)} s (seen: ${seen.observed})`));
+        },
+      },
+      poll,
+      { tenantCount: n, ...(explicitTimeoutSec !== undefined ? { explicitTimeoutSec } : {}) },
+    );
+    await Promise.all(lines);
+    if (!res.ok) {
+      findings.push({ status: 'fail', title: poll.title, evidence: `${res.error.message}. ${onTimeout}` });
+      return { ok: false, findings };
+    }
+    findings.push({ status: 'pass', title: poll.title, evidence: `${res.value.observed} (${n} tenants; ${poll.source})` });
+  }
+  return { ok: true, findings };
+}

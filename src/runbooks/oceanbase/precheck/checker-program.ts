@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { Finding } from '../../../core/plan/run-state.ts';
+import type { ObFinding } from '../checker/ob-check.ts';
+import { renderCheckerReport, renderFinding } from '../checker/render-checker-report.ts';
+import { runUpgradeChecker } from '../checker/run-upgrade-checker.ts';
+import { assertNever } from '../../../core/result.ts';
+import type { StepProgram } from '../../../core/plan/runbook.ts';
+import { requireSql } from '../shared/require-sql.ts';
+
+/** Program id of the upgrade_checker.py checks. */
+export const CHECKER_PROGRAM = 'ob-precheck.upgrade-checker';
+
+/** The script's options a plan may set (the cluster version is always read from the cluster). */
+export const CheckerArgsSchema = z.object({
+  oldVersion: z.string().regex(/^\d+(\.\d+){3}$/).optional(),
+  cpuArch: z.enum(['avx2', 'avx2_not_support', 'unknown']).optional(),
+});
+
+/**
+ * Runs every check of upgrade_checker.py 4.3.5.5 over the sys tenant and returns one finding per check: every
+ * failure with the script's messages (all of them, not the first), every pass with what it checked, the whole
+ * report attached as a file.
+ */
+export const checkerProgram: StepProgram = async (ctx, rawArgs) => {
+  const args = CheckerArgsSchema.parse(rawArgs);
+  await ctx.progress('running the 27 checks of upgrade_checker.py 4.3.5.5 against the sys tenant');
+  const report = await runUpgradeChecker(requireSql(ctx), {
+    ...(args.oldVersion !== undefined ? { oldVersion: args.oldVersion } : {}),
+    ...(args.cpuArch !== undefined ? { cpuArch: args.cpuArch } : {}),
+  });
+  const findings = report.findings.map(toFinding);
+  const summary: Finding = {
+    status: report.passed ? 'pass' : 'fail',
+    title: 'upgrade_checker.py 4.3.5.5',
+    evidence: report.summary,
+    attachment: { name: 'upgrade-checker.txt', mimeType: 'text/plain', text: renderCheckerReport(report) },
+  };
+  return [summary, ...findings];
+};
+
+function toFinding(f: ObFinding): Finding {
+  const title = `${f.fn}: ${f.title}`;
+  switch (f.status) {
+    case 'pass':
+      return { status: 'pass', title, evidence: `checked with ${f.evidence.length} statement(s): ${f.evidence.map((e) => `${e.sql} (${e.rowCount} rows)`).join(' | ')}` };
+    case 'fail':
+      return { status: 'fail', title, evidence: f.messages.join('; ') };
+    case 'warn':
+      return { status: 'warn', title, evidence: f.messages.join('; ') };
+    case 'skipped':
+      return { status: 'pass', title, evidence: renderFinding(f) };
+    default:
+      return assertNever(f, 'checker finding');
+  }
+}

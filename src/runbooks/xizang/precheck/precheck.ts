@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { RunbookInvalidError } from '../../../core/engine/engine-errors.ts';
+import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
+import { defineRunbook } from '../../../core/plan/runbook.ts';
+import { nodeCountsEvaluator } from './node-counts-evaluator.ts';
+import { accessEvaluator, csbRedisEvaluator, versionsEvaluator } from './precheck-evaluators.ts';
+import {
+  addressesEvaluator,
+  admDeployedEvaluator,
+  admInstancesEvaluator,
+  admNamesEvaluator,
+  centreAEvaluator,
+  dnsRecordsEvaluator,
+} from './precheck-evaluators-adm.ts';
+import { addressSteps, admSteps, centreAStep, dnsRecordsStep, resourcesStep } from './precheck-steps-adm.ts';
+import { accessStep, csbRedisStep, nodeCountsStep, versionsStep, type CheckInput } from './precheck-steps.ts';
+import { resourcesEvaluator } from './resources-document.ts';
+import { requireSpec } from '../shared/xizang-site.ts';
+
+/** The runbook id `/precheck <site>` runs. */
+export const PRECHECK_RUNBOOK = 'precheck';
+
+/**
+ * `/precheck <site>`: the 11 items of 整体检查步骤, each an advisory check reporting pass / fail / warn / manual with
+ * its evidence (a failing item never hides the ones after it), then the middleware resources document as Markdown
+ * and CSV attachments. Only reads: nothing on a host is changed.
+ */
+export const precheck = defineRunbook({
+  id: PRECHECK_RUNBOOK,
+  title: 'Site precheck (整体检查步骤, 11 items) and the middleware resources document',
+  args: z.object({}),
+  build(site) {
+    const spec = requireSpec(PRECHECK_RUNBOOK, site);
+    const paasHosts = spec.paas === undefined ? [] : [...new Set([...(spec.paas.hosts ?? []), ...(spec.paas.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name))])];
+    if (spec.paas === undefined || paasHosts.length === 0) {
+      throw new RunbookInvalidError(PRECHECK_RUNBOOK, 'p02-versions', `site ${spec.id} has no paas section with hosts: add paas.groups or paas.hosts to the site file`);
+    }
+    const steps: CheckInput[] = [
+      accessStep(spec),
+      versionsStep(spec.paas, paasHosts),
+      csbRedisStep(spec),
+      nodeCountsStep(spec),
+      ...admSteps(spec),
+      centreAStep(spec),
+      ...[dnsRecordsStep(spec)].filter((s): s is CheckInput => s !== undefined),
+      ...addressSteps(spec),
+      resourcesStep(spec),
+    ];
+    return { runbook: PRECHECK_RUNBOOK, site: site.name, title: `Precheck of site ${spec.id}`, args: {}, steps };
+  },
+  evaluators: {
+    'precheck.access': accessEvaluator,
+    'precheck.versions': versionsEvaluator,
+    'precheck.csb-redis': csbRedisEvaluator,
+    'precheck.node-counts': nodeCountsEvaluator,
+    'precheck.adm-deployed': admDeployedEvaluator,
+    'precheck.adm-names': admNamesEvaluator,
+    'precheck.adm-instances': admInstancesEvaluator,
+    'precheck.centre-a': centreAEvaluator,
+    'precheck.dns-records': dnsRecordsEvaluator,
+    'precheck.addresses': addressesEvaluator,
+    'precheck.resources': resourcesEvaluator,
+  },
+});

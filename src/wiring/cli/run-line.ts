@@ -1,0 +1,74 @@
+import { renderEvent } from '../../adapters/console/render-event.ts';
+import { renderReply } from '../../adapters/console/render-reply.ts';
+import type { Command } from '../../commands/command.ts';
+import { dispatchCommand } from '../../commands/dispatch-command.ts';
+import type { Runtime } from '../main.ts';
+import { channelForCommand } from '../../commands/command-channel.ts';
+import { saveAttachments } from '../../adapters/console/save-attachments.ts';
+import { driveRun, type OnFailure } from './drive-run.ts';
+
+/** How `runLine` answers and prints. */
+export interface RunLineOptions {
+  readonly as: string;
+  readonly approveAs: readonly string[];
+  readonly reject: boolean;
+  /** Reject the approval gate of this step. */
+  readonly rejectAt?: string;
+  /** What to answer a failure or interruption gate (see `driveRun`). */
+  readonly onFailure?: OnFailure;
+  /** Where finding attachments are written (`<dir>/<run>/<name>`) and named in the thread. */
+  readonly artefactsDir?: string;
+  readonly json: boolean;
+  /** Standard output and error, one line each call. */
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+/**
+ * Runs one parsed command line to its end in a runtime: starts a worker for the site when the command starts a
+ * run, dispatches the line through the shared handlers (in the site's channel), prints the reply, then follows
+ * and drives the run (see `driveRun`). Returns the exit code: 0 success, 1 failed/rejected/refused, 2 bad usage.
+ */
+export async function runLine(rt: Runtime, cmd: Command, line: string, opts: RunLineOptions): Promise<0 | 1 | 2> {
+  const sites = rt.sites.chat;
+  const channel = await channelForCommand(cmd, sites, async (id) => (await rt.chat.getRun(id))?.site);
+  if (!channel.ok) {
+    opts.err(channel.error);
+    return 2;
+  }
+  const site = sites.find((s) => s.channel === channel.value);
+  const startsRun = cmd.name === 'precheck' || (cmd.name === 'upgrade' && !cmd.dryRun) || cmd.name === 'rollback';
+  if (startsRun && site !== undefined) await rt.startWorkers([site.id]).ready;
+  const fromId = site === undefined ? '0-0' : await rt.events.latestId(site.id);
+  const reply = await dispatchCommand({ engine: rt.chat, sites }, { user: opts.as, channel: channel.value }, line);
+  if (reply.kind === 'refused') {
+    opts.err(renderReply(reply).join('\n'));
+    return 1;
+  }
+  if (!opts.json) opts.out(renderReply(reply).join('\n'));
+  else if (reply.kind !== 'accepted') opts.out(JSON.stringify(reply));
+  if (reply.kind !== 'accepted' || reply.runId === undefined || site === undefined) return 0;
+  const outcome = await driveRun(
+    {
+      chat: rt.chat,
+      events: rt.events,
+      onEvent: (event) => {
+        const files = opts.artefactsDir === undefined ? [] : saveAttachments(event, opts.artefactsDir);
+        if (opts.json) opts.out(JSON.stringify(event));
+        else opts.out([...renderEvent(event), ...files].join('\n'));
+      },
+      say: opts.json ? opts.err : opts.out,
+    },
+    {
+      runId: reply.runId,
+      site,
+      fromId,
+      approvers: opts.approveAs,
+      requester: opts.as,
+      rejectFirst: opts.reject,
+      ...(opts.rejectAt === undefined ? {} : { rejectAt: opts.rejectAt }),
+      ...(opts.onFailure === undefined ? {} : { onFailure: opts.onFailure }),
+    },
+  );
+  return outcome.exitCode;
+}

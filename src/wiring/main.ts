@@ -1,0 +1,174 @@
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RedisGateStore } from '../adapters/redis/redis-gate-store.ts';
+import { createChatEngine } from '../core/engine/create-chat-engine.ts';
+import type { EventSource } from '../core/ports/event-source.ts';
+import { pendingGates } from '../core/engine/pending-gates.ts';
+import { resolveRedisTarget, type RedisTarget } from '../adapters/redis/redis-target.ts';
+import { createRunSessions, endingSessions } from '../runners/ssh/run-sessions.ts';
+import { sqlEndpointOf } from './sql-endpoint.ts';
+import { RedisAuditLog } from '../adapters/redis/redis-audit-log.ts';
+import { createEngine } from '../core/engine/create-engine.ts';
+import { siteDirectory } from '../core/sites/site.ts';
+import { RedisSiteLock } from '../adapters/redis/redis-site-lock.ts';
+import { systemClock } from '../core/ports/clock.ts';
+import { randomIds } from '../core/ports/ids.ts';
+import { siteSshSetup, type SiteSshSetup } from './site-ssh-hosts.ts';
+import type { EngineDeps } from '../core/engine/engine-deps.ts';
+import { ALL_RUNBOOKS } from '../runbooks/all-runbooks.ts';
+import { createRunbookRegistry } from '../core/plan/runbook-registry.ts';
+import { addLogSecrets, createOpsLogger } from '../adapters/ops/create-ops-logger.ts';
+import { meteredEvents } from '../adapters/ops/metered-events.ts';
+import { connectRedis } from '../adapters/redis/connect-redis.ts';
+import { describeRedis, redisOptionsOf } from '../adapters/redis/redis-options.ts';
+import { interruptOverdueSteps } from '../core/engine/interrupt-overdue-steps.ts';
+import { noWorkerMessage, WorkerRegistry } from '../adapters/redis/worker-registry.ts';
+import { checkRedis } from '../adapters/redis/check-redis.ts';
+import { RedisEventStream } from '../adapters/redis/redis-event-stream.ts';
+import { RedisRunStore } from '../adapters/redis/redis-run-store.ts';
+import { RedisOutputArtefacts } from '../adapters/redis/redis-output-artefacts.ts';
+import { RedisRunThreadStore } from '../adapters/redis/redis-run-thread-store.ts';
+import { RedisEventCursors } from '../adapters/redis/redis-event-cursors.ts';
+import { openWithOwnSpool } from '../runners/ssh/spool-retention.ts';
+import { siteSecretSource } from '../adapters/files/site-secret-source.ts';
+
+import { serveSites } from './serve-sites.ts';
+import type { Runtime, RuntimeOptions } from './runtime-types.ts';
+
+export type { Runtime, RuntimeOptions, ServedSites, WorkerTuning } from './runtime-types.ts';
+
+/**
+ * The composition root: the only module that opens real connections (ioredis, BullMQ, ssh2 sessions, mysql2).
+ * Entry points (the CLI's `run`, `start`, `worker`, the Slack app) call `openRuntime` and talk to what it returns.
+ */
+
+/** The BullMQ key prefix under the opsgate key prefix (`opsgate:bull`). */
+export const bullPrefix = (redisPrefix: string): string => `${redisPrefix}bull`;
+
+/** A pino logger on stderr with secrets redacted by field and by value (see src/adapters/ops/create-ops-logger.ts). */
+export function createLogger(level: string, format: 'json' | 'pretty' = 'json'): Logger {
+  return createOpsLogger({ level, format });
+}
+
+/**
+ * Connects everything: Redis (`REDIS_URL`, or the embedded server when it is unset), refusing a Redis that
+ * may evict keys; the stores, gates, audit log, site lock and BullMQ queues on it; the engine with SSH (and SQL)
+ * sessions per run (src/runners/ssh/run-sessions.ts) from the site files; and the chat adapter. On failure, whatever was opened is closed.
+ */
+export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { config, env, log, sites } = opts;
+  const external = env.REDIS_URL !== undefined || config.REDIS_SENTINELS !== undefined;
+  const target: RedisTarget = external ? { options: redisOptionsOf(config), where: describeRedis(config) } : await resolveRedisTarget({ url: undefined, stateDir: config.OPSGATE_STATE_DIR });
+  const closers: (() => Promise<unknown>)[] = [async () => target.embedded?.stop()];
+  const closeAll = async () => {
+    for (const c of closers.reverse().splice(0)) await c().catch(() => undefined);
+  };
+  try {
+    return await connect(opts, target, closers, closeAll);
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+
+  async function connect(o: RuntimeOptions, t: RedisTarget, cs: typeof closers, closeEverything: () => Promise<void>): Promise<Runtime> {
+    const prefix = config.OPSGATE_REDIS_PREFIX;
+    const redis = new Redis({ ...t.options, lazyConnect: true, maxRetriesPerRequest: 3 });
+    cs.push(async () => redis.disconnect());
+    await connectRedis(redis, t.where, [t.options.password ?? '', t.options.sentinelPassword ?? '']);
+    redis.on('error', (e: Error) => log.warn({ err: e.message, redis: t.where }, 'redis connection error'));
+    const checked = await checkRedis(redis);
+    if (!checked.ok) throw checked.error;
+    if (checked.value.warning !== undefined) log.warn({ redis: t.where }, checked.value.warning);
+    const reader = redis.duplicate();
+    cs.push(async () => reader.disconnect());
+    const stream = new RedisEventStream(redis, prefix);
+    const readerStream = new RedisEventStream(reader, prefix);
+    // bullmq, ssh2 and mysql2 are loaded only by a process that connects: `--help`, `sites validate` and `lab`
+    // do not pay for them.
+    const [{ BullRunQueue }, { startSiteWorkers }] = await Promise.all([import('../adapters/bullmq/bull-run-queue.ts'), import('../adapters/bullmq/start-site-workers.ts')]);
+    const queue = new BullRunQueue({ connection: t.options, prefix: bullPrefix(prefix) });
+    cs.push(() => queue.close());
+    const gates = new RedisGateStore({ redis, prefix });
+    const registry = new WorkerRegistry(redis, prefix);
+    const runs = new RedisRunStore(redis, prefix);
+    const audit = new RedisAuditLog({ redis, prefix });
+    const artefacts = new RedisOutputArtefacts({ redis, prefix, clock: systemClock, ids: randomIds });
+    const setups = new Map<string, Promise<SiteSshSetup>>();
+    const loadedById = new Map(sites.loaded.map((l) => [l.site.id, l]));
+    const loadedOf = (name: string) => {
+      const l = loadedById.get(name);
+      if (l === undefined) throw new Error(`no site file for site ${name}`);
+      return l;
+    };
+    const spoolRoot = join(config.OPSGATE_STATE_DIR, 'spool');
+    const sessions = createRunSessions({
+      async open(site) {
+        let setup = setups.get(site.name);
+        if (setup === undefined) {
+          setup = siteSshSetup(loadedOf(site.name), env);
+          setups.set(site.name, setup);
+          setup.catch(() => setups.delete(site.name));
+        }
+        const { hosts, secrets } = await setup;
+        addLogSecrets(log, secrets);
+        const { createSshSession } = await import('../runners/ssh/create-ssh-session.ts');
+        // Each run's session spools into a directory of its own, removed when the session closes.
+        return openWithOwnSpool(join(spoolRoot, site.name), randomIds, (spoolDir) => createSshSession({ hosts, secrets, spoolDir, log, clock: systemClock, ids: randomIds }));
+      },
+    });
+    cs.push(() => sessions.closeAll());
+    const engineEvents = endingSessions(o.metrics === undefined ? stream : meteredEvents(stream, o.metrics, gates), sessions);
+    const deps: EngineDeps = {
+      runs,
+      queue,
+      gates,
+      audit,
+      lock: new RedisSiteLock({ redis, prefix }),
+      events: engineEvents,
+      sites: siteDirectory(sites.engine),
+      runbooks: createRunbookRegistry(ALL_RUNBOOKS),
+      openRemote: (site, runId) => sessions.acquire(site, runId),
+      secrets: siteSecretSource(loadedOf, env),
+      async openSql(site, name) {
+        const { createSqlSession } = await import('../runners/sql/create-sql-session.ts');
+        return createSqlSession(await sqlEndpointOf(loadedOf(site.name), name, env));
+      },
+      clock: systemClock,
+      ids: randomIds,
+      log,
+      artefacts,
+    };
+    const engine = createEngine(deps);
+    const workerPresence = { servingCounts: (served: readonly string[]) => registry.servingCounts(served, systemClock.now()), message: noWorkerMessage };
+    const chat = createChatEngine({ engine, gates, audit, sites: sites.byId, runbooks: o.runbooks, workers: workerPresence });
+    const events: EventSource = {
+      read: (site, afterId, readOpts) => readerStream.read(site, afterId, readOpts),
+      async latestId(site) {
+        const last = await redis.xrevrange(stream.key(site), '+', '-', 'COUNT', 1);
+        return last[0]?.[0] ?? '0-0';
+      },
+    };
+    return {
+      sites,
+      engine,
+      chat,
+      events,
+      redisWhere: t.where,
+      artefacts,
+      slackThreads: new RedisRunThreadStore({ redis, prefix, clock: systemClock }),
+      eventCursors: (consumer) => new RedisEventCursors(redis, prefix, consumer),
+      pendingGates: (served) => pendingGates({ runs, gates }, served),
+      ops: { registry, ping: () => redis.ping() },
+      deps,
+      bull: { connection: t.options, prefix: bullPrefix(prefix) },
+      interruptOverdue: (jobs) => interruptOverdueSteps(deps, jobs),
+      startWorkers(served, tuning = {}) {
+        const serving = serveSites({ engine, registry, config, log, spoolRoot, startSiteWorkers, connection: t.options, prefix: bullPrefix(prefix) }, served, tuning);
+        cs.push(() => serving.close());
+        return serving;
+      },
+      close: closeEverything,
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import type { Env } from './config.ts';
+import type { SqlEndpointConfig } from '../runners/sql/create-sql-session.ts';
+import type { LoadedSite } from '../adapters/files/load-site.ts';
+import { requireSecret } from '../adapters/files/resolve-secret.ts';
+
+/**
+ * The SQL endpoint of one OceanBase cluster of a site (its sys tenant), with the password resolved. Throws
+ * when the site has no such cluster or the password cannot be read.
+ */
+export async function sqlEndpointOf(loaded: LoadedSite, cluster: string, env: Env): Promise<SqlEndpointConfig> {
+  const { site } = loaded;
+  const ob = site.oceanbase.find((o) => o.name === cluster);
+  if (ob === undefined) throw new Error(`site ${site.id} has no OceanBase cluster ${cluster}`);
+  const host = ob.sys.host === undefined ? undefined : site.hosts.find((h) => h.name === ob.sys.host);
+  const address = host?.address ?? ob.sys.address;
+  if (address === undefined) throw new Error(`site ${site.id}, cluster ${cluster}: sys host ${ob.sys.host ?? ''} is not a host of the site`);
+  const password = await requireSecret(ob.sys.password, { env, baseDir: loaded.baseDir });
+  return { host: address, port: ob.sys.port, user: ob.sys.user, password, target: cluster };
+}

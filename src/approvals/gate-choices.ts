@@ -1,4 +1,5 @@
-import type { GateChoice, GateKind } from '../core/ports/gates.ts';
+import type { GateChoice } from '../core/ports/gates.ts';
+import type { GateKind } from '../core/plan/run-state.ts';
 import { assertNever } from '../core/result.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { ProbeFinding } from '../../core/engine/probes.ts';
+import type { ProbeFinding } from '../../core/plan/probes.ts';
 import type { EngineEvent, GateContext } from '../../core/ports/events.ts';
 import type { Gate } from '../../core/ports/gates.ts';
 import { assertNever } from '../../core/result.ts';

@@ -1,6 +1,6 @@
 import { shortHash } from '../../commands/action-ref.ts';
 import { assertNever } from '../../core/result.ts';
-import type { GateKind } from '../../core/ports/gates.ts';
+import type { GateKind } from '../../core/plan/run-state.ts';
 import type { GateTargetView, GateView } from '../../core/ports/views.ts';
 import { LIMITS, codeBlock, inlineCode, mention, safeText, truncate, fallbackText } from './block-limits.ts';
 import { context, section, type Block, type SlackMessage } from './blocks.ts';

@@ -1,4 +1,4 @@
-import type { NextAction } from './plan-next-action.ts';
+import type { NextAction } from './next-action.ts';
 import { stepState, type RunState, type StepState } from '../plan/run-state.ts';
 import type { ActionStep, CleanupStep, Plan } from '../plan/step-schema.ts';
 

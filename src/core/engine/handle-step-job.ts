@@ -8,12 +8,14 @@ import { executeStep, type StepOutcome } from './execute-step.ts';
 import { loadRun, type LoadedRun } from './load-run.ts';
 import { auditOnly, BOT_ACTOR, notify } from './notify.ts';
 import { outputStorer } from './output-storer.ts';
-import { findStep, planNextAction, type NextAction } from './plan-next-action.ts';
+import { findStep, planNextAction } from './plan-next-action.ts';
+import { type NextAction } from './next-action.ts';
 import { reconcileStep } from './reconcile-step.ts';
 import { isFinished, stepState, type Finding, type RunState, type StepState } from '../plan/run-state.ts';
 import { stepHash } from '../plan/step-hash.ts';
 import type { ExecutableStep, HostCommand } from '../plan/step-schema.ts';
-import { resolveStdinSecrets, stdinText } from './stdin-secrets.ts';
+import { resolveStdinSecrets } from './resolve-stdin-secrets.ts';
+import { stdinText } from '../plan/describe-command.ts';
 import { updateRun, withStep } from './update-run.ts';
 
 /** What a delivered job does: run the step, reconcile a destructive step found started, or nothing. */

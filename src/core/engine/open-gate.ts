@@ -1,13 +1,13 @@
 import { choicesForKind } from '../../approvals/gate-choices.ts';
 import type { GateContext } from '../ports/events.ts';
-import type { GateKind } from '../ports/gates.ts';
+import type { GateKind } from '../plan/run-state.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { LoadedRun } from './load-run.ts';
 import { notify } from './notify.ts';
 import { findStep } from './plan-next-action.ts';
 import { stepState } from '../plan/run-state.ts';
 import { stepHash } from '../plan/step-hash.ts';
-import { describeCommand } from './stdin-secrets.ts';
+import { describeCommand } from '../plan/describe-command.ts';
 import type { ExecutableStep } from '../plan/step-schema.ts';
 import { updateRun, withStep } from './update-run.ts';
 

@@ -2,7 +2,7 @@ import { advanceRun } from './advance-run.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { LoadedRun } from './load-run.ts';
 import { notify } from './notify.ts';
-import type { ProbeFinding } from './probes.ts';
+import type { ProbeFinding } from '../plan/probes.ts';
 import { defaultProbeHosts, runProbes, summariseFindings } from './run-probes.ts';
 import { stepState } from '../plan/run-state.ts';
 import type { ExecutableStep } from '../plan/step-schema.ts';

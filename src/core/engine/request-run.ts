@@ -5,7 +5,7 @@ import { advanceRun } from './advance-run.ts';
 import { checkRequirements } from './check-requirements.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { auditOnly, notify } from './notify.ts';
-import { renderPlan } from '../plan/render-plan.ts';
+import { renderPlan } from './render-plan.ts';
 import type { RunState } from '../plan/run-state.ts';
 import { planHash, stepHash } from '../plan/step-hash.ts';
 import type { Plan } from '../plan/step-schema.ts';

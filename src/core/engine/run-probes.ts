@@ -1,7 +1,8 @@
 import type { RemoteSession } from '../ports/remote.ts';
 import type { SqlSession } from '../ports/sql.ts';
 import { describeError } from '../opsgate-error.ts';
-import { compileProbe, describeProbe, evaluateHostProbe, evaluateSqlProbe, type ProbeFinding } from './probes.ts';
+import { compileProbe, describeProbe, type ProbeFinding } from '../plan/probes.ts';
+import { evaluateHostProbe, evaluateSqlProbe } from './evaluate-probe.ts';
 import type { ExecutableStep, Probe } from '../plan/step-schema.ts';
 
 const PROBE_TIMEOUT_MS = 30_000;

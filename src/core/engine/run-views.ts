@@ -1,6 +1,6 @@
 import type { GateView, RunState as RunViewState, RunSummary } from '../ports/views.ts';
 import { findStep } from './plan-next-action.ts';
-import { describeCommand } from './stdin-secrets.ts';
+import { describeCommand } from '../plan/describe-command.ts';
 import type { RunState } from '../plan/run-state.ts';
 import type { Plan } from '../plan/step-schema.ts';
 import type { Gate } from '../ports/gates.ts';

@@ -1,5 +1,5 @@
-import type { GateKind } from '../ports/gates.ts';
-import type { ProbeFinding } from '../engine/probes.ts';
+
+import type { ProbeFinding } from './probes.ts';
 
 /**
  * The durable state of a run: plain JSON kept next to its plan in the run store. Only the engine changes it,
@@ -108,3 +108,6 @@ export function stepState(run: RunState, stepId: string): StepState {
 export function isFinished(run: RunState): boolean {
   return run.outcome !== undefined && run.outcome !== 'rejected';
 }
+
+/** Why the gate was opened. */
+export type GateKind = 'approval' | 'rollback' | 'manual' | 'failure' | 'interrupted';

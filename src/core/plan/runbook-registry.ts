@@ -1,4 +1,4 @@
-import { RunbookArgsInvalidError, RunbookInvalidError, UnknownRunbookError } from '../engine/engine-errors.ts';
+import { RunbookArgsInvalidError, RunbookInvalidError, UnknownRunbookError } from './runbook-errors.ts';
 import type { EngineSite } from '../sites/site.ts';
 import type { Plan } from './step-schema.ts';
 import { validatePlan } from './validate-plan.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical-json.ts';
-import { compileProbe } from '../engine/probes.ts';
+import { compileProbe } from './probes.ts';
 import type { ExecutableStep, Plan } from './step-schema.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { RunbookInvalidError } from '../engine/engine-errors.ts';
-import { stdinSecretNames } from '../engine/stdin-secrets.ts';
+import { RunbookInvalidError } from './runbook-errors.ts';
+import { stdinSecretNames } from './describe-command.ts';
 import { PlanSchema, type ExecutableStep, type Plan, type Probe } from './step-schema.ts';
 
 /** What the validator needs to know of the site: its host names and SQL targets. */

@@ -1,7 +1,7 @@
 import type { Gate, GateChoice } from './gates.ts';
 import type { SiteLockHolder } from './site-lock.ts';
 import type { Finding, HostRecord, RunOutcome } from '../plan/run-state.ts';
-import type { ProbeFinding } from '../engine/probes.ts';
+import type { ProbeFinding } from '../plan/probes.ts';
 import type { OutputArtefactRef } from './artefacts.ts';
 
 /**

@@ -1,4 +1,5 @@
 import type { Result } from '../result.ts';
+import type { GateKind } from '../plan/run-state.ts';
 
 /**
  * Approval gates: every destructive step, every rollback, every manual step and every human decision after a
@@ -19,9 +20,6 @@ export interface ApprovalPolicy {
   /** A pending gate expires after this long; expiry is a rejection, never a continue. */
   readonly expiresAfterMs: number;
 }
-
-/** Why the gate was opened. */
-export type GateKind = 'approval' | 'rollback' | 'manual' | 'failure' | 'interrupted';
 
 /**
  * The answers a gate can take. Moving forward (`approve`, `done`, `retry`, `mark-done`, `roll-back`) needs an

@@ -1,4 +1,5 @@
-import type { GateChoice, GateKind, GateStatus } from './gates.ts';
+import type { GateChoice, GateStatus } from './gates.ts';
+import type { GateKind } from '../plan/run-state.ts';
 
 /**
  * What the chat renderers draw: plain data, close to what the engine knows about a run, so that each engine

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { choicesForKind } from '../../../src/approvals/gate-choices.ts';
 import { mayDecide } from '../../../src/approvals/may-decide.ts';
 import { newGate } from '../../../src/approvals/new-gate.ts';
-import type { GateChoice, GateKind } from '../../../src/core/ports/gates.ts';
+import type { GateChoice } from '../../../src/core/ports/gates.ts';
+import type { GateKind } from '../../../src/core/plan/run-state.ts';
 
 const gate = (requesterMayApprove: boolean, kind: GateKind = 'interrupted') =>
   newGate('gate_1', {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunbookInvalidError } from '../../../core/engine/engine-errors.ts';
+import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
 import type { PlanInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import { defineRunbook } from '../../../core/plan/runbook.ts';

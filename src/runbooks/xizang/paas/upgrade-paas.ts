@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunbookInvalidError } from '../../../core/engine/engine-errors.ts';
+import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
 import type { PlanInput, Probe } from '../../../core/plan/step-schema.ts';
 import { sh } from '../../../core/shell-quote.ts';
 import type { Paas } from '../../../core/sites/paas-schema.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunbookInvalidError } from '../../../core/engine/engine-errors.ts';
+import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
 import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
 import { defineRunbook } from '../../../core/plan/runbook.ts';
 import { nodeCountsEvaluator } from './node-counts-evaluator.ts';

@@ -1,4 +1,4 @@
-import { RunbookInvalidError } from '../../../core/engine/engine-errors.ts';
+import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
 import type { EngineSite } from '../../../core/sites/site.ts';
 import type { HostCommand } from '../../../core/plan/step-schema.ts';
 import type { Site } from '../../../core/sites/site-schema.ts';

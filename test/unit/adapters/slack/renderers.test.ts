@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { types } from '@slack/bolt';
-import type { GateChoice, GateKind } from '../../../../src/core/ports/gates.ts';
+import type { GateChoice } from '../../../../src/core/ports/gates.ts';
+import type { GateKind } from '../../../../src/core/plan/run-state.ts';
 import type { GateView, HostResultView, RunSummary, StepState, StepView } from '../../../../src/core/ports/views.ts';
 import type { SlackMessage } from '../../../../src/adapters/slack/blocks.ts';
 import { checkMessage } from '../../../../src/adapters/slack/check-message.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RunbookInvalidError } from '../../../../src/core/engine/engine-errors.ts';
-import { renderPlan } from '../../../../src/core/plan/render-plan.ts';
+import { RunbookInvalidError } from '../../../../src/core/plan/runbook-errors.ts';
+import { renderPlan } from '../../../../src/core/engine/render-plan.ts';
 import { planHash } from '../../../../src/core/plan/step-hash.ts';
 import type { PlanInput } from '../../../../src/core/plan/step-schema.ts';
 import { validatePlan } from '../../../../src/core/plan/validate-plan.ts';

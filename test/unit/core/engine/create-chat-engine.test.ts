@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createChatEngine } from '../../../../src/core/engine/create-chat-engine.ts';
 import { DEFAULT_COMMAND_RUNBOOKS } from '../../../../src/core/engine/command-runbooks.ts';
 import type { RunRequest } from '../../../../src/core/ports/chat-engine.ts';
-import { APPROVER, BASE, harness, HOST, REQUESTER } from '../engine/harness.ts';
+import { APPROVER, BASE, harness, HOST, REQUESTER } from './harness.ts';
 
 const CHANNEL = 'CLAB';
 const policy = {

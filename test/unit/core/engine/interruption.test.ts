@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyDelivery } from '../../../../src/core/engine/handle-step-job.ts';
-import type { NextAction } from '../../../../src/core/engine/plan-next-action.ts';
+import type { NextAction } from '../../../../src/core/engine/next-action.ts';
 import type { StepState } from '../../../../src/core/plan/run-state.ts';
 import type { ActionStep } from '../../../../src/core/plan/step-schema.ts';
 import { interpretProbes } from '../../../../src/core/engine/reconcile-step.ts';

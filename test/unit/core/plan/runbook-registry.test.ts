@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { renderPlan } from '../../../../src/core/plan/render-plan.ts';
+import { renderPlan } from '../../../../src/core/engine/render-plan.ts';
 import { ALL_RUNBOOKS } from '../../../../src/runbooks/all-runbooks.ts';
 import { defineRunbook } from '../../../../src/core/plan/runbook.ts';
 import { createRunbookRegistry } from '../../../../src/core/plan/runbook-registry.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderPlan } from '../../../../src/core/plan/render-plan.ts';
+import { renderPlan } from '../../../../src/core/engine/render-plan.ts';
 import { planHash, stepHash } from '../../../../src/core/plan/step-hash.ts';
 import type { ActionStep } from '../../../../src/core/plan/step-schema.ts';
 import { validatePlan } from '../../../../src/core/plan/validate-plan.ts';

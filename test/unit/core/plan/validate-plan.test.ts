@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunbookInvalidError } from '../../../../src/core/engine/engine-errors.ts';
+import { RunbookInvalidError } from '../../../../src/core/plan/runbook-errors.ts';
 import type { PlanInput } from '../../../../src/core/plan/step-schema.ts';
 import { validatePlan } from '../../../../src/core/plan/validate-plan.ts';
 import { samplePlan, site } from '../engine/fixtures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderPlan } from '../../../../src/core/plan/render-plan.ts';
+import { renderPlan } from '../../../../src/core/engine/render-plan.ts';
 import type { Plan } from '../../../../src/core/plan/step-schema.ts';
 import { labWith, labXizang, registry, stepOf } from './ob-fixture-site.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderPlan } from '../../../../src/core/plan/render-plan.ts';
+import { renderPlan } from '../../../../src/core/engine/render-plan.ts';
 import type { EngineSite } from '../../../../src/core/sites/site.ts';
 import { FakeSqlSession } from '../../../support/oceanbase/fake-sql-session.ts';
 import { labWith, labXizang, registry } from './ob-fixture-site.ts';

@@ -3,7 +3,8 @@ import { driveRun, type OnFailure } from '../../../../src/wiring/cli/drive-run.t
 import type { EventSource } from '../../../../src/core/ports/event-source.ts';
 import type { ChatEngine, GateDecisionRequest } from '../../../../src/core/ports/chat-engine.ts';
 import type { EngineEvent, EventBody, StoredEvent } from '../../../../src/core/ports/events.ts';
-import type { Gate, GateKind } from '../../../../src/core/ports/gates.ts';
+import type { Gate } from '../../../../src/core/ports/gates.ts';
+import type { GateKind } from '../../../../src/core/plan/run-state.ts';
 import { err, ok } from '../../../../src/core/result.ts';
 
 const SITE = { id: 'xizang', channel: 'CXIZANG' };

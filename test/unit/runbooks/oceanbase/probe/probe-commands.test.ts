@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderPlan } from '../../../../../src/core/plan/render-plan.ts';
+import { renderPlan } from '../../../../../src/core/engine/render-plan.ts';
 import type { HostCommand, Plan } from '../../../../../src/core/plan/step-schema.ts';
 import { secretRefAt } from '../../../../../src/core/sites/secret-at.ts';
 import { labXizang, registry, stepOf } from '../ob-fixture-site.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderPlan } from '../../../../../src/core/plan/render-plan.ts';
+import { renderPlan } from '../../../../../src/core/engine/render-plan.ts';
 import type { Plan } from '../../../../../src/core/plan/step-schema.ts';
 import { allCommandText, labXizang, registry } from '../xizang-fixture.ts';
 

@@ -1,8 +1,9 @@
-import { compileProbe, describeProbe } from '../engine/probes.ts';
-import { needsApproval, type Phase } from '../engine/plan-next-action.ts';
-import { describeCommand } from '../engine/stdin-secrets.ts';
-import { stepHash } from './step-hash.ts';
-import type { ExecutableStep, Plan, Probe, Targets } from './step-schema.ts';
+import { compileProbe, describeProbe } from '../plan/probes.ts';
+import { needsApproval } from './plan-next-action.ts';
+import { type Phase } from './next-action.ts';
+import { describeCommand } from '../plan/describe-command.ts';
+import { stepHash } from '../plan/step-hash.ts';
+import type { ExecutableStep, Plan, Probe, Targets } from '../plan/step-schema.ts';
 
 /**
  * The dry run: the plan as text, every step with its targets, its gate, each probe's exact command and the

@@ -1,33 +1,14 @@
 import { describeError } from '../opsgate-error.ts';
 import type { SecretSource } from '../ports/secrets.ts';
 import { StepSecretError } from './engine-errors.ts';
-import type { ExecutableStep, HostCommand } from '../plan/step-schema.ts';
+import type { ExecutableStep } from '../plan/step-schema.ts';
+import { stdinSecretNames } from '../plan/describe-command.ts';
 
 /**
  * Secrets on stdin: a step's command names secrets (`stdin: { secrets: [...] }`); right before the step runs,
  * the worker resolves them through the `SecretSource` port, has the session redact them, and writes them to the
  * command's stdin, one per line. Only names are ever stored or shown (`<secret: name>`).
  */
-
-/** The commands of a step that run on hosts (a manual step's stand-in included). */
-function commandsOf(step: ExecutableStep): readonly HostCommand[] {
-  return [...step.commands, ...(step.kind === 'manual' ? (step.standIn ?? []) : [])];
-}
-
-/** Every secret name the step's commands read on stdin, once each. */
-export function stdinSecretNames(step: ExecutableStep): string[] {
-  return [...new Set(commandsOf(step).flatMap((c) => c.stdin?.secrets ?? []))];
-}
-
-/** How a command is shown in a dry run or a gate: the command, and what it gets on stdin (names only). */
-export function describeCommand(c: HostCommand): string {
-  return c.stdin === undefined ? c.command : `${c.command}  [stdin: ${c.stdin.secrets.map((s) => `<secret: ${s}>`).join(', ')}]`;
-}
-
-/** The stdin text of a command, from resolved values. */
-export function stdinText(c: HostCommand, values: ReadonlyMap<string, string>): string | undefined {
-  return c.stdin?.secrets.map((s) => `${values.get(s) ?? ''}\n`).join('');
-}
 
 /**
  * Resolves every secret the step reads on stdin and hands each value to `learn` (the session's redactor) before

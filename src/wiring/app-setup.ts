@@ -1,4 +1,5 @@
-import { formatConfigProblems, parseConfig, readEnv, type Config, type Env } from './config.ts';
+import { formatConfigProblems, parseConfig, readEnv, type Config } from './config.ts';
+import { type Env } from '../core/sites/secret-ref.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { loadAppSites, SitesInvalidError, type AppSites } from './app-sites.ts';
 import { parseCommandRunbooks, type CommandRunbooks } from '../core/engine/command-runbooks.ts';

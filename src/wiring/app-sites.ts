@@ -1,5 +1,5 @@
 import type { ChatSite } from '../core/ports/chat-engine.ts';
-import type { Env } from './config.ts';
+import type { Env } from '../core/sites/secret-ref.ts';
 import { toEngineSite, type EngineSite } from '../core/sites/site.ts';
 import { OpsgateError } from '../core/opsgate-error.ts';
 import type { LoadedSite } from '../adapters/files/load-site.ts';

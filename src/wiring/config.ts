@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../core/result.ts';
+import type { RedisConnectionConfig } from '../adapters/redis/redis-options.ts';
+import type { Env } from '../core/sites/secret-ref.ts';
 
 /**
  * The process configuration, read once from the environment. The only module that reads `process.env`;
@@ -85,9 +87,6 @@ function crossProblems(c: Env): ConfigProblem[] {
 
 export type Config = z.infer<typeof ConfigSchema>;
 
-/** Raw environment, injectable for tests. */
-export type Env = Readonly<Record<string, string | undefined>>;
-
 export function readEnv(env: Env = process.env): Env {
   return env;
 }
@@ -113,6 +112,17 @@ export function formatConfigProblems(problems: readonly ConfigProblem[]): string
 }
 
 /** The sentinels of `REDIS_SENTINELS` as `{ host, port }`. */
+/** The Redis adapter's options out of the configuration. */
+export function redisConfigOf(config: Config): RedisConnectionConfig {
+  return {
+    url: config.REDIS_URL,
+    sentinels: sentinelsOf(config),
+    sentinelName: config.REDIS_SENTINEL_NAME,
+    sentinelPassword: config.REDIS_SENTINEL_PASSWORD,
+    tlsCaFile: config.REDIS_TLS_CA_FILE,
+  };
+}
+
 export function sentinelsOf(config: Pick<Config, 'REDIS_SENTINELS'>): { host: string; port: number }[] {
   return sentinelList(config.REDIS_SENTINELS ?? '').flatMap((s) => {
     const m = SENTINEL.exec(s);

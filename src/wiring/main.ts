@@ -23,7 +23,7 @@ import { meteredEvents } from '../adapters/ops/metered-events.ts';
 import { connectRedis } from '../adapters/redis/connect-redis.ts';
 import { describeRedis, redisOptionsOf } from '../adapters/redis/redis-options.ts';
 import { interruptOverdueSteps } from '../core/engine/interrupt-overdue-steps.ts';
-import { noWorkerMessage, WorkerRegistry } from '../adapters/redis/worker-registry.ts';
+import { noWorkerMessage } from '../core/ports/worker-registry.ts';
 import { checkRedis } from '../adapters/redis/check-redis.ts';
 import { RedisEventStream } from '../adapters/redis/redis-event-stream.ts';
 import { RedisRunStore } from '../adapters/redis/redis-run-store.ts';
@@ -35,6 +35,9 @@ import { siteSecretSource } from '../adapters/files/site-secret-source.ts';
 
 import { serveSites } from './serve-sites.ts';
 import type { Runtime, RuntimeOptions } from './runtime-types.ts';
+import { redisConfigOf } from './config.ts';
+import { RedisWorkerRegistry } from '../adapters/redis/redis-worker-registry.ts';
+import { localPackageFiles } from '../adapters/files/local-package-files.ts';
 
 export type { Runtime, RuntimeOptions, ServedSites, WorkerTuning } from './runtime-types.ts';
 
@@ -59,7 +62,7 @@ export function createLogger(level: string, format: 'json' | 'pretty' = 'json'):
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, env, log, sites } = opts;
   const external = env.REDIS_URL !== undefined || config.REDIS_SENTINELS !== undefined;
-  const target: RedisTarget = external ? { options: redisOptionsOf(config), where: describeRedis(config) } : await resolveRedisTarget({ url: undefined, stateDir: config.OPSGATE_STATE_DIR });
+  const target: RedisTarget = external ? { options: redisOptionsOf(redisConfigOf(config)), where: describeRedis(redisConfigOf(config)) } : await resolveRedisTarget({ url: undefined, stateDir: config.OPSGATE_STATE_DIR });
   const closers: (() => Promise<unknown>)[] = [async () => target.embedded?.stop()];
   const closeAll = async () => {
     for (const c of closers.reverse().splice(0)) await c().catch(() => undefined);
@@ -90,7 +93,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const queue = new BullRunQueue({ connection: t.options, prefix: bullPrefix(prefix) });
     cs.push(() => queue.close());
     const gates = new RedisGateStore({ redis, prefix });
-    const registry = new WorkerRegistry(redis, prefix);
+    const registry = new RedisWorkerRegistry(redis, prefix);
     const runs = new RedisRunStore(redis, prefix);
     const audit = new RedisAuditLog({ redis, prefix });
     const artefacts = new RedisOutputArtefacts({ redis, prefix, clock: systemClock, ids: randomIds });
@@ -130,6 +133,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       runbooks: createRunbookRegistry(ALL_RUNBOOKS),
       openRemote: (site, runId) => sessions.acquire(site, runId),
       secrets: siteSecretSource(loadedOf, env),
+      files: localPackageFiles,
       async openSql(site, name) {
         const { createSqlSession } = await import('../runners/sql/create-sql-session.ts');
         return createSqlSession(await sqlEndpointOf(loadedOf(site.name), name, env));

@@ -5,12 +5,13 @@ import type { Config } from './config.ts';
 import type { Engine } from '../core/engine/create-engine.ts';
 import { OPSGATE_VERSION } from '../adapters/ops/opsgate-version.ts';
 import { startHeartbeat } from '../adapters/ops/start-heartbeat.ts';
-import type { WorkerRegistry } from '../adapters/redis/worker-registry.ts';
+import type { WorkerRegistry } from '../core/ports/worker-registry.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import { randomIds } from '../core/ports/ids.ts';
 import type { startSiteWorkers } from '../adapters/bullmq/start-site-workers.ts';
 import { sweepSpool } from '../runners/ssh/spool-retention.ts';
 import type { ServedSites, WorkerTuning } from './runtime-types.ts';
+import { withLogContext } from '../adapters/ops/log-context.ts';
 
 /** What serving sites needs from the runtime (`startSiteWorkers` is passed in: BullMQ is loaded on connect). */
 export interface ServeSitesDeps {
@@ -33,7 +34,7 @@ export function serveSites(d: ServeSitesDeps, served: readonly string[], tuning:
   sweepSpool(d.spoolRoot, { maxAgeMs: config.OPSGATE_SPOOL_RETENTION_DAYS * 86_400_000, now: systemClock.now() })
     .then((swept) => log.info({ ...swept, days: config.OPSGATE_SPOOL_RETENTION_DAYS }, 'old spool files deleted'))
     .catch((e: unknown) => log.warn({ err: String(e) }, 'spool sweep failed'));
-  const workers = d.startSiteWorkers({ engine: d.engine, sites: served, connection: d.connection, prefix: d.prefix, log, ...tuning });
+  const workers = d.startSiteWorkers({ engine: d.engine, sites: served, connection: d.connection, prefix: d.prefix, log, inLogContext: withLogContext, ...tuning });
   const info = { id: `${hostname()}-${process.pid}-${randomIds.next('').slice(0, 8)}`, sites: served, pid: process.pid, host: hostname(), version: OPSGATE_VERSION, startedAt: systemClock.now() };
   const beat = startHeartbeat({ registry: d.registry, info, clock: systemClock, intervalMs: config.OPSGATE_HEARTBEAT_MS, onError: (e) => log.warn({ err: String(e) }, 'heartbeat not written') });
   let stopped = false;

@@ -1,10 +1,9 @@
-import type { Env } from './config.ts';
+import type { Env, SecretRef } from '../core/sites/secret-ref.ts';
 import { parseKnownHosts } from '../runners/ssh/known-hosts.ts';
 import type { SshHostConfig } from '../runners/ssh/ssh-host-config.ts';
 import { findSecretRefs } from '../core/sites/find-secret-refs.ts';
 import type { LoadedSite } from '../adapters/files/load-site.ts';
 import { requireSecret, resolveSecret } from '../adapters/files/resolve-secret.ts';
-import type { SecretRef } from '../core/sites/secret-ref.ts';
 
 /** How to reach a site's hosts, and every secret of the site file (to be redacted from all output). */
 export interface SiteSshSetup {

@@ -1,4 +1,4 @@
-import type { Env } from './config.ts';
+import type { Env } from '../core/sites/secret-ref.ts';
 import type { SqlEndpointConfig } from '../runners/sql/create-sql-session.ts';
 import type { LoadedSite } from '../adapters/files/load-site.ts';
 import { requireSecret } from '../adapters/files/resolve-secret.ts';

@@ -3,7 +3,6 @@ import type { Engine } from '../../core/engine/create-engine.ts';
 import type { EngineLog } from '../../core/engine/engine-deps.ts';
 import { describeError, isOpsgateError } from '../../core/opsgate-error.ts';
 import type { StepJob } from '../../core/ports/run-store.ts';
-import { withLogContext } from '../ops/log-context.ts';
 import { siteQueueName } from './bull-run-queue.ts';
 
 export interface SiteWorkersOptions {
@@ -12,6 +11,11 @@ export interface SiteWorkersOptions {
   readonly connection: ConnectionOptions;
   readonly prefix: string;
   readonly log: EngineLog;
+  /**
+   * Runs each job's handler with the job's fields (run, step, site, attempt) in every log line it writes; the
+   * wiring passes the logger's context here. Without it the handler runs as it is.
+   */
+  readonly inLogContext?: <T>(fields: Readonly<Record<string, string | number>>, fn: () => Promise<T>) => Promise<T>;
   /** How often expired gates are looked for (default 5 s). */
   readonly expiryPollMs?: number;
   /**
@@ -46,11 +50,12 @@ export interface SiteWorkers {
  */
 export function startSiteWorkers(opts: SiteWorkersOptions): SiteWorkers {
   const { engine, log } = opts;
+  const inLogContext = opts.inLogContext ?? ((_fields, fn) => fn());
   const active = new Map<string, { readonly job: StepJob; readonly done: Promise<unknown> }>();
   let draining = false;
   const handle = async (job: Job<StepJob>) => {
     const { runId, stepId, site, attempt } = job.data;
-    return withLogContext({ runId, stepId, site, attempt }, async () => {
+    return inLogContext({ runId, stepId, site, attempt }, async () => {
       log.info({ jobId: job.id }, 'step job started');
       const delivery = await engine.handleJob(job.data);
       log.info({ jobId: job.id, delivery }, 'step job done');

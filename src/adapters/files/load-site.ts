@@ -2,7 +2,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { Env } from '../../wiring/config.ts';
+import type { Env } from '../../core/sites/secret-ref.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import { checkSiteReferences } from '../../core/sites/check-site-references.ts';
 import { checkSiteRules } from '../../core/sites/check-site-rules.ts';

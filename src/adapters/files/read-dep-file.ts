@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { ObPackageUnreadableError } from '../../runbooks/oceanbase/route/route-errors.ts';
+import { OpsgateError } from '../../core/opsgate-error.ts';
+
 
 /** Where the oceanbase-ce RPM installs its upgrade dependency file (the package's prefix is fixed). */
 export const DEP_FILE_PATH = 'home/admin/oceanbase/etc/oceanbase_upgrade_dep.yml';
@@ -114,4 +115,12 @@ export async function readUpgradeDepFile(file: string): Promise<string> {
   else throw new ObPackageUnreadableError(file, 'neither an RPM nor a lab package');
   if (content.length === 0) throw new ObPackageUnreadableError(file, `no ${DEP_FILE_PATH} in it`);
   return content.toString('utf8');
+}
+
+/** The target's package cannot be read for its `oceanbase_upgrade_dep.yml` (missing tool, not an RPM, no dep file). */
+export class ObPackageUnreadableError extends OpsgateError {
+  readonly code = 'OB_PACKAGE_UNREADABLE';
+  constructor(readonly file: string, readonly reason: string, cause?: unknown) {
+    super(`cannot read the upgrade route from ${file}: ${reason}`, { fields: { file, reason }, ...(cause !== undefined ? { cause } : {}) });
+  }
 }

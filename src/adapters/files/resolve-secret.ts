@@ -1,8 +1,7 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { Env } from '../../wiring/config.ts';
+import type { Env, SecretProblem, SecretRef } from '../../core/sites/secret-ref.ts';
 import { err, ok, type Result } from '../../core/result.ts';
-import type { SecretRef } from '../../core/sites/secret-ref.ts';
 import { SecretUnavailableError } from '../../core/sites/secret-unavailable-error.ts';
 
 /** Reads a UTF-8 text file; injectable for tests. */
@@ -14,12 +13,6 @@ export interface SecretDeps {
   /** The directory `{ file: path }` references are relative to: the site file's directory. */
   readonly baseDir: string;
   readonly readFile?: ReadText;
-}
-
-/** Why a secret could not be resolved. The message names the reference, never a value. */
-export interface SecretProblem {
-  readonly code: 'ENV_UNSET' | 'FILE_UNREADABLE' | 'EMPTY';
-  readonly message: string;
 }
 
 const defaultReadFile: ReadText = (path) => fsReadFile(path, 'utf8');

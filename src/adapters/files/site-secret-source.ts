@@ -1,4 +1,4 @@
-import type { Env } from '../../wiring/config.ts';
+import type { Env } from '../../core/sites/secret-ref.ts';
 import type { SecretSource } from '../../core/ports/secrets.ts';
 import type { LoadedSite } from './load-site.ts';
 import { requireSecret, type ReadText } from './resolve-secret.ts';

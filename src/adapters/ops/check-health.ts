@@ -1,5 +1,4 @@
-import type { WorkerRegistry } from '../redis/worker-registry.ts';
-import { noWorkerMessage } from '../redis/worker-registry.ts';
+import { noWorkerMessage, type WorkerRegistry } from '../../core/ports/worker-registry.ts';
 
 /** What `/healthz` answers: 200 when `ok`, 503 with the reasons otherwise. */
 export interface HealthReport {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/ports/clock.ts';
-import type { WorkerInfo, WorkerRegistry } from '../redis/worker-registry.ts';
+import type { WorkerInfo, WorkerRegistry } from '../../core/ports/worker-registry.ts';
 
 export interface HeartbeatOptions {
   readonly registry: WorkerRegistry;

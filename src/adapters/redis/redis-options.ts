@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RedisOptions } from 'ioredis';
 import { redisOptionsFromUrl } from './redis-target.ts';
-import { sentinelsOf, type Config } from '../../wiring/config.ts';
 import { OpsgateError } from '../../core/opsgate-error.ts';
 
 /** `REDIS_TLS_CA_FILE` cannot be read: opsgate would otherwise fail later with a less clear TLS error. */
@@ -15,7 +14,17 @@ export class RedisTlsCaUnreadableError extends OpsgateError {
   }
 }
 
-type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_TLS_CA_FILE'>;
+/** Where Redis is and how to trust it: the wiring fills it from `REDIS_URL`, `REDIS_SENTINELS` … */
+export interface RedisConnectionConfig {
+  /** `redis://` or `rediss://` (TLS), with a user, password and db. */
+  readonly url: string;
+  /** Sentinels to find the master through; empty for a direct connection. */
+  readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+  readonly sentinelName?: string | undefined;
+  readonly sentinelPassword?: string | undefined;
+  /** CA file to trust for TLS (certificates are always verified). */
+  readonly tlsCaFile?: string | undefined;
+}
 
 /**
  * ioredis (and BullMQ) options from the configuration: `REDIS_URL` (`redis://` or `rediss://` for TLS, with a
@@ -24,21 +33,21 @@ type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINE
  * db and TLS then still come from `REDIS_URL`, the sentinels' password from `REDIS_SENTINEL_PASSWORD`, and
  * with `rediss://` the sentinels are reached over TLS too (same CA).
  */
-export function redisOptionsOf(config: RedisConfig, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): RedisOptions {
-  const url = redisOptionsFromUrl(config.REDIS_URL);
-  const tls = url.tls === undefined ? undefined : { ...(config.REDIS_TLS_CA_FILE === undefined ? {} : { ca: readCa(config.REDIS_TLS_CA_FILE, readFile) }) };
+export function redisOptionsOf(config: RedisConnectionConfig, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): RedisOptions {
+  const url = redisOptionsFromUrl(config.url);
+  const tls = url.tls === undefined ? undefined : { ...(config.tlsCaFile === undefined ? {} : { ca: readCa(config.tlsCaFile, readFile) }) };
   const fromUrl: RedisOptions = tls === undefined ? url : { ...url, tls };
-  const sentinels = sentinelsOf(config);
-  if (sentinels.length === 0 || config.REDIS_SENTINEL_NAME === undefined) return fromUrl;
+  const sentinels = config.sentinels.map((s) => ({ ...s }));
+  if (sentinels.length === 0 || config.sentinelName === undefined) return fromUrl;
   const { host: _host, port: _port, ...auth } = fromUrl;
   return {
     ...auth,
     sentinels,
-    name: config.REDIS_SENTINEL_NAME,
+    name: config.sentinelName,
     // Without it a connection stays on the old master after a failover (which may stay writable for seconds):
     // ioredis subscribes to the sentinels' +switch-master and reconnects to the new master at once.
     failoverDetector: true,
-    ...(config.REDIS_SENTINEL_PASSWORD === undefined ? {} : { sentinelPassword: config.REDIS_SENTINEL_PASSWORD }),
+    ...(config.sentinelPassword === undefined ? {} : { sentinelPassword: config.sentinelPassword }),
     ...(tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: tls }),
   };
 }
@@ -52,11 +61,11 @@ function readCa(file: string, readFile: (path: string) => string): string {
 }
 
 /** Where Redis is, for messages and logs: never a password. */
-export function describeRedis(config: Pick<Config, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME'>): string {
-  const sentinels = sentinelsOf(config);
-  if (sentinels.length > 0) return `Redis master ${config.REDIS_SENTINEL_NAME ?? '?'} via sentinels ${sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+export function describeRedis(config: Pick<RedisConnectionConfig, 'url' | 'sentinels' | 'sentinelName'>): string {
+  const { sentinels } = config;
+  if (sentinels.length > 0) return `Redis master ${config.sentinelName ?? '?'} via sentinels ${sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
   try {
-    const u = new URL(config.REDIS_URL);
+    const u = new URL(config.url);
     return `Redis at ${u.protocol === 'rediss:' ? 'rediss://' : ''}${u.hostname}:${u.port || '6379'}`;
   } catch {
     return 'Redis (unparseable REDIS_URL)';

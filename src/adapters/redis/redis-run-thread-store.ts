@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { PostedMessage } from '../slack/poster.ts';
-import { parsePendingPosts, parseThreadState, serializeThreadState, type PendingPost, type RunThreadStore, type SavedThread } from '../../core/ports/run-thread-store.ts';
+import { type PendingPost, type PostedMessage, type RunThreadStore, type SavedThread } from '../../core/ports/run-thread-store.ts';
+import { parsePendingPosts, parseThreadState, serializeThreadState } from './saved-thread-json.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 
 /** Options of `RedisRunThreadStore`. */

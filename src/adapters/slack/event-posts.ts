@@ -1,7 +1,6 @@
 import { describeError } from '../../core/opsgate-error.ts';
 import type { SlackMessage } from './blocks.ts';
-import type { PostedMessage } from './poster.ts';
-import type { PendingPost, RunThreadStore } from '../../core/ports/run-thread-store.ts';
+import type { PendingPost, PostedMessage, RunThreadStore } from '../../core/ports/run-thread-store.ts';
 
 /** The poster operations idempotent posting needs (`SlackPoster` has them). */
 export interface KeyedPoster {

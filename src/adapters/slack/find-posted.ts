@@ -1,4 +1,4 @@
-import type { PostedMessage } from './poster.ts';
+import type { PostedMessage } from '../../core/ports/run-thread-store.ts';
 import type { SlackWebClientPort } from './web-client-port.ts';
 
 /** The metadata event type of every message opsgate posts with a key. */

@@ -2,6 +2,7 @@ import type { SlackMessage } from './blocks.ts';
 import { findPosted, POST_KEY_EVENT } from './find-posted.ts';
 import { SlackApiError, SlackRateLimitedError } from './slack-errors.ts';
 import type { SlackWebClientPort } from './web-client-port.ts';
+import type { PostedMessage } from '../../core/ports/run-thread-store.ts';
 
 /** What a `SlackPoster` needs; everything but the client has a default. */
 export interface PosterDeps {
@@ -14,12 +15,6 @@ export interface PosterDeps {
   /** Consecutive 429 answers tolerated for one message before giving up. Default 20. */
   readonly maxRateLimitRetries?: number;
   readonly log?: { warn(obj: object, msg: string): void };
-}
-
-/** Where a message landed: its channel and `ts` (a thread's key when it is a parent). */
-export interface PostedMessage {
-  readonly channel: string;
-  readonly ts: string;
 }
 
 interface Task {

@@ -5,13 +5,12 @@ import type { EngineEvent } from '../../core/ports/events.ts';
 import { assertNever } from '../../core/result.ts';
 import type { SlackMessage } from './blocks.ts';
 import { EventPosts, type KeyedPoster } from './event-posts.ts';
-import type { PostedMessage } from './poster.ts';
+import type { PostedMessage, RunThreadStore } from '../../core/ports/run-thread-store.ts';
 import { renderGate } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';
 import { renderRunMessage } from './render-run-message.ts';
 import { renderStepReply } from './render-step-reply.ts';
 import { applyEvent, newRunThreadState, type ThreadEffect } from './run-thread-state.ts';
-import type { RunThreadStore } from '../../core/ports/run-thread-store.ts';
 import { threadFromSaved, threadToSaved, type ThreadOfRun } from './thread-of-run.ts';
 
 /** The poster operations the publisher needs (`SlackPoster` has them). */

@@ -1,18 +1,9 @@
 import type { OutputArtefactRef } from '../../core/ports/artefacts.ts';
-import type { EngineEvent, GateContext, OutputSummary } from '../../core/ports/events.ts';
+import type { EngineEvent, GateContext } from '../../core/ports/events.ts';
 import type { Gate } from '../../core/ports/gates.ts';
 import { assertNever } from '../../core/result.ts';
-import type { GateView, RunState, RunView, StepResultView, StepState, StepView } from '../../core/ports/views.ts';
-
-/** What the publisher remembers of one run between events. */
-export interface RunThreadState {
-  run: RunView;
-  dryRun: boolean;
-  phases: Map<string, 'forward' | 'rollback'>;
-  targets: Map<string, readonly string[]>;
-  outputs: Map<string, readonly OutputSummary[]>;
-  gates: Map<string, GateView>;
-}
+import type { GateView, RunState, StepResultView, StepState, StepView } from '../../core/ports/views.ts';
+import type { RunThreadState } from '../../core/ports/run-thread-store.ts';
 
 /** The state of a run first seen with event `e` (usually `run.requested`). */
 export function newRunThreadState(e: EngineEvent): RunThreadState {

@@ -1,6 +1,5 @@
-import type { PostedMessage } from './poster.ts';
-import { newRunThreadState, type RunThreadState } from './run-thread-state.ts';
-import type { PendingPost, SavedThread } from '../../core/ports/run-thread-store.ts';
+import { type PendingPost, type PostedMessage, type RunThreadState, type SavedThread } from '../../core/ports/run-thread-store.ts';
+import { newRunThreadState } from './run-thread-state.ts';
 
 /**
  * A run's thread as the publisher holds it: its chat state, the parent message once posted, each gate's message

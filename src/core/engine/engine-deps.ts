@@ -11,6 +11,7 @@ import type { SiteLock } from '../ports/site-lock.ts';
 import type { SqlSession } from '../ports/sql.ts';
 import type { RunbookRegistry } from '../plan/runbook-registry.ts';
 import type { EngineSite, SiteDirectory } from '../sites/site.ts';
+import type { PackageFiles } from '../ports/package-files.ts';
 
 /** The slice of pino the engine uses (constant messages, data in fields). */
 export interface EngineLog {
@@ -39,6 +40,8 @@ export interface EngineDeps {
   openRemote(site: EngineSite, runId: string): Promise<RemoteSession>;
   /** A connection to one of the site's SQL targets; absent until the SQL runner lands. */
   openSql?(site: EngineSite, target: string): Promise<SqlSession>;
+  /** The local package directories runbooks read (OceanBase packages); absent: a runbook that needs them refuses. */
+  readonly files?: PackageFiles;
   /** Values of the secrets a step's commands read on stdin, resolved when the step runs; absent: such a step fails. */
   readonly secrets?: SecretSource;
   readonly clock: Clock;

@@ -152,6 +152,7 @@ function bindProgram(
         step,
         remote,
         ...(sql ? { sql } : {}),
+        ...(deps.files === undefined ? {} : { files: deps.files }),
         clock: deps.clock,
         sleep,
         progress: (text) => notify(deps, head, { type: 'step.output-summary', stepId: step.id, outputs: [{ host: target, exitCode: null, tail: remote.redact(text), totalBytes: text.length }] }),

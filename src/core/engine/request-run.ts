@@ -48,7 +48,10 @@ export async function requestRun(deps: EngineDeps, input: RunRequestInput): Prom
   let plan: Plan;
   try {
     const openSql = deps.openSql;
-    plan = await deps.runbooks.preparePlan(input.runbook, site, input.args, openSql === undefined ? {} : { openSql: (target) => openSql(site, target) });
+    plan = await deps.runbooks.preparePlan(input.runbook, site, input.args, {
+      ...(openSql === undefined ? {} : { openSql: (target: string) => openSql(site, target) }),
+      ...(deps.files === undefined ? {} : { files: deps.files }),
+    });
   } catch (e) {
     if (!isOpsgateError(e)) throw e;
     return err({ code: 'PLAN_INVALID', message: describeError(e) });

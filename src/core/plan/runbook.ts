@@ -5,6 +5,7 @@ import type { CheckStep, ExecutableStep, PlanInput } from './step-schema.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RemoteSession } from '../ports/remote.ts';
 import type { SqlSession } from '../ports/sql.ts';
+import type { PackageFiles } from '../ports/package-files.ts';
 
 /** One host's (or SQL target's) result, as an evaluator sees it: already redacted. */
 export interface EvaluatorInput {
@@ -28,6 +29,8 @@ export interface ProgramContext {
   readonly remote: RemoteSession;
   /** The step's SQL target's session (SQL-targeted steps). */
   readonly sql?: SqlSession;
+  /** The local package directories (absent in an engine without them). */
+  readonly files?: PackageFiles;
   readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<void>;
   /** Posts a progress line to the run's thread (a `step.output-summary` event); never a secret. */
@@ -45,6 +48,8 @@ export type StepProgram = (ctx: ProgramContext, args: Readonly<Record<string, un
 export interface FactsIo {
   /** A connection to one of the site's SQL targets; absent in an engine without SQL (then no facts are read). */
   readonly openSql?: (target: string) => Promise<SqlSession>;
+  /** The local package directories (absent in an engine without them). */
+  readonly files?: PackageFiles;
 }
 
 /** What `facts` found, handed to `build`: plain data, recorded in the plan the way `build` puts it there. */

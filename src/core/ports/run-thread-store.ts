@@ -1,6 +1,7 @@
 import type { GateView, RunView } from './views.ts';
-import type { PostedMessage } from '../../adapters/slack/poster.ts';
-import type { RunThreadState } from '../../adapters/slack/run-thread-state.ts';
+import type { OutputSummary } from './events.ts';
+
+
 
 /**
  * What the Slack publisher keeps of a run across bot restarts: where its thread is (the parent message), the
@@ -12,7 +13,7 @@ export interface SavedThread {
   readonly parent?: PostedMessage;
   /** Gate id → the message it was posted as. */
   readonly gates: Readonly<Record<string, PostedMessage>>;
-  /** The run's chat state (`serializeThreadState`); undefined when it was unreadable. */
+  /** The run's chat state as the publisher last saved it; undefined when it was unreadable. */
   readonly state?: RunThreadState;
   /** The stream id of the last event applied to the run: replayed events up to it are not posted again. */
   readonly lastEventId?: string;
@@ -41,40 +42,19 @@ export interface RunThreadStore {
   recordPending(runId: string, posts: readonly PendingPost[]): Promise<void>;
 }
 
-/** The inverse of `JSON.stringify(posts)`; entries that are not pending posts are left out. */
-export function parsePendingPosts(text: string | undefined): readonly PendingPost[] {
-  if (text === undefined) return [];
-  try {
-    const j = JSON.parse(text) as unknown;
-    if (!Array.isArray(j)) return [];
-    return j.filter((p: Partial<PendingPost>): p is PendingPost => typeof p?.key === 'string' && typeof p.channel === 'string' && typeof p.at === 'number' && (p.threadTs === undefined || typeof p.threadTs === 'string'));
-  } catch {
-    return [];
-  }
+
+/** What the publisher remembers of one run between events. */
+export interface RunThreadState {
+  run: RunView;
+  dryRun: boolean;
+  phases: Map<string, 'forward' | 'rollback'>;
+  targets: Map<string, readonly string[]>;
+  outputs: Map<string, readonly OutputSummary[]>;
+  gates: Map<string, GateView>;
 }
 
-interface StateJson {
-  readonly run: RunView;
-  readonly dryRun: boolean;
-  readonly phases: [string, 'forward' | 'rollback'][];
-  readonly targets: [string, readonly string[]][];
-  readonly gates: [string, GateView][];
-}
-
-/** The run's chat state as JSON; output tails are left out (they only live until their step finishes). */
-export function serializeThreadState(s: RunThreadState): string {
-  const json: StateJson = { run: s.run, dryRun: s.dryRun, phases: [...s.phases], targets: [...s.targets], gates: [...s.gates] };
-  return JSON.stringify(json);
-}
-
-/** The inverse of `serializeThreadState`; undefined for anything that is not one. */
-export function parseThreadState(text: string | undefined): RunThreadState | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const j = JSON.parse(text) as Partial<StateJson>;
-    if (typeof j.run?.id !== 'string' || !Array.isArray(j.run.steps) || !Array.isArray(j.phases) || !Array.isArray(j.targets) || !Array.isArray(j.gates)) return undefined;
-    return { run: j.run, dryRun: j.dryRun === true, phases: new Map(j.phases), targets: new Map(j.targets), outputs: new Map(), gates: new Map(j.gates) };
-  } catch {
-    return undefined;
-  }
+/** Where a message landed: its channel and `ts` (a thread's key when it is a parent). */
+export interface PostedMessage {
+  readonly channel: string;
+  readonly ts: string;
 }

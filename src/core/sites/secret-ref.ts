@@ -26,3 +26,12 @@ export function isSecretRef(v: unknown): v is SecretRef {
   const keys = Object.keys(v);
   return keys.length === 1 && (keys[0] === 'env' || keys[0] === 'file') && typeof Object.values(v)[0] === 'string';
 }
+
+/** The process environment, against which `{ env: VAR }` references resolve (injectable for tests). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Why a secret could not be resolved. The message names the reference, never a value. */
+export interface SecretProblem {
+  readonly code: 'ENV_UNSET' | 'FILE_UNREADABLE' | 'EMPTY';
+  readonly message: string;
+}

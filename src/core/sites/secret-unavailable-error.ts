@@ -1,5 +1,5 @@
 import { OpsgateError } from '../opsgate-error.ts';
-import type { SecretProblem } from '../../adapters/files/resolve-secret.ts';
+import type { SecretProblem } from './secret-ref.ts';
 
 /**
  * A secret the site file references could not be read when it was needed (the variable was unset or the file

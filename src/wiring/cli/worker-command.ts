@@ -66,7 +66,7 @@ export function registerWorkerCommand(program: Command): void {
       });
       const signals = watchShutdownSignals({ hardDeadlineMs: config.OPSGATE_SHUTDOWN_GRACE_MS + 30_000 });
       const workers = rt.startWorkers(wanted, { lockDurationMs, stalledIntervalMs });
-      const server = await serveOps({ config, metrics, registry: rt.ops.registry, ping: () => rt.ops.ping(), sites: wanted, clock: systemClock }).catch(async (e: unknown) => {
+      const server = await serveOps({ listen: { port: config.METRICS_PORT, host: config.METRICS_HOST }, metrics, registry: rt.ops.registry, ping: () => rt.ops.ping(), sites: wanted, clock: systemClock }).catch(async (e: unknown) => {
         process.stderr.write(`opsgate worker: cannot serve /metrics on ${config.METRICS_HOST}:${String(config.METRICS_PORT)}: ${describeError(e)}\n`);
         await rt.close();
         throw new CliExit(EXIT.failed);

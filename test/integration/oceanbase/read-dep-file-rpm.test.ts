@@ -5,9 +5,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEP_FILE_PATH, readUpgradeDepFile } from '../../../src/adapters/files/read-dep-file.ts';
-import { parseUpgradeDep } from '../../../src/runbooks/oceanbase/route/upgrade-dep.ts';
+import { upgradeDepEntries } from '../../../src/runbooks/oceanbase/route/upgrade-dep.ts';
 import { computeUpgradeRoute, describeRoute } from '../../../src/runbooks/oceanbase/route/upgrade-route.ts';
 import { assertRpmTools, buildRpm, which } from '../../support/oceanbase/build-rpm.ts';
+import { parseYaml } from '../../../src/adapters/files/local-package-files.ts';
+
+/** The dep file's text as the route planner gets it: YAML parsed by the package reader, then its entries. */
+const parseUpgradeDep = (text: string) => {
+  const doc = parseYaml(text);
+  return doc.ok ? upgradeDepEntries(doc.value) : doc;
+};
 
 /** The lab's dep file, shaped as OceanBase's (4.3.4.0 … 4.4.1.0, a hotfix build, a barrier at 4.3.5.5). */
 const DEP_SOURCE = fileURLToPath(new URL('../../../lab/obsim/oceanbase_upgrade_dep.yml', import.meta.url));

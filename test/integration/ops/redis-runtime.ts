@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import { pino } from 'pino';
 import { loadAppSetup } from '../../../src/wiring/app-setup.ts';
-import type { Env } from '../../../src/wiring/config.ts';
+import type { Env } from '../../../src/core/sites/secret-ref.ts';
 import { openRuntime, type Runtime } from '../../../src/wiring/main.ts';
 import type { StepJob } from '../../../src/core/ports/run-store.ts';
 import { siteQueueName } from '../../../src/adapters/bullmq/bull-run-queue.ts';

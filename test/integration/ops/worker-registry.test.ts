@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkHealth } from '../../../src/adapters/ops/check-health.ts';
-import { WorkerRegistry } from '../../../src/adapters/redis/worker-registry.ts';
+import type { WorkerRegistry } from '../../../src/core/ports/worker-registry.ts';
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
+import { RedisWorkerRegistry } from '../../../src/adapters/redis/redis-worker-registry.ts';
 
 const info = (id: string, sites: string[], draining = false) => ({ id, sites, pid: 1, host: 'h', version: '0.1.0', startedAt: 0, ...(draining ? { draining } : {}) });
 
@@ -11,7 +12,7 @@ describe('worker heartbeats in Redis', () => {
 
   beforeEach(() => {
     keys = new RedisTestKeys();
-    registry = new WorkerRegistry(keys.connect(), keys.prefix);
+    registry = new RedisWorkerRegistry(keys.connect(), keys.prefix);
   });
   afterEach(async () => keys.close());
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatConfigProblems, parseConfig } from '../../../src/wiring/config.ts';
+import { formatConfigProblems, parseConfig, redisConfigOf } from '../../../src/wiring/config.ts';
 import { describeRedis, redisOptionsOf } from '../../../src/adapters/redis/redis-options.ts';
 
 describe('parseConfig', () => {
@@ -33,14 +33,14 @@ describe('redisOptionsOf', () => {
   it('takes user, password, db and TLS from a rediss:// URL', () => {
     const r = parseConfig({ REDIS_URL: 'rediss://opsgate:s3cr%40t@redis.example:6380/2' });
     if (!r.ok) throw new Error('config');
-    expect(redisOptionsOf(r.value)).toEqual({ host: 'redis.example', port: 6380, username: 'opsgate', password: 's3cr@t', db: 2, tls: {} });
-    expect(describeRedis(r.value)).toBe('Redis at rediss://redis.example:6380');
+    expect(redisOptionsOf(redisConfigOf(r.value))).toEqual({ host: 'redis.example', port: 6380, username: 'opsgate', password: 's3cr@t', db: 2, tls: {} });
+    expect(describeRedis(redisConfigOf(r.value))).toBe('Redis at rediss://redis.example:6380');
   });
 
   it('finds the master through the sentinels, with the master password from REDIS_URL', () => {
     const r = parseConfig({ REDIS_URL: 'redis://:pw@ignored:6379', REDIS_SENTINELS: '10.0.0.1:26379, sentinel-2:26380', REDIS_SENTINEL_NAME: 'opsgate', REDIS_SENTINEL_PASSWORD: 'spw' });
     if (!r.ok) throw new Error(formatConfigProblems(r.error));
-    expect(redisOptionsOf(r.value)).toEqual({
+    expect(redisOptionsOf(redisConfigOf(r.value))).toEqual({
       password: 'pw',
       sentinels: [
         { host: '10.0.0.1', port: 26379 },
@@ -50,7 +50,7 @@ describe('redisOptionsOf', () => {
       failoverDetector: true,
       sentinelPassword: 'spw',
     });
-    expect(describeRedis(r.value)).toBe('Redis master opsgate via sentinels 10.0.0.1:26379,sentinel-2:26380');
+    expect(describeRedis(redisConfigOf(r.value))).toBe('Redis master opsgate via sentinels 10.0.0.1:26379,sentinel-2:26380');
   });
 });
 
@@ -59,7 +59,7 @@ describe('REDIS_TLS_CA_FILE', () => {
     const r = parseConfig({ REDIS_URL: 'rediss://:pw@ignored:6380', REDIS_TLS_CA_FILE: '/etc/opsgate/ca.pem', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'opsgate' });
     if (!r.ok) throw new Error(formatConfigProblems(r.error));
     const files: string[] = [];
-    const o = redisOptionsOf(r.value, (f) => (files.push(f), 'PEM'));
+    const o = redisOptionsOf(redisConfigOf(r.value), (f) => (files.push(f), 'PEM'));
     expect(files).toEqual(['/etc/opsgate/ca.pem']);
     expect(o).toMatchObject({ tls: { ca: 'PEM' }, enableTLSForSentinelMode: true, sentinelTLS: { ca: 'PEM' } });
   });
@@ -72,6 +72,6 @@ describe('REDIS_TLS_CA_FILE', () => {
   it('that cannot be read gives REDIS_TLS_CA_UNREADABLE naming the file', () => {
     const r = parseConfig({ REDIS_URL: 'rediss://127.0.0.1:6380', REDIS_TLS_CA_FILE: '/nonexistent/opsgate-ca.pem' });
     if (!r.ok) throw new Error(formatConfigProblems(r.error));
-    expect(() => redisOptionsOf(r.value)).toThrow(expect.objectContaining({ code: 'REDIS_TLS_CA_UNREADABLE', message: expect.stringContaining('/nonexistent/opsgate-ca.pem') }));
+    expect(() => redisOptionsOf(redisConfigOf(r.value))).toThrow(expect.objectContaining({ code: 'REDIS_TLS_CA_UNREADABLE', message: expect.stringContaining('/nonexistent/opsgate-ca.pem') }));
   });
 });

@@ -1,13 +1,5 @@
 import { OpsgateError } from '../../../core/opsgate-error.ts';
 
-/** The target's package cannot be read for its `oceanbase_upgrade_dep.yml` (missing tool, not an RPM, no dep file). */
-export class ObPackageUnreadableError extends OpsgateError {
-  readonly code = 'OB_PACKAGE_UNREADABLE';
-  constructor(readonly file: string, readonly reason: string, cause?: unknown) {
-    super(`cannot read the upgrade route from ${file}: ${reason}`, { fields: { file, reason }, ...(cause !== undefined ? { cause } : {}) });
-  }
-}
-
 /** The dep file of the target has no route from the cluster's version to the target, or is malformed. */
 export class ObNoRouteError extends OpsgateError {
   readonly code = 'OB_UPGRADE_NO_ROUTE';

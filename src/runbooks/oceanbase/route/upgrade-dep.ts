@@ -1,4 +1,3 @@
-import { parse } from 'yaml';
 import { err, ok, type Result } from '../../../core/result.ts';
 
 /**
@@ -76,14 +75,11 @@ function entryOf(raw: unknown, i: number): Result<UpgradeDepEntry, string> {
   });
 }
 
-/** Parses the text of an `oceanbase_upgrade_dep.yml`; the error names the entry and the field that is wrong. */
-export function parseUpgradeDep(text: string): Result<UpgradeDepEntry[], string> {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    return err(`not YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-  }
+/**
+ * The entries of an `oceanbase_upgrade_dep.yml`, from the YAML document as data (`PackageFiles.readUpgradeDep`);
+ * the error names the entry and the field that is wrong.
+ */
+export function upgradeDepEntries(doc: unknown): Result<UpgradeDepEntry[], string> {
   if (!Array.isArray(doc)) return err('not a list of version entries');
   const out: UpgradeDepEntry[] = [];
   const seen = new Set<string>();

@@ -1,9 +1,8 @@
-import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { PlanInput } from '../../../core/plan/step-schema.ts';
 import type { EngineSite } from '../../../core/sites/site.ts';
-import { readUpgradeDepFile } from '../../../adapters/files/read-dep-file.ts';
 import { ObClusterVersionUnclearError, ObMultiHopRouteError, ObNoRouteError, ObPackageMissingError } from './route-errors.ts';
-import { parseUpgradeDep } from './upgrade-dep.ts';
+import { upgradeDepEntries } from './upgrade-dep.ts';
+import { baseName, joinPath, resolvePath } from '../../../core/local-path.ts';
 import { computeUpgradeRoute, describeRoute } from './upgrade-route.ts';
 import type { SqlSession } from '../../../core/ports/sql.ts';
 import type { Oceanbase } from '../../../core/sites/oceanbase-schema.ts';
@@ -49,15 +48,17 @@ async function clusterStart(sql: SqlSession, cluster: string): Promise<{ version
  */
 export async function readRouteFacts(site: EngineSite, ob: Oceanbase, to: string, io: FactsIo): Promise<RouteFacts | undefined> {
   if (io.openSql === undefined) return undefined;
+  const files = io.files;
+  if (files === undefined) throw new Error('this engine reads no package directory: the OceanBase route cannot be planned');
   const packages = ob.upgrade.packages;
-  const dir = isAbsolute(packages) ? packages : resolve(site.baseDir ?? '.', packages);
+  const dir = resolvePath(site.baseDir ?? '/', packages);
   const missing = async (versions: readonly string[]) => {
-    const found = await Promise.all(versions.map(async (v) => (await findPackage(dir, packageNames(v).server)) !== undefined && (await findPackage(dir, packageNames(v).libs)) !== undefined));
+    const found = await Promise.all(versions.map(async (v) => (await findPackage(files, dir, packageNames(v).server)) !== undefined && (await findPackage(files, dir, packageNames(v).libs)) !== undefined));
     return versions.filter((_, i) => !found[i]);
   };
-  const server = await findPackage(dir, packageNames(to).server);
+  const server = await findPackage(files, dir, packageNames(to).server);
   if (server === undefined) throw new ObPackageMissingError({ cluster: ob.name, versions: [to], packages, route: 'unknown without its dep file' });
-  const depText = await readUpgradeDepFile(join(dir, server));
+  const dep = await files.readUpgradeDep(joinPath(dir, server));
   const sql = await io.openSql(ob.name);
   let start: { version: string; build?: string };
   try {
@@ -65,8 +66,8 @@ export async function readRouteFacts(site: EngineSite, ob: Oceanbase, to: string
   } finally {
     await sql.close();
   }
-  const depFile = `etc/oceanbase_upgrade_dep.yml of ${basename(server)}`;
-  const entries = parseUpgradeDep(depText);
+  const depFile = `etc/oceanbase_upgrade_dep.yml of ${baseName(server)}`;
+  const entries = dep.ok ? upgradeDepEntries(dep.value) : dep;
   if (!entries.ok) throw new ObNoRouteError({ cluster: ob.name, from: start.version, to, depFile, reason: `the dep file is malformed: ${entries.error}` });
   const r = computeUpgradeRoute(entries.value, start, to);
   if (!r.ok) throw new ObNoRouteError({ cluster: ob.name, from: start.version, to, depFile, reason: r.error });

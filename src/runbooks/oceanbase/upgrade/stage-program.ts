@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { joinPath, resolvePath } from '../../../core/local-path.ts';
+import type { PackageFiles } from '../../../core/ports/package-files.ts';
 import type { Finding } from '../../../core/plan/run-state.ts';
 import type { StepProgram } from '../../../core/plan/runbook.ts';
 
@@ -21,16 +19,10 @@ export function stagedPath(name: string): string {
 }
 
 /** Finds `<name>.rpm` or `<name>-<build>.<arch>.rpm` in the package directory. */
-export async function findPackage(dir: string, name: string): Promise<string | undefined> {
-  const files = await readdir(dir).catch(() => [] as string[]);
+export async function findPackage(packages: PackageFiles, dir: string, name: string): Promise<string | undefined> {
+  const files = await packages.list(dir);
   const exact = files.find((f) => f === `${name}.rpm`);
   return exact ?? files.find((f) => f.startsWith(`${name}-`) && /^\d/.test(f.slice(name.length + 1)) && f.endsWith('.rpm'));
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 /**
@@ -41,17 +33,19 @@ export const stagePackagesProgram: StepProgram = async (ctx, args) => {
   const version = String(args['version']);
   const packages = String(args['packages']);
   const hosts = ctx.step.targets.kind === 'hosts' ? ctx.step.targets.hosts : [];
-  const dir = isAbsolute(packages) ? packages : resolve(ctx.site.baseDir ?? '.', packages);
+  const files = ctx.files;
+  if (files === undefined) throw new Error('this engine reads no package directory: packages cannot be staged');
+  const dir = resolvePath(ctx.site.baseDir ?? '/', packages);
   const names = packageNames(version);
   const findings: Finding[] = [];
   const local: { name: string; path: string; sha256: string }[] = [];
   for (const name of [names.libs, names.server]) {
-    const file = await findPackage(dir, name);
+    const file = await findPackage(files, dir, name);
     if (file === undefined) {
       return [{ status: 'fail', title: `package ${name}`, evidence: `no ${name}.rpm in the site's package directory (${packages}); nothing was copied` }];
     }
-    const path = join(dir, file);
-    local.push({ name, path, sha256: await sha256Of(path) });
+    const path = joinPath(dir, file);
+    local.push({ name, path, sha256: await files.sha256(path) });
   }
   for (const host of hosts) {
     await ctx.remote.exec(host, { command: `mkdir -p ${STAGE_DIR}` });

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolvePath } from '../../../core/local-path.ts';
 import { z } from 'zod';
 import type { Finding } from '../../../core/plan/run-state.ts';
 import { describeError } from '../../../core/opsgate-error.ts';
@@ -24,7 +24,7 @@ export const paasUploadProgram: StepProgram = async (ctx, rawArgs) => {
     const dirs = [...new Set(packages.map((p) => p.staged.slice(0, p.staged.lastIndexOf('/'))))];
     await ctx.remote.exec(host, { command: sh`mkdir -p -m 700 ${dirs}`, check: true });
     for (const p of packages) {
-      const localPath = isAbsolute(p.source) ? p.source : resolve(ctx.site.baseDir ?? '.', p.source);
+      const localPath = resolvePath(ctx.site.baseDir ?? '/', p.source);
       try {
         const r = await ctx.remote.upload(host, { localPath, remotePath: p.staged, mode: 0o600, ...(p.sha256 === null ? {} : { sha256: p.sha256 }) });
         findings.push({ status: 'pass', title: `upload ${p.name}`, evidence: `${r.remotePath}: ${r.bytes} bytes, sha256 ${r.sha256} verified on the host`, host });

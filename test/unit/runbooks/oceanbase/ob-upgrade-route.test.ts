@@ -8,6 +8,7 @@ import { renderPlan } from '../../../../src/core/engine/render-plan.ts';
 import type { EngineSite } from '../../../../src/core/sites/site.ts';
 import { FakeSqlSession } from '../../../support/oceanbase/fake-sql-session.ts';
 import { labWith, labXizang, registry } from './ob-fixture-site.ts';
+import { localPackageFiles } from '../../../../src/adapters/files/local-package-files.ts';
 
 /**
  * Planning `/upgrade … ob … --to V` reads the route from the dep file inside V's package (the lab's packages,
@@ -31,7 +32,7 @@ function cluster(version: string, builds: readonly string[] = [`${version}_10000
 }
 
 async function plan(to: string, sql = cluster('4.3.5.4'), on = site) {
-  return registry.preparePlan('ob-upgrade', on, { cluster: 'obcluster', toVersion: to }, { openSql: async () => sql });
+  return registry.preparePlan('ob-upgrade', on, { cluster: 'obcluster', toVersion: to }, { openSql: async () => sql, files: localPackageFiles });
 }
 
 async function refusal(to: string, sql = cluster('4.3.5.4')): Promise<string> {
@@ -88,7 +89,7 @@ describe('ob-upgrade route at plan time', () => {
 
   it('refuses a two-zone cluster before asking it anything', async () => {
     const sql = cluster('4.3.5.4');
-    const e = await registry.preparePlan('ob-upgrade', await labXizang(), { cluster: 'obsmall', toVersion: '4.3.5.5' }, { openSql: async () => sql }).catch((x: unknown) => x);
+    const e = await registry.preparePlan('ob-upgrade', await labXizang(), { cluster: 'obsmall', toVersion: '4.3.5.5' }, { openSql: async () => sql, files: localPackageFiles }).catch((x: unknown) => x);
     expect(String(e)).toMatch(/obsmall refused: it has 2 zone\(s\)/);
     expect(sql.calls).toEqual([]);
   });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseUpgradeDep, type UpgradeDepEntry } from '../../../../../src/runbooks/oceanbase/route/upgrade-dep.ts';
+import { upgradeDepEntries, type UpgradeDepEntry } from '../../../../../src/runbooks/oceanbase/route/upgrade-dep.ts';
 import { computeUpgradeRoute, describeRoute } from '../../../../../src/runbooks/oceanbase/route/upgrade-route.ts';
+import { parseYaml } from '../../../../../src/adapters/files/local-package-files.ts';
+
+/** The dep file's text as the route planner gets it: YAML parsed by the package reader, then its entries. */
+const parseUpgradeDep = (text: string) => {
+  const doc = parseYaml(text);
+  return doc.ok ? upgradeDepEntries(doc.value) : doc;
+};
 
 /**
  * A dep file shaped as the ones OceanBase ships (etc/oceanbase_upgrade_dep.yml): build-specific deprecated

@@ -1,29 +1,12 @@
 import type { Redis } from 'ioredis';
-
-/** What a worker says about itself in each heartbeat. */
-export interface WorkerInfo {
-  readonly id: string;
-  readonly sites: readonly string[];
-  readonly pid: number;
-  readonly host: string;
-  readonly version: string;
-  readonly startedAt: number;
-  /** Set when the worker is draining (SIGTERM): it takes no new steps. */
-  readonly draining?: boolean;
-}
-
-/** A worker as last seen. */
-export interface WorkerBeat extends WorkerInfo {
-  readonly lastBeat: number;
-  readonly expiresAt: number;
-}
+import type { WorkerBeat, WorkerInfo, WorkerRegistry } from '../../core/ports/worker-registry.ts';
 
 /**
  * Worker heartbeats in Redis: a sorted set `<prefix>workers` (worker id → when its beat expires) and one key
  * `<prefix>worker:<id>` with its info, both refreshed by every beat. A worker that stops beating (killed, its
  * network gone) drops out once its beat expires; a worker that stops cleanly removes itself.
  */
-export class WorkerRegistry {
+export class RedisWorkerRegistry implements WorkerRegistry {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -68,9 +51,4 @@ export class WorkerRegistry {
     }
     return counts;
   }
-}
-
-/** The sentence people see when no live worker serves a site. */
-export function noWorkerMessage(site: string): string {
-  return `no worker is serving ${site}: start \`opsgate worker --sites ${site}\` inside the site's network`;
 }

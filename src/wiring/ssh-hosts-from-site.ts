@@ -1,9 +1,9 @@
-import { requireSecret, type SecretDeps } from '../../adapters/files/resolve-secret.ts';
-import type { SecretRef } from '../../core/sites/secret-ref.ts';
-import type { Site } from '../../core/sites/site-schema.ts';
-import { KnownHostsSyntaxError, parseKnownHosts, type KnownHostEntry } from './known-hosts.ts';
-import { SshConfigError } from './ssh-errors.ts';
-import type { SshHostConfig } from './ssh-host-config.ts';
+import { requireSecret, type SecretDeps } from '../adapters/files/resolve-secret.ts';
+import type { SecretRef } from '../core/sites/secret-ref.ts';
+import type { Site } from '../core/sites/site-schema.ts';
+import { KnownHostsSyntaxError, parseKnownHosts, type KnownHostEntry } from '../runners/ssh/known-hosts.ts';
+import { SshConfigError } from '../runners/ssh/ssh-errors.ts';
+import type { SshHostConfig } from '../runners/ssh/ssh-host-config.ts';
 
 /** What `createSshSession` needs for a site: every host's resolved config and the secrets to redact. */
 export interface SiteSshConfig {

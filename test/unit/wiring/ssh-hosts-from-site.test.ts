@@ -2,9 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSite } from '../../../../src/adapters/files/load-site.ts';
-import type { Site } from '../../../../src/core/sites/site-schema.ts';
-import { sshHostsFromSite } from '../../../../src/runners/ssh/ssh-hosts-from-site.ts';
+import { loadSite } from '../../../src/adapters/files/load-site.ts';
+import type { Site } from '../../../src/core/sites/site-schema.ts';
+import { sshHostsFromSite } from '../../../src/wiring/ssh-hosts-from-site.ts';
 
 const SITE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'lab', 'sites', 'xizang.yml');
 

@@ -1,0 +1,34 @@
+/** What a worker says about itself in each heartbeat. */
+export interface WorkerInfo {
+  readonly id: string;
+  readonly sites: readonly string[];
+  readonly pid: number;
+  readonly host: string;
+  readonly version: string;
+  readonly startedAt: number;
+  /** Set when the worker is draining (SIGTERM): it takes no new steps. */
+  readonly draining?: boolean;
+}
+
+/** A worker as last seen. */
+export interface WorkerBeat extends WorkerInfo {
+  readonly lastBeat: number;
+  readonly expiresAt: number;
+}
+
+/** The sentence people see when no live worker serves a site. */
+export function noWorkerMessage(site: string): string {
+  return `no worker is serving ${site}: start \`opsgate worker --sites ${site}\` inside the site's network`;
+}
+
+/** Where workers announce themselves, so that the bot can tell whether a site's queue is served. */
+export interface WorkerRegistry {
+  /** Records a beat valid for `ttlMs`. */
+  beat(info: WorkerInfo, now: number, ttlMs: number): Promise<void>;
+  /** Forgets a worker that stopped cleanly. */
+  remove(id: string): Promise<void>;
+  /** Every worker whose last beat is still valid at `now`. */
+  live(now: number): Promise<readonly WorkerBeat[]>;
+  /** How many live workers serve each of `sites`. */
+  servingCounts(sites: readonly string[], now: number): Promise<Map<string, number>>;
+}

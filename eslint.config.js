@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     files: ['src/wiring/config.ts', 'test/**/*.ts', 'bench/**/*.ts', 'bin/**', 'lab/**', 'vitest.config.ts', 'src/wiring/lab/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

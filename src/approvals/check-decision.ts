@@ -17,16 +17,36 @@ export function isOverdue(gate: Pick<Gate, 'expiresAt'>, now: number): boolean {
 /**
  * Checks a click against a gate, in the order a person would want to hear about it: the gate's state first
  * (decided, expired), then whether the plan they saw is still the plan, whether the answer fits the gate,
- * whether they may give it, and finally whether they already approved. Both gate stores run this; the Redis
- * store repeats the state checks atomically in its script because the state can change under it.
+ * whether they may give it, and finally whether they already approved. `decideGate` runs it before the store
+ * records the answer; the store repeats the state checks atomically because the state can change under it.
  */
 export function checkDecision(gate: Gate, input: DecideInput): Result<DecisionEffect, GateRefusal> {
-  if (gate.status === 'decided') return err(gateRefusal('ALREADY_DECIDED', { gate }));
-  if (gate.status === 'expired' || isOverdue(gate, input.now)) return err(gateRefusal('EXPIRED', { gate }));
-  if (input.planHash !== gate.planHash) return err(gateRefusal('PLAN_CHANGED', { gate }));
+  const state = checkPending(gate, input);
+  if (!state.ok) return state;
   if (!gate.choices.includes(input.choice)) return err(gateRefusal('INVALID_CHOICE', { gate, choice: input.choice }));
   const allowed = mayDecide(gate, input, input.choice);
   if (!allowed.ok) return allowed;
+  return checkNotApproved(gate, input);
+}
+
+/**
+ * The checks that depend on the gate's state, which can change between reading a gate and recording an answer:
+ * a gate store repeats exactly these, atomically, when it records (`GateStore.record`).
+ */
+export function checkGateState(gate: Gate, input: DecideInput): Result<DecisionEffect, GateRefusal> {
+  const state = checkPending(gate, input);
+  return state.ok ? checkNotApproved(gate, input) : state;
+}
+
+function checkPending(gate: Gate, input: DecideInput): Result<void, GateRefusal> {
+  if (gate.status === 'decided') return err(gateRefusal('ALREADY_DECIDED', { gate }));
+  if (gate.status === 'expired' || isOverdue(gate, input.now)) return err(gateRefusal('EXPIRED', { gate }));
+  if (input.planHash !== gate.planHash) return err(gateRefusal('PLAN_CHANGED', { gate }));
+  return ok(undefined);
+}
+
+/** An approval counts once per person; the gate settles with the last approval needed, or any other answer. */
+function checkNotApproved(gate: Gate, input: DecideInput): Result<DecisionEffect, GateRefusal> {
   if (input.choice !== 'approve') return ok({ kind: 'decide' });
   if (gate.approvals.some((a) => a.by === input.user)) return err(gateRefusal('ALREADY_APPROVED', { gate }));
   return ok({ kind: gate.approvals.length + 1 >= gate.policy.approvalsNeeded ? 'decide' : 'record-approval' });

@@ -7,11 +7,9 @@ import { registerStartCommand } from './cli/start-command.ts';
 import { registerDemoCommand } from './cli/demo-command.ts';
 import { registerWorkerCommand } from './cli/worker-command.ts';
 import { registerLabCommand } from './cli/lab-command.ts';
+import { CliExit, EXIT } from './cli/cli-exit.ts';
 
-/** Exit codes shared by every subcommand. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-/** Builds the `opsgate` program; each subcommand lives in `src/cli/<name>-command.ts`. */
+/** Builds the `opsgate` program; each subcommand lives in `cli/<name>-command.ts`. */
 export function buildProgram(): Command {
   const program = new Command('opsgate')
     .description('ChatOps runbooks for middleware upgrades, with approvals and an audit trail')
@@ -44,12 +42,5 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     process.stderr.write(`opsgate: ${describeError(e)}\n`);
     return EXIT.failed;
-  }
-}
-
-/** Thrown by a subcommand action to end the process with a given code after printing its own message. */
-export class CliExit extends Error {
-  constructor(readonly exitCode: number) {
-    super(`exit ${exitCode}`);
   }
 }

@@ -112,8 +112,11 @@ export function formatConfigProblems(problems: readonly ConfigProblem[]): string
 }
 
 /** The sentinels of `REDIS_SENTINELS` as `{ host, port }`. */
+/** The settings that say where Redis is. */
+export type RedisSettings = 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_TLS_CA_FILE';
+
 /** The Redis adapter's options out of the configuration. */
-export function redisConfigOf(config: Config): RedisConnectionConfig {
+export function redisConfigOf(config: Pick<Config, RedisSettings>): RedisConnectionConfig {
   return {
     url: config.REDIS_URL,
     sentinels: sentinelsOf(config),

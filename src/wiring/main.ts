@@ -12,8 +12,8 @@ import { RedisAuditLog } from '../adapters/redis/redis-audit-log.ts';
 import { createEngine } from '../core/engine/create-engine.ts';
 import { siteDirectory } from '../core/sites/site.ts';
 import { RedisSiteLock } from '../adapters/redis/redis-site-lock.ts';
-import { systemClock } from '../core/ports/clock.ts';
-import { randomIds } from '../core/ports/ids.ts';
+import { systemClock } from '../adapters/system/system-clock.ts';
+import { randomIds } from '../adapters/system/random-ids.ts';
 import { siteSshSetup, type SiteSshSetup } from './site-ssh-hosts.ts';
 import type { EngineDeps } from '../core/engine/engine-deps.ts';
 import { ALL_RUNBOOKS } from '../runbooks/all-runbooks.ts';
@@ -38,6 +38,8 @@ import type { Runtime, RuntimeOptions } from './runtime-types.ts';
 import { redisConfigOf } from './config.ts';
 import { RedisWorkerRegistry } from '../adapters/redis/redis-worker-registry.ts';
 import { localPackageFiles } from '../adapters/files/local-package-files.ts';
+import type { AuditLog } from '../core/ports/audit.ts';
+import type { Config, RedisSettings } from './config.ts';
 
 export type { Runtime, RuntimeOptions, ServedSites, WorkerTuning } from './runtime-types.ts';
 
@@ -52,6 +54,23 @@ export const bullPrefix = (redisPrefix: string): string => `${redisPrefix}bull`;
 /** A pino logger on stderr with secrets redacted by field and by value (see src/adapters/ops/create-ops-logger.ts). */
 export function createLogger(level: string, format: 'json' | 'pretty' = 'json'): Logger {
   return createOpsLogger({ level, format });
+}
+
+/**
+ * The audit log on the configured Redis (URL, Sentinel and TLS CA as for the bot), for one-shot commands: one
+ * connection that fails at once instead of retrying (a CLI should fail, not hang). `close` disconnects.
+ */
+export async function openAuditLog(config: Pick<Config, RedisSettings | 'OPSGATE_REDIS_PREFIX'>): Promise<{ readonly log: AuditLog; close(): void }> {
+  const where = redisConfigOf(config);
+  const options = redisOptionsOf(where);
+  const redis = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  try {
+    await connectRedis(redis, describeRedis(where), [options.password ?? '', options.sentinelPassword ?? '']);
+  } catch (e) {
+    redis.disconnect();
+    throw e;
+  }
+  return { log: new RedisAuditLog({ redis, prefix: config.OPSGATE_REDIS_PREFIX }), close: () => redis.disconnect() };
 }
 
 /**

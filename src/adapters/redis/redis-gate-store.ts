@@ -1,19 +1,15 @@
 import type { Redis } from 'ioredis';
-import type { DecideInput, DecideOutcome, Gate, GateRefusal, GateStore, OpenGateInput } from '../../core/ports/gates.ts';
-import { randomIds, type IdSource } from '../../core/ports/ids.ts';
+import type { DecideInput, DecideOutcome, Gate, GateRefusal, GateStore } from '../../core/ports/gates.ts';
 import { err, ok, type Result } from '../../core/result.ts';
-import { checkDecision } from '../../approvals/check-decision.ts';
 import { gateFromHash, gateToHash } from './gate-hash.ts';
 import { gateRefusal } from '../../approvals/gate-refusal-message.ts';
 import { DECIDE_LUA, EXPIRE_DUE_LUA } from './gate-scripts.ts';
-import { newGate } from '../../approvals/new-gate.ts';
 
 /** What the Redis gate store needs. */
 export interface RedisGateStoreDeps {
   readonly redis: Redis;
   /** Prefix of every key, e.g. `opsgate:` in production, `test-<uuid>:` in tests. */
   readonly prefix: string;
-  readonly ids?: IdSource;
   /** How long a settled (decided or expired) gate stays readable; 90 days by default. */
   readonly retainSettledMs?: number;
 }
@@ -31,18 +27,15 @@ const EXPIRE_BATCH = 500;
 export class RedisGateStore implements GateStore {
   private readonly redis: Redis;
   private readonly prefix: string;
-  private readonly ids: IdSource;
   private readonly retainSettledMs: number;
 
   constructor(deps: RedisGateStoreDeps) {
     this.redis = deps.redis;
     this.prefix = deps.prefix;
-    this.ids = deps.ids ?? randomIds;
     this.retainSettledMs = deps.retainSettledMs ?? 90 * 24 * 3600 * 1000;
   }
 
-  async open(input: OpenGateInput): Promise<Gate> {
-    const gate = newGate(this.ids.next('gate_'), input);
+  async insert(gate: Gate): Promise<void> {
     await this.redis
       .multi()
       .hset(this.gateKey(gate.id), gateToHash(gate))
@@ -50,35 +43,33 @@ export class RedisGateStore implements GateStore {
       .zadd(this.runKey(gate.runId), gate.openedAt, gate.id)
       .exec()
       .then(throwOnFailedStep);
-    return gate;
   }
 
-  async decide(input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>> {
-    const gate = await this.get(input.gateId);
-    if (gate === undefined) return err(gateRefusal('UNKNOWN_GATE'));
-    const checked = checkDecision(gate, input);
-    if (!checked.ok) return checked;
+  async record(input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>> {
+    // The run id never changes once a gate exists; everything else is checked again inside the script.
+    const runId = await this.redis.hget(this.gateKey(input.gateId), 'runId');
+    if (runId === null) return err(gateRefusal('UNKNOWN_GATE'));
     const approval = JSON.stringify({ by: input.user, at: input.now });
     const decision = JSON.stringify({ choice: input.choice, by: input.user, at: input.now });
     const reply = (await this.redis.eval(
       DECIDE_LUA,
       3,
-      this.gateKey(gate.id),
+      this.gateKey(input.gateId),
       this.dueKey(),
-      this.runKey(gate.runId),
+      this.runKey(runId),
       String(input.now),
       input.planHash,
       input.choice,
       input.user,
       approval,
       decision,
-      gate.id,
+      input.gateId,
       String(this.retainSettledMs),
     )) as [string, string[]];
     const [outcome, hash] = reply;
     const after = gateFromHash(hash);
     if (outcome === 'decided' || outcome === 'recorded') {
-      if (after === undefined) throw new Error(`gate ${gate.id} vanished while being decided`);
+      if (after === undefined) throw new Error(`gate ${input.gateId} vanished while being decided`);
       return ok({ status: outcome, gate: after });
     }
     if (!REFUSAL_CODES.has(outcome)) throw new Error(`unexpected reply from the decide script: ${outcome}`);

@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { App, type BlockAction, type ButtonAction, HTTPReceiver, LogLevel, type SlackActionMiddlewareArgs, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { describeError } from '../../core/opsgate-error.ts';
 import { ACTION_ID_PATTERN } from '../../commands/action-ref.ts';
 import { SLASH_COMMANDS } from '../../commands/command.ts';
@@ -15,13 +14,7 @@ import { createUserGroupResolver } from './user-groups.ts';
 import { createUserVetter } from './user-vetter.ts';
 import { vettedEngine } from './vetted-engine.ts';
 import { fromWebClient } from './web-client-port.ts';
-
-/** A pino-like logger (constant messages, data in fields). */
-export interface AppLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+import type { AppLog } from './app-log.ts';
 
 /** What `createSlackApp` needs: Slack credentials and mode, where the handlers' dependencies are, a logger. */
 export interface SlackAppOptions {

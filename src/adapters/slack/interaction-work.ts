@@ -3,7 +3,7 @@ import { describeError } from '../../core/opsgate-error.ts';
 import { parseActionRef } from '../../commands/action-ref.ts';
 import { dispatchCommand } from '../../commands/dispatch-command.ts';
 import { handleGateAction, type GateActionDeps } from '../../commands/gate-action-handler.ts';
-import type { AppLog } from './app.ts';
+import type { AppLog } from './app-log.ts';
 import type { SlackPoster } from './poster.ts';
 import { renderGate } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';

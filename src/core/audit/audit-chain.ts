@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { AuditEvent, AuditEventType, AuditRecord } from '../ports/audit.ts';
 import { AuditDataError } from './audit-data-error.ts';
 import { canonicalJson } from './canonical-json.ts';
+import { sha256Hex } from '../sha256.ts';
 
 /** The `prevHash` of a site's first record. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -35,7 +35,7 @@ const EVENT_TYPES: Readonly<Record<AuditEventType, true>> = {
 /** sha256 (hex) of a record's canonical form: every field but `hash` itself, `prevHash` included. */
 export function hashRecord(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
   const { hash: _hash, ...rest } = record as AuditRecord;
-  return createHash('sha256').update(canonicalJson(rest, 'record')).digest('hex');
+  return sha256Hex(canonicalJson(rest, 'record'));
 }
 
 /**

@@ -12,6 +12,7 @@ import type { RunState } from '../plan/run-state.ts';
 import { findStaleLocks, releaseStaleLock, type StaleLock } from './stale-locks.ts';
 import type { Plan } from '../plan/step-schema.ts';
 import { BOT_ACTOR } from './notify.ts';
+import { decideGate } from '../../approvals/decide-gate.ts';
 
 export interface DecideRequest {
   readonly gateId: string;
@@ -50,7 +51,7 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     request: (input) => requestRun(deps, input),
     async decide(input) {
-      const r = await deps.gates.decide({ ...input, now: deps.clock.now() });
+      const r = await decideGate(deps.gates, { ...input, now: deps.clock.now() });
       if (r.ok && r.value.status === 'decided' && r.value.gate.decision !== undefined) {
         const { choice, by } = r.value.gate.decision;
         await applyDecision(deps, { gate: r.value.gate, choice, by, expired: false });

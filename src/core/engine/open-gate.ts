@@ -10,6 +10,7 @@ import { stepHash } from '../plan/step-hash.ts';
 import { describeCommand } from '../plan/describe-command.ts';
 import type { ExecutableStep } from '../plan/step-schema.ts';
 import { updateRun, withStep } from './update-run.ts';
+import { newGate } from '../../approvals/new-gate.ts';
 
 /**
  * Opens a gate for a step and records it on the step, then tells the chat layers. The gate binds to the
@@ -24,7 +25,7 @@ export async function openGate(deps: EngineDeps, loaded: LoadedRun, stepId: stri
   const inRollback = run.rollback?.covers !== undefined;
   const choices = choicesForKind(kind).filter((c) => !(inRollback && c === 'roll-back'));
   const planHash = stepHash(step);
-  const gate = await deps.gates.open({
+  const gate = newGate(deps.ids.next('gate_'), {
     site: site.name,
     runId: run.id,
     stepId,
@@ -35,6 +36,7 @@ export async function openGate(deps: EngineDeps, loaded: LoadedRun, stepId: stri
     policy: site.policy,
     now: deps.clock.now(),
   });
+  await deps.gates.insert(gate);
   const recorded = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
     const st = stepState(r, stepId);
     if (st.gate !== undefined || !['pending', 'failed', 'interrupted'].includes(st.status)) return undefined;

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical-json.ts';
 import { compileProbe } from './probes.ts';
 import type { ExecutableStep, Plan } from './step-schema.ts';
+import { sha256Hex } from '../sha256.ts';
 
 /**
  * sha256 (hex) of what a step will do: its targets, its exact commands or SQL, its stand-in commands and the
@@ -45,5 +45,5 @@ export function planHash(plan: Plan): string {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return sha256Hex(text);
 }

@@ -92,10 +92,20 @@ export type DecideOutcome =
   | { readonly status: 'decided'; readonly gate: Gate }
   | { readonly status: 'recorded'; readonly gate: Gate };
 
+/**
+ * Where gates are kept. A store keeps and changes gates; whether a person may give an answer is the approvals
+ * policy's call (`decideGate` in src/approvals), made before the store records it.
+ */
 export interface GateStore {
-  open(input: OpenGateInput): Promise<Gate>;
-  /** Records at most one decision per gate, atomically, whatever the number of concurrent callers. */
-  decide(input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>>;
+  /** Stores a new pending gate, as `newGate` built it. */
+  insert(gate: Gate): Promise<void>;
+  /**
+   * Records an answer the policy accepted, atomically whatever the number of concurrent callers: first checks
+   * again what may have changed since the gate was read (`checkGateState`: decided, expired, plan changed, this
+   * person's approval already counted), then counts the approval or settles the gate. At most one decision per
+   * gate.
+   */
+  record(input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>>;
   get(gateId: string): Promise<Gate | undefined>;
   /** Marks every pending gate whose time is up as expired and returns them (each exactly once). */
   expireDue(now: number): Promise<readonly Gate[]>;

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
 
 /** Source of unique ids, injected so that tests get predictable ones. */
 export interface IdSource {
   /** A new id with the given prefix, e.g. `run_` → `run_8f3a…`. */
   next(prefix: string): string;
 }
-
-export const randomIds: IdSource = { next: (prefix) => `${prefix}${randomBytes(8).toString('hex')}` };

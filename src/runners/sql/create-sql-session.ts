@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { systemClock, type Clock } from '../../core/ports/clock.ts';
+import { type Clock } from '../../core/ports/clock.ts';
 import type { SqlQueryOptions, SqlResult, SqlSession } from '../../core/ports/sql.ts';
 import { fixtureDialect, oceanBaseDialect, FIXTURE_MARKER_TABLE, type SqlDialect } from './sql-dialect.ts';
 import { SqlNotOceanBaseError } from './sql-errors.ts';
@@ -45,7 +45,7 @@ const CLIENT_GRACE_MS = 2000;
  * statement's label, timeout) and never carry the password.
  */
 export async function createSqlSession(config: SqlEndpointConfig, deps: { readonly clock?: Clock } = {}): Promise<ObSqlSession> {
-  const clock = deps.clock ?? systemClock;
+  const clock = deps.clock ?? { now: () => Date.now() };
   const redact = redactor([config.password]);
   const database = config.database ?? 'oceanbase';
   const defaultTimeoutMs = config.statementTimeoutMs ?? 60_000;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { systemClock, type Clock } from '../../core/ports/clock.ts';
-import { randomIds, type IdSource } from '../../core/ports/ids.ts';
+import { randomBytes } from 'node:crypto';
+import { type Clock } from '../../core/ports/clock.ts';
+import { type IdSource } from '../../core/ports/ids.ts';
 import type { CommandRequest, CommandResult, ExecOptions, FanOutOptions, HostOutcome, RemoteSession, UploadRequest, UploadResult } from '../../core/ports/remote.ts';
 import { fanOutHosts } from './fan-out.ts';
 import { fanOutBatchHosts } from './fan-out-batch.ts';
@@ -8,7 +9,8 @@ import { fanOutSequenceHosts, type CommandOutcome, type FanOutSequenceOptions, t
 import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output-capture.ts';
 import { MAX_BATCH_COMMAND_LINE } from './batch-driver.ts';
 import { runBatch, type BatchOptions } from './run-batch.ts';
-import { runRemoteCommand, type CommandContext } from './run-remote-command.ts';
+import { runRemoteCommand } from './run-remote-command.ts';
+import { type CommandContext } from './command-context.ts';
 import { silentLog, type RunnerLog } from './runner-log.ts';
 import { SecretRedactor } from './secret-redactor.ts';
 import { sftpUpload } from './sftp-upload.ts';
@@ -65,8 +67,8 @@ export function createSshSession(deps: SshSessionDeps): SshSession {
     for (const secret of [cfg.password, cfg.passphrase]) if (secret !== undefined) redactor.learn(secret);
   }
   const log = deps.log ?? silentLog;
-  const clock = deps.clock ?? systemClock;
-  const ids = deps.ids ?? randomIds;
+  const clock = deps.clock ?? { now: () => Date.now() };
+  const ids = deps.ids ?? { next: (prefix: string) => `${prefix}${randomBytes(8).toString('hex')}` };
   const pool = new SshConnectionPool(log);
 
   const configOf = (host: string): SshHostConfig => {

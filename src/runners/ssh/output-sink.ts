@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { CapturedOutput, OutputChunk } from '../../core/ports/remote.ts';
 import { OutputCapture } from './output-capture.ts';
-import type { CommandContext } from './run-remote-command.ts';
+import type { CommandContext } from './command-context.ts';
 
 /** One of a command's streams on its way out: the consumer the channel feeds. */
 export interface OutputSink {

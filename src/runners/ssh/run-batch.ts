@@ -6,7 +6,7 @@ import { BatchTracker, type BatchStream } from './batch-tracker.ts';
 import { killGroup, openExec, type OpenedExec } from './exec-channel.ts';
 import type { CommandOutcome } from './fan-out-sequence.ts';
 import { streamSink } from './output-sink.ts';
-import type { CommandContext } from './run-remote-command.ts';
+import type { CommandContext } from './command-context.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
 
 /** How a batch runs. */

@@ -1,26 +1,10 @@
-import type { Clock } from '../../core/ports/clock.ts';
 import type { CommandRequest, CommandResult, ExecOptions } from '../../core/ports/remote.ts';
 import { killGroup, openExec, type OpenedExec } from './exec-channel.ts';
-import type { CaptureLimits } from './output-capture.ts';
 import { streamSink } from './output-sink.ts';
 import { PgidMarkerFilter, wrapCommand } from './remote-wrapper.ts';
-import type { RunnerLog } from './runner-log.ts';
-import type { SecretRedactor } from './secret-redactor.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
 import { SshCommandAbortedError, SshNonZeroExitError, SshTimeoutError, SshTransferError, SshUnreachableError } from './ssh-errors.ts';
-
-/** What one command needs from its session. */
-export interface CommandContext {
-  readonly host: string;
-  readonly redactor: SecretRedactor;
-  readonly clock: Clock;
-  readonly log: RunnerLog;
-  readonly limits: CaptureLimits;
-  /** A fresh unique id (nonce of the wrapper marker, spool file names). */
-  readonly newId: () => string;
-  /** Where the spool file of `stream` goes if it is needed. */
-  readonly spoolPath: (id: string, stream: 'stdout' | 'stderr') => string;
-}
+import type { CommandContext } from './command-context.ts';
 
 /** How long a stopped command's channel may take to close before we close it ourselves (kill grace + margin). */
 const STOP_WAIT_MS = 6000;

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
 import { serialiseRecord } from '../../core/audit/audit-chain.ts';
-import { RedisAuditLog } from '../../adapters/redis/redis-audit-log.ts';
-import { CliExit, EXIT } from '../cli.ts';
+import { CliExit, EXIT } from './cli-exit.ts';
 import { ConfigSchema, readEnv } from '../config.ts';
 import { describeError } from '../../core/opsgate-error.ts';
 import type { AuditLog } from '../../core/ports/audit.ts';
+import { openAuditLog } from '../main.ts';
 
 /** `opsgate audit export|verify`: the audit trail of a site as JSON lines, and a check of its hash chain. */
 export function registerAuditCommand(program: Command): void {
@@ -67,36 +66,27 @@ async function verifyTrail(log: AuditLog, site: string): Promise<number> {
 }
 
 /**
- * Connects to the configured Redis without endless reconnecting (a CLI should fail, not hang), runs `body`,
- * disconnects, and turns a non-zero outcome or an error into `CliExit`. The Redis URL may hold a password, so
- * only its host and port are ever printed.
+ * Opens the audit log on the configured Redis (`openAuditLog`), runs `body`, disconnects, and turns a non-zero
+ * outcome or an error into `CliExit`. Errors name where Redis is, never a password.
  */
 async function withAuditLog(verb: string, body: (log: AuditLog) => Promise<number>): Promise<void> {
-  const parsed = ConfigSchema.pick({ REDIS_URL: true, OPSGATE_REDIS_PREFIX: true }).safeParse(readEnv());
+  const settings = { REDIS_URL: true, REDIS_SENTINELS: true, REDIS_SENTINEL_NAME: true, REDIS_SENTINEL_PASSWORD: true, REDIS_TLS_CA_FILE: true, OPSGATE_REDIS_PREFIX: true } as const;
+  const parsed = ConfigSchema.pick(settings).safeParse(readEnv());
   if (!parsed.success) {
     process.stderr.write(`opsgate audit ${verb}: bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
     throw new CliExit(EXIT.usage);
   }
-  const { REDIS_URL: url, OPSGATE_REDIS_PREFIX: prefix } = parsed.data;
-  const target = new URL(url);
-  const where = `Redis at ${target.hostname}:${target.port || '6379'}`;
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  let lastError: Error | undefined;
-  redis.on('error', (e: Error) => {
-    // Kept for the one message below; without a listener ioredis would also print it as unhandled.
-    lastError = e;
-  });
   let code: number;
+  let close = () => undefined as void;
   try {
-    await redis.connect().catch((e: unknown) => {
-      throw new Error(`cannot reach ${where}: ${(lastError ?? (e instanceof Error ? e : new Error(String(e)))).message}`);
-    });
-    code = await body(new RedisAuditLog({ redis, prefix }));
+    const opened = await openAuditLog(parsed.data);
+    close = opened.close;
+    code = await body(opened.log);
   } catch (e) {
     process.stderr.write(`opsgate audit ${verb}: ${describeError(e)}\n`);
     code = EXIT.failed;
   } finally {
-    redis.disconnect();
+    close();
   }
   if (code !== EXIT.ok) throw new CliExit(code);
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadAppSetup } from '../app-setup.ts';
 import { closeOnSignals } from '../close-on-signals.ts';
 import { runLine } from './run-line.ts';
-import { CliExit, EXIT } from '../cli.ts';
+import { CliExit, EXIT } from './cli-exit.ts';
 import { parseCommand } from '../../commands/parse-command.ts';
 import { describeError } from '../../core/opsgate-error.ts';
 import { labDown, labRefFromEnv, labUp } from '../lab/index.ts';

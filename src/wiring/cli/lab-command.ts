@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { CliExit, EXIT } from '../cli.ts';
+import { CliExit, EXIT } from './cli-exit.ts';
 import { describeError } from '../../core/opsgate-error.ts';
 import { labRefFromEnv, type LabRef } from '../lab/lab-ref.ts';
 import { runLabScript } from '../lab/run-lab-script.ts';

@@ -4,7 +4,7 @@ import type { OnFailure } from './drive-run.ts';
 import { loadAppSetup } from '../app-setup.ts';
 import { closeOnSignals } from '../close-on-signals.ts';
 import { runLine } from './run-line.ts';
-import { CliExit, EXIT } from '../cli.ts';
+import { CliExit, EXIT } from './cli-exit.ts';
 import { USER_ID_PATTERN } from '../../commands/identifiers.ts';
 import { parseCommand } from '../../commands/parse-command.ts';
 import { describeError } from '../../core/opsgate-error.ts';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CliExit, EXIT } from '../cli.ts';
+import { CliExit, EXIT } from './cli-exit.ts';
 import { ConfigSchema, readEnv } from '../config.ts';
 import { type Env } from '../../core/sites/secret-ref.ts';
 import type { LoadedSite } from '../../adapters/files/load-site.ts';

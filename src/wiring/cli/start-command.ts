@@ -4,7 +4,7 @@ import { loadAppSetup } from '../app-setup.ts';
 import { closeOnSignals } from '../close-on-signals.ts';
 import { startSlack } from '../start-slack.ts';
 import { runConsoleChat } from '../../adapters/console/console-chat.ts';
-import { CliExit, EXIT } from '../cli.ts';
+import { CliExit, EXIT } from './cli-exit.ts';
 import { USER_ID_PATTERN } from '../../commands/identifiers.ts';
 import { describeError } from '../../core/opsgate-error.ts';
 import { createLogger, openRuntime, type Runtime } from '../main.ts';
@@ -12,7 +12,7 @@ import { createOpsMetrics } from '../../adapters/ops/ops-metrics.ts';
 import { serveOps } from '../../adapters/ops/serve-ops.ts';
 import { watchShutdownSignals } from '../../adapters/ops/shutdown-signals.ts';
 import type { OpsServer } from '../../adapters/ops/start-ops-server.ts';
-import { systemClock } from '../../core/ports/clock.ts';
+import { systemClock } from '../../adapters/system/system-clock.ts';
 
 interface StartOptions {
   readonly as: string;

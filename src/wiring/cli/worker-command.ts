@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadAppSetup } from '../app-setup.ts';
-import { CliExit, EXIT } from '../cli.ts';
+import { CliExit, EXIT } from './cli-exit.ts';
 import { formatConfigProblems, parseConfig, readEnv } from '../config.ts';
 import { describeError } from '../../core/opsgate-error.ts';
 import { openRuntime } from '../main.ts';
@@ -9,7 +9,7 @@ import { createOpsMetrics } from '../../adapters/ops/ops-metrics.ts';
 import { OPSGATE_VERSION } from '../../adapters/ops/opsgate-version.ts';
 import { serveOps } from '../../adapters/ops/serve-ops.ts';
 import { watchShutdownSignals } from '../../adapters/ops/shutdown-signals.ts';
-import { systemClock } from '../../core/ports/clock.ts';
+import { systemClock } from '../../adapters/system/system-clock.ts';
 
 interface WorkerOptions {
   sites?: string;

@@ -14,7 +14,7 @@ export interface LabRef {
 export const DEFAULT_LAB: LabRef = { prefix: 'og', net: '10.77.0' };
 
 /** The repository root, where `lab/` lives and the state dir `.opsgate/lab/<prefix>/` is made. */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Reads `OPSGATE_LAB_PREFIX` / `OPSGATE_LAB_NET`, falling back to `fallback`, and validates them. */
 export function labRefFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, fallback: LabRef = DEFAULT_LAB): LabRef {

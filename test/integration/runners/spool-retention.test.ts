@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { randomIds } from '../../../src/core/ports/ids.ts';
+import { randomIds } from '../../../src/adapters/system/random-ids.ts';
 import { createSshSession } from '../../../src/runners/ssh/create-ssh-session.ts';
 import { openWithOwnSpool } from '../../../src/runners/ssh/spool-retention.ts';
 import { runnerLab, type RunnerLab } from './runner-lab.ts';

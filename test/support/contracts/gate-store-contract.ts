@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalPolicy, DecideInput, GateRefusal, GateStore, OpenGateInput } from '../../../src/core/ports/gates.ts';
+import type { DecideOutcome, Gate } from '../../../src/core/ports/gates.ts';
+import type { Result } from '../../../src/core/result.ts';
+import { decideGate } from '../../../src/approvals/decide-gate.ts';
+import { newGate } from '../../../src/approvals/new-gate.ts';
 
 /** A store under test, and a way to get a second handle on the same data (another connection, another replica). */
 export interface GateStoreFixture {
@@ -29,17 +33,42 @@ const opening = (over: Partial<OpenGateInput> = {}): OpenGateInput => ({
   ...over,
 });
 
+/** A store as the engine uses it: gates built by `newGate`, answers checked by the policy before `record`. */
+interface PolicyFrontedStore extends Omit<GateStore, 'insert' | 'record'> {
+  open(input: OpenGateInput): Promise<Gate>;
+  decide(input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>>;
+}
+
+let opened = 0;
+
+function withPolicy(store: GateStore): PolicyFrontedStore {
+  return {
+    async open(input) {
+      const gate = newGate(`gate_${process.pid}_${++opened}`, input);
+      await store.insert(gate);
+      return gate;
+    },
+    decide: (input) => decideGate(store, input),
+    get: (gateId) => store.get(gateId),
+    expireDue: (now) => store.expireDue(now),
+    pendingForRun: (runId) => store.pendingForRun(runId),
+  };
+}
+
 /**
  * The behaviour every GateStore must have, run against the in-memory fake and the Redis store alike so that
- * the fake cannot drift from the real thing.
+ * the fake cannot drift from the real thing. Each case goes through the approvals policy (`newGate`,
+ * `decideGate`) as the engine does: the store's own part is to keep gates and to record each accepted answer
+ * atomically, once.
  */
 export function gateStoreContract(name: string, factory: () => Promise<GateStoreFixture>): void {
   describe(`GateStore contract: ${name}`, () => {
     let fx: GateStoreFixture;
-    let store: GateStore;
+    let store: PolicyFrontedStore;
+    const replica = async (): Promise<PolicyFrontedStore> => withPolicy(await fx.replica());
     beforeEach(async () => {
       fx = await factory();
-      store = fx.store;
+      store = withPolicy(fx.store);
     });
     afterEach(async () => {
       await fx.close();
@@ -125,7 +154,7 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
 
     it('hands each overdue gate to only one of several concurrent expireDue callers', async () => {
       const gates = await Promise.all([1, 2, 3, 4, 5].map((i) => store.open(opening({ stepId: `s${i}` }))));
-      const replicas = [store, ...(await Promise.all([1, 2, 3].map(() => fx.replica())))];
+      const replicas = [store, ...(await Promise.all([1, 2, 3].map(() => replica())))];
       const results = await Promise.all(replicas.map((s) => s.expireDue(T0 + 60_000)));
       expect(results.flat().map((g) => g.id).sort()).toEqual(gates.map((g) => g.id).sort());
     });
@@ -168,7 +197,7 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
 
     it('refuses a second replica deciding a gate already decided, naming the first decision', async () => {
       const gate = await store.open(opening());
-      const other = await fx.replica();
+      const other = await replica();
       await store.decide(click(gate.id));
       const r = await other.decide(click(gate.id, { user: 'U_BOB', choice: 'reject' }));
       expect(r).toMatchObject({ ok: false, error: { code: 'ALREADY_DECIDED', message: expect.stringContaining('approve by U_ALICE') } });
@@ -177,7 +206,7 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
 
     it('records exactly one decision from 50 concurrent clicks over several replicas', async () => {
       const gate = await store.open(opening());
-      const replicas = [store, ...(await Promise.all([1, 2, 3, 4].map(() => fx.replica())))];
+      const replicas = [store, ...(await Promise.all([1, 2, 3, 4].map(() => replica())))];
       const users = Array.from({ length: 50 }, (_, i) => `U_OPS_${i}`);
       const results = await Promise.all(
         users.map((user, i) => replicas[i % replicas.length]!.decide(click(gate.id, { user, userGroups: ['S_OPS'], choice: i % 7 === 3 ? 'reject' : 'approve' }))),
@@ -192,7 +221,7 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
 
     it('counts exactly the needed approvals from 50 concurrent clicks when three are needed', async () => {
       const gate = await store.open(opening({ policy: { ...policy, approvalsNeeded: 3 } }));
-      const replicas = [store, ...(await Promise.all([1, 2, 3, 4].map(() => fx.replica())))];
+      const replicas = [store, ...(await Promise.all([1, 2, 3, 4].map(() => replica())))];
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) => replicas[i % 5]!.decide(click(gate.id, { user: `U_OPS_${i}`, userGroups: ['S_OPS'] }))),
       );

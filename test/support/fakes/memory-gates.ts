@@ -1,40 +1,33 @@
-import { applyDecision, checkDecision } from '../../../src/approvals/check-decision.ts';
+import { applyDecision } from '../../../src/approvals/check-decision.ts';
 import { gateRefusal } from '../../../src/approvals/gate-refusal-message.ts';
-import { newGate } from '../../../src/approvals/new-gate.ts';
-import type { DecideInput, DecideOutcome, Gate, GateRefusal, GateStore, OpenGateInput } from '../../../src/core/ports/gates.ts';
-import type { IdSource } from '../../../src/core/ports/ids.ts';
+import type { DecideInput, DecideOutcome, Gate, GateRefusal, GateStore } from '../../../src/core/ports/gates.ts';
 import { err, ok, type Result } from '../../../src/core/result.ts';
+import { checkGateState } from '../../../src/approvals/check-decision.ts';
 
 /**
- * An in-memory GateStore for unit tests. It runs the same `newGate`/`checkDecision`/`applyDecision` as the
- * Redis store and passes the same contract suite, so its refusals and outcomes are the real ones. JavaScript's
- * single thread makes each call atomic, as the Redis script does.
+ * An in-memory GateStore for unit tests. `record` repeats the same state checks (`checkGateState`) and change
+ * (`applyDecision`) as the Redis store's script and passes the same contract suite, so its refusals and outcomes
+ * are the real ones. JavaScript's single thread makes each call atomic, as the Redis script does.
  */
 export class MemoryGates implements GateStore {
   private readonly gates = new Map<string, Gate>();
-  private seq = 0;
-  /** Every decide call with its result, in order, for assertions. */
-  readonly decideCalls: { input: DecideInput; result: Result<DecideOutcome, GateRefusal> }[] = [];
+  /** Every record call with its result, in order, for assertions. */
+  readonly recordCalls: { input: DecideInput; result: Result<DecideOutcome, GateRefusal> }[] = [];
 
-  constructor(private readonly ids?: IdSource) {}
-
-  async open(input: OpenGateInput): Promise<Gate> {
-    const id = this.ids?.next('gate_') ?? `gate_${++this.seq}`;
-    const gate = newGate(id, input);
-    this.gates.set(id, gate);
-    return clone(gate);
+  async insert(gate: Gate): Promise<void> {
+    this.gates.set(gate.id, clone(gate));
   }
 
-  async decide(input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>> {
-    const result = this.decideNow(input);
-    this.decideCalls.push({ input, result });
+  async record(input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>> {
+    const result = this.recordNow(input);
+    this.recordCalls.push({ input, result });
     return result;
   }
 
-  private decideNow(input: DecideInput): Result<DecideOutcome, GateRefusal> {
+  private recordNow(input: DecideInput): Result<DecideOutcome, GateRefusal> {
     const gate = this.gates.get(input.gateId);
     if (gate === undefined) return err(gateRefusal('UNKNOWN_GATE'));
-    const checked = checkDecision(gate, input);
+    const checked = checkGateState(gate, input);
     if (!checked.ok) return err({ ...checked.error, ...(checked.error.gate ? { gate: clone(checked.error.gate) } : {}) });
     const next = applyDecision(gate, input, checked.value);
     this.gates.set(gate.id, next);

@@ -6,7 +6,7 @@ import { loadSite } from '../../../src/adapters/files/load-site.ts';
 import type { Site } from '../../../src/core/sites/site-schema.ts';
 import { sshHostsFromSite } from '../../../src/wiring/ssh-hosts-from-site.ts';
 
-const SITE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'lab', 'sites', 'xizang.yml');
+const SITE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'lab', 'sites', 'xizang.yml');
 
 function ed25519Line(hosts: string): string {
   const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { APPROVER, BASE, HOST, OTHER_APPROVER, REQUESTER, harness } from './harness.ts';
+import { decideGate } from '../../../../src/approvals/decide-gate.ts';
 
 describe('engine: a run of lab-move-dir', () => {
   it('runs the check and the harmless action, then stops at the destructive step\'s gate with its commands', async () => {
@@ -151,7 +152,7 @@ describe('engine: a run of lab-move-dir', () => {
     const h = harness();
     const runId = await h.start();
     const gate = h.lastGate();
-    await h.gates.decide({ gateId: gate.id, user: APPROVER, userGroups: [], choice: 'approve', planHash: gate.planHash, now: 1_000_000 });
+    await decideGate(h.gates, { gateId: gate.id, user: APPROVER, userGroups: [], choice: 'approve', planHash: gate.planHash, now: 1_000_000 });
     await h.drain();
     expect(h.effects()).toEqual(['record-start']);
     await h.engine.resume(['lab']);

@@ -1,4 +1,5 @@
 import type { OutputArtefactRef } from '../ports/artefacts.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { OutputSummary } from '../ports/events.ts';
 import type { CapturedOutput, HostOutcome, RemoteSession } from '../ports/remote.ts';
 import type { SqlSession } from '../ports/sql.ts';
@@ -36,6 +37,8 @@ export interface ExecuteStepInput {
   readonly storeOutput?: (host: string, stdout: CapturedOutput, stderr: CapturedOutput) => Promise<OutputArtefactRef | undefined>;
   /** What a command gets on stdin (its secrets, resolved by the caller); nothing when absent. */
   readonly stdin?: (c: HostCommand) => string | undefined;
+  /** Times a program's run (a command's or statement's duration comes from its session). */
+  readonly clock: Clock;
 }
 
 const TAIL_CHARS = 2000;
@@ -92,7 +95,7 @@ interface Ran {
 
 async function runCommands(input: ExecuteStepInput): Promise<Ran> {
   const { step } = input;
-  if (input.program !== undefined) return runProgram(step, input.program);
+  if (input.program !== undefined) return runProgram(step, input.program, input.clock);
   if (step.targets.kind === 'sql') return runSql(step, input.sql);
   const commands = step.kind === 'manual' ? (input.manualScripted ? (step.standIn ?? []) : []) : step.commands;
   if (commands.length === 0) return { hosts: [], outputs: [], inputs: [] };
@@ -145,13 +148,17 @@ async function runSql(step: ExecutableStep, sql: ExecuteStepInput['sql']): Promi
   return ran;
 }
 
-async function runProgram(step: ExecutableStep, program: () => Promise<readonly Finding[]>): Promise<Ran> {
+async function runProgram(
+  step: ExecutableStep,
+  program: () => Promise<readonly Finding[]>,
+  clock: Clock,
+): Promise<Ran> {
   const target = step.targets.kind === 'sql' ? step.targets.target : step.targets.hosts.join(',');
-  const started = Date.now();
+  const started = clock.now();
   try {
     const findings = await program();
     const failed = findings.some((f) => f.status === 'fail');
-    return { hosts: [{ host: target, exitCode: failed ? 1 : 0, durationMs: Date.now() - started }], outputs: [], inputs: [], findings };
+    return { hosts: [{ host: target, exitCode: failed ? 1 : 0, durationMs: clock.now() - started }], outputs: [], inputs: [], findings };
   } catch (e) {
     return { hosts: [], outputs: [], inputs: [], transportError: `${target}: ${describeError(e)}` };
   }

@@ -123,6 +123,7 @@ async function executeWithSessions(deps: EngineDeps, loaded: LoadedRun, step: Ex
       ...(program ? { program } : {}),
       ...outputStorer(deps, { site: site.name, runId: loaded.run.id, stepId: step.id }),
       ...(secrets.size > 0 ? { stdin: (c: HostCommand) => stdinText(c, secrets) } : {}),
+      clock: deps.clock,
     });
   } finally {
     await Promise.allSettled([remote.close(), sqlSession?.close()]);

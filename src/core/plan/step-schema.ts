@@ -183,6 +183,11 @@ export const ManualStepSchema = z.object({ ...common, ...rollbackDecision, ...ma
 
 export const StepSchema = z.discriminatedUnion('kind', [CheckStepSchema, ActionStepSchema, ManualStepSchema]);
 export type Step = z.infer<typeof StepSchema>;
+/**
+ * A step as a runbook writes it, before defaults are applied: the element type of `PlanInput['steps']`. Runbooks
+ * build their steps as this type.
+ */
+export type StepInput = z.input<typeof StepSchema>;
 export type CheckStep = z.infer<typeof CheckStepSchema>;
 export type ActionStep = z.infer<typeof ActionStepSchema>;
 export type ManualStep = z.infer<typeof ManualStepSchema>;

@@ -68,6 +68,7 @@ describe('long step output', () => {
       remote: remotePrinting(spooled(longStdout, 'out.log'), inMemory('warning: slow disk\n')),
       manualScripted: false,
       storeOutput: (host, stdout, stderr) => artefacts.put({ site: 'xizang', runId: 'run_1', stepId: step.id, host }, stdout, stderr),
+      clock: { now: () => now },
     });
     const ref = outcome.outputs[0]?.artefact;
     expect(ref).toMatchObject({ capped: false, expiresAt: now + 30 * 24 * 3600 * 1000 });
@@ -103,7 +104,7 @@ describe('long step output', () => {
   it('leaves a short output to the tail in the reply, with nothing stored', async () => {
     const step = StepSchema.parse({ kind: 'check', id: 'ping', title: 'ping', targets: { kind: 'hosts', hosts: ['redis-a'] }, commands: [{ host: 'redis-a', command: 'redis-cli ping' }] });
     const artefacts = artefactsOf();
-    const outcome = await executeStep({ step, remote: remotePrinting(inMemory('PONG\n'), inMemory('')), manualScripted: false, storeOutput: (host, o, e) => artefacts.put({ site: 'x', runId: 'r', stepId: 'ping', host }, o, e) });
+    const outcome = await executeStep({ step, remote: remotePrinting(inMemory('PONG\n'), inMemory('')), manualScripted: false, storeOutput: (host, o, e) => artefacts.put({ site: 'x', runId: 'r', stepId: 'ping', host }, o, e), clock: { now: () => now } });
     expect(outcome.outputs[0]?.artefact).toBeUndefined();
     expect(await keys.connect().keys(`${keys.prefix}artefact:*`)).toEqual([]);
   });

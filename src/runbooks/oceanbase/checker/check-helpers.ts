@@ -9,6 +9,13 @@ export const MIN_OBSERVER_VERSION_SQL_1 = "select distinct value from GV$OB_PARA
 /** The data-version query (`compatible`, tenant scope). */
 export const COMPATIBLE_SQL = "select distinct value from oceanbase.__all_virtual_tenant_parameter_info where name='compatible'";
 
+/** The script's message when the cluster version is not one value. */
+export const MIN_OBSERVER_VERSION_NOT_SYNC = 'min_observer_version is not sync';
+/** The script's message when the data version is not one value. */
+export const COMPATIBLE_NOT_SYNC = 'compatible is not sync';
+/** The script's message when a version row has more than one column. */
+export const COLUMN_CNT_NOT_MATCH = 'column cnt not match';
+
 /**
  * Reads a single distinct version value as the script does before every gate: fewer or more than one row fails
  * with `notSync`, a row with more than one column with `column cnt not match`. A value that `get_version`
@@ -21,7 +28,7 @@ export async function readVersion(io: CheckIo, sql: string, notSync: string): Pr
     return undefined;
   }
   if (columnCount(rows[0]) !== 1) {
-    io.fail('column cnt not match');
+    io.fail(COLUMN_CNT_NOT_MATCH);
     return undefined;
   }
   const parsed = parseObVersion(text(cell(rows[0])));
@@ -34,7 +41,12 @@ export async function readVersion(io: CheckIo, sql: string, notSync: string): Pr
 
 /** Reads the cluster version (`min_observer_version`). */
 export function readClusterVersion(io: CheckIo, sql = MIN_OBSERVER_VERSION_SQL): Promise<ObVersion | undefined> {
-  return readVersion(io, sql, 'min_observer_version is not sync');
+  return readVersion(io, sql, MIN_OBSERVER_VERSION_NOT_SYNC);
+}
+
+/** Reads the data version (`compatible`). */
+export function readDataVersion(io: CheckIo): Promise<ObVersion | undefined> {
+  return readVersion(io, COMPATIBLE_SQL, COMPATIBLE_NOT_SYNC);
 }
 
 /** How a count check reads its one number. */

@@ -1,7 +1,14 @@
 import type { ObCheck } from './ob-check.ts';
 import { compareObVersions, obVersion } from '../shared/ob-version.ts';
 import { cell, isOneByOne, num, text } from './ob-rows.ts';
-import { COMPATIBLE_SQL, MIN_OBSERVER_VERSION_SQL_1, countCheck, formatMessage, readVersion } from './check-helpers.ts';
+import {
+  COMPATIBLE_NOT_SYNC,
+  COMPATIBLE_SQL,
+  MIN_OBSERVER_VERSION_SQL_1,
+  countCheck,
+  formatMessage,
+  readDataVersion,
+} from './check-helpers.ts';
 
 const LOG_COMPRESS_SQL =
   'select count(1) as cnt from oceanbase.__all_virtual_tenant_parameter_info where (name like "log_transport_compress_func" and value like "zlib_1.0")';
@@ -100,13 +107,13 @@ export const csEncodingCheck: ObCheck = {
   versionSql: MIN_OBSERVER_VERSION_SQL_1,
   sql: [MIN_OBSERVER_VERSION_SQL_1, COMPATIBLE_SQL, CS_TABLE_SQL, CS_CG_SQL],
   failsWhen: 'observers lack AVX2, data version >= 4.3.0.0, and a table or column group uses cs_encoding_row_store',
-  messages: [CS_TABLE_MESSAGE, CS_CG_MESSAGE, 'compatible is not sync'],
+  messages: [CS_TABLE_MESSAGE, CS_CG_MESSAGE, COMPATIBLE_NOT_SYNC],
   async run(io) {
     if (io.options.cpuArch === 'avx2') return;
     if (io.options.cpuArch === 'unknown') {
       io.warn('whether the observers support AVX2 is unknown: checked as if they do not (collect `grep -c avx2 /proc/cpuinfo` from every observer)');
     }
-    const data = await readVersion(io, COMPATIBLE_SQL, 'compatible is not sync');
+    const data = await readDataVersion(io);
     if (data === undefined || compareObVersions(data, obVersion('4.3.0.0')) < 0) return;
     for (const [sql, message, shape] of [
       [CS_TABLE_SQL, CS_TABLE_MESSAGE, 'all table query'],

@@ -15,6 +15,7 @@ const TENANT_STATUS_MESSAGES = [
   'has locked tenant, should unlock',
   'has deleted tenant with unit not freed',
 ] as const;
+const TENANT_STATUS_SHAPE_MESSAGE = 'results len not match';
 
 /** 6. No tenant is abnormal, restoring, locked, or dropped with units left. */
 export const tenantStatusCheck: ObCheck = {
@@ -23,10 +24,14 @@ export const tenantStatusCheck: ObCheck = {
   title: 'no tenant is abnormal, restoring, locked, or dropped with units left behind',
   sql: TENANT_STATUS_SQL,
   failsWhen: 'a tenant status is not NORMAL; a role is neither PRIMARY nor STANDBY; a tenant is locked; a deleted tenant still has units',
-  messages: [...TENANT_STATUS_MESSAGES, 'results len not match'],
+  messages: [...TENANT_STATUS_MESSAGES, TENANT_STATUS_SHAPE_MESSAGE],
   async run(io) {
     for (const [i, sql] of TENANT_STATUS_SQL.entries()) {
-      await countCheck(io, sql, { failWhen: 'nonzero', message: TENANT_STATUS_MESSAGES[i]!, shapeMessage: 'results len not match' });
+      await countCheck(io, sql, {
+        failWhen: 'nonzero',
+        message: TENANT_STATUS_MESSAGES[i]!,
+        shapeMessage: TENANT_STATUS_SHAPE_MESSAGE,
+      });
     }
   },
 };
@@ -78,6 +83,7 @@ export const tenantNameCheck: ObCheck = {
 };
 
 const BINLOG_SQL = "select count(*) from CDB_OB_SYS_VARIABLES where NAME='binlog_row_image' and VALUE = '0'";
+const BINLOG_MESSAGE = 'Sys Variable binlog_row_image is set to MINIMAL, please check';
 
 /** 23. Before 4.3.0 no tenant may have binlog_row_image MINIMAL (its DELETE logs cannot be consumed by CDC). */
 export const binlogRowImageCheck: ObCheck = {
@@ -87,8 +93,8 @@ export const binlogRowImageCheck: ObCheck = {
   gate: { on: 'cluster', below: '4.3.0.0' },
   sql: [MIN_OBSERVER_VERSION_SQL, BINLOG_SQL],
   failsWhen: "a tenant's binlog_row_image is '0' (MINIMAL)",
-  messages: ['Sys Variable binlog_row_image is set to MINIMAL, please check'],
-  run: (io) => countCheck(io, BINLOG_SQL, { failWhen: 'positive', message: 'Sys Variable binlog_row_image is set to MINIMAL, please check' }),
+  messages: [BINLOG_MESSAGE],
+  run: (io) => countCheck(io, BINLOG_SQL, { failWhen: 'positive', message: BINLOG_MESSAGE }),
 };
 
 const ORACLE_TENANTS_SQL = 'select tenant_id from oceanbase.__all_tenant where compatibility_mode = 1';

@@ -1,7 +1,16 @@
 import type { ObCheck } from './ob-check.ts';
 import { compareObVersions, obVersion, obVersionToInt, scriptStringCompare } from '../shared/ob-version.ts';
 import { cell, isOneByOne, num, text } from './ob-rows.ts';
-import { COMPATIBLE_SQL, MIN_OBSERVER_VERSION_SQL, formatMessage, readClusterVersion, readVersion } from './check-helpers.ts';
+import {
+  COLUMN_CNT_NOT_MATCH,
+  COMPATIBLE_NOT_SYNC,
+  COMPATIBLE_SQL,
+  MIN_OBSERVER_VERSION_NOT_SYNC,
+  MIN_OBSERVER_VERSION_SQL,
+  formatMessage,
+  readClusterVersion,
+  readDataVersion,
+} from './check-helpers.ts';
 
 const OLD_VERSION_MESSAGE = 'old observer version is expected equal or higher than: {0}, actual version:{1}';
 
@@ -12,7 +21,7 @@ export const observerVersionCheck: ObCheck = {
   title: 'cluster version is at least the oldest version this build upgrades from',
   sql: [MIN_OBSERVER_VERSION_SQL],
   failsWhen: 'min_observer_version is not one value, or it is older than old_version (compared as numbers; the script compares strings)',
-  messages: ['min_observer_version is not sync', OLD_VERSION_MESSAGE],
+  messages: [MIN_OBSERVER_VERSION_NOT_SYNC, OLD_VERSION_MESSAGE],
   async run(io) {
     const version = await readClusterVersion(io);
     if (version === undefined) return;
@@ -38,6 +47,7 @@ const UPGRADE_BEGIN_SQL =
   "select count(*) from __all_virtual_core_table where table_name = '__all_global_stat' and column_name in ('upgrade_begin_data_version') and column_value = {0} and tenant_id in ({1})";
 const CORE_MISMATCH = 'target_data_version/current_data_version not match with {0}, tenant_cnt:{1}, result_cnt:{2}';
 const BEGIN_MISMATCH = 'upgrade_begin_data_version not match with {0}, tenant_cnt:{1}, result_cnt:{2}';
+const RESULT_CNT_NOT_MATCH = 'result cnt not match';
 
 /** 2. Cluster and data versions are past the 4.1.0.0 barrier and every tenant's data version is consistent. */
 export const dataVersionCheck: ObCheck = {
@@ -49,10 +59,10 @@ export const dataVersionCheck: ObCheck = {
     'cluster or data version < 4.1.0.0; compatible not one value; target/current_data_version rows != 2 x tenants; upgrade_begin_data_version rows != tenants (data version >= 4.3.5.1)',
   messages: [
     'last barrier cluster version is 4.1.0.0. prohibit cluster upgrade from cluster version less than 4.1.0.0',
-    'compatible is not sync',
-    'column cnt not match',
+    COMPATIBLE_NOT_SYNC,
+    COLUMN_CNT_NOT_MATCH,
     'last barrier data version is 4.1.0.0. prohibit cluster upgrade from data version less than 4.1.0.0',
-    'result cnt not match',
+    RESULT_CNT_NOT_MATCH,
     CORE_MISMATCH,
     BEGIN_MISMATCH,
   ],
@@ -63,7 +73,7 @@ export const dataVersionCheck: ObCheck = {
       io.fail(this.messages[0]!);
       return;
     }
-    const data = await readVersion(io, COMPATIBLE_SQL, 'compatible is not sync');
+    const data = await readDataVersion(io);
     if (data === undefined) return;
     if (compareObVersions(data, BARRIER) < 0) {
       io.fail(this.messages[3]!);
@@ -73,14 +83,14 @@ export const dataVersionCheck: ObCheck = {
     const dataInt = obVersionToInt(data).toString();
     const ids = tenantIds.join(',');
     const core = await io.query(formatMessage(CORE_VERSIONS_SQL, dataInt, ids));
-    if (!isOneByOne(core)) io.fail('result cnt not match');
+    if (!isOneByOne(core)) io.fail(RESULT_CNT_NOT_MATCH);
     else if (num(cell(core[0])) !== 2 * tenantIds.length) {
       io.fail(formatMessage(CORE_MISMATCH, data.text, tenantIds.length, cell(core[0])));
     }
     // The script runs this second query whatever the first one found.
     if (compareObVersions(data, UPGRADE_BEGIN_FROM) >= 0) {
       const begin = await io.query(formatMessage(UPGRADE_BEGIN_SQL, dataInt, ids));
-      if (!isOneByOne(begin)) io.fail('result cnt not match');
+      if (!isOneByOne(begin)) io.fail(RESULT_CNT_NOT_MATCH);
       else if (num(cell(begin[0])) !== tenantIds.length) {
         io.fail(formatMessage(BEGIN_MISMATCH, data.text, tenantIds.length, cell(begin[0])));
       }
@@ -89,6 +99,7 @@ export const dataVersionCheck: ObCheck = {
 };
 
 const SERVER_VERSION_SQL = "select distinct(substring_index(build_version, '_', 1)) from __all_server";
+const SERVER_VERSION_MESSAGE = 'servers build_version not match';
 
 /** 16. Every observer runs the same build. */
 export const serverVersionCheck: ObCheck = {
@@ -97,9 +108,9 @@ export const serverVersionCheck: ObCheck = {
   title: 'every observer runs the same build version',
   sql: [SERVER_VERSION_SQL],
   failsWhen: 'the build versions (before the first `_`) are not one value',
-  messages: ['servers build_version not match'],
+  messages: [SERVER_VERSION_MESSAGE],
   async run(io) {
     const rows = await io.query(SERVER_VERSION_SQL);
-    if (rows.length !== 1) io.fail('servers build_version not match');
+    if (rows.length !== 1) io.fail(SERVER_VERSION_MESSAGE);
   },
 };

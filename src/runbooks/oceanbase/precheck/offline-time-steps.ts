@@ -1,5 +1,5 @@
 import type { Finding, RunState } from '../../../core/plan/run-state.ts';
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { awaitPoll } from '../health/await-poll.ts';
 import { TENANT_COUNT_SQL } from '../health/ob-poll.ts';
 import {
@@ -15,8 +15,6 @@ import {
 import type { Evaluator, StepProgram } from '../../../core/plan/runbook.ts';
 import { requireSql } from '../shared/require-sql.ts';
 import { WAIT_PROGRAM, type WaitArgs } from '../health/wait-program.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 export const PREVIOUS_OFFLINE_TIME_EVALUATOR = 'ob-precheck.previous-offline-time';
 export const RESTORE_OFFLINE_TIME_PROGRAM = 'ob.restore-offline-time';

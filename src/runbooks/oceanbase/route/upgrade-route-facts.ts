@@ -1,4 +1,4 @@
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import type { EngineSite } from '../../../core/sites/site.ts';
 import { ObClusterVersionUnclearError, ObMultiHopRouteError, ObNoRouteError, ObPackageMissingError } from './route-errors.ts';
 import { upgradeDepEntries } from './upgrade-dep.ts';
@@ -9,8 +9,6 @@ import type { Oceanbase } from '../../../core/sites/oceanbase-schema.ts';
 import type { FactsIo, PlanFacts } from '../../../core/plan/runbook.ts';
 import { findPackage, packageNames } from '../upgrade/stage-program.ts';
 import { waitStep } from '../upgrade/zone-steps.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 /** What planning learnt about the route: the cluster's version, the path and where it was read. */
 export interface RouteFacts {

@@ -1,5 +1,5 @@
 import type { Finding } from '../../../core/plan/run-state.ts';
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import type { ObPoll } from '../health/ob-poll.ts';
 import { obVersion, obVersionToInt } from '../shared/ob-version.ts';
 import { clusterVersionBumped } from '../health/rolling-waits.ts';
@@ -11,8 +11,6 @@ import { requireSql } from '../shared/require-sql.ts';
 import { runPolls, runStatement } from '../health/run-polls.ts';
 import { readUpgradeState, UPGRADE_RECORD_STEP, upgradeRecordOf } from './upgrade-record.ts';
 import { waitStep } from './zone-steps.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 export const RESTORE_RECORDED_PROGRAM = 'ob.restore-recorded';
 

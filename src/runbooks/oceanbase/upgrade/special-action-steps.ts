@@ -1,5 +1,5 @@
 import type { Finding } from '../../../core/plan/run-state.ts';
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { cell, text } from '../checker/ob-rows.ts';
 import { CURRENT_VERSION_SQL, pickVariant, specialActionVariants, type SpecialActionVariant } from './special-action.ts';
 import type { StepProgram } from '../../../core/plan/runbook.ts';
@@ -8,8 +8,6 @@ import { restoreRecordedStep } from './post-check-steps.ts';
 import { requireSql } from '../shared/require-sql.ts';
 import { runPolls, runStatement, tenantCount } from '../health/run-polls.ts';
 import { UPGRADE_RECORD_STEP } from './upgrade-record.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 export const SPECIAL_ACTION_PROGRAM = 'ob.special-action';
 

@@ -1,5 +1,5 @@
 import type { Finding } from '../../../core/plan/run-state.ts';
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { num, cell, text } from '../checker/ob-rows.ts';
 import { clusterParameterSync } from './parameter-sync.ts';
 import { jobTimeoutSec, readJob, tenantUpgradeSql, type TenantUpgradeSql } from './upgrade-job.ts';
@@ -7,8 +7,6 @@ import type { ProgramContext, StepProgram } from '../../../core/plan/runbook.ts'
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import { requireSql } from '../shared/require-sql.ts';
 import { runPolls, runStatement, tenantCount } from '../health/run-polls.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 export const TENANT_UPGRADE_PROGRAM = 'ob.tenant-upgrade-job';
 export const RUN_WHEN_NEEDED_PROGRAM = 'ob.run-when-needed';

@@ -1,9 +1,7 @@
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import type { Finding } from '../../../core/plan/run-state.ts';
 import type { StepProgram } from '../../../core/plan/runbook.ts';
 import { requireSql } from '../shared/require-sql.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 /** Program id of the final check of the cluster's event history. */
 export const UPGRADE_EVENTS_PROGRAM = 'ob-upgrade.upgrade-events';

@@ -1,4 +1,4 @@
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { healthChecks } from '../health/health-checks.ts';
 import type { ObPoll } from '../health/ob-poll.ts';
 import { clusterVersionBumped } from '../health/rolling-waits.ts';
@@ -8,8 +8,6 @@ import { specialActionStep } from './special-action-steps.ts';
 import { tenantUpgradeSteps } from './tenant-upgrade-steps.ts';
 import { upgradeRecordStep } from './upgrade-record.ts';
 import { waitStep } from './zone-steps.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 /** upgrade_pre/upgrade_post's parameter waits: every server shows `name = value` (constants only). */
 export function parameterIs(name: string, value: string, source: string): ObPoll {

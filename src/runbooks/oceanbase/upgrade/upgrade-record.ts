@@ -1,5 +1,5 @@
 import type { RunState } from '../../../core/plan/run-state.ts';
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { cell, text } from '../checker/ob-rows.ts';
 import { CURRENT_VERSION_SQL, pickVariant, specialActionVariants } from './special-action.ts';
 import {
@@ -12,8 +12,6 @@ import {
 } from './upgrade-parameters.ts';
 import type { ProgramContext, StepProgram } from '../../../core/plan/runbook.ts';
 import { requireSql } from '../shared/require-sql.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 export const UPGRADE_RECORD_PROGRAM = 'ob.upgrade-record';
 export const UPGRADE_RECORD_STEP = 'upgrade-record';

@@ -1,4 +1,4 @@
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { healthChecks } from '../health/health-checks.ts';
 import { zoneWaits } from '../health/rolling-waits.ts';
 import { sqlString } from '../shared/sql-literal.ts';
@@ -9,8 +9,6 @@ import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import type { ProbeTarget } from '../probe/probe-commands.ts';
 import { packageNames, stagedPath } from './stage-program.ts';
 import { WAIT_PROGRAM, type WaitArgs } from '../health/wait-program.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 /** What one zone's steps need to know. */
 export interface ZoneInput {

@@ -1,8 +1,6 @@
-import type { PlanInput, Probe } from '../../../core/plan/step-schema.ts';
+import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { sh } from '../../../core/shell-quote.ts';
 import { hostTargets } from '../shared/xizang-site.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 /** A stand-in ADM install on a host takes seconds; a host that stopped answering must not hold the run long. */
 export const ADM_TIMEOUT_MS = 60_000;

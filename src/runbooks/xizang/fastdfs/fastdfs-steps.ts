@@ -1,4 +1,4 @@
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import type { Fastdfs } from '../../../core/sites/middleware-schema.ts';
 import type { Site } from '../../../core/sites/site-schema.ts';
@@ -6,8 +6,6 @@ import { admInstallStep } from '../adm/adm-steps.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
 import { addressOf, bakOf, componentInstance, hostTargets, initScript, topDir } from '../shared/xizang-site.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 /** Where everything of the FastDFS phase is, today and after the ADM redeploy. */
 export interface FdfsLayout {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import { defineRunbook } from '../../../core/plan/runbook.ts';
 import { admInstallStep } from '../adm/adm-steps.ts';
@@ -9,7 +9,6 @@ import { moveAsideStep } from '../shared/move-aside.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
 import { addressOf, bakOf, componentInstance, hostTargets, initScript, parentOf, requireSpec, topDir } from '../shared/xizang-site.ts';
 
-type StepInput = PlanInput['steps'][number];
 const RUNBOOK = 'upgrade-fastdfs';
 
 /** One storage host's turn: stop storaged and nginx, back up, ADM deploy, copy the files in, restart, compare. */

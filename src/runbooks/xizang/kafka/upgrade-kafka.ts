@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
-import type { PlanInput, Probe } from '../../../core/plan/step-schema.ts';
+import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import type { Kafka } from '../../../core/sites/middleware-schema.ts';
 import type { Site } from '../../../core/sites/site-schema.ts';
@@ -13,7 +13,6 @@ import { section, sections } from '../shared/sections.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
 import { addressOf, componentInstance, hostTargets, initScript, requireSpec, topDir } from '../shared/xizang-site.ts';
 
-type StepInput = PlanInput['steps'][number];
 const RUNBOOK = 'upgrade-kafka';
 
 /** The check both before (with lag) and after the redeploy: brokers registered, ensemble healthy. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
-import type { PlanInput, Probe } from '../../../core/plan/step-schema.ts';
+import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { sh } from '../../../core/shell-quote.ts';
 import type { Paas } from '../../../core/sites/paas-schema.ts';
 import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
@@ -11,7 +11,6 @@ import { versionsEvaluator } from '../precheck/precheck-evaluators.ts';
 import { versionsStep } from '../precheck/precheck-steps.ts';
 import { bakOf, hostTargets, parentOf, requireSpec } from '../shared/xizang-site.ts';
 
-type StepInput = PlanInput['steps'][number];
 const RUNBOOK = 'upgrade-paas';
 const STAGING = '/var/lib/opsgate/paas-upload';
 

@@ -1,4 +1,4 @@
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import type { Paas } from '../../../core/sites/paas-schema.ts';
 import { sh } from '../../../core/shell-quote.ts';
 import type { Site } from '../../../core/sites/site-schema.ts';
@@ -11,7 +11,7 @@ import { section, sections } from '../shared/sections.ts';
 /** Precheck items 1-4: access, versions, the CSB Redis on its own hosts, node counts measured live. */
 
 /** A check step as a runbook writes it (before defaults). */
-export type CheckInput = Extract<PlanInput['steps'][number], { kind: 'check' }>;
+export type CheckInput = Extract<StepInput, { kind: 'check' }>;
 type Input = CheckInput;
 /** Precheck items are advisory: every item reports, a failing one does not stop the others. */
 export const check = (s: Omit<CheckInput, 'kind'>): CheckInput => ({ ...s, kind: 'check', advisory: true });

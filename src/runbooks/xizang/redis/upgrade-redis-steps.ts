@@ -1,11 +1,9 @@
-import type { PlanInput, Probe } from '../../../core/plan/step-schema.ts';
+import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import type { RedisReplication } from '../../../core/sites/middleware-schema.ts';
 import type { Site } from '../../../core/sites/site-schema.ts';
 import { fingerprintCommand, readDirective, readRequirepass, redisCli } from './redis-cli.ts';
 import { addressOf, bakOf, hostTargets } from '../shared/xizang-site.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 /** Everything the Redis phase's steps are built from: the site file's instance and where ADM lays it out. */
 export interface RedisLayout {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
-import type { PlanInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import { defineRunbook } from '../../../core/plan/runbook.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';
@@ -9,7 +9,6 @@ import { stopServicesStep } from '../shared/service-steps.ts';
 import { admRedisInstall, admRedisParameters, fingerprintEqualProbe, inspectStep, redisLayout, saveStep, type RedisLayout } from './upgrade-redis-steps.ts';
 import { bakOf, hostTargets, initScript, requireSpec, topDir } from '../shared/xizang-site.ts';
 
-type StepInput = PlanInput['steps'][number];
 const RUNBOOK = 'upgrade-redis';
 /** An ADM stand-in install takes seconds; a host that stopped answering must not hold the run for long. */
 const ADM_TIMEOUT_MS = 60_000;

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RunbookInvalidError } from '../../../../src/core/plan/runbook-errors.ts';
-import type { PlanInput } from '../../../../src/core/plan/step-schema.ts';
+import type { PlanInput, StepInput } from '../../../../src/core/plan/step-schema.ts';
 import { validatePlan } from '../../../../src/core/plan/validate-plan.ts';
 import { samplePlan, site } from '../engine/fixtures.ts';
-
-type StepInput = PlanInput['steps'][number];
 
 function withStep(id: string, change: (s: Record<string, unknown>) => void): PlanInput {
   const plan = samplePlan();

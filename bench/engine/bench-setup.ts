@@ -3,15 +3,15 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { CommandRequest, CommandResult, HostOutcome, RemoteSession } from '../../src/core/ports/remote.ts';
 import type { EngineEvent, EventSink } from '../../src/core/ports/events.ts';
-import type { EngineSite } from '../../src/core/sites/site.ts';
+import type { Site } from '../../src/core/sites/site.ts';
 import type { HostCommand } from '../../src/core/plan/step-schema.ts';
 import { defineRunbook } from '../../src/core/plan/runbook.ts';
 
 /** The bench's gate policy: requester U_REQ, approver U_APP. */
-export const benchPolicy: EngineSite['policy'] = { approvers: ['U_APP'], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 3_600_000 };
+export const benchPolicy: Site['policy'] = { approvers: ['U_APP'], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 3_600_000 };
 
 /** The bench site of the in-process runner: one host, h1. */
-export const benchSite: EngineSite = { name: 'bench', hosts: ['h1'], groups: {}, sqlTargets: [], policy: benchPolicy, manualScripted: false };
+export const benchSite: Site = { name: 'bench', hosts: ['h1'], groups: {}, obClusters: [], policy: benchPolicy, channel: 'C_BENCH', starters: { users: [], groups: [] }, manualScripted: false };
 
 /**
  * `steps` plain actions, then `gated` destructive ones, each with a precondition and a verification probe, so

@@ -19,13 +19,13 @@ import { RedisGateStore } from '../../src/adapters/redis/redis-gate-store.ts';
 import { RedisAuditLog } from '../../src/adapters/redis/redis-audit-log.ts';
 import { createEngine } from '../../src/core/engine/create-engine.ts';
 import { silentLog, type EngineDeps } from '../../src/core/engine/engine-deps.ts';
-import { siteDirectory, toEngineSite, type EngineSite } from '../../src/core/sites/site.ts';
+import { siteDirectory, toSite, type Site } from '../../src/core/sites/site.ts';
 import { RedisSiteLock } from '../../src/adapters/redis/redis-site-lock.ts';
 import { systemClock } from '../../src/adapters/system/system-clock.ts';
 import { randomIds } from '../../src/adapters/system/random-ids.ts';
 import type { RemoteSession } from '../../src/core/ports/remote.ts';
 import { BullRunQueue } from '../../src/adapters/bullmq/bull-run-queue.ts';
-import { siteSshSetup } from '../../src/wiring/site-ssh-hosts.ts';
+import { sshConfigOf } from '../../src/wiring/ssh-hosts-from-site.ts';
 import { startSiteWorkers } from '../../src/adapters/bullmq/start-site-workers.ts';
 import { createRunbookRegistry } from '../../src/core/plan/runbook-registry.ts';
 import { createSshSession } from '../../src/runners/ssh/create-ssh-session.ts';
@@ -42,7 +42,7 @@ const STEPS = Number(arg('steps') ?? 200);
 const DECISIONS = Number(arg('decisions') ?? 50);
 const siteFile = arg('site-file');
 
-async function runner(): Promise<{ site: EngineSite; host: string; open: () => Promise<RemoteSession>; label: string }> {
+async function runner(): Promise<{ site: Site; host: string; open: () => Promise<RemoteSession>; label: string }> {
   if (siteFile === undefined) {
     const instant = new InstantRemote();
     return { site: benchSite, host: 'h1', open: async () => instant, label: 'in-process instant runner' };
@@ -50,9 +50,9 @@ async function runner(): Promise<{ site: EngineSite; host: string; open: () => P
   const loaded = await loadSite(siteFile, { env: process.env });
   if (!loaded.ok) throw new Error(`site file ${siteFile}: ${loaded.error.map((p) => p.message).join('; ')}`);
   const host = arg('host') ?? loaded.value.site.hosts[0]?.name ?? '';
-  const setup = await siteSshSetup(loaded.value, process.env);
   const spoolDir = mkdtempSync(join(tmpdir(), 'opsgate-bench-'));
-  const site = { ...toEngineSite(loaded.value.site, loaded.value.baseDir), policy: benchPolicy };
+  const site = { ...toSite(loaded.value.site, loaded.value.baseDir), policy: benchPolicy };
+  const setup = await sshConfigOf(site, process.env);
   return { site, host, open: async () => createSshSession({ hosts: setup.hosts, secrets: setup.secrets, spoolDir }), label: `SSH runner on ${host}` };
 }
 

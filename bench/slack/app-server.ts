@@ -6,6 +6,7 @@
  */
 import { createSlackApp } from '../../src/adapters/slack/app.ts';
 import { FakeChatEngine } from '../../test/support/slack/fake-chat-engine.ts';
+import { chatSite } from '../../test/support/chat-site.ts';
 
 const [secret = '', apiUrl = ''] = process.argv.slice(2);
 if (secret === '' || apiUrl === '') throw new Error('usage: app-server.ts <signing secret> <fake api url>');
@@ -13,7 +14,7 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 const app = createSlackApp({
   signingSecret: secret, token: 'xoxb-bench', socketMode: false, slackApiUrl: apiUrl, port: 0, botId: 'BBOT', botUserId: 'UBOT',
-  deps: { engine: new FakeChatEngine(), sites: [{ id: 'xizang', channel: 'CXIZANG' }] }, log: quiet, minPostIntervalMs: 0,
+  deps: { engine: new FakeChatEngine(), sites: [chatSite('xizang', 'CXIZANG')] }, log: quiet, minPostIntervalMs: 0,
 });
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();

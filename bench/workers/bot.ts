@@ -13,7 +13,7 @@ const setup = await loadAppSetup();
 if (!setup.ok) throw new Error(setup.error);
 const rt = await openRuntime({ ...setup.value, log: createLogger('warn'), metrics: createOpsMetrics('bot') });
 const { engine, events } = rt;
-const sites = rt.sites.engine;
+const sites = rt.sites.list();
 let maxRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage().rss)), 100);
 const started = Date.now();

@@ -1,5 +1,5 @@
 import type { Command } from './command.ts';
-import type { ChatSite } from '../core/ports/chat-engine.ts';
+import type { Site } from '../core/sites/site.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
 /**
@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../core/result.ts';
  */
 export async function channelForCommand(
   cmd: Command,
-  sites: readonly ChatSite[],
+  sites: readonly Site[],
   siteOfRun: (runId: string) => Promise<string | undefined>,
 ): Promise<Result<string, string>> {
   let site: string | undefined;
@@ -18,8 +18,8 @@ export async function channelForCommand(
       site = cmd.site;
       break;
     case 'runs':
-      site = cmd.site ?? (sites.length === 1 ? sites[0]?.id : undefined);
-      if (site === undefined) return err(`Name a site: /runs <site> (sites: ${sites.map((s) => s.id).join(', ')}).`);
+      site = cmd.site ?? (sites.length === 1 ? sites[0]?.name : undefined);
+      if (site === undefined) return err(`Name a site: /runs <site> (sites: ${sites.map((s) => s.name).join(', ')}).`);
       break;
     case 'rollback':
     case 'audit':
@@ -29,6 +29,6 @@ export async function channelForCommand(
     case 'as':
       return ok('');
   }
-  const channel = sites.find((s) => s.id === site)?.channel;
+  const channel = sites.find((s) => s.name === site)?.channel;
   return channel === undefined ? err(`Unknown site "${site}".`) : ok(channel);
 }

@@ -31,7 +31,7 @@ export async function handleGateAction(deps: GateActionDeps, input: GateActionIn
   if (!ref.ok) return ref;
   const sites = sitesOfChannel(deps.sites, input.channel);
   if (sites.length === 0) return err('This gate is not in a site\'s channel; decisions are only taken there.');
-  const candidates = [...new Set(sites.flatMap((s) => s.approverGroups ?? []))];
+  const candidates = [...new Set(sites.flatMap((s) => s.policy.approverGroups))];
   const decider = await checkDecider(deps, input.user, candidates);
   if (!decider.ok) {
     // Fail closed: without the account and group facts we cannot tell whether the person may decide.

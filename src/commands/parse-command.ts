@@ -11,13 +11,10 @@ import {
 } from './command.ts';
 import { CLUSTER_ID_PATTERN, DEFAULT_RUN_ID_PATTERN, SITE_ID_PATTERN, USER_ID_PATTERN, VERSION_PATTERN, wholeMatch } from './identifiers.ts';
 import { tokenize } from './tokenize.ts';
+import type { Site } from '../core/sites/site.ts';
 
-/** What the grammar needs to know about a site (from its site file). */
-export interface GrammarSite {
-  readonly id: string;
-  /** OceanBase clusters of the site; when given, `ob <cluster>` must name one of them. */
-  readonly obClusters?: readonly string[];
-}
+/** What the grammar needs of a site: its name and OceanBase clusters. */
+export type GrammarSite = Pick<Site, 'name' | 'obClusters'>;
 
 /** What the grammar is checked against. */
 export interface ParseOptions {
@@ -72,11 +69,11 @@ class Parser {
     if (siteArg === undefined) return bad('precheck', 'Which site?');
     const site = this.site(siteArg);
     if (!site.ok) return site;
-    if (ob === undefined) return ok({ name: 'precheck', site: site.value.id });
+    if (ob === undefined) return ok({ name: 'precheck', site: site.value.name });
     if (ob !== 'ob' || clusterArg === undefined || rest.length > 0) return bad('precheck', `Unexpected ${show(ob)} after the site`);
     const cluster = this.cluster(site.value, clusterArg);
     if (!cluster.ok) return cluster;
-    return ok({ name: 'precheck', site: site.value.id, cluster: cluster.value });
+    return ok({ name: 'precheck', site: site.value.name, cluster: cluster.value });
   }
 
   upgrade(args: readonly string[]): Parsed {
@@ -95,7 +92,7 @@ class Parser {
     if (rest.length > 0) return bad('upgrade', `Unexpected ${show(rest[0] ?? '')}`);
     if (phase !== 'ob') {
       if (clusterArg !== undefined || to !== undefined) return bad('upgrade', `Only the ob phase takes a cluster and --to`);
-      return ok({ name: 'upgrade', site: site.value.id, phase, dryRun });
+      return ok({ name: 'upgrade', site: site.value.name, phase, dryRun });
     }
     if (clusterArg === undefined) return bad('upgrade', 'The ob phase needs a cluster');
     const cluster = this.cluster(site.value, clusterArg);
@@ -104,7 +101,7 @@ class Parser {
     if (!VERSION_PATTERN.test(to)) {
       return err({ code: 'INVALID_VALUE', message: `${show(to)} is not a version; write it like 4.3.5.5 or 4.2.1_BP10.` });
     }
-    return ok({ name: 'upgrade', site: site.value.id, phase, cluster: cluster.value, toVersion: to, dryRun });
+    return ok({ name: 'upgrade', site: site.value.name, phase, cluster: cluster.value, toVersion: to, dryRun });
   }
 
   runCommand(name: 'rollback' | 'audit', args: readonly string[]): Parsed {
@@ -120,7 +117,7 @@ class Parser {
     if (args.length > 1) return bad('runs', 'Give at most one site');
     if (args[0] === undefined) return ok({ name: 'runs' });
     const site = this.site(args[0]);
-    return site.ok ? ok({ name: 'runs', site: site.value.id }) : site;
+    return site.ok ? ok({ name: 'runs', site: site.value.name }) : site;
   }
 
   as(args: readonly string[]): Parsed {
@@ -131,9 +128,9 @@ class Parser {
   }
 
   private site(arg: string): Result<GrammarSite, CommandParseError> {
-    const found = SITE_ID_PATTERN.test(arg) ? this.opts.sites.find((s) => s.id === arg) : undefined;
+    const found = SITE_ID_PATTERN.test(arg) ? this.opts.sites.find((s) => s.name === arg) : undefined;
     if (found) return ok(found);
-    const valid = this.opts.sites.map((s) => s.id).sort();
+    const valid = this.opts.sites.map((s) => s.name).sort();
     return err({ code: 'UNKNOWN_SITE', message: `Unknown site ${show(arg)}. Valid sites: ${valid.length > 0 ? valid.join(', ') : '(none configured)'}.` });
   }
 
@@ -141,7 +138,7 @@ class Parser {
     const listed = site.obClusters;
     if (CLUSTER_ID_PATTERN.test(arg) && (listed === undefined || listed.includes(arg))) return ok(arg);
     const valid = listed === undefined ? 'ids of lowercase letters, digits and dashes' : listed.length > 0 ? listed.join(', ') : '(none)';
-    return err({ code: 'UNKNOWN_CLUSTER', message: `Unknown OceanBase cluster ${show(arg)} for site ${site.id}. Valid clusters: ${valid}.` });
+    return err({ code: 'UNKNOWN_CLUSTER', message: `Unknown OceanBase cluster ${show(arg)} for site ${site.name}. Valid clusters: ${valid}.` });
   }
 
   /** Separates `--dry-run` and `--to <version>` (anywhere after the command, each at most once) from the words. */

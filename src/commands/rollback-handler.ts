@@ -16,7 +16,7 @@ export async function handleRollback(deps: CommandDeps, ctx: CommandContext, cmd
   if (!site.ok) return site.error;
   // Fail closed: the rollback may answer a gate, and without the account and group facts we cannot tell
   // whether the person may.
-  const decider = await checkDecider(deps, ctx.user, site.value.approverGroups ?? []);
+  const decider = await checkDecider(deps, ctx.user, site.value.policy.approverGroups);
   if (!decider.ok) {
     return refused(decider.error.kind === 'refused' ? `${decider.error.reason} Nothing was rolled back.` : 'opsgate could not check your account and user groups with Slack just now, so nothing was rolled back; try again in a minute.');
   }

@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '../core/result.ts';
 import type { PrecheckCommand, UpgradeCommand } from './command.ts';
-import type { ChatSite, CommandContext, CommandDeps, CommandReply, RunRequest } from '../core/ports/chat-engine.ts';
+import type { CommandContext, CommandDeps, CommandReply, RunRequest } from '../core/ports/chat-engine.ts';
+import type { Site } from '../core/sites/site.ts';
 import { refused } from './site-channel.ts';
 
 /**
@@ -8,9 +9,9 @@ import { refused } from './site-channel.ts';
  * so that a policy naming a group of starters works from chat. When groups cannot be resolved the request
  * is refused (fail closed) rather than sent without them.
  */
-export async function runRequest(deps: CommandDeps, ctx: CommandContext, site: ChatSite, command: PrecheckCommand | UpgradeCommand): Promise<Result<RunRequest, CommandReply>> {
+export async function runRequest(deps: CommandDeps, ctx: CommandContext, site: Site, command: PrecheckCommand | UpgradeCommand): Promise<Result<RunRequest, CommandReply>> {
   const base = { command, requester: ctx.user, channel: ctx.channel };
-  const candidates = site.starterGroups ?? [];
+  const candidates = site.starters.groups;
   if (deps.groupsOf === undefined || candidates.length === 0) return ok(base);
   try {
     return ok({ ...base, requesterGroups: await deps.groupsOf(ctx.user, candidates) });

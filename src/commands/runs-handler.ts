@@ -8,11 +8,11 @@ export async function handleRuns(deps: CommandDeps, ctx: CommandContext, cmd: Ru
   if (cmd.site !== undefined) {
     const site = requireSiteChannel(deps.sites, cmd.site, ctx.channel);
     if (!site.ok) return site.error;
-    sites = [site.value.id];
+    sites = [site.value.name];
   } else {
-    sites = sitesOfChannel(deps.sites, ctx.channel).map((s) => s.id);
+    sites = sitesOfChannel(deps.sites, ctx.channel).map((s) => s.name);
     if (sites.length === 0) {
-      return refused(`This channel belongs to no site; run /runs in a site's channel (sites: ${deps.sites.map((s) => s.id).join(', ') || 'none'}).`);
+      return refused(`This channel belongs to no site; run /runs in a site's channel (sites: ${deps.sites.map((s) => s.name).join(', ') || 'none'}).`);
     }
   }
   const runs = await deps.engine.listRuns({ sites });

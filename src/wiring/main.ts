@@ -10,11 +10,9 @@ import { createRunSessions, endingSessions } from '../runners/ssh/run-sessions.t
 import { sqlEndpointOf } from './sql-endpoint.ts';
 import { RedisAuditLog } from '../adapters/redis/redis-audit-log.ts';
 import { createEngine } from '../core/engine/create-engine.ts';
-import { siteDirectory } from '../core/sites/site.ts';
 import { RedisSiteLock } from '../adapters/redis/redis-site-lock.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
 import { randomIds } from '../adapters/system/random-ids.ts';
-import { siteSshSetup, type SiteSshSetup } from './site-ssh-hosts.ts';
 import type { EngineDeps } from '../core/engine/engine-deps.ts';
 import { ALL_RUNBOOKS } from '../runbooks/all-runbooks.ts';
 import { createRunbookRegistry } from '../core/plan/runbook-registry.ts';
@@ -35,11 +33,11 @@ import { siteSecretSource } from '../adapters/files/site-secret-source.ts';
 
 import { serveSites } from './serve-sites.ts';
 import type { Runtime, RuntimeOptions } from './runtime-types.ts';
-import { redisConfigOf } from './config.ts';
+import { type Config, redisConfigOf, type RedisSettings } from './config.ts';
 import { RedisWorkerRegistry } from '../adapters/redis/redis-worker-registry.ts';
 import { localPackageFiles } from '../adapters/files/local-package-files.ts';
 import type { AuditLog } from '../core/ports/audit.ts';
-import type { Config, RedisSettings } from './config.ts';
+import { type SiteSshConfig, sshConfigOf } from './ssh-hosts-from-site.ts';
 
 export type { Runtime, RuntimeOptions, ServedSites, WorkerTuning } from './runtime-types.ts';
 
@@ -116,19 +114,14 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const runs = new RedisRunStore(redis, prefix);
     const audit = new RedisAuditLog({ redis, prefix });
     const artefacts = new RedisOutputArtefacts({ redis, prefix, clock: systemClock, ids: randomIds });
-    const setups = new Map<string, Promise<SiteSshSetup>>();
-    const loadedById = new Map(sites.loaded.map((l) => [l.site.id, l]));
-    const loadedOf = (name: string) => {
-      const l = loadedById.get(name);
-      if (l === undefined) throw new Error(`no site file for site ${name}`);
-      return l;
-    };
+    // Each site's SSH options (hosts, credentials, secrets to redact) are resolved once, on first use.
+    const setups = new Map<string, Promise<SiteSshConfig>>();
     const spoolRoot = join(config.OPSGATE_STATE_DIR, 'spool');
     const sessions = createRunSessions({
       async open(site) {
         let setup = setups.get(site.name);
         if (setup === undefined) {
-          setup = siteSshSetup(loadedOf(site.name), env);
+          setup = sshConfigOf(site, env);
           setups.set(site.name, setup);
           setup.catch(() => setups.delete(site.name));
         }
@@ -148,14 +141,14 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       audit,
       lock: new RedisSiteLock({ redis, prefix }),
       events: engineEvents,
-      sites: siteDirectory(sites.engine),
+      sites,
       runbooks: createRunbookRegistry(ALL_RUNBOOKS),
       openRemote: (site, runId) => sessions.acquire(site, runId),
-      secrets: siteSecretSource(loadedOf, env),
+      secrets: siteSecretSource(sites, env),
       files: localPackageFiles,
       async openSql(site, name) {
         const { createSqlSession } = await import('../runners/sql/create-sql-session.ts');
-        return createSqlSession(await sqlEndpointOf(loadedOf(site.name), name, env));
+        return createSqlSession(await sqlEndpointOf(site, name, env));
       },
       clock: systemClock,
       ids: randomIds,
@@ -164,7 +157,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     };
     const engine = createEngine(deps);
     const workerPresence = { servingCounts: (served: readonly string[]) => registry.servingCounts(served, systemClock.now()), message: noWorkerMessage };
-    const chat = createChatEngine({ engine, gates, audit, sites: sites.byId, runbooks: o.runbooks, workers: workerPresence });
+    const chat = createChatEngine({ engine, gates, audit, sites, runbooks: o.runbooks, workers: workerPresence });
     const events: EventSource = {
       read: (site, afterId, readOpts) => readerStream.read(site, afterId, readOpts),
       async latestId(site) {

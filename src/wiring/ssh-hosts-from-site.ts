@@ -1,9 +1,12 @@
-import { requireSecret, type SecretDeps } from '../adapters/files/resolve-secret.ts';
+import { requireSecret, resolveSecret, type SecretDeps } from '../adapters/files/resolve-secret.ts';
+import { findSecretRefs } from '../core/sites/find-secret-refs.ts';
 import type { SecretRef } from '../core/sites/secret-ref.ts';
-import type { Site } from '../core/sites/site-schema.ts';
+import type { SiteFile } from '../core/sites/site-schema.ts';
 import { KnownHostsSyntaxError, parseKnownHosts, type KnownHostEntry } from '../runners/ssh/known-hosts.ts';
 import { SshConfigError } from '../runners/ssh/ssh-errors.ts';
 import type { SshHostConfig } from '../runners/ssh/ssh-host-config.ts';
+import type { Env } from '../core/sites/secret-ref.ts';
+import type { Site } from '../core/sites/site.ts';
 
 /** What `createSshSession` needs for a site: every host's resolved config and the secrets to redact. */
 export interface SiteSshConfig {
@@ -14,10 +17,10 @@ export interface SiteSshConfig {
 /**
  * Maps a validated site file's `ssh` and `hosts` to session configs, resolving the secret references (key,
  * passphrase, password, known_hosts) once. A jump host that is a host of the file uses the site's credentials;
- * an outside one its own. Throws `SecretUnavailableError` for a secret that cannot be read and
+ * an outside one its own. Every other secret of the file that resolves is added to the secrets to redact. Throws `SecretUnavailableError` for a secret that cannot be read and
  * `SshConfigError` for a known_hosts that cannot be parsed (naming its line).
  */
-export async function sshHostsFromSite(site: Site, deps: SecretDeps): Promise<SiteSshConfig> {
+export async function sshHostsFromSite(site: SiteFile, deps: SecretDeps): Promise<SiteSshConfig> {
   const secrets: string[] = [];
   const read = async (ref: SecretRef | undefined): Promise<string | undefined> => {
     if (ref === undefined) return undefined;
@@ -47,6 +50,12 @@ export async function sshHostsFromSite(site: Site, deps: SecretDeps): Promise<Si
       ...(jump === undefined || self ? {} : { jump }),
     };
   });
+  // Every other secret the file references (Redis and database passwords …) is redacted from all output too.
+  for (const { path, ref } of findSecretRefs(site)) {
+    if (path.at(-1) === 'knownHosts') continue;
+    const other = await resolveSecret(ref, deps);
+    if (other.ok && !secrets.includes(other.value)) secrets.push(other.value);
+  }
   return { hosts, secrets };
 }
 
@@ -66,7 +75,7 @@ async function readCredentials(
 }
 
 async function jumpConfig(
-  site: Site,
+  site: SiteFile,
   credentials: Credentials,
   knownHosts: readonly KnownHostEntry[],
   read: (ref: SecretRef | undefined) => Promise<string | undefined>,
@@ -81,4 +90,10 @@ async function jumpConfig(
   const address = jump.address ?? '';
   const own = await readCredentials({ ...jump, user: jump.user ?? '' }, read);
   return { name: `jump ${address}`, address, port: jump.port ?? 22, ...own, knownHosts };
+}
+
+/** The SSH options of a site read from its site file; refuses a site built in code, which has no credentials. */
+export async function sshConfigOf(site: Site, env: Env): Promise<SiteSshConfig> {
+  if (site.spec === undefined || site.baseDir === undefined) throw new SshConfigError(site.name, 'the site was not read from a site file: no SSH credentials');
+  return sshHostsFromSite(site.spec, { env, baseDir: site.baseDir });
 }

@@ -40,7 +40,7 @@ export async function startSlack(deps: SlackDeps): Promise<StartedSlack> {
     ...(config.SLACK_API_URL === undefined ? {} : { slackApiUrl: config.SLACK_API_URL }),
     port: config.PORT,
     chat: runtime.chat,
-    sites: runtime.sites.chat,
+    sites: runtime.sites.list(),
     events: runtime.events,
     threads: runtime.slackThreads,
     cursors: runtime.eventCursors('slack'),

@@ -6,7 +6,8 @@ import { shortHash } from '../../commands/action-ref.ts';
 import { USAGE } from '../../commands/command.ts';
 import { dispatchCommand } from '../../commands/dispatch-command.ts';
 import { parseCommand } from '../../commands/parse-command.ts';
-import type { ChatEngine, ChatSite } from '../../core/ports/chat-engine.ts';
+import type { ChatEngine } from '../../core/ports/chat-engine.ts';
+import type { Site } from '../../core/sites/site.ts';
 import { describeError } from '../../core/opsgate-error.ts';
 import type { EngineEvent } from '../../core/ports/events.ts';
 import type { GateChoice } from '../../core/ports/gates.ts';
@@ -18,7 +19,7 @@ import { saveAttachments } from './save-attachments.ts';
 export interface ConsoleChatDeps {
   readonly chat: ChatEngine;
   readonly events: EventSource;
-  readonly sites: readonly ChatSite[];
+  readonly sites: readonly Site[];
   readonly input: NodeJS.ReadableStream;
   readonly output: NodeJS.WritableStream & { readonly isTTY?: boolean };
   /** Who the console acts as at first (`/as` switches). */
@@ -70,7 +71,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   let stopped = false;
   // From "now" by design (unlike Slack, no saved position): an interactive session shows what is waiting
   // (pending gates, below) and what happens next; `/runs` tells the rest.
-  const starts = await Promise.all(deps.sites.map(async (s) => [s.id, await deps.events.latestId(s.id)] as const));
+  const starts = await Promise.all(deps.sites.map(async (s) => [s.name, await deps.events.latestId(s.name)] as const));
   const waiting = (await deps.pendingGates?.()) ?? [];
   if (waiting.length > 0) print([`${waiting.length} gate(s) waiting:`]);
   for (const { gate, context } of waiting) onEvent({ site: gate.site, runId: gate.runId, at: gate.openedAt, type: 'gate.opened', gate, context });
@@ -96,7 +97,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
     const gate = gates.get(n);
     if (gate === undefined) return [`✘ there is no gate ${n} (gates are numbered as they are shown)`];
     if (!(gate.choices as readonly string[]).includes(choice)) return [`✘ gate ${n} takes: ${gate.choices.join(', ')}`];
-    const channel = deps.sites.find((s) => s.id === gate.site)?.channel ?? '';
+    const channel = deps.sites.find((s) => s.name === gate.site)?.channel ?? '';
     const r = await deps.chat.decide({ gateId: gate.gateId, planHash: shortHash(gate.planHash), choice: choice as GateChoice, user, userGroups: [], channel });
     if (!r.ok) return [`✘ ${choice} refused: ${r.error.message}`];
     return [r.value.status === 'decided' ? `✔ gate ${n}: ${choice} by ${user}` : `✔ gate ${n}: approval by ${user} recorded; more are needed`];
@@ -131,7 +132,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
     return undefined;
   };
 
-  print([`opsgate console: acting as ${user}; sites ${deps.sites.map((s) => s.id).join(', ')}; /help for commands`]);
+  print([`opsgate console: acting as ${user}; sites ${deps.sites.map((s) => s.name).join(', ')}; /help for commands`]);
   prompt();
   await new Promise<void>((resolve) => {
     let chain = Promise.resolve();

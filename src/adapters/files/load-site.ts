@@ -9,7 +9,7 @@ import { checkSiteRules } from '../../core/sites/check-site-rules.ts';
 import { findSecretRefs } from '../../core/sites/find-secret-refs.ts';
 import { resolveSecret, type ReadText } from './resolve-secret.ts';
 import { formatDocPath, type DocPath, type PathIssue, type SiteProblem } from '../../core/sites/site-problem.ts';
-import { SiteSchema, type Site } from '../../core/sites/site-schema.ts';
+import { SiteSchema, type SiteFile } from '../../core/sites/site-schema.ts';
 import { yamlLineOf } from './yaml-line-of.ts';
 
 export interface LoadSiteDeps {
@@ -26,7 +26,7 @@ export interface LoadedSite {
   readonly file: string;
   /** Absolute directory of the file, the base of relative `{ file }` references. */
   readonly baseDir: string;
-  readonly site: Site;
+  readonly site: SiteFile;
   /** The line of a node of the file (e.g. `['middleware', 'redis', 0]`), for problems found later. */
   readonly lineOf: (path: DocPath) => number;
 }

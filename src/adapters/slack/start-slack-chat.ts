@@ -1,5 +1,6 @@
 import { describeError } from '../../core/opsgate-error.ts';
-import type { ChatEngine, ChatSite } from '../../core/ports/chat-engine.ts';
+import type { ChatEngine } from '../../core/ports/chat-engine.ts';
+import type { Site } from '../../core/sites/site.ts';
 import type { OutputArtefacts } from '../../core/ports/artefacts.ts';
 import type { StoredEvent } from '../../core/ports/events.ts';
 import type { EventCursors } from '../../core/ports/event-cursors.ts';
@@ -25,7 +26,7 @@ export interface SlackChatOptions {
   readonly slackApiUrl?: string;
   readonly port: number;
   readonly chat: ChatEngine;
-  readonly sites: readonly ChatSite[];
+  readonly sites: readonly Site[];
   readonly events: SiteEventFollower;
   readonly log: AppLog;
   readonly now?: () => number;
@@ -100,7 +101,7 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     log: opts.log,
     now,
   });
-  const channels = new Map(opts.sites.map((s) => [s.id, s.channel]));
+  const channels = new Map(opts.sites.map((s) => [s.name, s.channel]));
   const pub = new RunThreadPublisher({
     poster: slack.poster,
     channelOf: (site) => channels.get(site),
@@ -146,10 +147,10 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
   });
   // Positions are fixed before `startSlackChat` returns: an event emitted after it is never skipped. One that
   // cannot be read now is looked up again by its follower.
-  const starts = await Promise.all(opts.sites.map((s) => startOf(s.id).catch(() => undefined)));
+  const starts = await Promise.all(opts.sites.map((s) => startOf(s.name).catch(() => undefined)));
   const started = await slack.start();
-  const followers = Promise.all(opts.sites.map((s, i) => follow(s.id, starts[i])));
-  opts.log.info({ mode: opts.appToken === undefined ? 'http' : 'socket', port: started.port, sites: opts.sites.map((s) => s.id), restoredThreads: restored }, 'slack app started');
+  const followers = Promise.all(opts.sites.map((s, i) => follow(s.name, starts[i])));
+  opts.log.info({ mode: opts.appToken === undefined ? 'http' : 'socket', port: started.port, sites: opts.sites.map((s) => s.name), restoredThreads: restored }, 'slack app started');
   return {
     ...(started.port === undefined ? {} : { port: started.port }),
     async stop() {

@@ -5,9 +5,9 @@ import type { AuditLog } from '../ports/audit.ts';
 import type { GateStore } from '../ports/gates.ts';
 import { err, ok, type Result } from '../result.ts';
 import { mayStartRuns } from '../sites/to-approval-policy.ts';
-import type { Site } from '../sites/site-schema.ts';
 import { runbookFor, type CommandRunbooks, type RunbookCall } from './command-runbooks.ts';
 import { gateView, runSummary } from './run-views.ts';
+import type { SiteDirectory } from '../sites/site.ts';
 
 /** Who serves the sites' queues (worker heartbeats, see src/adapters/redis/worker-registry.ts). */
 export interface WorkerPresence {
@@ -23,8 +23,8 @@ export interface ChatEngineDeps {
   /** To find a gate's site and full plan hash before a decision. */
   readonly gates: Pick<GateStore, 'get'>;
   readonly audit: Pick<AuditLog, 'read'>;
-  /** The validated site files by id (their channel and policy). */
-  readonly sites: ReadonlyMap<string, Pick<Site, 'id' | 'slack' | 'policy'>>;
+  /** The sites (their channel and who may start runs). */
+  readonly sites: Pick<SiteDirectory, 'get'>;
   readonly runbooks: CommandRunbooks;
   /** When given, a run is refused at a site no live worker serves, and `/runs` marks such sites' active runs. */
   readonly workers?: WorkerPresence;
@@ -47,8 +47,8 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
   const prepare = (req: RunRequest): Result<RunbookCall, EngineRefusal> => {
     const site = deps.sites.get(req.command.site);
     if (site === undefined) return refusal('SITE_UNKNOWN', `no site named ${req.command.site}`);
-    if (!mayStartRuns(site.policy, req.requester, req.requesterGroups ?? [])) {
-      return refusal('NOT_A_STARTER', `${req.requester} may not start runs at ${site.id}: the site's policy names who may (policy.starters)`);
+    if (!mayStartRuns(site.starters, req.requester, req.requesterGroups ?? [])) {
+      return refusal('NOT_A_STARTER', `${req.requester} may not start runs at ${site.name}: the site's policy names who may (policy.starters)`);
     }
     const call = runbookFor(deps.runbooks, req.command);
     return call.ok ? call : refusal('NO_RUNBOOK', `${call.error} yet`);
@@ -119,7 +119,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
   async function decide(req: GateDecisionRequest): Promise<Result<GateDecisionOutcome, EngineRefusal>> {
     const gate = await deps.gates.get(req.gateId);
     if (gate === undefined) return refusal('UNKNOWN_GATE', 'This gate is unknown to opsgate (it may have been cleaned up).');
-    const channel = deps.sites.get(gate.site)?.slack.channel;
+    const channel = deps.sites.get(gate.site)?.channel;
     if (channel !== req.channel) return refusal('WRONG_CHANNEL', `This gate belongs to site ${gate.site}; decide it in that site's channel.`);
     if (req.planHash.length < MIN_HASH_DIGITS || !gate.planHash.startsWith(req.planHash)) {
       return refusal('PLAN_CHANGED', 'The plan changed since this gate was shown; nothing was decided. Look at the new gate in the thread.');

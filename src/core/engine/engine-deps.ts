@@ -10,7 +10,7 @@ import type { SecretSource } from '../ports/secrets.ts';
 import type { SiteLock } from '../ports/site-lock.ts';
 import type { SqlSession } from '../ports/sql.ts';
 import type { RunbookRegistry } from '../plan/runbook-registry.ts';
-import type { EngineSite, SiteDirectory } from '../sites/site.ts';
+import type { Site, SiteDirectory } from '../sites/site.ts';
 import type { PackageFiles } from '../ports/package-files.ts';
 
 /** The slice of pino the engine uses (constant messages, data in fields). */
@@ -37,9 +37,9 @@ export interface EngineDeps {
    * The run's connections to a site's hosts, for one step; the engine closes what it gets after the step. The
    * runtime hands out one session per run (see src/runners/ssh/run-sessions.ts), so `close()` may only release it.
    */
-  openRemote(site: EngineSite, runId: string): Promise<RemoteSession>;
+  openRemote(site: Site, runId: string): Promise<RemoteSession>;
   /** A connection to one of the site's SQL targets; absent until the SQL runner lands. */
-  openSql?(site: EngineSite, target: string): Promise<SqlSession>;
+  openSql?(site: Site, target: string): Promise<SqlSession>;
   /** The local package directories runbooks read (OceanBase packages); absent: a runbook that needs them refuses. */
   readonly files?: PackageFiles;
   /** Values of the secrets a step's commands read on stdin, resolved when the step runs; absent: such a step fails. */

@@ -1,6 +1,6 @@
 import type { EngineDeps } from './engine-deps.ts';
 import { UnknownSiteError } from './engine-errors.ts';
-import type { EngineSite } from '../sites/site.ts';
+import type { Site } from '../sites/site.ts';
 import type { RunState } from '../plan/run-state.ts';
 import type { Plan } from '../plan/step-schema.ts';
 
@@ -8,7 +8,7 @@ import type { Plan } from '../plan/step-schema.ts';
 export interface LoadedRun {
   readonly run: RunState;
   readonly plan: Plan;
-  readonly site: EngineSite;
+  readonly site: Site;
 }
 
 /** Loads a run, its plan and its site; undefined when the run is unknown. Throws when its site is gone. */

@@ -1,5 +1,5 @@
 import { RunbookArgsInvalidError, RunbookInvalidError, UnknownRunbookError } from './runbook-errors.ts';
-import type { EngineSite } from '../sites/site.ts';
+import type { Site } from '../sites/site.ts';
 import type { Plan } from './step-schema.ts';
 import { validatePlan } from './validate-plan.ts';
 import { secretRefAt } from '../sites/secret-at.ts';
@@ -9,9 +9,9 @@ import type { Evaluator, FactsIo, PlanFacts, Runbook, StepProgram } from './runb
 export interface RunbookRegistry {
   list(): readonly Runbook[];
   /** Builds and validates a plan; throws `RunbookArgsInvalidError`, `RunbookInvalidError`, `UnknownRunbookError`. */
-  buildPlan(runbook: string, site: EngineSite, args: Readonly<Record<string, unknown>>, facts?: PlanFacts): Plan;
+  buildPlan(runbook: string, site: Site, args: Readonly<Record<string, unknown>>, facts?: PlanFacts): Plan;
   /** Reads the runbook's facts (if it has any), then builds the plan with them; throws as `buildPlan` and `facts` do. */
-  preparePlan(runbook: string, site: EngineSite, args: Readonly<Record<string, unknown>>, io: FactsIo): Promise<Plan>;
+  preparePlan(runbook: string, site: Site, args: Readonly<Record<string, unknown>>, io: FactsIo): Promise<Plan>;
   evaluator(id: string): Evaluator | undefined;
   program(id: string): StepProgram | undefined;
 }
@@ -56,7 +56,7 @@ export function createRunbookRegistry(runbooks: readonly Runbook[]): RunbookRegi
       // Secrets a command reads on stdin must be in the site file (checked when the whole file is at hand).
       const spec = site.spec;
       const hasSecret = spec === undefined ? undefined : (name: string) => secretRefAt(spec, name) !== undefined;
-      const plan = validatePlan(id, rb.build(site, args, facts), { hosts: site.hosts, sqlTargets: site.sqlTargets, ...(hasSecret ? { hasSecret } : {}) });
+      const plan = validatePlan(id, rb.build(site, args, facts), { hosts: site.hosts, obClusters: site.obClusters, ...(hasSecret ? { hasSecret } : {}) });
       for (const step of plan.steps) {
         if (step.kind === 'check' && step.evaluator !== undefined && !evaluators.has(step.evaluator)) {
           throw new RunbookInvalidError(id, step.id, `unknown evaluator ${step.evaluator}`);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { EngineSite } from '../sites/site.ts';
+import type { Site } from '../sites/site.ts';
 import type { Finding, RunState } from './run-state.ts';
 import type { CheckStep, ExecutableStep, PlanInput } from './step-schema.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -22,7 +22,7 @@ export type Evaluator = (results: readonly EvaluatorInput[], step: CheckStep) =>
 
 /** What a step program may use: the step's connections, time, the run so far, and the run's thread. */
 export interface ProgramContext {
-  readonly site: EngineSite;
+  readonly site: Site;
   /** The run as recorded before this step started: earlier steps' findings and times. */
   readonly run: RunState;
   readonly step: ExecutableStep;
@@ -63,12 +63,12 @@ export interface Runbook<A extends Record<string, unknown> = Record<string, unkn
   readonly id: string;
   readonly title: string;
   readonly args: z.ZodType<A>;
-  build(site: EngineSite, args: A, facts?: PlanFacts): PlanInput;
+  build(site: Site, args: A, facts?: PlanFacts): PlanInput;
   /**
    * Reads what the plan depends on and only the site can say (e.g. the version a cluster runs), before `build`;
    * throws a coded error to refuse the request with the reason. Absent: `build` gets no facts.
    */
-  facts?(site: EngineSite, args: A, io: FactsIo): Promise<PlanFacts | undefined>;
+  facts?(site: Site, args: A, io: FactsIo): Promise<PlanFacts | undefined>;
   /** Evaluators its check steps reference, by globally unique id (`<runbook>.<name>`). */
   readonly evaluators?: Readonly<Record<string, Evaluator>>;
   /** Step programs its steps reference, by globally unique id (`<runbook>.<name>`). */

@@ -6,7 +6,7 @@ import { PlanSchema, type ExecutableStep, type Plan, type Probe } from './step-s
 /** What the validator needs to know of the site: its host names and SQL targets. */
 export interface PlanSiteView {
   readonly hosts: readonly string[];
-  readonly sqlTargets: readonly string[];
+  readonly obClusters: readonly string[];
   /** Whether the site has the secret a command reads on stdin; without it, names are not checked. */
   readonly hasSecret?: (name: string) => boolean;
 }
@@ -66,7 +66,7 @@ function checkStep(fail: Fail, step: ExecutableStep, site: PlanSiteView): void {
     if (step.destructive) throw fail(step.id, 'a destructive step cannot run a program: its gate must show exact commands');
     if (step.commands.length > 0 || step.sql.length > 0) throw fail(step.id, 'a program step gives no commands or SQL of its own');
     if (t.kind === 'hosts') checkHosts(fail, step.id, t.hosts, site);
-    else if (!site.sqlTargets.includes(t.target)) throw fail(step.id, `unknown SQL target ${t.target}`);
+    else if (!site.obClusters.includes(t.target)) throw fail(step.id, `unknown SQL target ${t.target}`);
   } else if (t.kind === 'hosts') {
     checkHosts(fail, step.id, t.hosts, site);
     if (step.sql.length > 0) throw fail(step.id, 'SQL given for a step that targets hosts');
@@ -81,7 +81,7 @@ function checkStep(fail: Fail, step: ExecutableStep, site: PlanSiteView): void {
       if (twice.length > 0) throw fail(step.id, `more than one command for host(s) ${twice.join(', ')}`);
     }
   } else {
-    if (!site.sqlTargets.includes(t.target)) throw fail(step.id, `unknown SQL target ${t.target}`);
+    if (!site.obClusters.includes(t.target)) throw fail(step.id, `unknown SQL target ${t.target}`);
     if (step.commands.length > 0) throw fail(step.id, 'shell commands given for a step that targets SQL');
     if (step.kind !== 'manual' && step.sql.length === 0) throw fail(step.id, 'no SQL statement');
   }

@@ -2,22 +2,12 @@ import type { Result } from '../result.ts';
 import type { GateChoice } from './gates.ts';
 import type { AuditExport, GateView, RunSummary } from './views.ts';
 import type { PrecheckCommand, UpgradeCommand } from '../../commands/command.ts';
-import type { GrammarSite } from '../../commands/parse-command.ts';
+import type { Site } from '../sites/site.ts';
 
 /**
  * The seams between the command handlers and the rest of opsgate. The engine implements `ChatEngine`; Slack,
  * the console and the CLI call the handlers with a `CommandContext` and render the `CommandReply`.
  */
-
-/** A site as the chat layer sees it (from its site file). */
-export interface ChatSite extends GrammarSite {
-  /** The only channel (Slack channel id) from which the site's runs may be driven. */
-  readonly channel: string;
-  /** User groups whose members may decide gates (resolved by the chat adapter). */
-  readonly approverGroups?: readonly string[];
-  /** User groups whose members may start runs (resolved by the chat adapter for each request). */
-  readonly starterGroups?: readonly string[];
-}
 
 /** Who typed the command, and where. */
 export interface CommandContext {
@@ -102,7 +92,8 @@ export type CommandReply =
 /** Everything a handler needs. */
 export interface CommandDeps {
   readonly engine: ChatEngine;
-  readonly sites: readonly ChatSite[];
+  /** Every site of this process (from its one site directory). */
+  readonly sites: readonly Site[];
   readonly runIdPattern?: RegExp;
   /** The user's groups among `candidates` (Slack: usergroups.users.list); throws when they cannot be resolved. */
   groupsOf?(user: string, candidates: readonly string[]): Promise<readonly string[]>;

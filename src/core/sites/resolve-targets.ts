@@ -1,5 +1,5 @@
 import type { Host } from './host-schema.ts';
-import type { Site } from './site-schema.ts';
+import type { SiteFile } from './site-schema.ts';
 
 /** Hosts and groups by name, as steps and the PaaS section name their targets. */
 export interface Targets {
@@ -8,7 +8,7 @@ export interface Targets {
 }
 
 /** The hosts of a group: those listing it in their `groups`, plus those the top-level `groups` map adds. */
-export function hostsInGroup(site: Site, group: string): Host[] {
+export function hostsInGroup(site: SiteFile, group: string): Host[] {
   const extra = new Set(site.groups[group] ?? []);
   return site.hosts.filter((h) => h.groups.includes(group) || extra.has(h.name));
 }
@@ -17,7 +17,7 @@ export function hostsInGroup(site: Site, group: string): Host[] {
  * The hosts targets name, in file order, each once. Names are known to exist in a validated site; an unknown
  * one is a broken invariant and throws.
  */
-export function resolveTargets(site: Site, targets: Targets): Host[] {
+export function resolveTargets(site: SiteFile, targets: Targets): Host[] {
   const wanted = new Set<string>();
   for (const name of targets.hosts ?? []) {
     if (!site.hosts.some((h) => h.name === name)) throw new Error(`site ${site.id} has no host named ${name}`);

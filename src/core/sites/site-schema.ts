@@ -29,5 +29,5 @@ export const SiteSchema = z.strictObject({
   policy: PolicySchema,
 });
 
-/** A validated site file; secrets are still references (see `resolveSecret`). */
-export type Site = z.output<typeof SiteSchema>;
+/** The contents of a validated site file; secrets are still references. Everything else takes a `Site` (site.ts). */
+export type SiteFile = z.output<typeof SiteSchema>;

@@ -1,52 +1,59 @@
 import type { ApprovalPolicy } from '../ports/gates.ts';
 import { hostsInGroup } from './resolve-targets.ts';
-import type { Site } from './site-schema.ts';
-import { toApprovalPolicy } from './to-approval-policy.ts';
+import type { SiteFile } from './site-schema.ts';
+import { type StartPolicy, toApprovalPolicy } from './to-approval-policy.ts';
 
 /**
- * What the engine needs of a site, taken from the validated site file. Kept small so that the engine and its
- * tests do not depend on the whole site-file schema; runbooks that need more read `spec`.
+ * A site, resolved once per process from its validated site file: the one shape every layer takes, from the
+ * chat handlers to the engine, the runbooks and the runners' wiring. Secrets stay references (in `spec`); the
+ * SSH and SQL adapters get their own small option types, resolved from it by the wiring.
  */
-export interface EngineSite {
+export interface Site {
   readonly name: string;
-  /** Host names as the site file spells them (what RemoteSession.exec takes). */
+  /** The only Slack channel (id) from which the site's runs may be driven. */
+  readonly channel: string;
+  /** Host names as the site file spells them (what `RemoteSession.exec` takes). */
   readonly hosts: readonly string[];
   readonly groups: Readonly<Record<string, readonly string[]>>;
-  /** Names of the site's SQL endpoints (its OceanBase clusters). */
-  readonly sqlTargets: readonly string[];
-  /** Who may decide this site's gates. */
+  /** Its OceanBase clusters: the SQL targets of its steps and the clusters `/precheck … ob <cluster>` takes. */
+  readonly obClusters: readonly string[];
+  /** Who may decide the site's gates. */
   readonly policy: ApprovalPolicy;
+  /** Who may start runs. */
+  readonly starters: StartPolicy;
   /** The site scripts its manual tool (the lab's ADM stand-in): manual steps run their stand-in commands. */
   readonly manualScripted: boolean;
-  /** The whole validated site file, for runbooks that need middleware details. */
-  readonly spec?: Site;
-  /** The directory of the site file, against which its relative paths (packages) resolve. */
+  /** The whole validated site file, for runbooks that need middleware details; absent for sites built in code. */
+  readonly spec?: SiteFile;
+  /** The absolute directory of the site file, against which its relative paths (packages) resolve. */
   readonly baseDir?: string;
 }
 
-/** Looks sites up by name. */
+/** Looks sites up by name: the directory the wiring builds once, at start. */
 export interface SiteDirectory {
-  get(name: string): EngineSite | undefined;
-  list(): readonly EngineSite[];
+  get(name: string): Site | undefined;
+  list(): readonly Site[];
 }
 
-/** The engine's view of a validated site file. */
-export function toEngineSite(site: Site, baseDir?: string): EngineSite {
-  const groupNames = new Set([...Object.keys(site.groups), ...site.hosts.flatMap((h) => h.groups)]);
+/** The site of a validated site file (read from `baseDir`, when it came from a file). */
+export function toSite(spec: SiteFile, baseDir?: string): Site {
+  const groupNames = new Set([...Object.keys(spec.groups), ...spec.hosts.flatMap((h) => h.groups)]);
   return {
-    name: site.id,
-    hosts: site.hosts.map((h) => h.name),
-    groups: Object.fromEntries([...groupNames].map((g) => [g, hostsInGroup(site, g).map((h) => h.name)])),
-    sqlTargets: site.oceanbase.map((ob) => ob.name),
-    policy: toApprovalPolicy(site.policy),
-    manualScripted: site.adm.mode === 'scripted',
-    spec: site,
+    name: spec.id,
+    channel: spec.slack.channel,
+    hosts: spec.hosts.map((h) => h.name),
+    groups: Object.fromEntries([...groupNames].map((g) => [g, hostsInGroup(spec, g).map((h) => h.name)])),
+    obClusters: spec.oceanbase.map((ob) => ob.name),
+    policy: toApprovalPolicy(spec.policy),
+    starters: { users: [...new Set(spec.policy.starters.users)], groups: [...new Set(spec.policy.starters.groups)] },
+    manualScripted: spec.adm.mode === 'scripted',
+    spec,
     ...(baseDir !== undefined ? { baseDir } : {}),
   };
 }
 
 /** A directory over a fixed list of sites. */
-export function siteDirectory(sites: readonly EngineSite[]): SiteDirectory {
+export function siteDirectory(sites: readonly Site[]): SiteDirectory {
   const byName = new Map(sites.map((s) => [s.name, s]));
   return { get: (name) => byName.get(name), list: () => [...byName.values()] };
 }

@@ -1,4 +1,4 @@
-import type { EngineSite } from '../../core/sites/site.ts';
+import type { Site } from '../../core/sites/site.ts';
 import type { EventSink } from '../../core/ports/events.ts';
 import type { RemoteSession } from '../../core/ports/remote.ts';
 
@@ -12,7 +12,7 @@ import type { RemoteSession } from '../../core/ports/remote.ts';
  */
 export interface RunSessions {
   /** The run's session (opened on first use); `close()` on the lease releases it. */
-  acquire(site: EngineSite, runId: string): Promise<RemoteSession>;
+  acquire(site: Site, runId: string): Promise<RemoteSession>;
   /** Closes the run's session now. */
   end(runId: string): Promise<void>;
   /** Closes every session; later `acquire` calls open new ones. */
@@ -26,7 +26,7 @@ export type Schedule = (ms: number, fn: () => void) => () => void;
 
 export interface RunSessionsDeps {
   /** Opens a fresh session to a site's hosts. */
-  readonly open: (site: EngineSite) => Promise<RemoteSession>;
+  readonly open: (site: Site) => Promise<RemoteSession>;
   /** Close a session no step has used for this long (default 30 s). */
   readonly idleMs?: number;
   readonly schedule?: Schedule;

@@ -60,7 +60,7 @@ async function demo(): Promise<number> {
   try {
     for (const line of SCRIPT) {
       out(`\n$ ${line}    (as ${REQUESTER}, approved by ${APPROVER})`);
-      const cmd = parseCommand(line, { sites: rt.sites.chat });
+      const cmd = parseCommand(line, { sites: rt.sites.list() });
       if (!cmd.ok) {
         err(`opsgate demo: ${cmd.error.message}`);
         return EXIT.usage;

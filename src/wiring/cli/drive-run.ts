@@ -1,5 +1,6 @@
 import { shortHash } from '../../commands/action-ref.ts';
-import type { ChatEngine, ChatSite } from '../../core/ports/chat-engine.ts';
+import type { ChatEngine } from '../../core/ports/chat-engine.ts';
+import type { Site } from '../../core/sites/site.ts';
 import type { EngineEvent } from '../../core/ports/events.ts';
 import type { Gate, GateChoice } from '../../core/ports/gates.ts';
 import type { EventSource } from '../../core/ports/event-source.ts';
@@ -16,7 +17,7 @@ export interface DriveRunDeps {
 
 export interface DriveRunInput {
   readonly runId: string;
-  readonly site: ChatSite;
+  readonly site: Site;
   /** The id of the site's stream before the run was requested: every event after it is read. */
   readonly fromId: string;
   /** Who answers gates, in order: each is tried until the gate is settled. */
@@ -55,7 +56,7 @@ export async function driveRun(deps: DriveRunDeps, input: DriveRunInput): Promis
   let rejected = false;
   let failed = false;
   for (;;) {
-    const batch = await deps.events.read(input.site.id, after, { blockMs: 1000, count: 100 });
+    const batch = await deps.events.read(input.site.name, after, { blockMs: 1000, count: 100 });
     for (const { id, event } of batch) {
       after = id;
       if (event.runId !== input.runId) continue;

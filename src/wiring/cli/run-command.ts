@@ -66,7 +66,7 @@ async function runCommand(line: string, opts: RunOptions): Promise<number> {
     return EXIT.usage;
   }
   const { sites } = setup.value;
-  const parsed = parseCommand(line, { sites: sites.chat });
+  const parsed = parseCommand(line, { sites: sites.list() });
   if (!parsed.ok) {
     errOut(`opsgate run: ${parsed.error.message}`);
     return EXIT.usage;

@@ -30,7 +30,7 @@ export interface RunLineOptions {
  * and drives the run (see `driveRun`). Returns the exit code: 0 success, 1 failed/rejected/refused, 2 bad usage.
  */
 export async function runLine(rt: Runtime, cmd: Command, line: string, opts: RunLineOptions): Promise<0 | 1 | 2> {
-  const sites = rt.sites.chat;
+  const sites = rt.sites.list();
   const channel = await channelForCommand(cmd, sites, async (id) => (await rt.chat.getRun(id))?.site);
   if (!channel.ok) {
     opts.err(channel.error);
@@ -38,8 +38,8 @@ export async function runLine(rt: Runtime, cmd: Command, line: string, opts: Run
   }
   const site = sites.find((s) => s.channel === channel.value);
   const startsRun = cmd.name === 'precheck' || (cmd.name === 'upgrade' && !cmd.dryRun) || cmd.name === 'rollback';
-  if (startsRun && site !== undefined) await rt.startWorkers([site.id]).ready;
-  const fromId = site === undefined ? '0-0' : await rt.events.latestId(site.id);
+  if (startsRun && site !== undefined) await rt.startWorkers([site.name]).ready;
+  const fromId = site === undefined ? '0-0' : await rt.events.latestId(site.name);
   const reply = await dispatchCommand({ engine: rt.chat, sites }, { user: opts.as, channel: channel.value }, line);
   if (reply.kind === 'refused') {
     opts.err(renderReply(reply).join('\n'));

@@ -63,10 +63,10 @@ async function start(opts: StartOptions): Promise<number> {
   }
   const unhook = slack ? () => undefined : closeOnSignals(async () => (await server?.close(), runtime.close()));
   try {
-    const sites = runtime.sites.engine.map((s) => s.name);
+    const sites = runtime.sites.list().map((s) => s.name);
     server = await serveOps({ listen: { port: config.METRICS_PORT, host: config.METRICS_HOST }, metrics, registry: runtime.ops.registry, ping: runtime.ops.ping, sites, clock: systemClock });
     if (server !== undefined) process.stdout.write(`opsgate: health and metrics on http://${config.METRICS_HOST}:${server.port}\n`);
-    if (opts.worker) await runtime.startWorkers(runtime.sites.engine.map((s) => s.name)).ready;
+    if (opts.worker) await runtime.startWorkers(runtime.sites.list().map((s) => s.name)).ready;
     if (slack) {
       // A second signal exits at once; the first stops the app, then the workers and connections close below.
       const signals = watchShutdownSignals();
@@ -81,11 +81,11 @@ async function start(opts: StartOptions): Promise<number> {
     await runConsoleChat({
       chat: runtime.chat,
       events: runtime.events,
-      sites: runtime.sites.chat,
+      sites: runtime.sites.list(),
       input: process.stdin,
       output: process.stdout,
       user: opts.as,
-      pendingGates: () => runtime.pendingGates(runtime.sites.engine.map((s) => s.name)),
+      pendingGates: () => runtime.pendingGates(runtime.sites.list().map((s) => s.name)),
       artefactsDir: join(config.OPSGATE_STATE_DIR, 'artefacts'),
     });
     return EXIT.ok;

@@ -51,7 +51,7 @@ export function registerWorkerCommand(program: Command): void {
         process.stderr.write(`opsgate worker: ${setup.error}\n`);
         throw new CliExit(EXIT.failed);
       }
-      const known = setup.value.sites.engine.map((s) => s.name);
+      const known = setup.value.sites.list().map((s) => s.name);
       const wanted = opts.sites?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? known;
       const unknown = wanted.filter((s) => !known.includes(s));
       if (unknown.length > 0 || wanted.length === 0) {

@@ -3,15 +3,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackApp, type SlackApp } from '../../../src/adapters/slack/app.ts';
 import { renderGate } from '../../../src/adapters/slack/render-gate.ts';
 import { actionIdFor, encodeActionRef } from '../../../src/commands/action-ref.ts';
-import type { ChatSite } from '../../../src/core/ports/chat-engine.ts';
+import type { Site } from '../../../src/core/sites/site.ts';
 import type { GateChoice } from '../../../src/core/ports/gates.ts';
 import type { GateView } from '../../../src/core/ports/views.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
 import { blockActionsBody, postSigned, slashCommandBody, signedHeaders } from '../../support/slack/sign-request.ts';
+import { chatSite } from '../../support/chat-site.ts';
 
 const SECRET = 'test-signing-secret';
-const sites: ChatSite[] = [{ id: 'xizang', channel: 'CXIZANG', approverGroups: ['SAPPROVERS'] }, { id: 'lhasa', channel: 'CLHASA' }];
+const sites: Site[] = [chatSite('xizang', 'CXIZANG', { approverGroups: ['SAPPROVERS'] }), chatSite('lhasa', 'CLHASA')];
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const PLAN_HASH = '9f2c0123456789abcdef0123456789abcdef';
 

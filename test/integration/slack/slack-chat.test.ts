@@ -7,6 +7,7 @@ import { MemoryEventSource } from '../../support/slack/memory-event-source.ts';
 import { blockActionsBody, postSigned, slashCommandBody } from '../../support/slack/sign-request.ts';
 import { actionIdFor, encodeActionRef } from '../../../src/commands/action-ref.ts';
 import type { Gate } from '../../../src/core/ports/gates.ts';
+import { chatSite } from '../../support/chat-site.ts';
 
 const SECRET = 'chat-secret';
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -36,7 +37,7 @@ beforeEach(async () => {
     }
     return r;
   };
-  chat = await startSlackChat({ signingSecret: SECRET, token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: engine, sites: [{ id: 'xizang', channel: 'CXIZANG', approverGroups: ['SAPP'] }],
+  chat = await startSlackChat({ signingSecret: SECRET, token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: engine, sites: [chatSite('xizang', 'CXIZANG', { approverGroups: ['SAPP'] })],
     events, log: quiet, botId: 'BBOT', botUserId: 'UBOT', minPostIntervalMs: 0, parentEditDelayMs: 20 });
   url = `http://127.0.0.1:${chat.port}/slack/events`;
 });

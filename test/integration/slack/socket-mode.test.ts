@@ -4,6 +4,7 @@ import { actionIdFor, encodeActionRef } from '../../../src/commands/action-ref.t
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
 import { FakeSocketMode } from '../../support/slack/fake-socket-mode.ts';
+import { chatSite } from '../../support/chat-site.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 let fake: FakeSlackWebApi;
@@ -18,7 +19,7 @@ beforeEach(async () => {
   fake.users.set('URANDOM', {});
   engine = new FakeChatEngine();
   app = createSlackApp({ signingSecret: 'unused-in-socket-mode', token: 'xoxb-test', appToken: 'xapp-test', socketMode: true, slackApiUrl: fake.apiUrl, port: 0,
-    botId: 'BBOT', botUserId: 'UBOT', deps: { engine, sites: [{ id: 'xizang', channel: 'CXIZANG' }] }, log: quiet, minPostIntervalMs: 0 });
+    botId: 'BBOT', botUserId: 'UBOT', deps: { engine, sites: [chatSite('xizang', 'CXIZANG')] }, log: quiet, minPostIntervalMs: 0 });
   await app.start();
   await socket.connected;
 });

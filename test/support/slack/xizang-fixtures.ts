@@ -1,10 +1,11 @@
 import type { Gate } from '../../../src/core/ports/gates.ts';
+import { chatSite } from '../chat-site.ts';
 
 /** A logger that drops everything (the Slack chat's `log`). */
 export const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The Xizang site as the Slack chat sees it: its channel and the user group of its approvers. */
-export const xizangSlackSite = { id: 'xizang', channel: 'CXIZANG', approverGroups: ['SAPP'] };
+export const xizangSlackSite = chatSite('xizang', 'CXIZANG', { approverGroups: ['SAPP'] });
 
 /** A pending approval gate of the `restart` step of a Xizang run, approved by one member of SAPP, not the requester. */
 export function pendingRestartGate(id: string, runId: string, planHash: string): Gate {

@@ -2,12 +2,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../../src/commands/dispatch-command.ts';
 import { encodeActionRef, actionIdFor } from '../../../src/commands/action-ref.ts';
 import { handleGateAction, type GateActionDeps } from '../../../src/commands/gate-action-handler.ts';
-import type { ChatSite, CommandDeps } from '../../../src/core/ports/chat-engine.ts';
+import type { CommandDeps } from '../../../src/core/ports/chat-engine.ts';
+import type { Site } from '../../../src/core/sites/site.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
+import { chatSite } from '../../support/chat-site.ts';
 
-const sites: ChatSite[] = [
-  { id: 'xizang', channel: 'CXIZANG', obClusters: ['obc1'], approverGroups: ['SAPPROVERS'] },
-  { id: 'lhasa', channel: 'CLHASA' },
+const sites: Site[] = [
+  chatSite('xizang', 'CXIZANG', { obClusters: ['obc1'], approverGroups: ['SAPPROVERS'] }),
+  chatSite('lhasa', 'CLHASA'),
 ];
 const inXizang = { user: 'UOPERATOR', channel: 'CXIZANG' };
 let engine: FakeChatEngine;
@@ -64,7 +66,7 @@ describe('command handlers', () => {
   });
 
   it('passes the requester\'s starter groups to the engine, and refuses when they cannot be resolved', async () => {
-    const withStarters: CommandDeps = { engine, sites: [{ id: 'xizang', channel: 'CXIZANG', starterGroups: ['SOPS'] }], groupsOf: async (u, c) => (u === 'UOPS' ? c.filter((g) => g === 'SOPS') : []) };
+    const withStarters: CommandDeps = { engine, sites: [chatSite('xizang', 'CXIZANG', { starterGroups: ['SOPS'] })], groupsOf: async (u, c) => (u === 'UOPS' ? c.filter((g) => g === 'SOPS') : []) };
     await dispatchCommand(withStarters, { user: 'UOPS', channel: 'CXIZANG' }, '/upgrade xizang redis --dry-run');
     expect(engine.calls[0]?.arg).toMatchObject({ requester: 'UOPS', requesterGroups: ['SOPS'] });
     const broken: CommandDeps = { ...withStarters, groupsOf: async () => { throw new Error('ratelimited'); } };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommand, type ParseOptions } from '../../../src/commands/parse-command.ts';
 import { tokenize } from '../../../src/commands/tokenize.ts';
 
-const opts: ParseOptions = { sites: [{ id: 'xizang', obClusters: ['obc1'] }, { id: 'lhasa-2' }] };
+const opts: ParseOptions = { sites: [{ name: 'xizang', obClusters: ['obc1'] }, { name: 'lhasa-2', obClusters: [] }] };
 const parse = (line: string, o: ParseOptions = opts) => parseCommand(line, o);
 const errorOf = (line: string, o: ParseOptions = opts) => {
   const r = parse(line, o);

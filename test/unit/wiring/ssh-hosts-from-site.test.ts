@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite } from '../../../src/adapters/files/load-site.ts';
-import type { Site } from '../../../src/core/sites/site-schema.ts';
+import type { SiteFile } from '../../../src/core/sites/site-schema.ts';
 import { sshHostsFromSite } from '../../../src/wiring/ssh-hosts-from-site.ts';
 
 const SITE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'lab', 'sites', 'xizang.yml');
@@ -27,7 +27,7 @@ const readFile = async (path: string): Promise<string> => {
   return files[name] ?? '';
 };
 
-let site: Site;
+let site: SiteFile;
 let baseDir: string;
 beforeAll(async () => {
   const loaded = await loadSite(SITE_FILE, { env: {}, checkSecrets: false });
@@ -48,14 +48,14 @@ describe('sshHostsFromSite', () => {
   });
 
   it('sends every host but the jump host itself through a jump host of the site', async () => {
-    const withJump: Site = { ...site, ssh: { ...site.ssh, jump: { host: 'paas-1' } } };
+    const withJump: SiteFile = { ...site, ssh: { ...site.ssh, jump: { host: 'paas-1' } } };
     const { hosts } = await sshHostsFromSite(withJump, { env: {}, baseDir, readFile });
     expect(hosts.find((h) => h.name === 'paas-1')?.jump).toBeUndefined();
     expect(hosts.find((h) => h.name === 'redis-a')?.jump).toMatchObject({ name: 'paas-1', address: '10.77.0.11', user: 'root' });
   });
 
   it('names the reference of a secret it cannot read, never a value', async () => {
-    const missing: Site = { ...site, ssh: { ...site.ssh, password: { env: 'OPSGATE_TEST_UNSET_PW' } } };
+    const missing: SiteFile = { ...site, ssh: { ...site.ssh, password: { env: 'OPSGATE_TEST_UNSET_PW' } } };
     await expect(sshHostsFromSite(missing, { env: {}, baseDir, readFile })).rejects.toMatchObject({
       code: 'SECRET_UNAVAILABLE',
       fields: { reference: 'env OPSGATE_TEST_UNSET_PW' },

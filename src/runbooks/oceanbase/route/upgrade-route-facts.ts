@@ -1,5 +1,5 @@
 import type { StepInput } from '../../../core/plan/step-schema.ts';
-import type { EngineSite } from '../../../core/sites/site.ts';
+import type { Site } from '../../../core/sites/site.ts';
 import { ObClusterVersionUnclearError, ObMultiHopRouteError, ObNoRouteError, ObPackageMissingError } from './route-errors.ts';
 import { upgradeDepEntries } from './upgrade-dep.ts';
 import { baseName, joinPath, resolvePath } from '../../../core/local-path.ts';
@@ -44,7 +44,7 @@ async function clusterStart(sql: SqlSession, cluster: string): Promise<{ version
  * and a route of several binary hops (with the route, any hop whose package is missing, and the commands to
  * run hop by hop). Without a SQL connection (an engine without SQL) it reads nothing.
  */
-export async function readRouteFacts(site: EngineSite, ob: Oceanbase, to: string, io: FactsIo): Promise<RouteFacts | undefined> {
+export async function readRouteFacts(site: Site, ob: Oceanbase, to: string, io: FactsIo): Promise<RouteFacts | undefined> {
   if (io.openSql === undefined) return undefined;
   const files = io.files;
   if (files === undefined) throw new Error('this engine reads no package directory: the OceanBase route cannot be planned');

@@ -1,4 +1,4 @@
-import type { EngineSite } from '../../../core/sites/site.ts';
+import type { Site } from '../../../core/sites/site.ts';
 import type { Oceanbase } from '../../../core/sites/oceanbase-schema.ts';
 import { ObClusterUnknownError } from './ob-runbook-errors.ts';
 
@@ -8,7 +8,7 @@ export function clusterHosts(ob: Oceanbase): string[] {
 }
 
 /** The OceanBase cluster `name` of the site file; throws `ObClusterUnknownError` naming the ones there are. */
-export function clusterOf(site: EngineSite, name: string): Oceanbase {
+export function clusterOf(site: Site, name: string): Oceanbase {
   const all = site.spec?.oceanbase ?? [];
   const ob = all.find((o) => o.name === name);
   if (ob === undefined) throw new ObClusterUnknownError(site.name, name, all.map((o) => o.name));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EngineSite } from '../../../core/sites/site.ts';
+import type { Site } from '../../../core/sites/site.ts';
 import { parseDuration } from '../../../core/sites/parse-duration.ts';
 import type { Oceanbase } from '../../../core/sites/oceanbase-schema.ts';
 import { defineRunbook } from '../../../core/plan/runbook.ts';
@@ -41,7 +41,7 @@ function probeStopStep(probe: ProbeTarget, id: string) {
 }
 
 /** The business probe's target, when the site file names a business tenant. */
-function probeTarget(site: EngineSite, ob: Oceanbase): ProbeTarget | undefined {
+function probeTarget(site: Site, ob: Oceanbase): ProbeTarget | undefined {
   const t = ob.probeTenant;
   const first = ob.zones[0]?.hosts[0];
   if (t === undefined || first === undefined) return undefined;

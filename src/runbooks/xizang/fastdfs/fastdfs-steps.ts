@@ -1,7 +1,7 @@
 import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import type { Fastdfs } from '../../../core/sites/middleware-schema.ts';
-import type { Site } from '../../../core/sites/site-schema.ts';
+import type { SiteFile } from '../../../core/sites/site-schema.ts';
 import { admInstallStep } from '../adm/adm-steps.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
@@ -9,7 +9,7 @@ import { addressOf, bakOf, componentInstance, hostTargets, initScript, topDir } 
 
 /** Where everything of the FastDFS phase is, today and after the ADM redeploy. */
 export interface FdfsLayout {
-  readonly spec: Site;
+  readonly spec: SiteFile;
   readonly f: Fastdfs;
   readonly adm: string | undefined;
   /** Old trackers and the spares: the new instance's three trackers. */
@@ -22,7 +22,7 @@ export interface FdfsLayout {
   readonly stateDir: string;
 }
 
-export function fdfsLayout(spec: Site, f: Fastdfs): FdfsLayout {
+export function fdfsLayout(spec: SiteFile, f: Fastdfs): FdfsLayout {
   const newStores = f.storage.admLayout?.storePaths ?? ['/mysql/fastdfs/storage/data'];
   return {
     spec,

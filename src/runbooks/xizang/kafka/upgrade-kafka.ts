@@ -3,7 +3,7 @@ import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
 import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import type { Kafka } from '../../../core/sites/middleware-schema.ts';
-import type { Site } from '../../../core/sites/site-schema.ts';
+import type { SiteFile } from '../../../core/sites/site-schema.ts';
 import { defineRunbook } from '../../../core/plan/runbook.ts';
 import { kafkaStateEvaluator } from './kafka-evaluators.ts';
 import { admInstallStep } from '../adm/adm-steps.ts';
@@ -16,7 +16,7 @@ import { addressOf, componentInstance, hostTargets, initScript, requireSpec, top
 const RUNBOOK = 'upgrade-kafka';
 
 /** The check both before (with lag) and after the redeploy: brokers registered, ensemble healthy. */
-function stateCheck(spec: Site, k: Kafka, opts: { id: string; title: string; zkHome: string; checkLag: boolean; waitSeconds: number }): StepInput {
+function stateCheck(spec: SiteFile, k: Kafka, opts: { id: string; title: string; zkHome: string; checkLag: boolean; waitSeconds: number }): StepInput {
   const z0 = k.zookeeper.hosts[0] ?? k.brokers[0] ?? '';
   const b0 = k.brokers[0] ?? '';
   const servers = k.brokers.map((h) => `${addressOf(spec, h)}:${k.port}`).join(',');

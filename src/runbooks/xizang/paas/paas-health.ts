@@ -2,7 +2,7 @@ import type { Finding } from '../../../core/plan/run-state.ts';
 import { sh } from '../../../core/shell-quote.ts';
 import type { Paas } from '../../../core/sites/paas-schema.ts';
 import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
-import type { Site } from '../../../core/sites/site-schema.ts';
+import type { SiteFile } from '../../../core/sites/site-schema.ts';
 import type { Evaluator } from '../../../core/plan/runbook.ts';
 import type { CheckInput } from '../precheck/precheck-steps.ts';
 import { allSections } from '../precheck/precheck-evaluators.ts';
@@ -22,7 +22,7 @@ const PAUSE_S = 2;
 const CURL_TIMEOUT_S = 5;
 
 /** Each host of the PaaS group with the applications it runs. */
-export function appsByHost(spec: Site, paas: Paas, hosts: readonly string[]): Map<string, Paas['applications']> {
+export function appsByHost(spec: SiteFile, paas: Paas, hosts: readonly string[]): Map<string, Paas['applications']> {
   const byHost = new Map<string, Paas['applications']>(hosts.map((h) => [h, []]));
   for (const a of paas.applications) {
     const on = [...(a.hosts ?? []), ...(a.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name))];

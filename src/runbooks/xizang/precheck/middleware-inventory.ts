@@ -1,4 +1,4 @@
-import type { Site } from '../../../core/sites/site-schema.ts';
+import type { SiteFile } from '../../../core/sites/site-schema.ts';
 
 /** One deployed component of a middleware instance, flattened from the site file (for the precheck and its document). */
 export interface Component {
@@ -20,7 +20,7 @@ export interface Component {
 }
 
 /** Every middleware component of the site, in the order of the site file. */
-export function middlewareInventory(spec: Site): Component[] {
+export function middlewareInventory(spec: SiteFile): Component[] {
   const m = spec.middleware;
   const out: Component[] = [];
   for (const [list, product] of [[m.redis, 'Redis'], [m.csbRedis, 'CSB gateway Redis']] as const) {

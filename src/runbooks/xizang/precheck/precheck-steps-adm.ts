@@ -1,7 +1,7 @@
 import { sh } from '../../../core/shell-quote.ts';
 import type { Paas } from '../../../core/sites/paas-schema.ts';
 import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
-import type { Site } from '../../../core/sites/site-schema.ts';
+import type { SiteFile } from '../../../core/sites/site-schema.ts';
 import { addressOf, hostTargets } from '../shared/xizang-site.ts';
 import { middlewareInventory, type Component } from './middleware-inventory.ts';
 import { admMarkers, digRecords, grepAddresses, serviceState } from './precheck-commands.ts';
@@ -10,7 +10,7 @@ import { section, sections } from '../shared/sections.ts';
 
 /** Precheck items 5-11 and the middleware resources document. */
 
-function markerCommands(spec: Site, hosts: readonly string[]) {
+function markerCommands(spec: SiteFile, hosts: readonly string[]) {
   return hosts.map((host) => ({ host, command: sections([section('markers', host, admMarkers(spec.adm.markers))]) }));
 }
 
@@ -19,7 +19,7 @@ function componentArgs(components: readonly Component[]) {
 }
 
 /** 5-7. Deployed through ADM (markers), instance names following the naming rule, one ADM instance per product. */
-export function admSteps(spec: Site): CheckInput[] {
+export function admSteps(spec: SiteFile): CheckInput[] {
   const components = middlewareInventory(spec);
   const hosts = [...new Set(components.flatMap((c) => c.hosts))];
   const args = { components: componentArgs(components), naming: spec.adm.naming.pattern, example: spec.adm.naming.example, markers: spec.adm.markers };
@@ -52,7 +52,7 @@ export function admSteps(spec: Site): CheckInput[] {
 }
 
 /** 8. Centre A has power-dns, bind and power-api (each is looked for on the DNS servers when the site file lacks it). */
-export function centreAStep(spec: Site): CheckInput {
+export function centreAStep(spec: SiteFile): CheckInput {
   const dns = spec.dns;
   const wanted = ['bind', 'power-dns', 'power-api'] as const;
   const defaults: Record<(typeof wanted)[number], string> = { bind: 'named', 'power-dns': 'power-dns', 'power-api': 'power-api' };
@@ -75,7 +75,7 @@ export function centreAStep(spec: Site): CheckInput {
 }
 
 /** 9. Every record the site expects resolves, through each DNS server (real queries), to what ADM generated. */
-export function dnsRecordsStep(spec: Site): CheckInput | undefined {
+export function dnsRecordsStep(spec: SiteFile): CheckInput | undefined {
   const dns = spec.dns;
   if (dns === undefined) return undefined;
   const names = Object.keys(dns.records);
@@ -89,7 +89,7 @@ export function dnsRecordsStep(spec: Site): CheckInput | undefined {
   });
 }
 
-function scanStep(spec: Site, id: string, title: string, evaluator: string, locations: Paas['businessConfig']): CheckInput | undefined {
+function scanStep(spec: SiteFile, id: string, title: string, evaluator: string, locations: Paas['businessConfig']): CheckInput | undefined {
   const parts = new Map<string, string[]>();
   for (const loc of locations) {
     const hosts = [...(loc.hosts ?? []), ...(loc.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name))];
@@ -100,7 +100,7 @@ function scanStep(spec: Site, id: string, title: string, evaluator: string, loca
 }
 
 /** 10-11. Business connection settings and CSB/ISP service addresses use domain names, not IP addresses. */
-export function addressSteps(spec: Site): CheckInput[] {
+export function addressSteps(spec: SiteFile): CheckInput[] {
   const p = spec.paas;
   if (p === undefined) return [];
   return [
@@ -127,7 +127,7 @@ function versionCommand(c: Component): string {
 }
 
 /** 《业务的中间件资源情况》: hosts, instances, ADM names, modes, live versions, ports, as Markdown and CSV. */
-export function resourcesStep(spec: Site): CheckInput {
+export function resourcesStep(spec: SiteFile): CheckInput {
   const components = middlewareInventory(spec);
   const parts = new Map<string, string[]>();
   components.forEach((c, i) => {

@@ -1,7 +1,7 @@
 import type { StepInput } from '../../../core/plan/step-schema.ts';
 import type { Paas } from '../../../core/sites/paas-schema.ts';
 import { sh } from '../../../core/shell-quote.ts';
-import type { Site } from '../../../core/sites/site-schema.ts';
+import type { SiteFile } from '../../../core/sites/site-schema.ts';
 import { addressOf, hostTargets } from '../shared/xizang-site.ts';
 import { listeningPorts, readVersionFile, serviceState, zkBrokerIds, zkFourLetter } from './precheck-commands.ts';
 import { redisAuthParts, withStdinSecrets } from './redis-auth-checks.ts';
@@ -25,7 +25,7 @@ function commandsOf(map: Map<string, string[]>): { host: string; command: string
   return [...map].map(([host, parts]) => ({ host, command: sections(parts), timeoutMs: 60_000 }));
 }
 
-function allRedis(spec: Site) {
+function allRedis(spec: SiteFile) {
   return [...spec.middleware.redis, ...spec.middleware.csbRedis];
 }
 
@@ -33,7 +33,7 @@ function allRedis(spec: Site) {
  * 1. Every host answers over SSH with the site file's credentials, and every Redis password of the site file
  * works on every host of its instance (given on stdin; redis.conf compared), see `redisAuthParts`.
  */
-export function accessStep(spec: Site): Input {
+export function accessStep(spec: SiteFile): Input {
   const parts = new Map<string, string[]>();
   for (const h of spec.hosts) add(parts, h.name, section('ssh', h.name, 'echo "login ok as $(id -un) on $(hostname)"'));
   const redis = redisAuthParts(spec);
@@ -64,7 +64,7 @@ export function versionsStep(p: Paas, paasHosts: readonly string[]): Input {
 }
 
 /** 3. The CSB gateway's Redis runs on hosts of its own: no other middleware in the site file, nothing else listening. */
-export function csbRedisStep(spec: Site): Input {
+export function csbRedisStep(spec: SiteFile): Input {
   const csb = spec.middleware.csbRedis;
   const hosts = csb.flatMap((r) => [r.master, ...r.replicas]);
   const others = [
@@ -84,7 +84,7 @@ export function csbRedisStep(spec: Site): Input {
 }
 
 /** 4. Node counts measured live: FastDFS trackers, Redis cluster / replication + keepalived VIP, Kafka brokers and ZooKeeper. */
-export function nodeCountsStep(spec: Site): Input {
+export function nodeCountsStep(spec: SiteFile): Input {
   const parts = new Map<string, string[]>();
   const m = spec.middleware;
   for (const f of m.fastdfs) {

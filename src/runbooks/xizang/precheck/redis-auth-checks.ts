@@ -1,7 +1,7 @@
 import type { HostCommand } from '../../../core/plan/step-schema.ts';
 import { sh } from '../../../core/shell-quote.ts';
 import { secretNameOf } from '../../../core/sites/secret-at.ts';
-import type { Site } from '../../../core/sites/site-schema.ts';
+import type { SiteFile } from '../../../core/sites/site-schema.ts';
 import { readRequirepass, redisCli } from '../redis/redis-cli.ts';
 import { section } from '../shared/sections.ts';
 
@@ -25,7 +25,7 @@ export interface RedisEndpoint {
 }
 
 /** Every Redis endpoint of the site, in site-file order. */
-export function redisEndpoints(spec: Site): RedisEndpoint[] {
+export function redisEndpoints(spec: SiteFile): RedisEndpoint[] {
   const m = spec.middleware;
   const pairs = [['redis', m.redis], ['csbRedis', m.csbRedis], ['redisProxies', m.redisProxies]] as const;
   const out: RedisEndpoint[] = [];
@@ -73,7 +73,7 @@ function authCheck(e: RedisEndpoint, variable: string): string {
  * One section per Redis endpoint of the site, by host, and the stdin each host's command needs: the
  * site-file passwords its sections use, each read once. Returns what `add` and the host's command take.
  */
-export function redisAuthParts(spec: Site): { readonly parts: Map<string, string[]>; readonly secrets: Map<string, string[]> } {
+export function redisAuthParts(spec: SiteFile): { readonly parts: Map<string, string[]>; readonly secrets: Map<string, string[]> } {
   const parts = new Map<string, string[]>();
   const secrets = new Map<string, string[]>();
   for (const e of redisEndpoints(spec)) {

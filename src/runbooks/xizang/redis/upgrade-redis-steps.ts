@@ -1,13 +1,13 @@
 import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import type { RedisReplication } from '../../../core/sites/middleware-schema.ts';
-import type { Site } from '../../../core/sites/site-schema.ts';
+import type { SiteFile } from '../../../core/sites/site-schema.ts';
 import { fingerprintCommand, readDirective, readRequirepass, redisCli } from './redis-cli.ts';
 import { addressOf, bakOf, hostTargets } from '../shared/xizang-site.ts';
 
 /** Everything the Redis phase's steps are built from: the site file's instance and where ADM lays it out. */
 export interface RedisLayout {
-  readonly spec: Site;
+  readonly spec: SiteFile;
   readonly r: RedisReplication;
   /** Master first, then the replicas. */
   readonly nodes: readonly string[];
@@ -18,7 +18,7 @@ export interface RedisLayout {
 }
 
 /** The layout of `r` at `spec`. */
-export function redisLayout(spec: Site, r: RedisReplication): RedisLayout {
+export function redisLayout(spec: SiteFile, r: RedisReplication): RedisLayout {
   const newHome = r.admLayout?.home ?? '/app/soft/redis';
   return { spec, r, nodes: [r.master, ...r.replicas], newHome, newConfig: r.admLayout?.config ?? `${newHome}/conf/redis.conf`, stateDir: `/var/lib/opsgate/${r.name}` };
 }

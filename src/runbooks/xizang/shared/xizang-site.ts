@@ -1,16 +1,16 @@
 import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
-import type { EngineSite } from '../../../core/sites/site.ts';
+import type { Site } from '../../../core/sites/site.ts';
 import type { HostCommand } from '../../../core/plan/step-schema.ts';
-import type { Site } from '../../../core/sites/site-schema.ts';
+import type { SiteFile } from '../../../core/sites/site-schema.ts';
 
 /** The whole site file of `site`; a runbook of this family cannot plan from the engine's small view alone. */
-export function requireSpec(runbook: string, site: EngineSite): Site {
+export function requireSpec(runbook: string, site: Site): SiteFile {
   if (site.spec === undefined) throw new RunbookInvalidError(runbook, undefined, `site ${site.name} was loaded without its site file details`);
   return site.spec;
 }
 
 /** The address of a host of the site, as the site file gives it. */
-export function addressOf(spec: Site, host: string): string {
+export function addressOf(spec: SiteFile, host: string): string {
   const h = spec.hosts.find((x) => x.name === host);
   if (h === undefined) throw new RunbookInvalidError('xizang', undefined, `host ${host} is not in site ${spec.id}`);
   return h.address;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createChatEngine } from '../../../../src/core/engine/create-chat-engine.ts';
 import { DEFAULT_COMMAND_RUNBOOKS } from '../../../../src/core/engine/command-runbooks.ts';
 import type { RunRequest } from '../../../../src/core/ports/chat-engine.ts';
-import { APPROVER, BASE, harness, HOST, REQUESTER } from './harness.ts';
+import { APPROVER, BASE, harness, HOST, labSite, REQUESTER } from './harness.ts';
+import { siteDirectory } from '../../../../src/core/sites/site.ts';
 
 const CHANNEL = 'CLAB';
 const policy = {
@@ -20,7 +21,7 @@ function setup() {
     engine: h.engine,
     gates: h.gates,
     audit: h.audit,
-    sites: new Map([['lab', { id: 'lab', slack: { channel: CHANNEL }, policy }]]),
+    sites: siteDirectory([{ ...labSite, channel: CHANNEL, starters: policy.starters }]),
     runbooks: { ...DEFAULT_COMMAND_RUNBOOKS, 'upgrade redis': 'lab-move-dir' },
   });
   const upgrade = (requester: string): RunRequest => ({ command: { name: 'upgrade', site: 'lab', phase: 'redis', dryRun: false }, requester, channel: CHANNEL });

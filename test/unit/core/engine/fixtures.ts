@@ -1,14 +1,16 @@
-import type { EngineSite } from '../../../../src/core/sites/site.ts';
+import type { Site } from '../../../../src/core/sites/site.ts';
 import type { RunState, StepState } from '../../../../src/core/plan/run-state.ts';
 import type { PlanInput } from '../../../../src/core/plan/step-schema.ts';
 
 /** A small site: two paas hosts, a store host and an SQL target. */
-export const site: EngineSite = {
+export const site: Site = {
   name: 'lab',
   hosts: ['paas-1', 'paas-2', 'store-1'],
   groups: { paas: ['paas-1', 'paas-2'] },
-  sqlTargets: ['ob-sys'],
+  obClusters: ['ob-sys'],
   policy: { approvers: ['U_APPROVER'], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 60_000 },
+  channel: 'C_LAB',
+  starters: { users: [], groups: [] },
   manualScripted: false,
 };
 

@@ -1,6 +1,6 @@
 import { createEngine, type Engine } from '../../../../src/core/engine/create-engine.ts';
 import { silentLog } from '../../../../src/core/engine/engine-deps.ts';
-import { siteDirectory, type EngineSite } from '../../../../src/core/sites/site.ts';
+import { siteDirectory, type Site } from '../../../../src/core/sites/site.ts';
 import type { Gate } from '../../../../src/core/ports/gates.ts';
 import type { IdSource } from '../../../../src/core/ports/ids.ts';
 import { labMoveDir } from '../../../../src/runbooks/lab/lab-move-dir.ts';
@@ -16,12 +16,14 @@ export const OTHER_APPROVER = 'U_APP2';
 export const BASE = '/app/opsgate-test';
 export const HOST = 'fdfs-3';
 
-export const labSite: EngineSite = {
+export const labSite: Site = {
   name: 'lab',
   hosts: ['fdfs-3', 'paas-1'],
   groups: {},
-  sqlTargets: [],
+  obClusters: [],
   policy: { approvers: [APPROVER, OTHER_APPROVER], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 60_000 },
+  channel: 'C_LAB',
+  starters: { users: [], groups: [] },
   manualScripted: false,
 };
 
@@ -44,7 +46,7 @@ export function harness(opts: { readonly runbooks?: readonly Runbook[] } = {}) {
     events: new MemoryEvents(),
     sites: siteDirectory([labSite]),
     runbooks: createRunbookRegistry([labMoveDir, ...(opts.runbooks ?? [])]),
-    openRemote: async () => remote,
+    openRemote: async () => remote.reopen(),
     clock,
     ids,
     log: silentLog,

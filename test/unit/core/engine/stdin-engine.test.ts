@@ -4,7 +4,7 @@ import { createEngine } from '../../../../src/core/engine/create-engine.ts';
 import type { SecretSource } from '../../../../src/core/ports/secrets.ts';
 import { defineRunbook } from '../../../../src/core/plan/runbook.ts';
 import { createRunbookRegistry } from '../../../../src/core/plan/runbook-registry.ts';
-import type { Site } from '../../../../src/core/sites/site-schema.ts';
+import type { SiteFile } from '../../../../src/core/sites/site-schema.ts';
 import { REQUESTER, harness, labSite } from './harness.ts';
 
 const PASSWORD = 's3cr3t-9f1c';
@@ -66,7 +66,7 @@ describe('engine: a command with secrets on stdin', () => {
 
   it('is refused when planned against a site file that has no such secret', () => {
     const registry = createRunbookRegistry([authCheck]);
-    const spec = { middleware: { redis: [{ name: 'business-redis', password: { env: 'REDIS_PW' } }] } } as unknown as Site;
+    const spec = { middleware: { redis: [{ name: 'business-redis', password: { env: 'REDIS_PW' } }] } } as unknown as SiteFile;
     const site = { ...labSite, spec };
     expect(registry.buildPlan('auth-check', site, { secret: 'middleware.redis[business-redis].password' }).steps).toHaveLength(1);
     expect(() => registry.buildPlan('auth-check', site, { secret: 'middleware.redis[csb-redis].password' })).toThrow(

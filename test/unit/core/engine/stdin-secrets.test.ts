@@ -11,10 +11,11 @@ import { resolveStdinSecrets } from '../../../../src/core/engine/resolve-stdin-s
 import { stdinText } from '../../../../src/core/plan/describe-command.ts';
 import { validatePlan } from '../../../../src/core/plan/validate-plan.ts';
 import type { SecretSource } from '../../../../src/core/ports/secrets.ts';
-import type { LoadedSite } from '../../../../src/adapters/files/load-site.ts';
 import { secretRefAt } from '../../../../src/core/sites/secret-at.ts';
 import { siteSecretSource } from '../../../../src/adapters/files/site-secret-source.ts';
 import { site } from './fixtures.ts';
+import type { Site } from '../../../../src/core/sites/site.ts';
+import { siteDirectory } from '../../../../src/core/sites/site.ts';
 
 const NAME = 'middleware.redis[business-redis].password';
 const PASSWORD = 'pw-0f3a"; echo $HOME';
@@ -71,8 +72,8 @@ describe('secrets on stdin', () => {
     dir = await mkdtemp(join(tmpdir(), 'opsgate-stdin-'));
     await writeFile(join(dir, 'redis-password'), `${PASSWORD}\n`);
     await writeFile(join(dir, 'other'), 'line one\nline two\n');
-    const loaded = { file: 'lab.yml', baseDir: dir, site: doc } as unknown as LoadedSite;
-    source = siteSecretSource(() => loaded, {});
+    const site = { name: 'lab', spec: doc, baseDir: dir } as unknown as Site;
+    source = siteSecretSource(siteDirectory([site]), {});
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

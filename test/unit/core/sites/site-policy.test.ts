@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../../../src/adapters/files/load-site.ts';
 import { resolveTargets } from '../../../../src/core/sites/resolve-targets.ts';
-import type { Site } from '../../../../src/core/sites/site-schema.ts';
+import type { SiteFile } from '../../../../src/core/sites/site-schema.ts';
 import { mayStartRuns, toApprovalPolicy } from '../../../../src/core/sites/to-approval-policy.ts';
 import { edit, memoryDeps, SITE_FILE, SITE_YAML } from './site-fixture.ts';
 
-async function site(text = SITE_YAML): Promise<Site> {
+async function site(text = SITE_YAML): Promise<SiteFile> {
   const r = await loadSite(SITE_FILE, memoryDeps({ [SITE_FILE]: text }));
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value.site;
@@ -26,9 +26,9 @@ describe('the site policy', () => {
 
   it('lets only the listed users and groups start runs', async () => {
     const s = await site(edit(SITE_YAML, '{ users: [UOPS] }', '{ users: [UOPS], groups: [SOPS] }'));
-    expect(mayStartRuns(s.policy, 'UOPS', [])).toBe(true);
-    expect(mayStartRuns(s.policy, 'UOTHER', ['SOPS'])).toBe(true);
-    expect(mayStartRuns(s.policy, 'UAPP1', ['SOTHER'])).toBe(false);
+    expect(mayStartRuns(s.policy.starters, 'UOPS', [])).toBe(true);
+    expect(mayStartRuns(s.policy.starters, 'UOTHER', ['SOPS'])).toBe(true);
+    expect(mayStartRuns(s.policy.starters, 'UAPP1', ['SOTHER'])).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { EngineSite } from '../../../../src/core/sites/site.ts';
+import type { Site } from '../../../../src/core/sites/site.ts';
 import type { Plan, Step } from '../../../../src/core/plan/step-schema.ts';
 import type { RunState } from '../../../../src/core/plan/run-state.ts';
 import type { ProgramContext } from '../../../../src/core/plan/runbook.ts';
@@ -9,7 +9,7 @@ import { labXizang, registry } from '../xizang/xizang-fixture.ts';
 export { labXizang, registry };
 
 /** The lab site with one cluster's settings changed (e.g. a shorter precheck validity). */
-export async function labWith(cluster: string, change: (ob: NonNullable<EngineSite['spec']>['oceanbase'][number]) => object): Promise<EngineSite> {
+export async function labWith(cluster: string, change: (ob: NonNullable<Site['spec']>['oceanbase'][number]) => object): Promise<Site> {
   const site = await labXizang();
   const spec = site.spec;
   if (spec === undefined) throw new Error('no spec');
@@ -33,7 +33,7 @@ export function runWith(steps: RunState['steps']): RunState {
 }
 
 /** A program context over a fake SQL session with a clock that advances on every sleep; records progress lines. */
-export function programContext(site: EngineSite, step: Step, sql: SqlSession, run: RunState = runWith({})): ProgramContext & { lines: string[] } {
+export function programContext(site: Site, step: Step, sql: SqlSession, run: RunState = runWith({})): ProgramContext & { lines: string[] } {
   let now = 1_000_000;
   const lines: string[] = [];
   return {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPlan } from '../../../../src/core/engine/render-plan.ts';
-import type { EngineSite } from '../../../../src/core/sites/site.ts';
+import type { Site } from '../../../../src/core/sites/site.ts';
 import { FakeSqlSession } from '../../../support/oceanbase/fake-sql-session.ts';
 import { labWith, labXizang, registry } from './ob-fixture-site.ts';
 import { localPackageFiles } from '../../../../src/adapters/files/local-package-files.ts';
@@ -16,7 +16,7 @@ import { localPackageFiles } from '../../../../src/adapters/files/local-package-
  */
 const MAKE = fileURLToPath(new URL('../../../../lab/obsim/make-ob-packages.sh', import.meta.url));
 let dir: string;
-let site: EngineSite;
+let site: Site;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ob-route-'));

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toEngineSite, type EngineSite } from '../../../../src/core/sites/site.ts';
+import { toSite, type Site } from '../../../../src/core/sites/site.ts';
 import type { Plan } from '../../../../src/core/plan/step-schema.ts';
 import { secretRefAt } from '../../../../src/core/sites/secret-at.ts';
-import type { Site } from '../../../../src/core/sites/site-schema.ts';
+import type { SiteFile } from '../../../../src/core/sites/site-schema.ts';
 import { evaluate, labXizang, registry } from './xizang-fixture.ts';
 
-let site: EngineSite;
+let site: Site;
 let plan: Plan;
 beforeAll(async () => {
   site = await labXizang();
@@ -29,8 +29,8 @@ describe('precheck item 1: the site file Redis passwords', () => {
   });
 
   it('covers cluster nodes and redis-proxy, each password read once per host', () => {
-    const spec = site.spec as Site;
-    const more: Site = {
+    const spec = site.spec as SiteFile;
+    const more: SiteFile = {
       ...spec,
       middleware: {
         ...spec.middleware,
@@ -38,7 +38,7 @@ describe('precheck item 1: the site file Redis passwords', () => {
         redisProxies: [{ name: 'rp', admInstance: 'y', master: 'redis-a', replicas: [], port: 6380, password: { file: 'rp' }, home: '/p', config: '/p/c.conf', service: 'redis-proxy' }],
       },
     };
-    const p = registry.buildPlan('precheck', toEngineSite(more), {});
+    const p = registry.buildPlan('precheck', toSite(more), {});
     const byHost = Object.fromEntries((access(p)?.commands ?? []).map((c) => [c.host, c]));
     expect(byHost['kafka-1']?.stdin).toEqual({ secrets: ['middleware.redisClusters[rc].password'] });
     expect(byHost['kafka-1']?.command).toContain("@@ redis-auth rc:7000'");

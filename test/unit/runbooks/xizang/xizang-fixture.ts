@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { toEngineSite, type EngineSite } from '../../../../src/core/sites/site.ts';
+import { toSite, type Site } from '../../../../src/core/sites/site.ts';
 import type { CheckStep, Plan } from '../../../../src/core/plan/step-schema.ts';
 import { ALL_RUNBOOKS } from '../../../../src/runbooks/all-runbooks.ts';
 import type { EvaluatorInput } from '../../../../src/core/plan/runbook.ts';
@@ -10,10 +10,10 @@ import { formatSiteProblem } from '../../../../src/core/sites/site-problem.ts';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** The lab's Xizang site file as the engine sees it (secrets not resolved: plans never read them). */
-export async function labXizang(): Promise<EngineSite> {
+export async function labXizang(): Promise<Site> {
   const r = await loadSite(`${ROOT}lab/sites/xizang.yml`, { env: {}, checkSecrets: false });
   if (!r.ok) throw new Error(r.error.map(formatSiteProblem).join('\n'));
-  return toEngineSite(r.value.site);
+  return toSite(r.value.site);
 }
 
 export const registry = createRunbookRegistry(ALL_RUNBOOKS);

@@ -6,8 +6,9 @@ import type { EngineEvent, EventBody, StoredEvent } from '../../../../src/core/p
 import type { Gate } from '../../../../src/core/ports/gates.ts';
 import type { GateKind } from '../../../../src/core/plan/run-state.ts';
 import { err, ok } from '../../../../src/core/result.ts';
+import { chatSite } from '../../../support/chat-site.ts';
 
-const SITE = { id: 'xizang', channel: 'CXIZANG' };
+const SITE = chatSite('xizang', 'CXIZANG');
 const RUN = 'run_00000000000000aa';
 const HASH = 'ab'.repeat(32);
 
@@ -21,7 +22,7 @@ class FakeSite {
   after: (req: GateDecisionRequest) => EventBody[] = () => [{ type: 'run.finished', outcome: 'completed', statusLine: 'completed: 1 step(s) done' }];
 
   emit(body: EventBody, runId = RUN): void {
-    this.stream.push({ id: `${this.stream.length + 1}-0`, event: { site: SITE.id, runId, at: 0, ...body } as EngineEvent });
+    this.stream.push({ id: `${this.stream.length + 1}-0`, event: { site: SITE.name, runId, at: 0, ...body } as EngineEvent });
   }
 
   readonly events: EventSource = {
@@ -43,7 +44,7 @@ class FakeSite {
 
 const gate = (kind: GateKind): Gate => ({
   id: 'gate_1',
-  site: SITE.id,
+  site: SITE.name,
   runId: RUN,
   stepId: 'move',
   kind,

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EngineSite } from '../../../../../src/core/sites/site.ts';
+import type { Site } from '../../../../../src/core/sites/site.ts';
 import type { Plan } from '../../../../../src/core/plan/step-schema.ts';
 import { allCommandText, evaluate, labXizang, registry } from '../xizang-fixture.ts';
 
-let site: EngineSite;
+let site: Site;
 let plan: Plan;
 beforeAll(async () => {
   site = await labXizang();

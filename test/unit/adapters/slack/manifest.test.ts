@@ -6,8 +6,8 @@ import { parse } from 'yaml';
 import { SLASH_COMMANDS } from '../../../../src/commands/command.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-// The official schemas live next to the checkout (`../shared/slack/` from the repo root), as on CI.
-const schemaPath = fileURLToPath(new URL('../shared/slack/manifest.schema.1.0.0.json', `file://${repoRoot}`));
+// Slack's official schema, vendored beside the test support (see its README there).
+const schemaPath = fileURLToPath(new URL('../../../support/slack/manifest-schema/manifest.schema.1.0.0.json', import.meta.url));
 
 interface Manifest {
   _metadata?: { major_version?: number };

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # opsgate itself: rpm2cpio and cpio read oceanbase_upgrade_dep.yml out of the target oceanbase-ce RPM when an
-# OceanBase upgrade is planned (src/adapters/files/read-dep-file.ts).
+# OceanBase upgrade is planned (src/adapters/files/read-upgrade-dep-file.ts).
 RUNTIME_PACKAGES=(rpm2cpio cpio)
 # The tests only: rpmbuild (in Debian's rpm) builds a real oceanbase-ce-shaped RPM for the reader's test.
 TEST_PACKAGES=(rpm)

@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { DEP_FILE_PATH, readUpgradeDepFile } from '../../src/adapters/files/read-dep-file.ts';
+import { DEP_FILE_PATH, readUpgradeDepFile } from '../../src/adapters/files/read-upgrade-dep-file.ts';
 import { assertRpmTools, buildRpm } from '../../test/support/oceanbase/build-rpm.ts';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '400' }, runs: { type: 'string', default: '5' } } });

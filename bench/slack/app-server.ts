@@ -4,7 +4,7 @@
  * (`cpuMs`: CPU used by start-up); on SIGTERM stops (the work queued after acks runs first) and prints
  * `{ appCpuMs }` (all CPU used) to stderr.
  */
-import { createSlackApp } from '../../src/adapters/slack/app.ts';
+import { createSlackApp } from '../../src/adapters/slack/create-slack-app.ts';
 import { FakeChatEngine } from '../../test/support/slack/fake-chat-engine.ts';
 import { chatSite } from '../../test/support/chat-site.ts';
 

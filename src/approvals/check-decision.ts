@@ -1,6 +1,6 @@
 import type { DecideInput, Gate, GateRefusal } from '../core/ports/gates.ts';
 import { err, ok, type Result } from '../core/result.ts';
-import { gateRefusal } from './gate-refusal-message.ts';
+import { gateRefusal } from './gate-refusal.ts';
 import { mayDecide } from './may-decide.ts';
 
 /**

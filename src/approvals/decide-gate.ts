@@ -1,7 +1,7 @@
 import type { DecideInput, DecideOutcome, GateRefusal, GateStore } from '../core/ports/gates.ts';
 import { err, type Result } from '../core/result.ts';
 import { checkDecision } from './check-decision.ts';
-import { gateRefusal } from './gate-refusal-message.ts';
+import { gateRefusal } from './gate-refusal.ts';
 
 /**
  * Answers a gate: the policy (`checkDecision`: the gate's state, the plan the person saw, the answers offered,

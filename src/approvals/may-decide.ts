@@ -1,7 +1,7 @@
 import type { Gate, GateChoice, GateRefusal } from '../core/ports/gates.ts';
 import { err, ok, type Result } from '../core/result.ts';
-import { isStoppingChoice } from './gate-choices.ts';
-import { gateRefusal } from './gate-refusal-message.ts';
+import { isStoppingChoice } from './choices-for-kind.ts';
+import { gateRefusal } from './gate-refusal.ts';
 
 /** The person clicking, as the chat layer resolved them. */
 export interface Decider {

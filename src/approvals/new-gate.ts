@@ -1,5 +1,5 @@
 import type { Gate, OpenGateInput } from '../core/ports/gates.ts';
-import { choicesForKind } from './gate-choices.ts';
+import { choicesForKind } from './choices-for-kind.ts';
 import { InvalidGateError } from './invalid-gate-error.ts';
 
 /**

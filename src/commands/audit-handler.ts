@@ -1,6 +1,6 @@
 import type { AuditCommand } from './command.ts';
 import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
-import { refused, requireSiteChannel } from './site-channel.ts';
+import { refused, requireSiteChannel } from './require-site-channel.ts';
 
 /** `/audit <run>`: fetches the run's audit export for the adapter to upload into the run's thread. */
 export async function handleAudit(deps: CommandDeps, ctx: CommandContext, cmd: AuditCommand): Promise<CommandReply> {

@@ -5,7 +5,7 @@ import { handlePrecheck } from './precheck-handler.ts';
 import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
 import { handleRollback } from './rollback-handler.ts';
 import { handleRuns } from './runs-handler.ts';
-import { refused } from './site-channel.ts';
+import { refused } from './require-site-channel.ts';
 import { handleUpgrade } from './upgrade-handler.ts';
 
 /**

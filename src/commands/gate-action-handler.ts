@@ -1,8 +1,8 @@
 import { err, type Result } from '../core/result.ts';
 import { choiceOfActionId, parseActionRef } from './action-ref.ts';
-import { checkDecider } from './decider-check.ts';
+import { checkDecider } from './check-decider.ts';
 import type { CommandDeps, GateDecisionOutcome } from '../core/ports/chat-engine.ts';
-import { sitesOfChannel } from './site-channel.ts';
+import { sitesOfChannel } from './require-site-channel.ts';
 
 /** A click on a gate button (or a numbered answer in the console). */
 export interface GateActionInput {

@@ -1,7 +1,7 @@
 import type { PrecheckCommand } from './command.ts';
 import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
 import { runRequest } from './run-request.ts';
-import { refused, requireSiteChannel } from './site-channel.ts';
+import { refused, requireSiteChannel } from './require-site-channel.ts';
 
 /** `/precheck <site> [ob <cluster>]`: asks the engine for a precheck run of the site (or of one cluster). */
 export async function handlePrecheck(deps: CommandDeps, ctx: CommandContext, cmd: PrecheckCommand): Promise<CommandReply> {

@@ -1,7 +1,7 @@
 import type { RollbackCommand } from './command.ts';
-import { checkDecider } from './decider-check.ts';
+import { checkDecider } from './check-decider.ts';
 import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
-import { refused, requireSiteChannel } from './site-channel.ts';
+import { refused, requireSiteChannel } from './require-site-channel.ts';
 
 /**
  * `/rollback <run>`: asks the engine to roll back a run of this channel's site (an approval gate follows). A run

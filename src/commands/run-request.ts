@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../core/result.ts';
 import type { PrecheckCommand, UpgradeCommand } from './command.ts';
 import type { CommandContext, CommandDeps, CommandReply, RunRequest } from '../core/ports/chat-engine.ts';
 import type { Site } from '../core/sites/site.ts';
-import { refused } from './site-channel.ts';
+import { refused } from './require-site-channel.ts';
 
 /**
  * The request for a run: who asks, from where, and the requester's groups among the site's starter groups,

@@ -1,6 +1,6 @@
 import type { RunsCommand } from './command.ts';
 import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
-import { refused, requireSiteChannel, sitesOfChannel } from './site-channel.ts';
+import { refused, requireSiteChannel, sitesOfChannel } from './require-site-channel.ts';
 
 /** `/runs [site]`: active and recent runs of the named site, or of the sites served by this channel. */
 export async function handleRuns(deps: CommandDeps, ctx: CommandContext, cmd: RunsCommand): Promise<CommandReply> {

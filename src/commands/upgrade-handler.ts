@@ -1,7 +1,7 @@
 import type { UpgradeCommand } from './command.ts';
 import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/chat-engine.ts';
 import { runRequest } from './run-request.ts';
-import { refused, requireSiteChannel } from './site-channel.ts';
+import { refused, requireSiteChannel } from './require-site-channel.ts';
 
 /** Human title of an upgrade command, e.g. `upgrade ob cluster1 to 4.3.5.5`. */
 export function upgradeTitle(cmd: UpgradeCommand): string {

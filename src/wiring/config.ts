@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../core/result.ts';
-import type { RedisConnectionConfig } from '../adapters/redis/redis-options.ts';
+import type { RedisConnectionConfig } from '../adapters/redis/redis-options-of.ts';
 import type { Env } from '../core/sites/secret-ref.ts';
 
 /**

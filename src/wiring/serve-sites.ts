@@ -11,7 +11,7 @@ import { randomIds } from '../adapters/system/random-ids.ts';
 import type { startSiteWorkers } from '../adapters/bullmq/start-site-workers.ts';
 import { sweepSpool } from '../runners/ssh/spool-retention.ts';
 import type { ServedSites, WorkerTuning } from './runtime-types.ts';
-import { withLogContext } from '../adapters/ops/log-context.ts';
+import { withLogContext } from '../adapters/ops/with-log-context.ts';
 
 /** What serving sites needs from the runtime (`startSiteWorkers` is passed in: BullMQ is loaded on connect). */
 export interface ServeSitesDeps {

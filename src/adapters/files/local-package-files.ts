@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { parse } from 'yaml';
 import type { PackageFiles } from '../../core/ports/package-files.ts';
 import { err, ok, type Result } from '../../core/result.ts';
-import { readUpgradeDepFile } from './read-dep-file.ts';
+import { readUpgradeDepFile } from './read-upgrade-dep-file.ts';
 
 /** The package directory on this machine's disk. */
 export const localPackageFiles: PackageFiles = {

@@ -1,6 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
-import { currentLogFields } from './log-context.ts';
+import { currentLogFields } from './with-log-context.ts';
 import { SecretValues } from './secret-values.ts';
 
 /** Field paths whose values never reach a log line, at the top level and one level down. */

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { DecideInput, DecideOutcome, Gate, GateRefusal, GateStore } from '../../core/ports/gates.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import { gateFromHash, gateToHash } from './gate-hash.ts';
-import { gateRefusal } from '../../approvals/gate-refusal-message.ts';
+import { gateRefusal } from '../../approvals/gate-refusal.ts';
 import { DECIDE_LUA, EXPIRE_DUE_LUA } from './gate-scripts.ts';
 
 /** What the Redis gate store needs. */

@@ -4,11 +4,11 @@ import { parseActionRef } from '../../commands/action-ref.ts';
 import { dispatchCommand } from '../../commands/dispatch-command.ts';
 import { handleGateAction, type GateActionDeps } from '../../commands/gate-action-handler.ts';
 import type { AppLog } from './app-log.ts';
-import type { SlackPoster } from './poster.ts';
+import type { SlackPoster } from './slack-poster.ts';
 import { renderGate } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';
 import type { ReplayGuard } from './replay-guard.ts';
-import type { ResponseUrlPoster } from './response-url.ts';
+import type { ResponseUrlPoster } from './response-url-poster.ts';
 import { respondWith, showReply, type Respond } from './show-reply.ts';
 
 export type CommandArgs = Pick<SlackCommandMiddlewareArgs, 'body' | 'respond'>;

@@ -1,7 +1,7 @@
 import { assertNever } from '../../core/result.ts';
 import type { CommandReply } from '../../core/ports/chat-engine.ts';
 import type { SlackMessage } from './blocks.ts';
-import type { SlackPoster } from './poster.ts';
+import type { SlackPoster } from './slack-poster.ts';
 import { renderNotice, renderPlan } from './render-notice.ts';
 import { renderRunsList } from './render-runs-list.ts';
 

@@ -1,4 +1,4 @@
-import { choicesForKind } from '../../approvals/gate-choices.ts';
+import { choicesForKind } from '../../approvals/choices-for-kind.ts';
 import type { GateContext } from '../ports/events.ts';
 import type { GateKind } from '../plan/run-state.ts';
 import type { EngineDeps } from './engine-deps.ts';

@@ -4,7 +4,7 @@ import type { SqlQueryOptions, SqlResult, SqlSession } from '../../core/ports/sq
 import { fixtureDialect, oceanBaseDialect, FIXTURE_MARKER_TABLE, type SqlDialect } from './sql-dialect.ts';
 import { SqlNotOceanBaseError } from './sql-errors.ts';
 import { mapSqlError, redactor, type ErrorContext } from './map-sql-error.ts';
-import { classifyServer, describeServer, type SqlServerInfo } from './sql-server.ts';
+import { classifyServer, describeServer, type SqlServerInfo } from './classify-server.ts';
 
 /** An already-resolved SQL endpoint (the site file's sys-tenant connection with its password looked up). */
 export interface SqlEndpointConfig {

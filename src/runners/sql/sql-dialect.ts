@@ -1,4 +1,4 @@
-import type { SqlServerInfo } from './sql-server.ts';
+import type { SqlServerInfo } from './classify-server.ts';
 
 /**
  * The small dialect layer between OceanBase's SQL and the server actually connected.

@@ -1,6 +1,6 @@
 import type { CapturedOutput, CommandRequest, CommandResult } from '../../core/ports/remote.ts';
-import type { ExitRecord } from './exec-channel.ts';
-import type { CommandOutcome } from './fan-out-sequence.ts';
+import type { ExitRecord } from './open-exec.ts';
+import type { CommandOutcome } from './fan-out-sequence-hosts.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
 import { SshBatchInterruptedError, SshBatchProtocolError, SshCommandAbortedError, SshNonZeroExitError, SshTimeoutError, SshUnreachableError } from './ssh-errors.ts';
 

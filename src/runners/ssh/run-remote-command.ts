@@ -1,7 +1,7 @@
 import type { CommandRequest, CommandResult, ExecOptions } from '../../core/ports/remote.ts';
-import { killGroup, openExec, type OpenedExec } from './exec-channel.ts';
+import { killGroup, openExec, type OpenedExec } from './open-exec.ts';
 import { streamSink } from './output-sink.ts';
-import { PgidMarkerFilter, wrapCommand } from './remote-wrapper.ts';
+import { PgidMarkerFilter, wrapCommand } from './wrap-command.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
 import { SshCommandAbortedError, SshNonZeroExitError, SshTimeoutError, SshTransferError, SshUnreachableError } from './ssh-errors.ts';
 import type { CommandContext } from './command-context.ts';

@@ -3,7 +3,7 @@ import { renderReply } from '../../adapters/console/render-reply.ts';
 import type { Command } from '../../commands/command.ts';
 import { dispatchCommand } from '../../commands/dispatch-command.ts';
 import type { Runtime } from '../main.ts';
-import { channelForCommand } from '../../commands/command-channel.ts';
+import { channelForCommand } from '../../commands/channel-for-command.ts';
 import { saveAttachments } from '../../adapters/console/save-attachments.ts';
 import { driveRun, type OnFailure } from './drive-run.ts';
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadAppSetup } from '../app-setup.ts';
 import { closeOnSignals } from '../close-on-signals.ts';
 import { startSlack } from '../start-slack.ts';
-import { runConsoleChat } from '../../adapters/console/console-chat.ts';
+import { runConsoleChat } from '../../adapters/console/run-console-chat.ts';
 import { CliExit, EXIT } from './cli-exit.ts';
 import { USER_ID_PATTERN } from '../../commands/identifiers.ts';
 import { describeError } from '../../core/opsgate-error.ts';

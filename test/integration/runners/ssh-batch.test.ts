@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CommandRequest, OutputChunk } from '../../../src/core/ports/remote.ts';
-import type { CommandOutcome } from '../../../src/runners/ssh/fan-out-sequence.ts';
+import type { CommandOutcome } from '../../../src/runners/ssh/fan-out-sequence-hosts.ts';
 import { sh } from '../../../src/core/shell-quote.ts';
 import { runnerLab, sessionsClosedAfterEach, type RunnerLab } from './runner-lab.ts';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CommandOutcome } from '../../../src/runners/ssh/fan-out-sequence.ts';
+import type { CommandOutcome } from '../../../src/runners/ssh/fan-out-sequence-hosts.ts';
 import { sh } from '../../../src/core/shell-quote.ts';
 import { runnerLab, sessionsClosedAfterEach, type RunnerLab } from './runner-lab.ts';
 

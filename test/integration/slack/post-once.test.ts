@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderNotice } from '../../../src/adapters/slack/render-notice.ts';
-import { SlackPoster } from '../../../src/adapters/slack/poster.ts';
+import { SlackPoster } from '../../../src/adapters/slack/slack-poster.ts';
 import { startSlackChat, type StartedSlackChat } from '../../../src/adapters/slack/start-slack-chat.ts';
 import { fromWebClient } from '../../../src/adapters/slack/web-client-port.ts';
 import type { RunThreadStore } from '../../../src/core/ports/run-thread-store.ts';

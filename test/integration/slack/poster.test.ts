@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackPoster } from '../../../src/adapters/slack/poster.ts';
+import { SlackPoster } from '../../../src/adapters/slack/slack-poster.ts';
 import { fromWebClient } from '../../../src/adapters/slack/web-client-port.ts';
 import { renderNotice } from '../../../src/adapters/slack/render-notice.ts';
 import { SlackApiError } from '../../../src/adapters/slack/slack-errors.ts';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResponseUrlPoster } from '../../../src/adapters/slack/response-url.ts';
+import { ResponseUrlPoster } from '../../../src/adapters/slack/response-url-poster.ts';
 
 let server: Server;
 let base: string;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackPoster } from '../../../src/adapters/slack/poster.ts';
+import { SlackPoster } from '../../../src/adapters/slack/slack-poster.ts';
 import { RunThreadPublisher } from '../../../src/adapters/slack/run-thread-publisher.ts';
 import { fromWebClient } from '../../../src/adapters/slack/web-client-port.ts';
 import type { EngineEvent } from '../../../src/core/ports/events.ts';

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackApp, type SlackApp } from '../../../src/adapters/slack/app.ts';
+import { createSlackApp, type SlackApp } from '../../../src/adapters/slack/create-slack-app.ts';
 import { renderGate } from '../../../src/adapters/slack/render-gate.ts';
 import { actionIdFor, encodeActionRef } from '../../../src/commands/action-ref.ts';
 import type { Site } from '../../../src/core/sites/site.ts';

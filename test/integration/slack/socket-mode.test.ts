@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackApp, type SlackApp } from '../../../src/adapters/slack/app.ts';
+import { createSlackApp, type SlackApp } from '../../../src/adapters/slack/create-slack-app.ts';
 import { actionIdFor, encodeActionRef } from '../../../src/commands/action-ref.ts';
 import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';

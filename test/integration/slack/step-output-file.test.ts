@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderEvent } from '../../../src/adapters/console/render-event.ts';
-import { SlackPoster } from '../../../src/adapters/slack/poster.ts';
+import { SlackPoster } from '../../../src/adapters/slack/slack-poster.ts';
 import { RunThreadPublisher } from '../../../src/adapters/slack/run-thread-publisher.ts';
 import { fromWebClient } from '../../../src/adapters/slack/web-client-port.ts';
 import { executeStep } from '../../../src/core/engine/execute-step.ts';

@@ -1,5 +1,5 @@
 import { applyDecision } from '../../../src/approvals/check-decision.ts';
-import { gateRefusal } from '../../../src/approvals/gate-refusal-message.ts';
+import { gateRefusal } from '../../../src/approvals/gate-refusal.ts';
 import type { DecideInput, DecideOutcome, Gate, GateRefusal, GateStore } from '../../../src/core/ports/gates.ts';
 import { err, ok, type Result } from '../../../src/core/result.ts';
 import { checkGateState } from '../../../src/approvals/check-decision.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choicesForKind } from '../../../src/approvals/gate-choices.ts';
+import { choicesForKind } from '../../../src/approvals/choices-for-kind.ts';
 import { mayDecide } from '../../../src/approvals/may-decide.ts';
 import { newGate } from '../../../src/approvals/new-gate.ts';
 import type { GateChoice } from '../../../src/core/ports/gates.ts';

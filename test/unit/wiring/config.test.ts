@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatConfigProblems, parseConfig, redisConfigOf } from '../../../src/wiring/config.ts';
-import { describeRedis, redisOptionsOf } from '../../../src/adapters/redis/redis-options.ts';
+import { describeRedis, redisOptionsOf } from '../../../src/adapters/redis/redis-options-of.ts';
 
 describe('parseConfig', () => {
   it('lists every problem at once, each naming its variable, never a value', () => {

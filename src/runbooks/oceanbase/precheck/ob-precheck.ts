@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRunbook } from '../../../core/plan/runbook.ts';
 import { checkerProgram, CHECKER_PROGRAM } from './checker-program.ts';
-import { clusterHosts, clusterOf } from '../shared/ob-cluster-of.ts';
+import { clusterHosts, clusterOf } from '../shared/cluster-of.ts';
 import {
   PREVIOUS_OFFLINE_TIME_EVALUATOR,
   previousOfflineTimeEvaluator,

@@ -1,7 +1,7 @@
 import type { StepInput } from '../../../core/plan/step-schema.ts';
 import type { Site } from '../../../core/sites/site.ts';
 import { ObClusterVersionUnclearError, ObMultiHopRouteError, ObNoRouteError, ObPackageMissingError } from './route-errors.ts';
-import { upgradeDepEntries } from './upgrade-dep.ts';
+import { upgradeDepEntries } from './upgrade-dep-entries.ts';
 import { baseName, joinPath, resolvePath } from '../../../core/local-path.ts';
 import { computeUpgradeRoute, describeRoute } from './upgrade-route.ts';
 import type { SqlSession } from '../../../core/ports/sql.ts';

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../../../core/result.ts';
 import { compareObVersions, parseObVersion } from '../shared/ob-version.ts';
-import type { UpgradeDepEntry } from './upgrade-dep.ts';
+import type { UpgradeDepEntry } from './upgrade-dep-entries.ts';
 
 /** Where a cluster is: its cluster version and, when known, the build number of its observers. */
 export interface RouteStart {

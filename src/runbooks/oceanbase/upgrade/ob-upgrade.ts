@@ -4,7 +4,7 @@ import { parseDuration } from '../../../core/sites/parse-duration.ts';
 import type { Oceanbase } from '../../../core/sites/oceanbase-schema.ts';
 import { defineRunbook } from '../../../core/plan/runbook.ts';
 import { probeReportProgram, PROBE_REPORT_PROGRAM } from '../probe/business-probe.ts';
-import { clusterHosts, clusterOf, zoneSlug } from '../shared/ob-cluster-of.ts';
+import { clusterHosts, clusterOf, zoneSlug } from '../shared/cluster-of.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import { restoreOfflineTimeStep } from '../precheck/offline-time-steps.ts';
 import { probeStartCommand, probeStopCommand, type ProbeTarget } from '../probe/probe-commands.ts';

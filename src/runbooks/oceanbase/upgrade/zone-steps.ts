@@ -4,7 +4,7 @@ import { zoneWaits } from '../health/rolling-waits.ts';
 import { sqlString } from '../shared/sql-literal.ts';
 import { shellQuote } from '../../../core/shell-quote.ts';
 import { PROBE_REPORT_PROGRAM } from '../probe/business-probe.ts';
-import { zoneSlug } from '../shared/ob-cluster-of.ts';
+import { zoneSlug } from '../shared/cluster-of.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import type { ProbeTarget } from '../probe/probe-commands.ts';
 import { packageNames, stagedPath } from './stage-program.ts';

@@ -2,7 +2,7 @@ import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import type { Fastdfs } from '../../../core/sites/middleware-schema.ts';
 import type { SiteFile } from '../../../core/sites/site-schema.ts';
-import { admInstallStep } from '../adm/adm-steps.ts';
+import { admInstallStep } from '../adm/adm-install-step.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
 import { addressOf, bakOf, componentInstance, hostTargets, initScript, topDir } from '../shared/xizang-site.ts';

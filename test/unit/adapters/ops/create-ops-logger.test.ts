@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { addLogSecrets, createOpsLogger } from '../../../../src/adapters/ops/create-ops-logger.ts';
-import { withLogContext } from '../../../../src/adapters/ops/log-context.ts';
+import { withLogContext } from '../../../../src/adapters/ops/with-log-context.ts';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];

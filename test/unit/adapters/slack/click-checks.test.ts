@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createUserGroupResolver } from '../../../../src/adapters/slack/user-groups.ts';
-import { createUserVetter } from '../../../../src/adapters/slack/user-vetter.ts';
+import { createUserGroupResolver } from '../../../../src/adapters/slack/create-user-group-resolver.ts';
+import { createUserVetter } from '../../../../src/adapters/slack/create-user-vetter.ts';
 import { ReplayGuard } from '../../../../src/adapters/slack/replay-guard.ts';
 
 describe('createUserGroupResolver', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choicesForKind } from '../../../../src/approvals/gate-choices.ts';
+import { choicesForKind } from '../../../../src/approvals/choices-for-kind.ts';
 import { labXizang, registry, stepOf } from './ob-fixture-site.ts';
 
 describe('ob-precheck plan', () => {

@@ -7,7 +7,7 @@ import {
   rewriteObQueryTimeout,
   rewriteSchema,
 } from '../../../../src/runners/sql/sql-dialect.ts';
-import { classifyServer } from '../../../../src/runners/sql/sql-server.ts';
+import { classifyServer } from '../../../../src/runners/sql/classify-server.ts';
 
 describe('server detection', () => {
   test.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { upgradeDepEntries, type UpgradeDepEntry } from '../../../../../src/runbooks/oceanbase/route/upgrade-dep.ts';
+import { upgradeDepEntries, type UpgradeDepEntry } from '../../../../../src/runbooks/oceanbase/route/upgrade-dep-entries.ts';
 import { computeUpgradeRoute, describeRoute } from '../../../../../src/runbooks/oceanbase/route/upgrade-route.ts';
 import { parseYaml } from '../../../../../src/adapters/files/local-package-files.ts';
 

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { killGroupCommand, PgidMarkerFilter, wrapCommand } from '../../../../src/runners/ssh/remote-wrapper.ts';
+import { killGroupCommand, PgidMarkerFilter, wrapCommand } from '../../../../src/runners/ssh/wrap-command.ts';
 
 /** Runs a wrapped command the way sshd does: bash -c in a new session. */
 function runLikeSshd(command: string, nonce: string) {

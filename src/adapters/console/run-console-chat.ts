@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { EventSource } from '../../core/ports/event-source.ts';
 import type { PendingGate } from '../../core/engine/pending-gates.ts';
-import { channelForCommand } from '../../commands/command-channel.ts';
+import { channelForCommand } from '../../commands/channel-for-command.ts';
 import { shortHash } from '../../commands/action-ref.ts';
 import { USAGE } from '../../commands/command.ts';
 import { dispatchCommand } from '../../commands/dispatch-command.ts';

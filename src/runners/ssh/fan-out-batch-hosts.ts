@@ -1,6 +1,6 @@
 import type { CommandRequest } from '../../core/ports/remote.ts';
-import { DEFAULT_FAN_OUT_CONCURRENCY } from './fan-out.ts';
-import type { CommandOutcome, HostSequenceOutcome } from './fan-out-sequence.ts';
+import { DEFAULT_FAN_OUT_CONCURRENCY } from './fan-out-hosts.ts';
+import type { CommandOutcome, HostSequenceOutcome } from './fan-out-sequence-hosts.ts';
 
 /**
  * Runs each host's list as one batch (`runList`, e.g. the session's `runBatch`): hosts start in the given

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandRequest, CommandResult } from '../../../../src/core/ports/remote.ts';
-import { fanOutSequenceHosts } from '../../../../src/runners/ssh/fan-out-sequence.ts';
+import { fanOutSequenceHosts } from '../../../../src/runners/ssh/fan-out-sequence-hosts.ts';
 import { SshTimeoutError, SshUnreachableError } from '../../../../src/runners/ssh/ssh-errors.ts';
 
 const capture = { head: '', tail: '', totalBytes: 0, truncated: false, sha256: '' };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readUpgradeDepFile } from '../../../../src/adapters/files/read-dep-file.ts';
+import { readUpgradeDepFile } from '../../../../src/adapters/files/read-upgrade-dep-file.ts';
 
 const MAKE = fileURLToPath(new URL('../../../../lab/obsim/make-ob-packages.sh', import.meta.url));
 let dir: string;

@@ -1,5 +1,5 @@
 import type { CommandRequest, CommandResult, ExecOptions } from '../../core/ports/remote.ts';
-import { DEFAULT_FAN_OUT_CONCURRENCY } from './fan-out.ts';
+import { DEFAULT_FAN_OUT_CONCURRENCY } from './fan-out-hosts.ts';
 import { CHANNELS_PER_CONNECTION } from './ssh-connection-pool.ts';
 import { SshAuthFailedError, SshHostKeyMismatchError, SshUnknownHostKeyError, SshUnreachableError } from './ssh-errors.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandRequest } from '../../../../src/core/ports/remote.ts';
-import { fanOutBatchHosts } from '../../../../src/runners/ssh/fan-out-batch.ts';
-import type { CommandOutcome } from '../../../../src/runners/ssh/fan-out-sequence.ts';
+import { fanOutBatchHosts } from '../../../../src/runners/ssh/fan-out-batch-hosts.ts';
+import type { CommandOutcome } from '../../../../src/runners/ssh/fan-out-sequence-hosts.ts';
 import { SshUnreachableError } from '../../../../src/runners/ssh/ssh-errors.ts';
 
 const list = (...commands: string[]): readonly CommandRequest[] => commands.map((command) => ({ command }));

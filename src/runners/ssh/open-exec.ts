@@ -1,5 +1,5 @@
 import type { ClientChannel } from 'ssh2';
-import { killGroupCommand } from './remote-wrapper.ts';
+import { killGroupCommand } from './wrap-command.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
 import { SshTransferError, SshUnreachableError } from './ssh-errors.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../../../src/core/ports/remote.ts';
-import { fanOutHosts } from '../../../../src/runners/ssh/fan-out.ts';
+import { fanOutHosts } from '../../../../src/runners/ssh/fan-out-hosts.ts';
 
 const capture = { head: '', tail: '', totalBytes: 0, truncated: false, sha256: '' };
 const result = (host: string, exitCode: number): CommandResult => ({

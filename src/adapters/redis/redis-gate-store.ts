@@ -19,10 +19,10 @@ const EXPIRE_BATCH = 500;
 
 /**
  * Gates on Redis. A gate is a hash `<prefix>gate:<id>`; pending gates are indexed by expiry
- * (`<prefix>gates:due`) and by run (`<prefix>run-gates:<runId>`). Who may decide is checked in TypeScript by
- * the same pure functions as the in-memory store (the policy never changes after opening); everything that
- * depends on the gate's state is checked again and written in one Lua script, so that a gate gets at most one
- * decision whatever the number of concurrent clicks, connections or bot replicas.
+ * (`<prefix>gates:due`) and by run (`<prefix>run-gates:<runId>`). Who may decide is the approvals policy's call,
+ * made before `record` (`decideGate`); what depends on the gate's state is checked again and written in one Lua
+ * script, so that a gate gets at most one decision whatever the number of concurrent clicks, connections or bot
+ * replicas.
  */
 export class RedisGateStore implements GateStore {
   private readonly redis: Redis;

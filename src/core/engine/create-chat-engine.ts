@@ -9,7 +9,7 @@ import { runbookFor, type CommandRunbooks, type RunbookCall } from './command-ru
 import { gateView, runSummary } from './run-views.ts';
 import type { SiteDirectory } from '../sites/site.ts';
 
-/** Who serves the sites' queues (worker heartbeats, see src/adapters/redis/worker-registry.ts). */
+/** Who serves the sites' queues (worker heartbeats, see src/adapters/redis/redis-worker-registry.ts). */
 export interface WorkerPresence {
   /** Live workers per site. */
   servingCounts(sites: readonly string[]): Promise<ReadonlyMap<string, number>>;

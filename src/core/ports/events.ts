@@ -6,7 +6,7 @@ import type { OutputArtefactRef } from './artefacts.ts';
 
 /**
  * What the engine tells the world, as it happens. The Slack and console layers render exactly these events
- * (docs/engine.md lists them); `src/store` writes them to one Redis stream per site so that a chat process
+ * (docs/engine.md lists them); `src/adapters/redis` writes them to one Redis stream per site so that a chat process
  * elsewhere can follow the runs of a worker. Events carry output tails already redacted by the runner; the
  * audit trail gets digests only.
  */

@@ -3,8 +3,8 @@ import type { GateKind } from '../plan/run-state.ts';
 
 /**
  * Approval gates: every destructive step, every rollback, every manual step and every human decision after a
- * failure or an interruption waits on a gate. The engine depends on this port; `src/approvals` implements it
- * on Redis with one atomic decision per gate.
+ * failure or an interruption waits on a gate. The engine depends on this port; `src/approvals` holds the policy
+ * and `src/adapters/redis` stores gates with one atomic decision per gate.
  */
 
 /** Who may decide, from the site file. */
@@ -55,7 +55,7 @@ export interface Gate {
   readonly decision?: GateDecision;
 }
 
-/** What opening a gate takes: the gate's own fields that the store does not derive, and the time. */
+/** What opening a gate takes (`newGate`): the gate's own fields that are not derived from them, and the time. */
 export interface OpenGateInput
   extends Pick<Gate, 'site' | 'runId' | 'stepId' | 'kind' | 'planHash' | 'requester' | 'choices' | 'policy'> {
   readonly now: number;

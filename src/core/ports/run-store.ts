@@ -3,7 +3,7 @@ import type { Plan } from '../plan/step-schema.ts';
 
 /**
  * Durable runs: the state of every run and its plan (JSON), and the queue that carries a run forward one step
- * per job. `src/store` implements RunStore on Redis; `src/queue` implements RunQueue on BullMQ.
+ * per job. `src/adapters/redis` implements RunStore; `src/adapters/bullmq` implements RunQueue.
  */
 export interface RunStore {
   /** Stores a new run with its plan; the run is active until its outcome is final. */

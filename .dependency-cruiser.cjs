@@ -1,5 +1,6 @@
 /**
- * The rings of docs/architecture.md, checked on every `npm test` (and so in CI): wiring → adapters → runbooks → core, inward only.
+ * The rings of docs/architecture.md, checked on every `npm test` (and so in CI): wiring → adapters → runbooks → core,
+ * inward only.
  * Move code rather than weaken a rule.
  */
 const CORE = '^src/(core|commands|approvals)/';
@@ -62,6 +63,5 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-
   },
 };

@@ -11,7 +11,13 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'read process.env only in src/wiring/config.ts (pass values in through deps)' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'read process.env only in src/wiring/config.ts (pass values in through deps)',
+        },
+      ],
     },
   },
   {
@@ -19,7 +25,15 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
-    files: ['src/wiring/config.ts', 'test/**/*.ts', 'bench/**/*.ts', 'bin/**', 'lab/**', 'vitest.config.ts', 'src/wiring/lab/**/*.ts'],
+    files: [
+      'src/wiring/config.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'bin/**',
+      'lab/**',
+      'vitest.config.ts',
+      'src/wiring/lab/**/*.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -8,10 +8,25 @@ import type { HostCommand } from '../../src/core/plan/step-schema.ts';
 import { defineRunbook } from '../../src/core/plan/runbook.ts';
 
 /** The bench's gate policy: requester U_REQ, approver U_APP. */
-export const benchPolicy: Site['policy'] = { approvers: ['U_APP'], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 3_600_000 };
+export const benchPolicy: Site['policy'] = {
+  approvers: ['U_APP'],
+  approverGroups: [],
+  approvalsNeeded: 1,
+  requesterMayApprove: false,
+  expiresAfterMs: 3_600_000,
+};
 
 /** The bench site of the in-process runner: one host, h1. */
-export const benchSite: Site = { name: 'bench', hosts: ['h1'], groups: {}, obClusters: [], policy: benchPolicy, channel: 'C_BENCH', starters: { users: [], groups: [] }, manualScripted: false };
+export const benchSite: Site = {
+  name: 'bench',
+  hosts: ['h1'],
+  groups: {},
+  obClusters: [],
+  policy: benchPolicy,
+  channel: 'C_BENCH',
+  starters: { users: [], groups: [] },
+  manualScripted: false,
+};
 
 /**
  * `steps` plain actions, then `gated` destructive ones, each with a precondition and a verification probe, so
@@ -24,12 +39,29 @@ export const benchRunbook = defineRunbook({
   build(site, { steps, gated, host }) {
     const on = (command: string): HostCommand[] => [{ host, command }];
     const targets = { kind: 'hosts' as const, hosts: [host] };
-    const probes = { preconditions: [{ kind: 'path-exists' as const, path: '/tmp' }], verify: [{ kind: 'path-exists' as const, path: '/tmp' }] };
+    const probes = {
+      preconditions: [{ kind: 'path-exists' as const, path: '/tmp' }],
+      verify: [{ kind: 'path-exists' as const, path: '/tmp' }],
+    };
     const plain = Array.from({ length: steps }, (_, i) => ({
-      kind: 'action' as const, id: `s${i}`, title: `step ${i}`, targets, commands: on('true'), ...probes, irreversible: { reason: 'bench' },
+      kind: 'action' as const,
+      id: `s${i}`,
+      title: `step ${i}`,
+      targets,
+      commands: on('true'),
+      ...probes,
+      irreversible: { reason: 'bench' },
     }));
     const gates = Array.from({ length: gated }, (_, i) => ({
-      kind: 'action' as const, id: `g${i}`, title: `gated ${i}`, targets, commands: on('true'), ...probes, destructive: true, gate: { prompt: 'go?' }, irreversible: { reason: 'bench' },
+      kind: 'action' as const,
+      id: `g${i}`,
+      title: `gated ${i}`,
+      targets,
+      commands: on('true'),
+      ...probes,
+      destructive: true,
+      gate: { prompt: 'go?' },
+      irreversible: { reason: 'bench' },
     }));
     return { runbook: 'bench', site: site.name, title: 'bench', steps: [...plain, ...gates] };
   },
@@ -44,7 +76,9 @@ export class InstantRemote implements RemoteSession {
   }
 
   async fanOut(hosts: readonly string[], req: (host: string) => CommandRequest): Promise<readonly HostOutcome[]> {
-    return Promise.all(hosts.map(async (host) => ({ host, status: 'done' as const, result: await this.exec(host, req(host)) })));
+    return Promise.all(
+      hosts.map(async (host) => ({ host, status: 'done' as const, result: await this.exec(host, req(host)) })),
+    );
   }
 
   async upload(): Promise<never> {
@@ -80,7 +114,10 @@ export function timedOpener(open: () => Promise<RemoteSession>, meter: { ms: num
   };
 }
 
-/** Wraps a sink, stamping each event with a high-resolution time and the runner time so far, and waking whoever waits for it. */
+/**
+ * Wraps a sink, stamping each event with a high-resolution time and the runner time so far, and waking whoever waits
+ * for it.
+ */
 export class TimedEvents implements EventSink {
   /** Each event with its time and the runner time spent so far (`meter.ms`). */
   readonly log: { event: EngineEvent; t: number; runnerMs: number }[] = [];

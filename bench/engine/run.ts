@@ -53,7 +53,12 @@ async function runner(): Promise<{ site: Site; host: string; open: () => Promise
   const spoolDir = mkdtempSync(join(tmpdir(), 'opsgate-bench-'));
   const site = { ...toSite(loaded.value.site, loaded.value.baseDir), policy: benchPolicy };
   const setup = await sshConfigOf(site, process.env);
-  return { site, host, open: async () => createSshSession({ hosts: setup.hosts, secrets: setup.secrets, spoolDir }), label: `SSH runner on ${host}` };
+  return {
+    site,
+    host,
+    open: async () => createSshSession({ hosts: setup.hosts, secrets: setup.secrets, spoolDir }),
+    label: `SSH runner on ${host}`,
+  };
 }
 
 const { site, host, open, label } = await runner();
@@ -79,7 +84,13 @@ const deps: EngineDeps = {
   log: silentLog,
 };
 const engine = createEngine(deps);
-const workers = startSiteWorkers({ engine, sites: [site.name], connection: bull, prefix: `${prefix}bull`, log: silentLog });
+const workers = startSiteWorkers({
+  engine,
+  sites: [site.name],
+  connection: bull,
+  prefix: `${prefix}bull`,
+  log: silentLog,
+});
 
 try {
   await workers.ready;
@@ -93,7 +104,12 @@ try {
   }
 
   const cpu0 = process.cpuUsage();
-  const r = await engine.request({ site: site.name, runbook: 'bench', args: { steps: STEPS, gated: 0, host }, requester: 'U_REQ' });
+  const r = await engine.request({
+    site: site.name,
+    runbook: 'bench',
+    args: { steps: STEPS, gated: 0, host },
+    requester: 'U_REQ',
+  });
   if (!r.ok) throw new Error(r.error.message);
   const runId = r.value.runId;
   await events.when((e) => e.type === 'run.finished' && e.runId === runId);
@@ -101,11 +117,21 @@ try {
   // This process's own CPU per step (engine, BullMQ client, JSON): what is left when the machine is idle.
   const cpuPerStepMs = Math.round(((cpu.user + cpu.system) / 1000 / STEPS) * 100) / 100;
   const mine = events.log.filter((l) => l.event.runId === runId);
-  const marks = [mine.find((l) => l.event.type === 'run.planned'), ...mine.filter((l) => l.event.type === 'step.finished')].flatMap((l) => (l ? [l] : []));
+  const marks = [
+    mine.find((l) => l.event.type === 'run.planned'),
+    ...mine.filter((l) => l.event.type === 'step.finished'),
+  ].flatMap((l) => (l ? [l] : []));
   const perStep = marks.slice(1).map((m, i) => m.t - (marks[i]?.t ?? m.t));
-  const overhead = marks.slice(1).map((m, i) => m.t - (marks[i]?.t ?? m.t) - (m.runnerMs - (marks[i]?.runnerMs ?? m.runnerMs)));
+  const overhead = marks
+    .slice(1)
+    .map((m, i) => m.t - (marks[i]?.t ?? m.t) - (m.runnerMs - (marks[i]?.runnerMs ?? m.runnerMs)));
 
-  const r2 = await engine.request({ site: site.name, runbook: 'bench', args: { steps: 0, gated: DECISIONS, host }, requester: 'U_REQ' });
+  const r2 = await engine.request({
+    site: site.name,
+    runbook: 'bench',
+    args: { steps: 0, gated: DECISIONS, host },
+    requester: 'U_REQ',
+  });
   if (!r2.ok) throw new Error(r2.error.message);
   const runId2 = r2.value.runId;
   const latency: number[] = [];
@@ -115,9 +141,17 @@ try {
     const gate = (await deps.gates.pendingForRun(runId2)).find((g) => g.stepId === stepId);
     if (gate === undefined) throw new Error(`no gate for ${stepId}`);
     const t0 = performance.now();
-    const d = await engine.decide({ gateId: gate.id, user: 'U_APP', userGroups: [], choice: 'approve', planHash: gate.planHash });
+    const d = await engine.decide({
+      gateId: gate.id,
+      user: 'U_APP',
+      userGroups: [],
+      choice: 'approve',
+      planHash: gate.planHash,
+    });
     if (!d.ok) throw new Error(d.error.message);
-    latency.push((await events.when((e) => e.type === 'step.started' && e.runId === runId2 && e.stepId === stepId)) - t0);
+    latency.push(
+      (await events.when((e) => e.type === 'step.started' && e.runId === runId2 && e.stepId === stepId)) - t0,
+    );
   }
   await events.when((e) => e.type === 'run.finished' && e.runId === runId2);
 
@@ -134,13 +168,16 @@ try {
     load_average_1m: Math.round(loadavg()[0]! * 10) / 10,
     goals: { step_overhead_p50_ms: 10, decision_to_start_p50_ms: 100 },
   };
-  const line = (what: string, s: { p50: number; p99: number }, goal = '') => process.stdout.write(`${what}: p50 ${s.p50} ms, p99 ${s.p99} ms${goal}\n`);
+  const line = (what: string, s: { p50: number; p99: number }, goal = '') =>
+    process.stdout.write(`${what}: p50 ${s.p50} ms, p99 ${s.p99} ms${goal}\n`);
   process.stdout.write(`runner: ${label}\n`);
   line('runner called directly, per step (open, 3 calls, close)', result.direct_runner_ms);
   line('step through the engine', result.engine_step_ms);
   line('per-step overhead (queue + state + audit + events)', result.step_overhead_ms, ' (goal p50 <= 10 ms)');
   line('decision to step start', result.decision_to_start_ms, ' (goal p50 <= 100 ms)');
-  process.stdout.write(`CPU of this process per step: ${cpuPerStepMs} ms; machine load average: ${result.load_average_1m}\n`);
+  process.stdout.write(
+    `CPU of this process per step: ${cpuPerStepMs} ms; machine load average: ${result.load_average_1m}\n`,
+  );
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
   await workers.close();

@@ -33,8 +33,13 @@ function opsgate(args: readonly string[], env: { prefix: string; net: string }):
 
 /** Brings up (or reuses) a bare lab of `n` hosts through the `opsgate lab` CLI and reads its state dir. */
 export function bareLabUp(n: number, env: { prefix: string; net: string }): BareLab {
-  const sshConfig = opsgate(['lab', 'up', '--bare', String(n)], env).trim().split('\n').pop() ?? '';
-  if (!existsSync(sshConfig)) throw new Error(`opsgate lab up printed ${JSON.stringify(sshConfig)}, not an ssh_config path`);
+  const sshConfig =
+    opsgate(['lab', 'up', '--bare', String(n)], env)
+      .trim()
+      .split('\n')
+      .pop() ?? '';
+  if (!existsSync(sshConfig))
+    throw new Error(`opsgate lab up printed ${JSON.stringify(sshConfig)}, not an ssh_config path`);
   return readBareLab(dirname(sshConfig));
 }
 
@@ -68,7 +73,10 @@ export function readBareLab(stateDir: string): BareLab {
 export function clientCpuSeconds(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   // Fields after the command name (which may contain spaces): utime, stime, cutime, cstime are 14-17.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
   const [utime = 0, stime = 0, cutime = 0, cstime = 0] = fields.slice(11, 15);
   return (utime + stime + cutime + cstime) / clockTicks();
 }
@@ -96,7 +104,11 @@ export function labHostsCpuSeconds(lab: BareLab): number {
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     if (!namespaces.has(linkOr(`/proc/${pid}/ns/pid`))) continue;
     const stat = readOr(`/proc/${pid}/stat`);
-    const [utime = 0, stime = 0, cutime = 0, cstime = 0] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number).slice(11, 15);
+    const [utime = 0, stime = 0, cutime = 0, cstime = 0] = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number)
+      .slice(11, 15);
     ticksUsed += utime + stime + cutime + cstime;
   }
   return ticksUsed / clockTicks();

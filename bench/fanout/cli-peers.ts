@@ -19,11 +19,15 @@ export interface PeerFiles {
 export function preparePeerFiles(lab: BareLab): PeerFiles {
   const dir = join(lab.stateDir, 'bench');
   const controlDir = join(dir, 'ansible-cp');
-  for (const d of [dir, controlDir, join(dir, 'ansible-home'), join(dir, 'ansible-tmp')]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  for (const d of [dir, controlDir, join(dir, 'ansible-home'), join(dir, 'ansible-tmp')])
+    mkdirSync(d, { recursive: true, mode: 0o700 });
   const psshHosts = join(dir, 'pssh_hosts');
   writeFileSync(psshHosts, lab.hosts.map((h) => h.name).join('\n') + '\n');
   const inventory = join(dir, 'inventory.ini');
-  writeFileSync(inventory, `[all]\n${lab.hosts.map((h) => `${h.name} ansible_host=${h.address}`).join('\n')}\n\n[all:vars]\nansible_user=root\nansible_python_interpreter=/usr/bin/python3\n`);
+  writeFileSync(
+    inventory,
+    `[all]\n${lab.hosts.map((h) => `${h.name} ansible_host=${h.address}`).join('\n')}\n\n[all:vars]\nansible_user=root\nansible_python_interpreter=/usr/bin/python3\n`,
+  );
   const config = join(dir, 'ansible.cfg');
   writeFileSync(config, '[defaults]\nhost_key_checking = True\n');
   const ansibleEnv = {
@@ -32,7 +36,8 @@ export function preparePeerFiles(lab: BareLab): PeerFiles {
     ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp'),
     ANSIBLE_REMOTE_TEMP: '/tmp/.ansible-bench',
     ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir,
-    // Ansible's own default ssh_args (ControlPersist: the 20 invocations of one run share connections), plus our ssh_config.
+    // Ansible's own default ssh_args (ControlPersist: the 20 invocations of one run share connections), plus our
+    // ssh_config.
     ANSIBLE_SSH_ARGS: `-F ${lab.sshConfig} -C -o ControlMaster=auto -o ControlPersist=60s`,
     ANSIBLE_PIPELINING: 'True',
     ANSIBLE_NOCOLOR: '1',
@@ -48,15 +53,34 @@ function run(file: string, args: readonly string[], env: Readonly<Record<string,
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-2000)));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited ${code}: ${stderr.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${file} exited ${code}: ${stderr.trim()}`)),
+    );
   });
 }
 
 /** One `parallel-ssh -p 50` invocation per command, as an operator would type them. */
-export async function runPssh(lab: BareLab, files: PeerFiles, commands: readonly string[], parallel: number, kex?: string): Promise<void> {
+export async function runPssh(
+  lab: BareLab,
+  files: PeerFiles,
+  commands: readonly string[],
+  parallel: number,
+  kex?: string,
+): Promise<void> {
   for (const command of commands) {
     const kexArgs = kex === undefined ? [] : ['-O', kex];
-    await run('parallel-ssh', ['-h', files.psshHosts, '-p', String(parallel), '-t', '60', '-x', `-F ${lab.sshConfig}`, ...kexArgs, command]);
+    await run('parallel-ssh', [
+      '-h',
+      files.psshHosts,
+      '-p',
+      String(parallel),
+      '-t',
+      '60',
+      '-x',
+      `-F ${lab.sshConfig}`,
+      ...kexArgs,
+      command,
+    ]);
   }
 }
 
@@ -64,7 +88,11 @@ export async function runPssh(lab: BareLab, files: PeerFiles, commands: readonly
 export async function runAnsible(files: PeerFiles, commands: readonly string[], forks: number): Promise<void> {
   try {
     for (const command of commands) {
-      await run('ansible', ['all', '-i', files.inventory, '-m', 'shell', '-a', command, '-f', String(forks), '-o'], files.ansibleEnv);
+      await run(
+        'ansible',
+        ['all', '-i', files.inventory, '-m', 'shell', '-a', command, '-f', String(forks), '-o'],
+        files.ansibleEnv,
+      );
     }
   } finally {
     closeControlMasters(files.controlDir);

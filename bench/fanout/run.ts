@@ -3,7 +3,8 @@
  * curve25519), ansible and a sequential ssh loop, on a bare lab of N sshd hosts, for one command and for a
  * precheck-shaped 20 commands per host. Prints medians and ratios; the last line is one JSON object.
  *
- *   npx tsx bench/fanout/run.ts [--hosts 50] [--runs 3] [--heavy-runs 1] [--lab STATE_DIR] [--keep] [--only opsgate,pssh…] [--seq-all]
+ *   npx tsx bench/fanout/run.ts [--hosts 50] [--runs 3] [--heavy-runs 1] [--lab STATE_DIR] [--keep] [--only
+ * opsgate,pssh…] [--seq-all]
  *     [--workload one|20] [--opsgate-mode batch|pipeline|per-command] [--channels 1]
  *
  * --opsgate-mode: how opsgate runs a workload's commands: `batch` (default) is one `fanOutSequence` in batch
@@ -19,8 +20,25 @@
  * prefix `fob` on 10.77.70, so the bare lab is `fobb` on 10.77.71) and takes that lab down at the end.
  */
 import { parseArgs } from 'node:util';
-import { bareLabDown, bareLabUp, benchLabEnv, clientCpuSeconds, labHostsCpuSeconds, machineCpuSeconds, readBareLab, type BareLab } from './bench-lab.ts';
-import { closeControlMasters, CURVE25519, preparePeerFiles, runAnsible, runPssh, runSequentialSsh, type PeerFiles } from './cli-peers.ts';
+import {
+  bareLabDown,
+  bareLabUp,
+  benchLabEnv,
+  clientCpuSeconds,
+  labHostsCpuSeconds,
+  machineCpuSeconds,
+  readBareLab,
+  type BareLab,
+} from './bench-lab.ts';
+import {
+  closeControlMasters,
+  CURVE25519,
+  preparePeerFiles,
+  runAnsible,
+  runPssh,
+  runSequentialSsh,
+  type PeerFiles,
+} from './cli-peers.ts';
 import { describeMode, runOpsgate, type OpsgateMode } from './opsgate-peer.ts';
 import { WORKLOADS, type WorkloadName } from './workloads.ts';
 
@@ -61,14 +79,18 @@ const runs = Number(args.runs);
 const heavyRuns = Number(args['heavy-runs']);
 if (!Number.isInteger(n) || n < 1 || n > 200) throw new Error(`--hosts must be 1-200, got ${args.hosts}`);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${args.runs}`);
-if (!Number.isInteger(heavyRuns) || heavyRuns < 1) throw new Error(`--heavy-runs must be a positive integer, got ${args['heavy-runs']}`);
+if (!Number.isInteger(heavyRuns) || heavyRuns < 1)
+  throw new Error(`--heavy-runs must be a positive integer, got ${args['heavy-runs']}`);
 const channels = Number(args.channels);
-if (!Number.isInteger(channels) || channels < 1 || channels > 9) throw new Error(`--channels must be 1-9, got ${args.channels}`);
+if (!Number.isInteger(channels) || channels < 1 || channels > 9)
+  throw new Error(`--channels must be 1-9, got ${args.channels}`);
 const modeArg = args['opsgate-mode'];
-if (modeArg !== 'batch' && modeArg !== 'pipeline' && modeArg !== 'per-command') throw new Error(`--opsgate-mode must be batch, pipeline or per-command, got ${modeArg}`);
+if (modeArg !== 'batch' && modeArg !== 'pipeline' && modeArg !== 'per-command')
+  throw new Error(`--opsgate-mode must be batch, pipeline or per-command, got ${modeArg}`);
 const mode: OpsgateMode = modeArg === 'pipeline' ? { kind: 'pipeline', channels } : { kind: modeArg };
 const workloadArg = args.workload;
-if (workloadArg !== undefined && workloadArg !== 'one' && workloadArg !== '20') throw new Error(`--workload must be one or 20, got ${workloadArg}`);
+if (workloadArg !== undefined && workloadArg !== 'one' && workloadArg !== '20')
+  throw new Error(`--workload must be one or 20, got ${workloadArg}`);
 const workloadNames = (Object.keys(WORKLOADS) as WorkloadName[]).filter(
   (w) => workloadArg === undefined || (workloadArg === 'one' ? w === 'one command' : w === '20 commands'),
 );
@@ -81,9 +103,18 @@ const p = lab.hosts.length;
 const peers: Peer[] = [
   { id: 'opsgate', label: `opsgate runner (ssh2, ${p} at once)`, run: (c) => runOpsgate(lab, c, p, mode) },
   { id: 'pssh', label: `parallel-ssh -p ${p} (OpenSSH default kex)`, run: (c) => runPssh(lab, files, c, p) },
-  { id: 'pssh-curve25519', label: `parallel-ssh -p ${p} (curve25519)`, run: (c) => runPssh(lab, files, c, p, CURVE25519) },
+  {
+    id: 'pssh-curve25519',
+    label: `parallel-ssh -p ${p} (curve25519)`,
+    run: (c) => runPssh(lab, files, c, p, CURVE25519),
+  },
   { id: 'ansible', label: `ansible -f ${p} (shell, pipelining)`, run: (c) => runAnsible(files, c, p), heavy20: 'few' },
-  { id: 'ssh-loop', label: 'sequential ssh loop', run: (c) => runSequentialSsh(lab, c), heavy20: args['seq-all'] ? 'few' : 'skip' },
+  {
+    id: 'ssh-loop',
+    label: 'sequential ssh loop',
+    run: (c) => runSequentialSsh(lab, c),
+    heavy20: args['seq-all'] ? 'few' : 'skip',
+  },
 ];
 const only = args.only?.split(',');
 const chosen = peers.filter((peer) => only === undefined || only.includes(peer.id));
@@ -101,7 +132,12 @@ async function measure(peer: Peer, commands: readonly string[]): Promise<Sample>
   const t0 = process.hrtime.bigint();
   await peer.run(commands);
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { wallS, clientCpuS: clientCpuSeconds() - client0, hostsCpuS: labHostsCpuSeconds(lab) - hosts0, cpuS: machineCpuSeconds() - cpu0 };
+  return {
+    wallS,
+    clientCpuS: clientCpuSeconds() - client0,
+    hostsCpuS: labHostsCpuSeconds(lab) - hosts0,
+    cpuS: machineCpuSeconds() - cpu0,
+  };
 }
 
 interface Figures {
@@ -115,7 +151,9 @@ interface Figures {
 }
 const results: Record<string, Record<string, Figures>> = {};
 try {
-  console.log(`fan-out bench: ${p} hosts (${lab.stateDir}), ${runs} runs per peer and workload (${heavyRuns} for ansible on 20 commands), interleaved`);
+  console.log(
+    `fan-out bench: ${p} hosts (${lab.stateDir}), ${runs} runs per peer and workload (${heavyRuns} for ansible on 20 commands), interleaved`,
+  );
   console.log(`opsgate mode: ${describeMode(mode)}`);
   for (const name of workloadNames) {
     const commands = WORKLOADS[name];
@@ -170,11 +208,14 @@ const ratios = {
   cpuTwentyVsPssh: ratio('20 commands', 'opsgate', 'pssh', work),
   cpuTwentyVsAnsible: ratio('20 commands', 'opsgate', 'ansible', work),
 };
-const goal = (v: number | null, max: number): string => (v === null ? 'n/a' : `${v.toFixed(3)}× (goal ≤ ${max}: ${v <= max ? 'met' : 'MISSED'})`);
+const goal = (v: number | null, max: number): string =>
+  v === null ? 'n/a' : `${v.toFixed(3)}× (goal ≤ ${max}: ${v <= max ? 'met' : 'MISSED'})`;
 
 console.log('');
 for (const [w, byPeer] of Object.entries(results)) {
-  console.log(`${w}: median wall (min-max); median CPU-s: client (this process and its children), lab hosts (sshd and what it ran), machine (includes other load)`);
+  console.log(
+    `${w}: median wall (min-max); median CPU-s: client (this process and its children), lab hosts (sshd and what it ran), machine (includes other load)`,
+  );
   for (const peer of chosen) {
     const e = byPeer[peer.id];
     if (e === undefined) continue;
@@ -188,6 +229,8 @@ console.log(`one command, opsgate / pssh same kex (curve25519): ${goal(ratios.on
 console.log(`20 commands, opsgate / pssh (curve25519):         ${goal(ratios.twentyVsPsshCurve25519, 0.1)}`);
 console.log(`20 commands, opsgate / pssh (default kex):        ${goal(ratios.twentyVsPssh, 0.1)}`);
 console.log(`20 commands, opsgate / ansible:                   ${goal(ratios.twentyVsAnsible, 0.1)}`);
-console.log(`CPU-s (client + hosts), opsgate / pssh (curve25519): one command ${ratios.cpuOneVsPsshCurve25519 ?? 'n/a'}×, 20 commands ${ratios.cpuTwentyVsPsshCurve25519 ?? 'n/a'}×`);
+console.log(
+  `CPU-s (client + hosts), opsgate / pssh (curve25519): one command ${ratios.cpuOneVsPsshCurve25519 ?? 'n/a'}×, 20 commands ${ratios.cpuTwentyVsPsshCurve25519 ?? 'n/a'}×`,
+);
 console.log(`(opsgate mode: ${describeMode(mode)})`);
 console.log(JSON.stringify({ bench: 'fanout', hosts: p, runs, heavyRuns, opsgateMode: mode, results, ratios }));

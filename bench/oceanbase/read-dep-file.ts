@@ -14,10 +14,13 @@ import { parseArgs } from 'node:util';
 import { DEP_FILE_PATH, readUpgradeDepFile } from '../../src/adapters/files/read-upgrade-dep-file.ts';
 import { assertRpmTools, buildRpm } from '../../test/support/oceanbase/build-rpm.ts';
 
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '400' }, runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { mb: { type: 'string', default: '400' }, runs: { type: 'string', default: '5' } },
+});
 const mb = Number(values.mb);
 const runs = Number(values.runs);
-if (!(mb > 0) || !Number.isInteger(runs) || runs < 1) throw new Error('--mb must be a positive number and --runs a positive integer');
+if (!(mb > 0) || !Number.isInteger(runs) || runs < 1)
+  throw new Error('--mb must be a positive number and --runs a positive integer');
 assertRpmTools();
 
 const dep = readFileSync(new URL('../../lab/obsim/oceanbase_upgrade_dep.yml', import.meta.url), 'utf8');
@@ -26,7 +29,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 try {
   const built = performance.now();
   const observer = { randomBytes: Math.round(mb * 1024 * 1024) };
-  const rpm = buildRpm(dir, { name: 'oceanbase-ce', version: '4.4.1.0', files: { 'home/admin/oceanbase/bin/observer': observer, [DEP_FILE_PATH]: dep }, payload: 'w1.gzdio' });
+  const rpm = buildRpm(dir, {
+    name: 'oceanbase-ce',
+    version: '4.4.1.0',
+    files: { 'home/admin/oceanbase/bin/observer': observer, [DEP_FILE_PATH]: dep },
+    payload: 'w1.gzdio',
+  });
   const rpmMb = statSync(rpm).size / 1024 / 1024;
   console.log(`built ${rpmMb.toFixed(0)} MiB RPM in ${((performance.now() - built) / 1000).toFixed(1)} s`);
   const wall: number[] = [];

@@ -13,8 +13,16 @@ if (secret === '' || apiUrl === '') throw new Error('usage: app-server.ts <signi
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const app = createSlackApp({
-  signingSecret: secret, token: 'xoxb-bench', socketMode: false, slackApiUrl: apiUrl, port: 0, botId: 'BBOT', botUserId: 'UBOT',
-  deps: { engine: new FakeChatEngine(), sites: [chatSite('xizang', 'CXIZANG')] }, log: quiet, minPostIntervalMs: 0,
+  signingSecret: secret,
+  token: 'xoxb-bench',
+  socketMode: false,
+  slackApiUrl: apiUrl,
+  port: 0,
+  botId: 'BBOT',
+  botUserId: 'UBOT',
+  deps: { engine: new FakeChatEngine(), sites: [chatSite('xizang', 'CXIZANG')] },
+  log: quiet,
+  minPostIntervalMs: 0,
 });
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();

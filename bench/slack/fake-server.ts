@@ -12,10 +12,12 @@ console.log(JSON.stringify({ apiUrl: fake.apiUrl, responseBase: fake.responseUrl
 // The moment the last expected response arrives (epoch ms), for the load generator to see how long the work
 // after the acks took to finish.
 if (Number.isInteger(expected) && expected > 0) {
-  void fake.waitFor(() => fake.responses.length >= expected, 600_000).then(
-    () => console.log(JSON.stringify({ allRespondedAt: Date.now() })),
-    () => undefined,
-  );
+  void fake
+    .waitFor(() => fake.responses.length >= expected, 600_000)
+    .then(
+      () => console.log(JSON.stringify({ allRespondedAt: Date.now() })),
+      () => undefined,
+    );
 }
 process.on('SIGTERM', () => {
   console.error(JSON.stringify({ responses: fake.responses.length }));

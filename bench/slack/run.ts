@@ -34,19 +34,31 @@ const client = clientIndex >= 0 ? process.argv[clientIndex + 1] : 'http';
 if (client !== 'http' && client !== 'fetch') throw new Error('--client must be http or fetch');
 const profIndex = process.argv.indexOf('--cpu-prof');
 const profDir = profIndex >= 0 ? process.argv[profIndex + 1] : undefined;
-if (profIndex >= 0 && (profDir === undefined || profDir.startsWith('--'))) throw new Error('--cpu-prof needs a directory');
+if (profIndex >= 0 && (profDir === undefined || profDir.startsWith('--')))
+  throw new Error('--cpu-prof needs a directory');
 const secret = randomBytes(16).toString('hex');
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 /** Starts a bench helper under tsx and returns it with the JSON object of its first stdout line. */
-async function startHelper<T>(file: string, args: string[], nodeArgs: string[] = []): Promise<{ proc: ChildProcess; info: T }> {
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startHelper<T>(
+  file: string,
+  args: string[],
+  nodeArgs: string[] = [],
+): Promise<{ proc: ChildProcess; info: T }> {
+  const proc = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const [line] = (await once(createInterface({ input: proc.stdout as Readable }), 'line')) as [string];
   return { proc, info: JSON.parse(line) as T };
 }
 
 // Three processes, as in production: Slack (the fake), the app under test, and the load generator (this one).
-const slack = await startHelper<{ apiUrl: string; responseBase: string }>('./fake-server.ts', [String((rounds + 1) * concurrency)]);
+const slack = await startHelper<{ apiUrl: string; responseBase: string }>('./fake-server.ts', [
+  String((rounds + 1) * concurrency),
+]);
 let allRespondedAt = NaN;
 createInterface({ input: slack.proc.stdout as Readable }).on('line', (l) => {
   allRespondedAt = (JSON.parse(l) as { allRespondedAt: number }).allRespondedAt;
@@ -55,7 +67,11 @@ let responses = NaN;
 createInterface({ input: slack.proc.stderr as Readable }).on('line', (l) => {
   responses = (JSON.parse(l) as { responses: number }).responses;
 });
-const server = await startHelper<{ url: string; cpuMs: number }>('./app-server.ts', [secret, slack.info.apiUrl], profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir]);
+const server = await startHelper<{ url: string; cpuMs: number }>(
+  './app-server.ts',
+  [secret, slack.info.apiUrl],
+  profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir],
+);
 const { url } = server.info;
 let appCpuMs = NaN;
 createInterface({ input: server.proc.stderr as Readable }).on('line', (l) => {
@@ -69,10 +85,14 @@ const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 /** POSTs a signed body with node:http; resolves with the status once the whole answer is in. */
 function postHttp(body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0)).on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0)).on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -80,7 +100,14 @@ function postHttp(body: string, headers: Record<string, string>): Promise<number
 
 async function one(): Promise<number> {
   const id = ++n;
-  const body = slashCommandBody({ command: '/precheck', text: 'xizang', user_id: 'UOPERATOR', channel_id: 'CXIZANG', response_url: `${responseBase}b${id}`, trigger_id: `bench-${id}` });
+  const body = slashCommandBody({
+    command: '/precheck',
+    text: 'xizang',
+    user_id: 'UOPERATOR',
+    channel_id: 'CXIZANG',
+    response_url: `${responseBase}b${id}`,
+    trigger_id: `bench-${id}`,
+  });
   if (client === 'http') {
     const headers = signedHeaders(body, { secret });
     const t0 = performance.now();
@@ -132,7 +159,9 @@ try {
     // This load generator's own CPU per measured request (signing, fetch): it shares the two cores too.
     client_cpu_ms_per_request: Number(((clientUser + clientSystem) / 1000 / samples.length).toFixed(2)),
   };
-  console.log(`${result.requests} signed /precheck requests, ${concurrency} concurrent: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, max ${result.max_ms} ms; ${responses} handled after the ack`);
+  console.log(
+    `${result.requests} signed /precheck requests, ${concurrency} concurrent: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, max ${result.max_ms} ms; ${responses} handled after the ack`,
+  );
   console.log(JSON.stringify(result));
   // Every acknowledged request must have had its work done: the responses Slack received, warm-up included.
   if (responses !== n) {

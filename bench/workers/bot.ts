@@ -19,7 +19,12 @@ const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage
 const started = Date.now();
 const runIds = new Map<string, string>();
 for (const s of sites) {
-  const r = await engine.request({ site: s.name, runbook: 'lab-move-dir', args: { host: s.hosts[0] ?? '', base: '/tmp/opsgate-bench' }, requester: BENCH_REQUESTER });
+  const r = await engine.request({
+    site: s.name,
+    runbook: 'lab-move-dir',
+    args: { host: s.hosts[0] ?? '', base: '/tmp/opsgate-bench' },
+    requester: BENCH_REQUESTER,
+  });
   if (!r.ok) throw new Error(`${s.name}: ${r.error.message}`);
   runIds.set(s.name, r.value.runId);
 }
@@ -32,9 +37,16 @@ const outcomes = await Promise.all(
         last = id;
         if (event.runId !== runIds.get(s.name)) continue;
         if (event.type === 'gate.opened') {
-          await engine.decide({ gateId: event.gate.id, user: BENCH_APPROVER, userGroups: [], choice: 'approve', planHash: event.gate.planHash });
+          await engine.decide({
+            gateId: event.gate.id,
+            user: BENCH_APPROVER,
+            userGroups: [],
+            choice: 'approve',
+            planHash: event.gate.planHash,
+          });
         }
-        if (event.type === 'run.finished' || event.type === 'run.stopped') return event.type === 'run.finished' ? event.outcome : 'stopped';
+        if (event.type === 'run.finished' || event.type === 'run.stopped')
+          return event.type === 'run.finished' ? event.outcome : 'stopped';
       }
     }
   }),
@@ -42,5 +54,7 @@ const outcomes = await Promise.all(
 const seconds = (Date.now() - started) / 1000;
 clearInterval(sampler);
 maxRss = Math.max(maxRss, process.memoryUsage().rss);
-process.stdout.write(`${JSON.stringify({ runs: outcomes.length, completed: outcomes.filter((o) => o === 'completed').length, seconds, maxRssMb: Math.round(maxRss / 1048576) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ runs: outcomes.length, completed: outcomes.filter((o) => o === 'completed').length, seconds, maxRssMb: Math.round(maxRss / 1048576) })}\n`,
+);
 await rt.close();

@@ -23,7 +23,9 @@ import { writeBenchSites } from './bench-sites.ts';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'bin', 'opsgate.js');
 const STEPS_PER_RUN = 4;
-const { values } = parseArgs({ options: { sites: { type: 'string', default: '10' }, workers: { type: 'string', default: '1,2,4' } } });
+const { values } = parseArgs({
+  options: { sites: { type: 'string', default: '10' }, workers: { type: 'string', default: '1,2,4' } },
+});
 const siteCount = Number(values.sites);
 const workerCounts = values.workers.split(',').map(Number);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -39,7 +41,10 @@ interface Round {
   readonly botMaxRssMb: number;
 }
 
-function startProcess(argv: readonly string[], env: NodeJS.ProcessEnv): { child: ChildProcess; out: () => string; waitFor: (re: RegExp) => Promise<void> } {
+function startProcess(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; out: () => string; waitFor: (re: RegExp) => Promise<void> } {
   const child = spawn(process.execPath, argv, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let errText = '';
@@ -59,7 +64,14 @@ function startProcess(argv: readonly string[], env: NodeJS.ProcessEnv): { child:
 
 async function round(workers: number, sitesDir: string): Promise<Round> {
   const prefix = `bench-${randomUUID()}:`;
-  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl, OPSGATE_REDIS_PREFIX: prefix, OPSGATE_SITES: sitesDir, LOG_LEVEL: 'warn', OPSGATE_STATE_DIR: mkdtempSync(join(tmpdir(), 'opsgate-bench-')) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    OPSGATE_REDIS_PREFIX: prefix,
+    OPSGATE_SITES: sitesDir,
+    LOG_LEVEL: 'warn',
+    OPSGATE_STATE_DIR: mkdtempSync(join(tmpdir(), 'opsgate-bench-')),
+  };
   delete env.SLACK_BOT_TOKEN;
   delete env.SLACK_SIGNING_SECRET;
   const procs = Array.from({ length: workers }, () => startProcess([BIN, 'worker'], env));
@@ -68,7 +80,12 @@ async function round(workers: number, sitesDir: string): Promise<Round> {
     const bot = startProcess(['--import', 'tsx', join(REPO, 'bench', 'workers', 'bot.ts')], env);
     procs.push(bot);
     await bot.waitFor(/\}\n/);
-    const r = JSON.parse(bot.out().trim().split('\n').at(-1) ?? '{}') as { runs: number; completed: number; seconds: number; maxRssMb: number };
+    const r = JSON.parse(bot.out().trim().split('\n').at(-1) ?? '{}') as {
+      runs: number;
+      completed: number;
+      seconds: number;
+      maxRssMb: number;
+    };
     return {
       workers,
       runs: r.runs,
@@ -80,7 +97,9 @@ async function round(workers: number, sitesDir: string): Promise<Round> {
     };
   } finally {
     for (const p of procs) p.child.kill('SIGTERM');
-    await Promise.all(procs.map((p) => (p.child.exitCode === null ? new Promise((r) => p.child.once('exit', r)) : undefined)));
+    await Promise.all(
+      procs.map((p) => (p.child.exitCode === null ? new Promise((r) => p.child.once('exit', r)) : undefined)),
+    );
     const redis = new Redis(redisUrl);
     await deleteKeysUnder(redis, prefix);
     await redis.quit();
@@ -93,14 +112,19 @@ try {
   writeBenchSites(lab, sitesDir, siteCount);
   const rounds: Round[] = [];
   for (const w of workerCounts) {
-    const reset = 'rm -rf /tmp/opsgate-bench && mkdir -p /tmp/opsgate-bench/data && echo x > /tmp/opsgate-bench/data/file';
+    const reset =
+      'rm -rf /tmp/opsgate-bench && mkdir -p /tmp/opsgate-bench/data && echo x > /tmp/opsgate-bench/data/file';
     await Promise.all(lab.hosts.slice(0, siteCount).map((h) => labExec(lab.ref, h.name, ['sh', '-c', reset])));
     const r = await round(w, sitesDir);
     rounds.push(r);
-    process.stdout.write(`${w} worker(s): ${r.completed}/${r.runs} runs in ${r.seconds.toFixed(1)} s = ${r.runsPerMinute} runs/min, ${r.stepsPerSecond} steps/s; bot peak RSS ${r.botMaxRssMb} MB\n`);
+    process.stdout.write(
+      `${w} worker(s): ${r.completed}/${r.runs} runs in ${r.seconds.toFixed(1)} s = ${r.runsPerMinute} runs/min, ${r.stepsPerSecond} steps/s; bot peak RSS ${r.botMaxRssMb} MB\n`,
+    );
   }
   const goal = Math.max(...rounds.map((r) => r.botMaxRssMb)) <= 200;
-  process.stdout.write(`${JSON.stringify({ bench: 'workers', sites: siteCount, stepsPerRun: STEPS_PER_RUN, rounds, botRssGoalMet: goal })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'workers', sites: siteCount, stepsPerRun: STEPS_PER_RUN, rounds, botRssGoalMet: goal })}\n`,
+  );
 } finally {
   rmSync(sitesDir, { recursive: true, force: true });
   if (process.env.OPSGATE_LAB_KEEP !== '1') await labDown({ prefix: ref.prefix, net: ref.net, bare: true });

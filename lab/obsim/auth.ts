@@ -22,7 +22,9 @@ const sha1 = (...parts: Buffer[]) => {
   return h.digest();
 };
 
-/** The mysql_native_password reply to `scramble`: SHA1(pw) XOR SHA1(scramble + SHA1(SHA1(pw))); empty for no password. */
+/**
+ * The mysql_native_password reply to `scramble`: SHA1(pw) XOR SHA1(scramble + SHA1(SHA1(pw))); empty for no password.
+ */
 export function nativePasswordToken(password: string, scramble: Buffer): Buffer {
   if (password === '') return Buffer.alloc(0);
   const stage1 = sha1(Buffer.from(password, 'utf8'));
@@ -39,11 +41,17 @@ export function isSysUser(user: string): boolean {
  * Checks a login as OceanBase does for mysql_native_password: the client's token against the one the expected
  * password gives for this connection's scramble. A wrong one gets MySQL's 1045 with its message (no password in it).
  */
-export function checkLogin(passwords: SimPasswords, a: AuthAttempt): { readonly code: number; readonly message: string } | undefined {
+export function checkLogin(
+  passwords: SimPasswords,
+  a: AuthAttempt,
+): { readonly code: number; readonly message: string } | undefined {
   const expected = isSysUser(a.user) ? passwords.sys : (passwords.business ?? passwords.sys);
   const want = nativePasswordToken(expected, Buffer.concat([a.authPluginData1, a.authPluginData2]));
   const got = Buffer.from(a.authToken);
   if (got.length === want.length && timingSafeEqual(got, want)) return undefined;
   const host = (a.address ?? 'localhost').replace(/^::ffff:/, '');
-  return { code: 1045, message: `Access denied for user '${a.user.split('@')[0]}'@'${host}' (using password: ${got.length > 0 ? 'YES' : 'NO'})` };
+  return {
+    code: 1045,
+    message: `Access denied for user '${a.user.split('@')[0]}'@'${host}' (using password: ${got.length > 0 ? 'YES' : 'NO'})`,
+  };
 }

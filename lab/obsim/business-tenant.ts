@@ -60,6 +60,10 @@ export class BusinessTenant {
       return { kind: 'rows', column: 'v', values: v === undefined ? [] : [v] };
     }
     if (/^select\s+1\b/i.test(s)) return { kind: 'rows', column: '1', values: ['1'] };
-    return { kind: 'error', code: 1235, message: `the simulated business tenant does not implement: ${s.slice(0, 80)}` };
+    return {
+      kind: 'error',
+      code: 1235,
+      message: `the simulated business tenant does not implement: ${s.slice(0, 80)}`,
+    };
   }
 }

@@ -49,7 +49,9 @@ export class ControlPlane {
 
   /** Reads what the fixture was loaded with, then probes the observers every `everyMs`. */
   async start(everyMs = 500): Promise<void> {
-    const [rows] = await this.db.query('select build_version, (select max(refreshed_schema_version) from __all_virtual_server_schema_info) as sv from __all_server limit 1');
+    const [rows] = await this.db.query(
+      'select build_version, (select max(refreshed_schema_version) from __all_virtual_server_schema_info) as sv from __all_server limit 1',
+    );
     const first = (rows as { build_version: string; sv: string }[])[0];
     this.buildSuffix = first?.build_version.slice(first.build_version.indexOf('_')) ?? '';
     this.formalSchema = String(first?.sv ?? '0');
@@ -76,7 +78,10 @@ export class ControlPlane {
 
   /** The oldest version any server runs (what `min_observer_version` becomes at END ROLLING UPGRADE). */
   minVersion(): string {
-    return [...this.servers].map((s) => s.version).sort((a, b) => compareObVersions(obVersion(a), obVersion(b)))[0] ?? '0.0.0.0';
+    return (
+      [...this.servers].map((s) => s.version).sort((a, b) => compareObVersions(obVersion(a), obVersion(b)))[0] ??
+      '0.0.0.0'
+    );
   }
 
   async probe(): Promise<void> {
@@ -100,14 +105,38 @@ export class ControlPlane {
       const caughtUp = s.running && now - s.upSince >= CATCH_UP_MS;
       const status = s.running ? 'ACTIVE' : 'INACTIVE';
       const started = s.running ? s.upSince * 1000 : 0;
-      writes.push([`server ${s.ip}`, `${status} ${started} ${s.version}`, [
-        'update __all_server set status = ?, start_service_time = ?, build_version = ? where svr_ip = ?', status, started, `${s.version}${this.buildSuffix}`, s.ip,
-      ]]);
-      writes.push([`sync ${s.ip}`, String(caughtUp), ['update `GV$OB_LOG_STAT` set IN_SYNC = ? where SVR_IP = ?', caughtUp ? 'YES' : 'NO', s.ip]]);
-      writes.push([`schema ${s.ip}`, String(caughtUp), ['update __all_virtual_server_schema_info set refreshed_schema_version = ? where svr_ip = ?', caughtUp ? this.formalSchema : '0', s.ip]]);
+      writes.push([
+        `server ${s.ip}`,
+        `${status} ${started} ${s.version}`,
+        [
+          'update __all_server set status = ?, start_service_time = ?, build_version = ? where svr_ip = ?',
+          status,
+          started,
+          `${s.version}${this.buildSuffix}`,
+          s.ip,
+        ],
+      ]);
+      writes.push([
+        `sync ${s.ip}`,
+        String(caughtUp),
+        ['update `GV$OB_LOG_STAT` set IN_SYNC = ? where SVR_IP = ?', caughtUp ? 'YES' : 'NO', s.ip],
+      ]);
+      writes.push([
+        `schema ${s.ip}`,
+        String(caughtUp),
+        [
+          'update __all_virtual_server_schema_info set refreshed_schema_version = ? where svr_ip = ?',
+          caughtUp ? this.formalSchema : '0',
+          s.ip,
+        ],
+      ]);
     }
     for (const [zone, status] of this.zones) {
-      writes.push([`zone ${zone}`, status, ["update __all_zone set info = ? where zone = ? and name = 'status'", status, zone]]);
+      writes.push([
+        `zone ${zone}`,
+        status,
+        ["update __all_zone set info = ? where zone = ? and name = 'status'", status, zone],
+      ]);
     }
     const due = writes.filter(([key, sig]) => this.written.get(key) !== sig);
     for (const [key, sig] of due) this.written.set(key, sig);
@@ -119,7 +148,10 @@ export class ControlPlane {
   /** Sets a cluster parameter on every server (or one), as ALTER SYSTEM SET does. */
   setParameter(name: string, value: string): Promise<void> {
     return this.serial(async () => {
-      await this.db.query("update __opsgate_parameter set value = ? where name = ? and scope = 'CLUSTER'", [value, name]);
+      await this.db.query("update __opsgate_parameter set value = ? where name = ? and scope = 'CLUSTER'", [
+        value,
+        name,
+      ]);
     });
   }
 
@@ -140,7 +172,9 @@ export class ControlPlane {
     if (stage !== null) {
       const begin = stage[1]!.toLowerCase() === 'begin';
       const event = `${begin ? 'BEGIN' : 'END'}_${stage[2] === undefined ? '' : 'ROLLING_'}UPGRADE` as const;
-      await this.serial(() => recordUpgradeEvent(this.db, event, this.minVersion(), `${this.minVersion()}${this.buildSuffix}`));
+      await this.serial(() =>
+        recordUpgradeEvent(this.db, event, this.minVersion(), `${this.minVersion()}${this.buildSuffix}`),
+      );
       if (stage[2] === undefined) {
         await this.setParameter('enable_upgrade_mode', begin ? 'True' : 'False');
         if (!begin) await this.setParameter('_upgrade_stage', 'NONE');
@@ -157,9 +191,15 @@ export class ControlPlane {
 
   private zoneCommand(verb: 'stop' | 'start', zone: string): SimReply {
     if (!this.zones.has(zone)) return { kind: 'error', code: 4662, message: `zone '${zone}' not exist` };
-    const other = [...this.zones.keys()].find((z) => z !== zone && (this.zones.get(z) === 'INACTIVE' || this.servers.some((s) => s.zone === z && !s.running)));
+    const other = [...this.zones.keys()].find(
+      (z) => z !== zone && (this.zones.get(z) === 'INACTIVE' || this.servers.some((s) => s.zone === z && !s.running)),
+    );
     if (verb === 'stop' && other !== undefined) {
-      return { kind: 'error', code: 4179, message: `stop zone ${zone} not allowed: zone ${other} is not serving, a majority would be lost` };
+      return {
+        kind: 'error',
+        code: 4179,
+        message: `stop zone ${zone} not allowed: zone ${other} is not serving, a majority would be lost`,
+      };
     }
     setTimeout(() => {
       this.zones.set(zone, verb === 'stop' ? 'INACTIVE' : 'ACTIVE');

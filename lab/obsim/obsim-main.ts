@@ -8,16 +8,24 @@ import { startObSim } from './start-obsim.ts';
  * database). Logins must give the password in the file (the one the lab's site file references).
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { listen: { type: 'string' }, 'password-file': { type: 'string' }, observer: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({
+    options: {
+      listen: { type: 'string' },
+      'password-file': { type: 'string' },
+      observer: { type: 'string', multiple: true },
+    },
+  });
   const [host, port] = (values.listen ?? '').split(':');
-  if (host === undefined || host === '' || port === undefined || !/^\d+$/.test(port)) throw new Error('--listen HOST:PORT is required');
+  if (host === undefined || host === '' || port === undefined || !/^\d+$/.test(port))
+    throw new Error('--listen HOST:PORT is required');
   const observers = (values.observer ?? []).map((o) => {
     const [zone, ip] = o.split('=');
     if (zone === undefined || ip === undefined) throw new Error(`--observer ${o}: give ZONE=IP`);
     return { zone, ip };
   });
   const file = values['password-file'];
-  if (file === undefined) throw new Error('--password-file FILE is required (the sys tenant password the site file references)');
+  if (file === undefined)
+    throw new Error('--password-file FILE is required (the sys tenant password the site file references)');
   const sys = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   const sim = await startObSim({ host, port: Number(port), observers, passwords: { sys } });
   process.stdout.write(`obsim listening on ${host}:${port} (fixture ${sim.database})\n`);

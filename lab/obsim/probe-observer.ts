@@ -1,7 +1,8 @@
 import { Socket } from 'node:net';
 
 /** What an observer stand-in said when asked, or that it did not answer. */
-export type ObserverAnswer = { readonly running: true; readonly version: string; readonly zone: string } | { readonly running: false };
+export type ObserverAnswer =
+  { readonly running: true; readonly version: string; readonly zone: string } | { readonly running: false };
 
 /**
  * Asks the observer stand-in on `ip:port` for its version: it answers one line, `OBSERVER <version> <zone>`.
@@ -22,7 +23,11 @@ export function probeObserver(ip: string, port: number, timeoutMs = 400): Promis
       const line = buf.split('\n')[0];
       if (buf.includes('\n') && line !== undefined) {
         const [tag, version, zone] = line.trim().split(/\s+/);
-        done(tag === 'OBSERVER' && version !== undefined && zone !== undefined ? { running: true, version, zone } : { running: false });
+        done(
+          tag === 'OBSERVER' && version !== undefined && zone !== undefined
+            ? { running: true, version, zone }
+            : { running: false },
+        );
       }
     });
     sock.on('end', () => done({ running: false }));

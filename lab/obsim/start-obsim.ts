@@ -1,6 +1,11 @@
 import mysqlp from 'mysql2/promise';
 import type { Server } from 'node:net';
-import { createObFixture, LOCAL_MARIADB, uniqueFixtureName, type MariaDbServer } from '../../test/support/oceanbase/ob-fixture.ts';
+import {
+  createObFixture,
+  LOCAL_MARIADB,
+  uniqueFixtureName,
+  type MariaDbServer,
+} from '../../test/support/oceanbase/ob-fixture.ts';
 import { SERVERS } from '../../test/support/oceanbase/fixture-cluster.ts';
 import type { SimPasswords } from './auth.ts';
 import { BusinessTenant, DEFAULT_EFFECT, type LeaderMoveEffect } from './business-tenant.ts';
@@ -38,9 +43,17 @@ export interface ObSim {
  */
 export async function startObSim(opts: ObSimOptions): Promise<ObSim> {
   if (opts.observers.length !== SERVERS.length || opts.observers.some((o, i) => o.zone !== SERVERS[i]?.zone)) {
-    throw new Error(`the simulator serves exactly ${SERVERS.map((s) => s.zone).join(', ')} with one observer each (the fixture's cluster)`);
+    throw new Error(
+      `the simulator serves exactly ${SERVERS.map((s) => s.zone).join(', ')} with one observer each (the fixture's cluster)`,
+    );
   }
-  const servers: SimServer[] = opts.observers.map((o) => ({ zone: o.zone, ip: o.ip, running: false, version: '0.0.0.0', upSince: 0 }));
+  const servers: SimServer[] = opts.observers.map((o) => ({
+    zone: o.zone,
+    ip: o.ip,
+    running: false,
+    version: '0.0.0.0',
+    upSince: 0,
+  }));
   const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
   for (;;) {
     const answers = await Promise.all(servers.map((s) => probeObserver(s.ip, 2882)));
@@ -48,7 +61,13 @@ export async function startObSim(opts: ObSimOptions): Promise<ObSim> {
       if (a.running && servers[i] !== undefined) servers[i].version = a.version;
     });
     if (answers.every((a) => a.running)) break;
-    if (Date.now() > deadline) throw new Error(`observers not answering on 2882: ${servers.filter((_, i) => !answers[i]?.running).map((s) => s.ip).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `observers not answering on 2882: ${servers
+          .filter((_, i) => !answers[i]?.running)
+          .map((s) => s.ip)
+          .join(', ')}`,
+      );
     await new Promise((r) => setTimeout(r, 500));
   }
   const maria = opts.mariadb ?? LOCAL_MARIADB;

@@ -11,7 +11,8 @@ const SCOPES: Readonly<Record<string, string>> = {
   all: '1 = 1',
 };
 
-const TENANT_SET = /^alter\s+system\s+set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*'([^'\\]*)'\s+tenant\s*=\s*'?([A-Za-z0-9_$]+)'?$/i;
+const TENANT_SET =
+  /^alter\s+system\s+set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*'([^'\\]*)'\s+tenant\s*=\s*'?([A-Za-z0-9_$]+)'?$/i;
 const MERGE = /^alter\s+system\s+(suspend|resume)\s+merge(?:\s+tenant\s*=\s*'?([A-Za-z0-9_$]+)'?)?$/i;
 const UPGRADE_JOB = /^alter\s+system\s+run\s+upgrade\s+job\s+'UPGRADE_ALL'$/i;
 const ROOT_INSPECTION = /^alter\s+system\s+run\s+job\s+'root_inspection'$/i;
@@ -25,7 +26,10 @@ const ROOT_INSPECTION = /^alter\s+system\s+run\s+job\s+'root_inspection'$/i;
 export class UpgradeActions {
   readonly jobs: UpgradeJobs;
 
-  constructor(private readonly db: Connection, private readonly serial: Serial) {
+  constructor(
+    private readonly db: Connection,
+    private readonly serial: Serial,
+  ) {
     this.jobs = new UpgradeJobs(db, serial);
   }
 
@@ -38,17 +42,26 @@ export class UpgradeActions {
     if (set !== null) {
       const where = await this.tenants(set[3]!);
       if (where === undefined) return { kind: 'error', code: 5157, message: `Unknown tenant '${set[3]}'` };
-      return this.update(`update __opsgate_parameter set value = ? where name = ? and scope = 'TENANT' and ${where}`, [set[2], set[1]], `parameter ${set[1]} is not a tenant parameter`);
+      return this.update(
+        `update __opsgate_parameter set value = ? where name = ? and scope = 'TENANT' and ${where}`,
+        [set[2], set[1]],
+        `parameter ${set[1]} is not a tenant parameter`,
+      );
     }
     const merge = MERGE.exec(s);
     if (merge !== null) {
       const where = await this.tenants(merge[2] ?? 'all');
       if (where === undefined) return { kind: 'error', code: 5157, message: `Unknown tenant '${merge[2]}'` };
       const flag = merge[1]!.toLowerCase() === 'suspend' ? 'YES' : 'NO';
-      return this.update(`update CDB_OB_MAJOR_COMPACTION set IS_SUSPENDED = ? where ${where.replace(/tenant_id/g, 'TENANT_ID')}`, [flag], undefined);
+      return this.update(
+        `update CDB_OB_MAJOR_COMPACTION set IS_SUSPENDED = ? where ${where.replace(/tenant_id/g, 'TENANT_ID')}`,
+        [flag],
+        undefined,
+      );
     }
     if (UPGRADE_JOB.test(s)) return this.jobs.run();
-    if (ROOT_INSPECTION.test(s)) return this.update("update __all_virtual_upgrade_inspection set info = 'succeed'", [], undefined);
+    if (ROOT_INSPECTION.test(s))
+      return this.update("update __all_virtual_upgrade_inspection set info = 'succeed'", [], undefined);
     return undefined;
   }
 

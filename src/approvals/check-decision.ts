@@ -54,7 +54,8 @@ function checkNotApproved(gate: Gate, input: DecideInput): Result<DecisionEffect
 
 /** The gate after an accepted click (pure; the Redis store performs the same change in its script). */
 export function applyDecision(gate: Gate, input: DecideInput, effect: DecisionEffect): Gate {
-  const approvals = input.choice === 'approve' ? [...gate.approvals, { by: input.user, at: input.now }] : gate.approvals;
+  const approvals =
+    input.choice === 'approve' ? [...gate.approvals, { by: input.user, at: input.now }] : gate.approvals;
   if (effect.kind === 'record-approval') return { ...gate, approvals };
   return { ...gate, approvals, status: 'decided', decision: { choice: input.choice, by: input.user, at: input.now } };
 }

@@ -8,7 +8,10 @@ import { gateRefusal } from './gate-refusal.ts';
  * who may give them) decides here, server-side, and only an accepted answer reaches the store, which records it
  * atomically and at most once.
  */
-export async function decideGate(gates: Pick<GateStore, 'get' | 'record'>, input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>> {
+export async function decideGate(
+  gates: Pick<GateStore, 'get' | 'record'>,
+  input: DecideInput,
+): Promise<Result<DecideOutcome, GateRefusal>> {
   const gate = await gates.get(input.gateId);
   if (gate === undefined) return err(gateRefusal('UNKNOWN_GATE'));
   const checked = checkDecision(gate, input);

@@ -5,6 +5,8 @@ export class InvalidGateError extends OpsgateError {
   readonly code = 'INVALID_GATE';
 
   constructor(problem: string, fields: { site: string; runId: string; stepId: string }) {
-    super(`cannot open a gate for ${fields.site}/${fields.runId}/${fields.stepId}: ${problem}`, { fields: { ...fields, problem } });
+    super(`cannot open a gate for ${fields.site}/${fields.runId}/${fields.stepId}: ${problem}`, {
+      fields: { ...fields, problem },
+    });
   }
 }

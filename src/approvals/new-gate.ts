@@ -18,10 +18,13 @@ export function newGate(id: string, input: OpenGateInput): Gate {
   if (input.choices.length === 0) fail('a gate needs at least one choice');
   const valid = choicesForKind(input.kind);
   const foreign = input.choices.filter((c) => !valid.includes(c));
-  if (foreign.length > 0) fail(`choices ${foreign.join(', ')} do not fit a ${input.kind} gate (valid: ${valid.join(', ')})`);
+  if (foreign.length > 0)
+    fail(`choices ${foreign.join(', ')} do not fit a ${input.kind} gate (valid: ${valid.join(', ')})`);
   const { approvalsNeeded, expiresAfterMs } = input.policy;
-  if (!Number.isInteger(approvalsNeeded) || approvalsNeeded < 1) fail(`policy.approvalsNeeded must be an integer ≥ 1, got ${approvalsNeeded}`);
-  if (!Number.isFinite(expiresAfterMs) || expiresAfterMs <= 0) fail(`policy.expiresAfterMs must be > 0, got ${expiresAfterMs}`);
+  if (!Number.isInteger(approvalsNeeded) || approvalsNeeded < 1)
+    fail(`policy.approvalsNeeded must be an integer ≥ 1, got ${approvalsNeeded}`);
+  if (!Number.isFinite(expiresAfterMs) || expiresAfterMs <= 0)
+    fail(`policy.expiresAfterMs must be > 0, got ${expiresAfterMs}`);
   return {
     id,
     site: input.site,

@@ -11,7 +11,15 @@ export interface ActionRef {
 }
 
 /** The gate choices a button can carry, and the action id of each. */
-export const GATE_CHOICES: readonly GateChoice[] = ['approve', 'reject', 'done', 'retry', 'mark-done', 'roll-back', 'abort'];
+export const GATE_CHOICES: readonly GateChoice[] = [
+  'approve',
+  'reject',
+  'done',
+  'retry',
+  'mark-done',
+  'roll-back',
+  'abort',
+];
 const ACTION_PREFIX = 'opsgate.gate.';
 
 const GATE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -46,7 +54,14 @@ export function encodeActionRef(ref: ActionRef): string {
 export function parseActionRef(value: string): Result<ActionRef, string> {
   const parts = value.length <= 200 ? value.split(':') : [];
   const [tag, gateId, planHash] = parts;
-  if (parts.length !== 3 || tag !== 'g1' || gateId === undefined || planHash === undefined || !GATE_ID.test(gateId) || !HASH.test(planHash)) {
+  if (
+    parts.length !== 3 ||
+    tag !== 'g1' ||
+    gateId === undefined ||
+    planHash === undefined ||
+    !GATE_ID.test(gateId) ||
+    !HASH.test(planHash)
+  ) {
     return err('This button does not belong to an opsgate gate.');
   }
   return ok({ gateId, planHash });

@@ -10,7 +10,11 @@ export type DeciderRefusal = { readonly kind: 'refused'; readonly reason: string
  * deactivated, bot or guest), then the person's groups among `candidates` are resolved (`groupsOf`). Both fail
  * closed. Resolves with the groups, for the engine's policy and four-eyes checks.
  */
-export async function checkDecider(deps: Pick<CommandDeps, 'vetUser' | 'groupsOf'>, user: string, candidates: readonly string[]): Promise<Result<readonly string[], DeciderRefusal>> {
+export async function checkDecider(
+  deps: Pick<CommandDeps, 'vetUser' | 'groupsOf'>,
+  user: string,
+  candidates: readonly string[],
+): Promise<Result<readonly string[], DeciderRefusal>> {
   try {
     const refusal = deps.vetUser === undefined ? undefined : await deps.vetUser(user);
     if (refusal !== undefined) return err({ kind: 'refused', reason: refusal });

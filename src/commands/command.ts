@@ -20,7 +20,8 @@ export type CommandName = SlashCommandName | (typeof CONSOLE_COMMANDS)[number];
 /** One usage line per command, shown in errors and help. */
 export const USAGE: Readonly<Record<CommandName, string>> = {
   precheck: '/precheck <site> [ob <cluster>]',
-  upgrade: '/upgrade <site> <redis|kafka|fastdfs|paas> [--dry-run]  or  /upgrade <site> ob <cluster> --to <version> [--dry-run]',
+  upgrade:
+    '/upgrade <site> <redis|kafka|fastdfs|paas> [--dry-run]  or  /upgrade <site> ob <cluster> --to <version> [--dry-run]',
   rollback: '/rollback <run>',
   runs: '/runs [site]',
   audit: '/audit <run>',
@@ -76,6 +77,15 @@ export type Command = PrecheckCommand | UpgradeCommand | RollbackCommand | RunsC
 
 /** Why a command line was refused; `message` is fit to show to the person who typed it. */
 export interface CommandParseError {
-  readonly code: 'EMPTY' | 'TOO_LONG' | 'CONTROL_CHARACTER' | 'UNKNOWN_COMMAND' | 'BAD_ARGUMENTS' | 'UNKNOWN_SITE' | 'UNKNOWN_PHASE' | 'UNKNOWN_CLUSTER' | 'INVALID_VALUE';
+  readonly code:
+    | 'EMPTY'
+    | 'TOO_LONG'
+    | 'CONTROL_CHARACTER'
+    | 'UNKNOWN_COMMAND'
+    | 'BAD_ARGUMENTS'
+    | 'UNKNOWN_SITE'
+    | 'UNKNOWN_PHASE'
+    | 'UNKNOWN_CLUSTER'
+    | 'INVALID_VALUE';
   readonly message: string;
 }

@@ -12,7 +12,12 @@ import { handleUpgrade } from './upgrade-handler.ts';
  * Parses one command line and runs its handler. `console` enables the console-only commands. Errors thrown by
  * the engine (transport failures) propagate to the adapter's error boundary.
  */
-export async function dispatchCommand(deps: CommandDeps, ctx: CommandContext, line: string, opts: { readonly console?: boolean } = {}): Promise<CommandReply> {
+export async function dispatchCommand(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  line: string,
+  opts: { readonly console?: boolean } = {},
+): Promise<CommandReply> {
   const parsed = parseCommand(line, {
     sites: deps.sites,
     ...(deps.runIdPattern === undefined ? {} : { runIdPattern: deps.runIdPattern }),

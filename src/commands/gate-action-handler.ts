@@ -24,18 +24,25 @@ export interface GateActionDeps extends CommandDeps {
  * channel, the user's groups); the engine then checks policy, four eyes, expiry, plan hash and message.
  * A refusal is a message for the clicker saying why.
  */
-export async function handleGateAction(deps: GateActionDeps, input: GateActionInput): Promise<Result<GateDecisionOutcome, string>> {
+export async function handleGateAction(
+  deps: GateActionDeps,
+  input: GateActionInput,
+): Promise<Result<GateDecisionOutcome, string>> {
   const choice = choiceOfActionId(input.actionId);
-  if (choice === undefined) return err('This button is not one of opsgate\'s.');
+  if (choice === undefined) return err("This button is not one of opsgate's.");
   const ref = parseActionRef(input.value);
   if (!ref.ok) return ref;
   const sites = sitesOfChannel(deps.sites, input.channel);
-  if (sites.length === 0) return err('This gate is not in a site\'s channel; decisions are only taken there.');
+  if (sites.length === 0) return err("This gate is not in a site's channel; decisions are only taken there.");
   const candidates = [...new Set(sites.flatMap((s) => s.policy.approverGroups))];
   const decider = await checkDecider(deps, input.user, candidates);
   if (!decider.ok) {
     // Fail closed: without the account and group facts we cannot tell whether the person may decide.
-    return err(decider.error.kind === 'refused' ? decider.error.reason : 'opsgate could not check your account and user groups with Slack just now, so the click was not counted; try again in a minute.');
+    return err(
+      decider.error.kind === 'refused'
+        ? decider.error.reason
+        : 'opsgate could not check your account and user groups with Slack just now, so the click was not counted; try again in a minute.',
+    );
   }
   const userGroups = decider.value;
   const res = await deps.engine.decide({

@@ -9,7 +9,14 @@ import {
   type CommandParseError,
   type Phase,
 } from './command.ts';
-import { CLUSTER_ID_PATTERN, DEFAULT_RUN_ID_PATTERN, SITE_ID_PATTERN, USER_ID_PATTERN, VERSION_PATTERN, wholeMatch } from './identifiers.ts';
+import {
+  CLUSTER_ID_PATTERN,
+  DEFAULT_RUN_ID_PATTERN,
+  SITE_ID_PATTERN,
+  USER_ID_PATTERN,
+  VERSION_PATTERN,
+  wholeMatch,
+} from './identifiers.ts';
 import { tokenize } from './tokenize.ts';
 import type { Site } from '../core/sites/site.ts';
 
@@ -28,7 +35,8 @@ export interface ParseOptions {
 
 type Parsed = Result<Command, CommandParseError>;
 
-const bad = (name: CommandName, why: string): Parsed => err({ code: 'BAD_ARGUMENTS', message: `${why}. Usage: ${USAGE[name]}` });
+const bad = (name: CommandName, why: string): Parsed =>
+  err({ code: 'BAD_ARGUMENTS', message: `${why}. Usage: ${USAGE[name]}` });
 const show = (token: string): string => JSON.stringify(token);
 
 /**
@@ -43,7 +51,10 @@ export function parseCommand(line: string, opts: ParseOptions): Parsed {
   const name = head.startsWith('/') ? head.slice(1) : head;
   const known: readonly string[] = opts.console ? [...SLASH_COMMANDS, ...CONSOLE_COMMANDS] : SLASH_COMMANDS;
   if (!known.includes(name)) {
-    return err({ code: 'UNKNOWN_COMMAND', message: `Unknown command ${show(head)}. Valid commands: ${known.map((c) => `/${c}`).join(', ')}.` });
+    return err({
+      code: 'UNKNOWN_COMMAND',
+      message: `Unknown command ${show(head)}. Valid commands: ${known.map((c) => `/${c}`).join(', ')}.`,
+    });
   }
   const p = new Parser(opts);
   switch (name as CommandName) {
@@ -70,7 +81,8 @@ class Parser {
     const site = this.site(siteArg);
     if (!site.ok) return site;
     if (ob === undefined) return ok({ name: 'precheck', site: site.value.name });
-    if (ob !== 'ob' || clusterArg === undefined || rest.length > 0) return bad('precheck', `Unexpected ${show(ob)} after the site`);
+    if (ob !== 'ob' || clusterArg === undefined || rest.length > 0)
+      return bad('precheck', `Unexpected ${show(ob)} after the site`);
     const cluster = this.cluster(site.value, clusterArg);
     if (!cluster.ok) return cluster;
     return ok({ name: 'precheck', site: site.value.name, cluster: cluster.value });
@@ -84,14 +96,22 @@ class Parser {
     if (siteArg === undefined) return bad('upgrade', 'Which site?');
     const site = this.site(siteArg);
     if (!site.ok) return site;
-    if (phaseArg === undefined) return err({ code: 'UNKNOWN_PHASE', message: `Which phase? Valid phases: ${PHASES.join(', ')}. Usage: ${USAGE.upgrade}` });
+    if (phaseArg === undefined)
+      return err({
+        code: 'UNKNOWN_PHASE',
+        message: `Which phase? Valid phases: ${PHASES.join(', ')}. Usage: ${USAGE.upgrade}`,
+      });
     if (!(PHASES as readonly string[]).includes(phaseArg)) {
-      return err({ code: 'UNKNOWN_PHASE', message: `Unknown phase ${show(phaseArg)}. Valid phases: ${PHASES.join(', ')}.` });
+      return err({
+        code: 'UNKNOWN_PHASE',
+        message: `Unknown phase ${show(phaseArg)}. Valid phases: ${PHASES.join(', ')}.`,
+      });
     }
     const phase = phaseArg as Phase;
     if (rest.length > 0) return bad('upgrade', `Unexpected ${show(rest[0] ?? '')}`);
     if (phase !== 'ob') {
-      if (clusterArg !== undefined || to !== undefined) return bad('upgrade', `Only the ob phase takes a cluster and --to`);
+      if (clusterArg !== undefined || to !== undefined)
+        return bad('upgrade', `Only the ob phase takes a cluster and --to`);
       return ok({ name: 'upgrade', site: site.value.name, phase, dryRun });
     }
     if (clusterArg === undefined) return bad('upgrade', 'The ob phase needs a cluster');
@@ -99,7 +119,10 @@ class Parser {
     if (!cluster.ok) return cluster;
     if (to === undefined) return bad('upgrade', 'The ob phase needs the target version (--to <version>)');
     if (!VERSION_PATTERN.test(to)) {
-      return err({ code: 'INVALID_VALUE', message: `${show(to)} is not a version; write it like 4.3.5.5 or 4.2.1_BP10.` });
+      return err({
+        code: 'INVALID_VALUE',
+        message: `${show(to)} is not a version; write it like 4.3.5.5 or 4.2.1_BP10.`,
+      });
     }
     return ok({ name: 'upgrade', site: site.value.name, phase, cluster: cluster.value, toVersion: to, dryRun });
   }
@@ -108,7 +131,10 @@ class Parser {
     if (args.length !== 1 || args[0] === undefined) return bad(name, 'Give exactly one run id');
     const runId = args[0];
     if (!wholeMatch(this.opts.runIdPattern ?? DEFAULT_RUN_ID_PATTERN, runId)) {
-      return err({ code: 'INVALID_VALUE', message: `${show(runId)} is not a run id (see /runs for the ids of recent runs).` });
+      return err({
+        code: 'INVALID_VALUE',
+        message: `${show(runId)} is not a run id (see /runs for the ids of recent runs).`,
+      });
     }
     return ok({ name, runId });
   }
@@ -123,7 +149,8 @@ class Parser {
   as(args: readonly string[]): Parsed {
     const user = args[0];
     if (args.length !== 1 || user === undefined) return bad('as', 'Give exactly one Slack user id');
-    if (!USER_ID_PATTERN.test(user)) return err({ code: 'INVALID_VALUE', message: `${show(user)} is not a Slack user id (like UAPPROVER1).` });
+    if (!USER_ID_PATTERN.test(user))
+      return err({ code: 'INVALID_VALUE', message: `${show(user)} is not a Slack user id (like UAPPROVER1).` });
     return ok({ name: 'as', user });
   }
 
@@ -131,18 +158,31 @@ class Parser {
     const found = SITE_ID_PATTERN.test(arg) ? this.opts.sites.find((s) => s.name === arg) : undefined;
     if (found) return ok(found);
     const valid = this.opts.sites.map((s) => s.name).sort();
-    return err({ code: 'UNKNOWN_SITE', message: `Unknown site ${show(arg)}. Valid sites: ${valid.length > 0 ? valid.join(', ') : '(none configured)'}.` });
+    return err({
+      code: 'UNKNOWN_SITE',
+      message: `Unknown site ${show(arg)}. Valid sites: ${valid.length > 0 ? valid.join(', ') : '(none configured)'}.`,
+    });
   }
 
   private cluster(site: GrammarSite, arg: string): Result<string, CommandParseError> {
     const listed = site.obClusters;
     if (CLUSTER_ID_PATTERN.test(arg) && (listed === undefined || listed.includes(arg))) return ok(arg);
-    const valid = listed === undefined ? 'ids of lowercase letters, digits and dashes' : listed.length > 0 ? listed.join(', ') : '(none)';
-    return err({ code: 'UNKNOWN_CLUSTER', message: `Unknown OceanBase cluster ${show(arg)} for site ${site.name}. Valid clusters: ${valid}.` });
+    const valid =
+      listed === undefined
+        ? 'ids of lowercase letters, digits and dashes'
+        : listed.length > 0
+          ? listed.join(', ')
+          : '(none)';
+    return err({
+      code: 'UNKNOWN_CLUSTER',
+      message: `Unknown OceanBase cluster ${show(arg)} for site ${site.name}. Valid clusters: ${valid}.`,
+    });
   }
 
   /** Separates `--dry-run` and `--to <version>` (anywhere after the command, each at most once) from the words. */
-  private flags(args: readonly string[]): Result<{ dryRun: boolean; to?: string; positional: string[] }, CommandParseError> {
+  private flags(
+    args: readonly string[],
+  ): Result<{ dryRun: boolean; to?: string; positional: string[] }, CommandParseError> {
     let dryRun = false;
     let to: string | undefined;
     const positional: string[] = [];
@@ -155,11 +195,15 @@ class Parser {
       if (a === '--dry-run' && !dryRun) dryRun = true;
       else if (a === '--to' && to === undefined) {
         const v = args[i + 1];
-        if (v === undefined || v.startsWith('--')) return err({ code: 'BAD_ARGUMENTS', message: `--to needs a version. Usage: ${USAGE.upgrade}` });
+        if (v === undefined || v.startsWith('--'))
+          return err({ code: 'BAD_ARGUMENTS', message: `--to needs a version. Usage: ${USAGE.upgrade}` });
         to = v;
         i++;
       } else {
-        return err({ code: 'BAD_ARGUMENTS', message: `Unknown or repeated option ${show(a)}; valid options: --dry-run, --to <version>. Usage: ${USAGE.upgrade}` });
+        return err({
+          code: 'BAD_ARGUMENTS',
+          message: `Unknown or repeated option ${show(a)}; valid options: --dry-run, --to <version>. Usage: ${USAGE.upgrade}`,
+        });
       }
     }
     return ok(to === undefined ? { dryRun, positional } : { dryRun, to, positional });

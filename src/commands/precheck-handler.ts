@@ -4,7 +4,11 @@ import { runRequest } from './run-request.ts';
 import { refused, requireSiteChannel } from './require-site-channel.ts';
 
 /** `/precheck <site> [ob <cluster>]`: asks the engine for a precheck run of the site (or of one cluster). */
-export async function handlePrecheck(deps: CommandDeps, ctx: CommandContext, cmd: PrecheckCommand): Promise<CommandReply> {
+export async function handlePrecheck(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  cmd: PrecheckCommand,
+): Promise<CommandReply> {
   const site = requireSiteChannel(deps.sites, cmd.site, ctx.channel);
   if (!site.ok) return site.error;
   const req = await runRequest(deps, ctx, site.value, cmd);
@@ -12,5 +16,9 @@ export async function handlePrecheck(deps: CommandDeps, ctx: CommandContext, cmd
   const res = await deps.engine.requestRun(req.value);
   if (!res.ok) return refused(res.error.message);
   const what = cmd.cluster === undefined ? `site ${cmd.site}` : `OceanBase cluster ${cmd.cluster} of ${cmd.site}`;
-  return { kind: 'accepted', text: `Precheck of ${what} requested as run ${res.value.runId}; follow it in the thread.`, runId: res.value.runId };
+  return {
+    kind: 'accepted',
+    text: `Precheck of ${what} requested as run ${res.value.runId}; follow it in the thread.`,
+    runId: res.value.runId,
+  };
 }

@@ -9,9 +9,16 @@ export const refused = (text: string): CommandReply => ({ kind: 'refused', text 
  * A site's runs are driven only from the site's own channel, so that everyone watching that site sees every
  * request, gate and result. Returns the site, or a refusal naming the right channel.
  */
-export function requireSiteChannel(sites: readonly Site[], siteId: string, channel: string): Result<Site, CommandReply> {
+export function requireSiteChannel(
+  sites: readonly Site[],
+  siteId: string,
+  channel: string,
+): Result<Site, CommandReply> {
   const site = sites.find((s) => s.name === siteId);
-  if (site === undefined) return err(refused(`Unknown site "${siteId}". Valid sites: ${sites.map((s) => s.name).join(', ') || '(none configured)'}.`));
+  if (site === undefined)
+    return err(
+      refused(`Unknown site "${siteId}". Valid sites: ${sites.map((s) => s.name).join(', ') || '(none configured)'}.`),
+    );
   if (site.channel !== channel) {
     return err(refused(`Commands for site ${site.name} are only accepted in its channel <#${site.channel}>.`));
   }

@@ -9,7 +9,11 @@ import { refused, requireSiteChannel } from './require-site-channel.ts';
  * same checks as a click on it: the account is vetted and the groups resolved (`checkDecider`) before the
  * engine is asked, whichever way the rollback goes.
  */
-export async function handleRollback(deps: CommandDeps, ctx: CommandContext, cmd: RollbackCommand): Promise<CommandReply> {
+export async function handleRollback(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  cmd: RollbackCommand,
+): Promise<CommandReply> {
   const run = await deps.engine.getRun(cmd.runId);
   if (run === undefined) return refused(`There is no run ${cmd.runId} (see /runs for recent runs).`);
   const site = requireSiteChannel(deps.sites, run.site, ctx.channel);
@@ -18,13 +22,30 @@ export async function handleRollback(deps: CommandDeps, ctx: CommandContext, cmd
   // whether the person may.
   const decider = await checkDecider(deps, ctx.user, site.value.policy.approverGroups);
   if (!decider.ok) {
-    return refused(decider.error.kind === 'refused' ? `${decider.error.reason} Nothing was rolled back.` : 'opsgate could not check your account and user groups with Slack just now, so nothing was rolled back; try again in a minute.');
+    return refused(
+      decider.error.kind === 'refused'
+        ? `${decider.error.reason} Nothing was rolled back.`
+        : 'opsgate could not check your account and user groups with Slack just now, so nothing was rolled back; try again in a minute.',
+    );
   }
-  const res = await deps.engine.requestRollback({ runId: cmd.runId, requester: ctx.user, channel: ctx.channel, requesterGroups: decider.value });
+  const res = await deps.engine.requestRollback({
+    runId: cmd.runId,
+    requester: ctx.user,
+    channel: ctx.channel,
+    requesterGroups: decider.value,
+  });
   if (!res.ok) return refused(res.error.message);
   const via = res.value.viaGate;
   if (via !== undefined) {
-    return { kind: 'accepted', text: `Roll back chosen at the ${via.gate.kind} gate of step ${via.gate.stepId} of run ${cmd.runId}; the rollback's own approvals follow in the run's thread.`, runId: res.value.runId };
+    return {
+      kind: 'accepted',
+      text: `Roll back chosen at the ${via.gate.kind} gate of step ${via.gate.stepId} of run ${cmd.runId}; the rollback's own approvals follow in the run's thread.`,
+      runId: res.value.runId,
+    };
   }
-  return { kind: 'accepted', text: `Rollback of run ${cmd.runId} requested; it waits for an approval in the run's thread.`, runId: res.value.runId };
+  return {
+    kind: 'accepted',
+    text: `Rollback of run ${cmd.runId} requested; it waits for an approval in the run's thread.`,
+    runId: res.value.runId,
+  };
 }

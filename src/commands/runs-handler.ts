@@ -12,7 +12,9 @@ export async function handleRuns(deps: CommandDeps, ctx: CommandContext, cmd: Ru
   } else {
     sites = sitesOfChannel(deps.sites, ctx.channel).map((s) => s.name);
     if (sites.length === 0) {
-      return refused(`This channel belongs to no site; run /runs in a site's channel (sites: ${deps.sites.map((s) => s.name).join(', ') || 'none'}).`);
+      return refused(
+        `This channel belongs to no site; run /runs in a site's channel (sites: ${deps.sites.map((s) => s.name).join(', ') || 'none'}).`,
+      );
     }
   }
   const runs = await deps.engine.listRuns({ sites });

@@ -15,21 +15,33 @@ const FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u202a-\
  */
 export function tokenize(line: string): Result<readonly string[], CommandParseError> {
   if (line.length > TOKEN_LIMITS.maxLineLength) {
-    return err({ code: 'TOO_LONG', message: `The command is ${line.length} characters long; at most ${TOKEN_LIMITS.maxLineLength} are accepted.` });
+    return err({
+      code: 'TOO_LONG',
+      message: `The command is ${line.length} characters long; at most ${TOKEN_LIMITS.maxLineLength} are accepted.`,
+    });
   }
   const bad = FORBIDDEN.exec(line);
   if (bad) {
     const code = bad[0].codePointAt(0)?.toString(16).padStart(4, '0') ?? '????';
-    return err({ code: 'CONTROL_CHARACTER', message: `The command contains a control character (U+${code.toUpperCase()}) at position ${bad.index + 1}; type it on one line, without special characters.` });
+    return err({
+      code: 'CONTROL_CHARACTER',
+      message: `The command contains a control character (U+${code.toUpperCase()}) at position ${bad.index + 1}; type it on one line, without special characters.`,
+    });
   }
   const tokens = line.split(/[ \t]+/).filter((t) => t !== '');
   if (tokens.length === 0) return err({ code: 'EMPTY', message: 'The command is empty.' });
   if (tokens.length > TOKEN_LIMITS.maxTokens) {
-    return err({ code: 'TOO_LONG', message: `The command has ${tokens.length} words; at most ${TOKEN_LIMITS.maxTokens} are accepted.` });
+    return err({
+      code: 'TOO_LONG',
+      message: `The command has ${tokens.length} words; at most ${TOKEN_LIMITS.maxTokens} are accepted.`,
+    });
   }
   const long = tokens.findIndex((t) => t.length > TOKEN_LIMITS.maxTokenLength);
   if (long >= 0) {
-    return err({ code: 'TOO_LONG', message: `Word ${long + 1} is longer than ${TOKEN_LIMITS.maxTokenLength} characters.` });
+    return err({
+      code: 'TOO_LONG',
+      message: `Word ${long + 1} is longer than ${TOKEN_LIMITS.maxTokenLength} characters.`,
+    });
   }
   return ok(tokens);
 }

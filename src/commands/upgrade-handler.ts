@@ -12,7 +12,11 @@ export function upgradeTitle(cmd: UpgradeCommand): string {
  * `/upgrade <site> <phase> … [--dry-run]`: requests the run, or with `--dry-run` only fetches the plan (every
  * command per host) for the adapter to post in the site's channel.
  */
-export async function handleUpgrade(deps: CommandDeps, ctx: CommandContext, cmd: UpgradeCommand): Promise<CommandReply> {
+export async function handleUpgrade(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  cmd: UpgradeCommand,
+): Promise<CommandReply> {
   const site = requireSiteChannel(deps.sites, cmd.site, ctx.channel);
   if (!site.ok) return site.error;
   const built = await runRequest(deps, ctx, site.value, cmd);
@@ -21,9 +25,19 @@ export async function handleUpgrade(deps: CommandDeps, ctx: CommandContext, cmd:
   if (cmd.dryRun) {
     const plan = await deps.engine.dryRunPlan(req);
     if (!plan.ok) return refused(plan.error.message);
-    return { kind: 'plan', site: cmd.site, channel: site.value.channel, title: `Dry run: ${upgradeTitle(cmd)} at ${cmd.site}`, text: plan.value };
+    return {
+      kind: 'plan',
+      site: cmd.site,
+      channel: site.value.channel,
+      title: `Dry run: ${upgradeTitle(cmd)} at ${cmd.site}`,
+      text: plan.value,
+    };
   }
   const res = await deps.engine.requestRun(req);
   if (!res.ok) return refused(res.error.message);
-  return { kind: 'accepted', text: `${upgradeTitle(cmd)} at ${cmd.site} requested as run ${res.value.runId}; follow it in the thread.`, runId: res.value.runId };
+  return {
+    kind: 'accepted',
+    text: `${upgradeTitle(cmd)} at ${cmd.site} requested as run ${res.value.runId}; follow it in the thread.`,
+    runId: res.value.runId,
+  };
 }

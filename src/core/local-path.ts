@@ -8,7 +8,10 @@ export function isAbsolutePath(p: string): boolean {
   return p.startsWith('/');
 }
 
-/** `p` against `base` (itself absolute), with `.` and `..` worked out: `resolvePath('/etc/sites', '../pkg')` is `/etc/pkg`. */
+/**
+ * `p` against `base` (itself absolute), with `.` and `..` worked out: `resolvePath('/etc/sites', '../pkg')` is
+ * `/etc/pkg`.
+ */
 export function resolvePath(base: string, p: string): string {
   return normalizePath(isAbsolutePath(p) ? p : `${base}/${p}`);
 }

@@ -9,4 +9,13 @@ import { upgradePaas } from './xizang/paas/upgrade-paas.ts';
 import { upgradeRedis } from './xizang/redis/upgrade-redis.ts';
 
 /** Every runbook opsgate ships; the wiring builds the registry from this list. */
-export const ALL_RUNBOOKS: readonly Runbook[] = [labMoveDir, precheck, upgradeRedis, upgradeKafka, upgradeFastdfs, upgradePaas, obPrecheck, obUpgrade];
+export const ALL_RUNBOOKS: readonly Runbook[] = [
+  labMoveDir,
+  precheck,
+  upgradeRedis,
+  upgradeKafka,
+  upgradeFastdfs,
+  upgradePaas,
+  obPrecheck,
+  obUpgrade,
+];

@@ -16,7 +16,9 @@ export interface AppSetup {
  * Reads the configuration, the command-to-runbook table and the site files (from `sitesDir` or
  * `OPSGATE_SITES`). Every problem is a message for the person who started opsgate: bad usage, nothing opened.
  */
-export async function loadAppSetup(opts: { readonly sitesDir?: string; readonly env?: Env } = {}): Promise<Result<AppSetup, string>> {
+export async function loadAppSetup(
+  opts: { readonly sitesDir?: string; readonly env?: Env } = {},
+): Promise<Result<AppSetup, string>> {
   const env = opts.env ?? readEnv();
   const parsed = parseConfig(env);
   if (!parsed.ok) return err(formatConfigProblems(parsed.error));

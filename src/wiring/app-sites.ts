@@ -11,7 +11,9 @@ export class SitesInvalidError extends OpsgateError {
     readonly dir: string,
     readonly problems: readonly string[],
   ) {
-    super(`the site files in ${dir} have ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, { fields: { dir, problems } });
+    super(`the site files in ${dir} have ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, {
+      fields: { dir, problems },
+    });
   }
 }
 

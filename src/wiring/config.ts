@@ -37,7 +37,9 @@ export const ConfigSchema = z
     REDIS_SENTINEL_NAME: z.string().min(1).optional(),
     /** Password of the sentinels themselves (the master's password comes from REDIS_URL). */
     REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
-    /** PEM file of the CA that signed the Redis (and sentinels') TLS certificates, for `rediss://` with a private CA. */
+    /**
+     * PEM file of the CA that signed the Redis (and sentinels') TLS certificates, for `rediss://` with a private CA.
+     */
     REDIS_TLS_CA_FILE: z.string().min(1).optional(),
     /** Prefix of every opsgate key in Redis, so that several deployments (or tests) can share one server. */
     OPSGATE_REDIS_PREFIX: z.string().min(1).default('opsgate:'),
@@ -49,12 +51,26 @@ export const ConfigSchema = z
     /** Address the ops server listens on. */
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** How often a worker publishes its heartbeat; it counts as gone after three missed beats. */
-    OPSGATE_HEARTBEAT_MS: z.coerce.number({ message: 'OPSGATE_HEARTBEAT_MS must be a number' }).int().min(100, 'OPSGATE_HEARTBEAT_MS must be at least 100').default(5000),
+    OPSGATE_HEARTBEAT_MS: z.coerce
+      .number({ message: 'OPSGATE_HEARTBEAT_MS must be a number' })
+      .int()
+      .min(100, 'OPSGATE_HEARTBEAT_MS must be at least 100')
+      .default(5000),
     /** At worker start, spool files (long step outputs) older than this many days are deleted. */
-    OPSGATE_SPOOL_RETENTION_DAYS: z.coerce.number({ message: 'OPSGATE_SPOOL_RETENTION_DAYS must be a number' }).positive('OPSGATE_SPOOL_RETENTION_DAYS must be more than 0').default(7),
+    OPSGATE_SPOOL_RETENTION_DAYS: z.coerce
+      .number({ message: 'OPSGATE_SPOOL_RETENTION_DAYS must be a number' })
+      .positive('OPSGATE_SPOOL_RETENTION_DAYS must be more than 0')
+      .default(7),
     /** On SIGTERM, how long a running step may take to finish before it is recorded as interrupted. */
-    OPSGATE_SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'OPSGATE_SHUTDOWN_GRACE_MS must be a number' }).int().min(0).default(25_000),
-    /** Rebinds chat commands to runbooks, as `upgrade redis=lab-move-dir, precheck=…` (see src/core/engine/command-runbooks.ts). */
+    OPSGATE_SHUTDOWN_GRACE_MS: z.coerce
+      .number({ message: 'OPSGATE_SHUTDOWN_GRACE_MS must be a number' })
+      .int()
+      .min(0)
+      .default(25_000),
+    /**
+     * Rebinds chat commands to runbooks, as `upgrade redis=lab-move-dir, precheck=…` (see
+     * src/core/engine/command-runbooks.ts).
+     */
     OPSGATE_COMMAND_RUNBOOKS: z.string().optional(),
     /** Both set: `opsgate start` runs the Slack app; otherwise the console chat. */
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'SLACK_BOT_TOKEN must be a bot token (xoxb-…)').optional(),
@@ -70,19 +86,30 @@ export const ConfigSchema = z
 
 /** The checks between variables (zod's `pick`, used by some commands, refuses a refined object). */
 function crossProblems(c: Env): ConfigProblem[] {
-    const found: ConfigProblem[] = [];
-    const problem = (variable: string, message: string) => found.push({ variable, message });
-    if ((c.SLACK_BOT_TOKEN === undefined) !== (c.SLACK_SIGNING_SECRET === undefined)) {
-      problem(c.SLACK_BOT_TOKEN === undefined ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET go together: set both for Slack, neither for the console');
-    }
-    if (c.SLACK_APP_TOKEN !== undefined && c.SLACK_BOT_TOKEN === undefined) problem('SLACK_APP_TOKEN', 'SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN too');
-    if (c.REDIS_SENTINELS !== undefined) {
-      const bad = sentinelList(c.REDIS_SENTINELS).filter((s) => !SENTINEL.test(s));
-      if (bad.length > 0 || sentinelList(c.REDIS_SENTINELS).length === 0) problem('REDIS_SENTINELS', `REDIS_SENTINELS must be host:port,host:port…; bad: ${bad.join(', ') || '(empty)'}`);
-      if (c.REDIS_SENTINEL_NAME === undefined) problem('REDIS_SENTINEL_NAME', 'REDIS_SENTINELS needs REDIS_SENTINEL_NAME (the monitored master name, e.g. mymaster)');
-    } else if (c.REDIS_SENTINEL_NAME !== undefined) problem('REDIS_SENTINELS', 'REDIS_SENTINEL_NAME is set but REDIS_SENTINELS (host:port,…) is not');
-    if (c.REDIS_TLS_CA_FILE !== undefined && !/^rediss:\/\//.test(c.REDIS_URL ?? '')) problem('REDIS_TLS_CA_FILE', 'REDIS_TLS_CA_FILE is set but REDIS_URL is not rediss:// (TLS)');
-    return found;
+  const found: ConfigProblem[] = [];
+  const problem = (variable: string, message: string) => found.push({ variable, message });
+  if ((c.SLACK_BOT_TOKEN === undefined) !== (c.SLACK_SIGNING_SECRET === undefined)) {
+    problem(
+      c.SLACK_BOT_TOKEN === undefined ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET',
+      'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET go together: set both for Slack, neither for the console',
+    );
+  }
+  if (c.SLACK_APP_TOKEN !== undefined && c.SLACK_BOT_TOKEN === undefined)
+    problem('SLACK_APP_TOKEN', 'SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN too');
+  if (c.REDIS_SENTINELS !== undefined) {
+    const bad = sentinelList(c.REDIS_SENTINELS).filter((s) => !SENTINEL.test(s));
+    if (bad.length > 0 || sentinelList(c.REDIS_SENTINELS).length === 0)
+      problem('REDIS_SENTINELS', `REDIS_SENTINELS must be host:port,host:port…; bad: ${bad.join(', ') || '(empty)'}`);
+    if (c.REDIS_SENTINEL_NAME === undefined)
+      problem(
+        'REDIS_SENTINEL_NAME',
+        'REDIS_SENTINELS needs REDIS_SENTINEL_NAME (the monitored master name, e.g. mymaster)',
+      );
+  } else if (c.REDIS_SENTINEL_NAME !== undefined)
+    problem('REDIS_SENTINELS', 'REDIS_SENTINEL_NAME is set but REDIS_SENTINELS (host:port,…) is not');
+  if (c.REDIS_TLS_CA_FILE !== undefined && !/^rediss:\/\//.test(c.REDIS_URL ?? ''))
+    problem('REDIS_TLS_CA_FILE', 'REDIS_TLS_CA_FILE is set but REDIS_URL is not rediss:// (TLS)');
+  return found;
 }
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -97,10 +124,15 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-/** Parses the environment; every problem at once (each variable's, then those between variables), each naming its variable. */
+/**
+ * Parses the environment; every problem at once (each variable's, then those between variables), each naming its
+ * variable.
+ */
 export function parseConfig(env: Env = readEnv()): Result<Config, readonly ConfigProblem[]> {
   const parsed = ConfigSchema.safeParse(env);
-  const fields = parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: i.path.join('.') || '(environment)', message: i.message }));
+  const fields = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ variable: i.path.join('.') || '(environment)', message: i.message }));
   const problems = [...fields, ...crossProblems(env)];
   return parsed.success && problems.length === 0 ? ok(parsed.data) : err(problems);
 }
@@ -113,7 +145,8 @@ export function formatConfigProblems(problems: readonly ConfigProblem[]): string
 
 /** The sentinels of `REDIS_SENTINELS` as `{ host, port }`. */
 /** The settings that say where Redis is. */
-export type RedisSettings = 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_TLS_CA_FILE';
+export type RedisSettings =
+  'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_TLS_CA_FILE';
 
 /** The Redis adapter's options out of the configuration. */
 export function redisConfigOf(config: Pick<Config, RedisSettings>): RedisConnectionConfig {
@@ -129,7 +162,9 @@ export function redisConfigOf(config: Pick<Config, RedisSettings>): RedisConnect
 export function sentinelsOf(config: Pick<Config, 'REDIS_SENTINELS'>): { host: string; port: number }[] {
   return sentinelList(config.REDIS_SENTINELS ?? '').flatMap((s) => {
     const m = SENTINEL.exec(s);
-    return m?.[1] === undefined || m[2] === undefined ? [] : [{ host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) }];
+    return m?.[1] === undefined || m[2] === undefined
+      ? []
+      : [{ host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) }];
   });
 }
 

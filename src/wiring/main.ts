@@ -58,7 +58,9 @@ export function createLogger(level: string, format: 'json' | 'pretty' = 'json'):
  * The audit log on the configured Redis (URL, Sentinel and TLS CA as for the bot), for one-shot commands: one
  * connection that fails at once instead of retrying (a CLI should fail, not hang). `close` disconnects.
  */
-export async function openAuditLog(config: Pick<Config, RedisSettings | 'OPSGATE_REDIS_PREFIX'>): Promise<{ readonly log: AuditLog; close(): void }> {
+export async function openAuditLog(
+  config: Pick<Config, RedisSettings | 'OPSGATE_REDIS_PREFIX'>,
+): Promise<{ readonly log: AuditLog; close(): void }> {
   const where = redisConfigOf(config);
   const options = redisOptionsOf(where);
   const redis = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
@@ -74,12 +76,15 @@ export async function openAuditLog(config: Pick<Config, RedisSettings | 'OPSGATE
 /**
  * Connects everything: Redis (`REDIS_URL`, or the embedded server when it is unset), refusing a Redis that
  * may evict keys; the stores, gates, audit log, site lock and BullMQ queues on it; the engine with SSH (and SQL)
- * sessions per run (src/runners/ssh/run-sessions.ts) from the site files; and the chat adapter. On failure, whatever was opened is closed.
+ * sessions per run (src/runners/ssh/run-sessions.ts) from the site files; and the chat adapter. On failure, whatever
+ * was opened is closed.
  */
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, env, log, sites } = opts;
   const external = env.REDIS_URL !== undefined || config.REDIS_SENTINELS !== undefined;
-  const target: RedisTarget = external ? { options: redisOptionsOf(redisConfigOf(config)), where: describeRedis(redisConfigOf(config)) } : await resolveRedisTarget({ url: undefined, stateDir: config.OPSGATE_STATE_DIR });
+  const target: RedisTarget = external
+    ? { options: redisOptionsOf(redisConfigOf(config)), where: describeRedis(redisConfigOf(config)) }
+    : await resolveRedisTarget({ url: undefined, stateDir: config.OPSGATE_STATE_DIR });
   const closers: (() => Promise<unknown>)[] = [async () => target.embedded?.stop()];
   const closeAll = async () => {
     for (const c of closers.reverse().splice(0)) await c().catch(() => undefined);
@@ -91,7 +96,12 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     throw e;
   }
 
-  async function connect(o: RuntimeOptions, t: RedisTarget, cs: typeof closers, closeEverything: () => Promise<void>): Promise<Runtime> {
+  async function connect(
+    o: RuntimeOptions,
+    t: RedisTarget,
+    cs: typeof closers,
+    closeEverything: () => Promise<void>,
+  ): Promise<Runtime> {
     const prefix = config.OPSGATE_REDIS_PREFIX;
     const redis = new Redis({ ...t.options, lazyConnect: true, maxRetriesPerRequest: 3 });
     cs.push(async () => redis.disconnect());
@@ -106,7 +116,10 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const readerStream = new RedisEventStream(reader, prefix);
     // bullmq, ssh2 and mysql2 are loaded only by a process that connects: `--help`, `sites validate` and `lab`
     // do not pay for them.
-    const [{ BullRunQueue }, { startSiteWorkers }] = await Promise.all([import('../adapters/bullmq/bull-run-queue.ts'), import('../adapters/bullmq/start-site-workers.ts')]);
+    const [{ BullRunQueue }, { startSiteWorkers }] = await Promise.all([
+      import('../adapters/bullmq/bull-run-queue.ts'),
+      import('../adapters/bullmq/start-site-workers.ts'),
+    ]);
     const queue = new BullRunQueue({ connection: t.options, prefix: bullPrefix(prefix) });
     cs.push(() => queue.close());
     const gates = new RedisGateStore({ redis, prefix });
@@ -129,11 +142,16 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
         addLogSecrets(log, secrets);
         const { createSshSession } = await import('../runners/ssh/create-ssh-session.ts');
         // Each run's session spools into a directory of its own, removed when the session closes.
-        return openWithOwnSpool(join(spoolRoot, site.name), randomIds, (spoolDir) => createSshSession({ hosts, secrets, spoolDir, log, clock: systemClock, ids: randomIds }));
+        return openWithOwnSpool(join(spoolRoot, site.name), randomIds, (spoolDir) =>
+          createSshSession({ hosts, secrets, spoolDir, log, clock: systemClock, ids: randomIds }),
+        );
       },
     });
     cs.push(() => sessions.closeAll());
-    const engineEvents = endingSessions(o.metrics === undefined ? stream : meteredEvents(stream, o.metrics, gates), sessions);
+    const engineEvents = endingSessions(
+      o.metrics === undefined ? stream : meteredEvents(stream, o.metrics, gates),
+      sessions,
+    );
     const deps: EngineDeps = {
       runs,
       queue,
@@ -156,7 +174,10 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       artefacts,
     };
     const engine = createEngine(deps);
-    const workerPresence = { servingCounts: (served: readonly string[]) => registry.servingCounts(served, systemClock.now()), message: noWorkerMessage };
+    const workerPresence = {
+      servingCounts: (served: readonly string[]) => registry.servingCounts(served, systemClock.now()),
+      message: noWorkerMessage,
+    };
     const chat = createChatEngine({ engine, gates, audit, sites, runbooks: o.runbooks, workers: workerPresence });
     const events: EventSource = {
       read: (site, afterId, readOpts) => readerStream.read(site, afterId, readOpts),
@@ -180,7 +201,20 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       bull: { connection: t.options, prefix: bullPrefix(prefix) },
       interruptOverdue: (jobs) => interruptOverdueSteps(deps, jobs),
       startWorkers(served, tuning = {}) {
-        const serving = serveSites({ engine, registry, config, log, spoolRoot, startSiteWorkers, connection: t.options, prefix: bullPrefix(prefix) }, served, tuning);
+        const serving = serveSites(
+          {
+            engine,
+            registry,
+            config,
+            log,
+            spoolRoot,
+            startSiteWorkers,
+            connection: t.options,
+            prefix: bullPrefix(prefix),
+          },
+          served,
+          tuning,
+        );
         cs.push(() => serving.close());
         return serving;
       },

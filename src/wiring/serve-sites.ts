@@ -34,9 +34,30 @@ export function serveSites(d: ServeSitesDeps, served: readonly string[], tuning:
   sweepSpool(d.spoolRoot, { maxAgeMs: config.OPSGATE_SPOOL_RETENTION_DAYS * 86_400_000, now: systemClock.now() })
     .then((swept) => log.info({ ...swept, days: config.OPSGATE_SPOOL_RETENTION_DAYS }, 'old spool files deleted'))
     .catch((e: unknown) => log.warn({ err: String(e) }, 'spool sweep failed'));
-  const workers = d.startSiteWorkers({ engine: d.engine, sites: served, connection: d.connection, prefix: d.prefix, log, inLogContext: withLogContext, ...tuning });
-  const info = { id: `${hostname()}-${process.pid}-${randomIds.next('').slice(0, 8)}`, sites: served, pid: process.pid, host: hostname(), version: OPSGATE_VERSION, startedAt: systemClock.now() };
-  const beat = startHeartbeat({ registry: d.registry, info, clock: systemClock, intervalMs: config.OPSGATE_HEARTBEAT_MS, onError: (e) => log.warn({ err: String(e) }, 'heartbeat not written') });
+  const workers = d.startSiteWorkers({
+    engine: d.engine,
+    sites: served,
+    connection: d.connection,
+    prefix: d.prefix,
+    log,
+    inLogContext: withLogContext,
+    ...tuning,
+  });
+  const info = {
+    id: `${hostname()}-${process.pid}-${randomIds.next('').slice(0, 8)}`,
+    sites: served,
+    pid: process.pid,
+    host: hostname(),
+    version: OPSGATE_VERSION,
+    startedAt: systemClock.now(),
+  };
+  const beat = startHeartbeat({
+    registry: d.registry,
+    info,
+    clock: systemClock,
+    intervalMs: config.OPSGATE_HEARTBEAT_MS,
+    onError: (e) => log.warn({ err: String(e) }, 'heartbeat not written'),
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

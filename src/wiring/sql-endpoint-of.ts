@@ -9,12 +9,14 @@ import type { Site } from '../core/sites/site.ts';
  */
 export async function sqlEndpointOf(site: Site, cluster: string, env: Env): Promise<SqlEndpointConfig> {
   const { spec, baseDir } = site;
-  if (spec === undefined || baseDir === undefined) throw new Error(`site ${site.name} was not read from a site file: it has no SQL endpoints`);
+  if (spec === undefined || baseDir === undefined)
+    throw new Error(`site ${site.name} was not read from a site file: it has no SQL endpoints`);
   const ob = spec.oceanbase.find((o) => o.name === cluster);
   if (ob === undefined) throw new Error(`site ${site.name} has no OceanBase cluster ${cluster}`);
   const host = ob.sys.host === undefined ? undefined : spec.hosts.find((h) => h.name === ob.sys.host);
   const address = host?.address ?? ob.sys.address;
-  if (address === undefined) throw new Error(`site ${site.name}, cluster ${cluster}: sys host ${ob.sys.host ?? ''} is not a host of the site`);
+  if (address === undefined)
+    throw new Error(`site ${site.name}, cluster ${cluster}: sys host ${ob.sys.host ?? ''} is not a host of the site`);
   const password = await requireSecret(ob.sys.password, { env, baseDir });
   return { host: address, port: ob.sys.port, user: ob.sys.user, password, target: cluster };
 }

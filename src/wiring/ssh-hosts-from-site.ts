@@ -17,7 +17,8 @@ export interface SiteSshConfig {
 /**
  * Maps a validated site file's `ssh` and `hosts` to session configs, resolving the secret references (key,
  * passphrase, password, known_hosts) once. A jump host that is a host of the file uses the site's credentials;
- * an outside one its own. Every other secret of the file that resolves is added to the secrets to redact. Throws `SecretUnavailableError` for a secret that cannot be read and
+ * an outside one its own. Every other secret of the file that resolves is added to the secrets to redact. Throws
+ * `SecretUnavailableError` for a secret that cannot be read and
  * `SshConfigError` for a known_hosts that cannot be parsed (naming its line).
  */
 export async function sshHostsFromSite(site: SiteFile, deps: SecretDeps): Promise<SiteSshConfig> {
@@ -34,7 +35,11 @@ export async function sshHostsFromSite(site: SiteFile, deps: SecretDeps): Promis
   try {
     knownHosts = parseKnownHosts(knownHostsText, 'ssh.knownHosts');
   } catch (e) {
-    throw new SshConfigError(site.id, e instanceof KnownHostsSyntaxError ? `bad known_hosts: ${e.message}` : 'bad known_hosts', e);
+    throw new SshConfigError(
+      site.id,
+      e instanceof KnownHostsSyntaxError ? `bad known_hosts: ${e.message}` : 'bad known_hosts',
+      e,
+    );
   }
   const credentials = await readCredentials(ssh, read);
   const jump = await jumpConfig(site, credentials, knownHosts, read);
@@ -62,10 +67,19 @@ export async function sshHostsFromSite(site: SiteFile, deps: SecretDeps): Promis
 type Credentials = Pick<SshHostConfig, 'user' | 'privateKey' | 'passphrase' | 'password'>;
 
 async function readCredentials(
-  auth: { user: string; privateKey?: SecretRef | undefined; passphrase?: SecretRef | undefined; password?: SecretRef | undefined },
+  auth: {
+    user: string;
+    privateKey?: SecretRef | undefined;
+    passphrase?: SecretRef | undefined;
+    password?: SecretRef | undefined;
+  },
   read: (ref: SecretRef | undefined) => Promise<string | undefined>,
 ): Promise<Credentials> {
-  const [privateKey, passphrase, password] = await Promise.all([read(auth.privateKey), read(auth.passphrase), read(auth.password)]);
+  const [privateKey, passphrase, password] = await Promise.all([
+    read(auth.privateKey),
+    read(auth.passphrase),
+    read(auth.password),
+  ]);
   return {
     user: auth.user,
     ...(privateKey === undefined ? {} : { privateKey }),
@@ -94,6 +108,7 @@ async function jumpConfig(
 
 /** The SSH options of a site read from its site file; refuses a site built in code, which has no credentials. */
 export async function sshConfigOf(site: Site, env: Env): Promise<SiteSshConfig> {
-  if (site.spec === undefined || site.baseDir === undefined) throw new SshConfigError(site.name, 'the site was not read from a site file: no SSH credentials');
+  if (site.spec === undefined || site.baseDir === undefined)
+    throw new SshConfigError(site.name, 'the site was not read from a site file: no SSH credentials');
   return sshHostsFromSite(site.spec, { env, baseDir: site.baseDir });
 }

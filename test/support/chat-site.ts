@@ -7,7 +7,11 @@ import type { Site } from '../../src/core/sites/site.ts';
 export function chatSite(
   name: string,
   channel: string,
-  over: { readonly obClusters?: readonly string[]; readonly approverGroups?: readonly string[]; readonly starterGroups?: readonly string[] } = {},
+  over: {
+    readonly obClusters?: readonly string[];
+    readonly approverGroups?: readonly string[];
+    readonly starterGroups?: readonly string[];
+  } = {},
 ): Site {
   return {
     name,
@@ -15,7 +19,13 @@ export function chatSite(
     hosts: [],
     groups: {},
     obClusters: over.obClusters ?? [],
-    policy: { approvers: [], approverGroups: over.approverGroups ?? [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 3_600_000 },
+    policy: {
+      approvers: [],
+      approverGroups: over.approverGroups ?? [],
+      approvalsNeeded: 1,
+      requesterMayApprove: false,
+      expiresAfterMs: 3_600_000,
+    },
     starters: { users: [], groups: over.starterGroups ?? [] },
     manualScripted: false,
   };

@@ -25,7 +25,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const ref = labRefFromEnv(process.env, TEST_LAB);
   const started = Date.now();
   const lab = await labUp({ prefix: ref.prefix, net: ref.net });
-  process.stderr.write(`site lab ${lab.prefix} (${lab.net}.0/24) up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${lab.siteFile ?? lab.stateDir}\n`);
+  process.stderr.write(
+    `site lab ${lab.prefix} (${lab.net}.0/24) up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${lab.siteFile ?? lab.stateDir}\n`,
+  );
   project.provide('lab', lab);
   return async () => {
     if (process.env.OPSGATE_LAB_KEEP === '1') return;

@@ -73,7 +73,10 @@ export function startSiteWorkers(opts: SiteWorkersOptions): SiteWorkers {
       active.set(job.id ?? '', { job: job.data, done: done.catch(() => undefined) });
       return await done;
     } catch (e) {
-      log.error({ jobId: job.id, runId: job.data.runId, stepId: job.data.stepId, err: describeError(e) }, 'step job failed');
+      log.error(
+        { jobId: job.id, runId: job.data.runId, stepId: job.data.stepId, err: describeError(e) },
+        'step job failed',
+      );
       if (isOpsgateError(e) && !e.retryable) throw new UnrecoverableError(describeError(e));
       throw e;
     } finally {
@@ -106,12 +109,19 @@ export function startSiteWorkers(opts: SiteWorkersOptions): SiteWorkers {
       log.error({ err: describeError(e) }, 'resuming runs failed');
     }
   };
-  const timers = [setInterval(() => void expire(), opts.expiryPollMs ?? 5000), setInterval(() => void resume(), opts.resumeEveryMs ?? 60_000)];
+  const timers = [
+    setInterval(() => void expire(), opts.expiryPollMs ?? 5000),
+    setInterval(() => void resume(), opts.resumeEveryMs ?? 60_000),
+  ];
   const ready = (async () => {
     await Promise.all(workers.map((w) => w.waitUntilReady()));
     const resumed = await engine.resume(opts.sites);
     const stale = await engine.staleLocks(opts.sites);
-    for (const s of stale) log.warn({ site: s.holder.site, runId: s.holder.runId, reason: s.reason }, 'stale site lock: an approver can release it');
+    for (const s of stale)
+      log.warn(
+        { site: s.holder.site, runId: s.holder.runId, reason: s.reason },
+        'stale site lock: an approver can release it',
+      );
     log.info({ sites: opts.sites, resumed }, 'worker ready');
     return resumed;
   })();

@@ -26,30 +26,45 @@ export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] 
     case 'run.planned':
       return [
         `${IND}plan ${e.planHash.slice(0, 12)}: ${clean(e.title)}, ${e.steps.length} step(s)`,
-        ...e.steps.map((s, i) => `${IND}${IND}${i + 1}. ${s.id} [${s.kind}${s.destructive ? ', destructive' : ''}] ${clean(s.title)}`),
+        ...e.steps.map(
+          (s, i) =>
+            `${IND}${IND}${i + 1}. ${s.id} [${s.kind}${s.destructive ? ', destructive' : ''}] ${clean(s.title)}`,
+        ),
       ];
     case 'run.refused':
       return [`✘ ${run} refused: ${clean(e.reason)}`];
     case 'run.stopped':
-      return [`■ ${run} stopped at ${e.stepId}: ${clean(e.statusLine)}${e.rollbackOffered ? ` (roll it back with /rollback ${e.runId})` : ''}`];
+      return [
+        `■ ${run} stopped at ${e.stepId}: ${clean(e.statusLine)}${e.rollbackOffered ? ` (roll it back with /rollback ${e.runId})` : ''}`,
+      ];
     case 'run.finished':
       return [`■ ${run} ${e.outcome}: ${clean(e.statusLine)}`];
     case 'step.started':
-      return [`${IND}▶ ${e.cleanup === true ? 'cleanup step' : e.phase === 'rollback' ? 'rollback step' : 'step'} ${e.stepId} (attempt ${e.attempt}) on ${e.targets.map(clean).join(', ')}: ${clean(e.title)}`];
+      return [
+        `${IND}▶ ${e.cleanup === true ? 'cleanup step' : e.phase === 'rollback' ? 'rollback step' : 'step'} ${e.stepId} (attempt ${e.attempt}) on ${e.targets.map(clean).join(', ')}: ${clean(e.title)}`,
+      ];
     case 'step.output-summary':
       return e.outputs.flatMap((o) => [
         `${IND}${IND}${clean(o.host)}: exit ${o.exitCode ?? 'none'}, ${o.totalBytes} byte(s) of output${o.error ? `, error: ${clean(o.error)}` : ''}`,
         ...tail(o.tail, opts.tailLines ?? 15).map((l) => `${IND}${IND}${IND}| ${l}`),
         ...(o.artefact === undefined
           ? []
-          : [`${IND}${IND}${IND}whole output (${o.artefact.bytes} bytes${o.artefact.capped ? ', capped' : ''}, until ${new Date(o.artefact.expiresAt).toISOString()}): redis-cli --raw GET ${clean(o.artefact.key)}`]),
+          : [
+              `${IND}${IND}${IND}whole output (${o.artefact.bytes} bytes${o.artefact.capped ? ', capped' : ''}, until ${new Date(o.artefact.expiresAt).toISOString()}): redis-cli --raw GET ${clean(o.artefact.key)}`,
+            ]),
       ]);
     case 'step.finished':
       return [
         `${IND}${e.status === 'succeeded' ? '✔' : '✘'} ${e.stepId} ${e.status}${e.failedAt ? ` at ${e.failedAt}` : ''}: ${clean(e.summary)}`,
-        ...e.hosts.map((h) => `${IND}${IND}${clean(h.host)}: exit ${h.exitCode ?? 'none'} in ${h.durationMs} ms${h.error ? `, ${clean(h.error)}` : ''}`),
+        ...e.hosts.map(
+          (h) =>
+            `${IND}${IND}${clean(h.host)}: exit ${h.exitCode ?? 'none'} in ${h.durationMs} ms${h.error ? `, ${clean(h.error)}` : ''}`,
+        ),
         ...probeLines(e.probes),
-        ...e.findings.map((f) => `${IND}${IND}[${f.status}] ${clean(f.title)}${f.host ? ` on ${clean(f.host)}` : ''}: ${clean(f.evidence)}`),
+        ...e.findings.map(
+          (f) =>
+            `${IND}${IND}[${f.status}] ${clean(f.title)}${f.host ? ` on ${clean(f.host)}` : ''}: ${clean(f.evidence)}`,
+        ),
       ];
     case 'step.interrupted':
       return [`${IND}⚠ ${e.stepId} interrupted: ${clean(e.summary)}`, ...probeLines(e.probes)];
@@ -62,10 +77,14 @@ export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] 
     case 'rollback.started':
       return [
         `${IND}↩ rollback requested by ${clean(e.requestedBy)}: undoes ${e.covers.length > 0 ? e.covers.join(', ') : 'nothing'}`,
-        ...e.irreversible.map((i) => `${IND}${IND}${i.stepId} cannot be undone${i.reason ? `: ${clean(i.reason)}` : ''}`),
+        ...e.irreversible.map(
+          (i) => `${IND}${IND}${i.stepId} cannot be undone${i.reason ? `: ${clean(i.reason)}` : ''}`,
+        ),
       ];
     case 'lock.stale':
-      return [`⚠ site ${clean(e.site)}: stale lock of run ${e.holder.runId} by ${clean(e.holder.requester)}: ${clean(e.reason)}`];
+      return [
+        `⚠ site ${clean(e.site)}: stale lock of run ${e.holder.runId} by ${clean(e.holder.requester)}: ${clean(e.reason)}`,
+      ];
     default:
       return assertNever(e, 'engine event');
   }
@@ -77,7 +96,8 @@ function gateLines(gate: Gate, ctx: GateContext, opts: RenderOptions): string[] 
     `${IND}? gate${number(gate.id, opts)} ${gate.kind} for step ${gate.stepId}: ${clean(ctx.stepTitle)} (plan ${gate.planHash.slice(0, 12)}, requested by ${clean(gate.requester)})`,
   ];
   if (ctx.reason !== undefined) lines.push(`${IND}${IND}why: ${clean(ctx.reason)}`);
-  if (ctx.instructions !== undefined) lines.push(...ctx.instructions.split('\n').map((l) => `${IND}${IND}do: ${clean(l)}`));
+  if (ctx.instructions !== undefined)
+    lines.push(...ctx.instructions.split('\n').map((l) => `${IND}${IND}do: ${clean(l)}`));
   for (const [k, v] of Object.entries(ctx.parameters ?? {})) lines.push(`${IND}${IND}${clean(k)} = ${clean(v)}`);
   for (const t of ctx.targets) for (const c of t.commands) lines.push(`${IND}${IND}${clean(t.host)}$ ${clean(c)}`);
   if (n !== undefined) lines.push(`${IND}${IND}answer: ${gate.choices.map((c) => `${n} ${c}`).join(' | ')}`);
@@ -103,7 +123,11 @@ const MAX_FIELD = 2000;
 
 /** Drops terminal escapes and control characters, and cuts a very long value. */
 export function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  const t = s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').replace(/\n/g, ' ⏎ ');
+  const t = s
+    /* eslint-disable no-control-regex -- these patterns exist to match control characters */
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+    /* eslint-enable no-control-regex */
+    .replace(/\n/g, ' ⏎ ');
   return t.length > MAX_FIELD ? `${t.slice(0, MAX_FIELD)}… (${t.length - MAX_FIELD} more characters)` : t;
 }

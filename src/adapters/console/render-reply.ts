@@ -10,14 +10,24 @@ export function renderReply(reply: CommandReply): string[] {
     case 'refused':
       return [`✘ ${clean(reply.text)}`];
     case 'plan':
-      return [clean(reply.title), ...reply.text.replace(/\n$/, '').split('\n').map((l) => `  ${clean(l)}`)];
+      return [
+        clean(reply.title),
+        ...reply.text
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => `  ${clean(l)}`),
+      ];
     case 'runs':
       if (reply.runs.length === 0) return [`no runs at ${reply.sites.join(', ')}`];
       return reply.runs.map(
-        (r) => `${r.id}  ${clean(r.site)}  ${r.state.padEnd(11)} ${new Date(r.startedAt).toISOString()}  by ${clean(r.requester)}  ${clean(r.title)}`,
+        (r) =>
+          `${r.id}  ${clean(r.site)}  ${r.state.padEnd(11)} ${new Date(r.startedAt).toISOString()}  by ${clean(r.requester)}  ${clean(r.title)}`,
       );
     case 'audit':
-      return [`audit of ${reply.run.id} (${reply.export.filename}):`, ...reply.export.content.replace(/\n$/, '').split('\n')];
+      return [
+        `audit of ${reply.run.id} (${reply.export.filename}):`,
+        ...reply.export.content.replace(/\n$/, '').split('\n'),
+      ];
     case 'switch-user':
       return [`now acting as ${reply.user}`];
     default:

@@ -62,7 +62,14 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   const onEvent = (e: EngineEvent): void => {
     if (e.type === 'gate.opened') {
       const g = e.gate;
-      gates.add({ gateId: g.id, site: g.site, runId: g.runId, stepId: g.stepId, planHash: g.planHash, choices: g.choices });
+      gates.add({
+        gateId: g.id,
+        site: g.site,
+        runId: g.runId,
+        stepId: g.stepId,
+        planHash: g.planHash,
+        choices: g.choices,
+      });
     }
     const files = deps.artefactsDir === undefined ? [] : saveAttachments(e, deps.artefactsDir);
     print([...renderEvent(e, { gateNumber: (id) => gates.numberOf(id) }), ...files]);
@@ -74,7 +81,8 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   const starts = await Promise.all(deps.sites.map(async (s) => [s.name, await deps.events.latestId(s.name)] as const));
   const waiting = (await deps.pendingGates?.()) ?? [];
   if (waiting.length > 0) print([`${waiting.length} gate(s) waiting:`]);
-  for (const { gate, context } of waiting) onEvent({ site: gate.site, runId: gate.runId, at: gate.openedAt, type: 'gate.opened', gate, context });
+  for (const { gate, context } of waiting)
+    onEvent({ site: gate.site, runId: gate.runId, at: gate.openedAt, type: 'gate.opened', gate, context });
   const follow = async (site: string, from: string): Promise<void> => {
     let after = from;
     while (!stopped) {
@@ -98,9 +106,20 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
     if (gate === undefined) return [`✘ there is no gate ${n} (gates are numbered as they are shown)`];
     if (!(gate.choices as readonly string[]).includes(choice)) return [`✘ gate ${n} takes: ${gate.choices.join(', ')}`];
     const channel = deps.sites.find((s) => s.name === gate.site)?.channel ?? '';
-    const r = await deps.chat.decide({ gateId: gate.gateId, planHash: shortHash(gate.planHash), choice: choice as GateChoice, user, userGroups: [], channel });
+    const r = await deps.chat.decide({
+      gateId: gate.gateId,
+      planHash: shortHash(gate.planHash),
+      choice: choice as GateChoice,
+      user,
+      userGroups: [],
+      channel,
+    });
     if (!r.ok) return [`✘ ${choice} refused: ${r.error.message}`];
-    return [r.value.status === 'decided' ? `✔ gate ${n}: ${choice} by ${user}` : `✔ gate ${n}: approval by ${user} recorded; more are needed`];
+    return [
+      r.value.status === 'decided'
+        ? `✔ gate ${n}: ${choice} by ${user}`
+        : `✔ gate ${n}: approval by ${user} recorded; more are needed`,
+    ];
   };
 
   const handle = async (line: string): Promise<'quit' | undefined> => {
@@ -126,7 +145,12 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
       print([`✘ ${channel.error}`]);
       return undefined;
     }
-    const reply = await dispatchCommand({ engine: deps.chat, sites: deps.sites }, { user, channel: channel.value }, text, { console: true });
+    const reply = await dispatchCommand(
+      { engine: deps.chat, sites: deps.sites },
+      { user, channel: channel.value },
+      text,
+      { console: true },
+    );
     if (reply.kind === 'switch-user') user = reply.user;
     print(renderReply(reply));
     return undefined;

@@ -29,6 +29,8 @@ export function saveAttachments(e: EngineEvent, dir: string): string[] {
       return `    attachment ${clean(a.name)} (${a.mimeType}, ${Buffer.byteLength(a.text)} bytes): ${file}`;
     });
   } catch (err) {
-    return [`    ⚠ could not write ${files.length} attachment(s) of ${e.stepId} under ${runDir}: ${err instanceof Error ? clean(err.message) : 'unknown error'}`];
+    return [
+      `    ⚠ could not write ${files.length} attachment(s) of ${e.stepId} under ${runDir}: ${err instanceof Error ? clean(err.message) : 'unknown error'}`,
+    ];
   }
 }

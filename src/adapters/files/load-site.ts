@@ -40,14 +40,26 @@ export async function loadSite(file: string, deps: LoadSiteDeps): Promise<Result
   try {
     text = await (deps.readFile ?? ((p: string) => fsReadFile(p, 'utf8')))(file);
   } catch (e) {
-    return err([{ file, line: undefined, path: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})` }]);
+    return err([
+      {
+        file,
+        line: undefined,
+        path: '',
+        message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      },
+    ]);
   }
   const baseDir = dirname(resolve(file));
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return err(
-      doc.errors.map((e) => ({ file, line: counter.linePos(e.pos[0]).line, path: '', message: `YAML syntax: ${e.message.split('\n')[0] ?? ''}` })),
+      doc.errors.map((e) => ({
+        file,
+        line: counter.linePos(e.pos[0]).line,
+        path: '',
+        message: `YAML syntax: ${e.message.split('\n')[0] ?? ''}`,
+      })),
     );
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
@@ -58,12 +70,21 @@ export async function loadSite(file: string, deps: LoadSiteDeps): Promise<Result
   issues.push(...checkSiteReferences(raw), ...checkSiteRules(raw));
   if (deps.checkSecrets ?? true) {
     for (const { path, ref } of findSecretRefs(raw)) {
-      const resolved = await resolveSecret(ref, { env: deps.env, baseDir, ...(deps.readFile ? { readFile: deps.readFile } : {}) });
+      const resolved = await resolveSecret(ref, {
+        env: deps.env,
+        baseDir,
+        ...(deps.readFile ? { readFile: deps.readFile } : {}),
+      });
       if (!resolved.ok) issues.push({ path, message: resolved.error.message });
     }
   }
   if (issues.length > 0 || !parsed.success) {
-    const problems = issues.map((i) => ({ file, line: yamlLineOf(doc, counter, i.path), path: formatDocPath(i.path), message: i.message }));
+    const problems = issues.map((i) => ({
+      file,
+      line: yamlLineOf(doc, counter, i.path),
+      path: formatDocPath(i.path),
+      message: i.message,
+    }));
     return err(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   }
   return ok({ file, baseDir, site: parsed.data, lineOf: (path) => yamlLineOf(doc, counter, path) });
@@ -72,7 +93,8 @@ export async function loadSite(file: string, deps: LoadSiteDeps): Promise<Result
 /** zod issues in our words; an unknown key becomes one issue per key, at the key. */
 function toPathIssues(issue: z.core.$ZodIssue): PathIssue[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ path: [...path, k], message: 'unknown key' }));
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((k) => ({ path: [...path, k], message: 'unknown key' }));
   // The key's own schema says what is wrong with it (e.g. "not a DNS record name").
   if (issue.code === 'invalid_key') return [{ path, message: issue.issues[0]?.message ?? issue.message }];
   const options = issue.code === 'invalid_union' ? (issue as { options?: unknown }).options : undefined;

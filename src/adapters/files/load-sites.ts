@@ -10,9 +10,15 @@ export interface LoadSitesDeps extends LoadSiteDeps {
 }
 
 /** The site files of a directory: its `*.yml` and `*.yaml` entries, sorted, joined to `dir`. */
-export async function listSiteFiles(dir: string, readDir: (dir: string) => Promise<string[]> = readdir): Promise<string[]> {
+export async function listSiteFiles(
+  dir: string,
+  readDir: (dir: string) => Promise<string[]> = readdir,
+): Promise<string[]> {
   const names = await readDir(dir);
-  return names.filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('.')).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('.'))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 /** Every site file of a list: the valid ones, and the problems of the others and of clashing site ids. */
@@ -47,7 +53,13 @@ export function duplicateSiteIds(sites: readonly LoadedSite[]): SiteProblem[] {
   for (const s of sites) {
     const other = first.get(s.site.id);
     if (other === undefined) first.set(s.site.id, s.file);
-    else problems.push({ file: s.file, line: s.lineOf(['id']), path: 'id', message: `duplicate site id "${s.site.id}" (also in ${other})` });
+    else
+      problems.push({
+        file: s.file,
+        line: s.lineOf(['id']),
+        path: 'id',
+        message: `duplicate site id "${s.site.id}" (also in ${other})`,
+      });
   }
   return problems;
 }

@@ -3,7 +3,6 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { OpsgateError } from '../../core/opsgate-error.ts';
 
-
 /** Where the oceanbase-ce RPM installs its upgrade dependency file (the package's prefix is fixed). */
 export const DEP_FILE_PATH = 'home/admin/oceanbase/etc/oceanbase_upgrade_dep.yml';
 
@@ -46,11 +45,24 @@ function ended(tool: string, p: ChildProcess): Promise<Ended> {
   const stderr = collect(p.stderr, 64 * 1024, () => undefined);
   return new Promise((resolve) => {
     p.once('error', (error: NodeJS.ErrnoException) => resolve({ tool, code: null, signal: null, stderr: '', error }));
-    p.once('close', (code, signal) => resolve({ tool, code, signal, stderr: stderr.bytes().toString('utf8').trim().replace(/\s*\n\s*/g, ' / ').slice(0, 500) }));
+    p.once('close', (code, signal) =>
+      resolve({
+        tool,
+        code,
+        signal,
+        stderr: stderr
+          .bytes()
+          .toString('utf8')
+          .trim()
+          .replace(/\s*\n\s*/g, ' / ')
+          .slice(0, 500),
+      }),
+    );
   });
 }
 
-const said = (e: Ended) => `${e.tool} ${e.signal === null ? `exited ${e.code}` : `was killed by ${e.signal}`}${e.stderr === '' ? '' : `: ${e.stderr}`}`;
+const said = (e: Ended) =>
+  `${e.tool} ${e.signal === null ? `exited ${e.code}` : `was killed by ${e.signal}`}${e.stderr === '' ? '' : `: ${e.stderr}`}`;
 
 /** The reason for a tool that could not start: not installed (naming it), or the system's error. */
 function notStarted(e: Ended): string {
@@ -65,7 +77,9 @@ function notStarted(e: Ended): string {
  * real oceanbase-ce, never passes through opsgate; only the dep file does, at most MAX_DEP_FILE_BYTES of it.
  */
 async function fromRpm(file: string): Promise<Buffer> {
-  const cpio = spawn('cpio', ['-i', '--quiet', '--to-stdout', `./${DEP_FILE_PATH}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const cpio = spawn('cpio', ['-i', '--quiet', '--to-stdout', `./${DEP_FILE_PATH}`], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const out = collect(cpio.stdout, MAX_DEP_FILE_BYTES, () => cpio.kill());
   const cpioEnded = ended('cpio', cpio);
   const rpm2cpio = spawn('rpm2cpio', [file], { stdio: ['ignore', cpio.stdin ?? 'ignore', 'pipe'] });
@@ -73,10 +87,16 @@ async function fromRpm(file: string): Promise<Buffer> {
   cpio.stdin?.destroy();
   const [r, c] = await Promise.all([ended('rpm2cpio', rpm2cpio), cpioEnded]);
   for (const e of [r, c]) if (e.error !== undefined) throw new ObPackageUnreadableError(file, notStarted(e), e.error);
-  if (out.over()) throw new ObPackageUnreadableError(file, `its ${DEP_FILE_PATH} is larger than ${MAX_DEP_FILE_BYTES} bytes, not a dep file`);
+  if (out.over())
+    throw new ObPackageUnreadableError(
+      file,
+      `its ${DEP_FILE_PATH} is larger than ${MAX_DEP_FILE_BYTES} bytes, not a dep file`,
+    );
   // rpm2cpio killed by SIGPIPE: cpio stopped reading first, and cpio says why.
-  if (r.code !== 0 && r.signal !== 'SIGPIPE') throw new ObPackageUnreadableError(file, `not a readable RPM, damaged or cut short (${said(r)}; ${said(c)})`);
-  if (c.code !== 0 || r.code !== 0) throw new ObPackageUnreadableError(file, `its payload cannot be unpacked (${said(c)})`);
+  if (r.code !== 0 && r.signal !== 'SIGPIPE')
+    throw new ObPackageUnreadableError(file, `not a readable RPM, damaged or cut short (${said(r)}; ${said(c)})`);
+  if (c.code !== 0 || r.code !== 0)
+    throw new ObPackageUnreadableError(file, `its payload cannot be unpacked (${said(c)})`);
   return out.bytes();
 }
 
@@ -86,7 +106,11 @@ async function fromLabPackage(file: string): Promise<Buffer> {
   const out = collect(tar.stdout, MAX_DEP_FILE_BYTES, () => tar.kill());
   const t = await ended('tar', tar);
   if (t.error !== undefined) throw new ObPackageUnreadableError(file, notStarted(t), t.error);
-  if (out.over()) throw new ObPackageUnreadableError(file, `its ${DEP_FILE_PATH} is larger than ${MAX_DEP_FILE_BYTES} bytes, not a dep file`);
+  if (out.over())
+    throw new ObPackageUnreadableError(
+      file,
+      `its ${DEP_FILE_PATH} is larger than ${MAX_DEP_FILE_BYTES} bytes, not a dep file`,
+    );
   if (t.code !== 0) throw new ObPackageUnreadableError(file, `no ${DEP_FILE_PATH} in it (${said(t)})`);
   return out.bytes();
 }
@@ -120,7 +144,14 @@ export async function readUpgradeDepFile(file: string): Promise<string> {
 /** The target's package cannot be read for its `oceanbase_upgrade_dep.yml` (missing tool, not an RPM, no dep file). */
 export class ObPackageUnreadableError extends OpsgateError {
   readonly code = 'OB_PACKAGE_UNREADABLE';
-  constructor(readonly file: string, readonly reason: string, cause?: unknown) {
-    super(`cannot read the upgrade route from ${file}: ${reason}`, { fields: { file, reason }, ...(cause !== undefined ? { cause } : {}) });
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`cannot read the upgrade route from ${file}: ${reason}`, {
+      fields: { file, reason },
+      ...(cause !== undefined ? { cause } : {}),
+    });
   }
 }

@@ -34,7 +34,10 @@ export async function resolveSecret(ref: SecretRef, deps: SecretDeps): Promise<R
     text = await (deps.readFile ?? defaultReadFile)(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    return err({ code: 'FILE_UNREADABLE', message: `cannot read file ${ref.file} (${path}): ${REASONS[code] ?? code}` });
+    return err({
+      code: 'FILE_UNREADABLE',
+      message: `cannot read file ${ref.file} (${path}): ${REASONS[code] ?? code}`,
+    });
   }
   const value = text.replace(/\r?\n$/, '');
   if (value === '') return err({ code: 'EMPTY', message: `file ${ref.file} (${path}) is empty` });

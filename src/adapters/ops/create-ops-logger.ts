@@ -4,8 +4,19 @@ import { currentLogFields } from './with-log-context.ts';
 import { SecretValues } from './secret-values.ts';
 
 /** Field paths whose values never reach a log line, at the top level and one level down. */
-export const REDACT_PATHS: readonly string[] = ['password', 'passphrase', 'privateKey', 'token', 'secret', 'signingSecret', 'appToken', 'authorization', 'cookie', 'REDIS_URL', 'redisUrl']
-  .flatMap((k) => [k, `*.${k}`]);
+export const REDACT_PATHS: readonly string[] = [
+  'password',
+  'passphrase',
+  'privateKey',
+  'token',
+  'secret',
+  'signingSecret',
+  'appToken',
+  'authorization',
+  'cookie',
+  'REDIS_URL',
+  'redisUrl',
+].flatMap((k) => [k, `*.${k}`]);
 
 export interface OpsLoggerOptions {
   readonly level: string;
@@ -25,7 +36,11 @@ const SECRETS = Symbol('opsgate.secretValues');
  */
 export function createOpsLogger(opts: OpsLoggerOptions): Logger {
   const secrets = new SecretValues();
-  const destination = opts.destination ?? (opts.format === 'pretty' ? pinoPretty({ destination: 2, colorize: process.stderr.isTTY, sync: true }) : pino.destination(2));
+  const destination =
+    opts.destination ??
+    (opts.format === 'pretty'
+      ? pinoPretty({ destination: 2, colorize: process.stderr.isTTY, sync: true })
+      : pino.destination(2));
   const log = pino(
     {
       level: opts.level,

@@ -25,14 +25,57 @@ export function createOpsMetrics(role: 'bot' | 'worker'): OpsMetrics {
   registry.setDefaultLabels({ role });
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const requested = new Counter({ name: 'opsgate_runs_requested_total', help: 'Runs requested (dry runs included)', labelNames: ['site'], registers });
-  const finished = new Counter({ name: 'opsgate_runs_finished_total', help: 'Runs that stopped, by outcome (completed, rejected, aborted, rolled-back, dry-run)', labelNames: ['site', 'outcome'], registers });
-  const stepDuration = new Histogram({ name: 'opsgate_step_duration_seconds', help: 'Duration of executed steps, by status', labelNames: ['site', 'status'], buckets: DURATION_BUCKETS, registers });
-  const interrupted = new Counter({ name: 'opsgate_steps_interrupted_total', help: 'Steps found started but never recorded finished', labelNames: ['site'], registers });
-  const gateWait = new Histogram({ name: 'opsgate_gate_wait_seconds', help: 'Time from a gate opening to its decision or expiry', labelNames: ['site', 'choice'], buckets: WAIT_BUCKETS, registers });
-  const commandDuration = new Histogram({ name: 'opsgate_remote_command_duration_seconds', help: 'Duration of one step command on one host (SSH) or SQL target', labelNames: ['site'], buckets: DURATION_BUCKETS, registers });
-  const commandFailures = new Counter({ name: 'opsgate_remote_command_failures_total', help: 'Step commands that failed on a host: a non-zero exit or a transport error', labelNames: ['site', 'reason'], registers });
-  const workersLive = new Gauge({ name: 'opsgate_workers_live', help: 'Live workers serving the site (from their heartbeats)', labelNames: ['site'], registers });
+  const requested = new Counter({
+    name: 'opsgate_runs_requested_total',
+    help: 'Runs requested (dry runs included)',
+    labelNames: ['site'],
+    registers,
+  });
+  const finished = new Counter({
+    name: 'opsgate_runs_finished_total',
+    help: 'Runs that stopped, by outcome (completed, rejected, aborted, rolled-back, dry-run)',
+    labelNames: ['site', 'outcome'],
+    registers,
+  });
+  const stepDuration = new Histogram({
+    name: 'opsgate_step_duration_seconds',
+    help: 'Duration of executed steps, by status',
+    labelNames: ['site', 'status'],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const interrupted = new Counter({
+    name: 'opsgate_steps_interrupted_total',
+    help: 'Steps found started but never recorded finished',
+    labelNames: ['site'],
+    registers,
+  });
+  const gateWait = new Histogram({
+    name: 'opsgate_gate_wait_seconds',
+    help: 'Time from a gate opening to its decision or expiry',
+    labelNames: ['site', 'choice'],
+    buckets: WAIT_BUCKETS,
+    registers,
+  });
+  const commandDuration = new Histogram({
+    name: 'opsgate_remote_command_duration_seconds',
+    help: 'Duration of one step command on one host (SSH) or SQL target',
+    labelNames: ['site'],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const commandFailures = new Counter({
+    name: 'opsgate_remote_command_failures_total',
+    help: 'Step commands that failed on a host: a non-zero exit or a transport error',
+    labelNames: ['site', 'reason'],
+    registers,
+  });
+  const workersLive = new Gauge({
+    name: 'opsgate_workers_live',
+    help: 'Live workers serving the site (from their heartbeats)',
+    labelNames: ['site'],
+    registers,
+  });
   const started = new Map<string, number>();
 
   return {
@@ -73,7 +116,8 @@ export function createOpsMetrics(role: 'bot' | 'worker'): OpsMetrics {
           if (openedAt !== undefined) gateWait.observe({ site, choice: e.choice }, Math.max(0, e.at - openedAt) / 1000);
           return;
         case 'gate.expired':
-          if (openedAt !== undefined) gateWait.observe({ site, choice: 'expired' }, Math.max(0, e.at - openedAt) / 1000);
+          if (openedAt !== undefined)
+            gateWait.observe({ site, choice: 'expired' }, Math.max(0, e.at - openedAt) / 1000);
           return;
         default:
           return;

@@ -36,7 +36,12 @@ export class SecretValues {
     if (this.pattern === undefined) return value;
     if (typeof value === 'string') return this.scrubText(value);
     if (value === null || typeof value !== 'object' || depth > 6) return value;
-    if (value instanceof Error) return { type: value.name, message: this.scrubText(value.message), ...(value.stack ? { stack: this.scrubText(value.stack) } : {}) };
+    if (value instanceof Error)
+      return {
+        type: value.name,
+        message: this.scrubText(value.message),
+        ...(value.stack ? { stack: this.scrubText(value.stack) } : {}),
+      };
     if (Array.isArray(value)) return value.map((v) => this.scrub(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = this.scrub(v, depth + 1);

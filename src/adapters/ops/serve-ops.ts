@@ -25,7 +25,9 @@ export async function serveOps(deps: ServeOpsDeps): Promise<OpsServer | undefine
     port: deps.listen.port,
     host: deps.listen.host,
     registry: deps.metrics.registry,
-    health: () => checkHealth({ ping: deps.ping, registry: deps.registry, sites: deps.sites, now: () => deps.clock.now() }),
-    beforeScrape: async () => deps.metrics.setWorkersLive(await deps.registry.servingCounts(deps.sites, deps.clock.now())),
+    health: () =>
+      checkHealth({ ping: deps.ping, registry: deps.registry, sites: deps.sites, now: () => deps.clock.now() }),
+    beforeScrape: async () =>
+      deps.metrics.setWorkersLive(await deps.registry.servingCounts(deps.sites, deps.clock.now())),
   });
 }

@@ -42,7 +42,13 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
       }
       return send(404, 'text/plain', 'not found: try /healthz or /metrics\n');
     };
-    handle().catch((e: unknown) => send(503, 'application/json', `${JSON.stringify({ ok: false, problems: [e instanceof Error ? e.message : String(e)] })}\n`));
+    handle().catch((e: unknown) =>
+      send(
+        503,
+        'application/json',
+        `${JSON.stringify({ ok: false, problems: [e instanceof Error ? e.message : String(e)] })}\n`,
+      ),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -6,7 +6,9 @@ import { err, ok, type Result } from '../../core/result.ts';
 export class RedisEvictsKeysError extends OpsgateError {
   readonly code = 'REDIS_EVICTS_KEYS';
   constructor(readonly policy: string) {
-    super(`Redis maxmemory-policy is ${policy}: it may evict opsgate's keys; set maxmemory-policy noeviction`, { fields: { policy } });
+    super(`Redis maxmemory-policy is ${policy}: it may evict opsgate's keys; set maxmemory-policy noeviction`, {
+      fields: { policy },
+    });
   }
 }
 

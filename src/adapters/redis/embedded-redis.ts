@@ -54,15 +54,25 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
   const socketPath = join(dir, 'redis.sock');
   const pidFile = join(dir, 'redis.pid');
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
-    throw new EmbeddedRedisError(dir, `the socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} bytes; set OPSGATE_STATE_DIR to a shorter directory`);
+    throw new EmbeddedRedisError(
+      dir,
+      `the socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} bytes; set OPSGATE_STATE_DIR to a shorter directory`,
+    );
   }
   await mkdir(join(dir, 'data'), { recursive: true, mode: 0o700 });
   // Two commands starting at once would both see no server, clear the socket and start two servers on one AOF:
   // starting is serialised by a lock file, so the second one finds the first one's server and shares it.
-  return withStartLock(join(dir, 'start.lock'), opts.startTimeoutMs ?? 10_000, () => startLocked(opts, dir, socketPath, pidFile));
+  return withStartLock(join(dir, 'start.lock'), opts.startTimeoutMs ?? 10_000, () =>
+    startLocked(opts, dir, socketPath, pidFile),
+  );
 }
 
-async function startLocked(opts: EmbeddedRedisOptions, dir: string, socketPath: string, pidFile: string): Promise<EmbeddedRedis> {
+async function startLocked(
+  opts: EmbeddedRedisOptions,
+  dir: string,
+  socketPath: string,
+  pidFile: string,
+): Promise<EmbeddedRedis> {
   const ownerFile = join(dir, 'owner.pid');
   const previousPid = await readPid(pidFile);
   if (previousPid !== undefined && isAlive(previousPid) && (await answersPing(socketPath))) {
@@ -98,16 +108,26 @@ async function startLocked(opts: EmbeddedRedisOptions, dir: string, socketPath: 
 
 function serverArgs(dir: string, socketPath: string, pidFile: string): string[] {
   return [
-    '--port', '0',
-    '--unixsocket', socketPath,
-    '--unixsocketperm', '700',
-    '--dir', join(dir, 'data'),
-    '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
-    '--maxmemory-policy', 'noeviction',
-    '--pidfile', pidFile,
-    '--logfile', join(dir, 'redis.log'),
-    '--daemonize', 'no',
+    '--port',
+    '0',
+    '--unixsocket',
+    socketPath,
+    '--unixsocketperm',
+    '700',
+    '--dir',
+    join(dir, 'data'),
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--pidfile',
+    pidFile,
+    '--logfile',
+    join(dir, 'redis.log'),
+    '--daemonize',
+    'no',
   ];
 }
 
@@ -189,7 +209,11 @@ async function withStartLock<T>(lockFile: string, timeoutMs: number, fn: () => P
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = await readPid(lockFile);
       if (holder !== undefined && !isAlive(holder)) await rm(lockFile, { force: true });
-      else if (Date.now() > deadline) throw new EmbeddedRedisError(lockFile, `another process (pid ${holder ?? '?'}) has been starting the embedded Redis for too long`);
+      else if (Date.now() > deadline)
+        throw new EmbeddedRedisError(
+          lockFile,
+          `another process (pid ${holder ?? '?'}) has been starting the embedded Redis for too long`,
+        );
       else await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -17,10 +17,22 @@ export class RedisEventStream implements EventSink, EventFeed {
   }
 
   async emit(event: EngineEvent): Promise<void> {
-    await this.redis.xadd(this.key(event.site), 'MAXLEN', '~', String(this.maxLen), '*', 'event', JSON.stringify(event));
+    await this.redis.xadd(
+      this.key(event.site),
+      'MAXLEN',
+      '~',
+      String(this.maxLen),
+      '*',
+      'event',
+      JSON.stringify(event),
+    );
   }
 
-  async read(site: string, afterId: string, opts: { readonly count?: number; readonly blockMs?: number } = {}): Promise<readonly StoredEvent[]> {
+  async read(
+    site: string,
+    afterId: string,
+    opts: { readonly count?: number; readonly blockMs?: number } = {},
+  ): Promise<readonly StoredEvent[]> {
     const count = String(opts.count ?? 100);
     const res =
       opts.blockMs === undefined

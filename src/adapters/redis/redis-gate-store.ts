@@ -14,7 +14,13 @@ export interface RedisGateStoreDeps {
   readonly retainSettledMs?: number;
 }
 
-const REFUSAL_CODES = new Set<string>(['UNKNOWN_GATE', 'ALREADY_DECIDED', 'EXPIRED', 'PLAN_CHANGED', 'ALREADY_APPROVED']);
+const REFUSAL_CODES = new Set<string>([
+  'UNKNOWN_GATE',
+  'ALREADY_DECIDED',
+  'EXPIRED',
+  'PLAN_CHANGED',
+  'ALREADY_APPROVED',
+]);
 const EXPIRE_BATCH = 500;
 
 /**

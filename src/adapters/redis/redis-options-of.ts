@@ -10,7 +10,10 @@ export class RedisTlsCaUnreadableError extends OpsgateError {
     readonly file: string,
     cause: unknown,
   ) {
-    super(`REDIS_TLS_CA_FILE ${file} cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`, { fields: { file }, cause });
+    super(`REDIS_TLS_CA_FILE ${file} cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      fields: { file },
+      cause,
+    });
   }
 }
 
@@ -33,9 +36,15 @@ export interface RedisConnectionConfig {
  * db and TLS then still come from `REDIS_URL`, the sentinels' password from `REDIS_SENTINEL_PASSWORD`, and
  * with `rediss://` the sentinels are reached over TLS too (same CA).
  */
-export function redisOptionsOf(config: RedisConnectionConfig, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): RedisOptions {
+export function redisOptionsOf(
+  config: RedisConnectionConfig,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): RedisOptions {
   const url = redisOptionsFromUrl(config.url);
-  const tls = url.tls === undefined ? undefined : { ...(config.tlsCaFile === undefined ? {} : { ca: readCa(config.tlsCaFile, readFile) }) };
+  const tls =
+    url.tls === undefined
+      ? undefined
+      : { ...(config.tlsCaFile === undefined ? {} : { ca: readCa(config.tlsCaFile, readFile) }) };
   const fromUrl: RedisOptions = tls === undefined ? url : { ...url, tls };
   const sentinels = config.sentinels.map((s) => ({ ...s }));
   if (sentinels.length === 0 || config.sentinelName === undefined) return fromUrl;
@@ -63,7 +72,8 @@ function readCa(file: string, readFile: (path: string) => string): string {
 /** Where Redis is, for messages and logs: never a password. */
 export function describeRedis(config: Pick<RedisConnectionConfig, 'url' | 'sentinels' | 'sentinelName'>): string {
   const { sentinels } = config;
-  if (sentinels.length > 0) return `Redis master ${config.sentinelName ?? '?'} via sentinels ${sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+  if (sentinels.length > 0)
+    return `Redis master ${config.sentinelName ?? '?'} via sentinels ${sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
   try {
     const u = new URL(config.url);
     return `Redis at ${u.protocol === 'rediss:' ? 'rediss://' : ''}${u.hostname}:${u.port || '6379'}`;

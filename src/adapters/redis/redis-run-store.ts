@@ -117,7 +117,8 @@ export class RedisRunStore implements RunStore {
       const [e2, steps] = rows[2 * i + 1] ?? [];
       if (e1 || e2 || typeof state !== 'string') continue;
       const parsed: Record<string, StepState> = {};
-      for (const [id, json] of Object.entries((steps ?? {}) as Record<string, string>)) parsed[id] = JSON.parse(json) as StepState;
+      for (const [id, json] of Object.entries((steps ?? {}) as Record<string, string>))
+        parsed[id] = JSON.parse(json) as StepState;
       runs.push({ ...(JSON.parse(state) as Omit<RunState, 'steps'>), steps: parsed });
     }
     return runs;

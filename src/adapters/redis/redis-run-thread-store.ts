@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { type PendingPost, type PostedMessage, type RunThreadStore, type SavedThread } from '../../core/ports/run-thread-store.ts';
+import {
+  type PendingPost,
+  type PostedMessage,
+  type RunThreadStore,
+  type SavedThread,
+} from '../../core/ports/run-thread-store.ts';
 import { parsePendingPosts, parseThreadState, serializeThreadState } from './saved-thread-json.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 
@@ -75,12 +80,22 @@ export class RedisRunThreadStore implements RunThreadStore {
       const gates: Record<string, PostedMessage> = {};
       for (const [field, value] of Object.entries(h)) {
         const [channel, ts] = value.split(' ');
-        if (field.startsWith('gate:') && channel !== undefined && ts !== undefined) gates[field.slice('gate:'.length)] = { channel, ts };
+        if (field.startsWith('gate:') && channel !== undefined && ts !== undefined)
+          gates[field.slice('gate:'.length)] = { channel, ts };
       }
       const state = parseThreadState(h.state);
       const parent = h.channel !== undefined && h.ts !== undefined ? { channel: h.channel, ts: h.ts } : undefined;
       const pendingPosts = parsePendingPosts(h.pending);
-      return [{ runId, gates, ...(parent ? { parent } : {}), ...(state ? { state } : {}), ...(h.event === undefined ? {} : { lastEventId: h.event }), ...(pendingPosts.length > 0 ? { pendingPosts } : {}) }];
+      return [
+        {
+          runId,
+          gates,
+          ...(parent ? { parent } : {}),
+          ...(state ? { state } : {}),
+          ...(h.event === undefined ? {} : { lastEventId: h.event }),
+          ...(pendingPosts.length > 0 ? { pendingPosts } : {}),
+        },
+      ];
     });
   }
 }

@@ -44,7 +44,10 @@ export class RedisSiteLock implements SiteLock {
 
   async acquire(holder: SiteLockHolder): Promise<Result<SiteLockHolder, { readonly heldBy: SiteLockHolder }>> {
     const wanted = checkHolder(holder);
-    const reply = (await this.deps.redis.eval(ACQUIRE_LUA, 1, this.key(wanted.site), JSON.stringify(wanted))) as [number, string?];
+    const reply = (await this.deps.redis.eval(ACQUIRE_LUA, 1, this.key(wanted.site), JSON.stringify(wanted))) as [
+      number,
+      string?,
+    ];
     if (reply[0] === 1) return ok(wanted);
     return err({ heldBy: parseHolder(wanted.site, reply[1]) });
   }
@@ -59,14 +62,20 @@ export class RedisSiteLock implements SiteLock {
     return value === null ? undefined : parseHolder(site, value);
   }
 
-  async forceRelease(site: string, expectedRunId: string): Promise<Result<SiteLockHolder, { readonly heldBy?: SiteLockHolder }>> {
+  async forceRelease(
+    site: string,
+    expectedRunId: string,
+  ): Promise<Result<SiteLockHolder, { readonly heldBy?: SiteLockHolder }>> {
     const [outcome, value] = await this.compareAndDelete(site, expectedRunId);
     if (outcome === 'released') return ok(parseHolder(site, value));
     return outcome === 'held' ? err({ heldBy: parseHolder(site, value) }) : err({});
   }
 
   private async compareAndDelete(site: string, runId: string): Promise<['released' | 'held' | 'none', string?]> {
-    return (await this.deps.redis.eval(RELEASE_LUA, 1, this.key(site), runId)) as ['released' | 'held' | 'none', string?];
+    return (await this.deps.redis.eval(RELEASE_LUA, 1, this.key(site), runId)) as [
+      'released' | 'held' | 'none',
+      string?,
+    ];
   }
 
   private key(site: string): string {

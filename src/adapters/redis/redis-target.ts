@@ -15,7 +15,10 @@ export interface RedisTarget {
  * The Redis to use: `REDIS_URL` when it is set; otherwise opsgate's own redis-server on a unix socket under
  * `<stateDir>/redis/`, started (or reused) here. Stop it with `target.embedded?.stop()`.
  */
-export async function resolveRedisTarget(input: { readonly url: string | undefined; readonly stateDir: string }): Promise<RedisTarget> {
+export async function resolveRedisTarget(input: {
+  readonly url: string | undefined;
+  readonly stateDir: string;
+}): Promise<RedisTarget> {
   if (input.url !== undefined) return { options: redisOptionsFromUrl(input.url), where: describeRedisUrl(input.url) };
   const embedded = await startEmbeddedRedis({ stateDir: input.stateDir });
   return { options: { path: embedded.socketPath }, where: `embedded Redis at ${embedded.socketPath}`, embedded };
@@ -24,7 +27,8 @@ export async function resolveRedisTarget(input: { readonly url: string | undefin
 /** ioredis options from a `redis://` or `rediss://` URL (user, password, database number, TLS). */
 export function redisOptionsFromUrl(url: string): RedisOptions {
   const u = new URL(url);
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`REDIS_URL must start with redis:// or rediss://, got ${u.protocol}//`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new Error(`REDIS_URL must start with redis:// or rediss://, got ${u.protocol}//`);
   const db = u.pathname.replace(/^\//, '');
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),

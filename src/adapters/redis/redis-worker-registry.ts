@@ -23,7 +23,11 @@ export class RedisWorkerRegistry implements WorkerRegistry {
   /** Records a beat valid for `ttlMs`. */
   async beat(info: WorkerInfo, now: number, ttlMs: number): Promise<void> {
     const beat: WorkerBeat = { ...info, lastBeat: now, expiresAt: now + ttlMs };
-    await this.redis.multi().set(this.infoKey(info.id), JSON.stringify(beat), 'PX', ttlMs).zadd(this.setKey, now + ttlMs, info.id).exec();
+    await this.redis
+      .multi()
+      .set(this.infoKey(info.id), JSON.stringify(beat), 'PX', ttlMs)
+      .zadd(this.setKey, now + ttlMs, info.id)
+      .exec();
   }
 
   async remove(id: string): Promise<void> {

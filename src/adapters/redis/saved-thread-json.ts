@@ -7,7 +7,13 @@ export function parsePendingPosts(text: string | undefined): readonly PendingPos
   try {
     const j = JSON.parse(text) as unknown;
     if (!Array.isArray(j)) return [];
-    return j.filter((p: Partial<PendingPost>): p is PendingPost => typeof p?.key === 'string' && typeof p.channel === 'string' && typeof p.at === 'number' && (p.threadTs === undefined || typeof p.threadTs === 'string'));
+    return j.filter(
+      (p: Partial<PendingPost>): p is PendingPost =>
+        typeof p?.key === 'string' &&
+        typeof p.channel === 'string' &&
+        typeof p.at === 'number' &&
+        (p.threadTs === undefined || typeof p.threadTs === 'string'),
+    );
   } catch {
     return [];
   }
@@ -23,7 +29,13 @@ interface StateJson {
 
 /** The run's chat state as JSON; output tails are left out (they only live until their step finishes). */
 export function serializeThreadState(s: RunThreadState): string {
-  const json: StateJson = { run: s.run, dryRun: s.dryRun, phases: [...s.phases], targets: [...s.targets], gates: [...s.gates] };
+  const json: StateJson = {
+    run: s.run,
+    dryRun: s.dryRun,
+    phases: [...s.phases],
+    targets: [...s.targets],
+    gates: [...s.gates],
+  };
   return JSON.stringify(json);
 }
 
@@ -32,8 +44,22 @@ export function parseThreadState(text: string | undefined): RunThreadState | und
   if (text === undefined) return undefined;
   try {
     const j = JSON.parse(text) as Partial<StateJson>;
-    if (typeof j.run?.id !== 'string' || !Array.isArray(j.run.steps) || !Array.isArray(j.phases) || !Array.isArray(j.targets) || !Array.isArray(j.gates)) return undefined;
-    return { run: j.run, dryRun: j.dryRun === true, phases: new Map(j.phases), targets: new Map(j.targets), outputs: new Map(), gates: new Map(j.gates) };
+    if (
+      typeof j.run?.id !== 'string' ||
+      !Array.isArray(j.run.steps) ||
+      !Array.isArray(j.phases) ||
+      !Array.isArray(j.targets) ||
+      !Array.isArray(j.gates)
+    )
+      return undefined;
+    return {
+      run: j.run,
+      dryRun: j.dryRun === true,
+      phases: new Map(j.phases),
+      targets: new Map(j.targets),
+      outputs: new Map(),
+      gates: new Map(j.gates),
+    };
   } catch {
     return undefined;
   }

@@ -54,12 +54,18 @@ function wholeCodePoints(s: string): string {
  * The longest head (or tail) of raw `s` whose escaped form fits in `room` characters. Works on a window of
  * the input only, so a 1 MB output costs no more than a short one.
  */
-function fitEscaped(s: string, room: number, keep: 'head' | 'tail', transform: (x: string) => string): { text: string; omitted: number } {
+function fitEscaped(
+  s: string,
+  room: number,
+  keep: 'head' | 'tail',
+  transform: (x: string) => string,
+): { text: string; omitted: number } {
   let k = Math.max(0, Math.min(s.length, room));
   for (;;) {
     const raw = wholeCodePoints(keep === 'head' ? s.slice(0, k) : s.slice(s.length - k));
     const text = transform(raw);
-    if (text.length <= room || k === 0) return { text: text.length <= room ? text : '', omitted: s.length - raw.length };
+    if (text.length <= room || k === 0)
+      return { text: text.length <= room ? text : '', omitted: s.length - raw.length };
     k = Math.min(k - 1, Math.floor((k * room) / text.length));
   }
 }
@@ -99,7 +105,15 @@ export function fallbackText(s: string): string {
  * Angle brackets become look-alikes so that no client ever reads a mention into it.
  */
 export function safePlain(s: string, max: number): string {
-  const t = truncate(s.slice(0, max * 4 + 16).replace(/\s+/g, ' ').trim().replace(/</g, '‹').replace(/>/g, '›'), max);
+  const t = truncate(
+    s
+      .slice(0, max * 4 + 16)
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/</g, '‹')
+      .replace(/>/g, '›'),
+    max,
+  );
   return t === '' ? '-' : t;
 }
 

@@ -39,14 +39,16 @@ function checkBlock(where: string, b: Block, problems: string[]): void {
       len(`${where}.text`, b.text.text, 1, LIMITS.headerText, problems);
       return;
     case 'context':
-      if (b.elements.length < 1 || b.elements.length > LIMITS.contextElements) problems.push(`${where}: ${b.elements.length} context elements`);
+      if (b.elements.length < 1 || b.elements.length > LIMITS.contextElements)
+        problems.push(`${where}: ${b.elements.length} context elements`);
       b.elements.forEach((e, i) => {
         len(`${where}.elements[${i}]`, e.text, 1, LIMITS.contextText, problems);
         checkMrkdwn(`${where}.elements[${i}]`, e.text, problems);
       });
       return;
     case 'actions': {
-      if (b.elements.length < 1 || b.elements.length > LIMITS.actionsElements) problems.push(`${where}: ${b.elements.length} action elements`);
+      if (b.elements.length < 1 || b.elements.length > LIMITS.actionsElements)
+        problems.push(`${where}: ${b.elements.length} action elements`);
       const ids = b.elements.map((e) => e.action_id);
       if (new Set(ids).size !== ids.length) problems.push(`${where}: duplicate action_id`);
       b.elements.forEach((e, i) => checkButton(`${where}.elements[${i}]`, e, problems));
@@ -65,11 +67,13 @@ export function checkMessage(msg: SlackMessage): string[] {
   const problems: string[] = [];
   len('text', msg.text, 1, LIMITS.messageText, problems);
   checkMrkdwn('text', msg.text, problems);
-  if (msg.blocks.length > LIMITS.blocksPerMessage) problems.push(`${msg.blocks.length} blocks (max ${LIMITS.blocksPerMessage})`);
+  if (msg.blocks.length > LIMITS.blocksPerMessage)
+    problems.push(`${msg.blocks.length} blocks (max ${LIMITS.blocksPerMessage})`);
   const ids = msg.blocks.flatMap((b) => (b.block_id === undefined ? [] : [b.block_id]));
   if (new Set(ids).size !== ids.length) problems.push('duplicate block_id');
   msg.blocks.forEach((b, i) => checkBlock(`blocks[${i}]`, b, problems));
   const total = msg.blocks.reduce((n, b) => n + blockTextLength(b), 0);
-  if (total > LIMITS.totalBlockText) problems.push(`${total} characters of block text (budget ${LIMITS.totalBlockText})`);
+  if (total > LIMITS.totalBlockText)
+    problems.push(`${total} characters of block text (budget ${LIMITS.totalBlockText})`);
   return problems;
 }

@@ -1,6 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type BlockAction, type ButtonAction, HTTPReceiver, LogLevel, type SlackActionMiddlewareArgs, type SlackCommandMiddlewareArgs } from '@slack/bolt';
+import {
+  App,
+  type BlockAction,
+  type ButtonAction,
+  HTTPReceiver,
+  LogLevel,
+  type SlackActionMiddlewareArgs,
+  type SlackCommandMiddlewareArgs,
+} from '@slack/bolt';
 import { describeError } from '../../core/opsgate-error.ts';
 import { ACTION_ID_PATTERN } from '../../commands/action-ref.ts';
 import { SLASH_COMMANDS } from '../../commands/command.ts';
@@ -43,7 +51,9 @@ export interface SlackAppOptions {
   readonly minPostIntervalMs?: number;
   /** How long the work after an ack waits for the receiver to be idle at most (default 1000 ms). */
   readonly maxWorkDelayMs?: number;
-  /** How many jobs of work after acks run at once at most (default 4; more finish the work sooner and delay acks more). */
+  /**
+   * How many jobs of work after acks run at once at most (default 4; more finish the work sooner and delay acks more).
+   */
   readonly maxWorkConcurrent?: number;
 }
 
@@ -73,7 +83,8 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     // The poster waits out 429s itself, in order, per channel.
     rejectRateLimitedCalls: true,
   };
-  const ids = opts.botId !== undefined && opts.botUserId !== undefined ? { botId: opts.botId, botUserId: opts.botUserId } : {};
+  const ids =
+    opts.botId !== undefined && opts.botUserId !== undefined ? { botId: opts.botId, botUserId: opts.botUserId } : {};
   const logLevel = LogLevel.ERROR;
   // Global middleware every request passes before its ack, turned off as useless here: the conversation store
   // (nothing reads `context.conversation`) and ignoreSelf (it filters Events API events; we listen to none).
@@ -81,7 +92,10 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const app = opts.socketMode
     ? // The Socket Mode client opens its connection with its own Web API client: same API URL.
       new App({ ...common, appToken: opts.appToken ?? '', socketMode: true, installerOptions: { clientOptions } })
-    : new App({ ...common, receiver: new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events', logLevel }) });
+    : new App({
+        ...common,
+        receiver: new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events', logLevel }),
+      });
   const work = new AckFirstQueue({
     now,
     ...(opts.maxWorkDelayMs === undefined ? {} : { maxDelayMs: opts.maxWorkDelayMs }),
@@ -94,29 +108,52 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     ...(opts.minPostIntervalMs === undefined ? {} : { minPostIntervalMs: opts.minPostIntervalMs }),
     log: opts.log,
   });
-  const groupsOf = opts.deps.groupsOf ?? createUserGroupResolver({ listUsers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [] }, { now });
-  const vetUser = opts.deps.vetUser ?? createUserVetter({
-    userInfo: async (user) => {
-      try {
-        return (await app.client.users.info({ user })).user;
-      } catch (e) {
-        if ((e as { data?: { error?: string } }).data?.error === 'user_not_found') return undefined;
-        throw e;
-      }
-    },
-  }, { now });
+  const groupsOf =
+    opts.deps.groupsOf ??
+    createUserGroupResolver(
+      { listUsers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [] },
+      { now },
+    );
+  const vetUser =
+    opts.deps.vetUser ??
+    createUserVetter(
+      {
+        userInfo: async (user) => {
+          try {
+            return (await app.client.users.info({ user })).user;
+          } catch (e) {
+            if ((e as { data?: { error?: string } }).data?.error === 'user_not_found') return undefined;
+            throw e;
+          }
+        },
+      },
+      { now },
+    );
   // The handlers vet the account before deciding; the engine they get vets it again, so a decision path that
   // forgot would still be refused.
   const deps: GateActionDeps = { ...opts.deps, engine: vettedEngine(opts.deps.engine, vetUser), groupsOf, vetUser };
   const responses = new ResponseUrlPoster();
-  const { runCommand, runAction } = interactionWork({ deps, poster, responses, replays: new ReplayGuard(now), now, log: opts.log, ...(opts.appId === undefined ? {} : { appId: opts.appId }) });
+  const { runCommand, runAction } = interactionWork({
+    deps,
+    poster,
+    responses,
+    replays: new ReplayGuard(now),
+    now,
+    log: opts.log,
+    ...(opts.appId === undefined ? {} : { appId: opts.appId }),
+  });
 
   // The ack path: ack, queue the work in its lane, nothing else.
   const onCommand = async ({ ack, body, respond }: SlackCommandMiddlewareArgs): Promise<void> => {
     await ack();
     work.push(commandLane(body), () => runCommand({ body, respond }));
   };
-  const onAction = async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
+  const onAction = async ({
+    ack,
+    body,
+    action,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
     await ack();
     work.push(actionLane(action.value, body.trigger_id), () => runAction({ body, action, respond }));
   };

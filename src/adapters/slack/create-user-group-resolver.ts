@@ -7,7 +7,10 @@ export interface UserGroupsApi {
  * Resolves which of a site's approver groups a user belongs to, caching each group's members (the API is
  * Tier 2: about 20 calls a minute). Errors propagate so that the caller refuses the click (fail closed).
  */
-export function createUserGroupResolver(api: UserGroupsApi, opts: { readonly now: () => number; readonly ttlMs?: number }) {
+export function createUserGroupResolver(
+  api: UserGroupsApi,
+  opts: { readonly now: () => number; readonly ttlMs?: number },
+) {
   const cache = new Map<string, { members: ReadonlySet<string>; until: number }>();
   const ttl = opts.ttlMs ?? 60_000;
   async function members(group: string): Promise<ReadonlySet<string>> {

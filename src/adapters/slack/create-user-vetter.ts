@@ -24,11 +24,15 @@ export function createUserVetter(api: UsersInfoApi, opts: { readonly now: () => 
     if (hit && hit.until > opts.now()) return hit.reason;
     const facts = await api.userInfo(user);
     const reason =
-      facts === undefined ? 'Slack does not know your account, so opsgate cannot count your decision.'
-      : facts.deleted ? 'Your Slack account is deactivated.'
-      : facts.is_bot ? 'Bots cannot decide gates.'
-      : facts.is_restricted || facts.is_ultra_restricted ? 'Guest accounts cannot decide gates.'
-      : undefined;
+      facts === undefined
+        ? 'Slack does not know your account, so opsgate cannot count your decision.'
+        : facts.deleted
+          ? 'Your Slack account is deactivated.'
+          : facts.is_bot
+            ? 'Bots cannot decide gates.'
+            : facts.is_restricted || facts.is_ultra_restricted
+              ? 'Guest accounts cannot decide gates.'
+              : undefined;
     cache.set(user, { reason, until: opts.now() + ttl });
     return reason;
   };

@@ -5,7 +5,11 @@ import type { PendingPost, PostedMessage, RunThreadStore } from '../../core/port
 /** The poster operations idempotent posting needs (`SlackPoster` has them). */
 export interface KeyedPoster {
   post(channel: string, msg: SlackMessage, threadTs?: string, opts?: { readonly key?: string }): Promise<PostedMessage>;
-  findPosted(channel: string, key: string, opts: { readonly threadTs?: string; readonly sinceMs: number }): Promise<PostedMessage | undefined>;
+  findPosted(
+    channel: string,
+    key: string,
+    opts: { readonly threadTs?: string; readonly sinceMs: number },
+  ): Promise<PostedMessage | undefined>;
 }
 
 export interface EventPostsDeps {
@@ -43,7 +47,10 @@ export class EventPosts {
     const doubt = this.inDoubt.find((p) => p.key === key && p.channel === channel && p.threadTs === threadTs);
     if (doubt !== undefined) {
       const found = await poster.findPosted(channel, key, { ...where, sinceMs: doubt.at }).catch((err: unknown) => {
-        log.warn({ runId: this.runId, key, err: describeError(err) }, 'cannot tell whether a message was posted before a restart; posting it');
+        log.warn(
+          { runId: this.runId, key, err: describeError(err) },
+          'cannot tell whether a message was posted before a restart; posting it',
+        );
         return undefined;
       });
       // Kept as pending: should the process die again before the save, the next replay finds it as well.
@@ -53,7 +60,10 @@ export class EventPosts {
       this.pending.push({ key, channel, ...where, at: this.deps.now() });
     }
     await threads.recordPending(this.runId, this.pending).catch((err: unknown) => {
-      log.warn({ runId: this.runId, key, err: describeError(err) }, 'slack post not recorded before posting: a crash right after it could post it twice');
+      log.warn(
+        { runId: this.runId, key, err: describeError(err) },
+        'slack post not recorded before posting: a crash right after it could post it twice',
+      );
     });
     return poster.post(channel, msg, threadTs, { key });
   }

@@ -12,7 +12,12 @@ const MAX_PAGES = 25;
  * channel's messages, looking no further back than `sinceMs` (when the post was about to be made). Resolves
  * undefined when Slack has no such message: it was never posted. API errors propagate.
  */
-export async function findPosted(client: SlackWebClientPort, channel: string, key: string, opts: { readonly threadTs?: string; readonly sinceMs: number }): Promise<PostedMessage | undefined> {
+export async function findPosted(
+  client: SlackWebClientPort,
+  channel: string,
+  key: string,
+  opts: { readonly threadTs?: string; readonly sinceMs: number },
+): Promise<PostedMessage | undefined> {
   // A little earlier than recorded: our clock and Slack's may differ.
   const oldest = (Math.max(0, opts.sinceMs - 60_000) / 1000).toFixed(6);
   let cursor: string | undefined;
@@ -26,7 +31,10 @@ export async function findPosted(client: SlackWebClientPort, channel: string, ke
       ...(cursor === undefined ? {} : { cursor }),
     });
     for (const m of res.messages ?? []) {
-      const payload = m.metadata?.event_type === POST_KEY_EVENT ? (m.metadata.event_payload as { key?: unknown } | undefined) : undefined;
+      const payload =
+        m.metadata?.event_type === POST_KEY_EVENT
+          ? (m.metadata.event_payload as { key?: unknown } | undefined)
+          : undefined;
       if (payload?.key === key && typeof m.ts === 'string') return { channel, ts: m.ts };
     }
     cursor = res.response_metadata?.next_cursor || undefined;

@@ -22,7 +22,10 @@ export function blockTextLength(b: Block): number {
     case 'context':
       return b.elements.reduce((n, e) => n + e.text.length, 0);
     case 'actions':
-      return b.elements.reduce((n, e) => n + e.text.text.length + (e.confirm ? e.confirm.text.text.length + e.confirm.title.text.length : 0), 0);
+      return b.elements.reduce(
+        (n, e) => n + e.text.text.length + (e.confirm ? e.confirm.text.text.length + e.confirm.title.text.length : 0),
+        0,
+      );
     case 'divider':
       return 0;
   }
@@ -59,7 +62,10 @@ export function fitBlocks(parts: {
  * Packs lines (each cut to the section limit) into as few sections as possible. `lineCounts[i]` is how many
  * lines section `i` holds, so that a caller can say how many lines `fitBlocks` left out.
  */
-export function packLines(lines: readonly string[], max: number = LIMITS.sectionText): { sections: SectionBlock[]; lineCounts: number[] } {
+export function packLines(
+  lines: readonly string[],
+  max: number = LIMITS.sectionText,
+): { sections: SectionBlock[]; lineCounts: number[] } {
   const sections: SectionBlock[] = [];
   const lineCounts: number[] = [];
   let cur = '';

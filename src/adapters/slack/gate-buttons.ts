@@ -13,16 +13,63 @@ interface ButtonSpec {
 }
 
 const BUTTONS: Readonly<Record<GateChoice, ButtonSpec>> = {
-  approve: { label: 'Approve', style: 'primary', confirm: { title: 'Approve this step?', text: (n) => `opsgate will run exactly the commands shown on ${n} host(s), under your name.`, ok: 'Approve and run' } },
+  approve: {
+    label: 'Approve',
+    style: 'primary',
+    confirm: {
+      title: 'Approve this step?',
+      text: (n) => `opsgate will run exactly the commands shown on ${n} host(s), under your name.`,
+      ok: 'Approve and run',
+    },
+  },
   reject: { label: 'Reject', style: 'danger' },
-  done: { label: 'Done', style: 'primary', confirm: { title: 'Manual step done?', text: () => 'The run continues as if this manual step was carried out as described.', ok: 'It is done' } },
-  retry: { label: 'Retry', style: 'primary', confirm: { title: 'Run the step again?', text: (n) => `The step runs again on ${n} host(s).`, ok: 'Retry' } },
-  'mark-done': { label: 'Mark done', confirm: { title: 'Mark the step done?', text: () => 'The step is recorded as done without running it again. Check the hosts first.', ok: 'Mark done' } },
-  'roll-back': { label: 'Roll back', style: 'danger', confirm: { title: 'Roll back the run?', text: () => 'The rollback of every step that ran is planned; its destructive steps ask for approval again.', ok: 'Roll back' } },
-  abort: { label: 'Abort', style: 'danger', confirm: { title: 'Abort the run?', text: () => 'The run stops here; nothing more is executed and the site lock is released.', ok: 'Abort' } },
+  done: {
+    label: 'Done',
+    style: 'primary',
+    confirm: {
+      title: 'Manual step done?',
+      text: () => 'The run continues as if this manual step was carried out as described.',
+      ok: 'It is done',
+    },
+  },
+  retry: {
+    label: 'Retry',
+    style: 'primary',
+    confirm: { title: 'Run the step again?', text: (n) => `The step runs again on ${n} host(s).`, ok: 'Retry' },
+  },
+  'mark-done': {
+    label: 'Mark done',
+    confirm: {
+      title: 'Mark the step done?',
+      text: () => 'The step is recorded as done without running it again. Check the hosts first.',
+      ok: 'Mark done',
+    },
+  },
+  'roll-back': {
+    label: 'Roll back',
+    style: 'danger',
+    confirm: {
+      title: 'Roll back the run?',
+      text: () => 'The rollback of every step that ran is planned; its destructive steps ask for approval again.',
+      ok: 'Roll back',
+    },
+  },
+  abort: {
+    label: 'Abort',
+    style: 'danger',
+    confirm: {
+      title: 'Abort the run?',
+      text: () => 'The run stops here; nothing more is executed and the site lock is released.',
+      ok: 'Abort',
+    },
+  },
 };
 
-function confirmDialog(spec: NonNullable<ButtonSpec['confirm']>, hosts: number, style: ButtonSpec['style']): ConfirmDialog {
+function confirmDialog(
+  spec: NonNullable<ButtonSpec['confirm']>,
+  hosts: number,
+  style: ButtonSpec['style'],
+): ConfirmDialog {
   return {
     title: plain(safePlain(spec.title, LIMITS.confirmTitle)),
     text: plain(safePlain(spec.text(hosts), LIMITS.confirmText)),

@@ -19,8 +19,13 @@ export type ActionArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction
  * keep their order. `/rollback` and `/audit` act on the run they name; the others start a run or only read,
  * and run side by side (the site lock settles two starts at once).
  */
-export function commandLane(body: { readonly command: string; readonly text: string; readonly trigger_id: string }): string {
-  if (body.command === '/rollback' || body.command === '/audit') return `run:${body.text.trim().split(/\s+/, 1)[0] ?? ''}`;
+export function commandLane(body: {
+  readonly command: string;
+  readonly text: string;
+  readonly trigger_id: string;
+}): string {
+  if (body.command === '/rollback' || body.command === '/audit')
+    return `run:${body.text.trim().split(/\s+/, 1)[0] ?? ''}`;
   return `cmd:${body.trigger_id}`;
 }
 
@@ -49,8 +54,12 @@ export interface InteractionWorkDeps {
  */
 export function interactionWork(w: InteractionWorkDeps) {
   /** Answers through `response_url` on kept-alive connections; Bolt's `respond` when the body has none. */
-  const responder = (responseUrl: string | undefined, respond: CommandArgs['respond'] | undefined): Respond => (m) =>
-    responseUrl !== undefined && responseUrl !== '' ? w.responses.post(responseUrl, m) : (respond as (x: unknown) => Promise<unknown>)({ ...m, blocks: [...m.blocks] });
+  const responder =
+    (responseUrl: string | undefined, respond: CommandArgs['respond'] | undefined): Respond =>
+    (m) =>
+      responseUrl !== undefined && responseUrl !== ''
+        ? w.responses.post(responseUrl, m)
+        : (respond as (x: unknown) => Promise<unknown>)({ ...m, blocks: [...m.blocks] });
 
   async function runCommand({ body, respond }: CommandArgs): Promise<void> {
     const respondFn = responder(body.response_url, respond);
@@ -59,11 +68,21 @@ export function interactionWork(w: InteractionWorkDeps) {
         w.log.warn({ command: body.command, user: body.user_id }, 'replayed slash command ignored');
         return;
       }
-      const reply = await dispatchCommand(w.deps, { user: body.user_id, channel: body.channel_id }, `${body.command} ${body.text}`);
+      const reply = await dispatchCommand(
+        w.deps,
+        { user: body.user_id, channel: body.channel_id },
+        `${body.command} ${body.text}`,
+      );
       await showReply(reply, { respond: respondFn, poster: w.poster, now: w.now });
     } catch (e) {
       w.log.error({ err: describeError(e), command: body.command, user: body.user_id }, 'slash command failed');
-      await respondWith(respondFn, renderNotice('error', `opsgate could not handle ${body.command}: ${describeError(e)}. Check /runs before trying again (it may have started), and tell an operator if it persists.`)).catch(() => undefined);
+      await respondWith(
+        respondFn,
+        renderNotice(
+          'error',
+          `opsgate could not handle ${body.command}: ${describeError(e)}. Check /runs before trying again (it may have started), and tell an operator if it persists.`,
+        ),
+      ).catch(() => undefined);
     }
   }
 
@@ -71,8 +90,10 @@ export function interactionWork(w: InteractionWorkDeps) {
     const respondFn = responder(body.response_url, respond);
     const refuse = (why: string) => respondWith(respondFn, renderNotice('error', why));
     try {
-      if (w.appId !== undefined && body.api_app_id !== w.appId) return void (await refuse('This click came from another Slack app.'));
-      if (!w.replays.firstTime(`act:${body.trigger_id}:${action.action_ts}`)) return void (await refuse('This click was already received; it is counted once.'));
+      if (w.appId !== undefined && body.api_app_id !== w.appId)
+        return void (await refuse('This click came from another Slack app.'));
+      if (!w.replays.firstTime(`act:${body.trigger_id}:${action.action_ts}`))
+        return void (await refuse('This click was already received; it is counted once.'));
       const channel = body.container?.channel_id ?? body.channel?.id ?? '';
       const messageTs = body.container?.message_ts ?? body.message?.ts;
       const res = await handleGateAction(w.deps, {
@@ -86,7 +107,9 @@ export function interactionWork(w: InteractionWorkDeps) {
       if (messageTs !== undefined) await w.poster.update(channel, messageTs, renderGate(res.value.gate));
     } catch (e) {
       w.log.error({ err: describeError(e), user: body.user.id }, 'gate click failed');
-      await refuse(`opsgate could not record your click: ${describeError(e)}. Nothing was decided; try again.`).catch(() => undefined);
+      await refuse(`opsgate could not record your click: ${describeError(e)}. Nothing was decided; try again.`).catch(
+        () => undefined,
+      );
     }
   }
 

@@ -27,14 +27,22 @@ function kindTitle(kind: GateKind): string {
 
 function targetBlock(t: GateTargetView): Block {
   // Bound the work before escaping: only what can be shown is joined.
-  const cmds = t.commands.length === 0 ? '(no command)' : t.commands.slice(0, 60).map((c) => c.slice(0, LIMITS.sectionText)).join('\n');
+  const cmds =
+    t.commands.length === 0
+      ? '(no command)'
+      : t.commands
+          .slice(0, 60)
+          .map((c) => c.slice(0, LIMITS.sectionText))
+          .join('\n');
   return section(`*${safeText(t.host, 100)}*\n${codeBlock(cmds, LIMITS.sectionText - 110)}`);
 }
 
 function bodyOf(gate: GateView): Block[] {
   const body: Block[] = [];
-  if (gate.reason !== undefined && gate.reason !== '') body.push(section(`*What happened*\n${codeBlock(gate.reason, 2000, 'tail')}`));
-  if (gate.instructions !== undefined && gate.instructions !== '') body.push(section(`*What to do*\n${safeText(gate.instructions, 2500)}`));
+  if (gate.reason !== undefined && gate.reason !== '')
+    body.push(section(`*What happened*\n${codeBlock(gate.reason, 2000, 'tail')}`));
+  if (gate.instructions !== undefined && gate.instructions !== '')
+    body.push(section(`*What to do*\n${safeText(gate.instructions, 2500)}`));
   if (gate.parameters && gate.parameters.length > 0) {
     const lines = gate.parameters.slice(0, 200).map((p) => `*${safeText(p.name, 100)}*: ${inlineCode(p.value, 500)}`);
     if (gate.parameters.length > 200) lines.push(`… ${gate.parameters.length - 200} more parameters`);
@@ -45,8 +53,10 @@ function bodyOf(gate: GateView): Block[] {
 }
 
 function outcomeLine(gate: GateView): string {
-  if (gate.status === 'expired') return `:hourglass: Expired at ${formatTime(gate.expiresAt)} without a decision; nothing was run.`;
-  if (gate.decision) return `${CHOICE_PAST[gate.decision.choice]} by ${mention(gate.decision.by)} at ${formatTime(gate.decision.at)}`;
+  if (gate.status === 'expired')
+    return `:hourglass: Expired at ${formatTime(gate.expiresAt)} without a decision; nothing was run.`;
+  if (gate.decision)
+    return `${CHOICE_PAST[gate.decision.choice]} by ${mention(gate.decision.by)} at ${formatTime(gate.decision.at)}`;
   return `Decided (no details recorded).`;
 }
 
@@ -58,10 +68,18 @@ function outcomeLine(gate: GateView): string {
 export function renderGate(gate: GateView): SlackMessage {
   const where = `step *${safeText(gate.stepTitle, 300)}* of run \`${safeText(gate.runId, 80)}\` at ${safeText(gate.site, 40)}`;
   const head: Block[] = [
-    { ...section(truncate(`${kindTitle(gate.kind)}: ${where}`, LIMITS.sectionText)), block_id: blockId('gate', gate.id, gate.status, 'head') },
+    {
+      ...section(truncate(`${kindTitle(gate.kind)}: ${where}`, LIMITS.sectionText)),
+      block_id: blockId('gate', gate.id, gate.status, 'head'),
+    },
     context(
-      truncate(`requested by ${mention(gate.requester)} · plan ${inlineCode(shortHash(gate.planHash), 20)} · ${gate.targets.length} host(s)`, 500),
-      gate.status === 'pending' ? `expires ${formatTime(gate.expiresAt)}` : `opened for ${formatTime(gate.expiresAt)} at the latest`,
+      truncate(
+        `requested by ${mention(gate.requester)} · plan ${inlineCode(shortHash(gate.planHash), 20)} · ${gate.targets.length} host(s)`,
+        500,
+      ),
+      gate.status === 'pending'
+        ? `expires ${formatTime(gate.expiresAt)}`
+        : `opened for ${formatTime(gate.expiresAt)} at the latest`,
     ),
   ];
   const tail: Block[] = [];
@@ -69,13 +87,21 @@ export function renderGate(gate: GateView): SlackMessage {
     const buttons = gateButtons(gate);
     if (buttons) tail.push(buttons);
     else tail.push(context('No decision can be taken on this gate from chat (malformed reference); ask an operator.'));
-    if (gate.kind === 'approval' || gate.kind === 'rollback') tail.push(context('Approving runs exactly the commands above; if the plan changes, a new approval is needed.'));
+    if (gate.kind === 'approval' || gate.kind === 'rollback')
+      tail.push(context('Approving runs exactly the commands above; if the plan changes, a new approval is needed.'));
   } else {
     tail.push({ ...context(outcomeLine(gate)), block_id: blockId('gate', gate.id, gate.status, 'outcome') });
   }
-  const fitted = fitBlocks({ head, body: bodyOf(gate), tail, more: (n) => `… ${n + Math.max(0, gate.targets.length - LIMITS.blocksPerMessage)} more blocks not shown (hosts and commands): see /audit or the dry run for the whole plan` });
-  const text = gate.status === 'pending'
-    ? fallbackText(`${gate.kind} gate: ${gate.stepTitle} (${gate.site})`)
-    : truncate(`${safeText(gate.stepTitle, 500)}: ${outcomeLine(gate)}`, LIMITS.messageText);
+  const fitted = fitBlocks({
+    head,
+    body: bodyOf(gate),
+    tail,
+    more: (n) =>
+      `… ${n + Math.max(0, gate.targets.length - LIMITS.blocksPerMessage)} more blocks not shown (hosts and commands): see /audit or the dry run for the whole plan`,
+  });
+  const text =
+    gate.status === 'pending'
+      ? fallbackText(`${gate.kind} gate: ${gate.stepTitle} (${gate.site})`)
+      : truncate(`${safeText(gate.stepTitle, 500)}: ${outcomeLine(gate)}`, LIMITS.messageText);
   return { text, blocks: fitted.blocks, truncated: fitted.truncated };
 }

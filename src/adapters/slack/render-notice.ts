@@ -10,7 +10,11 @@ export function renderNotice(kind: 'error' | 'info', text: string): SlackMessage
   const body = safeTextWithRefs(text, LIMITS.sectionText - 40);
   const icon = kind === 'error' ? ':no_entry_sign:' : ':information_source:';
   const fallback = safeTextWithRefs(text.replace(/\s+/g, ' ').trim(), LIMITS.messageText) || 'opsgate';
-  return { text: fallback, blocks: [section(`${icon} ${body === '' ? '(no details)' : body}`)], truncated: text.length > LIMITS.sectionText - 40 };
+  return {
+    text: fallback,
+    blocks: [section(`${icon} ${body === '' ? '(no details)' : body}`)],
+    truncated: text.length > LIMITS.sectionText - 40,
+  };
 }
 
 /**
@@ -32,7 +36,10 @@ export function renderPlan(title: string, plan: string): SlackMessage {
   if (cur !== '' || chunks.length === 0) chunks.push(cur);
   const body: Block[] = chunks.map((c) => section(codeBlock(c, LIMITS.sectionText)));
   const fitted = fitBlocks({
-    head: [header(safePlain(title, LIMITS.headerText)), context('Nothing was run: this is the plan with every command per host.')],
+    head: [
+      header(safePlain(title, LIMITS.headerText)),
+      context('Nothing was run: this is the plan with every command per host.'),
+    ],
     body,
     more: (n) => `… ${n} more parts of the plan: the whole plan is attached as a file`,
   });

@@ -10,7 +10,10 @@ const CONTEXT_BEFORE_CURRENT = 3;
 function stepLine(step: StepView, index: number, now: number): string {
   const end = step.finishedAt ?? (step.state === 'running' ? now : undefined);
   const took = step.startedAt === undefined ? '' : ` · ${formatDuration(spanOf(step.startedAt, end))}`;
-  const approved = step.approvedBy && step.approvedBy.length > 0 ? ` · approved by ${step.approvedBy.slice(0, 5).map(mention).join(', ')}` : '';
+  const approved =
+    step.approvedBy && step.approvedBy.length > 0
+      ? ` · approved by ${step.approvedBy.slice(0, 5).map(mention).join(', ')}`
+      : '';
   // Runbooks often number their steps already ("3. Kafka …"): then the title is shown as it is.
   const number = /^\d+[.)] /.test(step.title) ? '' : `${index + 1}. `;
   return truncate(`${STEP_STATE_LABEL[step.state]} *${number}${safeText(step.title, 200)}*${took}${approved}`, 600);
@@ -40,7 +43,10 @@ export function renderRunMessage(run: RunView, now: number): SlackMessage {
   const head = [
     { ...header(safePlain(runHeading(run), LIMITS.headerText)), block_id: blockId('run', run.id, 'head') },
     context(
-      truncate(`${RUN_STATE_LABEL[run.state]} · run \`${safeText(run.id, 80)}\` · requested by ${mention(run.requester)}`, 500),
+      truncate(
+        `${RUN_STATE_LABEL[run.state]} · run \`${safeText(run.id, 80)}\` · requested by ${mention(run.requester)}`,
+        500,
+      ),
       `started ${formatTime(run.startedAt)} · ${took} · ${run.steps.length} steps${run.steps.length > 0 ? ` (${countsByState(run.steps)})` : ''}`,
     ),
     ...(from > 0 ? [context(`… ${from} earlier steps done`)] : []),

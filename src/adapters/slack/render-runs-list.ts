@@ -8,7 +8,10 @@ const ACTIVE = new Set(['planned', 'running', 'waiting', 'interrupted']);
 
 function runLine(r: RunSummary, now: number): string {
   const took = formatDuration(spanOf(r.startedAt, r.finishedAt ?? now));
-  return truncate(`${RUN_STATE_LABEL[r.state]} ${link(r.permalink, r.id)} · *${safeText(r.title, 200)}* at ${safeText(r.site, 40)} · by ${mention(r.requester)} · started ${formatTime(r.startedAt)} · ${took}`, 800);
+  return truncate(
+    `${RUN_STATE_LABEL[r.state]} ${link(r.permalink, r.id)} · *${safeText(r.title, 200)}* at ${safeText(r.site, 40)} · by ${mention(r.requester)} · started ${formatTime(r.startedAt)} · ${took}`,
+    800,
+  );
 }
 
 /** `/runs`: active runs first, then recent ones, each with a link to its thread. */
@@ -28,5 +31,9 @@ export function renderRunsList(runs: readonly RunSummary[], sites: readonly stri
     body: sections,
     more: (n) => `… ${omittedLines(lineCounts, n)} more lines`,
   });
-  return { text: fallbackText(`${title}: ${active.length} active, ${recent.length} recent`), blocks: fitted.blocks, truncated: fitted.truncated };
+  return {
+    text: fallbackText(`${title}: ${active.length} active, ${recent.length} recent`),
+    blocks: fitted.blocks,
+    truncated: fitted.truncated,
+  };
 }

@@ -39,7 +39,13 @@ function hostBlocks(h: HostResultView): Block[] {
 export function renderStepReply(r: StepResultView): SlackMessage {
   const s = r.step;
   const title = `${STEP_STATE_LABEL[s.state]} *${safeText(s.title, 300)}* · ${formatDuration(spanOf(s.startedAt, s.finishedAt))}`;
-  const targets = r.targets.length === 0 ? 'no targets' : `targets: ${r.targets.slice(0, 30).map((t) => safeText(t, 60)).join(', ')}${r.targets.length > 30 ? `, … ${r.targets.length - 30} more` : ''}`;
+  const targets =
+    r.targets.length === 0
+      ? 'no targets'
+      : `targets: ${r.targets
+          .slice(0, 30)
+          .map((t) => safeText(t, 60))
+          .join(', ')}${r.targets.length > 30 ? `, … ${r.targets.length - 30} more` : ''}`;
   const head = [
     { ...section(truncate(title, LIMITS.sectionText)), block_id: blockId('step', r.runId, s.id) },
     context(truncate(targets, 2000), `started ${formatTime(s.startedAt)} · finished ${formatTime(s.finishedAt)}`),
@@ -49,7 +55,12 @@ export function renderStepReply(r: StepResultView): SlackMessage {
   const perHost = ordered.map(hostBlocks);
   const verdicts = findingSections(r);
   const body = [...verdicts, ...perHost.flat()];
-  const fitted = fitBlocks({ head, body, more: (omitted) => `… ${ordered.length - wholeGroups(perHost, body.length - verdicts.length - omitted)} more hosts not shown` });
+  const fitted = fitBlocks({
+    head,
+    body,
+    more: (omitted) =>
+      `… ${ordered.length - wholeGroups(perHost, body.length - verdicts.length - omitted)} more hosts not shown`,
+  });
   const failed = r.hosts.filter((h) => !isOk(h)).length;
   const text = `${s.title}: ${s.state}${failed > 0 ? `, ${failed} of ${r.hosts.length} hosts failed` : ''}`;
   return { text: fallbackText(text), blocks: fitted.blocks, truncated: fitted.truncated };
@@ -62,7 +73,12 @@ function findingSections(r: StepResultView): Block[] {
   const findings = [...(r.findings ?? [])].sort((a, b) => rank(a.status) - rank(b.status));
   const lines = [
     ...(r.summary ? [safeText(r.summary, 500)] : []),
-    ...findings.slice(0, 300).map((f) => `${FINDING_ICON[f.status]} *${safeText(f.title, 200)}*${f.host ? ` on ${safeText(f.host, 60)}` : ''}: ${safeText(f.evidence, 400)}`),
+    ...findings
+      .slice(0, 300)
+      .map(
+        (f) =>
+          `${FINDING_ICON[f.status]} *${safeText(f.title, 200)}*${f.host ? ` on ${safeText(f.host, 60)}` : ''}: ${safeText(f.evidence, 400)}`,
+      ),
     ...(findings.length > 300 ? [`… ${findings.length - 300} more findings`] : []),
   ];
   return packLines(lines).sections;

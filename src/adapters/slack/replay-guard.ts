@@ -5,7 +5,10 @@
 export class ReplayGuard {
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly now: () => number, private readonly ttlMs = 10 * 60_000) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly ttlMs = 10 * 60_000,
+  ) {}
 
   /** True the first time `key` is seen within the window; false for a repeat. */
   firstTime(key: string): boolean {

@@ -28,17 +28,25 @@ export class ResponseUrlPoster {
     } catch (e) {
       return Promise.reject(new SlackRespondError('the response_url is not a URL', undefined, e));
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return Promise.reject(new SlackRespondError(`the response_url is ${url.protocol}, not https`, undefined));
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      return Promise.reject(new SlackRespondError(`the response_url is ${url.protocol}, not https`, undefined));
     const data = Buffer.from(JSON.stringify(message));
     const secure = url.protocol === 'https:';
     return new Promise<void>((resolve, reject) => {
       const req = (secure ? httpsRequest : httpRequest)(
         url,
-        { method: 'POST', agent: secure ? this.https : this.http, timeout: this.timeoutMs, headers: { 'content-type': 'application/json', 'content-length': data.length } },
+        {
+          method: 'POST',
+          agent: secure ? this.https : this.http,
+          timeout: this.timeoutMs,
+          headers: { 'content-type': 'application/json', 'content-length': data.length },
+        },
         (res) => {
           const status = res.statusCode ?? 0;
           res.on('error', (e) => reject(new SlackRespondError(e.message, status, e)));
-          res.on('end', () => (status >= 200 && status < 300 ? resolve() : reject(new SlackRespondError(`HTTP ${status}`, status))));
+          res.on('end', () =>
+            status >= 200 && status < 300 ? resolve() : reject(new SlackRespondError(`HTTP ${status}`, status)),
+          );
           res.resume();
         },
       );

@@ -114,7 +114,13 @@ export class RunThreadPublisher {
     return saved.length;
   }
 
-  private async carryOut(effect: ThreadEffect, channel: string, e: EngineEvent, s: ThreadOfRun, posts: EventPosts): Promise<void> {
+  private async carryOut(
+    effect: ThreadEffect,
+    channel: string,
+    e: EngineEvent,
+    s: ThreadOfRun,
+    posts: EventPosts,
+  ): Promise<void> {
     switch (effect.kind) {
       case 'none':
         return;
@@ -160,11 +166,18 @@ export class RunThreadPublisher {
     if (this.deps.threads === undefined) return;
     await this.deps.threads
       .save(threadToSaved(s, this.gateMessages))
-      .catch((err: unknown) => this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack thread not saved'));
+      .catch((err: unknown) =>
+        this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack thread not saved'),
+      );
   }
 
   /** Uploads one host's whole output into the thread; an expired or unreadable one is logged and skipped. */
-  private async uploadOutput(channel: string, threadTs: string, e: EngineEvent, o: { filename: string; artefact: OutputArtefactRef }): Promise<void> {
+  private async uploadOutput(
+    channel: string,
+    threadTs: string,
+    e: EngineEvent,
+    o: { filename: string; artefact: OutputArtefactRef },
+  ): Promise<void> {
     const content = await this.deps.artefacts?.get(o.artefact.key).catch((err: unknown) => {
       this.deps.log.warn({ runId: e.runId, key: o.artefact.key, err: describeError(err) }, 'step output not readable');
       return undefined;
@@ -173,7 +186,11 @@ export class RunThreadPublisher {
       this.deps.log.warn({ runId: e.runId, key: o.artefact.key }, 'step output not uploaded: not available');
       return;
     }
-    await this.deps.poster.upload(channel, threadTs, { filename: o.filename, content, title: `${o.filename}${o.artefact.capped ? ' (capped)' : ''}` });
+    await this.deps.poster.upload(channel, threadTs, {
+      filename: o.filename,
+      content,
+      title: `${o.filename}${o.artefact.capped ? ' (capped)' : ''}`,
+    });
   }
 
   /** Sends every parent edit still waiting for its delay (on shutdown), and stops the timers. */
@@ -201,10 +218,13 @@ export class RunThreadPublisher {
       this.pendingEdits.delete(s.run.id);
       this.sendParentEdit(channel, s);
     } else if (pending === undefined) {
-      this.pendingEdits.set(s.run.id, setTimeout(() => {
-        this.pendingEdits.delete(s.run.id);
-        this.sendParentEdit(channel, s);
-      }, delay));
+      this.pendingEdits.set(
+        s.run.id,
+        setTimeout(() => {
+          this.pendingEdits.delete(s.run.id);
+          this.sendParentEdit(channel, s);
+        }, delay),
+      );
     }
     return s.parent;
   }
@@ -214,6 +234,8 @@ export class RunThreadPublisher {
     if (s.parent === undefined) return;
     void this.deps.poster
       .update(channel, s.parent.ts, renderRunMessage(s.run, this.deps.now()))
-      .catch((err: unknown) => this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack parent update failed'));
+      .catch((err: unknown) =>
+        this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack parent update failed'),
+      );
   }
 }

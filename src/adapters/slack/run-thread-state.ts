@@ -8,7 +8,15 @@ import type { RunThreadState } from '../../core/ports/run-thread-store.ts';
 /** The state of a run first seen with event `e` (usually `run.requested`). */
 export function newRunThreadState(e: EngineEvent): RunThreadState {
   return {
-    run: { id: e.runId, site: e.site, title: 'run', requester: 'opsgate', state: 'planned', startedAt: e.at, steps: [] },
+    run: {
+      id: e.runId,
+      site: e.site,
+      title: 'run',
+      requester: 'opsgate',
+      state: 'planned',
+      startedAt: e.at,
+      steps: [],
+    },
     dryRun: false,
     phases: new Map(),
     targets: new Map(),
@@ -20,7 +28,8 @@ export function newRunThreadState(e: EngineEvent): RunThreadState {
 function patchStep(s: RunThreadState, stepId: string, patch: Partial<StepView>, title?: string): StepView {
   const steps = [...s.run.steps];
   const i = steps.findIndex((x) => x.id === stepId);
-  const base: StepView = i >= 0 ? (steps[i] as StepView) : { id: stepId, title: title ?? stepId, kind: 'action', state: 'pending' };
+  const base: StepView =
+    i >= 0 ? (steps[i] as StepView) : { id: stepId, title: title ?? stepId, kind: 'action', state: 'pending' };
   const next = { ...base, ...patch };
   if (i >= 0) steps[i] = next;
   else steps.push(next);
@@ -44,13 +53,21 @@ export function gateViewOf(gate: Gate, ctx: GateContext): GateView {
     targets: ctx.targets,
     expiresAt: gate.expiresAt,
     ...(ctx.instructions === undefined ? {} : { instructions: ctx.instructions }),
-    ...(ctx.parameters === undefined ? {} : { parameters: Object.entries(ctx.parameters).map(([name, value]) => ({ name, value })) }),
+    ...(ctx.parameters === undefined
+      ? {}
+      : { parameters: Object.entries(ctx.parameters).map(([name, value]) => ({ name, value })) }),
     ...(ctx.reason === undefined ? {} : { reason: ctx.reason }),
     ...(gate.decision === undefined ? {} : { decision: gate.decision }),
   };
 }
 
-const OUTCOME_STATE: Readonly<Record<string, RunState>> = { completed: 'succeeded', rejected: 'rejected', aborted: 'aborted', 'rolled-back': 'rolled-back', 'dry-run': 'planned' };
+const OUTCOME_STATE: Readonly<Record<string, RunState>> = {
+  completed: 'succeeded',
+  rejected: 'rejected',
+  aborted: 'aborted',
+  'rolled-back': 'rolled-back',
+  'dry-run': 'planned',
+};
 
 /** What the publisher must do in Slack after an event was applied to the state. */
 export type ThreadEffect =
@@ -82,13 +99,27 @@ export function applyEvent(s: RunThreadState, e: EngineEvent): ThreadEffect {
       return { kind: 'none' };
     case 'run.planned':
       s.dryRun = s.dryRun || e.dryRun;
-      s.run = { ...s.run, title: e.title, state: 'running', steps: e.steps.map((x) => ({ id: x.id, title: x.title, kind: x.kind, state: 'pending', destructive: x.destructive })) };
+      s.run = {
+        ...s.run,
+        title: e.title,
+        state: 'running',
+        steps: e.steps.map((x) => ({
+          id: x.id,
+          title: x.title,
+          kind: x.kind,
+          state: 'pending',
+          destructive: x.destructive,
+        })),
+      };
       return { kind: 'parent' };
     case 'run.refused':
       return { kind: 'line', text: `Run ${e.runId} at ${e.site} was refused: ${e.reason}`, inChannel: true };
     case 'run.stopped':
       s.run = { ...s.run, state: 'rejected', finishedAt: e.at };
-      return { kind: 'line', text: `${e.statusLine}${e.rollbackOffered ? ` (roll it back with /rollback ${e.runId})` : ''}` };
+      return {
+        kind: 'line',
+        text: `${e.statusLine}${e.rollbackOffered ? ` (roll it back with /rollback ${e.runId})` : ''}`,
+      };
     case 'run.finished':
       s.run = { ...s.run, state: OUTCOME_STATE[e.outcome] ?? 'succeeded', finishedAt: e.at };
       return { kind: 'line', text: e.statusLine };
@@ -111,12 +142,43 @@ export function applyEvent(s: RunThreadState, e: EngineEvent): ThreadEffect {
       const hosts = e.hosts.map((h) => {
         const o = outputs.get(h.host);
         const error = h.error ?? o?.error;
-        return { host: h.host, exitCode: h.exitCode, durationMs: h.durationMs, outputTail: o?.tail ?? '', outputBytes: o?.totalBytes ?? 0, ...(error === undefined ? {} : { error }) };
+        return {
+          host: h.host,
+          exitCode: h.exitCode,
+          durationMs: h.durationMs,
+          outputTail: o?.tail ?? '',
+          outputBytes: o?.totalBytes ?? 0,
+          ...(error === undefined ? {} : { error }),
+        };
       });
-      const findings = [...e.findings, ...e.probes.map((p) => ({ status: p.ok ? ('pass' as const) : ('fail' as const), title: p.probe, evidence: p.evidence, host: p.host }))];
-      const files = e.findings.flatMap((f) => (f.attachment === undefined ? [] : [{ filename: f.attachment.name, content: f.attachment.text }]));
-      const stored = [...outputs.values()].flatMap((o) => (o.artefact === undefined ? [] : [{ filename: `${e.stepId}-${o.host}.log`, artefact: o.artefact }]));
-      return { kind: 'step-reply', files, outputs: stored, result: { runId: e.runId, step, targets: s.targets.get(e.stepId) ?? e.hosts.map((h) => h.host), hosts, summary: e.summary, findings } };
+      const findings = [
+        ...e.findings,
+        ...e.probes.map((p) => ({
+          status: p.ok ? ('pass' as const) : ('fail' as const),
+          title: p.probe,
+          evidence: p.evidence,
+          host: p.host,
+        })),
+      ];
+      const files = e.findings.flatMap((f) =>
+        f.attachment === undefined ? [] : [{ filename: f.attachment.name, content: f.attachment.text }],
+      );
+      const stored = [...outputs.values()].flatMap((o) =>
+        o.artefact === undefined ? [] : [{ filename: `${e.stepId}-${o.host}.log`, artefact: o.artefact }],
+      );
+      return {
+        kind: 'step-reply',
+        files,
+        outputs: stored,
+        result: {
+          runId: e.runId,
+          step,
+          targets: s.targets.get(e.stepId) ?? e.hosts.map((h) => h.host),
+          hosts,
+          summary: e.summary,
+          findings,
+        },
+      };
     }
     case 'step.interrupted':
       patchStep(s, e.stepId, { state: 'interrupted' });
@@ -135,7 +197,10 @@ export function applyEvent(s: RunThreadState, e: EngineEvent): ThreadEffect {
       const prev = s.gates.get(e.gateId);
       if (e.choice === 'approve' || e.choice === 'done') {
         const step = s.run.steps.find((x) => x.id === e.stepId);
-        patchStep(s, e.stepId, { approvedBy: [...(step?.approvedBy ?? []), e.by], ...(step?.state === 'waiting-approval' ? { state: 'pending' as const } : {}) });
+        patchStep(s, e.stepId, {
+          approvedBy: [...(step?.approvedBy ?? []), e.by],
+          ...(step?.state === 'waiting-approval' ? { state: 'pending' as const } : {}),
+        });
       }
       if (prev === undefined) return { kind: 'parent' };
       const gate: GateView = { ...prev, status: 'decided', decision: { choice: e.choice, by: e.by, at: e.at } };
@@ -150,9 +215,16 @@ export function applyEvent(s: RunThreadState, e: EngineEvent): ThreadEffect {
       return { kind: 'gate-changed', gate };
     }
     case 'rollback.started':
-      return { kind: 'line', text: `Rollback requested by <@${e.requestedBy}>: undoes ${e.covers.length > 0 ? e.covers.join(', ') : 'nothing'}${e.irreversible.length > 0 ? `; cannot undo ${e.irreversible.map((i) => i.stepId).join(', ')}` : ''}` };
+      return {
+        kind: 'line',
+        text: `Rollback requested by <@${e.requestedBy}>: undoes ${e.covers.length > 0 ? e.covers.join(', ') : 'nothing'}${e.irreversible.length > 0 ? `; cannot undo ${e.irreversible.map((i) => i.stepId).join(', ')}` : ''}`,
+      };
     case 'lock.stale':
-      return { kind: 'line', text: `Site ${e.site}: the lock of run ${e.holder.runId} looks stale: ${e.reason}`, inChannel: true };
+      return {
+        kind: 'line',
+        text: `Site ${e.site}: the lock of run ${e.holder.runId} looks stale: ${e.reason}`,
+        inChannel: true,
+      };
     default:
       return assertNever(e, 'engine event');
   }

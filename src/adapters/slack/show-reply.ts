@@ -6,14 +6,22 @@ import { renderNotice, renderPlan } from './render-notice.ts';
 import { renderRunsList } from './render-runs-list.ts';
 
 /** Answers the person privately through the interaction's `response_url`. */
-export type Respond = (m: { response_type: 'ephemeral'; replace_original: false; text: string; blocks: SlackMessage['blocks'] }) => Promise<unknown>;
+export type Respond = (m: {
+  response_type: 'ephemeral';
+  replace_original: false;
+  text: string;
+  blocks: SlackMessage['blocks'];
+}) => Promise<unknown>;
 
 /** Sends a rendered message privately to the person who typed the command or clicked. */
 export const respondWith = (respond: Respond, msg: SlackMessage): Promise<unknown> =>
   respond({ response_type: 'ephemeral', replace_original: false, text: msg.text, blocks: msg.blocks });
 
 /** Shows a handler's reply in Slack: private notices through `respond`, plans and audit files through the poster. */
-export async function showReply(reply: CommandReply, io: { respond: Respond; poster: SlackPoster; now: () => number }): Promise<void> {
+export async function showReply(
+  reply: CommandReply,
+  io: { respond: Respond; poster: SlackPoster; now: () => number },
+): Promise<void> {
   switch (reply.kind) {
     case 'accepted':
       await respondWith(io.respond, renderNotice('info', reply.text));
@@ -24,7 +32,12 @@ export async function showReply(reply: CommandReply, io: { respond: Respond; pos
     case 'plan': {
       const msg = renderPlan(reply.title, reply.text);
       const posted = await io.poster.post(reply.channel, msg);
-      if (msg.truncated) await io.poster.upload(reply.channel, posted.ts, { filename: `plan-${reply.site}.txt`, content: reply.text, title: reply.title });
+      if (msg.truncated)
+        await io.poster.upload(reply.channel, posted.ts, {
+          filename: `plan-${reply.site}.txt`,
+          content: reply.text,
+          title: reply.title,
+        });
       return;
     }
     case 'runs':
@@ -33,10 +46,17 @@ export async function showReply(reply: CommandReply, io: { respond: Respond; pos
     case 'audit': {
       const thread = reply.run.thread;
       if (thread === undefined) {
-        await respondWith(io.respond, renderNotice('error', `Run ${reply.run.id} has no thread yet; try again once its first message is posted.`));
+        await respondWith(
+          io.respond,
+          renderNotice('error', `Run ${reply.run.id} has no thread yet; try again once its first message is posted.`),
+        );
         return;
       }
-      await io.poster.upload(thread.channel, thread.ts, { filename: reply.export.filename, content: reply.export.content, title: `Audit of ${reply.run.id}` });
+      await io.poster.upload(thread.channel, thread.ts, {
+        filename: reply.export.filename,
+        content: reply.export.content,
+        title: `Audit of ${reply.run.id}`,
+      });
       await respondWith(io.respond, renderNotice('info', `The audit export of ${reply.run.id} is in its thread.`));
       return;
     }

@@ -16,9 +16,12 @@ export class SlackRateLimitedError extends OpsgateError {
 export class SlackApiError extends OpsgateError {
   readonly code = 'SLACK_API_ERROR';
   constructor(method: string, channel: string, slackError: string, cause: unknown) {
-    super(`Slack refused ${method} in ${channel}: ${slackError}${slackError === 'not_in_channel' ? ' (invite the bot to the channel)' : ''}`, {
-      fields: { method, channel, slackError },
-      cause,
-    });
+    super(
+      `Slack refused ${method} in ${channel}: ${slackError}${slackError === 'not_in_channel' ? ' (invite the bot to the channel)' : ''}`,
+      {
+        fields: { method, channel, slackError },
+        cause,
+      },
+    );
   }
 }

@@ -62,22 +62,45 @@ export class SlackPoster {
    * Posts a message (a thread reply when `threadTs` is given) and resolves with its `ts`. With a `key` the
    * message carries it in its metadata, so that `findPosted` can tell later whether it landed.
    */
-  post(channel: string, msg: SlackMessage, threadTs?: string, opts: { readonly key?: string } = {}): Promise<PostedMessage> {
+  post(
+    channel: string,
+    msg: SlackMessage,
+    threadTs?: string,
+    opts: { readonly key?: string } = {},
+  ): Promise<PostedMessage> {
     return this.enqueue(channel, async () => {
       await this.pace(channel);
-      const metadata = opts.key === undefined ? {} : { metadata: { event_type: POST_KEY_EVENT, event_payload: { key: opts.key } } };
+      const metadata =
+        opts.key === undefined ? {} : { metadata: { event_type: POST_KEY_EVENT, event_payload: { key: opts.key } } };
       const res = await this.call('chat.postMessage', channel, () =>
-        this.deps.client.postMessage({ channel, text: msg.text, blocks: msg.blocks, ...(threadTs === undefined ? {} : { thread_ts: threadTs }), ...metadata }),
+        this.deps.client.postMessage({
+          channel,
+          text: msg.text,
+          blocks: msg.blocks,
+          ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+          ...metadata,
+        }),
       );
       this.lastPost.set(channel, this.now());
-      if (typeof res.ts !== 'string') throw new SlackApiError('chat.postMessage', channel, 'no ts in the answer', undefined);
+      if (typeof res.ts !== 'string')
+        throw new SlackApiError('chat.postMessage', channel, 'no ts in the answer', undefined);
       return { channel: res.channel ?? channel, ts: res.ts };
     });
   }
 
-  /** The message posted with `key` in the thread (or the channel) since `sinceMs`, if it landed; in the channel's order. */
-  findPosted(channel: string, key: string, opts: { readonly threadTs?: string; readonly sinceMs: number }): Promise<PostedMessage | undefined> {
-    return this.enqueue(channel, () => this.call(opts.threadTs === undefined ? 'conversations.history' : 'conversations.replies', channel, () => findPosted(this.deps.client, channel, key, opts)));
+  /**
+   * The message posted with `key` in the thread (or the channel) since `sinceMs`, if it landed; in the channel's order.
+   */
+  findPosted(
+    channel: string,
+    key: string,
+    opts: { readonly threadTs?: string; readonly sinceMs: number },
+  ): Promise<PostedMessage | undefined> {
+    return this.enqueue(channel, () =>
+      this.call(opts.threadTs === undefined ? 'conversations.history' : 'conversations.replies', channel, () =>
+        findPosted(this.deps.client, channel, key, opts),
+      ),
+    );
   }
 
   /** Replaces a message's content (text and blocks together: Slack drops blocks sent without). */
@@ -98,7 +121,9 @@ export class SlackPoster {
           task.update = undefined;
           if (!u) return;
           try {
-            await this.call('chat.update', channel, () => this.deps.client.update({ channel, ts, text: u.msg.text, blocks: u.msg.blocks }));
+            await this.call('chat.update', channel, () =>
+              this.deps.client.update({ channel, ts, text: u.msg.text, blocks: u.msg.blocks }),
+            );
             for (const w of u.waiters) w.resolve();
           } catch (e) {
             for (const w of u.waiters) w.reject(e);
@@ -113,13 +138,23 @@ export class SlackPoster {
   ephemeral(channel: string, user: string, msg: SlackMessage, threadTs?: string): Promise<void> {
     return this.enqueue(channel, async () => {
       await this.call('chat.postEphemeral', channel, () =>
-        this.deps.client.postEphemeral({ channel, user, text: msg.text, blocks: msg.blocks, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) }),
+        this.deps.client.postEphemeral({
+          channel,
+          user,
+          text: msg.text,
+          blocks: msg.blocks,
+          ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+        }),
       );
     });
   }
 
   /** Uploads text (a long output, an audit export) as a file into a thread. */
-  upload(channel: string, threadTs: string, file: { filename: string; content: string; title?: string; comment?: string }): Promise<void> {
+  upload(
+    channel: string,
+    threadTs: string,
+    file: { filename: string; content: string; title?: string; comment?: string },
+  ): Promise<void> {
     return this.enqueue(channel, async () => {
       await this.call('files.uploadV2', channel, () =>
         this.deps.client.uploadFile({

@@ -14,7 +14,11 @@ import type { RunThreadStore } from '../../core/ports/run-thread-store.ts';
 export interface SiteEventFollower {
   /** Where a site's stream ends now; following starts after it when no position was saved. */
   latestId(site: string): Promise<string>;
-  read(site: string, afterId: string, opts?: { readonly count?: number; readonly blockMs?: number }): Promise<readonly StoredEvent[]>;
+  read(
+    site: string,
+    afterId: string,
+    opts?: { readonly count?: number; readonly blockMs?: number },
+  ): Promise<readonly StoredEvent[]>;
 }
 
 /** What `startSlackChat` needs: credentials and mode, the `ChatEngine`, the sites and their event streams. */
@@ -65,7 +69,8 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     const thread = r.thread ?? pub.threadOf(r.id);
     if (thread === undefined) return r;
     const base = r.permalink === undefined ? await slack.workspaceUrl() : undefined;
-    const permalink = base === undefined ? r.permalink : `${base}archives/${thread.channel}/p${thread.ts.replace('.', '')}`;
+    const permalink =
+      base === undefined ? r.permalink : `${base}archives/${thread.channel}/p${thread.ts.replace('.', '')}`;
     return { ...r, thread, ...(permalink === undefined ? {} : { permalink }) };
   };
   const chat: ChatEngine = {
@@ -77,7 +82,13 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
       // A click must come from the gate's own message (when this process posted it).
       const posted = pub.gateMessage(req.gateId);
       if (posted !== undefined && (req.messageTs !== posted.ts || req.channel !== posted.channel)) {
-        return { ok: false, error: { code: 'WRONG_MESSAGE', message: 'This button is not on the gate\'s message; use the buttons in the run\'s thread.' } };
+        return {
+          ok: false,
+          error: {
+            code: 'WRONG_MESSAGE',
+            message: "This button is not on the gate's message; use the buttons in the run's thread.",
+          },
+        };
       }
       return opts.chat.decide(req);
     },
@@ -131,7 +142,9 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
           // The publisher skips an event it has already applied, so saving the position after it is enough.
           await pub.handle(event, opts.cursors === undefined ? undefined : id);
           after = id;
-          await opts.cursors?.set(site, id).catch((e: unknown) => opts.log.warn({ site, err: describeError(e) }, 'event position not saved'));
+          await opts.cursors
+            ?.set(site, id)
+            .catch((e: unknown) => opts.log.warn({ site, err: describeError(e) }, 'event position not saved'));
         }
       } catch (e) {
         if (stopped) return;
@@ -150,7 +163,15 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
   const starts = await Promise.all(opts.sites.map((s) => startOf(s.name).catch(() => undefined)));
   const started = await slack.start();
   const followers = Promise.all(opts.sites.map((s, i) => follow(s.name, starts[i])));
-  opts.log.info({ mode: opts.appToken === undefined ? 'http' : 'socket', port: started.port, sites: opts.sites.map((s) => s.name), restoredThreads: restored }, 'slack app started');
+  opts.log.info(
+    {
+      mode: opts.appToken === undefined ? 'http' : 'socket',
+      port: started.port,
+      sites: opts.sites.map((s) => s.name),
+      restoredThreads: restored,
+    },
+    'slack app started',
+  );
   return {
     ...(started.port === undefined ? {} : { port: started.port }),
     async stop() {

@@ -12,7 +12,10 @@ export function vettedEngine(engine: ChatEngine, vetUser: (user: string) => Prom
     try {
       reason = await vetUser(user);
     } catch {
-      return { code: 'USER_UNVERIFIED', message: 'opsgate could not check your Slack account just now, so nothing was decided; try again in a minute.' };
+      return {
+        code: 'USER_UNVERIFIED',
+        message: 'opsgate could not check your Slack account just now, so nothing was decided; try again in a minute.',
+      };
     }
     return reason === undefined ? undefined : { code: 'USER_REFUSED', message: reason };
   };

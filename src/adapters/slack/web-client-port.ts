@@ -12,18 +12,47 @@ export interface PostMetadata {
 
 /** One page of conversations.history / conversations.replies, as far as finding a posted message goes. */
 export interface MessagePage {
-  readonly messages?: readonly { readonly ts?: string; readonly metadata?: { readonly event_type?: string; readonly event_payload?: unknown } }[];
+  readonly messages?: readonly {
+    readonly ts?: string;
+    readonly metadata?: { readonly event_type?: string; readonly event_payload?: unknown };
+  }[];
   readonly response_metadata?: { readonly next_cursor?: string };
 }
 
 export interface SlackWebClientPort {
-  postMessage(args: { channel: string; text: string; blocks: readonly Block[]; thread_ts?: string; metadata?: PostMetadata }): Promise<{ ts?: string; channel?: string }>;
+  postMessage(args: {
+    channel: string;
+    text: string;
+    blocks: readonly Block[];
+    thread_ts?: string;
+    metadata?: PostMetadata;
+  }): Promise<{ ts?: string; channel?: string }>;
   /** conversations.history (channel messages) or, with `ts`, conversations.replies (a thread), metadata included. */
-  readMessages(args: { channel: string; ts?: string; oldest: string; limit: number; cursor?: string; include_all_metadata: true }): Promise<MessagePage>;
+  readMessages(args: {
+    channel: string;
+    ts?: string;
+    oldest: string;
+    limit: number;
+    cursor?: string;
+    include_all_metadata: true;
+  }): Promise<MessagePage>;
   update(args: { channel: string; ts: string; text: string; blocks: readonly Block[] }): Promise<unknown>;
-  postEphemeral(args: { channel: string; user: string; text: string; blocks: readonly Block[]; thread_ts?: string }): Promise<unknown>;
+  postEphemeral(args: {
+    channel: string;
+    user: string;
+    text: string;
+    blocks: readonly Block[];
+    thread_ts?: string;
+  }): Promise<unknown>;
   /** files.uploadV2: getUploadURLExternal, the upload, completeUploadExternal into the thread. */
-  uploadFile(args: { channel_id: string; thread_ts: string; filename: string; content: string; title?: string; initial_comment?: string }): Promise<unknown>;
+  uploadFile(args: {
+    channel_id: string;
+    thread_ts: string;
+    filename: string;
+    content: string;
+    title?: string;
+    initial_comment?: string;
+  }): Promise<unknown>;
 }
 
 /** The minimal structural shape of `@slack/web-api`'s WebClient this adapter calls. */
@@ -46,6 +75,9 @@ export function fromWebClient(client: WebClientLike): SlackWebClientPort {
     update: call(client.chat.update, client.chat),
     postEphemeral: call(client.chat.postEphemeral, client.chat),
     uploadFile: (a) => call(client.files.uploadV2, client.files)({ ...a, snippet_type: 'text' }),
-    readMessages: (a) => (a.ts === undefined ? call(client.conversations.history, client.conversations)(a) : call(client.conversations.replies, client.conversations)(a)),
+    readMessages: (a) =>
+      a.ts === undefined
+        ? call(client.conversations.history, client.conversations)(a)
+        : call(client.conversations.replies, client.conversations)(a),
   };
 }

@@ -5,9 +5,12 @@ export class AuditAppendConflictError extends OpsgateError {
   readonly code = 'AUDIT_APPEND_CONFLICT';
 
   constructor(site: string, attempts: number) {
-    super(`could not append to the audit trail of ${site} after ${attempts} attempts: other writers kept moving its head`, {
-      retryable: true,
-      fields: { site, attempts },
-    });
+    super(
+      `could not append to the audit trail of ${site} after ${attempts} attempts: other writers kept moving its head`,
+      {
+        retryable: true,
+        fields: { site, attempts },
+      },
+    );
   }
 }

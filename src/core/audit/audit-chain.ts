@@ -58,7 +58,8 @@ export function nextRecord(event: AuditEvent, head: ChainHead): AuditRecord {
   }
   let data: Record<string, unknown> | undefined;
   if (event.data !== undefined) {
-    if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) fail('data must be an object');
+    if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data))
+      fail('data must be an object');
     try {
       data = JSON.parse(canonicalJson(event.data, 'data')) as Record<string, unknown>;
     } catch (e) {

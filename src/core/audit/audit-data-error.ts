@@ -5,8 +5,11 @@ export class AuditDataError extends OpsgateError {
   readonly code = 'AUDIT_DATA_INVALID';
 
   constructor(problem: string, fields: { site?: string; type?: string; path?: string }) {
-    super(`audit event${fields.type ? ` ${fields.type}` : ''}${fields.site ? ` for ${fields.site}` : ''} not recorded: ${problem}`, {
-      fields: { ...fields, problem },
-    });
+    super(
+      `audit event${fields.type ? ` ${fields.type}` : ''}${fields.site ? ` for ${fields.site}` : ''} not recorded: ${problem}`,
+      {
+        fields: { ...fields, problem },
+      },
+    );
   }
 }

@@ -5,8 +5,11 @@ export class AuditRecordUnreadableError extends OpsgateError {
   readonly code = 'AUDIT_RECORD_UNREADABLE';
 
   constructor(site: string, position: number, streamId: string) {
-    super(`audit record ${position} of ${site} (stream entry ${streamId}) is not readable; run \`opsgate audit verify --site ${site}\``, {
-      fields: { site, position, streamId },
-    });
+    super(
+      `audit record ${position} of ${site} (stream entry ${streamId}) is not readable; run \`opsgate audit verify --site ${site}\``,
+      {
+        fields: { site, position, streamId },
+      },
+    );
   }
 }

@@ -37,11 +37,18 @@ export function parseRecord(text: string): AuditRecord | undefined {
  * hash; one inserted, deleted or moved breaks the seq or the link; records cut off the end leave the stored
  * `head` pointing past the last record. `undefined` entries stand for records that could not be parsed.
  */
-export function verifyChain(records: readonly (AuditRecord | undefined)[], head: ChainHead | undefined): AuditVerifyResult {
+export function verifyChain(
+  records: readonly (AuditRecord | undefined)[],
+  head: ChainHead | undefined,
+): AuditVerifyResult {
   let prevHash = GENESIS_HASH;
   for (let i = 0; i < records.length; i++) {
     const seq = i + 1;
-    const bad = (reason: string): AuditVerifyResult => ({ ok: false, count: records.length, firstBad: { seq, reason } });
+    const bad = (reason: string): AuditVerifyResult => ({
+      ok: false,
+      count: records.length,
+      firstBad: { seq, reason },
+    });
     const record = records[i];
     if (record === undefined) return bad(`record ${seq} is not a readable audit record`);
     if (record.seq !== seq) {
@@ -51,20 +58,39 @@ export function verifyChain(records: readonly (AuditRecord | undefined)[], head:
           : `found seq ${record.seq} where record ${seq} belongs: a record was inserted or moved`,
       );
     }
-    if (record.prevHash !== prevHash) return bad(`record ${seq} does not link to record ${seq - 1}: a record was inserted, deleted or replaced`);
+    if (record.prevHash !== prevHash)
+      return bad(`record ${seq} does not link to record ${seq - 1}: a record was inserted, deleted or replaced`);
     if (hashRecord(record) !== record.hash) return bad(`record ${seq} does not match its hash: it was edited`);
     prevHash = record.hash;
   }
   const last = records.length;
   if (head === undefined) {
     if (last === 0) return { ok: true, count: 0 };
-    return { ok: false, count: last, firstBad: { seq: 1, reason: 'the chain head is missing: the trail was rewritten' } };
+    return {
+      ok: false,
+      count: last,
+      firstBad: { seq: 1, reason: 'the chain head is missing: the trail was rewritten' },
+    };
   }
   if (head.seq > last) {
-    return { ok: false, count: last, firstBad: { seq: last + 1, reason: `records ${last + 1}..${head.seq} are missing from the end: the trail was truncated` } };
+    return {
+      ok: false,
+      count: last,
+      firstBad: {
+        seq: last + 1,
+        reason: `records ${last + 1}..${head.seq} are missing from the end: the trail was truncated`,
+      },
+    };
   }
   if (head.seq !== last || head.hash !== prevHash) {
-    return { ok: false, count: last, firstBad: { seq: Math.max(1, Math.min(last, head.seq + 1)), reason: `the chain head (seq ${head.seq}) does not match the last record (seq ${last})` } };
+    return {
+      ok: false,
+      count: last,
+      firstBad: {
+        seq: Math.max(1, Math.min(last, head.seq + 1)),
+        reason: `the chain head (seq ${head.seq}) does not match the last record (seq ${last})`,
+      },
+    };
   }
   return { ok: true, count: last };
 }

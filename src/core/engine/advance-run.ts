@@ -56,15 +56,24 @@ export async function advanceRun(deps: EngineDeps, runId: string, known?: Loaded
 async function startRollback(deps: EngineDeps, { run, plan }: LoadedRun): Promise<void> {
   const { covers, irreversible } = rollbackCoverage(plan, run);
   const started = await updateRun(deps.runs, run.id, deps.clock.now(), (r) =>
-    r.rollback === undefined || r.rollback.covers !== undefined ? undefined : { ...r, phase: 'rollback', rollback: { ...r.rollback, covers } },
+    r.rollback === undefined || r.rollback.covers !== undefined
+      ? undefined
+      : { ...r, phase: 'rollback', rollback: { ...r.rollback, covers } },
   );
   if (started === undefined) return;
-  await notify(deps, { site: run.site, runId: run.id }, {
-    type: 'rollback.started',
-    requestedBy: started.rollback?.requestedBy ?? BOT_ACTOR,
-    covers,
-    irreversible: irreversible.map((s) => ({ stepId: s.id, reason: s.kind === 'check' ? '' : (s.irreversible?.reason ?? '') })),
-  });
+  await notify(
+    deps,
+    { site: run.site, runId: run.id },
+    {
+      type: 'rollback.started',
+      requestedBy: started.rollback?.requestedBy ?? BOT_ACTOR,
+      covers,
+      irreversible: irreversible.map((s) => ({
+        stepId: s.id,
+        reason: s.kind === 'check' ? '' : (s.irreversible?.reason ?? ''),
+      })),
+    },
+  );
 }
 
 /**
@@ -73,21 +82,31 @@ async function startRollback(deps: EngineDeps, { run, plan }: LoadedRun): Promis
  */
 async function startCleanup(deps: EngineDeps, { run, plan }: LoadedRun): Promise<void> {
   await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
-    if (r.abort === undefined || r.abort.covers !== undefined || abortAction(plan, r, r.abort).type !== 'start-cleanup') return undefined;
+    if (r.abort === undefined || r.abort.covers !== undefined || abortAction(plan, r, r.abort).type !== 'start-cleanup')
+      return undefined;
     return { ...r, phase: 'cleanup', abort: { ...r.abort, covers: cleanupCoverage(plan, r) } };
   });
 }
 
-async function completeRun(deps: EngineDeps, { run, plan }: LoadedRun, outcome: 'completed' | 'rolled-back' | 'aborted'): Promise<void> {
+async function completeRun(
+  deps: EngineDeps,
+  { run, plan }: LoadedRun,
+  outcome: 'completed' | 'rolled-back' | 'aborted',
+): Promise<void> {
   const statusLine =
     outcome === 'completed'
-      ? `completed: ${plan.steps.length} step(s) done${markedDone(run, plan.steps.map((s) => s.id))}`
+      ? `completed: ${plan.steps.length} step(s) done${markedDone(
+          run,
+          plan.steps.map((s) => s.id),
+        )}`
       : outcome === 'aborted'
         ? `${run.abort?.statusLine ?? 'aborted'}${cleanupOutcome(plan, run)}`
         : `rolled back: ${(run.rollback?.covers ?? []).join(', ') || 'nothing needed undoing'}`;
   // A rejected run (it holds the site until rolled back or aborted) may end aborted.
   const ends = (r: RunState) => r.outcome === undefined || (outcome === 'aborted' && r.outcome === 'rejected');
-  const done = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => (ends(r) ? { ...r, outcome, statusLine } : undefined));
+  const done = await updateRun(deps.runs, run.id, deps.clock.now(), (r) =>
+    ends(r) ? { ...r, outcome, statusLine } : undefined,
+  );
   if (done === undefined) return;
   await releaseLock(deps, run.site, run.id, outcome === 'aborted' ? (run.abort?.by ?? BOT_ACTOR) : BOT_ACTOR);
   await notify(deps, { site: run.site, runId: run.id }, { type: 'run.finished', outcome, statusLine });

@@ -33,19 +33,39 @@ export async function applyDecision(deps: EngineDeps, s: SettledGate): Promise<R
     const st = stepState(r, gate.stepId);
     current = st.gate?.id === gate.id;
     applied = s.choice === 'roll-back' && r.rollback !== undefined;
-    if (!current || applied || (r.outcome !== undefined && r.outcome !== 'rejected') || r.abort !== undefined) return undefined;
+    if (!current || applied || (r.outcome !== undefined && r.outcome !== 'rejected') || r.abort !== undefined)
+      return undefined;
     return decided(r, st, s, now);
   });
   if (!current || applied) return undefined;
   if (s.expired) await notify(deps, head, { type: 'gate.expired', gateId: gate.id, stepId: gate.stepId });
-  else await notify(deps, head, { type: 'gate.decided', gateId: gate.id, stepId: gate.stepId, choice: s.choice, by: s.by });
+  else
+    await notify(deps, head, {
+      type: 'gate.decided',
+      gateId: gate.id,
+      stepId: gate.stepId,
+      choice: s.choice,
+      by: s.by,
+    });
   if (next === undefined) return undefined;
   if (gate.kind === 'interrupted') {
-    await auditOnly(deps, { type: 'step.reconciled', site: gate.site, runId: gate.runId, stepId: gate.stepId, actor: s.by, data: { choice: s.choice } });
+    await auditOnly(deps, {
+      type: 'step.reconciled',
+      site: gate.site,
+      runId: gate.runId,
+      stepId: gate.stepId,
+      actor: s.by,
+      data: { choice: s.choice },
+    });
   }
   if (next.outcome === 'rejected') {
     const rollbackOffered = next.rollback === undefined;
-    await notify(deps, head, { type: 'run.stopped', stepId: gate.stepId, statusLine: next.statusLine ?? '', rollbackOffered });
+    await notify(deps, head, {
+      type: 'run.stopped',
+      stepId: gate.stepId,
+      statusLine: next.statusLine ?? '',
+      rollbackOffered,
+    });
   }
   await advanceRun(deps, gate.runId);
   return next;

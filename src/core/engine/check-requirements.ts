@@ -11,7 +11,12 @@ export const REQUIREMENT_SEARCH_LIMIT = 200;
  * runbook, same values of the named arguments, the wanted outcome, last updated (finished) within the window.
  * Returns the reason when none does. Pure, so it is tested as a table.
  */
-export function unmetRequirement(req: Requirement, args: Readonly<Record<string, unknown>>, runs: readonly RunState[], now: number): string | undefined {
+export function unmetRequirement(
+  req: Requirement,
+  args: Readonly<Record<string, unknown>>,
+  runs: readonly RunState[],
+  now: number,
+): string | undefined {
   const sameArgs = (r: RunState) => req.sameArgs.every((k) => JSON.stringify(r.args[k]) === JSON.stringify(args[k]));
   const candidates = runs.filter((r) => r.runbook === req.runbook && !r.dryRun && sameArgs(r));
   const ended = candidates.filter((r) => r.outcome === req.outcome).sort((a, b) => b.updatedAt - a.updatedAt);

@@ -19,7 +19,9 @@ function started(st: StepState): boolean {
 /** A cleanup is moot once a step named in `endedBy` is done, or once the rollback undid its step. */
 function moot(step: ActionStep, run: RunState): boolean {
   if ((step.cleanup?.endedBy ?? []).some((id) => done(stepState(run, id)))) return true;
-  const undone = run.rollback?.covers?.includes(step.id) === true && (step.rollback?.steps ?? []).every((rb) => done(stepState(run, rb.id)));
+  const undone =
+    run.rollback?.covers?.includes(step.id) === true &&
+    (step.rollback?.steps ?? []).every((rb) => done(stepState(run, rb.id)));
   return undone;
 }
 
@@ -53,13 +55,19 @@ export function abortAction(plan: Plan, run: RunState, abort: NonNullable<RunSta
   if (abort.covers === undefined) {
     const running = runningChange(plan, run);
     if (running !== undefined && (hasCleanup(plan, running.id) || cleanupCoverage(plan, run).length > 0)) {
-      return { type: 'execute', stepId: running.id, attempt: running.st.attempt, phase: run.rollback?.covers === undefined ? 'forward' : 'rollback' };
+      return {
+        type: 'execute',
+        stepId: running.id,
+        attempt: running.st.attempt,
+        phase: run.rollback?.covers === undefined ? 'forward' : 'rollback',
+      };
     }
     return { type: 'start-cleanup' };
   }
   for (const step of cleanupSequence(plan, abort.covers)) {
     const st = stepState(run, step.id);
-    if (st.status === 'pending' || st.status === 'ready' || st.status === 'running') return { type: 'execute', stepId: step.id, attempt: st.attempt, phase: 'cleanup' };
+    if (st.status === 'pending' || st.status === 'ready' || st.status === 'running')
+      return { type: 'execute', stepId: step.id, attempt: st.attempt, phase: 'cleanup' };
   }
   return { type: 'complete', outcome: 'aborted' };
 }
@@ -83,7 +91,10 @@ export function cleanupOutcome(plan: Plan, run: RunState): string {
   const ok = steps.filter((s) => done(stepState(run, s.id))).map((s) => s.id);
   const parts = [
     ...(ok.length > 0 ? [`cleanup done: ${ok.join(', ')}`] : []),
-    ...failed.map((s) => `cleanup step ${s.id} FAILED (${stepState(run, s.id).summary ?? stepState(run, s.id).status}): check by hand`),
+    ...failed.map(
+      (s) =>
+        `cleanup step ${s.id} FAILED (${stepState(run, s.id).summary ?? stepState(run, s.id).status}): check by hand`,
+    ),
   ];
   return `; ${parts.join('; ')}`;
 }

@@ -43,17 +43,26 @@ export function runbookFor(table: CommandRunbooks, cmd: PrecheckCommand | Upgrad
  * Parses overrides written as `key=runbook` pairs separated by commas or semicolons
  * (`upgrade redis=lab-move-dir`), e.g. to bind a command to a lab runbook. Names what is wrong and where.
  */
-export function parseCommandRunbooks(text: string, base: CommandRunbooks = DEFAULT_COMMAND_RUNBOOKS): Result<CommandRunbooks, string> {
+export function parseCommandRunbooks(
+  text: string,
+  base: CommandRunbooks = DEFAULT_COMMAND_RUNBOOKS,
+): Result<CommandRunbooks, string> {
   const table: Record<string, string> = { ...base };
-  const parts = text.split(/[,;]/).map((p) => p.trim()).filter((p) => p !== '');
+  const parts = text
+    .split(/[,;]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   for (const [i, part] of parts.entries()) {
     const eq = part.indexOf('=');
     const key = eq < 0 ? '' : part.slice(0, eq).trim().replace(/\s+/g, ' ');
     const runbook = eq < 0 ? '' : part.slice(eq + 1).trim();
     if (!(key in DEFAULT_COMMAND_RUNBOOKS)) {
-      return err(`entry ${i + 1} ("${part}"): the command must be one of ${Object.keys(DEFAULT_COMMAND_RUNBOOKS).join(', ')}`);
+      return err(
+        `entry ${i + 1} ("${part}"): the command must be one of ${Object.keys(DEFAULT_COMMAND_RUNBOOKS).join(', ')}`,
+      );
     }
-    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(runbook)) return err(`entry ${i + 1} ("${part}"): "${runbook}" is not a runbook id`);
+    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(runbook))
+      return err(`entry ${i + 1} ("${part}"): "${runbook}" is not a runbook id`);
     table[key] = runbook;
   }
   return ok(table);

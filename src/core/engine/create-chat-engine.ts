@@ -1,4 +1,10 @@
-import type { ChatEngine, EngineRefusal, GateDecisionOutcome, GateDecisionRequest, RunRequest } from '../ports/chat-engine.ts';
+import type {
+  ChatEngine,
+  EngineRefusal,
+  GateDecisionOutcome,
+  GateDecisionRequest,
+  RunRequest,
+} from '../ports/chat-engine.ts';
 import type { Engine } from './create-engine.ts';
 import type { RunState } from '../plan/run-state.ts';
 import type { AuditLog } from '../ports/audit.ts';
@@ -48,7 +54,10 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     const site = deps.sites.get(req.command.site);
     if (site === undefined) return refusal('SITE_UNKNOWN', `no site named ${req.command.site}`);
     if (!mayStartRuns(site.starters, req.requester, req.requesterGroups ?? [])) {
-      return refusal('NOT_A_STARTER', `${req.requester} may not start runs at ${site.name}: the site's policy names who may (policy.starters)`);
+      return refusal(
+        'NOT_A_STARTER',
+        `${req.requester} may not start runs at ${site.name}: the site's policy names who may (policy.starters)`,
+      );
     }
     const call = runbookFor(deps.runbooks, req.command);
     return call.ok ? call : refusal('NO_RUNBOOK', `${call.error} yet`);
@@ -64,7 +73,8 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       const call = prepare(req);
       if (!call.ok) return call;
       const site = req.command.site;
-      if (deps.workers !== undefined && ((await deps.workers.servingCounts([site])).get(site) ?? 0) === 0) return refusal('NO_WORKER', deps.workers.message(site));
+      if (deps.workers !== undefined && ((await deps.workers.servingCounts([site])).get(site) ?? 0) === 0)
+        return refusal('NO_WORKER', deps.workers.message(site));
       const r = await engine.request({ site, ...call.value, requester: req.requester });
       return r.ok ? ok({ runId: r.value.runId }) : refusal(r.error.code, r.error.message);
     },
@@ -83,7 +93,14 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       const gateId = found === undefined ? undefined : rollbackGateOf(found.run);
       const gate = gateId === undefined ? undefined : await deps.gates.get(gateId);
       if (gate?.status === 'pending' && gate.choices.includes('roll-back')) {
-        const r = await decide({ gateId: gate.id, planHash: gate.planHash, choice: 'roll-back', user: req.requester, userGroups: req.requesterGroups ?? [], channel: req.channel });
+        const r = await decide({
+          gateId: gate.id,
+          planHash: gate.planHash,
+          choice: 'roll-back',
+          user: req.requester,
+          userGroups: req.requesterGroups ?? [],
+          channel: req.channel,
+        });
         return r.ok ? ok({ runId: req.runId, viaGate: r.value }) : r;
       }
       const r = await engine.rollback({ runId: req.runId, requester: req.requester });
@@ -100,7 +117,9 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
         .map((run) => {
           const s = runSummary(run);
           const active = run.outcome === undefined && !run.dryRun;
-          return active && unserved(run.site) ? { ...s, title: `${s.title} (paused: ${deps.workers?.message(run.site) ?? ''})` } : s;
+          return active && unserved(run.site)
+            ? { ...s, title: `${s.title} (paused: ${deps.workers?.message(run.site) ?? ''})` }
+            : s;
         });
     },
 
@@ -118,13 +137,24 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
 
   async function decide(req: GateDecisionRequest): Promise<Result<GateDecisionOutcome, EngineRefusal>> {
     const gate = await deps.gates.get(req.gateId);
-    if (gate === undefined) return refusal('UNKNOWN_GATE', 'This gate is unknown to opsgate (it may have been cleaned up).');
+    if (gate === undefined)
+      return refusal('UNKNOWN_GATE', 'This gate is unknown to opsgate (it may have been cleaned up).');
     const channel = deps.sites.get(gate.site)?.channel;
-    if (channel !== req.channel) return refusal('WRONG_CHANNEL', `This gate belongs to site ${gate.site}; decide it in that site's channel.`);
+    if (channel !== req.channel)
+      return refusal('WRONG_CHANNEL', `This gate belongs to site ${gate.site}; decide it in that site's channel.`);
     if (req.planHash.length < MIN_HASH_DIGITS || !gate.planHash.startsWith(req.planHash)) {
-      return refusal('PLAN_CHANGED', 'The plan changed since this gate was shown; nothing was decided. Look at the new gate in the thread.');
+      return refusal(
+        'PLAN_CHANGED',
+        'The plan changed since this gate was shown; nothing was decided. Look at the new gate in the thread.',
+      );
     }
-    const r = await engine.decide({ gateId: req.gateId, user: req.user, userGroups: req.userGroups, choice: req.choice, planHash: gate.planHash });
+    const r = await engine.decide({
+      gateId: req.gateId,
+      user: req.user,
+      userGroups: req.userGroups,
+      choice: req.choice,
+      planHash: gate.planHash,
+    });
     if (!r.ok) return refusal(r.error.code, r.error.message);
     const found = await engine.getRun(gate.runId);
     return ok({ status: r.value.status, gate: gateView(r.value.gate, found?.plan) });
@@ -134,5 +164,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
 /** The gate a paused run waits at (approval, failure or interruption), if any: the one `/rollback` answers. */
 function rollbackGateOf(run: RunState): string | undefined {
   if (run.outcome !== undefined) return undefined;
-  return Object.values(run.steps).find((st) => st.gate !== undefined && (st.status === 'gated' || st.status === 'failed' || st.status === 'interrupted'))?.gate?.id;
+  return Object.values(run.steps).find(
+    (st) => st.gate !== undefined && (st.status === 'gated' || st.status === 'failed' || st.status === 'interrupted'),
+  )?.gate?.id;
 }

@@ -29,12 +29,20 @@ export interface Engine {
   /** Records a decision through the gate store (exactly once); refusals come back as results. */
   decide(input: DecideRequest): Promise<Result<DecideOutcome, GateRefusal>>;
   rollback(input: { readonly runId: string; readonly requester: string }): Promise<Result<RunState, ControlRefusal>>;
-  abort(input: { readonly runId: string; readonly user: string; readonly userGroups: readonly string[] }): Promise<Result<RunState, ControlRefusal>>;
+  abort(input: {
+    readonly runId: string;
+    readonly user: string;
+    readonly userGroups: readonly string[];
+  }): Promise<Result<RunState, ControlRefusal>>;
   getRun(runId: string): Promise<{ readonly run: RunState; readonly plan: Plan } | undefined>;
   /** Runs of one site (or all), newest first. */
   listRuns(site?: string): Promise<readonly RunState[]>;
   staleLocks(sites?: readonly string[]): Promise<readonly StaleLock[]>;
-  releaseStaleLock(input: { readonly site: string; readonly user: string; readonly userGroups: readonly string[] }): Promise<Result<SiteLockHolder, { readonly code: string; readonly message: string }>>;
+  releaseStaleLock(input: {
+    readonly site: string;
+    readonly user: string;
+    readonly userGroups: readonly string[];
+  }): Promise<Result<SiteLockHolder, { readonly code: string; readonly message: string }>>;
   /** Worker: one step job. */
   handleJob(job: StepJob): Promise<Delivery>;
   /**
@@ -83,4 +91,3 @@ export function createEngine(deps: EngineDeps): Engine {
     },
   };
 }
-

@@ -19,7 +19,10 @@ export class RunNotFoundError extends OpsgateError {
 /** Concurrent writers kept changing a run's state; the update was not applied. */
 export class RunStateConflictError extends OpsgateError {
   readonly code = 'RUN_STATE_CONFLICT';
-  constructor(readonly runId: string, readonly attempts: number) {
+  constructor(
+    readonly runId: string,
+    readonly attempts: number,
+  ) {
     super(`run ${runId}: state changed concurrently ${attempts} times, update not applied`, {
       retryable: true,
       fields: { runId, attempts },
@@ -33,7 +36,12 @@ export class RunStateConflictError extends OpsgateError {
  */
 export class StepSecretError extends OpsgateError {
   readonly code = 'STEP_SECRET_UNAVAILABLE';
-  constructor(readonly step: string, readonly secret: string, readonly reason: string, cause?: unknown) {
+  constructor(
+    readonly step: string,
+    readonly secret: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
     super(`step ${step}: secret ${secret} for stdin: ${reason}`, { fields: { step, secret, reason }, cause });
   }
 }

@@ -34,7 +34,11 @@ export interface ExecuteStepInput {
    * Keeps a host's whole output when it is longer than the tail an event carries (the bot may run elsewhere
    * and the spool file is on this machine). Undefined (or a failure) leaves the tail only.
    */
-  readonly storeOutput?: (host: string, stdout: CapturedOutput, stderr: CapturedOutput) => Promise<OutputArtefactRef | undefined>;
+  readonly storeOutput?: (
+    host: string,
+    stdout: CapturedOutput,
+    stderr: CapturedOutput,
+  ) => Promise<OutputArtefactRef | undefined>;
   /** What a command gets on stdin (its secrets, resolved by the caller); nothing when absent. */
   readonly stdin?: (c: HostCommand) => string | undefined;
   /** Times a program's run (a command's or statement's duration comes from its session). */
@@ -50,27 +54,64 @@ const TAIL_CHARS = 2000;
  */
 export async function executeStep(input: ExecuteStepInput): Promise<StepOutcome> {
   const { step } = input;
-  const at: ProbeTargets = { hosts: defaultProbeHosts(step), remote: input.remote, ...(input.sql ? { sql: input.sql } : {}) };
+  const at: ProbeTargets = {
+    hosts: defaultProbeHosts(step),
+    remote: input.remote,
+    ...(input.sql ? { sql: input.sql } : {}),
+  };
   const pre = await runProbes(step.preconditions, at);
   if (pre.some((f) => !f.ok)) {
-    return fail('precondition', [], [], pre, [], `precondition not met: ${summariseFindings(pre.filter((f) => !f.ok))}`);
+    return fail(
+      'precondition',
+      [],
+      [],
+      pre,
+      [],
+      `precondition not met: ${summariseFindings(pre.filter((f) => !f.ok))}`,
+    );
   }
   const ran = await runCommands(input);
   const advisory = step.kind === 'check' && step.advisory === true;
-  if (ran.transportError !== undefined && !advisory) return fail('transport', ran.hosts, ran.outputs, pre, [], ran.transportError);
+  if (ran.transportError !== undefined && !advisory)
+    return fail('transport', ran.hosts, ran.outputs, pre, [], ran.transportError);
   // An advisory check (a precheck item) reports a host it could not reach as a failed finding and goes on.
-  const unreached = ran.hosts.flatMap((h): Finding[] => (h.error === undefined ? [] : [{ status: 'fail', title: step.title, evidence: `not reached: ${h.error}`, host: h.host }]));
+  const unreached = ran.hosts.flatMap((h): Finding[] =>
+    h.error === undefined
+      ? []
+      : [{ status: 'fail', title: step.title, evidence: `not reached: ${h.error}`, host: h.host }],
+  );
   const findings = [...evaluate(input, ran.inputs, ran.findings), ...(advisory ? unreached : [])];
   const bad = findings.filter((f) => f.status === 'fail');
   if (bad.length > 0 && !advisory) {
-    return fail('command', ran.hosts, ran.outputs, pre, findings, bad.map((f) => `${f.host ?? ''} ${f.title}: ${f.evidence}`.trim()).join('; '));
+    return fail(
+      'command',
+      ran.hosts,
+      ran.outputs,
+      pre,
+      findings,
+      bad.map((f) => `${f.host ?? ''} ${f.title}: ${f.evidence}`.trim()).join('; '),
+    );
   }
   const post = await runProbes(step.verify, at);
   if (post.some((f) => !f.ok)) {
-    return fail('verify', ran.hosts, ran.outputs, [...pre, ...post], findings, `verification failed: ${summariseFindings(post.filter((f) => !f.ok))}`);
+    return fail(
+      'verify',
+      ran.hosts,
+      ran.outputs,
+      [...pre, ...post],
+      findings,
+      `verification failed: ${summariseFindings(post.filter((f) => !f.ok))}`,
+    );
   }
   const probes = [...pre, ...post];
-  return { status: 'succeeded', hosts: ran.hosts, outputs: ran.outputs, probes, findings, summary: successLine(ran.hosts, findings) };
+  return {
+    status: 'succeeded',
+    hosts: ran.hosts,
+    outputs: ran.outputs,
+    probes,
+    findings,
+    summary: successLine(ran.hosts, findings),
+  };
 }
 
 function fail(
@@ -106,23 +147,49 @@ async function runCommands(input: ExecuteStepInput): Promise<Ran> {
     (host) => {
       const c = byHost.get(host);
       const stdin = c === undefined ? undefined : input.stdin?.(c);
-      return { command: c?.command ?? 'false', ...(c?.timeoutMs ? { timeoutMs: c.timeoutMs } : {}), ...(stdin !== undefined ? { stdin } : {}) };
+      return {
+        command: c?.command ?? 'false',
+        ...(c?.timeoutMs ? { timeoutMs: c.timeoutMs } : {}),
+        ...(stdin !== undefined ? { stdin } : {}),
+      };
     },
     { ...(concurrency ? { concurrency } : {}), ...(oneAtATime ? { oneAtATime, stopOnFailure: true } : {}) },
   );
   return fromOutcomes(outcomes, input.storeOutput);
 }
 
-async function fromOutcomes(outcomes: readonly HostOutcome[], storeOutput: ExecuteStepInput['storeOutput']): Promise<Ran> {
+async function fromOutcomes(
+  outcomes: readonly HostOutcome[],
+  storeOutput: ExecuteStepInput['storeOutput'],
+): Promise<Ran> {
   const ran: Ran & { transportError?: string } = { hosts: [], outputs: [], inputs: [] };
   const errors: string[] = [];
   for (const o of outcomes) {
     if (o.status === 'done') {
       const r = o.result;
-      ran.hosts.push({ host: o.host, exitCode: r.exitCode, stdoutSha256: r.stdout.sha256, stderrSha256: r.stderr.sha256, durationMs: r.durationMs });
-      const artefact = isLong(r.stdout, r.stderr) ? await storeOutput?.(o.host, r.stdout, r.stderr).catch(() => undefined) : undefined;
-      ran.outputs.push({ host: o.host, exitCode: r.exitCode, tail: tailOf(r.stdout, r.stderr), totalBytes: r.stdout.totalBytes + r.stderr.totalBytes, ...(artefact ? { artefact } : {}) });
-      ran.inputs.push({ target: o.host, exitCode: r.exitCode, stdout: r.stdout.head + r.stdout.tail, stderr: r.stderr.head + r.stderr.tail });
+      ran.hosts.push({
+        host: o.host,
+        exitCode: r.exitCode,
+        stdoutSha256: r.stdout.sha256,
+        stderrSha256: r.stderr.sha256,
+        durationMs: r.durationMs,
+      });
+      const artefact = isLong(r.stdout, r.stderr)
+        ? await storeOutput?.(o.host, r.stdout, r.stderr).catch(() => undefined)
+        : undefined;
+      ran.outputs.push({
+        host: o.host,
+        exitCode: r.exitCode,
+        tail: tailOf(r.stdout, r.stderr),
+        totalBytes: r.stdout.totalBytes + r.stderr.totalBytes,
+        ...(artefact ? { artefact } : {}),
+      });
+      ran.inputs.push({
+        target: o.host,
+        exitCode: r.exitCode,
+        stdout: r.stdout.head + r.stdout.tail,
+        stderr: r.stderr.head + r.stderr.tail,
+      });
     } else {
       const error = o.status === 'error' ? describeError(o.error) : 'not started: an earlier host failed';
       ran.hosts.push({ host: o.host, exitCode: null, durationMs: 0, error });
@@ -158,13 +225,22 @@ async function runProgram(
   try {
     const findings = await program();
     const failed = findings.some((f) => f.status === 'fail');
-    return { hosts: [{ host: target, exitCode: failed ? 1 : 0, durationMs: clock.now() - started }], outputs: [], inputs: [], findings };
+    return {
+      hosts: [{ host: target, exitCode: failed ? 1 : 0, durationMs: clock.now() - started }],
+      outputs: [],
+      inputs: [],
+      findings,
+    };
   } catch (e) {
     return { hosts: [], outputs: [], inputs: [], transportError: `${target}: ${describeError(e)}` };
   }
 }
 
-function evaluate(input: ExecuteStepInput, results: readonly EvaluatorInput[], programFindings?: readonly Finding[]): readonly Finding[] {
+function evaluate(
+  input: ExecuteStepInput,
+  results: readonly EvaluatorInput[],
+  programFindings?: readonly Finding[],
+): readonly Finding[] {
   if (programFindings !== undefined) return programFindings;
   const { step } = input;
   if (step.kind === 'check' && input.evaluator !== undefined) return input.evaluator(results, step);
@@ -183,7 +259,9 @@ function isLong(stdout: CapturedOutput, stderr: CapturedOutput): boolean {
 }
 
 function tailOf(stdout: CapturedOutput, stderr: CapturedOutput): string {
-  const text = [stdout.tail || stdout.head, stderr.tail || stderr.head].filter((s) => s.length > 0).join('\n--- stderr ---\n');
+  const text = [stdout.tail || stdout.head, stderr.tail || stderr.head]
+    .filter((s) => s.length > 0)
+    .join('\n--- stderr ---\n');
   return text.length > TAIL_CHARS ? text.slice(-TAIL_CHARS) : text;
 }
 

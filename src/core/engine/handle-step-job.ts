@@ -30,7 +30,13 @@ export type Delivery = 'run' | 'reconcile' | 'drop';
  * duplicate, an old attempt, a decided or aborted run) is dropped.
  */
 export function classifyDelivery(next: NextAction, step: ExecutableStep, st: StepState, job: StepJob): Delivery {
-  if (next.type !== 'execute' || next.stepId !== job.stepId || next.attempt !== job.attempt || st.attempt !== job.attempt) return 'drop';
+  if (
+    next.type !== 'execute' ||
+    next.stepId !== job.stepId ||
+    next.attempt !== job.attempt ||
+    st.attempt !== job.attempt
+  )
+    return 'drop';
   if (st.status === 'running') return step.kind === 'check' || next.phase === 'cleanup' ? 'run' : 'reconcile';
   return 'run';
 }
@@ -57,28 +63,77 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
   // Compare-and-set on the status this delivery classified, and on the run still wanting this step (an abort
   // recorded meanwhile drops it): when two deliveries of one job race, the loser's retry finds the step already
   // `running` (not the status it saw) and drops, so no step starts twice.
-  const started = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
-    const cur = stepState(r, job.stepId);
-    if (isFinished(r) || cur.attempt !== job.attempt || cur.status !== st.status || !['pending', 'ready', 'running'].includes(cur.status)) return undefined;
-    if (classifyDelivery(planNextAction(plan, r, ctx), step, cur, job) !== 'run') return undefined;
-    return withStep(r, job.stepId, { status: 'running', attempt: cur.attempt, ...(cur.approvedBy ? { approvedBy: cur.approvedBy } : {}), startedAt: deps.clock.now() });
-  }, run);
+  const started = await updateRun(
+    deps.runs,
+    run.id,
+    deps.clock.now(),
+    (r) => {
+      const cur = stepState(r, job.stepId);
+      if (
+        isFinished(r) ||
+        cur.attempt !== job.attempt ||
+        cur.status !== st.status ||
+        !['pending', 'ready', 'running'].includes(cur.status)
+      )
+        return undefined;
+      if (classifyDelivery(planNextAction(plan, r, ctx), step, cur, job) !== 'run') return undefined;
+      return withStep(r, job.stepId, {
+        status: 'running',
+        attempt: cur.attempt,
+        ...(cur.approvedBy ? { approvedBy: cur.approvedBy } : {}),
+        startedAt: deps.clock.now(),
+      });
+    },
+    run,
+  );
   if (started === undefined) return 'drop';
   const cleanup = next.type === 'execute' && next.phase === 'cleanup';
   const phase = cleanup || started.rollback?.covers === undefined ? 'forward' : 'rollback';
   const head = { site: run.site, runId: run.id };
   const targets = step.targets.kind === 'hosts' ? step.targets.hosts : [step.targets.target];
   // A cleanup step found running is run again (it is idempotent): say so in the audit trail and its summary.
-  const rerun = cleanup && st.status === 'running' ? 'run again after a delivery that never recorded its end (cleanup steps are idempotent); ' : '';
-  if (rerun) await auditOnly(deps, { ...head, type: 'step.reconciled', stepId: step.id, actor: BOT_ACTOR, data: { choice: 'rerun-cleanup' } });
-  await notify(deps, head, { type: 'step.started', stepId: step.id, title: step.title, attempt: job.attempt, phase, ...(cleanup ? { cleanup } : {}), targets, stepHash: stepHash(step) });
+  const rerun =
+    cleanup && st.status === 'running'
+      ? 'run again after a delivery that never recorded its end (cleanup steps are idempotent); '
+      : '';
+  if (rerun)
+    await auditOnly(deps, {
+      ...head,
+      type: 'step.reconciled',
+      stepId: step.id,
+      actor: BOT_ACTOR,
+      data: { choice: 'rerun-cleanup' },
+    });
+  await notify(deps, head, {
+    type: 'step.started',
+    stepId: step.id,
+    title: step.title,
+    attempt: job.attempt,
+    phase,
+    ...(cleanup ? { cleanup } : {}),
+    targets,
+    stepHash: stepHash(step),
+  });
   const outcome = await execute(deps, loaded, step);
   // A transport failure of a cleanup step is a failure (stated when the run ends), never a gate.
   if (outcome.failedAt === 'transport' && step.kind !== 'check' && !cleanup) {
-    await reconcileStep(deps, loaded, step, job.attempt, `the connection failed while the step ran (${outcome.summary})`);
+    await reconcileStep(
+      deps,
+      loaded,
+      step,
+      job.attempt,
+      `the connection failed while the step ran (${outcome.summary})`,
+    );
     return 'reconcile';
   }
-  const recorded = await record(deps, loaded, step, job.attempt, rerun ? { ...outcome, summary: `${rerun}${outcome.summary}` } : outcome, started);
+  const recorded = await record(
+    deps,
+    loaded,
+    step,
+    job.attempt,
+    rerun ? { ...outcome, summary: `${rerun}${outcome.summary}` } : outcome,
+    started,
+  );
   await advanceRun(deps, run.id, recorded === undefined ? undefined : { ...loaded, run: recorded });
   return 'run';
 }
@@ -88,7 +143,15 @@ async function execute(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep
   try {
     return await executeWithSessions(deps, loaded, step);
   } catch (e) {
-    return { status: 'failed', failedAt: 'transport', hosts: [], outputs: [], probes: [], findings: [], summary: describeError(e) };
+    return {
+      status: 'failed',
+      failedAt: 'transport',
+      hosts: [],
+      outputs: [],
+      probes: [],
+      findings: [],
+      summary: describeError(e),
+    };
   }
 }
 
@@ -101,7 +164,15 @@ async function executeWithSessions(deps: EngineDeps, loaded: LoadedRun, step: Ex
   } catch (e) {
     await remote.close().catch(() => undefined);
     // Nothing ran: like an unmet precondition, the step changed nothing.
-    return { status: 'failed', failedAt: 'precondition', hosts: [], outputs: [], probes: [], findings: [], summary: describeError(e) };
+    return {
+      status: 'failed',
+      failedAt: 'precondition',
+      hosts: [],
+      outputs: [],
+      probes: [],
+      findings: [],
+      summary: describeError(e),
+    };
   }
   const sqlTarget = step.targets.kind === 'sql' ? step.targets.target : undefined;
   const sqlSession =
@@ -112,13 +183,16 @@ async function executeWithSessions(deps: EngineDeps, loaded: LoadedRun, step: Ex
         })
       : undefined;
   try {
-    const evaluator = step.kind === 'check' && step.evaluator !== undefined ? deps.runbooks.evaluator(step.evaluator) : undefined;
+    const evaluator =
+      step.kind === 'check' && step.evaluator !== undefined ? deps.runbooks.evaluator(step.evaluator) : undefined;
     const program = bindProgram(deps, loaded, step, remote, sqlSession);
     return await executeStep({
       step,
       remote,
       manualScripted: site.manualScripted,
-      ...(sqlTarget !== undefined && sqlSession !== undefined ? { sql: { target: sqlTarget, session: sqlSession } } : {}),
+      ...(sqlTarget !== undefined && sqlSession !== undefined
+        ? { sql: { target: sqlTarget, session: sqlSession } }
+        : {}),
       ...(evaluator ? { evaluator } : {}),
       ...(program ? { program } : {}),
       ...outputStorer(deps, { site: site.name, runId: loaded.run.id, stepId: step.id }),
@@ -140,7 +214,8 @@ function bindProgram(
 ): (() => Promise<readonly Finding[]>) | undefined {
   if (step.program === undefined) return undefined;
   const fn = deps.runbooks.program(step.program.id);
-  if (fn === undefined) return async () => Promise.reject(new Error(`program ${step.program?.id ?? ''} is not registered`));
+  if (fn === undefined)
+    return async () => Promise.reject(new Error(`program ${step.program?.id ?? ''} is not registered`));
   const target = step.targets.kind === 'sql' ? step.targets.target : step.targets.hosts.join(',');
   const head = { site: run.site, runId: run.id };
   const args = step.program.args;
@@ -156,30 +231,49 @@ function bindProgram(
         ...(deps.files === undefined ? {} : { files: deps.files }),
         clock: deps.clock,
         sleep,
-        progress: (text) => notify(deps, head, { type: 'step.output-summary', stepId: step.id, outputs: [{ host: target, exitCode: null, tail: remote.redact(text), totalBytes: text.length }] }),
+        progress: (text) =>
+          notify(deps, head, {
+            type: 'step.output-summary',
+            stepId: step.id,
+            outputs: [{ host: target, exitCode: null, tail: remote.redact(text), totalBytes: text.length }],
+          }),
       },
       args,
     );
 }
 
-async function record(deps: EngineDeps, { run }: LoadedRun, step: ExecutableStep, attempt: number, o: StepOutcome, started: RunState): Promise<RunState | undefined> {
+async function record(
+  deps: EngineDeps,
+  { run }: LoadedRun,
+  step: ExecutableStep,
+  attempt: number,
+  o: StepOutcome,
+  started: RunState,
+): Promise<RunState | undefined> {
   const now = deps.clock.now();
-  const recorded = await updateRun(deps.runs, run.id, now, (r) => {
-    const cur = stepState(r, step.id);
-    if (cur.status !== 'running' || cur.attempt !== attempt) return undefined;
-    return withStep(r, step.id, {
-      ...cur,
-      status: o.status,
-      finishedAt: now,
-      hosts: o.hosts,
-      probes: o.probes,
-      findings: o.findings,
-      summary: o.summary,
-      ...(o.failedAt ? { failedAt: o.failedAt } : {}),
-    });
-  }, started);
+  const recorded = await updateRun(
+    deps.runs,
+    run.id,
+    now,
+    (r) => {
+      const cur = stepState(r, step.id);
+      if (cur.status !== 'running' || cur.attempt !== attempt) return undefined;
+      return withStep(r, step.id, {
+        ...cur,
+        status: o.status,
+        finishedAt: now,
+        hosts: o.hosts,
+        probes: o.probes,
+        findings: o.findings,
+        summary: o.summary,
+        ...(o.failedAt ? { failedAt: o.failedAt } : {}),
+      });
+    },
+    started,
+  );
   const head = { site: run.site, runId: run.id };
-  if (o.outputs.length > 0) await notify(deps, head, { type: 'step.output-summary', stepId: step.id, outputs: o.outputs });
+  if (o.outputs.length > 0)
+    await notify(deps, head, { type: 'step.output-summary', stepId: step.id, outputs: o.outputs });
   await notify(deps, head, {
     type: 'step.finished',
     stepId: step.id,

@@ -13,7 +13,11 @@ export const SHUTDOWN_REASON = 'the worker was shut down (SIGTERM) before the st
  * `interrupted` (probed, then a person decides), exactly as after a crash but said plainly and at once; a check
  * only reads, so it is left `running` and the next worker runs it again. Returns the ids of interrupted steps.
  */
-export async function interruptOverdueSteps(deps: EngineDeps, jobs: readonly StepJob[], why = SHUTDOWN_REASON): Promise<readonly string[]> {
+export async function interruptOverdueSteps(
+  deps: EngineDeps,
+  jobs: readonly StepJob[],
+  why = SHUTDOWN_REASON,
+): Promise<readonly string[]> {
   const interrupted: string[] = [];
   for (const job of jobs) {
     const loaded = await loadRun(deps, job.runId);

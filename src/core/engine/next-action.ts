@@ -8,7 +8,12 @@ export type NextAction =
   /** Open a manual gate: a person does the step and says "done". */
   | { readonly type: 'await-manual'; readonly stepId: string }
   /** Open a gate for a person to retry, mark done, roll back or abort. */
-  | { readonly type: 'await-decision'; readonly stepId: string; readonly reason: 'failed' | 'interrupted'; readonly phase: Phase }
+  | {
+      readonly type: 'await-decision';
+      readonly stepId: string;
+      readonly reason: 'failed' | 'interrupted';
+      readonly phase: Phase;
+    }
   /** A gate is open: nothing to do until it is decided or expires. */
   | { readonly type: 'wait'; readonly stepId: string; readonly gateId: string }
   /** A rollback was asked for: work out which steps it covers and start it. */

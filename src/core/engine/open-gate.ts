@@ -40,10 +40,18 @@ export async function openGate(deps: EngineDeps, loaded: LoadedRun, stepId: stri
   const recorded = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
     const st = stepState(r, stepId);
     if (st.gate !== undefined || !['pending', 'failed', 'interrupted'].includes(st.status)) return undefined;
-    return withStep(r, stepId, { ...st, status: st.status === 'pending' ? 'gated' : st.status, gate: { id: gate.id, kind, planHash } });
+    return withStep(r, stepId, {
+      ...st,
+      status: st.status === 'pending' ? 'gated' : st.status,
+      gate: { id: gate.id, kind, planHash },
+    });
   });
   if (recorded === undefined) return;
-  await notify(deps, { site: site.name, runId: run.id }, { type: 'gate.opened', gate, context: gateContext(step, site.manualScripted, stepState(run, stepId).summary) });
+  await notify(
+    deps,
+    { site: site.name, runId: run.id },
+    { type: 'gate.opened', gate, context: gateContext(step, site.manualScripted, stepState(run, stepId).summary) },
+  );
 }
 
 function gateContext(step: ExecutableStep, manualScripted: boolean, reason: string | undefined): GateContext {
@@ -51,7 +59,10 @@ function gateContext(step: ExecutableStep, manualScripted: boolean, reason: stri
   const targets =
     step.targets.kind === 'sql'
       ? [{ host: step.targets.target, commands: step.sql }]
-      : step.targets.hosts.map((host) => ({ host, commands: commands.filter((c) => c.host === host).map(describeCommand) }));
+      : step.targets.hosts.map((host) => ({
+          host,
+          commands: commands.filter((c) => c.host === host).map(describeCommand),
+        }));
   return {
     stepTitle: step.title,
     targets,

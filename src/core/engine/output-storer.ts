@@ -4,7 +4,8 @@ import type { ExecuteStepInput } from './execute-step.ts';
 
 /**
  * How `executeStep` keeps a host's long output for one step of a run: `{ storeOutput }` to spread into its
- * input, or nothing when the deployment stores no output. A failure to store is logged and leaves the tail only: losing the
+ * input, or nothing when the deployment stores no output. A failure to store is logged and leaves the tail only: losing
+ * the
  * file must not fail a step that ran.
  */
 export function outputStorer(

@@ -13,7 +13,10 @@ export interface PendingGate {
  * The pending gates of the active runs of some sites, oldest run first: what a console opened after the gate
  * (e.g. one an `opsgate run` left waiting) shows so that it can be answered.
  */
-export async function pendingGates(deps: { readonly runs: RunStore; readonly gates: Pick<GateStore, 'pendingForRun'> }, sites: readonly string[]): Promise<readonly PendingGate[]> {
+export async function pendingGates(
+  deps: { readonly runs: RunStore; readonly gates: Pick<GateStore, 'pendingForRun'> },
+  sites: readonly string[],
+): Promise<readonly PendingGate[]> {
   const out: PendingGate[] = [];
   for (const run of await deps.runs.active(sites)) {
     const pending = await deps.gates.pendingForRun(run.id);
@@ -28,7 +31,9 @@ export async function pendingGates(deps: { readonly runs: RunStore; readonly gat
           stepTitle: view.stepTitle,
           targets: view.targets,
           ...(view.instructions === undefined ? {} : { instructions: view.instructions }),
-          ...(view.parameters === undefined ? {} : { parameters: Object.fromEntries(view.parameters.map((p) => [p.name, p.value])) }),
+          ...(view.parameters === undefined
+            ? {}
+            : { parameters: Object.fromEntries(view.parameters.map((p) => [p.name, p.value])) }),
           ...(summary === undefined || gate.kind === 'approval' || gate.kind === 'manual' ? {} : { reason: summary }),
         },
       });

@@ -65,7 +65,10 @@ export function rollbackSequence(plan: Plan, covers: readonly string[]): readonl
  * or interrupted one whose commands may have run (a precondition failure changed nothing). Checks change
  * nothing; irreversible steps are listed apart so that the people deciding see what stays.
  */
-export function rollbackCoverage(plan: Plan, run: RunState): { readonly covers: readonly string[]; readonly irreversible: readonly Step[] } {
+export function rollbackCoverage(
+  plan: Plan,
+  run: RunState,
+): { readonly covers: readonly string[]; readonly irreversible: readonly Step[] } {
   const touched = plan.steps.filter((s) => {
     const st = stepState(run, s.id);
     if (st.status === 'succeeded' || st.status === 'marked-done' || st.status === 'interrupted') return true;

@@ -13,7 +13,13 @@ import { updateRun, withStep } from './update-run.ts';
  * crash from here on never re-runs it), runs its preconditions and verification as probes, says plainly what
  * they show, and carries the run to the `interrupted` gate where a person retries, marks it done or rolls back.
  */
-export async function reconcileStep(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep, attempt: number, why: string): Promise<void> {
+export async function reconcileStep(
+  deps: EngineDeps,
+  loaded: LoadedRun,
+  step: ExecutableStep,
+  attempt: number,
+  why: string,
+): Promise<void> {
   const { run, site } = loaded;
   const marked = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
     const cur = stepState(r, step.id);
@@ -39,7 +45,11 @@ export async function reconcileStep(deps: EngineDeps, loaded: LoadedRun, step: E
     if (cur.status !== 'interrupted' || cur.attempt !== attempt) return undefined;
     return withStep(r, step.id, { ...cur, probes: [...pre, ...post], summary });
   });
-  await notify(deps, { site: run.site, runId: run.id }, { type: 'step.interrupted', stepId: step.id, probes: [...pre, ...post], summary });
+  await notify(
+    deps,
+    { site: run.site, runId: run.id },
+    { type: 'step.interrupted', stepId: step.id, probes: [...pre, ...post], summary },
+  );
   await advanceRun(deps, run.id);
 }
 
@@ -49,8 +59,10 @@ export async function reconcileStep(deps: EngineDeps, loaded: LoadedRun, step: E
  */
 export function interpretProbes(pre: readonly ProbeFinding[], post: readonly ProbeFinding[], reachable = true): string {
   if (!reachable) return 'The hosts could not be reached to probe them: check by hand before deciding.';
-  if (post.length > 0 && post.every((f) => f.ok)) return `Verification passes (${evidence(post)}): the step completed; mark it done.`;
-  if (pre.length > 0 && pre.every((f) => f.ok)) return `Preconditions still hold (${evidence(pre)}): the step did not take effect; retry is safe.`;
+  if (post.length > 0 && post.every((f) => f.ok))
+    return `Verification passes (${evidence(post)}): the step completed; mark it done.`;
+  if (pre.length > 0 && pre.every((f) => f.ok))
+    return `Preconditions still hold (${evidence(pre)}): the step did not take effect; retry is safe.`;
   if (pre.length === 0 && post.length === 0) return 'The step has no probes: check by hand before deciding.';
   return `Neither its preconditions nor its verification hold: the step may be partly done; look before deciding (${summariseFindings([...pre, ...post])}).`;
 }

@@ -38,7 +38,9 @@ export function renderPlan(plan: Plan): string {
 function renderStep(step: ExecutableStep, phase: Phase, pad: string, lines: string[]): void {
   lines.push(`${pad}targets: ${renderTargets(step.targets)}`);
   const gated = needsApproval(step, phase);
-  lines.push(`${pad}${step.destructive ? 'DESTRUCTIVE, ' : ''}${gated ? `gated${step.gate ? `: ${step.gate.prompt}` : ''}` : 'no gate'}`);
+  lines.push(
+    `${pad}${step.destructive ? 'DESTRUCTIVE, ' : ''}${gated ? `gated${step.gate ? `: ${step.gate.prompt}` : ''}` : 'no gate'}`,
+  );
   lines.push(`${pad}hash: ${stepHash(step)}`);
   renderProbes('precondition', step.preconditions, pad, lines);
   for (const c of step.commands) lines.push(`${pad}on ${c.host}: ${describeCommand(c)}`);
@@ -64,6 +66,10 @@ function renderProbes(label: string, probes: readonly Probe[], pad: string, line
 
 function renderTargets(t: Targets): string {
   if (t.kind === 'sql') return `SQL ${t.target}`;
-  const how = t.oneAtATime ? 'one at a time' : t.concurrency !== undefined ? `${t.concurrency} at a time` : 'all at once';
+  const how = t.oneAtATime
+    ? 'one at a time'
+    : t.concurrency !== undefined
+      ? `${t.concurrency} at a time`
+      : 'all at once';
   return `${t.hosts.join(', ')}${t.group !== undefined ? ` (group ${t.group})` : ''}, ${how}`;
 }

@@ -38,7 +38,8 @@ export interface RunRefusal {
 /**
  * Plans a run and starts it: reads the runbook's facts (read-only, e.g. a cluster's version), builds and
  * validates the runbook's plan, checks its admission requirements against
- * earlier runs (e.g. a fresh precheck; refused without taking the lock; a dry run skips them), takes the site lock (one active run per
+ * earlier runs (e.g. a fresh precheck; refused without taking the lock; a dry run skips them), takes the site lock (one
+ * active run per
  * site; a second request is refused with the holder, its run and start time), stores run and plan, and
  * enqueues the first step or opens its gate. A dry run stores the plan for reference and stops there.
  */
@@ -60,7 +61,13 @@ export async function requestRun(deps: EngineDeps, input: RunRequestInput): Prom
   const now = deps.clock.now();
   const dryRun = input.dryRun ?? false;
   const head = { site: site.name, runId };
-  await notify(deps, head, { type: 'run.requested', requester: input.requester, runbook: input.runbook, args: input.args, dryRun });
+  await notify(deps, head, {
+    type: 'run.requested',
+    requester: input.requester,
+    runbook: input.runbook,
+    args: input.args,
+    dryRun,
+  });
   const hash = planHash(plan);
   const run: RunState = {
     id: runId,
@@ -97,10 +104,17 @@ export async function requestRun(deps: EngineDeps, input: RunRequestInput): Prom
     await deps.runs.create(run, plan);
   } catch (e) {
     // Nothing half-done: a run that could not be stored does not keep the site locked.
-    if (!dryRun && (await deps.lock.release(site.name, runId))) await auditOnly(deps, { type: 'lock.released', site: site.name, runId, actor: input.requester });
+    if (!dryRun && (await deps.lock.release(site.name, runId)))
+      await auditOnly(deps, { type: 'lock.released', site: site.name, runId, actor: input.requester });
     throw e;
   }
-  const steps = plan.steps.map((s) => ({ id: s.id, title: s.title, kind: s.kind, destructive: s.destructive, hash: stepHash(s) }));
+  const steps = plan.steps.map((s) => ({
+    id: s.id,
+    title: s.title,
+    kind: s.kind,
+    destructive: s.destructive,
+    hash: stepHash(s),
+  }));
   await notify(deps, head, { type: 'run.planned', title: plan.title, planHash: hash, steps, dryRun, rendered });
   if (!dryRun) await advanceRun(deps, runId);
   return ok({ runId, planHash: hash, rendered, dryRun });

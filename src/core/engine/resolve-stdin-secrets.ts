@@ -30,7 +30,8 @@ export async function resolveStdinSecrets(
       throw new StepSecretError(step.id, name, describeError(e), e);
     }
     learn(value);
-    if (/[\r\n]/.test(value)) throw new StepSecretError(step.id, name, 'the value spans several lines; stdin carries one line per secret');
+    if (/[\r\n]/.test(value))
+      throw new StepSecretError(step.id, name, 'the value spans several lines; stdin carries one line per secret');
     values.set(name, value);
   }
   return values;

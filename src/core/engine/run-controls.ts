@@ -19,18 +19,34 @@ export interface ControlRefusal {
  * for `/rollback`), a running one only once it pauses or is aborted. A finished run takes the site lock
  * again, and is refused while another run holds it.
  */
-export async function requestRollback(deps: EngineDeps, input: { readonly runId: string; readonly requester: string }): Promise<Result<RunState, ControlRefusal>> {
+export async function requestRollback(
+  deps: EngineDeps,
+  input: { readonly runId: string; readonly requester: string },
+): Promise<Result<RunState, ControlRefusal>> {
   const run = await deps.runs.get(input.runId);
   if (run === undefined) return err({ code: 'RUN_NOT_FOUND', message: `no run ${input.runId}` });
-  if (run.rollback !== undefined) return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} has already been rolled back (or is rolling back)` });
+  if (run.rollback !== undefined)
+    return err({
+      code: 'NOT_ROLLBACKABLE',
+      message: `run ${run.id} has already been rolled back (or is rolling back)`,
+    });
   if (run.dryRun || (run.outcome !== 'rejected' && run.outcome !== 'completed' && run.outcome !== 'aborted')) {
     const running = Object.entries(run.steps).find(([, st]) => st.status === 'running')?.[0];
     const why = run.dryRun ? 'a dry run' : running === undefined ? 'still going' : `running step ${running}`;
-    return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} is ${why}: roll it back when it pauses at a gate offering Roll back, or abort it first` });
+    return err({
+      code: 'NOT_ROLLBACKABLE',
+      message: `run ${run.id} is ${why}: roll it back when it pauses at a gate offering Roll back, or abort it first`,
+    });
   }
   if (isFinished(run)) {
-    const taken = await deps.lock.acquire({ site: run.site, runId: run.id, requester: input.requester, since: deps.clock.now() });
-    if (!taken.ok) return err({ code: 'SITE_BUSY', message: `site ${run.site} is busy with run ${taken.error.heldBy.runId}` });
+    const taken = await deps.lock.acquire({
+      site: run.site,
+      runId: run.id,
+      requester: input.requester,
+      since: deps.clock.now(),
+    });
+    if (!taken.ok)
+      return err({ code: 'SITE_BUSY', message: `site ${run.site} is busy with run ${taken.error.heldBy.runId}` });
     await auditOnly(deps, { type: 'lock.taken', site: run.site, runId: run.id, actor: input.requester });
   }
   const next = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
@@ -58,12 +74,24 @@ export async function abortRun(
   if (run === undefined) return err({ code: 'RUN_NOT_FOUND', message: `no run ${input.runId}` });
   const policy = deps.sites.get(run.site)?.policy;
   const approver = policy !== undefined && isApprover({ policy }, input);
-  if (input.user !== run.requester && !approver) return err({ code: 'NOT_AUTHORISED', message: `only the requester or an approver of ${run.site} may abort run ${run.id}` });
+  if (input.user !== run.requester && !approver)
+    return err({
+      code: 'NOT_AUTHORISED',
+      message: `only the requester or an approver of ${run.site} may abort run ${run.id}`,
+    });
   const running = Object.entries(run.steps).find(([, st]) => st.status === 'running')?.[0];
   const statusLine = `aborted by ${input.user}${running ? ` while step ${running} was running (it finishes and is recorded)` : ''}`;
   const now = deps.clock.now();
-  const next = await updateRun(deps.runs, run.id, now, (r) => (isFinished(r) || r.abort !== undefined ? undefined : { ...r, statusLine, abort: { by: input.user, at: now, statusLine } }));
-  if (next === undefined) return err({ code: 'ALREADY_FINISHED', message: `run ${run.id} is already ${run.outcome ?? (run.abort ? 'being aborted' : 'finished')}` });
+  const next = await updateRun(deps.runs, run.id, now, (r) =>
+    isFinished(r) || r.abort !== undefined
+      ? undefined
+      : { ...r, statusLine, abort: { by: input.user, at: now, statusLine } },
+  );
+  if (next === undefined)
+    return err({
+      code: 'ALREADY_FINISHED',
+      message: `run ${run.id} is already ${run.outcome ?? (run.abort ? 'being aborted' : 'finished')}`,
+    });
   await advanceRun(deps, run.id);
   return ok((await deps.runs.get(run.id)) ?? next);
 }

@@ -45,11 +45,17 @@ export async function runProbes(probes: readonly Probe[], at: ProbeTargets): Pro
 }
 
 async function runSqlProbe(p: Extract<Probe, { kind: 'sql-matches' }>, at: ProbeTargets): Promise<ProbeFinding> {
-  if (at.sql === undefined) return { probe: describeProbe(p), host: '(sql)', ok: false, evidence: 'no SQL session for this step' };
+  if (at.sql === undefined)
+    return { probe: describeProbe(p), host: '(sql)', ok: false, evidence: 'no SQL session for this step' };
   try {
     return evaluateSqlProbe(p, at.sql.target, await at.sql.session.query(p.sql, { timeoutMs: PROBE_TIMEOUT_MS }));
   } catch (e) {
-    return { probe: describeProbe(p), host: at.sql.target, ok: false, evidence: `probe could not run: ${describeError(e)}` };
+    return {
+      probe: describeProbe(p),
+      host: at.sql.target,
+      ok: false,
+      evidence: `probe could not run: ${describeError(e)}`,
+    };
   }
 }
 

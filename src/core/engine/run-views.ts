@@ -52,7 +52,10 @@ export function gateView(gate: Gate, plan: Plan | undefined): GateView {
       ? []
       : step.targets.kind === 'sql'
         ? [{ host: step.targets.target, commands: step.sql }]
-        : step.targets.hosts.map((host) => ({ host, commands: step.commands.filter((c) => c.host === host).map(describeCommand) }));
+        : step.targets.hosts.map((host) => ({
+            host,
+            commands: step.commands.filter((c) => c.host === host).map(describeCommand),
+          }));
   return {
     id: gate.id,
     runId: gate.runId,
@@ -66,7 +69,12 @@ export function gateView(gate: Gate, plan: Plan | undefined): GateView {
     choices: gate.choices,
     targets,
     expiresAt: gate.expiresAt,
-    ...(step?.kind === 'manual' ? { instructions: step.instructions, parameters: Object.entries(step.parameters).map(([name, value]) => ({ name, value })) } : {}),
+    ...(step?.kind === 'manual'
+      ? {
+          instructions: step.instructions,
+          parameters: Object.entries(step.parameters).map(([name, value]) => ({ name, value })),
+        }
+      : {}),
     ...(gate.decision === undefined ? {} : { decision: gate.decision }),
   };
 }

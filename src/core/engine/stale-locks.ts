@@ -19,7 +19,11 @@ export async function findStaleLocks(deps: EngineDeps, sites?: readonly string[]
     const stale = await staleLockOf(deps, site);
     if (stale === undefined) continue;
     found.push(stale);
-    await notify(deps, { site, runId: stale.holder.runId }, { type: 'lock.stale', holder: stale.holder, reason: stale.reason });
+    await notify(
+      deps,
+      { site, runId: stale.holder.runId },
+      { type: 'lock.stale', holder: stale.holder, reason: stale.reason },
+    );
   }
   return found;
 }
@@ -43,9 +47,16 @@ export async function releaseStaleLock(
     return err({ code: 'NOT_AUTHORISED', message: `only an approver of ${input.site} may release its lock` });
   }
   const stale = await staleLockOf(deps, input.site);
-  if (stale === undefined) return err({ code: 'NOT_STALE', message: `the lock of ${input.site} is free or held by a live run` });
+  if (stale === undefined)
+    return err({ code: 'NOT_STALE', message: `the lock of ${input.site} is free or held by a live run` });
   const released = await deps.lock.forceRelease(input.site, stale.holder.runId);
   if (!released.ok) return err({ code: 'NOT_STALE', message: `the lock of ${input.site} changed hands` });
-  await auditOnly(deps, { type: 'lock.released', site: input.site, runId: stale.holder.runId, actor: input.user, data: { stale: stale.reason } });
+  await auditOnly(deps, {
+    type: 'lock.released',
+    site: input.site,
+    runId: stale.holder.runId,
+    actor: input.user,
+    data: { stale: stale.reason },
+  });
   return ok(stale.holder);
 }

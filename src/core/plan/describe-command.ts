@@ -12,7 +12,9 @@ export function stdinSecretNames(step: ExecutableStep): string[] {
 
 /** How a command is shown in a dry run or a gate: the command, and what it gets on stdin (names only). */
 export function describeCommand(c: HostCommand): string {
-  return c.stdin === undefined ? c.command : `${c.command}  [stdin: ${c.stdin.secrets.map((s) => `<secret: ${s}>`).join(', ')}]`;
+  return c.stdin === undefined
+    ? c.command
+    : `${c.command}  [stdin: ${c.stdin.secrets.map((s) => `<secret: ${s}>`).join(', ')}]`;
 }
 
 /** The stdin text of a command, from resolved values. */

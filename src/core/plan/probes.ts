@@ -2,7 +2,6 @@ import type { Probe } from './step-schema.ts';
 import { shellQuote } from '../shell-quote.ts';
 import { assertNever } from '../result.ts';
 
-
 /** What one probe found on one host (or SQL target): evidence a person can read. */
 export interface ProbeFinding {
   readonly probe: string;

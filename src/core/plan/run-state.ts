@@ -1,4 +1,3 @@
-
 import type { ProbeFinding } from './probes.ts';
 
 /**
@@ -16,7 +15,8 @@ import type { ProbeFinding } from './probes.ts';
  * - `failed` / `interrupted`: waiting for a person to retry, mark done or roll back;
  * - `rejected`: its gate was rejected or expired: the run stopped here.
  */
-export type StepStatus = 'pending' | 'gated' | 'ready' | 'running' | 'succeeded' | 'marked-done' | 'failed' | 'interrupted' | 'rejected';
+export type StepStatus =
+  'pending' | 'gated' | 'ready' | 'running' | 'succeeded' | 'marked-done' | 'failed' | 'interrupted' | 'rejected';
 
 /** What happened on one host (or SQL target): exit code and a digest of the output, never the output itself. */
 export interface HostRecord {
@@ -86,14 +86,23 @@ export interface RunState {
   readonly statusLine?: string;
   readonly steps: Readonly<Record<string, StepState>>;
   /** Set when a rollback was asked for; `covers` (forward step ids, in rollback order) once it started. */
-  readonly rollback?: { readonly requestedBy: string; readonly requestedAt: number; readonly covers?: readonly string[] };
+  readonly rollback?: {
+    readonly requestedBy: string;
+    readonly requestedAt: number;
+    readonly covers?: readonly string[];
+  };
   /**
    * Set when the run was aborted: by whom, when, the status line it ends with, and `covers` (the forward steps
    * whose cleanup steps run, latest first) once the cleanup started. The run keeps no outcome (it stays active,
    * holding the site lock) until a step still running has finished and the cleanup has run; it then ends
    * `aborted`.
    */
-  readonly abort?: { readonly by: string; readonly at: number; readonly statusLine: string; readonly covers?: readonly string[] };
+  readonly abort?: {
+    readonly by: string;
+    readonly at: number;
+    readonly statusLine: string;
+    readonly covers?: readonly string[];
+  };
 }
 
 /** The state of a step never touched yet. */

@@ -3,7 +3,12 @@ import { OpsgateError } from '../opsgate-error.ts';
 /** A runbook produced a plan that breaks a rule (a destructive step without a gate, no rollback decision …). */
 export class RunbookInvalidError extends OpsgateError {
   readonly code = 'RUNBOOK_INVALID';
-  constructor(readonly runbook: string, readonly step: string | undefined, readonly problem: string, cause?: unknown) {
+  constructor(
+    readonly runbook: string,
+    readonly step: string | undefined,
+    readonly problem: string,
+    cause?: unknown,
+  ) {
     super(`runbook ${runbook}${step === undefined ? '' : `, step ${step}`}: ${problem}`, {
       fields: { runbook, step, problem },
       cause,
@@ -14,7 +19,10 @@ export class RunbookInvalidError extends OpsgateError {
 /** No runbook of that name is registered. */
 export class UnknownRunbookError extends OpsgateError {
   readonly code = 'RUNBOOK_UNKNOWN';
-  constructor(readonly runbook: string, readonly known: readonly string[]) {
+  constructor(
+    readonly runbook: string,
+    readonly known: readonly string[],
+  ) {
     super(`no runbook named ${runbook} (known: ${known.join(', ') || 'none'})`, { fields: { runbook, known } });
   }
 }
@@ -22,7 +30,10 @@ export class UnknownRunbookError extends OpsgateError {
 /** The arguments given to a runbook do not fit its schema. */
 export class RunbookArgsInvalidError extends OpsgateError {
   readonly code = 'RUNBOOK_ARGS_INVALID';
-  constructor(readonly runbook: string, readonly problems: readonly string[]) {
+  constructor(
+    readonly runbook: string,
+    readonly problems: readonly string[],
+  ) {
     super(`runbook ${runbook}: bad arguments: ${problems.join('; ')}`, { fields: { runbook, problems } });
   }
 }

@@ -10,7 +10,9 @@ export interface RunbookRegistry {
   list(): readonly Runbook[];
   /** Builds and validates a plan; throws `RunbookArgsInvalidError`, `RunbookInvalidError`, `UnknownRunbookError`. */
   buildPlan(runbook: string, site: Site, args: Readonly<Record<string, unknown>>, facts?: PlanFacts): Plan;
-  /** Reads the runbook's facts (if it has any), then builds the plan with them; throws as `buildPlan` and `facts` do. */
+  /**
+   * Reads the runbook's facts (if it has any), then builds the plan with them; throws as `buildPlan` and `facts` do.
+   */
   preparePlan(runbook: string, site: Site, args: Readonly<Record<string, unknown>>, io: FactsIo): Promise<Plan>;
   evaluator(id: string): Evaluator | undefined;
   program(id: string): StepProgram | undefined;
@@ -38,7 +40,10 @@ export function createRunbookRegistry(runbooks: readonly Runbook[]): RunbookRegi
     if (rb === undefined) throw new UnknownRunbookError(id, [...byId.keys()]);
     const args = rb.args.safeParse(rawArgs);
     if (!args.success) {
-      throw new RunbookArgsInvalidError(id, args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`));
+      throw new RunbookArgsInvalidError(
+        id,
+        args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`),
+      );
     }
     return { rb, args: args.data };
   };
@@ -56,14 +61,19 @@ export function createRunbookRegistry(runbooks: readonly Runbook[]): RunbookRegi
       // Secrets a command reads on stdin must be in the site file (checked when the whole file is at hand).
       const spec = site.spec;
       const hasSecret = spec === undefined ? undefined : (name: string) => secretRefAt(spec, name) !== undefined;
-      const plan = validatePlan(id, rb.build(site, args, facts), { hosts: site.hosts, obClusters: site.obClusters, ...(hasSecret ? { hasSecret } : {}) });
+      const plan = validatePlan(id, rb.build(site, args, facts), {
+        hosts: site.hosts,
+        obClusters: site.obClusters,
+        ...(hasSecret ? { hasSecret } : {}),
+      });
       for (const step of plan.steps) {
         if (step.kind === 'check' && step.evaluator !== undefined && !evaluators.has(step.evaluator)) {
           throw new RunbookInvalidError(id, step.id, `unknown evaluator ${step.evaluator}`);
         }
         const rbs = step.kind === 'check' ? [] : (step.rollback?.steps ?? []);
         for (const s of [step, ...rbs]) {
-          if (s.program !== undefined && !programs.has(s.program.id)) throw new RunbookInvalidError(id, s.id, `unknown program ${s.program.id}`);
+          if (s.program !== undefined && !programs.has(s.program.id))
+            throw new RunbookInvalidError(id, s.id, `unknown program ${s.program.id}`);
         }
       }
       return plan;

@@ -38,7 +38,10 @@ export function planHash(plan: Plan): string {
       steps: plan.steps.map((s) => ({
         step: stepHash(s),
         rollback: s.kind === 'check' ? undefined : s.rollback?.steps.map(stepHash),
-        cleanup: s.kind === 'action' && s.cleanup !== undefined ? { steps: s.cleanup.steps.map(stepHash), endedBy: s.cleanup.endedBy } : undefined,
+        cleanup:
+          s.kind === 'action' && s.cleanup !== undefined
+            ? { steps: s.cleanup.steps.map(stepHash), endedBy: s.cleanup.endedBy }
+            : undefined,
       })),
     }),
   );

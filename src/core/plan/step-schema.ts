@@ -8,7 +8,9 @@ import { RequirementSchema } from './requirement-schema.ts';
  */
 
 /** Step ids appear in job ids, Redis keys and chat buttons: keep them simple. */
-export const StepIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a step id is lower-case letters, digits and dashes');
+export const StepIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a step id is lower-case letters, digits and dashes');
 
 const HostNameSchema = z.string().min(1);
 
@@ -61,7 +63,12 @@ export type Targets = z.infer<typeof TargetsSchema>;
  * list entries picked by their `name` or index (`middleware.redis[business-redis].password`, `ssh.password`).
  * The plan holds only this name; the worker resolves it when the step runs.
  */
-export const SecretNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\][\s]+\])*$/, 'a secret name is a path like middleware.redis[business-redis].password');
+export const SecretNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\][\s]+\])*$/,
+    'a secret name is a path like middleware.redis[business-redis].password',
+  );
 
 /**
  * What the worker writes to a command's stdin: the value of each named secret followed by a newline, in order
@@ -179,7 +186,12 @@ export const ActionStepSchema = z.object({
   cleanup: CleanupSchema.optional(),
 });
 
-export const ManualStepSchema = z.object({ ...common, ...rollbackDecision, ...manualFields, kind: z.literal('manual') });
+export const ManualStepSchema = z.object({
+  ...common,
+  ...rollbackDecision,
+  ...manualFields,
+  kind: z.literal('manual'),
+});
 
 export const StepSchema = z.discriminatedUnion('kind', [CheckStepSchema, ActionStepSchema, ManualStepSchema]);
 export type Step = z.infer<typeof StepSchema>;

@@ -26,13 +26,18 @@ export function validatePlan(runbook: string, input: unknown, site: PlanSiteView
   const fail = (step: string, problem: string) => new RunbookInvalidError(runbook, step, problem);
   for (const step of plan.steps) {
     const cleanup = step.kind === 'action' ? step.cleanup : undefined;
-    const ids = [step.id, ...(step.kind === 'check' ? [] : (step.rollback?.steps ?? []).map((r) => r.id)), ...(cleanup?.steps ?? []).map((c) => c.id)];
+    const ids = [
+      step.id,
+      ...(step.kind === 'check' ? [] : (step.rollback?.steps ?? []).map((r) => r.id)),
+      ...(cleanup?.steps ?? []).map((c) => c.id),
+    ];
     for (const id of ids) {
       if (seen.has(id)) throw fail(id, 'step id used twice in the plan');
       seen.add(id);
     }
     if (step.destructive && step.gate === undefined) throw fail(step.id, 'destructive step without a gate');
-    if (step.kind === 'check' && step.destructive) throw fail(step.id, 'a check may not be destructive (it only reads)');
+    if (step.kind === 'check' && step.destructive)
+      throw fail(step.id, 'a check may not be destructive (it only reads)');
     if (step.kind !== 'check') {
       if (step.rollback === undefined && step.irreversible === undefined) {
         throw fail(step.id, 'no rollback decision: give rollback steps or irreversible with a reason');
@@ -40,11 +45,23 @@ export function validatePlan(runbook: string, input: unknown, site: PlanSiteView
       if (step.rollback !== undefined && step.irreversible !== undefined) {
         throw fail(step.id, 'both rollback steps and irreversible given: choose one');
       }
-      if (step.kind === 'manual' && step.standIn !== undefined) checkHosts(fail, step.id, step.standIn.map((c) => c.host), site);
+      if (step.kind === 'manual' && step.standIn !== undefined)
+        checkHosts(
+          fail,
+          step.id,
+          step.standIn.map((c) => c.host),
+          site,
+        );
     }
     checkStep(fail, step, site);
     for (const rb of step.kind === 'check' ? [] : (step.rollback?.steps ?? [])) {
-      if (rb.kind === 'manual' && rb.standIn !== undefined) checkHosts(fail, rb.id, rb.standIn.map((c) => c.host), site);
+      if (rb.kind === 'manual' && rb.standIn !== undefined)
+        checkHosts(
+          fail,
+          rb.id,
+          rb.standIn.map((c) => c.host),
+          site,
+        );
       checkStep(fail, rb, site);
     }
     for (const cl of cleanup?.steps ?? []) checkStep(fail, cl, site);
@@ -63,8 +80,10 @@ function checkStep(fail: Fail, step: ExecutableStep, site: PlanSiteView): void {
   const t = step.targets;
   if (step.program !== undefined) {
     if (step.kind === 'manual') throw fail(step.id, 'a manual step cannot run a program');
-    if (step.destructive) throw fail(step.id, 'a destructive step cannot run a program: its gate must show exact commands');
-    if (step.commands.length > 0 || step.sql.length > 0) throw fail(step.id, 'a program step gives no commands or SQL of its own');
+    if (step.destructive)
+      throw fail(step.id, 'a destructive step cannot run a program: its gate must show exact commands');
+    if (step.commands.length > 0 || step.sql.length > 0)
+      throw fail(step.id, 'a program step gives no commands or SQL of its own');
     if (t.kind === 'hosts') checkHosts(fail, step.id, t.hosts, site);
     else if (!site.obClusters.includes(t.target)) throw fail(step.id, `unknown SQL target ${t.target}`);
   } else if (t.kind === 'hosts') {
@@ -87,7 +106,8 @@ function checkStep(fail: Fail, step: ExecutableStep, site: PlanSiteView): void {
   }
   for (const p of [...step.preconditions, ...step.verify]) checkProbe(fail, step.id, p, t.kind, site);
   const unknown = stdinSecretNames(step).filter((n) => site.hasSecret !== undefined && !site.hasSecret(n));
-  if (unknown.length > 0) throw fail(step.id, `stdin names secret(s) the site file does not have: ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw fail(step.id, `stdin names secret(s) the site file does not have: ${unknown.join(', ')}`);
 }
 
 function checkProbe(fail: Fail, stepId: string, p: Probe, targetKind: 'hosts' | 'sql', site: PlanSiteView): void {
@@ -121,5 +141,10 @@ function fromZod(runbook: string, input: unknown, error: z.ZodError): RunbookInv
     step = typeof raw?.id === 'string' ? raw.id : `#${path[1] + 1}`;
   }
   const where = path.slice(step === undefined ? 0 : 2).join('.');
-  return new RunbookInvalidError(runbook, step, `${where ? `${where}: ` : ''}${issue?.message ?? 'invalid plan'}`, error);
+  return new RunbookInvalidError(
+    runbook,
+    step,
+    `${where ? `${where}: ` : ''}${issue?.message ?? 'invalid plan'}`,
+    error,
+  );
 }

@@ -44,7 +44,11 @@ export interface AuditRecord extends AuditEvent {
 
 export type AuditVerifyResult =
   | { readonly ok: true; readonly count: number }
-  | { readonly ok: false; readonly count: number; readonly firstBad: { readonly seq: number; readonly reason: string } };
+  | {
+      readonly ok: false;
+      readonly count: number;
+      readonly firstBad: { readonly seq: number; readonly reason: string };
+    };
 
 export interface AuditLog {
   append(event: AuditEvent): Promise<AuditRecord>;

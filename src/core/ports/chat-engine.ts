@@ -82,7 +82,13 @@ export type CommandReply =
   /** A private refusal saying why. */
   | { readonly kind: 'refused'; readonly text: string }
   /** A dry-run plan to post in the site's channel. */
-  | { readonly kind: 'plan'; readonly site: string; readonly channel: string; readonly title: string; readonly text: string }
+  | {
+      readonly kind: 'plan';
+      readonly site: string;
+      readonly channel: string;
+      readonly title: string;
+      readonly text: string;
+    }
   | { readonly kind: 'runs'; readonly runs: readonly RunSummary[]; readonly sites: readonly string[] }
   /** An audit export to upload into the run's thread. */
   | { readonly kind: 'audit'; readonly run: RunSummary; readonly export: AuditExport }

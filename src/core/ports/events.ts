@@ -51,11 +51,36 @@ export interface OutputSummary {
 }
 
 export type EventBody =
-  | { readonly type: 'run.requested'; readonly requester: string; readonly runbook: string; readonly args: Readonly<Record<string, unknown>>; readonly dryRun: boolean }
-  | { readonly type: 'run.planned'; readonly title: string; readonly planHash: string; readonly steps: readonly StepSummary[]; readonly dryRun: boolean; readonly rendered: string }
-  | { readonly type: 'run.refused'; readonly requester: string; readonly reason: string; readonly heldBy?: SiteLockHolder }
-  /** A gate was rejected or expired: the run stays where it is; `rollbackOffered` says whether it can be rolled back. */
-  | { readonly type: 'run.stopped'; readonly stepId: string; readonly statusLine: string; readonly rollbackOffered: boolean }
+  | {
+      readonly type: 'run.requested';
+      readonly requester: string;
+      readonly runbook: string;
+      readonly args: Readonly<Record<string, unknown>>;
+      readonly dryRun: boolean;
+    }
+  | {
+      readonly type: 'run.planned';
+      readonly title: string;
+      readonly planHash: string;
+      readonly steps: readonly StepSummary[];
+      readonly dryRun: boolean;
+      readonly rendered: string;
+    }
+  | {
+      readonly type: 'run.refused';
+      readonly requester: string;
+      readonly reason: string;
+      readonly heldBy?: SiteLockHolder;
+    }
+  /**
+   * A gate was rejected or expired: the run stays where it is; `rollbackOffered` says whether it can be rolled back.
+   */
+  | {
+      readonly type: 'run.stopped';
+      readonly stepId: string;
+      readonly statusLine: string;
+      readonly rollbackOffered: boolean;
+    }
   | { readonly type: 'run.finished'; readonly outcome: RunOutcome; readonly statusLine: string }
   | {
       readonly type: 'step.started';
@@ -83,11 +108,27 @@ export type EventBody =
       readonly summary: string;
     }
   /** A step found started but not recorded finished; what its probes say now. */
-  | { readonly type: 'step.interrupted'; readonly stepId: string; readonly probes: readonly ProbeFinding[]; readonly summary: string }
+  | {
+      readonly type: 'step.interrupted';
+      readonly stepId: string;
+      readonly probes: readonly ProbeFinding[];
+      readonly summary: string;
+    }
   | { readonly type: 'gate.opened'; readonly gate: Gate; readonly context: GateContext }
-  | { readonly type: 'gate.decided'; readonly gateId: string; readonly stepId: string; readonly choice: GateChoice; readonly by: string }
+  | {
+      readonly type: 'gate.decided';
+      readonly gateId: string;
+      readonly stepId: string;
+      readonly choice: GateChoice;
+      readonly by: string;
+    }
   | { readonly type: 'gate.expired'; readonly gateId: string; readonly stepId: string }
-  | { readonly type: 'rollback.started'; readonly requestedBy: string; readonly covers: readonly string[]; readonly irreversible: readonly { readonly stepId: string; readonly reason: string }[] }
+  | {
+      readonly type: 'rollback.started';
+      readonly requestedBy: string;
+      readonly covers: readonly string[];
+      readonly irreversible: readonly { readonly stepId: string; readonly reason: string }[];
+    }
   | { readonly type: 'lock.stale'; readonly holder: SiteLockHolder; readonly reason: string };
 
 /** Where the engine sends its events. */
@@ -104,5 +145,9 @@ export interface StoredEvent {
 /** How a chat process follows a site's events. */
 export interface EventFeed {
   /** Events after `afterId` (`0` for the start), waiting up to `blockMs` for the first when none is there yet. */
-  read(site: string, afterId: string, opts?: { readonly count?: number; readonly blockMs?: number }): Promise<readonly StoredEvent[]>;
+  read(
+    site: string,
+    afterId: string,
+    opts?: { readonly count?: number; readonly blockMs?: number },
+  ): Promise<readonly StoredEvent[]>;
 }

@@ -56,8 +56,10 @@ export interface Gate {
 }
 
 /** What opening a gate takes (`newGate`): the gate's own fields that are not derived from them, and the time. */
-export interface OpenGateInput
-  extends Pick<Gate, 'site' | 'runId' | 'stepId' | 'kind' | 'planHash' | 'requester' | 'choices' | 'policy'> {
+export interface OpenGateInput extends Pick<
+  Gate,
+  'site' | 'runId' | 'stepId' | 'kind' | 'planHash' | 'requester' | 'choices' | 'policy'
+> {
   readonly now: number;
 }
 
@@ -89,8 +91,7 @@ export interface GateRefusal {
 
 /** `decided`: this click settled the gate. `recorded`: an approval was counted, more are needed. */
 export type DecideOutcome =
-  | { readonly status: 'decided'; readonly gate: Gate }
-  | { readonly status: 'recorded'; readonly gate: Gate };
+  { readonly status: 'decided'; readonly gate: Gate } | { readonly status: 'recorded'; readonly gate: Gate };
 
 /**
  * Where gates are kept. A store keeps and changes gates; whether a person may give an answer is the approvals

@@ -1,8 +1,6 @@
 import type { GateView, RunView } from './views.ts';
 import type { OutputSummary } from './events.ts';
 
-
-
 /**
  * What the Slack publisher keeps of a run across bot restarts: where its thread is (the parent message), the
  * message of each gate (a click must come from it), and the run's views, so that a restarted bot edits the
@@ -41,7 +39,6 @@ export interface RunThreadStore {
   /** Records the posts about to be made for a run's next event, before they are made. */
   recordPending(runId: string, posts: readonly PendingPost[]): Promise<void>;
 }
-
 
 /** What the publisher remembers of one run between events. */
 export interface RunThreadState {

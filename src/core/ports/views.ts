@@ -8,10 +8,12 @@ import type { GateKind } from '../plan/run-state.ts';
  */
 
 /** The state of one step as people see it. */
-export type StepState = 'pending' | 'waiting-approval' | 'running' | 'done' | 'failed' | 'interrupted' | 'rolled-back' | 'skipped';
+export type StepState =
+  'pending' | 'waiting-approval' | 'running' | 'done' | 'failed' | 'interrupted' | 'rolled-back' | 'skipped';
 
 /** The state of a whole run. */
-export type RunState = 'planned' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'interrupted' | 'rolled-back' | 'aborted' | 'rejected';
+export type RunState =
+  'planned' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'interrupted' | 'rolled-back' | 'aborted' | 'rejected';
 
 /** One step of a run, for the parent message. */
 export interface StepView {

@@ -24,7 +24,12 @@ const HOST_REFS = [
 ] as const;
 
 /** Fields that name a host group. */
-const GROUP_REFS = ['paas.groups.*', 'paas.applications.*.groups.*', 'paas.businessConfig.*.groups.*', 'paas.serviceAddresses.*.groups.*'] as const;
+const GROUP_REFS = [
+  'paas.groups.*',
+  'paas.applications.*.groups.*',
+  'paas.businessConfig.*.groups.*',
+  'paas.serviceAddresses.*.groups.*',
+] as const;
 
 /** Lists of hosts in which a host may appear only once. */
 const HOST_LISTS = [
@@ -49,7 +54,8 @@ export function checkSiteReferences(doc: unknown): PathIssue[] {
   const firstAt = new Map<string, DocPath>();
   for (const { path, value } of findStrings(doc, 'hosts.*.name')) {
     const seen = firstAt.get(value);
-    if (seen !== undefined) issues.push({ path, message: `duplicate host name "${value}" (also at ${formatDocPath(seen)})` });
+    if (seen !== undefined)
+      issues.push({ path, message: `duplicate host name "${value}" (also at ${formatDocPath(seen)})` });
     else firstAt.set(value, path);
     hosts.add(value);
   }
@@ -63,7 +69,8 @@ export function checkSiteReferences(doc: unknown): PathIssue[] {
   if (isRecord(extra)) for (const g of Object.keys(extra)) groups.add(g);
   for (const pattern of GROUP_REFS) {
     for (const { path, value } of findStrings(doc, pattern)) {
-      if (!groups.has(value)) issues.push({ path, message: `no host group named "${value}" (groups come from hosts[].groups and groups)` });
+      if (!groups.has(value))
+        issues.push({ path, message: `no host group named "${value}" (groups come from hosts[].groups and groups)` });
     }
   }
   for (const pattern of HOST_LISTS) {

@@ -15,25 +15,33 @@ export function checkSiteRules(doc: unknown): PathIssue[] {
 function checkInstances(doc: unknown): PathIssue[] {
   const issues: PathIssue[] = [];
   const patterns = [...INSTANCE_KINDS.map((k) => `middleware.${k}.*.name`), 'oceanbase.*.name'];
-  issues.push(...uniqueValues(patterns.flatMap((p) => findStrings(doc, p)), 'instance name'));
+  issues.push(
+    ...uniqueValues(
+      patterns.flatMap((p) => findStrings(doc, p)),
+      'instance name',
+    ),
+  );
   const admNames = INSTANCE_KINDS.flatMap((k) => findStrings(doc, `middleware.${k}.*.admInstance`));
   issues.push(...uniqueValues(admNames, 'ADM instance name'));
   const rule = namingRule(doc);
   if (rule !== undefined) {
     for (const { path, value } of admNames) {
-      if (!rule.test(value)) issues.push({ path, message: `does not follow the ADM naming rule (adm.naming.pattern ${rule.source})` });
+      if (!rule.test(value))
+        issues.push({ path, message: `does not follow the ADM naming rule (adm.naming.pattern ${rule.source})` });
     }
   }
   for (const kind of ['redis', 'csbRedis', 'redisProxies'] as const) {
     for (const inst of findAll(doc, `middleware.${kind}.*`)) {
       if (!isRecord(inst.value) || !Array.isArray(inst.value.replicas)) continue;
       const at = inst.value.replicas.indexOf(inst.value.master);
-      if (at >= 0) issues.push({ path: [...inst.path, 'replicas', at], message: 'the master cannot also be a replica' });
+      if (at >= 0)
+        issues.push({ path: [...inst.path, 'replicas', at], message: 'the master cannot also be a replica' });
     }
   }
   const clusters = new Set(findStrings(doc, 'middleware.redisClusters.*.name').map((f) => f.value));
   for (const { path, value } of findStrings(doc, 'middleware.redisProxies.*.cluster')) {
-    if (!clusters.has(value)) issues.push({ path, message: `no Redis cluster named "${value}" in middleware.redisClusters` });
+    if (!clusters.has(value))
+      issues.push({ path, message: `no Redis cluster named "${value}" in middleware.redisClusters` });
   }
   return issues;
 }
@@ -42,18 +50,27 @@ function checkOceanbase(doc: unknown): PathIssue[] {
   const issues: PathIssue[] = [];
   for (const cluster of findAll(doc, 'oceanbase.*')) {
     const zones = findAll(cluster.value, 'zones.*');
-    issues.push(...uniqueValues(findStrings(cluster.value, 'zones.*.name').map((f) => at(cluster.path, f)), 'zone name'));
+    issues.push(
+      ...uniqueValues(
+        findStrings(cluster.value, 'zones.*.name').map((f) => at(cluster.path, f)),
+        'zone name',
+      ),
+    );
     const inZone = new Map<string, string>();
     for (const zone of zones) {
       const zoneName = isRecord(zone.value) ? String(zone.value.name) : '?';
       for (const h of findStrings(zone.value, 'hosts.*')) {
         const other = inZone.get(h.value);
         if (other !== undefined && other !== zoneName) {
-          issues.push({ path: [...cluster.path, ...zone.path, ...h.path], message: `host "${h.value}" is already in zone "${other}"` });
+          issues.push({
+            path: [...cluster.path, ...zone.path, ...h.path],
+            message: `host "${h.value}" is already in zone "${other}"`,
+          });
         }
         inZone.set(h.value, zoneName);
       }
-      if (isRecord(zone.value)) issues.push(...duplicatesIn(zone.value.hosts, [...cluster.path, ...zone.path, 'hosts']));
+      if (isRecord(zone.value))
+        issues.push(...duplicatesIn(zone.value.hosts, [...cluster.path, ...zone.path, 'hosts']));
     }
   }
   return issues;
@@ -97,7 +114,8 @@ function uniqueValues(found: readonly { path: DocPath; value: string }[], what: 
   const issues: PathIssue[] = [];
   for (const { path, value } of found) {
     const seen = first.get(value);
-    if (seen !== undefined) issues.push({ path, message: `duplicate ${what} "${value}" (also at ${formatDocPath(seen)})` });
+    if (seen !== undefined)
+      issues.push({ path, message: `duplicate ${what} "${value}" (also at ${formatDocPath(seen)})` });
     else first.set(value, path);
   }
   return issues;

@@ -4,7 +4,8 @@ import { AddressSchema, NameSchema, PortSchema, ServiceNameSchema } from './site
 const ZONE = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 /** A record name: relative to the zone (`redis`, `kafka-1.mq`) or fully qualified with a trailing dot. */
-const RECORD_NAME = /^(@|\*|(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?)$/;
+const RECORD_NAME =
+  /^(@|\*|(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?)$/;
 
 /** The DNS components dual-centre DR needs in centre A. */
 export const DnsComponentSchema = z.strictObject({
@@ -15,13 +16,12 @@ export const DnsComponentSchema = z.strictObject({
 });
 
 /** DNS servers and the records of the zone as PowerADM generated them (name → address). */
-export const DnsSchema = z
-  .strictObject({
-    servers: z.array(NameSchema).min(1, 'name at least one DNS server'),
-    port: PortSchema.default(53),
-    zone: z.string().regex(ZONE, 'not a DNS zone name'),
-    components: z.array(DnsComponentSchema).default([]),
-    records: z.record(z.string().regex(RECORD_NAME, 'not a DNS record name'), AddressSchema).default({}),
-  });
+export const DnsSchema = z.strictObject({
+  servers: z.array(NameSchema).min(1, 'name at least one DNS server'),
+  port: PortSchema.default(53),
+  zone: z.string().regex(ZONE, 'not a DNS zone name'),
+  components: z.array(DnsComponentSchema).default([]),
+  records: z.record(z.string().regex(RECORD_NAME, 'not a DNS record name'), AddressSchema).default({}),
+});
 
 export type Dns = z.output<typeof DnsSchema>;

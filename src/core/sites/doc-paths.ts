@@ -18,7 +18,8 @@ export function findAll(doc: unknown, pattern: string): Found[] {
     for (const f of found) {
       if (seg === '*') {
         if (Array.isArray(f.value)) f.value.forEach((v, i) => next.push({ path: [...f.path, i], value: v }));
-        else if (isRecord(f.value)) for (const [k, v] of Object.entries(f.value)) next.push({ path: [...f.path, k], value: v });
+        else if (isRecord(f.value))
+          for (const [k, v] of Object.entries(f.value)) next.push({ path: [...f.path, k], value: v });
       } else if (isRecord(f.value) && Object.hasOwn(f.value, seg)) {
         next.push({ path: [...f.path, seg], value: f.value[seg] });
       }

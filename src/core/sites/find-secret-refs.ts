@@ -8,7 +8,10 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Every well-formed secret reference in a (raw or validated) site document, with its path. No other object of
  * the schema has `env` or `file` as its only key, so the shape identifies a reference wherever it is.
  */
-export function findSecretRefs(doc: unknown, path: DocPath = []): { readonly path: DocPath; readonly ref: SecretRef }[] {
+export function findSecretRefs(
+  doc: unknown,
+  path: DocPath = [],
+): { readonly path: DocPath; readonly ref: SecretRef }[] {
   if (isSecretRef(doc)) {
     // Malformed ones are the schema's to report; resolving them too would only repeat the problem.
     if ('env' in doc ? !ENV_NAME.test(doc.env) : doc.file === '') return [];

@@ -47,7 +47,12 @@ export const JumpHostSchema = z
     }
     if (v.host !== undefined) {
       for (const key of ['port', 'user', 'privateKey', 'passphrase', 'password'] as const) {
-        if (v[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'not allowed with host: a host of this file uses its own port and the site credentials' });
+        if (v[key] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'not allowed with host: a host of this file uses its own port and the site credentials',
+          });
       }
       return;
     }

@@ -105,7 +105,10 @@ export const FastdfsSchema = z.strictObject({
   storage: z.strictObject({
     hosts: z.array(NameSchema).min(1, 'FastDFS needs at least one storage host'),
     port: PortSchema.default(23000),
-    group: z.string().regex(/^[A-Za-z0-9_]+$/, 'not a FastDFS group name').default('group1'),
+    group: z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/, 'not a FastDFS group name')
+      .default('group1'),
     base: AbsPathSchema,
     storePaths: z.array(AbsPathSchema).min(1, 'give at least one store path'),
     config: AbsPathSchema,

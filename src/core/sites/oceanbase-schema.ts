@@ -16,7 +16,10 @@ export const OceanbaseSchema = z.strictObject({
       user: z.string().min(1).default('root@sys'),
       password: SecretRefSchema,
     })
-    .refine((v) => (v.host === undefined) !== (v.address === undefined), 'give exactly one of host (a host of this file) or address'),
+    .refine(
+      (v) => (v.host === undefined) !== (v.address === undefined),
+      'give exactly one of host (a host of this file) or address',
+    ),
   zones: z
     .array(z.strictObject({ name: NameSchema, hosts: z.array(NameSchema).min(1, 'a zone needs at least one host') }))
     .min(1, 'give at least one zone'),

@@ -26,7 +26,10 @@ export const PackageSchema = z.strictObject({
   source: z.string().min(1),
   target: AbsPathSchema,
   sha256: Sha256Schema.optional(),
-  owner: z.string().regex(/^[a-z_][a-z0-9_-]*([.:][a-z_][a-z0-9_-]*)?$/, 'not an owner (user or user:group)').optional(),
+  owner: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]*([.:][a-z_][a-z0-9_-]*)?$/, 'not an owner (user or user:group)')
+    .optional(),
   /**
    * How the directory the package replaces is backed up. `move`: the seed's SPRINGBOOT steps (`mv` to `_bak`, then
    * an empty directory the package is unpacked into, so no file of the old release stays), for a package that is

@@ -11,11 +11,19 @@ const INLINE_MESSAGE = 'inline secrets are not allowed: give a reference, { env:
 export const SecretRefSchema = z
   .strictObject(
     {
-      env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name').optional(),
+      env: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name')
+        .optional(),
       file: z.string().min(1, 'empty file path').optional(),
     },
     // The value that was typed is never echoed back: it may be the password itself.
-    { error: (iss) => (iss.code === 'invalid_type' && iss.input !== undefined && typeof iss.input !== 'object' ? INLINE_MESSAGE : undefined) },
+    {
+      error: (iss) =>
+        iss.code === 'invalid_type' && iss.input !== undefined && typeof iss.input !== 'object'
+          ? INLINE_MESSAGE
+          : undefined,
+    },
   )
   .refine((v) => (v.env === undefined) !== (v.file === undefined), 'give exactly one of env or file')
   .transform((v): SecretRef => (v.env !== undefined ? { env: v.env } : { file: v.file ?? '' }));

@@ -9,7 +9,13 @@ import type { SecretProblem } from './secret-ref.ts';
 export class SecretUnavailableError extends OpsgateError {
   readonly code = 'SECRET_UNAVAILABLE';
 
-  constructor(readonly problem: SecretProblem, readonly reference: string) {
-    super(`${problem.message}; set it where opsgate runs, then retry`, { retryable: true, fields: { reference, reason: problem.code } });
+  constructor(
+    readonly problem: SecretProblem,
+    readonly reference: string,
+  ) {
+    super(`${problem.message}; set it where opsgate runs, then retry`, {
+      retryable: true,
+      fields: { reference, reason: problem.code },
+    });
   }
 }

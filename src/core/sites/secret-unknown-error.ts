@@ -4,7 +4,12 @@ import { OpsgateError } from '../opsgate-error.ts';
 export class SecretUnknownError extends OpsgateError {
   readonly code = 'SECRET_UNKNOWN';
 
-  constructor(readonly site: string, readonly secret: string) {
-    super(`site ${site} has no secret reference at ${secret}: add it to the site file or fix the runbook`, { fields: { site, secret } });
+  constructor(
+    readonly site: string,
+    readonly secret: string,
+  ) {
+    super(`site ${site} has no secret reference at ${secret}: add it to the site file or fix the runbook`, {
+      fields: { site, secret },
+    });
   }
 }

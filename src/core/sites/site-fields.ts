@@ -14,12 +14,14 @@ export const NameSchema = z
 
 export const AddressSchema = z.string().refine(isAddress, 'not an IP address or host name');
 
-export const PortSchema = z.number().int('not a port number (1-65535)').min(1, 'not a port number (1-65535)').max(65535, 'not a port number (1-65535)');
+export const PortSchema = z
+  .number()
+  .int('not a port number (1-65535)')
+  .min(1, 'not a port number (1-65535)')
+  .max(65535, 'not a port number (1-65535)');
 
 /** An absolute path on a remote host. Shell metacharacters are allowed (commands quote every value). */
-export const AbsPathSchema = z
-  .string()
-  .regex(/^\/[^\0\n\r]*$/, 'not an absolute path');
+export const AbsPathSchema = z.string().regex(/^\/[^\0\n\r]*$/, 'not an absolute path');
 
 /** An init/systemd service name as given to `service NAME start`. */
 export const ServiceNameSchema = z.string().regex(/^[A-Za-z0-9_.@-]+$/, 'not a service name');
@@ -41,7 +43,10 @@ export const TargetsShape = {
 };
 
 /** Refinement for objects built on `TargetsShape`. */
-export function hasTargets(v: { hosts?: readonly string[] | undefined; groups?: readonly string[] | undefined }): boolean {
+export function hasTargets(v: {
+  hosts?: readonly string[] | undefined;
+  groups?: readonly string[] | undefined;
+}): boolean {
   return (v.hosts?.length ?? 0) + (v.groups?.length ?? 0) > 0;
 }
 

@@ -21,7 +21,14 @@ export const SiteSchema = z.strictObject({
   hosts: z.array(HostSchema).min(1, 'a site needs at least one host'),
   /** Extra group membership, besides each host's own `groups`. */
   groups: z.record(NameSchema, z.array(NameSchema)).default({}),
-  middleware: MiddlewareSchema.default({ redis: [], csbRedis: [], redisClusters: [], redisProxies: [], kafka: [], fastdfs: [] }),
+  middleware: MiddlewareSchema.default({
+    redis: [],
+    csbRedis: [],
+    redisClusters: [],
+    redisProxies: [],
+    kafka: [],
+    fastdfs: [],
+  }),
   dns: DnsSchema.optional(),
   paas: PaasSchema.optional(),
   adm: AdmSchema,

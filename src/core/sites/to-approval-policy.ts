@@ -2,7 +2,6 @@ import type { ApprovalPolicy } from '../ports/gates.ts';
 import { parseDuration } from './parse-duration.ts';
 import type { Policy } from './policy-schema.ts';
 
-
 /** The gate policy of a validated site policy (its expiry is known to parse: the schema checked it). */
 export function toApprovalPolicy(policy: Policy): ApprovalPolicy {
   const expiresAfterMs = parseDuration(policy.expiry);

@@ -14,7 +14,10 @@ export const labMoveDir = defineRunbook({
   title: 'Move a directory to its _bak path (engine test runbook)',
   args: z.object({
     host: z.string().min(1).default('fdfs-3'),
-    base: z.string().regex(/^\/[A-Za-z0-9_./-]+$/, 'an absolute path of letters, digits and _./-').default('/app/opsgate-test'),
+    base: z
+      .string()
+      .regex(/^\/[A-Za-z0-9_./-]+$/, 'an absolute path of letters, digits and _./-')
+      .default('/app/opsgate-test'),
     holdSeconds: z.number().int().min(0).max(120).default(0),
   }),
   build(site, { host, base, holdSeconds }) {

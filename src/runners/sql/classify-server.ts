@@ -12,7 +12,8 @@ export type SqlServerInfo =
 export function classifyServer(versionText: string, obVersion?: string): SqlServerInfo {
   const ob = /OceanBase[^-]*-v(\d+\.\d+\.\d+\.\d+)/i.exec(versionText);
   if (ob?.[1] !== undefined) return { kind: 'oceanbase', version: ob[1], versionText };
-  if (obVersion !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(obVersion)) return { kind: 'oceanbase', version: obVersion, versionText };
+  if (obVersion !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(obVersion))
+    return { kind: 'oceanbase', version: obVersion, versionText };
   if (/mariadb/i.test(versionText)) return { kind: 'mariadb', versionText };
   return { kind: 'mysql', versionText };
 }

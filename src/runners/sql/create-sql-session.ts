@@ -44,12 +44,21 @@ const CLIENT_GRACE_MS = 2000;
  * statements with a per-statement timeout. Errors are coded (unreachable, auth failed, query failed naming the
  * statement's label, timeout) and never carry the password.
  */
-export async function createSqlSession(config: SqlEndpointConfig, deps: { readonly clock?: Clock } = {}): Promise<ObSqlSession> {
+export async function createSqlSession(
+  config: SqlEndpointConfig,
+  deps: { readonly clock?: Clock } = {},
+): Promise<ObSqlSession> {
   const clock = deps.clock ?? { now: () => Date.now() };
   const redact = redactor([config.password]);
   const database = config.database ?? 'oceanbase';
   const defaultTimeoutMs = config.statementTimeoutMs ?? 60_000;
-  const ctx: ErrorContext = { target: config.target ?? `${config.host}:${config.port}`, host: config.host, port: config.port, user: config.user, redact };
+  const ctx: ErrorContext = {
+    target: config.target ?? `${config.host}:${config.port}`,
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    redact,
+  };
 
   let conn: mysql.Connection | undefined;
   let dialect: SqlDialect | undefined;
@@ -85,7 +94,12 @@ export async function createSqlSession(config: SqlEndpointConfig, deps: { readon
         const [rows] = await c.query({ sql, ...(values === undefined ? {} : { values }), timeout: defaultTimeoutMs });
         return rows as Record<string, unknown>[];
       } catch (e) {
-        throw mapSqlError(e, ctx, { phase: 'setup', label: 'session-setup', statement: sql, timeoutMs: defaultTimeoutMs });
+        throw mapSqlError(e, ctx, {
+          phase: 'setup',
+          label: 'session-setup',
+          statement: sql,
+          timeoutMs: defaultTimeoutMs,
+        });
       }
     };
     const versionText = String((await run('SELECT version() AS v'))[0]?.['v'] ?? '');
@@ -104,11 +118,14 @@ export async function createSqlSession(config: SqlEndpointConfig, deps: { readon
         server: describeServer(server),
         reason:
           server.kind === 'mariadb'
-            ? 'it reports itself as MariaDB; only opsgate\'s test fixture may be used with allowFixture'
+            ? "it reports itself as MariaDB; only opsgate's test fixture may be used with allowFixture"
             : 'version() names no OceanBase and ob_version() does not exist',
       });
     }
-    const marker = await run('SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [database, FIXTURE_MARKER_TABLE]);
+    const marker = await run(
+      'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
+      [database, FIXTURE_MARKER_TABLE],
+    );
     if (Number(marker[0]?.['n']) !== 1) {
       throw new SqlNotOceanBaseError({
         target: ctx.target,
@@ -120,7 +137,12 @@ export async function createSqlSession(config: SqlEndpointConfig, deps: { readon
     // OceanBase's statements use double-quoted string literals: ANSI_QUOTES would turn them into identifiers.
     const mode = String((await run('SELECT @@SESSION.sql_mode AS m'))[0]?.['m'] ?? '');
     if (/ANSI_QUOTES/i.test(mode)) {
-      await run('SET SESSION sql_mode = ?', [mode.split(',').filter((m) => m.toUpperCase() !== 'ANSI_QUOTES').join(',')]);
+      await run('SET SESSION sql_mode = ?', [
+        mode
+          .split(',')
+          .filter((m) => m.toUpperCase() !== 'ANSI_QUOTES')
+          .join(','),
+      ]);
     }
     return fixtureDialect(server, database);
   }
@@ -171,7 +193,8 @@ export async function createSqlSession(config: SqlEndpointConfig, deps: { readon
     server: first.d.server,
     fixture: first.d.server.kind !== 'oceanbase',
     redact,
-    query: (statement: string, opts: SqlQueryOptions = {}) => exec(statement, opts.label ?? 'sql', opts.timeoutMs ?? defaultTimeoutMs),
+    query: (statement: string, opts: SqlQueryOptions = {}) =>
+      exec(statement, opts.label ?? 'sql', opts.timeoutMs ?? defaultTimeoutMs),
     async close() {
       const c = conn;
       conn = undefined;

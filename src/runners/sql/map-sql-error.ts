@@ -19,8 +19,16 @@ export interface ErrorSite {
 }
 
 const UNREACHABLE = new Set([
-  'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE',
-  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
 ]);
 const AUTH = new Set([1044, 1045, 1698]);
 /** MariaDB ER_STATEMENT_TIMEOUT, MySQL ER_QUERY_TIMEOUT, OceanBase OB_TIMEOUT. */
@@ -50,13 +58,21 @@ export function mapSqlError(e: unknown, ctx: ErrorContext, site: ErrorSite): Ops
   const label = site.label ?? 'sql';
   const statement = clip(ctx.redact(site.statement ?? ''));
   const timeoutMs = site.timeoutMs ?? 0;
-  if (d.errno !== undefined && AUTH.has(d.errno)) return new SqlAuthFailedError({ target: ctx.target, user: ctx.user }, cause);
+  if (d.errno !== undefined && AUTH.has(d.errno))
+    return new SqlAuthFailedError({ target: ctx.target, user: ctx.user }, cause);
   if (d.code === 'PROTOCOL_SEQUENCE_TIMEOUT' || (d.errno !== undefined && TIMEOUT_ERRNO.has(d.errno))) {
-    if (site.phase === 'connect') return new SqlUnreachableError({ target: ctx.target, host: ctx.host, port: ctx.port, reason: 'connect timeout' }, cause);
+    if (site.phase === 'connect')
+      return new SqlUnreachableError(
+        { target: ctx.target, host: ctx.host, port: ctx.port, reason: 'connect timeout' },
+        cause,
+      );
     return new SqlTimeoutError({ target: ctx.target, label, statement, timeoutMs }, cause);
   }
   if (site.phase === 'connect' || (d.code !== undefined && UNREACHABLE.has(d.code))) {
-    return new SqlUnreachableError({ target: ctx.target, host: ctx.host, port: ctx.port, reason: d.code ?? message }, cause);
+    return new SqlUnreachableError(
+      { target: ctx.target, host: ctx.host, port: ctx.port, reason: d.code ?? message },
+      cause,
+    );
   }
   return new SqlQueryFailedError(
     {

@@ -10,7 +10,8 @@ export type BatchFrame =
   | { readonly kind: 'X'; readonly reason: string };
 
 /** What one stream of a batch carries: a command's bytes, or a frame. */
-export type BatchEvent = { readonly type: 'data'; readonly bytes: Buffer } | { readonly type: 'frame'; readonly frame: BatchFrame };
+export type BatchEvent =
+  { readonly type: 'data'; readonly bytes: Buffer } | { readonly type: 'frame'; readonly frame: BatchFrame };
 
 /** The host's answer does not follow the batch protocol (a broken driver or a host answering nonsense). */
 export class BatchProtocolViolation extends Error {}
@@ -51,7 +52,8 @@ export class BatchFrameParser {
       const bodyAt = at + this.marker.length;
       const eol = avail < this.marker.length ? -1 : buf.indexOf(0x0a, bodyAt);
       if (eol < 0 || eol - bodyAt > MAX_BODY) {
-        if (eol >= 0 || buf.length - bodyAt > MAX_BODY) throw new BatchProtocolViolation(`a frame longer than ${MAX_BODY} bytes`);
+        if (eol >= 0 || buf.length - bodyAt > MAX_BODY)
+          throw new BatchProtocolViolation(`a frame longer than ${MAX_BODY} bytes`);
         // A marker (or the start of one) at the end: wait for the rest.
         this.held = Buffer.from(buf.subarray(at));
         if (at > from) events.push({ type: 'data', bytes: buf.subarray(from, at) });
@@ -79,7 +81,8 @@ const INT = /^\d{1,10}$/;
 
 function parseBody(body: string): BatchFrame {
   const [kind, ...f] = body.split(' ');
-  const ints = (n: number): number[] | undefined => (f.length === n && f.every((x) => INT.test(x)) ? f.map(Number) : undefined);
+  const ints = (n: number): number[] | undefined =>
+    f.length === n && f.every((x) => INT.test(x)) ? f.map(Number) : undefined;
   switch (kind) {
     case 'H': {
       const v = ints(1);

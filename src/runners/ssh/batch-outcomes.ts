@@ -2,7 +2,14 @@ import type { CapturedOutput, CommandRequest, CommandResult } from '../../core/p
 import type { ExitRecord } from './open-exec.ts';
 import type { CommandOutcome } from './fan-out-sequence-hosts.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
-import { SshBatchInterruptedError, SshBatchProtocolError, SshCommandAbortedError, SshNonZeroExitError, SshTimeoutError, SshUnreachableError } from './ssh-errors.ts';
+import {
+  SshBatchInterruptedError,
+  SshBatchProtocolError,
+  SshCommandAbortedError,
+  SshNonZeroExitError,
+  SshTimeoutError,
+  SshUnreachableError,
+} from './ssh-errors.ts';
 
 /** Why we stopped a running command of a batch. */
 export type BatchStop = { readonly kind: 'timeout'; readonly ms: number } | { readonly kind: 'abort' };
@@ -43,7 +50,10 @@ export async function batchOutcomes(
     const req = reqs[i] as CommandRequest;
     if (s.stop !== undefined && s.startedAt !== undefined) {
       const killed = (await s.killed) ?? false;
-      const error = s.stop.kind === 'timeout' ? new SshTimeoutError(host, command, s.stop.ms, killed) : new SshCommandAbortedError(host, command, killed);
+      const error =
+        s.stop.kind === 'timeout'
+          ? new SshTimeoutError(host, command, s.stop.ms, killed)
+          : new SshCommandAbortedError(host, command, killed);
       out.push({ command, status: 'error', error });
       continue;
     }
@@ -57,7 +67,8 @@ export async function batchOutcomes(
         startedAt: s.startedAt,
         durationMs: (s.endedAt ?? s.startedAt) - s.startedAt,
       };
-      if (req.check === true && result.exitCode !== 0) out.push({ command, status: 'error', error: new SshNonZeroExitError(result) });
+      if (req.check === true && result.exitCode !== 0)
+        out.push({ command, status: 'error', error: new SshNonZeroExitError(result) });
       else out.push({ command, status: 'done', result });
       continue;
     }
@@ -76,17 +87,27 @@ export async function batchOutcomes(
   return out;
 }
 
-/** Why a batch channel closed without `Z`: the connection dropped (ssh2 closes its channels first), or the driver died. */
+/**
+ * Why a batch channel closed without `Z`: the connection dropped (ssh2 closes its channels first), or the driver died.
+ */
 export async function closedBy(conn: PooledConnection, exit: ExitRecord, driverRan: boolean): Promise<BatchFailure> {
   const lost = await Promise.race([conn.lost, delay(500)]);
   const gone = lost ?? (conn.isOpen() ? undefined : new SshUnreachableError(conn.endpoint, 'connection lost'));
   const how =
-    gone !== undefined ? 'the connection dropped'
-    : exit.signal !== undefined ? `the driver was killed by ${exit.signal}`
-    : exit.code === 127 && !driverRan ? 'bash was not found on the host (batch mode needs it; use per-command mode)'
-    : exit.code !== null ? `the driver exited ${exit.code}`
-    : 'the channel closed';
-  return { kind: 'interrupted', reason: `${how} before the batch ended`, ...(gone === undefined ? {} : { cause: gone }) };
+    gone !== undefined
+      ? 'the connection dropped'
+      : exit.signal !== undefined
+        ? `the driver was killed by ${exit.signal}`
+        : exit.code === 127 && !driverRan
+          ? 'bash was not found on the host (batch mode needs it; use per-command mode)'
+          : exit.code !== null
+            ? `the driver exited ${exit.code}`
+            : 'the channel closed';
+  return {
+    kind: 'interrupted',
+    reason: `${how} before the batch ended`,
+    ...(gone === undefined ? {} : { cause: gone }),
+  };
 }
 
 function delay(ms: number): Promise<undefined> {

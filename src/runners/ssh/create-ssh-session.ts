@@ -2,10 +2,24 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { type Clock } from '../../core/ports/clock.ts';
 import { type IdSource } from '../../core/ports/ids.ts';
-import type { CommandRequest, CommandResult, ExecOptions, FanOutOptions, HostOutcome, RemoteSession, UploadRequest, UploadResult } from '../../core/ports/remote.ts';
+import type {
+  CommandRequest,
+  CommandResult,
+  ExecOptions,
+  FanOutOptions,
+  HostOutcome,
+  RemoteSession,
+  UploadRequest,
+  UploadResult,
+} from '../../core/ports/remote.ts';
 import { fanOutHosts } from './fan-out-hosts.ts';
 import { fanOutBatchHosts } from './fan-out-batch-hosts.ts';
-import { fanOutSequenceHosts, type CommandOutcome, type FanOutSequenceOptions, type HostSequenceOutcome } from './fan-out-sequence-hosts.ts';
+import {
+  fanOutSequenceHosts,
+  type CommandOutcome,
+  type FanOutSequenceOptions,
+  type HostSequenceOutcome,
+} from './fan-out-sequence-hosts.ts';
 import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output-capture.ts';
 import { MAX_BATCH_COMMAND_LINE } from './batch-driver.ts';
 import { runBatch, type BatchOptions } from './run-batch.ts';
@@ -92,7 +106,11 @@ export function createSshSession(deps: SshSessionDeps): SshSession {
     return runRemoteCommand(conn, contextOf(host), req, opts);
   };
 
-  const batch = async (host: string, reqs: readonly CommandRequest[], opts?: BatchOptions): Promise<readonly CommandOutcome[]> => {
+  const batch = async (
+    host: string,
+    reqs: readonly CommandRequest[],
+    opts?: BatchOptions,
+  ): Promise<readonly CommandOutcome[]> => {
     const cfg = configOf(host);
     validateBatch(host, reqs);
     const conn = await pool.acquire(cfg);
@@ -108,22 +126,48 @@ export function createSshSession(deps: SshSessionDeps): SshSession {
 
   return {
     exec,
-    async fanOut(targets: readonly string[], req: (host: string) => CommandRequest, opts: FanOutOptions = {}): Promise<readonly HostOutcome[]> {
+    async fanOut(
+      targets: readonly string[],
+      req: (host: string) => CommandRequest,
+      opts: FanOutOptions = {},
+    ): Promise<readonly HostOutcome[]> {
       checkTargets(targets);
       return fanOutHosts(targets, (host) => exec(host, req(host), execOptionsOf(opts)), opts);
     },
-    async fanOutSequence(targets: readonly string[], commands: (host: string) => readonly CommandRequest[], opts: FanOutSequenceOptions = {}): Promise<readonly HostSequenceOutcome[]> {
+    async fanOutSequence(
+      targets: readonly string[],
+      commands: (host: string) => readonly CommandRequest[],
+      opts: FanOutSequenceOptions = {},
+    ): Promise<readonly HostSequenceOutcome[]> {
       checkTargets(targets);
       const lists = new Map(targets.map((h) => [h, commands(h)] as const));
       for (const [h, list] of lists) for (const req of list) validateRequest(h, req);
       const execOpts = execOptionsOf(opts);
       if (opts.batch === true) {
-        if ((opts.channelsPerHost ?? 1) !== 1) throw new RangeError('channelsPerHost must be 1 in batch mode (a batch runs its commands one after the other)');
+        if ((opts.channelsPerHost ?? 1) !== 1)
+          throw new RangeError(
+            'channelsPerHost must be 1 in batch mode (a batch runs its commands one after the other)',
+          );
         for (const [h, list] of lists) validateBatch(h, list);
-        const batchOpts = { ...execOpts, ...(opts.stopOnFailure === undefined ? {} : { stopOnFailure: opts.stopOnFailure }) };
-        return fanOutBatchHosts(targets, lists, (h, list) => batch(h, list, batchOpts), opts, (text) => redactor.redact(text));
+        const batchOpts = {
+          ...execOpts,
+          ...(opts.stopOnFailure === undefined ? {} : { stopOnFailure: opts.stopOnFailure }),
+        };
+        return fanOutBatchHosts(
+          targets,
+          lists,
+          (h, list) => batch(h, list, batchOpts),
+          opts,
+          (text) => redactor.redact(text),
+        );
       }
-      return fanOutSequenceHosts(targets, (h) => lists.get(h) ?? [], (h, req) => exec(h, req, execOpts), opts, (text) => redactor.redact(text));
+      return fanOutSequenceHosts(
+        targets,
+        (h) => lists.get(h) ?? [],
+        (h, req) => exec(h, req, execOpts),
+        opts,
+        (text) => redactor.redact(text),
+      );
     },
     runBatch: batch,
     async upload(host: string, req: UploadRequest): Promise<UploadResult> {
@@ -159,10 +203,15 @@ function validateBatch(host: string, reqs: readonly CommandRequest[]): void {
   let size = 0;
   for (const req of reqs) {
     validateRequest(host, req);
-    if (req.stdin !== undefined) throw new SshConfigError(host, 'a batch cannot give a command stdin: run that command with exec');
+    if (req.stdin !== undefined)
+      throw new SshConfigError(host, 'a batch cannot give a command stdin: run that command with exec');
     size += Buffer.byteLength(req.command) + 8;
   }
-  if (size > MAX_BATCH_COMMAND_LINE) throw new SshConfigError(host, `the batch's commands take ${size} bytes, more than ${MAX_BATCH_COMMAND_LINE}: split the list`);
+  if (size > MAX_BATCH_COMMAND_LINE)
+    throw new SshConfigError(
+      host,
+      `the batch's commands take ${size} bytes, more than ${MAX_BATCH_COMMAND_LINE}: split the list`,
+    );
 }
 
 function indexHosts(list: readonly SshHostConfig[]): Map<string, SshHostConfig> {
@@ -188,10 +237,14 @@ function allConfigs(list: readonly SshHostConfig[]): SshHostConfig[] {
 }
 
 function validate(cfg: SshHostConfig): void {
-  if (typeof cfg.name !== 'string' || cfg.name === '') throw new SshConfigError(String(cfg.name), 'the host has no name');
+  if (typeof cfg.name !== 'string' || cfg.name === '')
+    throw new SshConfigError(String(cfg.name), 'the host has no name');
   if (typeof cfg.address !== 'string' || cfg.address === '') throw new SshConfigError(cfg.name, 'address is empty');
-  if (!Number.isInteger(cfg.port) || cfg.port < 1 || cfg.port > 65535) throw new SshConfigError(cfg.name, `port ${cfg.port} is not 1-65535`);
+  if (!Number.isInteger(cfg.port) || cfg.port < 1 || cfg.port > 65535)
+    throw new SshConfigError(cfg.name, `port ${cfg.port} is not 1-65535`);
   if (typeof cfg.user !== 'string' || cfg.user === '') throw new SshConfigError(cfg.name, 'user is empty');
-  if (cfg.privateKey === undefined && cfg.password === undefined) throw new SshConfigError(cfg.name, 'neither a private key nor a password is given');
-  if (cfg.knownHosts === undefined || cfg.knownHosts === '') throw new SshConfigError(cfg.name, 'known_hosts is required (host keys are never accepted blindly)');
+  if (cfg.privateKey === undefined && cfg.password === undefined)
+    throw new SshConfigError(cfg.name, 'neither a private key nor a password is given');
+  if (cfg.knownHosts === undefined || cfg.knownHosts === '')
+    throw new SshConfigError(cfg.name, 'known_hosts is required (host keys are never accepted blindly)');
 }

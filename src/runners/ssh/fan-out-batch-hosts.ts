@@ -20,7 +20,8 @@ export async function fanOutBatchHosts(
     throw new RangeError(`fan-out concurrency must be a positive integer, got ${String(opts.concurrency)}`);
   }
   const listOf = (host: string): readonly CommandRequest[] => lists.get(host) ?? [];
-  const skipped = (list: readonly CommandRequest[]): CommandOutcome[] => list.map((req) => ({ command: redact(req.command), status: 'skipped' }));
+  const skipped = (list: readonly CommandRequest[]): CommandOutcome[] =>
+    list.map((req) => ({ command: redact(req.command), status: 'skipped' }));
   const results: HostSequenceOutcome[] = hosts.map((host) => ({ host, outcomes: skipped(listOf(host)) }));
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -33,7 +34,8 @@ export async function fanOutBatchHosts(
       } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));
         const [first, ...rest] = skipped(list);
-        if (first !== undefined) results[i] = { host, outcomes: [{ command: first.command, status: 'error', error }, ...rest] };
+        if (first !== undefined)
+          results[i] = { host, outcomes: [{ command: first.command, status: 'error', error }, ...rest] };
       }
     }
   };

@@ -1,7 +1,12 @@
 import type { CommandRequest, CommandResult, ExecOptions } from '../../core/ports/remote.ts';
 import { DEFAULT_FAN_OUT_CONCURRENCY } from './fan-out-hosts.ts';
 import { CHANNELS_PER_CONNECTION } from './ssh-connection-pool.ts';
-import { SshAuthFailedError, SshHostKeyMismatchError, SshUnknownHostKeyError, SshUnreachableError } from './ssh-errors.ts';
+import {
+  SshAuthFailedError,
+  SshHostKeyMismatchError,
+  SshUnknownHostKeyError,
+  SshUnreachableError,
+} from './ssh-errors.ts';
 
 /** How a list of commands per host is spread over several hosts. */
 export interface FanOutSequenceOptions extends ExecOptions {
@@ -38,7 +43,12 @@ export interface HostSequenceOutcome {
 
 /** True for an error after which no other command of the host can succeed: the connection itself failed. */
 export function isConnectionError(e: Error): boolean {
-  return e instanceof SshUnreachableError || e instanceof SshAuthFailedError || e instanceof SshHostKeyMismatchError || e instanceof SshUnknownHostKeyError;
+  return (
+    e instanceof SshUnreachableError ||
+    e instanceof SshAuthFailedError ||
+    e instanceof SshHostKeyMismatchError ||
+    e instanceof SshUnknownHostKeyError
+  );
 }
 
 /** True when a command's outcome counts as a failure: an error, a non-zero exit or a signal. */
@@ -71,11 +81,14 @@ export async function fanOutSequenceHosts(
   }
   const channels = opts.channelsPerHost ?? 1;
   if (!Number.isInteger(channels) || channels < 1 || channels > CHANNELS_PER_CONNECTION) {
-    throw new RangeError(`channelsPerHost must be an integer from 1 to ${CHANNELS_PER_CONNECTION}, got ${String(opts.channelsPerHost)}`);
+    throw new RangeError(
+      `channelsPerHost must be an integer from 1 to ${CHANNELS_PER_CONNECTION}, got ${String(opts.channelsPerHost)}`,
+    );
   }
   // Every list is built before anything starts, so that a bad list fails with no host touched.
   const lists = hosts.map((h) => commandsOf(h));
-  const skippedAll = (list: readonly CommandRequest[]): CommandOutcome[] => list.map((req) => ({ command: redact(req.command), status: 'skipped' }));
+  const skippedAll = (list: readonly CommandRequest[]): CommandOutcome[] =>
+    list.map((req) => ({ command: redact(req.command), status: 'skipped' }));
   const results: HostSequenceOutcome[] = hosts.map((host, i) => ({ host, outcomes: skippedAll(lists[i] ?? []) }));
   const aborted = (): boolean => opts.signal?.aborted === true;
 
@@ -112,4 +125,3 @@ export async function fanOutSequenceHosts(
   await Promise.all(Array.from({ length: Math.min(concurrency, hosts.length) }, hostWorker));
   return results;
 }
-

@@ -27,7 +27,10 @@ export type HostKeyVerdict =
 
 /** A known_hosts line that cannot be read, with its place. */
 export class KnownHostsSyntaxError extends Error {
-  constructor(readonly origin: string, readonly problem: string) {
+  constructor(
+    readonly origin: string,
+    readonly problem: string,
+  ) {
     super(`${origin}: ${problem}`);
   }
 }
@@ -69,7 +72,11 @@ export function knownHostsNames(addresses: readonly string[], port: number): str
 }
 
 /** Checks the key a host presented against the entries that name it (by any of `names`). */
-export function verifyHostKey(entries: readonly KnownHostEntry[], names: readonly string[], presented: Buffer): HostKeyVerdict {
+export function verifyHostKey(
+  entries: readonly KnownHostEntry[],
+  names: readonly string[],
+  presented: Buffer,
+): HostKeyVerdict {
   const mine = entries.filter((e) => names.some((n) => hostFieldMatches(e.hosts, n)));
   if (mine.some((e) => e.marker === 'revoked' && e.key.equals(presented))) return { status: 'revoked' };
   const plain = mine.filter((e) => e.marker === undefined);
@@ -124,6 +131,11 @@ function hashedMatches(field: string, name: string): boolean {
 
 function globMatches(pattern: string, name: string): boolean {
   if (!/[*?]/.test(pattern)) return pattern === name;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+  );
   return re.test(name);
 }

@@ -31,7 +31,11 @@ export function openExec(conn: PooledConnection, host: string, wrapped: string):
           });
           return resolve({ channel, exit });
         }
-        reject(conn.isOpen() ? new SshTransferError(host, 'opening a command channel', err) : new SshUnreachableError(conn.endpoint, 'connection lost', err));
+        reject(
+          conn.isOpen()
+            ? new SshTransferError(host, 'opening a command channel', err)
+            : new SshUnreachableError(conn.endpoint, 'connection lost', err),
+        );
       });
     } catch (e) {
       // ssh2 throws synchronously when the connection is already gone.

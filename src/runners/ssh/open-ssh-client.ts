@@ -1,6 +1,13 @@
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
-import { fingerprint, knownHostsNames, knownKeyTypes, verifyHostKey, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.ts';
+import {
+  fingerprint,
+  knownHostsNames,
+  knownKeyTypes,
+  verifyHostKey,
+  type HostKeyVerdict,
+  type KnownHostEntry,
+} from './known-hosts.ts';
 import {
   SshAuthFailedError,
   SshConfigError,
@@ -34,7 +41,10 @@ export function openSshClient(
   const names = knownHostsNames([cfg.address, cfg.name], cfg.port);
   const types = knownKeyTypes(knownHosts, names);
   const serverHostKey = types.flatMap((t) => ALGORITHMS_FOR_KEY_TYPE[t] ?? []);
-  const methods = [...(cfg.privateKey === undefined ? [] : ['publickey']), ...(cfg.password === undefined ? [] : ['password'])];
+  const methods = [
+    ...(cfg.privateKey === undefined ? [] : ['publickey']),
+    ...(cfg.password === undefined ? [] : ['password']),
+  ];
   return new Promise((resolve, reject) => {
     const client = new Client();
     let verdict: { readonly result: HostKeyVerdict; readonly presented: string } | undefined;
@@ -66,7 +76,9 @@ export function openSshClient(
       if (e.level === 'client-authentication') return fail(new SshAuthFailedError(endpoint, cfg.user, methods, e));
       return fail(new SshUnreachableError(endpoint, 'connect', e));
     });
-    client.once('close', () => fail(new SshUnreachableError(endpoint, 'connect', new Error('connection closed during handshake'))));
+    client.once('close', () =>
+      fail(new SshUnreachableError(endpoint, 'connect', new Error('connection closed during handshake'))),
+    );
     const config: ConnectConfig = {
       host: cfg.address,
       port: cfg.port,

@@ -78,7 +78,13 @@ export class OutputCapture {
     const truncated = this.redactedBytes > head.length + tail.length;
     if (!truncated) {
       // Short enough to keep whole: one string, no character cut at the head/tail seam.
-      return { head: Buffer.concat([head, tail]).toString('utf8'), tail: '', totalBytes: this.rawBytes, truncated, sha256: this.hash.digest('hex') };
+      return {
+        head: Buffer.concat([head, tail]).toString('utf8'),
+        tail: '',
+        totalBytes: this.rawBytes,
+        truncated,
+        sha256: this.hash.digest('hex'),
+      };
     }
     return {
       head: decodeHead(head),

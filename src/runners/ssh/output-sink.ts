@@ -11,7 +11,12 @@ export interface OutputSink {
 }
 
 /** Decode → redact → capture and stream, for one of stdout/stderr. */
-export function streamSink(ctx: CommandContext, stream: 'stdout' | 'stderr', spoolPath: string, onOutput: ((c: OutputChunk) => void) | undefined): OutputSink {
+export function streamSink(
+  ctx: CommandContext,
+  stream: 'stdout' | 'stderr',
+  spoolPath: string,
+  onOutput: ((c: OutputChunk) => void) | undefined,
+): OutputSink {
   const decoder = new StringDecoder('utf8');
   const redactor = ctx.redactor.stream();
   const capture = new OutputCapture(spoolPath, ctx.limits);

@@ -1,7 +1,13 @@
 import type { CommandRequest, ExecOptions } from '../../core/ports/remote.ts';
 import { batchCommandLine, batchStdin, newBatchNonce } from './batch-driver.ts';
 import { BatchFrameParser, BatchProtocolViolation } from './batch-frames.ts';
-import { batchOutcomes, closedBy, type BatchCommandState, type BatchFailure, type BatchStop } from './batch-outcomes.ts';
+import {
+  batchOutcomes,
+  closedBy,
+  type BatchCommandState,
+  type BatchFailure,
+  type BatchStop,
+} from './batch-outcomes.ts';
 import { BatchTracker, type BatchStream } from './batch-tracker.ts';
 import { killGroup, openExec, type OpenedExec } from './open-exec.ts';
 import type { CommandOutcome } from './fan-out-sequence-hosts.ts';
@@ -25,7 +31,12 @@ const STOP_WAIT_MS = 6000;
  * failure or a broken batch: one outcome per request, commands that did not start are `skipped`. Throws only
  * when the channel cannot be opened (nothing ran).
  */
-export async function runBatch(conn: PooledConnection, ctx: CommandContext, reqs: readonly CommandRequest[], opts: BatchOptions = {}): Promise<CommandOutcome[]> {
+export async function runBatch(
+  conn: PooledConnection,
+  ctx: CommandContext,
+  reqs: readonly CommandRequest[],
+  opts: BatchOptions = {},
+): Promise<CommandOutcome[]> {
   const commands = reqs.map((r) => ctx.redactor.redact(r.command));
   const states: BatchCommandState[] = reqs.map(() => ({}));
   const aborted = (): boolean => opts.signal?.aborted === true;
@@ -33,10 +44,21 @@ export async function runBatch(conn: PooledConnection, ctx: CommandContext, reqs
   const release = await conn.channels.acquire();
   try {
     if (aborted()) return await batchOutcomes(ctx.host, reqs, commands, states, undefined);
-    const opened = await openExec(conn, ctx.host, batchCommandLine(reqs.map((r) => r.command), opts.stopOnFailure === true));
+    const opened = await openExec(
+      conn,
+      ctx.host,
+      batchCommandLine(
+        reqs.map((r) => r.command),
+        opts.stopOnFailure === true,
+      ),
+    );
     ctx.log.debug({ host: ctx.host, commands: reqs.length }, 'batch started');
     const failure = await drive(conn, ctx, opened, reqs, commands, states, opts);
-    if (failure !== undefined) ctx.log.warn({ host: ctx.host, failure: failure.kind, why: failure.kind === 'protocol' ? failure.problem : failure.reason }, 'batch broken');
+    if (failure !== undefined)
+      ctx.log.warn(
+        { host: ctx.host, failure: failure.kind, why: failure.kind === 'protocol' ? failure.problem : failure.reason },
+        'batch broken',
+      );
     return await batchOutcomes(ctx.host, reqs, commands, states, failure);
   } finally {
     release();
@@ -85,7 +107,11 @@ function drive(
       for (const t of timers) clearTimeout(t);
       opts.signal?.removeEventListener('abort', onAbort);
       tracker.close();
-      if (tracker.stray > 0) ctx.log.warn({ host: ctx.host, bytes: tracker.stray }, 'output after the end of a batch (a process a command left behind?) was dropped');
+      if (tracker.stray > 0)
+        ctx.log.warn(
+          { host: ctx.host, bytes: tracker.stray },
+          'output after the end of a batch (a process a command left behind?) was dropped',
+        );
       channel.close();
       resolve(failure);
     };
@@ -112,7 +138,10 @@ function drive(
     const firstMs = reqs[0]?.timeoutMs;
     if (firstMs !== undefined) {
       stateOf(1).startedAt = ctx.clock.now();
-      timeouts.set(1, later(firstMs, () => requestStop(1, { kind: 'timeout', ms: firstMs })));
+      timeouts.set(
+        1,
+        later(firstMs, () => requestStop(1, { kind: 'timeout', ms: firstMs })),
+      );
     }
 
     const tracker = new BatchTracker(
@@ -131,7 +160,11 @@ function drive(
           const before = timeouts.get(index);
           if (before !== undefined) clearTimeout(before);
           if (aborting) requestStop(index, { kind: 'abort' });
-          else if (ms !== undefined) timeouts.set(index, later(ms, () => requestStop(index, { kind: 'timeout', ms })));
+          else if (ms !== undefined)
+            timeouts.set(
+              index,
+              later(ms, () => requestStop(index, { kind: 'timeout', ms })),
+            );
         },
         pid: (index, pid) => {
           const s = stateOf(index);
@@ -145,8 +178,15 @@ function drive(
           current = 0;
           const t = timeouts.get(index);
           if (t !== undefined) clearTimeout(t);
-          if (lingering) ctx.log.warn({ host: ctx.host, command: commands[index - 1] }, 'command left processes running in its process group');
-          ctx.log.debug({ host: ctx.host, exitCode: status, ms: s.endedAt - (s.startedAt ?? s.endedAt) }, 'command finished');
+          if (lingering)
+            ctx.log.warn(
+              { host: ctx.host, command: commands[index - 1] },
+              'command left processes running in its process group',
+            );
+          ctx.log.debug(
+            { host: ctx.host, exitCode: status, ms: s.endedAt - (s.startedAt ?? s.endedAt) },
+            'command finished',
+          );
         },
         settled: (index, stdout, stderr) => {
           const s = stateOf(index);
@@ -155,7 +195,10 @@ function drive(
         },
         complete: finish,
         refused: (reason) => {
-          const why = reason === 'no-job-control' ? 'bash on the host cannot give each command a process group (set -m): use per-command mode' : reason;
+          const why =
+            reason === 'no-job-control'
+              ? 'bash on the host cannot give each command a process group (set -m): use per-command mode'
+              : reason;
           failure ??= { kind: 'interrupted', reason: why };
         },
       },
@@ -168,21 +211,24 @@ function drive(
       if (current > 0 && stateOf(current).pid !== undefined) void killGroup(conn, stateOf(current).pid ?? 0);
       finish();
     };
-    const feed = (stream: BatchStream, parser: BatchFrameParser) => (chunk: Buffer): void => {
-      if (done) return;
-      try {
-        for (const ev of parser.push(chunk)) tracker.event(stream, ev);
-      } catch (e) {
-        broken(e);
-      }
-    };
+    const feed =
+      (stream: BatchStream, parser: BatchFrameParser) =>
+      (chunk: Buffer): void => {
+        if (done) return;
+        try {
+          for (const ev of parser.push(chunk)) tracker.event(stream, ev);
+        } catch (e) {
+          broken(e);
+        }
+      };
     const parsers = { stdout: new BatchFrameParser(nonce), stderr: new BatchFrameParser(nonce) };
     channel.on('data', feed('stdout', parsers.stdout));
     channel.stderr.on('data', feed('stderr', parsers.stderr));
     channel.on('close', () => {
       if (done) return;
       try {
-        for (const stream of ['stdout', 'stderr'] as const) for (const ev of parsers[stream].end()) tracker.event(stream, ev);
+        for (const stream of ['stdout', 'stderr'] as const)
+          for (const ev of parsers[stream].end()) tracker.event(stream, ev);
       } catch (e) {
         return broken(e);
       }

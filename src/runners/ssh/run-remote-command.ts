@@ -3,7 +3,13 @@ import { killGroup, openExec, type OpenedExec } from './open-exec.ts';
 import { streamSink } from './output-sink.ts';
 import { PgidMarkerFilter, wrapCommand } from './wrap-command.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
-import { SshCommandAbortedError, SshNonZeroExitError, SshTimeoutError, SshTransferError, SshUnreachableError } from './ssh-errors.ts';
+import {
+  SshCommandAbortedError,
+  SshNonZeroExitError,
+  SshTimeoutError,
+  SshTransferError,
+  SshUnreachableError,
+} from './ssh-errors.ts';
 import type { CommandContext } from './command-context.ts';
 
 /** How long a stopped command's channel may take to close before we close it ourselves (kill grace + margin). */
@@ -27,7 +33,8 @@ export async function runRemoteCommand(
   const release = await conn.channels.acquire();
   try {
     // Narrowing does not know the signal may have fired while we waited for a channel.
-    if ((opts.signal as AbortSignal | undefined)?.aborted === true) throw new SshCommandAbortedError(ctx.host, command, 'not started');
+    if ((opts.signal as AbortSignal | undefined)?.aborted === true)
+      throw new SshCommandAbortedError(ctx.host, command, 'not started');
     const id = ctx.newId();
     const startedAt = ctx.clock.now();
     const opened = await openExec(conn, ctx.host, wrapCommand(req.command, id));
@@ -52,8 +59,12 @@ export async function runRemoteCommand(
       stdout: outcome.stdout,
       stderr: outcome.stderr,
     };
-    ctx.log.debug({ host: ctx.host, exitCode: result.exitCode, signal: result.signal, ms: result.durationMs }, 'command finished');
-    if (req.check === true && (result.exitCode !== 0 || result.signal !== undefined)) throw new SshNonZeroExitError(result);
+    ctx.log.debug(
+      { host: ctx.host, exitCode: result.exitCode, signal: result.signal, ms: result.durationMs },
+      'command finished',
+    );
+    if (req.check === true && (result.exitCode !== 0 || result.signal !== undefined))
+      throw new SshNonZeroExitError(result);
     return result;
   } finally {
     release();
@@ -122,7 +133,10 @@ function drive(
       }, STOP_WAIT_MS);
       forceClose.unref();
     };
-    const timer = req.timeoutMs === undefined ? undefined : setTimeout(() => requestStop({ kind: 'timeout', ms: req.timeoutMs ?? 0 }), req.timeoutMs);
+    const timer =
+      req.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => requestStop({ kind: 'timeout', ms: req.timeoutMs ?? 0 }), req.timeoutMs);
     const onAbort = (): void => requestStop({ kind: 'abort' });
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -138,7 +152,9 @@ function drive(
     channel.on('close', () => {
       if (exit.seen || stop !== undefined) return complete();
       // No exit status: either the connection dropped (ssh2 closes its channels first) or sshd gave none.
-      void Promise.race([conn.lost, delay(500)]).then((lost) => complete(lost ?? (conn.isOpen() ? undefined : new SshUnreachableError(conn.endpoint, 'connection lost'))));
+      void Promise.race([conn.lost, delay(500)]).then((lost) =>
+        complete(lost ?? (conn.isOpen() ? undefined : new SshUnreachableError(conn.endpoint, 'connection lost'))),
+      );
     });
     if (req.stdin !== undefined) channel.end(req.stdin);
     else channel.end();

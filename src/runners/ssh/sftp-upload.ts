@@ -25,10 +25,17 @@ export interface UploadContext {
  * then renames it into place; a mismatch removes the temporary copy and throws, so the target path never holds
  * a bad file.
  */
-export async function sftpUpload(conn: PooledConnection, ctx: UploadContext, req: UploadRequest): Promise<UploadResult> {
+export async function sftpUpload(
+  conn: PooledConnection,
+  ctx: UploadContext,
+  req: UploadRequest,
+): Promise<UploadResult> {
   const { host } = ctx;
   if (!posix.isAbsolute(req.remotePath) || req.remotePath.endsWith('/')) {
-    throw new SshConfigError(host, `upload target must be an absolute file path, got ${JSON.stringify(req.remotePath)}`);
+    throw new SshConfigError(
+      host,
+      `upload target must be an absolute file path, got ${JSON.stringify(req.remotePath)}`,
+    );
   }
   if (req.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(req.sha256)) {
     throw new SshConfigError(host, `expected sha256 for ${req.remotePath} is not 64 lowercase hex digits`);
@@ -42,7 +49,8 @@ export async function sftpUpload(conn: PooledConnection, ctx: UploadContext, req
   const startedAt = ctx.clock.now();
   const temp = posix.join(posix.dirname(req.remotePath), `.${basename(req.remotePath)}.opsgate-upload-${ctx.newId()}`);
   const hash = createHash('sha256');
-  const removeTemp = (): Promise<unknown> => ctx.exec({ command: sh`rm -f -- ${temp}`, timeoutMs: 30_000 }).catch(() => undefined);
+  const removeTemp = (): Promise<unknown> =>
+    ctx.exec({ command: sh`rm -f -- ${temp}`, timeoutMs: 30_000 }).catch(() => undefined);
   let actual: string;
   try {
     await conn.channels.run(() => sendFile(conn, host, req, temp, hash));
@@ -68,7 +76,13 @@ export async function sftpUpload(conn: PooledConnection, ctx: UploadContext, req
   return { host, remotePath: req.remotePath, bytes: size, sha256: actual, durationMs: ctx.clock.now() - startedAt };
 }
 
-async function sendFile(conn: PooledConnection, host: string, req: UploadRequest, temp: string, hash: Hash): Promise<void> {
+async function sendFile(
+  conn: PooledConnection,
+  host: string,
+  req: UploadRequest,
+  temp: string,
+  hash: Hash,
+): Promise<void> {
   const sftp = await openSftp(conn, host);
   try {
     const hashing = new Transform({
@@ -95,6 +109,8 @@ function openSftp(conn: PooledConnection, host: string): Promise<SFTPWrapper> {
 
 function sftpChmod(sftp: SFTPWrapper, path: string, mode: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    sftp.chmod(path, mode, (err) => (err ? reject(new SshTransferError(host, `chmod ${mode.toString(8)} ${path}`, err)) : resolve()));
+    sftp.chmod(path, mode, (err) =>
+      err ? reject(new SshTransferError(host, `chmod ${mode.toString(8)} ${path}`, err)) : resolve(),
+    );
   });
 }

@@ -39,7 +39,10 @@ export interface SpoolSweep {
  * was killed before it could close its sessions), and the directories this leaves empty. A missing root is
  * nothing to sweep. Run at worker start.
  */
-export async function sweepSpool(spoolRoot: string, opts: { readonly maxAgeMs: number; readonly now: number }): Promise<SpoolSweep> {
+export async function sweepSpool(
+  spoolRoot: string,
+  opts: { readonly maxAgeMs: number; readonly now: number },
+): Promise<SpoolSweep> {
   const cutoff = opts.now - opts.maxAgeMs;
   let files = 0;
   let bytes = 0;

@@ -38,7 +38,8 @@ export class SshConnectionPool {
 
   /** The connection to `cfg`'s host, opening it (and its jump host's) when needed. */
   acquire(cfg: SshHostConfig): Promise<PooledConnection> {
-    if (this.closing) return Promise.reject(new SshUnreachableError(endpointOf(cfg), 'connect', new Error('the session is closed')));
+    if (this.closing)
+      return Promise.reject(new SshUnreachableError(endpointOf(cfg), 'connect', new Error('the session is closed')));
     // A jump host that is also a host of the session shares its connection; a different login does not.
     const key = `${cfg.name}\0${cfg.user}@${cfg.address}:${cfg.port}`;
     let conn = this.open.get(key);
@@ -61,7 +62,10 @@ export class SshConnectionPool {
     this.open.clear();
     const settled = await Promise.allSettled(all);
     const conns = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const ordered = [...conns.filter((c) => c.endpoint.via !== undefined), ...conns.filter((c) => c.endpoint.via === undefined)];
+    const ordered = [
+      ...conns.filter((c) => c.endpoint.via !== undefined),
+      ...conns.filter((c) => c.endpoint.via === undefined),
+    ];
     for (const c of ordered) {
       c.client.end();
       await Promise.race([c.lost, delay(2000)]);
@@ -96,7 +100,10 @@ export class SshConnectionPool {
     const via = await this.acquire(jump);
     const timeoutMs = cfg.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
     return new Promise<Duplex>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new SshUnreachableError(endpoint, 'connect', new Error(`no tunnel after ${timeoutMs} ms`))), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new SshUnreachableError(endpoint, 'connect', new Error(`no tunnel after ${timeoutMs} ms`))),
+        timeoutMs,
+      );
       via.client.forwardOut('127.0.0.1', 0, cfg.address, cfg.port, (err, stream) => {
         clearTimeout(timer);
         if (err) reject(new SshUnreachableError(endpoint, 'connect', err));
@@ -120,7 +127,8 @@ export class SshConnectionPool {
       this.knownHosts.set(path, entries);
     }
     return entries.catch((e: unknown) => {
-      if (e instanceof KnownHostsSyntaxError) throw new SshConfigError(cfg.name, `bad known_hosts line ${e.message}`, e);
+      if (e instanceof KnownHostsSyntaxError)
+        throw new SshConfigError(cfg.name, `bad known_hosts line ${e.message}`, e);
       throw e;
     });
   }
@@ -128,7 +136,12 @@ export class SshConnectionPool {
 
 /** Where a host is dialled, for messages. */
 export function endpointOf(cfg: SshHostConfig): SshEndpoint {
-  return { host: cfg.name, address: cfg.address, port: cfg.port, ...(cfg.jump === undefined ? {} : { via: cfg.jump.name }) };
+  return {
+    host: cfg.name,
+    address: cfg.address,
+    port: cfg.port,
+    ...(cfg.jump === undefined ? {} : { via: cfg.jump.name }),
+  };
 }
 
 function delay(ms: number): Promise<void> {

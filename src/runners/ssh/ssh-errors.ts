@@ -25,7 +25,11 @@ function causeText(cause: unknown): string {
 /** The host did not answer, refused, or the connection dropped. Retryable: networks come back. */
 export class SshUnreachableError extends OpsgateError {
   readonly code = 'SSH_UNREACHABLE';
-  constructor(readonly endpoint: SshEndpoint, readonly phase: 'connect' | 'connection lost', cause?: unknown) {
+  constructor(
+    readonly endpoint: SshEndpoint,
+    readonly phase: 'connect' | 'connection lost',
+    cause?: unknown,
+  ) {
     super(
       phase === 'connect'
         ? `cannot reach ${at(endpoint)}${causeText(cause)}; check the address, the network path and that sshd runs`
@@ -38,18 +42,30 @@ export class SshUnreachableError extends OpsgateError {
 /** The host rejected every credential we offered. Not retryable: the credentials must change. */
 export class SshAuthFailedError extends OpsgateError {
   readonly code = 'SSH_AUTH_FAILED';
-  constructor(readonly endpoint: SshEndpoint, readonly user: string, readonly methods: readonly string[], cause?: unknown) {
-    super(`${at(endpoint)} rejected ${user}'s credentials (tried: ${methods.join(', ') || 'none'}); check the key or password in the site's secrets`, {
-      fields: { ...endpoint, user, methods },
-      cause,
-    });
+  constructor(
+    readonly endpoint: SshEndpoint,
+    readonly user: string,
+    readonly methods: readonly string[],
+    cause?: unknown,
+  ) {
+    super(
+      `${at(endpoint)} rejected ${user}'s credentials (tried: ${methods.join(', ') || 'none'}); check the key or password in the site's secrets`,
+      {
+        fields: { ...endpoint, user, methods },
+        cause,
+      },
+    );
   }
 }
 
 /** The host presented a key other than the one known_hosts holds: possibly a man in the middle. */
 export class SshHostKeyMismatchError extends OpsgateError {
   readonly code = 'SSH_HOST_KEY_MISMATCH';
-  constructor(readonly endpoint: SshEndpoint, readonly presented: string, readonly expected: readonly string[]) {
+  constructor(
+    readonly endpoint: SshEndpoint,
+    readonly presented: string,
+    readonly expected: readonly string[],
+  ) {
     super(
       `host key of ${at(endpoint)} is ${presented}, known_hosts expects ${expected.join(' or ')}: refusing to connect (verify the host, then update known_hosts)`,
       { fields: { ...endpoint, presented, expected } },
@@ -60,7 +76,10 @@ export class SshHostKeyMismatchError extends OpsgateError {
 /** known_hosts has no key for the host: we never accept a key blindly. */
 export class SshUnknownHostKeyError extends OpsgateError {
   readonly code = 'SSH_HOST_KEY_UNKNOWN';
-  constructor(readonly endpoint: SshEndpoint, readonly presented: string) {
+  constructor(
+    readonly endpoint: SshEndpoint,
+    readonly presented: string,
+  ) {
     super(`no known_hosts entry for ${at(endpoint)} (it presented ${presented}); add its verified key to known_hosts`, {
       fields: { ...endpoint, presented },
     });
@@ -73,18 +92,31 @@ export class SshUnknownHostKeyError extends OpsgateError {
  */
 export class SshTimeoutError extends OpsgateError {
   readonly code = 'SSH_TIMEOUT';
-  constructor(readonly host: string, readonly command: string, readonly timeoutMs: number, readonly killed: boolean) {
-    super(`${host}: command timed out after ${timeoutMs} ms${killed ? ' and was killed' : ' (could not confirm the kill)'}: ${command}`, {
-      fields: { host, command, timeoutMs, killed },
-    });
+  constructor(
+    readonly host: string,
+    readonly command: string,
+    readonly timeoutMs: number,
+    readonly killed: boolean,
+  ) {
+    super(
+      `${host}: command timed out after ${timeoutMs} ms${killed ? ' and was killed' : ' (could not confirm the kill)'}: ${command}`,
+      {
+        fields: { host, command, timeoutMs, killed },
+      },
+    );
   }
 }
 
 /** The caller aborted a command: it was killed with its process group, or never started. */
 export class SshCommandAbortedError extends OpsgateError {
   readonly code = 'SSH_ABORTED';
-  constructor(readonly host: string, readonly command: string, readonly killed: boolean | 'not started') {
-    const what = killed === 'not started' ? 'before it started' : killed ? 'and killed' : '(could not confirm the kill)';
+  constructor(
+    readonly host: string,
+    readonly command: string,
+    readonly killed: boolean | 'not started',
+  ) {
+    const what =
+      killed === 'not started' ? 'before it started' : killed ? 'and killed' : '(could not confirm the kill)';
     super(`${host}: command aborted ${what}: ${command}`, { fields: { host, command, killed } });
   }
 }
@@ -95,7 +127,8 @@ export class SshNonZeroExitError extends OpsgateError {
   constructor(readonly result: CommandResult) {
     const { host, command, exitCode, signal } = result;
     const stderrTail = (result.stderr.tail || result.stderr.head).slice(-500);
-    const how = exitCode === null || signal !== undefined ? `was killed by ${signal ?? 'a signal'}` : `exited ${exitCode}`;
+    const how =
+      exitCode === null || signal !== undefined ? `was killed by ${signal ?? 'a signal'}` : `exited ${exitCode}`;
     const why = stderrTail.trim() === '' ? '' : `: ${lastLines(stderrTail, 3)}`;
     super(`${host}: command ${how}: ${command}${why}`, { fields: { host, command, exitCode, signal, stderrTail } });
   }
@@ -111,7 +144,8 @@ export class SshChecksumMismatchError extends OpsgateError {
     readonly actual: string,
     readonly localSha256: string,
   ) {
-    const hint = localSha256 === expected ? 'the transfer corrupted it; retry' : 'the local file is not the expected one';
+    const hint =
+      localSha256 === expected ? 'the transfer corrupted it; retry' : 'the local file is not the expected one';
     super(`${host}:${remotePath} has sha256 ${actual}, expected ${expected} (${hint}); the uploaded copy was removed`, {
       retryable: localSha256 === expected,
       fields: { host, remotePath, expected, actual, localSha256 },
@@ -122,7 +156,11 @@ export class SshChecksumMismatchError extends OpsgateError {
 /** An SFTP or channel failure that is neither auth nor reachability (e.g. no such directory, no space). */
 export class SshTransferError extends OpsgateError {
   readonly code = 'SSH_TRANSFER_FAILED';
-  constructor(readonly host: string, readonly what: string, cause?: unknown) {
+  constructor(
+    readonly host: string,
+    readonly what: string,
+    cause?: unknown,
+  ) {
     super(`${host}: ${what} failed${causeText(cause)}`, { fields: { host, what }, cause });
   }
 }
@@ -130,15 +168,24 @@ export class SshTransferError extends OpsgateError {
 /** A host name that the session was not configured with (a bug in the caller or a stale site file). */
 export class SshHostNotConfiguredError extends OpsgateError {
   readonly code = 'SSH_HOST_NOT_CONFIGURED';
-  constructor(readonly host: string, readonly known: readonly string[]) {
-    super(`host ${JSON.stringify(host)} is not in this session (known: ${known.join(', ') || 'none'})`, { fields: { host, known } });
+  constructor(
+    readonly host: string,
+    readonly known: readonly string[],
+  ) {
+    super(`host ${JSON.stringify(host)} is not in this session (known: ${known.join(', ') || 'none'})`, {
+      fields: { host, known },
+    });
   }
 }
 
 /** A host configuration that cannot work (no credential, bad port, unreadable known_hosts …). */
 export class SshConfigError extends OpsgateError {
   readonly code = 'SSH_CONFIG_INVALID';
-  constructor(readonly host: string, readonly problem: string, cause?: unknown) {
+  constructor(
+    readonly host: string,
+    readonly problem: string,
+    cause?: unknown,
+  ) {
     super(`ssh config for ${host}: ${problem}`, { fields: { host, problem }, cause });
   }
 }
@@ -154,15 +201,31 @@ function lastLines(text: string, n: number): string {
  */
 export class SshBatchInterruptedError extends OpsgateError {
   readonly code = 'SSH_BATCH_INTERRUPTED';
-  constructor(readonly host: string, readonly command: string, readonly index: number, readonly reason: string, cause?: unknown) {
-    super(`${host}: batch interrupted at command ${index} (${reason}): ${command}`, { fields: { host, command, index, reason }, cause });
+  constructor(
+    readonly host: string,
+    readonly command: string,
+    readonly index: number,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`${host}: batch interrupted at command ${index} (${reason}): ${command}`, {
+      fields: { host, command, index, reason },
+      cause,
+    });
   }
 }
 
 /** The host's answer to a batch does not follow the batch protocol (a broken driver or a host answering nonsense). */
 export class SshBatchProtocolError extends OpsgateError {
   readonly code = 'SSH_BATCH_PROTOCOL';
-  constructor(readonly host: string, readonly command: string, readonly index: number, readonly problem: string) {
-    super(`${host}: batch answer broke the protocol at command ${index} (${problem}): ${command}`, { fields: { host, command, index, problem } });
+  constructor(
+    readonly host: string,
+    readonly command: string,
+    readonly index: number,
+    readonly problem: string,
+  ) {
+    super(`${host}: batch answer broke the protocol at command ${index} (${problem}): ${command}`, {
+      fields: { host, command, index, problem },
+    });
   }
 }

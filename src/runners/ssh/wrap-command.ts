@@ -41,7 +41,10 @@ export class PgidMarkerFilter {
   private buffered: Buffer | undefined = Buffer.alloc(0);
   private found: number | undefined;
 
-  constructor(private readonly nonce: string, private readonly maxScan = 64 * 1024) {}
+  constructor(
+    private readonly nonce: string,
+    private readonly maxScan = 64 * 1024,
+  ) {}
 
   /** The process-group id, once the marker was seen. */
   get pgid(): number | undefined {

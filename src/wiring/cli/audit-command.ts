@@ -50,7 +50,9 @@ async function exportRecords(log: AuditLog, opts: { site: string; run?: string; 
       throw e;
     }
   }
-  process.stderr.write(`exported ${records.length} audit record(s) of ${what}${opts.out === undefined ? '' : ` to ${opts.out}`}\n`);
+  process.stderr.write(
+    `exported ${records.length} audit record(s) of ${what}${opts.out === undefined ? '' : ` to ${opts.out}`}\n`,
+  );
   return EXIT.ok;
 }
 
@@ -61,7 +63,9 @@ async function verifyTrail(log: AuditLog, site: string): Promise<number> {
     return EXIT.ok;
   }
   const { seq, reason } = result.firstBad;
-  process.stdout.write(`audit trail of ${site} NOT intact: first bad record seq ${seq}: ${reason} (${result.count} record(s) stored)\n`);
+  process.stdout.write(
+    `audit trail of ${site} NOT intact: first bad record seq ${seq}: ${reason} (${result.count} record(s) stored)\n`,
+  );
   return EXIT.failed;
 }
 
@@ -70,10 +74,19 @@ async function verifyTrail(log: AuditLog, site: string): Promise<number> {
  * outcome or an error into `CliExit`. Errors name where Redis is, never a password.
  */
 async function withAuditLog(verb: string, body: (log: AuditLog) => Promise<number>): Promise<void> {
-  const settings = { REDIS_URL: true, REDIS_SENTINELS: true, REDIS_SENTINEL_NAME: true, REDIS_SENTINEL_PASSWORD: true, REDIS_TLS_CA_FILE: true, OPSGATE_REDIS_PREFIX: true } as const;
+  const settings = {
+    REDIS_URL: true,
+    REDIS_SENTINELS: true,
+    REDIS_SENTINEL_NAME: true,
+    REDIS_SENTINEL_PASSWORD: true,
+    REDIS_TLS_CA_FILE: true,
+    OPSGATE_REDIS_PREFIX: true,
+  } as const;
   const parsed = ConfigSchema.pick(settings).safeParse(readEnv());
   if (!parsed.success) {
-    process.stderr.write(`opsgate audit ${verb}: bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+    process.stderr.write(
+      `opsgate audit ${verb}: bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`,
+    );
     throw new CliExit(EXIT.usage);
   }
   let code: number;

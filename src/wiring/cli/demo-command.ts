@@ -23,7 +23,9 @@ const SCRIPT = ['/precheck xizang', '/upgrade xizang redis'] as const;
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description(`bring a fresh site lab up (down first) and run ${SCRIPT.join(' then ')} as ${REQUESTER}, approved by ${APPROVER}`)
+    .description(
+      `bring a fresh site lab up (down first) and run ${SCRIPT.join(' then ')} as ${REQUESTER}, approved by ${APPROVER}`,
+    )
     .action(async () => {
       const code = await demo();
       if (code !== EXIT.ok) throw new CliExit(code);
@@ -65,7 +67,14 @@ async function demo(): Promise<number> {
         err(`opsgate demo: ${cmd.error.message}`);
         return EXIT.usage;
       }
-      const code = await runLine(rt, cmd.value, line, { as: REQUESTER, approveAs: [APPROVER], reject: false, json: false, out, err });
+      const code = await runLine(rt, cmd.value, line, {
+        as: REQUESTER,
+        approveAs: [APPROVER],
+        reject: false,
+        json: false,
+        out,
+        err,
+      });
       if (code !== EXIT.ok) return code;
     }
     return EXIT.ok;

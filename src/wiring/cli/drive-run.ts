@@ -32,7 +32,9 @@ export interface DriveRunInput {
   readonly onFailure?: OnFailure;
 }
 
-/** `--on-failure`: roll the run back or abort it (answered as the first approver), or stop and leave the gate waiting. */
+/**
+ * `--on-failure`: roll the run back or abort it (answered as the first approver), or stop and leave the gate waiting.
+ */
 export type OnFailure = 'stop' | 'rollback' | 'abort';
 
 /** How a driven run ended, and the CLI exit code for it (0 only for a completed run or a completed rollback). */
@@ -63,7 +65,10 @@ export async function driveRun(deps: DriveRunDeps, input: DriveRunInput): Promis
       deps.onEvent(event);
       switch (event.type) {
         case 'run.finished':
-          if (failed) deps.say(`run ${input.runId} did not succeed (a step failed); it ended ${event.outcome === 'rolled-back' ? 'rolled back' : event.outcome}: ${event.statusLine}`);
+          if (failed)
+            deps.say(
+              `run ${input.runId} did not succeed (a step failed); it ended ${event.outcome === 'rolled-back' ? 'rolled back' : event.outcome}: ${event.statusLine}`,
+            );
           return (event.outcome === 'completed' || event.outcome === 'rolled-back') && !failed
             ? { exitCode: 0, reason: event.statusLine }
             : { exitCode: 1, reason: event.statusLine };
@@ -72,7 +77,9 @@ export async function driveRun(deps: DriveRunDeps, input: DriveRunInput): Promis
         case 'run.refused':
           return { exitCode: 1, reason: event.reason };
         case 'gate.opened': {
-          const rejectHere = event.gate.kind === 'approval' && ((!rejected && input.rejectFirst) || event.gate.stepId === input.rejectAt);
+          const rejectHere =
+            event.gate.kind === 'approval' &&
+            ((!rejected && input.rejectFirst) || event.gate.stepId === input.rejectAt);
           if (event.gate.kind === 'failure' || event.gate.kind === 'interrupted') failed = true;
           const stop = await answerGate(deps, input, event.gate, rejectHere);
           if (event.gate.kind === 'approval' && input.rejectFirst) rejected = true;
@@ -86,7 +93,12 @@ export async function driveRun(deps: DriveRunDeps, input: DriveRunInput): Promis
   }
 }
 
-async function answerGate(deps: DriveRunDeps, input: DriveRunInput, gate: Gate, reject: boolean): Promise<DriveOutcome | undefined> {
+async function answerGate(
+  deps: DriveRunDeps,
+  input: DriveRunInput,
+  gate: Gate,
+  reject: boolean,
+): Promise<DriveOutcome | undefined> {
   const waiting = (why: string): DriveOutcome => {
     const reason = `run ${input.runId} waits at step ${gate.stepId} (${gate.kind} gate): ${why}; answer it in the console (opsgate start) or in Slack`;
     deps.say(reason);
@@ -94,14 +106,37 @@ async function answerGate(deps: DriveRunDeps, input: DriveRunInput, gate: Gate, 
   };
   const failure = gate.kind === 'failure' || gate.kind === 'interrupted';
   const onFailure = input.onFailure ?? 'stop';
-  if (failure && onFailure === 'stop') return waiting('a person must decide between retry, mark done and roll back (or pass --on-failure rollback|abort)');
-  const choice: GateChoice = failure ? (onFailure === 'rollback' ? 'roll-back' : 'abort') : reject ? 'reject' : gate.kind === 'manual' ? 'done' : 'approve';
-  if (!gate.choices.includes(choice)) return waiting(`this gate does not offer ${choice} (it takes ${gate.choices.join(', ')})`);
+  if (failure && onFailure === 'stop')
+    return waiting('a person must decide between retry, mark done and roll back (or pass --on-failure rollback|abort)');
+  const choice: GateChoice = failure
+    ? onFailure === 'rollback'
+      ? 'roll-back'
+      : 'abort'
+    : reject
+      ? 'reject'
+      : gate.kind === 'manual'
+        ? 'done'
+        : 'approve';
+  if (!gate.choices.includes(choice))
+    return waiting(`this gate does not offer ${choice} (it takes ${gate.choices.join(', ')})`);
   const first = input.approvers[0];
-  const deciders = failure ? (first === undefined ? [] : [first]) : reject ? [first ?? input.requester] : input.approvers;
+  const deciders = failure
+    ? first === undefined
+      ? []
+      : [first]
+    : reject
+      ? [first ?? input.requester]
+      : input.approvers;
   if (deciders.length === 0) return waiting('no --approve-as was given');
   for (const user of deciders) {
-    const r = await deps.chat.decide({ gateId: gate.id, planHash: shortHash(gate.planHash), choice, user, userGroups: [], channel: input.site.channel });
+    const r = await deps.chat.decide({
+      gateId: gate.id,
+      planHash: shortHash(gate.planHash),
+      choice,
+      user,
+      userGroups: [],
+      channel: input.site.channel,
+    });
     if (!r.ok) {
       deps.say(`${choice} of step ${gate.stepId} as ${user} refused: ${r.error.message}`);
       continue;

@@ -21,20 +21,30 @@ interface RunOptions {
 }
 
 /**
- * `opsgate run '<command>' --as USER [--approve-as USER]… [--reject] [--on-failure stop|rollback|abort] [--json] [--sites DIR]`: one chat command
+ * `opsgate run '<command>' --as USER [--approve-as USER]… [--reject] [--on-failure stop|rollback|abort] [--json]
+ * [--sites DIR]`: one chat command
  * run to completion in this process (engine and worker), its gates answered by the given approvers.
  */
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('run one chat command to completion here, answering gates as the given approvers (exit 0 succeeded, 1 failed/rejected/refused, 2 bad usage)')
+    .description(
+      'run one chat command to completion here, answering gates as the given approvers (exit 0 succeeded, 1 failed/rejected/refused, 2 bad usage)',
+    )
     .argument('<command>', "the chat command, e.g. '/upgrade xizang redis' (one argument: quote it)")
     .requiredOption('--as <user>', 'the Slack user id that requests the run')
-    .addOption(new Option('--approve-as <user>', 'answer gates as this user (repeat for more approvers)').argParser(collect).default([]))
+    .addOption(
+      new Option('--approve-as <user>', 'answer gates as this user (repeat for more approvers)')
+        .argParser(collect)
+        .default([]),
+    )
     .option('--reject', 'reject the first approval gate instead of approving it', false)
     .option('--reject-at <step>', 'reject the approval gate of this step (approve the others)')
     .addOption(
-      new Option('--on-failure <choice>', 'answer a failure or interruption gate as the first --approve-as (stop: leave it waiting; the exit code is 1 either way)')
+      new Option(
+        '--on-failure <choice>',
+        'answer a failure or interruption gate as the first --approve-as (stop: leave it waiting; the exit code is 1 either way)',
+      )
         .choices(['stop', 'rollback', 'abort'])
         .default('stop'),
     )
@@ -83,7 +93,12 @@ async function runCommand(line: string, opts: RunOptions): Promise<number> {
   const rt = runtime;
   const unhook = closeOnSignals(() => rt.close());
   try {
-    return await runLine(rt, cmd, line, { ...opts, artefactsDir: join(setup.value.config.OPSGATE_STATE_DIR, 'artefacts'), out, err: errOut });
+    return await runLine(rt, cmd, line, {
+      ...opts,
+      artefactsDir: join(setup.value.config.OPSGATE_STATE_DIR, 'artefacts'),
+      out,
+      err: errOut,
+    });
   } catch (e) {
     errOut(`opsgate run: ${describeError(e)}`);
     return EXIT.failed;

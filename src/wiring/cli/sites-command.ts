@@ -57,7 +57,13 @@ async function siteFiles(target: string): Promise<string[] | string> {
 
 function summary({ file, site }: LoadedSite): string {
   const m = site.middleware;
-  const instances = m.redis.length + m.csbRedis.length + m.redisClusters.length + m.redisProxies.length + m.kafka.length + m.fastdfs.length;
+  const instances =
+    m.redis.length +
+    m.csbRedis.length +
+    m.redisClusters.length +
+    m.redisProxies.length +
+    m.kafka.length +
+    m.fastdfs.length;
   const ob = site.oceanbase.length > 0 ? `, ${site.oceanbase.length} OceanBase cluster(s)` : '';
   return `${file}: ok, site ${site.id} (${site.name}): ${site.hosts.length} hosts, ${instances} middleware instance(s)${ob}, adm ${site.adm.mode}`;
 }

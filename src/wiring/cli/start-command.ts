@@ -64,8 +64,16 @@ async function start(opts: StartOptions): Promise<number> {
   const unhook = slack ? () => undefined : closeOnSignals(async () => (await server?.close(), runtime.close()));
   try {
     const sites = runtime.sites.list().map((s) => s.name);
-    server = await serveOps({ listen: { port: config.METRICS_PORT, host: config.METRICS_HOST }, metrics, registry: runtime.ops.registry, ping: runtime.ops.ping, sites, clock: systemClock });
-    if (server !== undefined) process.stdout.write(`opsgate: health and metrics on http://${config.METRICS_HOST}:${server.port}\n`);
+    server = await serveOps({
+      listen: { port: config.METRICS_PORT, host: config.METRICS_HOST },
+      metrics,
+      registry: runtime.ops.registry,
+      ping: runtime.ops.ping,
+      sites,
+      clock: systemClock,
+    });
+    if (server !== undefined)
+      process.stdout.write(`opsgate: health and metrics on http://${config.METRICS_HOST}:${server.port}\n`);
     if (opts.worker) await runtime.startWorkers(runtime.sites.list().map((s) => s.name)).ready;
     if (slack) {
       // A second signal exits at once; the first stops the app, then the workers and connections close below.

@@ -52,10 +52,16 @@ export function registerWorkerCommand(program: Command): void {
         throw new CliExit(EXIT.failed);
       }
       const known = setup.value.sites.list().map((s) => s.name);
-      const wanted = opts.sites?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? known;
+      const wanted =
+        opts.sites
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '') ?? known;
       const unknown = wanted.filter((s) => !known.includes(s));
       if (unknown.length > 0 || wanted.length === 0) {
-        process.stderr.write(`opsgate worker: unknown site(s) ${unknown.join(', ') || '(none given)'}; known: ${known.join(', ') || 'none'}\n`);
+        process.stderr.write(
+          `opsgate worker: unknown site(s) ${unknown.join(', ') || '(none given)'}; known: ${known.join(', ') || 'none'}\n`,
+        );
         throw new CliExit(EXIT.usage);
       }
       const metrics = createOpsMetrics('worker');
@@ -66,17 +72,33 @@ export function registerWorkerCommand(program: Command): void {
       });
       const signals = watchShutdownSignals({ hardDeadlineMs: config.OPSGATE_SHUTDOWN_GRACE_MS + 30_000 });
       const workers = rt.startWorkers(wanted, { lockDurationMs, stalledIntervalMs });
-      const server = await serveOps({ listen: { port: config.METRICS_PORT, host: config.METRICS_HOST }, metrics, registry: rt.ops.registry, ping: () => rt.ops.ping(), sites: wanted, clock: systemClock }).catch(async (e: unknown) => {
-        process.stderr.write(`opsgate worker: cannot serve /metrics on ${config.METRICS_HOST}:${String(config.METRICS_PORT)}: ${describeError(e)}\n`);
+      const server = await serveOps({
+        listen: { port: config.METRICS_PORT, host: config.METRICS_HOST },
+        metrics,
+        registry: rt.ops.registry,
+        ping: () => rt.ops.ping(),
+        sites: wanted,
+        clock: systemClock,
+      }).catch(async (e: unknown) => {
+        process.stderr.write(
+          `opsgate worker: cannot serve /metrics on ${config.METRICS_HOST}:${String(config.METRICS_PORT)}: ${describeError(e)}\n`,
+        );
         await rt.close();
         throw new CliExit(EXIT.failed);
       });
       await workers.ready;
       log.info({ sites: wanted, workerId: workers.workerId, version: OPSGATE_VERSION }, 'worker serving');
-      process.stdout.write(`opsgate worker: serving ${wanted.join(', ')}${server === undefined ? '' : ` (health and metrics on http://${config.METRICS_HOST}:${server.port})`}\n`);
+      process.stdout.write(
+        `opsgate worker: serving ${wanted.join(', ')}${server === undefined ? '' : ` (health and metrics on http://${config.METRICS_HOST}:${server.port})`}\n`,
+      );
       const signal = await signals.received;
-      log.info({ signal, graceMs: config.OPSGATE_SHUTDOWN_GRACE_MS }, 'shutting down: no new steps; waiting for running steps');
-      process.stdout.write(`opsgate worker: ${signal}: finishing the running steps (up to ${config.OPSGATE_SHUTDOWN_GRACE_MS} ms), taking no new ones\n`);
+      log.info(
+        { signal, graceMs: config.OPSGATE_SHUTDOWN_GRACE_MS },
+        'shutting down: no new steps; waiting for running steps',
+      );
+      process.stdout.write(
+        `opsgate worker: ${signal}: finishing the running steps (up to ${config.OPSGATE_SHUTDOWN_GRACE_MS} ms), taking no new ones\n`,
+      );
       const overdue = await workers.drain(config.OPSGATE_SHUTDOWN_GRACE_MS, async (jobs) => {
         const ids = await rt.interruptOverdue(jobs);
         log.warn({ steps: ids }, 'steps recorded as interrupted at shutdown');
@@ -84,7 +106,9 @@ export function registerWorkerCommand(program: Command): void {
       await server?.close();
       await rt.close();
       signals.dispose();
-      process.stdout.write(`opsgate worker: stopped${overdue > 0 ? ` (${overdue} step(s) did not finish in time: recorded as interrupted)` : ''}\n`);
+      process.stdout.write(
+        `opsgate worker: stopped${overdue > 0 ? ` (${overdue} step(s) did not finish in time: recorded as interrupted)` : ''}\n`,
+      );
       // A step cut short may still hold its SSH channel open; nothing of it is recorded any more, so leave now.
       if (overdue > 0) setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
     });

@@ -17,14 +17,24 @@ export const DEFAULT_LAB: LabRef = { prefix: 'og', net: '10.77.0' };
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Reads `OPSGATE_LAB_PREFIX` / `OPSGATE_LAB_NET`, falling back to `fallback`, and validates them. */
-export function labRefFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, fallback: LabRef = DEFAULT_LAB): LabRef {
-  return validateLabRef({ prefix: env.OPSGATE_LAB_PREFIX || fallback.prefix, net: env.OPSGATE_LAB_NET || fallback.net });
+export function labRefFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  fallback: LabRef = DEFAULT_LAB,
+): LabRef {
+  return validateLabRef({
+    prefix: env.OPSGATE_LAB_PREFIX || fallback.prefix,
+    net: env.OPSGATE_LAB_NET || fallback.net,
+  });
 }
 
 /** Checks a lab's prefix and net with the same rules as lab/lab.sh, naming the bad one. */
 export function validateLabRef(ref: LabRef): LabRef {
   if (!/^[a-z][a-z0-9]{0,5}$/.test(ref.prefix)) {
-    throw new LabOptionError('OPSGATE_LAB_PREFIX', ref.prefix, 'must be 1-6 lowercase letters or digits, starting with a letter');
+    throw new LabOptionError(
+      'OPSGATE_LAB_PREFIX',
+      ref.prefix,
+      'must be 1-6 lowercase letters or digits, starting with a letter',
+    );
   }
   const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ref.net);
   if (!octets || octets.slice(1).some((o) => Number(o) > 255)) {
@@ -37,7 +47,8 @@ export function validateLabRef(ref: LabRef): LabRef {
 export function effectiveLab(ref: LabRef): { prefix: string; net: string } {
   if (!ref.bare) return { prefix: ref.prefix, net: ref.net };
   const [a, b, c] = ref.net.split('.').map(Number) as [number, number, number];
-  if (c >= 255) throw new LabOptionError('OPSGATE_LAB_NET', ref.net, 'a bare lab uses the next /24 and there is none after .255');
+  if (c >= 255)
+    throw new LabOptionError('OPSGATE_LAB_NET', ref.net, 'a bare lab uses the next /24 and there is none after .255');
   return { prefix: `${ref.prefix}b`, net: `${a}.${b}.${c + 1}` };
 }
 

@@ -23,7 +23,11 @@ export interface LabInfo {
   readonly clientKey: string;
   /** An `ssh -F` file: the key, the known_hosts, strict host key checking, one `Host` per lab host. */
   readonly sshConfig: string;
-  readonly secrets: { readonly rootPassword: string; readonly redisPassword: string; readonly csbRedisPassword: string };
+  readonly secrets: {
+    readonly rootPassword: string;
+    readonly redisPassword: string;
+    readonly csbRedisPassword: string;
+  };
   readonly vip: string;
   readonly hosts: readonly LabHost[];
 }

@@ -24,12 +24,20 @@ export function assertLabCapable(): void {
 }
 
 /** Runs `lab/lab.sh ARGS…` for the lab `ref` (the script picks the bare lab itself from `--bare` or a bNNN host). */
-export function runLabScript(ref: LabRef, args: readonly string[], opts: LabScriptOptions = {}): Promise<LabScriptResult> {
+export function runLabScript(
+  ref: LabRef,
+  args: readonly string[],
+  opts: LabScriptOptions = {},
+): Promise<LabScriptResult> {
   assertLabCapable();
   const capture = opts.output !== 'inherit';
   const child = spawn('bash', [path.join(REPO_ROOT, 'lab', 'lab.sh'), ...args], {
     env: { ...process.env, OPSGATE_LAB_PREFIX: ref.prefix, OPSGATE_LAB_NET: ref.net },
-    stdio: [opts.input === undefined ? (capture ? 'ignore' : 'inherit') : 'pipe', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
+    stdio: [
+      opts.input === undefined ? (capture ? 'ignore' : 'inherit') : 'pipe',
+      capture ? 'pipe' : 'inherit',
+      capture ? 'pipe' : 'inherit',
+    ],
   });
   const out: Buffer[] = [];
   const errOut: Buffer[] = [];

@@ -35,9 +35,13 @@ describe('RedisAuditLog with a damaged stream', () => {
   it('names a stored entry that is not a record in verify, and refuses to read past it', async () => {
     const redis = keys.connect();
     const log = new RedisAuditLog({ redis, prefix: keys.prefix });
-    for (let i = 1; i <= 3; i++) await log.append({ type: 'step.started', site: 'xizang', actor: 'opsgate', at: 1_000 + i, runId: 'run_1' });
+    for (let i = 1; i <= 3; i++)
+      await log.append({ type: 'step.started', site: 'xizang', actor: 'opsgate', at: 1_000 + i, runId: 'run_1' });
     await redis.xadd(`${keys.prefix}audit:xizang`, '*', 'record', '{"seq": 4, "not": "a record"');
-    expect(await log.verify('xizang')).toMatchObject({ ok: false, firstBad: { seq: 4, reason: expect.stringContaining('not a readable') } });
+    expect(await log.verify('xizang')).toMatchObject({
+      ok: false,
+      firstBad: { seq: 4, reason: expect.stringContaining('not a readable') },
+    });
     await expect(log.read('xizang')).rejects.toMatchObject({ code: 'AUDIT_RECORD_UNREADABLE' });
   });
 });

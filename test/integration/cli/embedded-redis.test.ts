@@ -113,13 +113,19 @@ describe('the embedded Redis', () => {
   });
 
   it('names the way out when the socket path would be too long', async () => {
-    await expect(startEmbeddedRedis({ stateDir: join(stateDir, 'x'.repeat(120)) })).rejects.toThrow(/longer than 100 bytes; set OPSGATE_STATE_DIR/);
+    await expect(startEmbeddedRedis({ stateDir: join(stateDir, 'x'.repeat(120)) })).rejects.toThrow(
+      /longer than 100 bytes; set OPSGATE_STATE_DIR/,
+    );
   });
 });
 
 describe('opsgate run and start without REDIS_URL', () => {
   let stateDir: string;
-  const env = () => ({ REDIS_URL: undefined, OPSGATE_STATE_DIR: stateDir, OPSGATE_COMMAND_RUNBOOKS: 'upgrade redis=lab-move-dir' });
+  const env = () => ({
+    REDIS_URL: undefined,
+    OPSGATE_STATE_DIR: stateDir,
+    OPSGATE_COMMAND_RUNBOOKS: 'upgrade redis=lab-move-dir',
+  });
 
   beforeEach(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'og-'));
@@ -131,7 +137,10 @@ describe('opsgate run and start without REDIS_URL', () => {
 
   it('keeps a run across a restart of the CLI process and leaves no redis-server running', async () => {
     const sitesDir = labSitesDir();
-    const first = await opsgate(['run', '/upgrade xizang redis', '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--sites', sitesDir], env());
+    const first = await opsgate(
+      ['run', '/upgrade xizang redis', '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--sites', sitesDir],
+      env(),
+    );
     expect(first.code).toBe(0);
     const runId = /requested as run (run_[0-9a-f]{16})/.exec(first.stdout)?.[1];
     expect(runId).toBeDefined();

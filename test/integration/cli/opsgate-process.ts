@@ -21,13 +21,25 @@ const BASE = '/app/opsgate-test';
 
 /** A fresh `<base>/data` with one file, no backup, an empty effect log. */
 export async function resetMoveDir(): Promise<void> {
-  const r = await labExec(getLab(), MOVE_HOST, ['sh', '-c', `rm -rf ${BASE} && mkdir -p ${BASE}/data && echo keep > ${BASE}/data/file && : > ${BASE}/effects.log`]);
+  const r = await labExec(getLab(), MOVE_HOST, [
+    'sh',
+    '-c',
+    `rm -rf ${BASE} && mkdir -p ${BASE}/data && echo keep > ${BASE}/data/file && : > ${BASE}/effects.log`,
+  ]);
   if (r.exitCode !== 0) throw new Error(`cannot reset ${BASE} on ${MOVE_HOST}: ${r.stderr}`);
 }
 
 /** What the runbook left on the host: whether data and data_bak exist, and the effect log's lines. */
-export async function moveDirState(): Promise<{ readonly data: boolean; readonly bak: boolean; readonly effects: readonly string[] }> {
-  const r = await labExec(getLab(), MOVE_HOST, ['sh', '-c', `test -e ${BASE}/data && echo data; test -e ${BASE}/data_bak && echo bak; sed 's/^/effect /' ${BASE}/effects.log`]);
+export async function moveDirState(): Promise<{
+  readonly data: boolean;
+  readonly bak: boolean;
+  readonly effects: readonly string[];
+}> {
+  const r = await labExec(getLab(), MOVE_HOST, [
+    'sh',
+    '-c',
+    `test -e ${BASE}/data && echo data; test -e ${BASE}/data_bak && echo bak; sed 's/^/effect /' ${BASE}/effects.log`,
+  ]);
   const lines = r.stdout.split('\n');
   return {
     data: lines.includes('data'),
@@ -42,18 +54,30 @@ export interface Finished {
   readonly stderr: string;
 }
 
-/** Runs `opsgate ARGS…` to its end with the given environment (added to this process's, minus `REDIS_URL` when undefined). */
+/**
+ * Runs `opsgate ARGS…` to its end with the given environment (added to this process's, minus `REDIS_URL` when
+ * undefined).
+ */
 export function opsgate(args: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<Finished> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: childEnv(env), maxBuffer: 16 * 1024 * 1024 }, (e, stdout, stderr) => {
-      const code = e === null ? 0 : typeof (e as { code?: unknown }).code === 'number' ? (e as { code: number }).code : -1;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: childEnv(env), maxBuffer: 16 * 1024 * 1024 },
+      (e, stdout, stderr) => {
+        const code =
+          e === null ? 0 : typeof (e as { code?: unknown }).code === 'number' ? (e as { code: number }).code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Starts `opsgate ARGS…` with pipes, for interactive tests. */
-export function spawnOpsgate(args: readonly string[], env: Readonly<Record<string, string | undefined>>): ChildProcessWithoutNullStreams {
+export function spawnOpsgate(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [BIN, ...args], { env: childEnv(env) });
 }
 
@@ -92,7 +116,10 @@ export class OutputWatcher {
     const i = this.indexOf(re, from);
     if (i >= 0) return Promise.resolve(i);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${re} in output after ${timeoutMs} ms:\n${this.text.slice(from)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${re} in output after ${timeoutMs} ms:\n${this.text.slice(from)}`)),
+        timeoutMs,
+      );
       this.waiters.push({ re, from, resolve: (n) => (clearTimeout(timer), resolve(n)) });
     });
   }
@@ -108,7 +135,10 @@ export interface Interactive {
 }
 
 /** Starts `opsgate ARGS…` and watches its output; kill it in a `finally`. */
-export function startInteractive(args: readonly string[], env: Readonly<Record<string, string | undefined>>): Interactive {
+export function startInteractive(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Interactive {
   const child = spawnOpsgate(args, env);
   const out = new OutputWatcher(child.stdout);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

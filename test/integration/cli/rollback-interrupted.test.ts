@@ -1,8 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkHost } from '../../support/lab.ts';
-import { REDIS_BACKUPS as BAK, REDIS_OLD_PATHS as OLD, existing, redisFingerprint, restoreRedisByHand } from '../runbooks/lab-state.ts';
+import {
+  REDIS_BACKUPS as BAK,
+  REDIS_OLD_PATHS as OLD,
+  existing,
+  redisFingerprint,
+  restoreRedisByHand,
+} from '../runbooks/lab-state.ts';
 import { XizangCli } from '../runbooks/xizang-cli.ts';
-
 
 describe('/rollback of a redis upgrade paused at an interrupted gate', () => {
   let cli: XizangCli;
@@ -33,7 +38,15 @@ describe('/rollback of a redis upgrade paused at an interrupted gate', () => {
       const self = await cli.run(`/rollback ${runId}`, '--as', 'UOPERATOR');
       expect(self.code).toBe(1);
       expect(self.stderr).toMatch(/You requested this run/);
-      const rb = await cli.run(`/rollback ${runId}`, '--as', 'UAPPROVER1', '--approve-as', 'UAPPROVER1', '--approve-as', 'UAPPROVER2');
+      const rb = await cli.run(
+        `/rollback ${runId}`,
+        '--as',
+        'UAPPROVER1',
+        '--approve-as',
+        'UAPPROVER1',
+        '--approve-as',
+        'UAPPROVER2',
+      );
       expect(rb.code, rb.stdout.slice(-4000) + rb.stderr).toBe(0);
       // Four eyes on the rollback: the person who chose Roll back may not approve its steps.
       expect(rb.stderr).toMatch(/approve of step r05-adm-uninstall as UAPPROVER1 refused: You requested this run/);

@@ -9,7 +9,11 @@ const UPGRADE = '/upgrade xizang redis';
 describe('opsgate run', () => {
   let sitesDir: string;
   let keys: RedisTestKeys;
-  const env = () => ({ REDIS_URL: TEST_REDIS_URL, OPSGATE_REDIS_PREFIX: keys.prefix, OPSGATE_COMMAND_RUNBOOKS: 'upgrade redis=lab-move-dir' });
+  const env = () => ({
+    REDIS_URL: TEST_REDIS_URL,
+    OPSGATE_REDIS_PREFIX: keys.prefix,
+    OPSGATE_COMMAND_RUNBOOKS: 'upgrade redis=lab-move-dir',
+  });
   const run = (line: string, ...args: string[]) => opsgate(['run', line, '--sites', sitesDir, ...args], env());
 
   beforeAll(() => {
@@ -28,16 +32,24 @@ describe('opsgate run', () => {
     expect(r.stderr).not.toMatch(/refused|opsgate run:/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\? gate approval for step move-dir/);
-    expect(r.stdout).toMatch(/fdfs-3\$ echo move-dir >> \/app\/opsgate-test\/effects\.log && sleep 0 && mv \/app\/opsgate-test\/data \/app\/opsgate-test\/data_bak/);
+    expect(r.stdout).toMatch(
+      /fdfs-3\$ echo move-dir >> \/app\/opsgate-test\/effects\.log && sleep 0 && mv \/app\/opsgate-test\/data \/app\/opsgate-test\/data_bak/,
+    );
     expect(r.stdout).toMatch(/gate of move-dir: approve by UAPPROVER1/);
     expect(r.stdout).toMatch(/completed: 4 step\(s\) done/);
-    expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
+    expect(await moveDirState()).toEqual({
+      data: false,
+      bak: true,
+      effects: ['record-start', 'move-dir', 'record-end'],
+    });
   });
 
   it('refuses approval by the requester with the policy message, exits 1 and moves nothing', async () => {
     const r = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UOPERATOR');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('approve of step move-dir as UOPERATOR refused: You requested this run; another approver must approve it.');
+    expect(r.stdout).toContain(
+      'approve of step move-dir as UOPERATOR refused: You requested this run; another approver must approve it.',
+    );
     expect(r.stdout).toMatch(/waits at step move-dir \(approval gate\)/);
     expect(r.stdout).not.toMatch(/step move-dir \(attempt/);
     expect(await moveDirState()).toEqual({ data: true, bak: false, effects: ['record-start'] });
@@ -47,14 +59,19 @@ describe('opsgate run', () => {
     const r = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--reject');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/gate of move-dir: reject by UAPPROVER1/);
-    expect(r.stdout).toMatch(/stopped at move-dir: the run stopped at step move-dir: rejected by UAPPROVER1; nothing after it ran/);
+    expect(r.stdout).toMatch(
+      /stopped at move-dir: the run stopped at step move-dir: rejected by UAPPROVER1; nothing after it ran/,
+    );
     expect(await moveDirState()).toEqual({ data: true, bak: false, effects: ['record-start'] });
   });
 
   it('with --json prints one parseable engine event per line, ending with the finished run', async () => {
     const r = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--json');
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as EngineEvent);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as EngineEvent);
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('run.requested');
     expect(types).toContain('gate.opened');
@@ -68,12 +85,26 @@ describe('opsgate run', () => {
     const first = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1');
     const runId = /requested as run (run_[0-9a-f]{16})/.exec(first.stdout)?.[1] ?? '';
     expect(first.code).toBe(0);
-    const r = await run(`/rollback ${runId}`, '--as', 'UOPERATOR', '--approve-as', 'UOPERATOR', '--approve-as', 'UAPPROVER1');
+    const r = await run(
+      `/rollback ${runId}`,
+      '--as',
+      'UOPERATOR',
+      '--approve-as',
+      'UOPERATOR',
+      '--approve-as',
+      'UAPPROVER1',
+    );
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('approve of step restore-dir as UOPERATOR refused: You requested this run; another approver must approve it.');
+    expect(r.stdout).toContain(
+      'approve of step restore-dir as UOPERATOR refused: You requested this run; another approver must approve it.',
+    );
     expect(r.stdout).toMatch(/gate of restore-dir: approve by UAPPROVER1/);
     expect(r.stdout).toMatch(new RegExp(`■ ${runId} \\(xizang\\) rolled-back: rolled back: move-dir`));
-    expect(await moveDirState()).toEqual({ data: true, bak: false, effects: ['record-start', 'move-dir', 'record-end', 'restore-dir'] });
+    expect(await moveDirState()).toEqual({
+      data: true,
+      bak: false,
+      effects: ['record-start', 'move-dir', 'record-end', 'restore-dir'],
+    });
   });
 
   it('prints the plan with every command per host for a dry run, runs nothing and exits 0', async () => {
@@ -86,8 +117,16 @@ describe('opsgate run', () => {
   });
 
   it.each([
-    ['an unknown site', ['/upgrade nowhere redis', '--as', 'UOPERATOR'], /Unknown site "nowhere"\. Valid sites: xizang\./],
-    ['an unknown phase', ['/upgrade xizang mongo', '--as', 'UOPERATOR'], /Unknown phase "mongo"\. Valid phases: redis, kafka, fastdfs, paas, ob\./],
+    [
+      'an unknown site',
+      ['/upgrade nowhere redis', '--as', 'UOPERATOR'],
+      /Unknown site "nowhere"\. Valid sites: xizang\./,
+    ],
+    [
+      'an unknown phase',
+      ['/upgrade xizang mongo', '--as', 'UOPERATOR'],
+      /Unknown phase "mongo"\. Valid phases: redis, kafka, fastdfs, paas, ob\./,
+    ],
     ['an unknown command', ['/deploy xizang', '--as', 'UOPERATOR'], /Unknown command "\/deploy"/],
     ['a bad user id', [UPGRADE, '--as', 'operator; rm -rf /'], /is not a Slack user id/],
     ['no --as', [UPGRADE], /required option '--as <user>'/],

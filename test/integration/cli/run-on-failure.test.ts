@@ -21,7 +21,12 @@ describe('opsgate run on a failed step, and /rollback of a paused run', () => {
   let sitesDir: string;
   let keys: RedisTestKeys;
   let stateDir: string;
-  const env = () => ({ REDIS_URL: TEST_REDIS_URL, OPSGATE_REDIS_PREFIX: keys.prefix, OPSGATE_COMMAND_RUNBOOKS: 'upgrade redis=lab-move-dir', OPSGATE_STATE_DIR: stateDir });
+  const env = () => ({
+    REDIS_URL: TEST_REDIS_URL,
+    OPSGATE_REDIS_PREFIX: keys.prefix,
+    OPSGATE_COMMAND_RUNBOOKS: 'upgrade redis=lab-move-dir',
+    OPSGATE_STATE_DIR: stateDir,
+  });
   const run = (line: string, ...args: string[]) => opsgate(['run', line, '--sites', sitesDir, ...args], env());
 
   beforeAll(() => {
@@ -75,7 +80,9 @@ describe('opsgate run on a failed step, and /rollback of a paused run', () => {
     for (const ext of ['md', 'csv']) {
       const file = path.join(stateDir, 'artefacts', runId, `middleware-resources-xizang.${ext}`);
       expect(existsSync(file)).toBe(true);
-      expect(r.stdout).toContain(`attachment middleware-resources-xizang.${ext} (text/${ext === 'md' ? 'markdown' : 'csv'}, ${statSync(file).size} bytes): ${file}`);
+      expect(r.stdout).toContain(
+        `attachment middleware-resources-xizang.${ext} (text/${ext === 'md' ? 'markdown' : 'csv'}, ${statSync(file).size} bytes): ${file}`,
+      );
     }
     const csv = readFileSync(path.join(stateDir, 'artefacts', runId, 'middleware-resources-xizang.csv'), 'utf8');
     expect(csv).toMatch(/redis/i);

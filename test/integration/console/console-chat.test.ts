@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
-import { labSitesDir, moveDirState, opsgate, OutputWatcher, resetMoveDir, spawnOpsgate, startInteractive, type Interactive } from '../cli/opsgate-process.ts';
+import {
+  labSitesDir,
+  moveDirState,
+  opsgate,
+  OutputWatcher,
+  resetMoveDir,
+  spawnOpsgate,
+  startInteractive,
+  type Interactive,
+} from '../cli/opsgate-process.ts';
 
 /** The lab after the whole lab-move-dir run. */
 const MOVED = { data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] };
@@ -61,7 +70,10 @@ describe('the console chat (opsgate start without Slack tokens)', () => {
     const sitesDir = labSitesDir();
     const worker = spawnOpsgate(['worker', '--sites', 'xizang'], { ...env(), OPSGATE_SITES: sitesDir });
     const workerOut = new OutputWatcher(worker.stdout);
-    const { child, out, exited, type } = startInteractive(['start', '--no-worker', '--as', 'UAPPROVER2', '--sites', sitesDir], env());
+    const { child, out, exited, type } = startInteractive(
+      ['start', '--no-worker', '--as', 'UAPPROVER2', '--sites', sitesDir],
+      env(),
+    );
     try {
       await workerOut.waitFor(/serving xizang/);
       await out.waitFor(/acting as UAPPROVER2/);

@@ -22,8 +22,24 @@ describe('bot and worker in different networks, sharing only Redis', () => {
     const lab = getLab();
     office = await officeNamespace(lab, 'db', 77);
     site = await siteNamespace(lab, 'dw', 240);
-    redis = spawn('redis-server', ['--port', String(port), '--bind', `${site.redisHost} ${office.redisHost}`, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
-    for (let i = 0; i < 50 && !(await canConnect(office, office.redisHost, port)); i++) await new Promise((r) => setTimeout(r, 100));
+    redis = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        `${site.redisHost} ${office.redisHost}`,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'no',
+      ],
+      { stdio: 'ignore' },
+    );
+    for (let i = 0; i < 50 && !(await canConnect(office, office.redisHost, port)); i++)
+      await new Promise((r) => setTimeout(r, 100));
     await resetMoveDir();
   });
 
@@ -54,7 +70,15 @@ describe('bot and worker in different networks, sharing only Redis', () => {
     return { child, out: new OutputWatcher(child.stdout), type: (line: string) => void child.stdin.write(`${line}\n`) };
   };
   const worker = async () => {
-    const w = start(site, ['worker', '--sites', 'xizang', '--lock-duration-ms', '2000', '--stalled-interval-ms', '1000']);
+    const w = start(site, [
+      'worker',
+      '--sites',
+      'xizang',
+      '--lock-duration-ms',
+      '2000',
+      '--stalled-interval-ms',
+      '1000',
+    ]);
     await w.out.waitFor(/serving xizang/, 0, 90_000);
     return w;
   };
@@ -68,10 +92,15 @@ describe('bot and worker in different networks, sharing only Redis', () => {
     expect(await canConnect(site, target, 22)).toBe(true);
     expect(await canConnect(office, target, 22)).toBe(false);
 
-    const bot = start(office, ['start', '--no-worker', '--as', 'UOPERATOR'], { METRICS_PORT: '0', METRICS_HOST: office.address });
+    const bot = start(office, ['start', '--no-worker', '--as', 'UOPERATOR'], {
+      METRICS_PORT: '0',
+      METRICS_HOST: office.address,
+    });
     await bot.out.waitFor(/acting as UOPERATOR/, 0, 90_000);
     const url = /health and metrics on (http:\/\/\S+)/.exec(bot.out.text)?.[1] ?? '';
-    expect((await healthz(url)).body.problems).toContain("no worker is serving xizang: start `opsgate worker --sites xizang` inside the site's network");
+    expect((await healthz(url)).body.problems).toContain(
+      "no worker is serving xizang: start `opsgate worker --sites xizang` inside the site's network",
+    );
 
     // No worker yet: the request is refused with the reason, not left hanging.
     bot.type('/upgrade xizang redis');
@@ -102,7 +131,11 @@ describe('bot and worker in different networks, sharing only Redis', () => {
     w = await worker();
     at = await bot.out.waitFor(/✔ move-dir succeeded/, at);
     await bot.out.waitFor(/completed: 4 step\(s\) done/, at);
-    expect(await moveDirState()).toEqual({ data: false, bak: true, effects: ['record-start', 'move-dir', 'record-end'] });
+    expect(await moveDirState()).toEqual({
+      data: false,
+      bak: true,
+      effects: ['record-start', 'move-dir', 'record-end'],
+    });
     bot.type('/quit');
     w.child.kill('SIGTERM');
   });

@@ -24,7 +24,9 @@ export interface TestNamespace {
   remove(): Promise<void>;
 }
 
-/** A new namespace `<prefix>-<suffix>` (any old one removed) with one end of a veth pair inside it; returns the names. */
+/**
+ * A new namespace `<prefix>-<suffix>` (any old one removed) with one end of a veth pair inside it; returns the names.
+ */
 async function freshWithVeth(lab: LabInfo, suffix: string): Promise<{ name: string; rootVeth: string; inner: string }> {
   const name = `${lab.prefix}-${suffix}`;
   const rootVeth = `${lab.prefix}${suffix}0`;
@@ -49,7 +51,9 @@ export async function siteNamespace(lab: LabInfo, suffix: string, octet: number)
   return { name, address, redisHost: `${lab.net}.1`, remove: () => removeNs(name, rootVeth) };
 }
 
-/** A namespace linked only to the root namespace by a /30 (`169.254.<x>.1` root side, `.2` inside): no route to the lab. */
+/**
+ * A namespace linked only to the root namespace by a /30 (`169.254.<x>.1` root side, `.2` inside): no route to the lab.
+ */
 export async function officeNamespace(lab: LabInfo, suffix: string, x: number): Promise<TestNamespace> {
   const { name, rootVeth, inner } = await freshWithVeth(lab, suffix);
   await ip('addr', 'add', `169.254.${x}.1/30`, 'dev', rootVeth);
@@ -65,7 +69,11 @@ async function removeNs(name: string, rootVeth: string): Promise<void> {
 }
 
 /** Runs argv inside the namespace, with pipes. */
-export function spawnIn(ns: TestNamespace, argv: readonly string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
+export function spawnIn(
+  ns: TestNamespace,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ChildProcessWithoutNullStreams {
   return spawn('ip', ['netns', 'exec', ns.name, ...argv], { env });
 }
 

@@ -83,11 +83,31 @@ export async function testRuntime(t: TestEnv): Promise<Runtime> {
 /** `opsgate worker --sites xizang` as a child process, with quick stalled-job detection. */
 export async function spawnWorker(t: TestEnv): Promise<ChildProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'opsgate-worker-'));
-  const child = spawn(process.execPath, [join(REPO, 'bin', 'opsgate.js'), 'worker', '--sites', SITE, '--lock-duration-ms', '2000', '--stalled-interval-ms', '1000'], {
-    cwd: REPO,
-    env: { ...process.env, OPSGATE_SITES: sitesDir(), REDIS_URL: t.redisUrl, OPSGATE_REDIS_PREFIX: t.prefix, LOG_LEVEL: 'warn', OPSGATE_STATE_DIR: stateDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO, 'bin', 'opsgate.js'),
+      'worker',
+      '--sites',
+      SITE,
+      '--lock-duration-ms',
+      '2000',
+      '--stalled-interval-ms',
+      '1000',
+    ],
+    {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        OPSGATE_SITES: sitesDir(),
+        REDIS_URL: t.redisUrl,
+        OPSGATE_REDIS_PREFIX: t.prefix,
+        LOG_LEVEL: 'warn',
+        OPSGATE_STATE_DIR: stateDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.once('exit', () => rmSync(stateDir, { recursive: true, force: true }));
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
@@ -130,7 +150,10 @@ export class EventWatch {
     for (;;) {
       const hit = this.seen.find(pred);
       if (hit !== undefined) return hit;
-      if (Date.now() > deadline) throw new Error(`no such event within ${timeoutMs} ms; seen: ${this.seen.map((e) => `${e.type}${'stepId' in e ? `(${e.stepId})` : e.type === 'gate.opened' ? `(${e.gate.stepId})` : ''}`).join(' ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no such event within ${timeoutMs} ms; seen: ${this.seen.map((e) => `${e.type}${'stepId' in e ? `(${e.stepId})` : e.type === 'gate.opened' ? `(${e.gate.stepId})` : ''}`).join(' ')}`,
+        );
       const batch = await this.rt.events.read(SITE, this.last, { blockMs: 500 });
       for (const s of batch) {
         this.seen.push(s.event);

@@ -37,9 +37,17 @@ export function useEngineTest(): EngineTest {
     await c?.keys.close();
   });
   return {
-    get t() { return now().t; },
-    get rt() { return now().rt; },
-    get watch() { return now().watch; },
-    get approver() { return now().approver; },
+    get t() {
+      return now().t;
+    },
+    get rt() {
+      return now().rt;
+    },
+    get watch() {
+      return now().watch;
+    },
+    get approver() {
+      return now().approver;
+    },
   };
 }

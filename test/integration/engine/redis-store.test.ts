@@ -16,7 +16,7 @@ runStoreContract('RedisRunStore', async () => {
 });
 
 describe('RedisEventStream', () => {
-  it('lets another connection read a site\'s events in order, from where it left off', async () => {
+  it("lets another connection read a site's events in order, from where it left off", async () => {
     const keys = new RedisTestKeys();
     try {
       const writer = new RedisEventStream(keys.connect(), keys.prefix);

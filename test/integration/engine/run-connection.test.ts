@@ -27,11 +27,26 @@ describe('a run holds one SSH connection per host', () => {
     worker = await spawnWorker(ctx.t);
     const { rt, watch, approver } = ctx;
     const before = await acceptedLogins();
-    const r = await rt.engine.request({ site: SITE, runbook: 'lab-move-dir', args: { base: BASE }, requester: 'U_ENGINE_TEST' });
+    const r = await rt.engine.request({
+      site: SITE,
+      runbook: 'lab-move-dir',
+      args: { base: BASE },
+      requester: 'U_ENGINE_TEST',
+    });
     if (!r.ok) throw new Error(r.error.message);
     const runId = r.value.runId;
     const gate = (await watch.waitFor(ev('gate.opened', 'move-dir', runId))).gate;
-    expect((await rt.engine.decide({ gateId: gate.id, user: approver, userGroups: [], choice: 'approve', planHash: gate.planHash })).ok).toBe(true);
+    expect(
+      (
+        await rt.engine.decide({
+          gateId: gate.id,
+          user: approver,
+          userGroups: [],
+          choice: 'approve',
+          planHash: gate.planHash,
+        })
+      ).ok,
+    ).toBe(true);
     expect((await watch.waitFor(ev('run.finished', undefined, runId))).outcome).toBe('completed');
     const steps = watch.seen.filter(ev('step.finished', undefined, runId)).length;
     expect(steps).toBeGreaterThanOrEqual(4);

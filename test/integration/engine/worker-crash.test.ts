@@ -29,7 +29,12 @@ describe('durable runs: a worker killed with -9', () => {
     try {
       await queue.pause();
       worker = await spawnWorker(ctx.t);
-      const r = await ctx.rt.engine.request({ site: SITE, runbook: 'lab-move-dir', args: { base: BASE }, requester: REQUESTER });
+      const r = await ctx.rt.engine.request({
+        site: SITE,
+        runbook: 'lab-move-dir',
+        args: { base: BASE },
+        requester: REQUESTER,
+      });
       if (!r.ok) throw new Error(r.error.message);
       const runId = r.value.runId;
       await restart(); // boundary: planned, nothing started
@@ -65,7 +70,12 @@ describe('durable runs: a worker killed with -9', () => {
 
   it('inside a destructive step: the step is marked interrupted, probed and never re-run on its own', async () => {
     worker = await spawnWorker(ctx.t);
-    const r = await ctx.rt.engine.request({ site: SITE, runbook: 'lab-move-dir', args: { base: BASE, holdSeconds: 3 }, requester: REQUESTER });
+    const r = await ctx.rt.engine.request({
+      site: SITE,
+      runbook: 'lab-move-dir',
+      args: { base: BASE, holdSeconds: 3 },
+      requester: REQUESTER,
+    });
     if (!r.ok) throw new Error(r.error.message);
     const runId = r.value.runId;
     await decide((await ctx.watch.waitFor(ev('gate.opened', 'move-dir', runId))).gate, 'approve');
@@ -74,7 +84,10 @@ describe('durable runs: a worker killed with -9', () => {
     await restart(); // killed while `sleep 3 && mv …` runs on the host
     const interrupted = await ctx.watch.waitFor(ev('step.interrupted', 'move-dir', runId));
     expect(interrupted.summary).toMatch(/Verification passes|Preconditions still hold|partly done/);
-    const opened = await ctx.watch.waitFor((e) => ev('gate.opened', 'move-dir', runId)(e) && e.gate.kind === 'interrupted', 30_000);
+    const opened = await ctx.watch.waitFor(
+      (e) => ev('gate.opened', 'move-dir', runId)(e) && e.gate.kind === 'interrupted',
+      30_000,
+    );
     const gate = opened.type === 'gate.opened' ? opened.gate : undefined;
     if (gate === undefined) throw new Error('no interrupted gate');
     expect(gate.choices).toEqual(['retry', 'mark-done', 'roll-back', 'abort']);
@@ -89,7 +102,12 @@ describe('durable runs: a worker killed with -9', () => {
 
   it('rejection stops the run where it is; a rollback then undoes the completed steps behind a new gate', async () => {
     worker = await spawnWorker(ctx.t);
-    const first = await ctx.rt.engine.request({ site: SITE, runbook: 'lab-move-dir', args: { base: BASE }, requester: REQUESTER });
+    const first = await ctx.rt.engine.request({
+      site: SITE,
+      runbook: 'lab-move-dir',
+      args: { base: BASE },
+      requester: REQUESTER,
+    });
     if (!first.ok) throw new Error(first.error.message);
     await decide((await ctx.watch.waitFor(ev('gate.opened', 'move-dir', first.value.runId))).gate, 'reject');
     const stopped = await ctx.watch.waitFor(ev('run.stopped', 'move-dir', first.value.runId));
@@ -97,7 +115,12 @@ describe('durable runs: a worker killed with -9', () => {
     expect(await effectCounts()).toEqual({ 'record-start': 1 });
     expect((await ctx.rt.engine.abort({ runId: first.value.runId, user: REQUESTER, userGroups: [] })).ok).toBe(true);
 
-    const second = await ctx.rt.engine.request({ site: SITE, runbook: 'lab-move-dir', args: { base: BASE }, requester: REQUESTER });
+    const second = await ctx.rt.engine.request({
+      site: SITE,
+      runbook: 'lab-move-dir',
+      args: { base: BASE },
+      requester: REQUESTER,
+    });
     if (!second.ok) throw new Error(second.error.message);
     const runId = second.value.runId;
     await decide((await ctx.watch.waitFor(ev('gate.opened', 'move-dir', runId))).gate, 'approve');
@@ -106,7 +129,10 @@ describe('durable runs: a worker killed with -9', () => {
     const gate = (await ctx.watch.waitFor(ev('gate.opened', 'restore-dir', runId))).gate;
     expect(gate.kind).toBe('rollback');
     await decide(gate, 'approve');
-    expect((await ctx.watch.waitFor((e) => e.type === 'run.finished' && e.runId === runId && e.outcome === 'rolled-back')).type).toBe('run.finished');
+    expect(
+      (await ctx.watch.waitFor((e) => e.type === 'run.finished' && e.runId === runId && e.outcome === 'rolled-back'))
+        .type,
+    ).toBe('run.finished');
     expect(await pathExists(`${BASE}/data/file`)).toBe(true);
     expect(await pathExists(`${BASE}/data_bak`)).toBe(false);
     expect(await effectCounts()).toEqual({ 'record-start': 2, 'move-dir': 1, 'record-end': 1, 'restore-dir': 1 });

@@ -14,7 +14,9 @@ const INSTANCE = '西藏-公共服务子系统Redis-A';
 async function redisPing(address: string, password: string | null): Promise<string> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'REDISCLI_AUTH'));
   if (password !== null) env.REDISCLI_AUTH = password;
-  const res = await run('redis-cli', ['-h', address, 'ping'], { env, timeout: 10_000 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+  const res = await run('redis-cli', ['-h', address, 'ping'], { env, timeout: 10_000 }).catch(
+    (e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }),
+  );
   return res.stdout.trim();
 }
 
@@ -29,7 +31,19 @@ describe('adm stand-in: redis-ha on the spare host', () => {
   let installOut = '';
 
   beforeAll(async () => {
-    const args = [ADM, 'install', 'redis-ha', '--instance', INSTANCE, '--role', 'master', '--vip', vip, '--peer', labHost('dns-1').address];
+    const args = [
+      ADM,
+      'install',
+      'redis-ha',
+      '--instance',
+      INSTANCE,
+      '--role',
+      'master',
+      '--vip',
+      vip,
+      '--peer',
+      labHost('dns-1').address,
+    ];
     installOut = await onHost(HOST, args, `${password}\n`);
   });
 
@@ -47,8 +61,13 @@ describe('adm stand-in: redis-ha on the spare host', () => {
     const raw = await onHost(HOST, ['cat', `/app/adm/instances/${INSTANCE}.json`]);
     const marker = JSON.parse(raw) as Record<string, unknown>;
     expect(marker).toMatchObject({
-      instance: INSTANCE, product: 'redis-ha', mode: 'master-replica+keepalived', role: 'master',
-      hosts: [labHost(HOST).address, labHost('dns-1').address].sort(), home: '/app/soft/redis', data: '/app/redis_data',
+      instance: INSTANCE,
+      product: 'redis-ha',
+      mode: 'master-replica+keepalived',
+      role: 'master',
+      hosts: [labHost(HOST).address, labHost('dns-1').address].sort(),
+      home: '/app/soft/redis',
+      data: '/app/redis_data',
     });
     expect(marker.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(raw).not.toContain(password);
@@ -56,7 +75,19 @@ describe('adm stand-in: redis-ha on the spare host', () => {
   });
 
   it('is idempotent for the same settings and refuses other settings', async () => {
-    const args = [ADM, 'install', 'redis-ha', '--instance', INSTANCE, '--role', 'master', '--vip', vip, '--peer', labHost('dns-1').address];
+    const args = [
+      ADM,
+      'install',
+      'redis-ha',
+      '--instance',
+      INSTANCE,
+      '--role',
+      'master',
+      '--vip',
+      vip,
+      '--peer',
+      labHost('dns-1').address,
+    ];
     expect(await onHost(HOST, args, `${password}\n`)).toMatch(/already installed.*nothing to do/);
     const other = await execOn(HOST, [...args.slice(0, -1), labHost('paas-1').address], `${password}\n`);
     expect(other.exitCode).toBe(3);
@@ -87,7 +118,14 @@ describe('adm stand-in: redis-ha on the spare host', () => {
 
   it('uninstall takes redis, keepalived and the VIP away and leaves the host as it was', async () => {
     expect(await onHost(HOST, [ADM, 'uninstall', '--instance', INSTANCE])).toMatch(/uninstalled redis-ha instance/);
-    for (const path of ['/etc/init.d/redis', '/etc/init.d/keepalived', '/app/soft/redis', '/app/soft/keepalived', '/app/redis_data', '/etc/keepalived/keepalived.conf']) {
+    for (const path of [
+      '/etc/init.d/redis',
+      '/etc/init.d/keepalived',
+      '/app/soft/redis',
+      '/app/soft/keepalived',
+      '/app/redis_data',
+      '/etc/keepalived/keepalived.conf',
+    ]) {
       expect((await execOn(HOST, ['test', '-e', path])).exitCode, path).not.toBe(0);
     }
     expect(await onHost(HOST, ['ip', '-4', '-o', 'addr', 'show', 'eth0'])).not.toContain(` ${vip}/24`);
@@ -96,8 +134,24 @@ describe('adm stand-in: redis-ha on the spare host', () => {
 });
 
 describe('adm stand-in: refusals and uninstall', () => {
-  it('refuses to install over the site\'s hand-installed redis and leaves nothing behind', async () => {
-    const res = await execOn('redis-a', [ADM, 'install', 'redis-ha', '--instance', 'biz-redis', '--role', 'master', '--vip', getLab().vip, '--peer', labHost('redis-b').address], 'whatever\n');
+  it("refuses to install over the site's hand-installed redis and leaves nothing behind", async () => {
+    const res = await execOn(
+      'redis-a',
+      [
+        ADM,
+        'install',
+        'redis-ha',
+        '--instance',
+        'biz-redis',
+        '--role',
+        'master',
+        '--vip',
+        getLab().vip,
+        '--peer',
+        labHost('redis-b').address,
+      ],
+      'whatever\n',
+    );
     expect(res.exitCode).toBe(3);
     expect(res.stderr).toMatch(/move it away first|already exists/);
     expect((await execOn('redis-a', ['test', '-e', '/app/adm/instances/biz-redis.json'])).exitCode).not.toBe(0);
@@ -106,13 +160,20 @@ describe('adm stand-in: refusals and uninstall', () => {
 
   it('installs a standalone redis without keepalived and refuses HA options for it', async () => {
     const name = 'standalone-probe';
-    const bad = await execOn(HOST, [ADM, 'install', 'redis', '--instance', name, '--vip', `${getLab().net}.151`], 'pw_standalone\n');
+    const bad = await execOn(
+      HOST,
+      [ADM, 'install', 'redis', '--instance', name, '--vip', `${getLab().net}.151`],
+      'pw_standalone\n',
+    );
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/standalone redis takes no --vip/);
     try {
       await onHost(HOST, [ADM, 'install', 'redis', '--instance', name], 'pw_standalone\n');
       expect(await redisPing(labHost(HOST).address, 'pw_standalone')).toBe('PONG');
-      expect(JSON.parse(await onHost(HOST, [ADM, 'show', '--instance', name]))).toMatchObject({ product: 'redis', mode: 'standalone' });
+      expect(JSON.parse(await onHost(HOST, [ADM, 'show', '--instance', name]))).toMatchObject({
+        product: 'redis',
+        mode: 'standalone',
+      });
       expect((await execOn(HOST, ['test', '-e', '/app/soft/keepalived'])).exitCode).not.toBe(0);
     } finally {
       await execOn(HOST, [ADM, 'uninstall', '--instance', name]);
@@ -130,7 +191,13 @@ describe('adm stand-in: refusals and uninstall', () => {
     await onHost(HOST, [ADM, 'install', 'fdfs-tracker', '--instance', name]);
     expect(await serviceRunning('trackerd')).toBe(true);
     expect(await onHost(HOST, [ADM, 'uninstall', '--instance', name])).toMatch(/uninstalled fdfs-tracker instance/);
-    for (const path of ['/etc/init.d/trackerd', '/mysql/fastdfs/tracker', '/mysql/fastdfs/tracker_base', '/app/adm/vesta/trackerd.json', `/app/adm/instances/${name}.json`]) {
+    for (const path of [
+      '/etc/init.d/trackerd',
+      '/mysql/fastdfs/tracker',
+      '/mysql/fastdfs/tracker_base',
+      '/app/adm/vesta/trackerd.json',
+      `/app/adm/instances/${name}.json`,
+    ]) {
       expect((await execOn(HOST, ['test', '-e', path])).exitCode, path).not.toBe(0);
     }
     await new Promise((r) => setTimeout(r, 2000));

@@ -16,7 +16,7 @@ async function admDomains(): Promise<Array<[string, string]>> {
 }
 
 describe('dns fixtures', () => {
-  it('answers every ADM-generated domain with ADM\'s address except csb-redis, which still points at .24', async () => {
+  it("answers every ADM-generated domain with ADM's address except csb-redis, which still points at .24", async () => {
     const dns = labHost('dns-1').address;
     const differing: string[] = [];
     for (const [name, address] of await admDomains()) {
@@ -42,7 +42,11 @@ describe('paas fixtures', () => {
 
   afterAll(async () => {
     for (const host of ['paas-1']) {
-      await execOn(host, ['sh', '-c', `rm -rf ${lib}/*-3.1.6.jar /tmp/lib /tmp/VERSION && /etc/init.d/powercloud-gateway restart`]);
+      await execOn(host, [
+        'sh',
+        '-c',
+        `rm -rf ${lib}/*-3.1.6.jar /tmp/lib /tmp/VERSION && /etc/init.d/powercloud-gateway restart`,
+      ]);
     }
   });
 
@@ -54,7 +58,11 @@ describe('paas fixtures', () => {
       expect(await onHost(host, ['date', '-u', '-r', '/app/soft/pyscript/pypssh.py', '+%Y-%m'])).toMatch(/^2021-06/);
       expect((await onHost(host, ['cat', '/app/soft/deploy/SPRINGBOOT/version'])).trim()).toBe('2.0.3');
       expect((await onHost(host, ['cat', '/app/soft/yum/repo/VERSION'])).trim()).toBe('20210615');
-      expect((await onHost(host, ['stat', '-c', '%U:%G', '/app/soft/powercloud', '/app/soft/deploy/SPRINGBOOT/stop.sh'])).trim()).toBe('app:app\napp:app');
+      expect(
+        (
+          await onHost(host, ['stat', '-c', '%U:%G', '/app/soft/powercloud', '/app/soft/deploy/SPRINGBOOT/stop.sh'])
+        ).trim(),
+      ).toBe('app:app\napp:app');
     }
   });
 
@@ -66,12 +74,15 @@ describe('paas fixtures', () => {
     expect(await onHost('paas-2', ['ps', '-o', 'user=', '-C', 'python3'])).toMatch(/^app$/m);
   });
 
-  it('reports 3.1.6 after the upgrade package\'s jars are unpacked and the app restarted', async () => {
+  it("reports 3.1.6 after the upgrade package's jars are unpacked and the app restarted", async () => {
     const pkg = '/lab/roles/data/packages/powercloud-3.1.6.tar.gz';
     await onHost('paas-1', ['tar', '-xzf', pkg, '-C', '/tmp']);
     await onHost('paas-1', ['sh', '-c', `cp /tmp/lib/*.jar ${lib}/ && /etc/init.d/powercloud-gateway restart`]);
     const url = `http://${labHost('paas-1').address}:8080/health`;
-    await eventually(async () => ((await (await fetch(url)).json()) as { version?: string }).version === '3.1.6', 'gateway reporting 3.1.6');
+    await eventually(
+      async () => ((await (await fetch(url)).json()) as { version?: string }).version === '3.1.6',
+      'gateway reporting 3.1.6',
+    );
   });
 
   it('keeps business connection settings that mix IP addresses and domain names', async () => {

@@ -7,7 +7,11 @@ const STORE = '/mysql/storage0/data';
 
 /** Every stored file of a storage host with its sha256, as `sha256sum` prints them, keyed by path under data/. */
 async function storedFiles(host: string): Promise<Map<string, string>> {
-  const out = await onHost(host, ['sh', '-c', `cd ${STORE} && find . -type f ! -name '.*' -print0 | xargs -0 sha256sum`]);
+  const out = await onHost(host, [
+    'sh',
+    '-c',
+    `cd ${STORE} && find . -type f ! -name '.*' -print0 | xargs -0 sha256sum`,
+  ]);
   return new Map(
     out
       .trim()
@@ -36,7 +40,11 @@ describe('fastdfs fixtures', () => {
       await onHost('fdfs-2', ['service', 'fdfs_storaged', 'stop']);
       const offline = `ip_addr = ${labHost('fdfs-2').address}  OFFLINE`;
       let out = '';
-      await eventually(async () => (out = await onHost('fdfs-1', ['fdfs_monitor', '/etc/fdfs/client.conf'])).includes(offline), 'storage going OFFLINE', 20);
+      await eventually(
+        async () => (out = await onHost('fdfs-1', ['fdfs_monitor', '/etc/fdfs/client.conf'])).includes(offline),
+        'storage going OFFLINE',
+        20,
+      );
       expect(out).toMatch(/^server_count=2, server_index=1$/m);
       expect(out).toMatch(/^active server count = 1$/m);
     } finally {
@@ -46,7 +54,16 @@ describe('fastdfs fixtures', () => {
   });
 
   it('keeps the site layout: trackers on /app/tracker, storage base /app/storage, files under the two data folders', async () => {
-    for (const path of ['/app/tracker/data', '/app/tracker/logs', '/app/storage/data', '/app/storage/logs', '/etc/init.d/fdfs_trackerd', '/etc/init.d/fdfs_storaged', '/etc/init.d/nginx', '/usr/local/nginx/sbin/nginx']) {
+    for (const path of [
+      '/app/tracker/data',
+      '/app/tracker/logs',
+      '/app/storage/data',
+      '/app/storage/logs',
+      '/etc/init.d/fdfs_trackerd',
+      '/etc/init.d/fdfs_storaged',
+      '/etc/init.d/nginx',
+      '/usr/local/nginx/sbin/nginx',
+    ]) {
       expect((await execOn('fdfs-1', ['test', '-e', path])).exitCode, path).toBe(0);
     }
     expect((await onHost('fdfs-1', ['ls', STORE])).split('\n').filter(Boolean)).toEqual(['00', '01']);
@@ -63,7 +80,12 @@ describe('fastdfs fixtures', () => {
       for (const [file, sum] of files) {
         const res = await fetch(`http://${labHost(host).address}:8888/group1/M00/${file}`);
         expect(res.status, file).toBe(200);
-        expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex'), file).toBe(sum);
+        expect(
+          createHash('sha256')
+            .update(Buffer.from(await res.arrayBuffer()))
+            .digest('hex'),
+          file,
+        ).toBe(sum);
       }
     }
     const missing = await fetch(`http://${labHost('fdfs-1').address}:8888/group2/M00/00/00/nothing.txt`);
@@ -71,7 +93,14 @@ describe('fastdfs fixtures', () => {
   });
 
   it('leaves fdfs-3 empty: no FastDFS files, config or services there', async () => {
-    for (const path of ['/etc/fdfs', '/app/tracker', '/app/storage', '/mysql/storage0', '/etc/init.d/fdfs_trackerd', '/usr/local/nginx']) {
+    for (const path of [
+      '/etc/fdfs',
+      '/app/tracker',
+      '/app/storage',
+      '/mysql/storage0',
+      '/etc/init.d/fdfs_trackerd',
+      '/usr/local/nginx',
+    ]) {
       expect((await execOn('fdfs-3', ['test', '-e', path])).exitCode, path).not.toBe(0);
     }
   });

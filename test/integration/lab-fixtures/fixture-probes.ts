@@ -3,7 +3,8 @@ import { execOn } from '../../support/lab.ts';
 /** Runs argv on a lab host and returns its stdout; throws with the host's stderr when it exits non-zero. */
 export async function onHost(host: string, argv: readonly string[], input?: string): Promise<string> {
   const res = await execOn(host, argv, input);
-  if (res.exitCode !== 0) throw new Error(`${host}: ${argv.join(' ')} exited ${res.exitCode}: ${res.stderr || res.stdout}`);
+  if (res.exitCode !== 0)
+    throw new Error(`${host}: ${argv.join(' ')} exited ${res.exitCode}: ${res.stderr || res.stdout}`);
   return res.stdout;
 }
 
@@ -25,7 +26,10 @@ export function parseConsumerGroups(text: string): ConsumerGroupRow[] {
   const rows: ConsumerGroupRow[] = [];
   let header: string[] | null = null;
   for (const line of text.split('\n')) {
-    const cells = line.trim().split(/\s+/).filter((c) => c !== '');
+    const cells = line
+      .trim()
+      .split(/\s+/)
+      .filter((c) => c !== '');
     if (cells.length === 0) continue;
     if (cells[0] === 'GROUP') {
       header = cells;
@@ -38,8 +42,12 @@ export function parseConsumerGroups(text: string): ConsumerGroupRow[] {
   return rows;
 }
 
-/** Reads /brokers/ids from the ZooKeeper on `host` (kazoo): each broker id with its JSON and whether it is ephemeral. */
-export async function brokersInZooKeeper(host: string): Promise<Map<string, { json: Record<string, unknown>; ephemeral: boolean }>> {
+/**
+ * Reads /brokers/ids from the ZooKeeper on `host` (kazoo): each broker id with its JSON and whether it is ephemeral.
+ */
+export async function brokersInZooKeeper(
+  host: string,
+): Promise<Map<string, { json: Record<string, unknown>; ephemeral: boolean }>> {
   const script = [
     'import json',
     'from kazoo.client import KazooClient',

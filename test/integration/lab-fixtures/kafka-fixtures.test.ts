@@ -10,7 +10,13 @@ function bootstrap(): string {
 }
 
 async function describeGroups(from: string): Promise<ReturnType<typeof parseConsumerGroups>> {
-  const out = await onHost(from, [`${KAFKA_HOME}/bin/kafka-consumer-groups.sh`, '--bootstrap-server', bootstrap(), '--describe', '--all-groups']);
+  const out = await onHost(from, [
+    `${KAFKA_HOME}/bin/kafka-consumer-groups.sh`,
+    '--bootstrap-server',
+    bootstrap(),
+    '--describe',
+    '--all-groups',
+  ]);
   return parseConsumerGroups(out);
 }
 
@@ -45,11 +51,19 @@ describe('kafka fixtures', () => {
     expect(await onHost('kafka-2', ['service', 'kafka', 'status'])).toMatch(/kafka is running/);
   });
 
-  it('describes every consumer group in Kafka\'s columns, all partitions at lag 0 by default', async () => {
+  it("describes every consumer group in Kafka's columns, all partitions at lag 0 by default", async () => {
     const rows = await describeGroups('kafka-3');
     expect(rows.length).toBeGreaterThan(0);
     expect(Object.keys(rows[0] ?? {})).toEqual([
-      'GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID',
+      'GROUP',
+      'TOPIC',
+      'PARTITION',
+      'CURRENT-OFFSET',
+      'LOG-END-OFFSET',
+      'LAG',
+      'CONSUMER-ID',
+      'HOST',
+      'CLIENT-ID',
     ]);
     for (const row of rows) {
       expect(row.LAG).toBe('0');
@@ -58,17 +72,39 @@ describe('kafka fixtures', () => {
   });
 
   it('reports the lag a test sets, from any broker', async () => {
-    await onHost('kafka-1', ['kafka-lag', 'set', '--group', 'biz-order-consumer', '--topic', 'biz-order-events', '--partition', '1', '--lag', '42']);
+    await onHost('kafka-1', [
+      'kafka-lag',
+      'set',
+      '--group',
+      'biz-order-consumer',
+      '--topic',
+      'biz-order-events',
+      '--partition',
+      '1',
+      '--lag',
+      '42',
+    ]);
     const rows = await describeGroups('kafka-3');
     const lagging = rows.filter((r) => r.LAG !== '0');
     expect(lagging).toHaveLength(1);
-    expect(lagging[0]).toMatchObject({ GROUP: 'biz-order-consumer', TOPIC: 'biz-order-events', PARTITION: '1', LAG: '42' });
+    expect(lagging[0]).toMatchObject({
+      GROUP: 'biz-order-consumer',
+      TOPIC: 'biz-order-events',
+      PARTITION: '1',
+      LAG: '42',
+    });
     expect(Number(lagging[0]?.['LOG-END-OFFSET']) - Number(lagging[0]?.['CURRENT-OFFSET'])).toBe(42);
   });
 
   it('fails like the real tool when no bootstrap server answers', async () => {
     const nobody = `${labHost('fdfs-3').address}:9092`;
-    const res = await execOn('kafka-1', [`${KAFKA_HOME}/bin/kafka-consumer-groups.sh`, '--bootstrap-server', nobody, '--describe', '--all-groups']);
+    const res = await execOn('kafka-1', [
+      `${KAFKA_HOME}/bin/kafka-consumer-groups.sh`,
+      '--bootstrap-server',
+      nobody,
+      '--describe',
+      '--all-groups',
+    ]);
     expect(res.exitCode).toBe(1);
     expect(res.stderr).toMatch(/TimeoutException/);
   });

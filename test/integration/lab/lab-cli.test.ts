@@ -5,7 +5,10 @@ import { REPO_ROOT } from '../../../src/wiring/lab/lab-ref.ts';
 import { getLab } from '../../support/lab.ts';
 
 /** Runs `opsgate lab …` as a user would, against the test suite's lab. */
-function opsgateLab(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+function opsgateLab(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
   const lab = getLab();
   const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'opsgate.js'), 'lab', ...args], {
     env: { ...process.env, OPSGATE_LAB_PREFIX: lab.ref.prefix, OPSGATE_LAB_NET: lab.ref.net, ...env },
@@ -25,7 +28,8 @@ describe('opsgate lab', () => {
   it('lists every host as up in status', () => {
     const res = opsgateLab(['status']);
     expect(res.status).toBe(0);
-    for (const h of getLab().hosts) expect(res.stdout).toMatch(new RegExp(`^${h.name} +${h.address.replaceAll('.', '\\.')} +up$`, 'm'));
+    for (const h of getLab().hosts)
+      expect(res.stdout).toMatch(new RegExp(`^${h.name} +${h.address.replaceAll('.', '\\.')} +up$`, 'm'));
   });
 
   it('rejects a bare host count above 200 as bad usage, naming the limit', () => {

@@ -37,7 +37,14 @@ async function passwordLogin(host: string, password: string): Promise<string> {
           stream.on('data', (d: Buffer) => (out += d.toString())).on('close', () => resolve(out.trim()));
         });
       });
-      conn.connect({ host: labHost(host).address, username: 'root', password, tryKeyboard: false, readyTimeout: 20_000, hostVerifier: (key: Buffer) => key.equals(expected) });
+      conn.connect({
+        host: labHost(host).address,
+        username: 'root',
+        password,
+        tryKeyboard: false,
+        readyTimeout: 20_000,
+        hostVerifier: (key: Buffer) => key.equals(expected),
+      });
     });
   } finally {
     conn.end();
@@ -50,7 +57,9 @@ describe('lab hosts', () => {
   it('accepts the controller key on every host, which answers with its own name', async () => {
     const lab = getLab();
     expect(lab.hosts.map((h) => h.name)).toContain('redis-a');
-    const names = await Promise.all(lab.hosts.map(async (h) => (await ssh([...sshArgs(h.name), 'hostname'])).stdout.trim()));
+    const names = await Promise.all(
+      lab.hosts.map(async (h) => (await ssh([...sshArgs(h.name), 'hostname'])).stdout.trim()),
+    );
     expect(names).toEqual(lab.hosts.map((h) => h.name));
   });
 
@@ -93,7 +102,9 @@ describe('lab hosts', () => {
 
   it('gives hosts no route off the lab /24, so nothing leaves the bridge', async () => {
     const { stdout } = await execOn('dns-1', ['ip', '-4', 'route', 'show']);
-    expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${getLab().net.replaceAll('.', '\\.')}\\.0/24 dev eth0 `))]);
+    expect(stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${getLab().net.replaceAll('.', '\\.')}\\.0/24 dev eth0 `)),
+    ]);
   });
 
   it('passes the exit code of a command run with exec through', async () => {

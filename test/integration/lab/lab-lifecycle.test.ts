@@ -15,14 +15,23 @@ async function traces(prefix: string, stateDir: string): Promise<string[]> {
   const found: string[] = [];
   const netns = (await run('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0] ?? '');
   found.push(...netns.filter((n) => n.startsWith(`${prefix}-`)).map((n) => `netns ${n}`));
-  const links = (await run('ip', ['-o', 'link', 'show'])).stdout.split('\n').map((l) => (l.split(': ')[1] ?? '').replace(/@.*/, ''));
-  found.push(...links.filter((l) => l === `${prefix}br0` || new RegExp(`^${prefix}v\\d+$`).test(l)).map((l) => `link ${l}`));
+  const links = (await run('ip', ['-o', 'link', 'show'])).stdout
+    .split('\n')
+    .map((l) => (l.split(': ')[1] ?? '').replace(/@.*/, ''));
+  found.push(
+    ...links.filter((l) => l === `${prefix}br0` || new RegExp(`^${prefix}v\\d+$`).test(l)).map((l) => `link ${l}`),
+  );
   for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     if (cmdline.includes(stateDir)) found.push(`process ${pid} ${cmdline.replaceAll('\0', ' ')}`);
   }
   const mounts = await readFile('/proc/self/mountinfo', 'utf8');
-  found.push(...mounts.split('\n').filter((m) => m.includes(stateDir) || m.includes(`/run/netns/${prefix}-`)).map((m) => `mount ${m}`));
+  found.push(
+    ...mounts
+      .split('\n')
+      .filter((m) => m.includes(stateDir) || m.includes(`/run/netns/${prefix}-`))
+      .map((m) => `mount ${m}`),
+  );
   return found;
 }
 

@@ -9,13 +9,18 @@ const run = promisify(execFile);
 
 async function redis(address: string, passwordFile: string, args: string[]): Promise<string> {
   const password = (await readFile(passwordFile, 'utf8')).trim();
-  const { stdout } = await run('redis-cli', ['-h', address, ...args], { env: { ...process.env, REDISCLI_AUTH: password }, timeout: 10_000 });
+  const { stdout } = await run('redis-cli', ['-h', address, ...args], {
+    env: { ...process.env, REDISCLI_AUTH: password },
+    timeout: 10_000,
+  });
   return stdout.trim();
 }
 
 /** Asks a ZooKeeper node `srvr` over TCP, as a monitoring probe would, and returns its mode. */
 async function zkMode(address: string): Promise<string> {
-  const { stdout } = await run('bash', ['-c', 'exec 3<>"/dev/tcp/$0/2181" && echo srvr >&3 && cat <&3', address], { timeout: 10_000 });
+  const { stdout } = await run('bash', ['-c', 'exec 3<>"/dev/tcp/$0/2181" && echo srvr >&3 && cat <&3', address], {
+    timeout: 10_000,
+  });
   return /^Mode: (\w+)/m.exec(stdout)?.[1] ?? 'none';
 }
 
@@ -46,7 +51,9 @@ describe('lab services', () => {
 
   it('seeds the master with at least 500 keys and refuses clients without the password', async () => {
     const lab = getLab();
-    expect(Number(await redis(labHost('redis-a').address, lab.secrets.redisPassword, ['dbsize']))).toBeGreaterThanOrEqual(500);
+    expect(
+      Number(await redis(labHost('redis-a').address, lab.secrets.redisPassword, ['dbsize'])),
+    ).toBeGreaterThanOrEqual(500);
     const { stdout } = await run('redis-cli', ['-h', labHost('redis-a').address, 'dbsize']);
     expect(stdout).toMatch(/NOAUTH/);
   });
@@ -59,7 +66,8 @@ describe('lab services', () => {
 
   it('moves the VIP to redis-b when redis stops on redis-a, and back when it starts', async () => {
     const vip = ` ${getLab().vip}/24`;
-    const holds = async (host: string) => (await execOn(host, ['ip', '-4', '-o', 'addr', 'show', 'eth0'])).stdout.includes(vip);
+    const holds = async (host: string) =>
+      (await execOn(host, ['ip', '-4', '-o', 'addr', 'show', 'eth0'])).stdout.includes(vip);
     expect((await execOn('redis-a', ['service', 'redis', 'stop'])).exitCode).toBe(0);
     try {
       await eventually(() => holds('redis-b'), 'the VIP moving to redis-b', 20);

@@ -18,7 +18,10 @@ describe('RedisSiteLock with a damaged value', () => {
     const lock = new RedisSiteLock({ redis, prefix: keys.prefix });
     await redis.set(`${keys.prefix}lock:xizang`, 'garbage');
     const r = await lock.acquire({ site: 'xizang', runId: 'run_1', requester: 'U_REQ', since: 1 });
-    expect(r).toEqual({ ok: false, error: { heldBy: { site: 'xizang', runId: 'unknown', requester: 'unknown', since: 0 } } });
+    expect(r).toEqual({
+      ok: false,
+      error: { heldBy: { site: 'xizang', runId: 'unknown', requester: 'unknown', since: 0 } },
+    });
     expect(await lock.release('xizang', 'run_1')).toBe(false);
     expect((await lock.forceRelease('xizang', 'unknown')).ok).toBe(true);
     expect((await lock.acquire({ site: 'xizang', runId: 'run_1', requester: 'U_REQ', since: 1 })).ok).toBe(true);

@@ -19,7 +19,8 @@ const DIR = probeDir('obcluster');
 let sim: ObSim;
 
 const onHost = async (script: string) => (await execOn(PROBE_HOST, ['bash', '-c', script])).stdout.trim();
-const loopRunning = async (pid: string) => (await execOn(PROBE_HOST, ['grep', '-qs', 'opsgate_probe', `/proc/${pid}/cmdline`])).exitCode === 0;
+const loopRunning = async (pid: string) =>
+  (await execOn(PROBE_HOST, ['grep', '-qs', 'opsgate_probe', `/proc/${pid}/cmdline`])).exitCode === 0;
 
 beforeAll(async () => {
   await resetObLab();
@@ -47,11 +48,20 @@ describe('an aborted OceanBase upgrade', () => {
 
   /** Waits for the run's next gate not seen yet, or its end. */
   const nextOf = (runId: string, seen: Set<string>) =>
-    ctx.watch.waitFor((e): e is EngineEvent => e.runId === runId && ((e.type === 'gate.opened' && !seen.has(e.gate.id)) || e.type === 'run.finished'), 300_000);
+    ctx.watch.waitFor(
+      (e): e is EngineEvent =>
+        e.runId === runId && ((e.type === 'gate.opened' && !seen.has(e.gate.id)) || e.type === 'run.finished'),
+      300_000,
+    );
 
   it('after probe-start: the probe is stopped as a cleanup step, then the run ends aborted and the site is free', async () => {
     worker = await spawnWorker(ctx.t);
-    const pre = await ctx.rt.engine.request({ site: SITE, runbook: 'ob-precheck', args: { cluster: 'obcluster' }, requester: REQUESTER });
+    const pre = await ctx.rt.engine.request({
+      site: SITE,
+      runbook: 'ob-precheck',
+      args: { cluster: 'obcluster' },
+      requester: REQUESTER,
+    });
     if (!pre.ok) throw new Error(pre.error.message);
     const seen = new Set<string>();
     for (;;) {
@@ -62,10 +72,25 @@ describe('an aborted OceanBase upgrade', () => {
       }
       if (e.type !== 'gate.opened') continue;
       seen.add(e.gate.id);
-      expect((await ctx.rt.engine.decide({ gateId: e.gate.id, user: ctx.approver, userGroups: [], choice: 'approve', planHash: e.gate.planHash })).ok).toBe(true);
+      expect(
+        (
+          await ctx.rt.engine.decide({
+            gateId: e.gate.id,
+            user: ctx.approver,
+            userGroups: [],
+            choice: 'approve',
+            planHash: e.gate.planHash,
+          })
+        ).ok,
+      ).toBe(true);
     }
 
-    const up = await ctx.rt.engine.request({ site: SITE, runbook: 'ob-upgrade', args: { cluster: 'obcluster', toVersion: TO }, requester: REQUESTER });
+    const up = await ctx.rt.engine.request({
+      site: SITE,
+      runbook: 'ob-upgrade',
+      args: { cluster: 'obcluster', toVersion: TO },
+      requester: REQUESTER,
+    });
     if (!up.ok) throw new Error(up.error.message);
     const runId = up.value.runId;
     expect((await ctx.watch.waitFor(ev('step.finished', 'probe-start', runId), 300_000)).status).toBe('succeeded');
@@ -80,7 +105,9 @@ describe('an aborted OceanBase upgrade', () => {
     const finished = await ctx.watch.waitFor(ev('run.finished', undefined, runId), 120_000);
     expect(finished.outcome).toBe('aborted');
     expect(finished.statusLine).toMatch(/^aborted by U_ABORT_TEST; cleanup done: probe-start-cleanup$/);
-    expect(ctx.watch.seen.find((e) => ev('step.started', 'probe-start-cleanup', runId)(e))).toMatchObject({ cleanup: true });
+    expect(ctx.watch.seen.find((e) => ev('step.started', 'probe-start-cleanup', runId)(e))).toMatchObject({
+      cleanup: true,
+    });
     expect(await loopRunning(pid)).toBe(false);
     expect((await onHost(`ls -A ${DIR}`)).split('\n').sort()).toEqual(['errors', 'log']);
     expect(await ctx.rt.deps.lock.holder(SITE)).toBeUndefined();

@@ -44,7 +44,10 @@ export function labSysPassword(): string {
  * The simulator on the lab bridge, where the lab site file's sys endpoint points, with frequent leader moves;
  * logins are checked against the password the site file references (or `passwords`).
  */
-export function startLabSim(upgradeJob?: UpgradeJobScenario, passwords: SimPasswords = { sys: labSysPassword() }): Promise<ObSim> {
+export function startLabSim(
+  upgradeJob?: UpgradeJobScenario,
+  passwords: SimPasswords = { sys: labSysPassword() },
+): Promise<ObSim> {
   return startObSim({
     host: `${getLab().net}.1`,
     port: 2881,
@@ -57,7 +60,12 @@ export function startLabSim(upgradeJob?: UpgradeJobScenario, passwords: SimPassw
 
 /** One query to the simulator as the sys tenant. */
 export async function simQuery(sql: string): Promise<Record<string, unknown>[]> {
-  const c = await mysql.createConnection({ host: `${getLab().net}.1`, port: 2881, user: 'root@sys', password: labSysPassword() });
+  const c = await mysql.createConnection({
+    host: `${getLab().net}.1`,
+    port: 2881,
+    user: 'root@sys',
+    password: labSysPassword(),
+  });
   try {
     const [rows] = await c.query(sql);
     return rows as Record<string, unknown>[];
@@ -68,7 +76,11 @@ export async function simQuery(sql: string): Promise<Record<string, unknown>[]> 
 
 /** What a lab host says about its observer: the installed package and the version the running process reports. */
 export async function observerState(host: string): Promise<{ installed: string; running: string }> {
-  const r = await execOn(host, ['bash', '-c', 'rpm -q oceanbase-ce; (exec 3<>/dev/tcp/127.0.0.1/2882; head -1 <&3) 2>/dev/null || echo down']);
+  const r = await execOn(host, [
+    'bash',
+    '-c',
+    'rpm -q oceanbase-ce; (exec 3<>/dev/tcp/127.0.0.1/2882; head -1 <&3) 2>/dev/null || echo down',
+  ]);
   const [installed, running] = r.stdout.trim().split('\n');
   return { installed: installed ?? '', running: running ?? '' };
 }

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObSim } from '../../../lab/obsim/start-obsim.ts';
-import { probeDir, probeStartCommand, probeStopCommand, type ProbeTarget } from '../../../src/runbooks/oceanbase/probe/probe-commands.ts';
+import {
+  probeDir,
+  probeStartCommand,
+  probeStopCommand,
+  type ProbeTarget,
+} from '../../../src/runbooks/oceanbase/probe/probe-commands.ts';
 import { execOn, getLab } from '../../support/lab.ts';
 import { runnerLab, sessionsClosedAfterEach } from '../runners/runner-lab.ts';
 import { labSysPassword, resetObLab, startLabSim } from './ob-lab.ts';
@@ -19,7 +24,14 @@ let sim: ObSim;
 const open = sessionsClosedAfterEach();
 
 function target(): ProbeTarget {
-  return { cluster: 'obcluster', host: HOST, address: `${getLab().net}.1`, port: 2881, user: 'probe@biz', database: 'biz' };
+  return {
+    cluster: 'obcluster',
+    host: HOST,
+    address: `${getLab().net}.1`,
+    port: 2881,
+    user: 'probe@biz',
+    database: 'biz',
+  };
 }
 
 /** Runs a command on the probe host over SSH, with `stdin`, as the engine runs a step's command. */
@@ -46,7 +58,8 @@ async function logLines(n: number): Promise<string[]> {
 }
 
 /** Every command line and environment of the probe host's processes, as text. */
-const processText = () => onHost('for p in /proc/[0-9]*; do tr "\\0" "\\n" < $p/cmdline; tr "\\0" "\\n" < $p/environ; done 2>/dev/null');
+const processText = () =>
+  onHost('for p in /proc/[0-9]*; do tr "\\0" "\\n" < $p/cmdline; tr "\\0" "\\n" < $p/environ; done 2>/dev/null');
 
 beforeAll(async () => {
   await resetObLab();
@@ -63,10 +76,18 @@ describe('the business probe takes its password from stdin', () => {
     const r = await viaSsh(probeStartCommand(target()).command, `${business}\n`);
     expect(r.exitCode, r.stderr.head).toBe(0);
     const lines = await logLines(5);
-    expect(lines.every((l) => / 0$/.test(l)), `${lines.join('\n')}\n${await onHost(`cat ${DIR}/errors`)}`).toBe(true);
+    expect(
+      lines.every((l) => / 0$/.test(l)),
+      `${lines.join('\n')}\n${await onHost(`cat ${DIR}/errors`)}`,
+    ).toBe(true);
     const pid = (await onHost(`cat ${DIR}/pid`)).trim();
-    expect((await onHost(`stat -c '%a %U %n' ${DIR} ${DIR}/*.cnf`)).trim().split('\n')).toEqual([`700 root ${DIR}`, `600 root ${DIR}/client-${pid}.cnf`]);
-    expect((await processText()).includes(business.trim()), 'the password in a command line or environment').toBe(false);
+    expect((await onHost(`stat -c '%a %U %n' ${DIR} ${DIR}/*.cnf`)).trim().split('\n')).toEqual([
+      `700 root ${DIR}`,
+      `600 root ${DIR}/client-${pid}.cnf`,
+    ]);
+    expect((await processText()).includes(business.trim()), 'the password in a command line or environment').toBe(
+      false,
+    );
   }, 120_000);
 
   it('replaces a probe left running; a wrong password shows as refused requests; stop removes the option file', async () => {
@@ -76,15 +97,29 @@ describe('the business probe takes its password from stdin', () => {
     const pid = (await onHost(`cat ${DIR}/pid`)).trim();
     expect(pid).not.toBe(before);
     const lines = await logLines(3);
-    expect(lines.every((l) => / 1$/.test(l)), lines.join('\n')).toBe(true);
+    expect(
+      lines.every((l) => / 1$/.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
     expect(await onHost(`cat ${DIR}/errors`)).toMatch(/ERROR 1045 .*Access denied for user 'probe'/);
     // The earlier loop ended on its own and took its option file with it.
-    expect((await onHost(`ls ${DIR}`)).trim().split('\n').filter((f) => f.endsWith('.cnf'))).toEqual([`client-${pid}.cnf`]);
-    expect((await execOn(HOST, ['grep', '-qs', 'opsgate_probe', `/proc/${before}/cmdline`])).exitCode, 'the earlier loop still runs').not.toBe(0);
+    expect(
+      (await onHost(`ls ${DIR}`))
+        .trim()
+        .split('\n')
+        .filter((f) => f.endsWith('.cnf')),
+    ).toEqual([`client-${pid}.cnf`]);
+    expect(
+      (await execOn(HOST, ['grep', '-qs', 'opsgate_probe', `/proc/${before}/cmdline`])).exitCode,
+      'the earlier loop still runs',
+    ).not.toBe(0);
 
     const stop = await viaSsh(probeStopCommand(target()).command);
     expect(stop.exitCode, stop.stderr.head).toBe(0);
     expect((await onHost(`ls -A ${DIR}`)).trim().split('\n').sort()).toEqual(['errors', 'log']);
-    expect((await execOn(HOST, ['grep', '-qs', 'opsgate_probe', `/proc/${pid}/cmdline`])).exitCode, 'the loop still runs').not.toBe(0);
+    expect(
+      (await execOn(HOST, ['grep', '-qs', 'opsgate_probe', `/proc/${pid}/cmdline`])).exitCode,
+      'the loop still runs',
+    ).not.toBe(0);
   }, 120_000);
 });

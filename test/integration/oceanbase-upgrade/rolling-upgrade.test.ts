@@ -15,7 +15,10 @@ let sim: ObSim;
 const keys: RedisTestKeys[] = [];
 
 function run(line: string, k: RedisTestKeys = fresh()) {
-  return opsgate(['run', line, '--sites', labSitesDir(), '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'], { REDIS_URL: TEST_REDIS_URL, OPSGATE_REDIS_PREFIX: k.prefix });
+  return opsgate(['run', line, '--sites', labSitesDir(), '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'], {
+    REDIS_URL: TEST_REDIS_URL,
+    OPSGATE_REDIS_PREFIX: k.prefix,
+  });
 }
 
 function fresh(): RedisTestKeys {
@@ -48,14 +51,18 @@ describe('OceanBase rolling upgrade in the lab', () => {
   it('refuses the two-zone cluster with the reason and runs nothing', async () => {
     const r = await run(`/upgrade xizang ob obsmall --to ${TO}`);
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/obsmall refused: it has 2 zone\(s\) \(zone1, zone2\); a rolling upgrade stops one zone at a time and needs at least 3/);
+    expect(r.stdout + r.stderr).toMatch(
+      /obsmall refused: it has 2 zone\(s\) \(zone1, zone2\); a rolling upgrade stops one zone at a time and needs at least 3/,
+    );
     expect(r.stdout).not.toMatch(/▶ step/);
   });
 
   it('refuses the upgrade when it is requested without a completed precheck, having touched nothing', async () => {
     const r = await run(`/upgrade xizang ob obcluster --to ${TO}`);
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/ob-upgrade refused: it needs a completed run of ob-precheck for cluster=obcluster within the last 1h: there is none\. Run the precheck of obcluster first/);
+    expect(r.stdout + r.stderr).toMatch(
+      /ob-upgrade refused: it needs a completed run of ob-precheck for cluster=obcluster within the last 1h: there is none\. Run the precheck of obcluster first/,
+    );
     expect(r.stdout).not.toMatch(/▶ step/);
     expect((await execOn('ob-1', ['test', '-e', '/tmp/opsgate-ob'])).exitCode).not.toBe(0);
   });
@@ -65,7 +72,11 @@ describe('OceanBase rolling upgrade in the lab', () => {
     const pre = await run('/precheck xizang ob obcluster', k);
     expect(pre.stdout).toMatch(/upgrade checker passed: \d+ checks passed/);
     expect(pre.code).toBe(0);
-    expect(await simQuery("select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'server_permanent_offline_time'")).toEqual([{ VALUE: '72h' }]);
+    expect(
+      await simQuery(
+        "select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'server_permanent_offline_time'",
+      ),
+    ).toEqual([{ VALUE: '72h' }]);
 
     const up = await run(`/upgrade xizang ob obcluster --to ${TO}`, k);
     const out = up.stdout;
@@ -77,16 +88,29 @@ describe('OceanBase rolling upgrade in the lab', () => {
 
     // Zone by zone: each zone serves the new version before the next zone is stopped.
     const order = [
-      at(/step zone1-stop-zone \(attempt/), at(/every observer of zone1 runs 4\.3\.5\.5: done/),
-      at(/step zone2-stop-zone \(attempt/), at(/every observer of zone2 runs 4\.3\.5\.5: done/),
-      at(/step zone3-stop-zone \(attempt/), at(/every observer of zone3 runs 4\.3\.5\.5: done/),
+      at(/step zone1-stop-zone \(attempt/),
+      at(/every observer of zone1 runs 4\.3\.5\.5: done/),
+      at(/step zone2-stop-zone \(attempt/),
+      at(/every observer of zone2 runs 4\.3\.5\.5: done/),
+      at(/step zone3-stop-zone \(attempt/),
+      at(/every observer of zone3 runs 4\.3\.5\.5: done/),
     ];
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
 
-    for (const { host } of obHosts()) expect(await observerState(host)).toEqual({ installed: `oceanbase-ce-${TO}`, running: expect.stringMatching(new RegExp(`^OBSERVER ${TO.replace(/\./g, '\\.')} zone\\d$`)) });
-    expect(await simQuery("select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'min_observer_version'")).toEqual([{ VALUE: TO }]);
-    expect(await simQuery("select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'server_permanent_offline_time'")).toEqual([{ VALUE: '3600s' }]);
+    for (const { host } of obHosts())
+      expect(await observerState(host)).toEqual({
+        installed: `oceanbase-ce-${TO}`,
+        running: expect.stringMatching(new RegExp(`^OBSERVER ${TO.replace(/\./g, '\\.')} zone\\d$`)),
+      });
+    expect(
+      await simQuery("select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'min_observer_version'"),
+    ).toEqual([{ VALUE: TO }]);
+    expect(
+      await simQuery(
+        "select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'server_permanent_offline_time'",
+      ),
+    ).toEqual([{ VALUE: '3600s' }]);
     expect(out).toMatch(/every server shows server_permanent_offline_time = 3600s/);
 
     // upgrade_pre's special_action (4.3.5.4 -> 4.3.5.5 is cross-version), gated; the tenant upgrade job with its
@@ -100,11 +124,19 @@ describe('OceanBase rolling upgrade in the lab', () => {
     expect(out).toMatch(/compatible is 4\.3\.5\.5 on every server for every non-standby tenant/);
     expect(at(/step special-action \(attempt/)).toBeLessThan(at(/step zone1-stop-zone \(attempt/));
     expect(at(/step tenant-upgrade-job \(attempt/)).toBeGreaterThan(at(/step end-rolling-upgrade \(attempt/));
-    expect(await simQuery("select distinct value from oceanbase.__all_virtual_tenant_parameter_info where name = 'compatible'")).toEqual([{ value: TO }]);
+    expect(
+      await simQuery(
+        "select distinct value from oceanbase.__all_virtual_tenant_parameter_info where name = 'compatible'",
+      ),
+    ).toEqual([{ value: TO }]);
     for (const p of ['enable_ddl', 'enable_major_freeze', '_ob_enable_direct_load']) {
-      expect(await simQuery(`select distinct value from oceanbase.GV$OB_PARAMETERS where name = '${p}'`)).toEqual([{ VALUE: 'True' }]);
+      expect(await simQuery(`select distinct value from oceanbase.GV$OB_PARAMETERS where name = '${p}'`)).toEqual([
+        { VALUE: 'True' },
+      ]);
     }
-    expect(await simQuery("select count(*) as n from oceanbase.CDB_OB_MAJOR_COMPACTION where IS_SUSPENDED = 'YES'")).toEqual([{ n: 0 }]);
+    expect(
+      await simQuery("select count(*) as n from oceanbase.CDB_OB_MAJOR_COMPACTION where IS_SUSPENDED = 'YES'"),
+    ).toEqual([{ n: 0 }]);
 
     // The business probe: errors only while a zone is out of service.
     for (const zone of ['zone1', 'zone2', 'zone3']) {
@@ -116,11 +148,21 @@ describe('OceanBase rolling upgrade in the lab', () => {
     }
     // The probe logged in with the site file's password (in the lab, the root-password secret), written to its
     // stdin: its option file is gone from the probe host, and the value is not in the thread nor anything stored.
-    expect((await execOn('ob-1', ['ls', '-A', '/var/tmp/opsgate-ob-probe-obcluster'])).stdout.trim().split('\n').sort()).toEqual(['errors', 'log']);
+    expect(
+      (await execOn('ob-1', ['ls', '-A', '/var/tmp/opsgate-ob-probe-obcluster'])).stdout.trim().split('\n').sort(),
+    ).toEqual(['errors', 'log']);
     const stored = await everythingUnder(k.connect(), k.prefix);
-    expect(stored.includes('<secret: oceanbase[obcluster].probeTenant.password>'), 'the stored plan names the secret').toBe(true);
-    expect(`${out}\n${up.stderr}\n${pre.stdout}\n${pre.stderr}`.includes(labSysPassword()), 'the password in the thread').toBe(false);
-    expect(stored.includes(labSysPassword()), 'the password stored in Redis (run record, plan, audit, events)').toBe(false);
+    expect(
+      stored.includes('<secret: oceanbase[obcluster].probeTenant.password>'),
+      'the stored plan names the secret',
+    ).toBe(true);
+    expect(
+      `${out}\n${up.stderr}\n${pre.stdout}\n${pre.stderr}`.includes(labSysPassword()),
+      'the password in the thread',
+    ).toBe(false);
+    expect(stored.includes(labSysPassword()), 'the password stored in Redis (run record, plan, audit, events)').toBe(
+      false,
+    );
     expect(FROM).not.toBe(TO);
   }, 900_000);
 
@@ -133,11 +175,21 @@ describe('OceanBase rolling upgrade in the lab', () => {
     expect(up.code, out.slice(-3000)).toBe(1);
     expect(out).toMatch(/upgrade job \d+: INPROGRESS, progress \d+%/);
     expect(out).toMatch(/execute upgrade job failed/);
-    expect(out).toMatch(/UPGRADE_ALL job \d+ FAILED \(result_code -4012\) after \d+ s\. Every zone runs 4\.3\.5\.5 and the cluster version is 4\.3\.5\.5 \(it cannot go back\)/);
-    expect(out).toMatch(/Decide: read the job in DBA_OB_TENANT_JOBS and the RootService log with the DBA, then retry this step/);
+    expect(out).toMatch(
+      /UPGRADE_ALL job \d+ FAILED \(result_code -4012\) after \d+ s\. Every zone runs 4\.3\.5\.5 and the cluster version is 4\.3\.5\.5 \(it cannot go back\)/,
+    );
+    expect(out).toMatch(
+      /Decide: read the job in DBA_OB_TENANT_JOBS and the RootService log with the DBA, then retry this step/,
+    );
     expect(out).toMatch(/waits at step tenant-upgrade-job \(failure gate\)/);
     expect(out).not.toMatch(/step end-upgrade \(attempt/);
-    expect(await simQuery("select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'enable_upgrade_mode'")).toEqual([{ VALUE: 'True' }]);
-    expect(await simQuery("select distinct value from oceanbase.__all_virtual_tenant_parameter_info where name = 'compatible'")).toEqual([{ value: FROM }]);
+    expect(
+      await simQuery("select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'enable_upgrade_mode'"),
+    ).toEqual([{ VALUE: 'True' }]);
+    expect(
+      await simQuery(
+        "select distinct value from oceanbase.__all_virtual_tenant_parameter_info where name = 'compatible'",
+      ),
+    ).toEqual([{ value: FROM }]);
   }, 900_000);
 });

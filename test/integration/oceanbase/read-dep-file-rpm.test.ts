@@ -31,7 +31,12 @@ beforeAll(() => {
   // xz, el7's and el8's rpmbuild default (OceanBase's packages are built there); the libs package with gzip.
   const files = { 'home/admin/oceanbase/bin/observer': observer, [DEP_FILE_PATH]: depText };
   server = buildRpm(dir, { name: 'oceanbase-ce', version: '4.4.1.0', files, payload: 'w2.xzdio' });
-  libs = buildRpm(dir, { name: 'oceanbase-ce-libs', version: '4.4.1.0', files: { 'home/admin/oceanbase/lib/libobcdc.so.4': Buffer.alloc(4096, 1) }, payload: 'w6.gzdio' });
+  libs = buildRpm(dir, {
+    name: 'oceanbase-ce-libs',
+    version: '4.4.1.0',
+    files: { 'home/admin/oceanbase/lib/libobcdc.so.4': Buffer.alloc(4096, 1) },
+    payload: 'w6.gzdio',
+  });
 });
 
 afterAll(() => {
@@ -39,7 +44,11 @@ afterAll(() => {
 });
 
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const why = (f: string) => readUpgradeDepFile(f).then(() => 'read', (e: Error & { code?: string }) => `${e.code}: ${e.message}`);
+const why = (f: string) =>
+  readUpgradeDepFile(f).then(
+    () => 'read',
+    (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
+  );
 
 describe('readUpgradeDepFile on a real RPM (rpmbuild, rpm2cpio, cpio)', () => {
   it('reads the dep file out of the oceanbase-ce RPM exactly as it was packed', async () => {
@@ -51,7 +60,10 @@ describe('readUpgradeDepFile on a real RPM (rpmbuild, rpm2cpio, cpio)', () => {
     const fromRpm = parseUpgradeDep(await readUpgradeDepFile(server));
     const direct = parseUpgradeDep(depText);
     if (!fromRpm.ok || !direct.ok) throw new Error('the lab dep file does not parse');
-    for (const [start, to] of [[{ version: '4.3.5.4' }, '4.4.0.0'], [{ version: '4.3.5.3', build: '100000012025010910' }, '4.4.1.0']] as const) {
+    for (const [start, to] of [
+      [{ version: '4.3.5.4' }, '4.4.0.0'],
+      [{ version: '4.3.5.3', build: '100000012025010910' }, '4.4.1.0'],
+    ] as const) {
       expect(computeUpgradeRoute(fromRpm.value, start, to)).toEqual(computeUpgradeRoute(direct.value, start, to));
     }
     const r = computeUpgradeRoute(fromRpm.value, { version: '4.3.5.4' }, '4.4.0.0');
@@ -59,20 +71,32 @@ describe('readUpgradeDepFile on a real RPM (rpmbuild, rpm2cpio, cpio)', () => {
   });
 
   it('names the file and the dep file when the RPM has none (oceanbase-ce-libs)', async () => {
-    expect(await why(libs)).toBe(`OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${libs}: no ${DEP_FILE_PATH} in it`);
+    expect(await why(libs)).toBe(
+      `OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${libs}: no ${DEP_FILE_PATH} in it`,
+    );
   });
 
   it('refuses what is not an RPM, or a damaged one, naming the file', async () => {
     const random = join(dir, 'random.rpm');
     writeFileSync(random, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251)));
-    expect(await why(random)).toBe(`OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${random}: neither an RPM nor a lab package`);
+    expect(await why(random)).toBe(
+      `OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${random}: neither an RPM nor a lab package`,
+    );
     const fake = join(dir, 'magic-only.rpm');
     writeFileSync(fake, Buffer.concat([Buffer.from([0xed, 0xab, 0xee, 0xdb]), Buffer.alloc(4096, 0x41)]));
-    expect(await why(fake)).toMatch(new RegExp(`^OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${escaped(fake)}: not a readable RPM, damaged or cut short \\(rpm2cpio exited 1`));
+    expect(await why(fake)).toMatch(
+      new RegExp(
+        `^OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${escaped(fake)}: not a readable RPM, damaged or cut short \\(rpm2cpio exited 1`,
+      ),
+    );
     const cut = join(dir, 'cut-short.rpm');
     const whole = readFileSync(server);
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
-    expect(await why(cut)).toMatch(new RegExp(`^OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${escaped(cut)}: not a readable RPM, damaged or cut short \\(`));
+    expect(await why(cut)).toMatch(
+      new RegExp(
+        `^OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${escaped(cut)}: not a readable RPM, damaged or cut short \\(`,
+      ),
+    );
   });
 
   describe('on a machine without the tools', () => {

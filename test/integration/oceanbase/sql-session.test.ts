@@ -3,7 +3,12 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isOpsgateError } from '../../../src/core/opsgate-error.ts';
 import { createSqlSession, type ObSqlSession } from '../../../src/runners/sql/create-sql-session.ts';
-import { createObFixture, LOCAL_MARIADB, uniqueFixtureName, type ObFixture } from '../../support/oceanbase/ob-fixture.ts';
+import {
+  createObFixture,
+  LOCAL_MARIADB,
+  uniqueFixtureName,
+  type ObFixture,
+} from '../../support/oceanbase/ob-fixture.ts';
 
 let fixture: ObFixture;
 let session: ObSqlSession;
@@ -55,20 +60,32 @@ describe('the SQL session and its dialect layer', () => {
 
   test('reports a wrong password as an auth failure that never contains the password', async () => {
     const password = `pw-${randomBytes(6).toString('hex')}`;
-    const e = await failure(createSqlSession({ ...LOCAL_MARIADB, password, database: fixture.database, allowFixture: true }));
+    const e = await failure(
+      createSqlSession({ ...LOCAL_MARIADB, password, database: fixture.database, allowFixture: true }),
+    );
     expect(e.code).toBe('SQL_AUTH_FAILED');
-    const everything = [e.message, e.stack ?? '', JSON.stringify(e.fields), String((e as { cause?: Error }).cause?.message), JSON.stringify(e)].join('\n');
+    const everything = [
+      e.message,
+      e.stack ?? '',
+      JSON.stringify(e.fields),
+      String((e as { cause?: Error }).cause?.message),
+      JSON.stringify(e),
+    ].join('\n');
     expect(everything).not.toContain(password);
     expect(e.message).toContain('refused the login of user root');
   });
 
   test('reports a closed port as unreachable', async () => {
-    const e = await failure(createSqlSession({ ...LOCAL_MARIADB, port: 1, allowFixture: true, database: fixture.database }));
+    const e = await failure(
+      createSqlSession({ ...LOCAL_MARIADB, port: 1, allowFixture: true, database: fixture.database }),
+    );
     expect(e.code).toBe('SQL_UNREACHABLE');
   });
 
   test('names the check whose statement failed', async () => {
-    const e = await failure(session.query('select count(1) from __all_virtual_no_such_table', { label: 'paxos-replica' }));
+    const e = await failure(
+      session.query('select count(1) from __all_virtual_no_such_table', { label: 'paxos-replica' }),
+    );
     expect(e.code).toBe('SQL_QUERY_FAILED');
     expect(e.fields).toMatchObject({ label: 'paxos-replica', errno: 1146 });
     expect(e.message).toMatch(/^paxos-replica: statement failed/);
@@ -94,7 +111,9 @@ describe('the SQL session and its dialect layer', () => {
   });
 
   test('resolves the oceanbase. qualifier, in any case, to the fixture database', async () => {
-    const res = await session.query("select count(*) as n from OCEANBASE.GV$OB_PARAMETERS where name = 'min_observer_version'");
+    const res = await session.query(
+      "select count(*) as n from OCEANBASE.GV$OB_PARAMETERS where name = 'min_observer_version'",
+    );
     expect(res.rows[0]?.['n']).toBe(3);
     const lower = await session.query('select count(*) as n from oceanbase.gv$ob_units');
     expect(lower.rows[0]?.['n']).toBe(15);
@@ -109,7 +128,9 @@ describe('the SQL session and its dialect layer', () => {
   test('turns alter system set into a parameter change every parameter view sees', async () => {
     await session.query("alter system set enable_rereplication = 'False'");
     const gv = await session.query("select distinct value from GV$OB_PARAMETERS where name = 'enable_rereplication'");
-    const stat = await session.query("select count(*) as n from oceanbase.__all_virtual_sys_parameter_stat where name = 'enable_rereplication' and value != 'False'");
+    const stat = await session.query(
+      "select count(*) as n from oceanbase.__all_virtual_sys_parameter_stat where name = 'enable_rereplication' and value != 'False'",
+    );
     expect(gv.rows).toEqual([{ VALUE: 'False' }]);
     expect(stat.rows[0]?.['n']).toBe(0);
   });

@@ -1,10 +1,20 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { formatCheckerFailure, runUpgradeChecker, type UpgradeCheckerReport } from '../../../src/runbooks/oceanbase/checker/run-upgrade-checker.ts';
+import {
+  formatCheckerFailure,
+  runUpgradeChecker,
+  type UpgradeCheckerReport,
+} from '../../../src/runbooks/oceanbase/checker/run-upgrade-checker.ts';
 import { UPGRADE_CHECKS } from '../../../src/runbooks/oceanbase/checker/upgrade-checker-checks.ts';
 import { createSqlSession, type ObSqlSession } from '../../../src/runners/sql/create-sql-session.ts';
 import { GATE_SCENARIOS } from '../../support/oceanbase/gate-scenarios.ts';
 import { createObFixture, uniqueFixtureName, type ObFixture } from '../../support/oceanbase/ob-fixture.ts';
-import { HEALTHY, SEVERAL, SINGLE_FAILURES, VERSION_NOT_SYNC, type ObScenario } from '../../support/oceanbase/scenarios.ts';
+import {
+  HEALTHY,
+  SEVERAL,
+  SINGLE_FAILURES,
+  VERSION_NOT_SYNC,
+  type ObScenario,
+} from '../../support/oceanbase/scenarios.ts';
 
 let fixture: ObFixture;
 let session: ObSqlSession;
@@ -43,14 +53,20 @@ describe('upgrade_checker against the MariaDB fixture', () => {
     const skipped = report.findings.find((f) => f.checkId === 'archive-job');
     expect(skipped).toMatchObject({ status: 'skipped', gate: 'cluster version < 4.1.0.0', clusterVersion: '4.3.5.5' });
     const paxos = report.findings.find((f) => f.checkId === 'paxos-replica');
-    expect(paxos?.evidence[0]).toMatchObject({ sql: "select count(1) as unsync_cnt from GV$OB_LOG_STAT where in_sync = 'NO'", rowCount: 1 });
+    expect(paxos?.evidence[0]).toMatchObject({
+      sql: "select count(1) as unsync_cnt from GV$OB_LOG_STAT where in_sync = 'NO'",
+      rowCount: 1,
+    });
   });
 
-  test.each(SINGLE_FAILURES.map((s) => [s.name, s] as const))('%s: fails exactly its check with the script message', async (_name, scenario) => {
-    const report = await run(scenario);
-    expectScenario(report, scenario);
-    expect(report.summary).toBe(formatCheckerFailure(scenario.failures.map(([, m]) => m)));
-  });
+  test.each(SINGLE_FAILURES.map((s) => [s.name, s] as const))(
+    '%s: fails exactly its check with the script message',
+    async (_name, scenario) => {
+      const report = await run(scenario);
+      expectScenario(report, scenario);
+      expect(report.summary).toBe(formatCheckerFailure(scenario.failures.map(([, m]) => m)));
+    },
+  );
 
   test('reports several failures together in the script format', async () => {
     const report = await run(SEVERAL);

@@ -60,7 +60,9 @@ describe('server_permanent_offline_time as a gated step', () => {
 
   test("gives up after the script's 10 polls with its message when a server never shows the value", async () => {
     const [wait] = raisePermanentOfflineTime().waits;
-    await fixture.exec("UPDATE __opsgate_parameter SET value = '72h' WHERE name = 'server_permanent_offline_time' AND svr_ip != '10.10.0.13'");
+    await fixture.exec(
+      "UPDATE __opsgate_parameter SET value = '72h' WHERE name = 'server_permanent_offline_time' AND svr_ip != '10.10.0.13'",
+    );
     const seen: string[] = [];
     const res = await awaitPoll(deps(seen), wait!, { tenantCount: 5 });
     expect(res.ok).toBe(false);
@@ -70,7 +72,9 @@ describe('server_permanent_offline_time as a gated step', () => {
   });
 
   test('restores different previous values server by server', async () => {
-    await fixture.exec("UPDATE __opsgate_parameter SET value = '7200s' WHERE name = 'server_permanent_offline_time' AND svr_ip = '10.10.0.12'");
+    await fixture.exec(
+      "UPDATE __opsgate_parameter SET value = '7200s' WHERE name = 'server_permanent_offline_time' AND svr_ip = '10.10.0.12'",
+    );
     const previous = parsePreviousValues((await session.query(READ_PERMANENT_OFFLINE_TIME_SQL)).rows);
     if (!previous.ok) throw new Error(previous.error);
     for (const s of raisePermanentOfflineTime().statements) await session.query(s);
@@ -87,7 +91,8 @@ describe('health checks and rolling-upgrade waits against the fixture', () => {
   test('every health check of a zone holds on a healthy cluster', async () => {
     const polls = healthChecks({ zone: 'zone2', needCheckMajorStatus: true });
     if (!polls.ok) throw new Error(polls.error);
-    for (const p of polls.value) expect(evaluatePoll(p, (await session.query(p.sql)).rows), p.id).toMatchObject({ done: true });
+    for (const p of polls.value)
+      expect(evaluatePoll(p, (await session.query(p.sql)).rows), p.id).toMatchObject({ done: true });
   });
 
   test('the zone-stopped wait completes only once the zone is INACTIVE', async () => {
@@ -103,13 +108,18 @@ describe('health checks and rolling-upgrade waits against the fixture', () => {
   test('the servers-serving wait times out after max(tenants x 10 s, 600 s) while an observer is stopped', async () => {
     const waits = zoneWaits('zone3', '4.3.5.6');
     if (!waits.ok) throw new Error(waits.error);
-    await fixture.exec("UPDATE __all_server SET status = 'INACTIVE', stop_time = 1718000100000000, start_service_time = 0 WHERE zone = 'zone3'");
+    await fixture.exec(
+      "UPDATE __all_server SET status = 'INACTIVE', stop_time = 1718000100000000, start_service_time = 0 WHERE zone = 'zone3'",
+    );
     const tenants = (await session.query(TENANT_COUNT_SQL)).rows.length;
     expect(tenants).toBe(5);
     const res = await awaitPoll(deps(), waits.value.serversServing, { tenantCount: tenants });
     expect(res.ok).toBe(false);
     if (!res.ok) expect(res.error.waitedMs).toBe(600_000);
     const version = waits.value.zoneVersion;
-    expect(evaluatePoll(version, (await session.query(version.sql)).rows)).toEqual({ done: false, observed: '4.3.5.5' });
+    expect(evaluatePoll(version, (await session.query(version.sql)).rows)).toEqual({
+      done: false,
+      observed: '4.3.5.5',
+    });
   });
 });

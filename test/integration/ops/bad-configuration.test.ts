@@ -18,7 +18,16 @@ describe('a bad configuration', () => {
       const r = await opsgate(command, BAD);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/bad configuration \(7 problems\):/);
-      for (const v of ['LOG_LEVEL', 'LOG_FORMAT', 'PORT', 'METRICS_PORT', 'REDIS_URL', 'REDIS_SENTINEL_NAME', 'SLACK_SIGNING_SECRET']) expect(r.stderr).toMatch(new RegExp(`^  ${v}: `, 'm'));
+      for (const v of [
+        'LOG_LEVEL',
+        'LOG_FORMAT',
+        'PORT',
+        'METRICS_PORT',
+        'REDIS_URL',
+        'REDIS_SENTINEL_NAME',
+        'SLACK_SIGNING_SECRET',
+      ])
+        expect(r.stderr).toMatch(new RegExp(`^  ${v}: `, 'm'));
       expect(r.stderr).not.toContain('hunter22');
       expect(r.stderr).not.toContain('xoxb-only-the-token');
     });

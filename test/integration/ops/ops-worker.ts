@@ -16,19 +16,23 @@ export interface OpsWorker {
 
 /** Starts a worker with `/healthz` and `/metrics` and waits until it serves. */
 export async function startOpsWorker(t: TestEnv, extra: Readonly<Record<string, string>> = {}): Promise<OpsWorker> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--sites', 'xizang', '--lock-duration-ms', '2000', '--stalled-interval-ms', '1000'], {
-    env: {
-      ...process.env,
-      OPSGATE_SITES: labSitesDir(),
-      REDIS_URL: t.redisUrl,
-      OPSGATE_REDIS_PREFIX: t.prefix,
-      OPSGATE_STATE_DIR: mkdtempSync(join(tmpdir(), 'opsgate-ops-')),
-      LOG_LEVEL: 'info',
-      METRICS_PORT: '0',
-      OPSGATE_HEARTBEAT_MS: '300',
-      ...extra,
+  const child = spawn(
+    process.execPath,
+    [BIN, 'worker', '--sites', 'xizang', '--lock-duration-ms', '2000', '--stalled-interval-ms', '1000'],
+    {
+      env: {
+        ...process.env,
+        OPSGATE_SITES: labSitesDir(),
+        REDIS_URL: t.redisUrl,
+        OPSGATE_REDIS_PREFIX: t.prefix,
+        OPSGATE_STATE_DIR: mkdtempSync(join(tmpdir(), 'opsgate-ops-')),
+        LOG_LEVEL: 'info',
+        METRICS_PORT: '0',
+        OPSGATE_HEARTBEAT_MS: '300',
+        ...extra,
+      },
     },
-  });
+  );
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const out = new OutputWatcher(child.stdout);

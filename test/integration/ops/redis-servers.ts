@@ -37,12 +37,56 @@ function openssl(dir: string, args: readonly string[]): void {
 }
 
 /** A CA and a server certificate for 127.0.0.1/localhost signed by it, as file paths under `dir`. */
-export function makeCertificates(dir: string, name: string): { readonly ca: string; readonly cert: string; readonly key: string } {
+export function makeCertificates(
+  dir: string,
+  name: string,
+): { readonly ca: string; readonly cert: string; readonly key: string } {
   const f = (s: string) => join(dir, `${name}-${s}`);
-  openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '1', '-subj', `/CN=opsgate test CA ${name}`]);
-  openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '1',
+    '-subj',
+    `/CN=opsgate test CA ${name}`,
+  ]);
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('server.key'),
+    '-out',
+    f('server.csr'),
+    '-subj',
+    '/CN=localhost',
+  ]);
   writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(dir, ['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '1', '-extfile', f('ext.cnf')]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('server.pem'),
+    '-days',
+    '1',
+    '-extfile',
+    f('ext.cnf'),
+  ]);
   return { ca: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
 }
 
@@ -53,7 +97,11 @@ export interface RedisProcess {
 }
 
 /** Starts `redis-server <args>` (a config file or flags) and waits until `ready` answers. */
-export async function startRedisProcess(args: readonly string[], port: number, ready: () => Promise<void>): Promise<RedisProcess> {
+export async function startRedisProcess(
+  args: readonly string[],
+  port: number,
+  ready: () => Promise<void>,
+): Promise<RedisProcess> {
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -81,7 +129,15 @@ export async function startRedisProcess(args: readonly string[], port: number, r
 
 /** PINGs a server once (plain unless `tls` is given), with the password; throws when it does not answer. */
 export async function pingOnce(port: number, password?: string, tls?: { readonly ca: string }): Promise<void> {
-  const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, ...(password ? { password } : {}), ...(tls ? { tls } : {}) });
+  const r = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    ...(password ? { password } : {}),
+    ...(tls ? { tls } : {}),
+  });
   r.on('error', () => undefined);
   try {
     await r.connect();
@@ -91,10 +147,29 @@ export async function pingOnce(port: number, password?: string, tls?: { readonly
   }
 }
 
-export const throwawayFlags = (dir: string): string[] => ['--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--bind', '127.0.0.1'];
+export const throwawayFlags = (dir: string): string[] => [
+  '--dir',
+  dir,
+  '--save',
+  '',
+  '--appendonly',
+  'no',
+  '--maxmemory-policy',
+  'noeviction',
+  '--bind',
+  '127.0.0.1',
+];
 
 /** A Sentinel (`redis-server <conf> --sentinel`) monitoring `name` at 127.0.0.1:`masterPort`, quick to act. */
-export async function startSentinel(dir: string, opts: { readonly name: string; readonly masterPort: number; readonly masterPassword: string; readonly password: string }): Promise<RedisProcess> {
+export async function startSentinel(
+  dir: string,
+  opts: {
+    readonly name: string;
+    readonly masterPort: number;
+    readonly masterPassword: string;
+    readonly password: string;
+  },
+): Promise<RedisProcess> {
   const port = await freePort();
   const conf = join(dir, `sentinel-${port}.conf`);
   // Sentinel rewrites its own config file: it must be a writable file of its own.

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestRuntime, roundTrip } from './redis-runtime.ts';
-import { freePort, makeCertificates, pingOnce, randomSecret, startRedisProcess, startSentinel, tempDir, throwawayFlags, type RedisProcess } from './redis-servers.ts';
+import {
+  freePort,
+  makeCertificates,
+  pingOnce,
+  randomSecret,
+  startRedisProcess,
+  startSentinel,
+  tempDir,
+  throwawayFlags,
+  type RedisProcess,
+} from './redis-servers.ts';
 
 describe('Redis over TLS (rediss://) with a password and a private CA', () => {
   // Made in beforeAll: a suite skipped by a filter runs no afterAll to remove it.
@@ -18,8 +28,26 @@ describe('Redis over TLS (rediss://) with a password and a private CA', () => {
     certs = makeCertificates(tmp.dir, 'good');
     otherCa = makeCertificates(tmp.dir, 'other').ca;
     const port = await freePort();
-    const args = ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.cert, '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no', '--requirepass', password, ...throwawayFlags(tmp.dir)];
-    server = await startRedisProcess(args, port, () => pingOnce(port, password, { ca: readFileSync(certs.ca, 'utf8') }));
+    const args = [
+      '--port',
+      '0',
+      '--tls-port',
+      String(port),
+      '--tls-cert-file',
+      certs.cert,
+      '--tls-key-file',
+      certs.key,
+      '--tls-ca-cert-file',
+      certs.ca,
+      '--tls-auth-clients',
+      'no',
+      '--requirepass',
+      password,
+      ...throwawayFlags(tmp.dir),
+    ];
+    server = await startRedisProcess(args, port, () =>
+      pingOnce(port, password, { ca: readFileSync(certs.ca, 'utf8') }),
+    );
   });
   afterAll(async () => {
     await server?.stop();
@@ -27,7 +55,10 @@ describe('Redis over TLS (rediss://) with a password and a private CA', () => {
   });
 
   it('runs the engine stores and a BullMQ job round trip with REDIS_URL=rediss://… and REDIS_TLS_CA_FILE', async () => {
-    const rt = await openTestRuntime({ REDIS_URL: `rediss://:${password}@127.0.0.1:${server.port}`, REDIS_TLS_CA_FILE: certs.ca });
+    const rt = await openTestRuntime({
+      REDIS_URL: `rediss://:${password}@127.0.0.1:${server.port}`,
+      REDIS_TLS_CA_FILE: certs.ca,
+    });
     try {
       expect(rt.redisWhere).toBe(`Redis at rediss://127.0.0.1:${server.port}`);
       const r = await roundTrip(rt, 'tls');
@@ -40,7 +71,10 @@ describe('Redis over TLS (rediss://) with a password and a private CA', () => {
   });
 
   it('refuses a server whose certificate the configured CA did not sign', async () => {
-    const e = await openTestRuntime({ REDIS_URL: `rediss://:${password}@127.0.0.1:${server.port}`, REDIS_TLS_CA_FILE: otherCa }).then(
+    const e = await openTestRuntime({
+      REDIS_URL: `rediss://:${password}@127.0.0.1:${server.port}`,
+      REDIS_TLS_CA_FILE: otherCa,
+    }).then(
       async (rt) => (await rt.dispose(), undefined),
       (x: unknown) => x,
     );
@@ -51,7 +85,10 @@ describe('Redis over TLS (rediss://) with a password and a private CA', () => {
 
   it('gives an auth error without the password when the password is wrong', async () => {
     const wrong = randomSecret();
-    const e = await openTestRuntime({ REDIS_URL: `rediss://:${wrong}@127.0.0.1:${server.port}`, REDIS_TLS_CA_FILE: certs.ca }).then(
+    const e = await openTestRuntime({
+      REDIS_URL: `rediss://:${wrong}@127.0.0.1:${server.port}`,
+      REDIS_TLS_CA_FILE: certs.ca,
+    }).then(
       async (rt) => (await rt.dispose(), undefined),
       (x: unknown) => x,
     );
@@ -76,7 +113,11 @@ describe('Redis through Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME, password
     const port = await freePort();
     const dir = join(tmp.dir, String(port));
     mkdirSync(dir);
-    const p = await startRedisProcess(['--port', String(port), '--requirepass', password, '--masterauth', password, ...throwawayFlags(dir), ...extra], port, () => pingOnce(port, password));
+    const p = await startRedisProcess(
+      ['--port', String(port), '--requirepass', password, '--masterauth', password, ...throwawayFlags(dir), ...extra],
+      port,
+      () => pingOnce(port, password),
+    );
     servers.push(p);
     return p;
   };
@@ -89,13 +130,19 @@ describe('Redis through Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME, password
       s.disconnect();
     }
   };
-  const masterPort = () => askSentinel(async (s) => Number(((await s.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as string[])[1]));
+  const masterPort = () =>
+    askSentinel(async (s) => Number(((await s.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as string[])[1]));
 
   beforeAll(async () => {
     tmp = tempDir('redis-sentinel');
     master = await server([]);
     replica = await server(['--replicaof', '127.0.0.1', String(master.port)]);
-    sentinel = await startSentinel(tmp.dir, { name, masterPort: master.port, masterPassword: password, password: sentinelPassword });
+    sentinel = await startSentinel(tmp.dir, {
+      name,
+      masterPort: master.port,
+      masterPassword: password,
+      password: sentinelPassword,
+    });
     servers.push(sentinel);
   });
   afterAll(async () => {
@@ -103,7 +150,12 @@ describe('Redis through Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME, password
     tmp?.remove();
   });
 
-  const env = () => ({ REDIS_URL: `redis://:${password}@127.0.0.1:1`, REDIS_SENTINELS: `127.0.0.1:${sentinel.port}`, REDIS_SENTINEL_NAME: name, REDIS_SENTINEL_PASSWORD: sentinelPassword });
+  const env = () => ({
+    REDIS_URL: `redis://:${password}@127.0.0.1:1`,
+    REDIS_SENTINELS: `127.0.0.1:${sentinel.port}`,
+    REDIS_SENTINEL_NAME: name,
+    REDIS_SENTINEL_PASSWORD: sentinelPassword,
+  });
 
   it('runs the engine stores and a BullMQ job round trip on the master the sentinels name, and again after a failover', async () => {
     const rt = await openTestRuntime(env());
@@ -114,7 +166,13 @@ describe('Redis through Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME, password
       expect(before.job.stepId).toBe('step-1');
 
       // The replica must be known to the sentinel (and in sync) before it can be promoted.
-      await waitFor(async () => askSentinel(async (s) => ((await s.call('SENTINEL', 'REPLICAS', name)) as string[][]).some((r) => r.includes(String(replica.port)) && r[r.indexOf('flags') + 1] === 'slave')));
+      await waitFor(async () =>
+        askSentinel(async (s) =>
+          ((await s.call('SENTINEL', 'REPLICAS', name)) as string[][]).some(
+            (r) => r.includes(String(replica.port)) && r[r.indexOf('flags') + 1] === 'slave',
+          ),
+        ),
+      );
       await askSentinel((s) => s.call('SENTINEL', 'FAILOVER', name));
       await waitFor(async () => (await masterPort()) === replica.port);
       await waitFor(async () => /role:master/.test(await infoOf(replica.port, password)));

@@ -16,11 +16,23 @@ describe('a worker in operation: health, metrics and SIGTERM', () => {
   });
 
   const request = async (holdSeconds: number) => {
-    const r = await ctx.rt.engine.request({ site: SITE, runbook: 'lab-move-dir', args: { base: BASE, holdSeconds }, requester: REQUESTER });
+    const r = await ctx.rt.engine.request({
+      site: SITE,
+      runbook: 'lab-move-dir',
+      args: { base: BASE, holdSeconds },
+      requester: REQUESTER,
+    });
     if (!r.ok) throw new Error(r.error.message);
     return r.value.runId;
   };
-  const approve = (gate: Gate) => ctx.rt.engine.decide({ gateId: gate.id, user: ctx.approver, userGroups: [], choice: 'approve', planHash: gate.planHash });
+  const approve = (gate: Gate) =>
+    ctx.rt.engine.decide({
+      gateId: gate.id,
+      user: ctx.approver,
+      userGroups: [],
+      choice: 'approve',
+      planHash: gate.planHash,
+    });
   const servingNow = async () => (await ctx.rt.ops.registry.servingCounts([SITE], Date.now())).get(SITE);
 
   it('answers /healthz and /metrics, and the metrics move when a run completes', async () => {
@@ -74,7 +86,10 @@ describe('a worker in operation: health, metrics and SIGTERM', () => {
     expect(interrupted.summary).toMatch(/^the worker was shut down \(SIGTERM\) before the step finished\. /);
     expect(await worker.exited).toBe(0);
     expect(worker.out.text).toMatch(/1 step\(s\) did not finish in time: recorded as interrupted/);
-    const gate = await ctx.watch.waitFor((e) => ev('gate.opened', 'move-dir', runId)(e) && e.gate.kind === 'interrupted', 30_000);
+    const gate = await ctx.watch.waitFor(
+      (e) => ev('gate.opened', 'move-dir', runId)(e) && e.gate.kind === 'interrupted',
+      30_000,
+    );
     expect(gate.type).toBe('gate.opened');
     expect(ctx.watch.seen.some((e) => ev('step.finished', 'move-dir', runId)(e))).toBe(false);
     expect((await ctx.rt.engine.getRun(runId))?.run.steps['move-dir']?.status).toBe('interrupted');

@@ -5,7 +5,13 @@ import { execOn, getLab } from '../../support/lab.ts';
 
 /** `keys=N digest=…` of the Redis answering on `host` (old or new install), with the lab's password. */
 export async function redisFingerprint(host = 'redis-a'): Promise<string> {
-  const r = await execOn(host, ['sh', '-c', 'REDISCLI_AUTH="$(cat /lab-secrets/redis-password)" /usr/bin/redis-cli -p 6379 EVAL "$1" 0', 'sh', FINGERPRINT_LUA]);
+  const r = await execOn(host, [
+    'sh',
+    '-c',
+    'REDISCLI_AUTH="$(cat /lab-secrets/redis-password)" /usr/bin/redis-cli -p 6379 EVAL "$1" 0',
+    'sh',
+    FINGERPRINT_LUA,
+  ]);
   return r.stdout.trim();
 }
 
@@ -23,7 +29,13 @@ export async function onHost(host: string, script: string): Promise<string> {
 }
 
 /** The old install's paths the Redis upgrade moves aside (a sample the tests check), and their backups. */
-export const REDIS_OLD_PATHS = ['/app/soft/redis-5.0.5', '/etc/redis/redis.conf', '/app/redis_data', '/etc/init.d/redis', '/etc/keepalived/keepalived.conf'];
+export const REDIS_OLD_PATHS = [
+  '/app/soft/redis-5.0.5',
+  '/etc/redis/redis.conf',
+  '/app/redis_data',
+  '/etc/init.d/redis',
+  '/etc/keepalived/keepalived.conf',
+];
 export const REDIS_BACKUPS = REDIS_OLD_PATHS.map((p) => `${p}_bak`);
 
 /**
@@ -31,7 +43,15 @@ export const REDIS_BACKUPS = REDIS_OLD_PATHS.map((p) => `${p}_bak`);
  * leaves paused): ADM instance removed, every `_bak` moved back, redis and keepalived started.
  */
 export async function restoreRedisByHand(): Promise<void> {
-  const paths = ['/app/soft/redis-5.0.5', '/app/soft/keepalived', '/etc/init.d/redis', '/etc/init.d/keepalived', '/app/redis_data', '/etc/redis/redis.conf', '/etc/keepalived/keepalived.conf'];
+  const paths = [
+    '/app/soft/redis-5.0.5',
+    '/app/soft/keepalived',
+    '/etc/init.d/redis',
+    '/etc/init.d/keepalived',
+    '/app/redis_data',
+    '/etc/redis/redis.conf',
+    '/etc/keepalived/keepalived.conf',
+  ];
   const script = [
     "/opt/adm/bin/adm uninstall --instance '易联众-公共服务子系统Redis-A' >/dev/null",
     ...paths.map((p) => `if [ -e ${p}_bak ]; then rm -rf ${p}; mv -T ${p}_bak ${p}; fi`),

@@ -31,13 +31,19 @@ describe('/precheck xizang: the site file Redis passwords', () => {
     expect(site).toContain(redisLine);
     await writeFile(join(copyDir, 'wrong-redis-password'), `${wrong}\n`, { mode: 0o600 });
     await writeFile(join(copyDir, 'xizang.yml'), site.replace(redisLine, 'password: { file: wrong-redis-password }'));
-    await onHost('csb-redis', `cp -p ${conf} ${conf}.opsgate-test && sed -i 's/^requirepass .*/requirepass not-the-running-one/' ${conf}`);
+    await onHost(
+      'csb-redis',
+      `cp -p ${conf} ${conf}.opsgate-test && sed -i 's/^requirepass .*/requirepass not-the-running-one/' ${conf}`,
+    );
     try {
       const env = { REDIS_URL: TEST_REDIS_URL, OPSGATE_REDIS_PREFIX: cli.keys.prefix };
       const r = await opsgate(['run', '/precheck xizang', '--sites', copyDir, '--json', '--as', 'UOPERATOR'], env);
       code = r.code;
       output = r.stdout + r.stderr;
-      events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as EngineEvent);
+      events = r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as EngineEvent);
     } finally {
       await onHost('csb-redis', `mv -f ${conf}.opsgate-test ${conf}`);
     }
@@ -54,7 +60,11 @@ describe('/precheck xizang: the site file Redis passwords', () => {
     expect(failed.map((f) => f.host).sort()).toEqual(['redis-a', 'redis-b']);
     for (const f of failed) {
       expect(f.title).toBe("Redis business-redis:6379: the site file's password is accepted");
-      expect(f.evidence).toMatch(new RegExp(`^business-redis on ${f.host ?? ''} refused the site file's password: .*(WRONGPASS|invalid password|NOAUTH)`));
+      expect(f.evidence).toMatch(
+        new RegExp(
+          `^business-redis on ${f.host ?? ''} refused the site file's password: .*(WRONGPASS|invalid password|NOAUTH)`,
+        ),
+      );
       expect(f.evidence).toContain('redis.conf has another requirepass');
     }
   });
@@ -65,11 +75,15 @@ describe('/precheck xizang: the site file Redis passwords', () => {
       "pass Redis csb-redis:6379: the site file's password is accepted",
       "warn Redis csb-redis:6379: redis.conf's requirepass matches the site file",
     ]);
-    expect(csb[1]?.evidence).toContain('a restart, or the ADM redeploy that reuses the redis.conf password, would change it');
+    expect(csb[1]?.evidence).toContain(
+      'a restart, or the ADM redeploy that reuses the redis.conf password, would change it',
+    );
   });
 
   it('keeps the SSH credential check of every host', () => {
-    const ssh = findingsOf(events).filter((f) => f.step === 'p01-access' && f.title === 'SSH login with the site file credentials');
+    const ssh = findingsOf(events).filter(
+      (f) => f.step === 'p01-access' && f.title === 'SSH login with the site file credentials',
+    );
     expect(ssh).toHaveLength(getLab().hosts.length);
     expect(ssh.every((f) => f.status === 'pass')).toBe(true);
   });
@@ -77,7 +91,10 @@ describe('/precheck xizang: the site file Redis passwords', () => {
   it('never shows a password: not in the output, the run record, the plan, the audit trail or the events', async () => {
     const stored = await everythingUnder(cli.keys.connect(), cli.keys.prefix);
     // The plan names the secret; its value is nowhere (booleans: a failure must not print the stored text).
-    expect(stored.includes('<secret: middleware.redis[business-redis].password>'), 'the stored dry run names the secret').toBe(true);
+    expect(
+      stored.includes('<secret: middleware.redis[business-redis].password>'),
+      'the stored dry run names the secret',
+    ).toBe(true);
     for (const [i, secret] of [wrong, ...(await labSecrets())].entries()) {
       expect(output.includes(secret), `secret #${i} in the output`).toBe(false);
       expect(stored.includes(secret), `secret #${i} stored in Redis`).toBe(false);

@@ -35,17 +35,24 @@ describe('/precheck xizang in the site lab', () => {
   });
 
   it('finds only two FastDFS trackers', () => {
-    expect(of('p04-node-counts').find((f) => f.title.includes('3 trackers'))).toMatchObject({ status: 'fail', evidence: expect.stringContaining('server_count=2') });
+    expect(of('p04-node-counts').find((f) => f.title.includes('3 trackers'))).toMatchObject({
+      status: 'fail',
+      evidence: expect.stringContaining('server_count=2'),
+    });
   });
 
   it('finds Redis 1+1 with keepalived and the VIP, and Kafka 3 + ZooKeeper 3 with a leader', () => {
-    const passed = of('p04-node-counts').filter((f) => f.status === 'pass').map((f) => f.title);
-    expect(passed).toEqual(expect.arrayContaining([
-      'Redis business-redis: 1 master + 1 replica(s)',
-      `Redis business-redis: the master holds the VIP ${getLab().vip}`,
-      'Kafka business-kafka: 3 brokers registered in ZooKeeper',
-      'ZooKeeper of business-kafka: 3 nodes with one leader',
-    ]));
+    const passed = of('p04-node-counts')
+      .filter((f) => f.status === 'pass')
+      .map((f) => f.title);
+    expect(passed).toEqual(
+      expect.arrayContaining([
+        'Redis business-redis: 1 master + 1 replica(s)',
+        `Redis business-redis: the master holds the VIP ${getLab().vip}`,
+        'Kafka business-kafka: 3 brokers registered in ZooKeeper',
+        'ZooKeeper of business-kafka: 3 nodes with one leader',
+      ]),
+    );
   });
 
   it('finds nothing deployed by ADM', () => {
@@ -55,11 +62,18 @@ describe('/precheck xizang in the site lab', () => {
   });
 
   it('finds power-api missing in centre A', () => {
-    expect(of('p08-centre-a').map((f) => `${f.title} ${f.status}`)).toEqual(['Centre A has bind pass', 'Centre A has power-dns pass', 'Centre A has power-api fail']);
+    expect(of('p08-centre-a').map((f) => `${f.title} ${f.status}`)).toEqual([
+      'Centre A has bind pass',
+      'Centre A has power-dns pass',
+      'Centre A has power-api fail',
+    ]);
   });
 
   it('finds the old PaaS versions', () => {
-    expect(of('p02-versions').find((f) => f.title === 'platform is the expected release')).toMatchObject({ status: 'fail', evidence: expect.stringContaining('version 3.1.5') });
+    expect(of('p02-versions').find((f) => f.title === 'platform is the expected release')).toMatchObject({
+      status: 'fail',
+      evidence: expect.stringContaining('version 3.1.5'),
+    });
   });
 
   it('finds the DNS mismatch by real queries, each difference listed', () => {
@@ -69,14 +83,24 @@ describe('/precheck xizang in the site lab', () => {
   });
 
   it('lists business settings and service addresses that use IP addresses, with file and line', () => {
-    expect(of('p10-business-config').some((f) => /^\/app\/config\/business\/order-service\.properties:2: spring\.redis\.host uses /.test(f.evidence))).toBe(true);
-    expect(of('p11-service-addresses').some((f) => f.evidence.startsWith('/app/config/isp/service-addresses.txt:3: medical-insurance uses'))).toBe(true);
+    expect(
+      of('p10-business-config').some((f) =>
+        /^\/app\/config\/business\/order-service\.properties:2: spring\.redis\.host uses /.test(f.evidence),
+      ),
+    ).toBe(true);
+    expect(
+      of('p11-service-addresses').some((f) =>
+        f.evidence.startsWith('/app/config/isp/service-addresses.txt:3: medical-insurance uses'),
+      ),
+    ).toBe(true);
   });
 
   it('attaches the resources document as Markdown and CSV, and no secret appears anywhere', async () => {
     const docs = of('p12-resources').flatMap((f) => (f.attachment ? [f.attachment] : []));
     expect(docs.map((d) => d.name)).toEqual(['middleware-resources-xizang.md', 'middleware-resources-xizang.csv']);
-    expect(docs[0]?.text).toMatch(/\| business-redis \| Redis \| 易联众-公共服务子系统Redis-A \| master\/replica \+ keepalived \| redis-a \| \S+ \| 6379 \| \/app\/soft\/redis-5\.0\.5 \| \S+ \|/);
+    expect(docs[0]?.text).toMatch(
+      /\| business-redis \| Redis \| 易联众-公共服务子系统Redis-A \| master\/replica \+ keepalived \| redis-a \| \S+ \| 6379 \| \/app\/soft\/redis-5\.0\.5 \| \S+ \|/,
+    );
     for (const secret of await labSecrets()) expect(result.stdout + result.stderr).not.toContain(secret);
   });
 });

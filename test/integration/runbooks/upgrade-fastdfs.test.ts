@@ -4,9 +4,17 @@ import { XizangCli } from './xizang-cli.ts';
 
 const UPGRADE = '/upgrade xizang fastdfs';
 const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
-const OLD = ['/app/tracker', '/app/storage', '/usr/local/nginx', '/etc/init.d/fdfs_trackerd', '/etc/init.d/fdfs_storaged', '/etc/init.d/nginx'];
+const OLD = [
+  '/app/tracker',
+  '/app/storage',
+  '/usr/local/nginx',
+  '/etc/init.d/fdfs_trackerd',
+  '/etc/init.d/fdfs_storaged',
+  '/etc/init.d/nginx',
+];
 const runIdOf = (events: readonly { runId?: string }[]) => events.find((e) => e.runId !== undefined)?.runId ?? '';
-const files = (host: string, dir: string) => onHost(host, `cd ${dir} && find . -type f | LC_ALL=C sort | xargs -r sha256sum | sha256sum`);
+const files = (host: string, dir: string) =>
+  onHost(host, `cd ${dir} && find . -type f | LC_ALL=C sort | xargs -r sha256sum | sha256sum`);
 
 describe('/upgrade xizang fastdfs in the site lab', () => {
   let cli: XizangCli;
@@ -21,7 +29,11 @@ describe('/upgrade xizang fastdfs in the site lab', () => {
     const before = await files('fdfs-2', '/mysql/storage0/data');
     const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'f13-copy-files-fdfs-2');
     expect(r.code).toBe(1);
-    expect(r.events.filter((e) => e.type === 'step.finished' && e.status === 'succeeded').map((e) => (e.type === 'step.finished' ? e.stepId : ''))).toContain('f09-copy-files-fdfs-1');
+    expect(
+      r.events
+        .filter((e) => e.type === 'step.finished' && e.status === 'succeeded')
+        .map((e) => (e.type === 'step.finished' ? e.stepId : '')),
+    ).toContain('f09-copy-files-fdfs-1');
     expect(await files('fdfs-1', '/mysql/fastdfs/storage/data')).toBe(before);
     const rb = await cli.run(`/rollback ${runIdOf(r.events)}`, ...AS);
     expect(rb.code, rb.stdout.slice(-4000)).toBe(0);

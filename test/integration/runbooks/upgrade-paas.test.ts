@@ -5,7 +5,11 @@ import { findingsOf, XizangCli } from './xizang-cli.ts';
 const UPGRADE = '/upgrade xizang paas';
 const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
 const runIdOf = (events: readonly { runId?: string }[]) => events.find((e) => e.runId !== undefined)?.runId ?? '';
-const versions = (host: string) => onHost(host, 'head -n1 /app/soft/powercloud/VERSION /app/soft/pyscript/VERSION /app/soft/deploy/SPRINGBOOT/version /app/soft/yum/repo/VERSION | grep -v "^==>" | grep . | tr "\\n" " "');
+const versions = (host: string) =>
+  onHost(
+    host,
+    'head -n1 /app/soft/powercloud/VERSION /app/soft/pyscript/VERSION /app/soft/deploy/SPRINGBOOT/version /app/soft/yum/repo/VERSION | grep -v "^==>" | grep . | tr "\\n" " "',
+  );
 
 describe('/upgrade xizang paas in the site lab', () => {
   let cli: XizangCli;
@@ -37,23 +41,38 @@ describe('/upgrade xizang paas in the site lab', () => {
     await onHost('paas-1', 'touch /app/soft/deploy/SPRINGBOOT/old-only.sh');
     const r = await cli.run(UPGRADE, ...AS);
     expect(r.code, r.stdout.slice(-4000)).toBe(0);
-    expect(await existing('paas-1', ['/app/soft/deploy/SPRINGBOOT/old-only.sh', '/app/soft/deploy/SPRINGBOOT_bak/old-only.sh', '/app/soft/powercloud/bin/powercloud-gateway'])).toEqual([
-      '/app/soft/deploy/SPRINGBOOT_bak/old-only.sh',
-      '/app/soft/powercloud/bin/powercloud-gateway',
-    ]);
+    expect(
+      await existing('paas-1', [
+        '/app/soft/deploy/SPRINGBOOT/old-only.sh',
+        '/app/soft/deploy/SPRINGBOOT_bak/old-only.sh',
+        '/app/soft/powercloud/bin/powercloud-gateway',
+      ]),
+    ).toEqual(['/app/soft/deploy/SPRINGBOOT_bak/old-only.sh', '/app/soft/powercloud/bin/powercloud-gateway']);
     const health = findingsOf(r.events).filter((f) => f.step === 'a06-app-health');
     expect(health.map((f) => `${f.host ?? ''} ${f.status} ${f.title}`).sort()).toEqual(
-      ['paas-1', 'paas-2'].flatMap((h) => [['auth', 8081], ['console', 8082], ['gateway', 8080]].map(([app, port]) => `${h} pass powercloud-${app} answers http://127.0.0.1:${port}/health`)),
+      ['paas-1', 'paas-2'].flatMap((h) =>
+        [
+          ['auth', 8081],
+          ['console', 8082],
+          ['gateway', 8080],
+        ].map(([app, port]) => `${h} pass powercloud-${app} answers http://127.0.0.1:${port}/health`),
+      ),
     );
     const uploads = findingsOf(r.events).filter((f) => f.step === 'a02-upload');
     expect(uploads).toHaveLength(8);
     expect(uploads.every((f) => f.status === 'pass' && /sha256 [0-9a-f]{64} verified/.test(f.evidence))).toBe(true);
-    expect(findingsOf(r.events).filter((f) => f.step === 'a07-verify').every((f) => f.status === 'pass')).toBe(true);
+    expect(
+      findingsOf(r.events)
+        .filter((f) => f.step === 'a07-verify')
+        .every((f) => f.status === 'pass'),
+    ).toBe(true);
     expect(await onHost('paas-1', 'ls /app/soft/powercloud/lib')).not.toContain('3.1.5');
     const rb = await cli.run(`/rollback ${runIdOf(r.events)}`, ...AS);
     expect(rb.code, rb.stdout.slice(-4000)).toBe(0);
     expect(await versions('paas-1')).toBe('version=3.1.5 20210618 2.0.3 20210615 ');
-    expect(await existing('paas-1', ['/app/soft/deploy/SPRINGBOOT/old-only.sh'])).toEqual(['/app/soft/deploy/SPRINGBOOT/old-only.sh']);
+    expect(await existing('paas-1', ['/app/soft/deploy/SPRINGBOOT/old-only.sh'])).toEqual([
+      '/app/soft/deploy/SPRINGBOOT/old-only.sh',
+    ]);
     await onHost('paas-1', 'rm -f /app/soft/deploy/SPRINGBOOT/old-only.sh');
   });
 });

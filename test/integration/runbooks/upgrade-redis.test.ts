@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkHost } from '../../support/lab.ts';
-import { REDIS_BACKUPS as BAK, REDIS_OLD_PATHS as OLD, existing, onHost, redisFingerprint, restoreRedisByHand } from './lab-state.ts';
+import {
+  REDIS_BACKUPS as BAK,
+  REDIS_OLD_PATHS as OLD,
+  existing,
+  onHost,
+  redisFingerprint,
+  restoreRedisByHand,
+} from './lab-state.ts';
 import { findingsOf, labSecrets, XizangCli } from './xizang-cli.ts';
 
 const UPGRADE = '/upgrade xizang redis';
@@ -28,7 +35,9 @@ describe('/upgrade xizang redis in the site lab', () => {
       expect(r.code).toBe(1);
       const failed = r.events.find((e) => e.type === 'step.finished' && e.status === 'failed');
       expect(failed).toMatchObject({ stepId: 'r01-inspect', failedAt: 'precondition' });
-      expect(failed?.type === 'step.finished' && failed.summary).toContain('NOT ok on redis-b: /app/redis_data_bak exists');
+      expect(failed?.type === 'step.finished' && failed.summary).toContain(
+        'NOT ok on redis-b: /app/redis_data_bak exists',
+      );
       expect(r.events.some((e) => e.type === 'step.started' && e.stepId !== 'r01-inspect')).toBe(false);
       expect(await existing('redis-a', OLD)).toEqual(OLD);
       expect(await redisFingerprint()).toBe(before);
@@ -49,7 +58,9 @@ describe('/upgrade xizang redis in the site lab', () => {
     expect(rb.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'rolled-back' });
     for (const host of ['redis-a', 'redis-b']) {
       expect(await existing(host, OLD)).toEqual(OLD);
-      expect(await existing(host, [...BAK, '/app/soft/redis', '/app/adm/instances/易联众-公共服务子系统Redis-A.json'])).toEqual([]);
+      expect(
+        await existing(host, [...BAK, '/app/soft/redis', '/app/adm/instances/易联众-公共服务子系统Redis-A.json']),
+      ).toEqual([]);
     }
     expect(await redisFingerprint()).toBe(before);
   });
@@ -61,7 +72,12 @@ describe('/upgrade xizang redis in the site lab', () => {
     expect(r.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'completed' });
     const verify = findingsOf(r.events).filter((f) => f.step === 'r09-verify');
     expect(verify.every((f) => f.status === 'pass')).toBe(true);
-    expect(await existing('redis-a', ['/app/soft/redis/conf/redis.conf', '/app/adm/instances/易联众-公共服务子系统Redis-A.json'])).toHaveLength(2);
+    expect(
+      await existing('redis-a', [
+        '/app/soft/redis/conf/redis.conf',
+        '/app/adm/instances/易联众-公共服务子系统Redis-A.json',
+      ]),
+    ).toHaveLength(2);
     expect(await redisFingerprint()).toBe(before);
     expect(await redisFingerprint('redis-b')).toBe(before);
     for (const secret of await labSecrets()) expect(r.stdout + r.stderr).not.toContain(secret);
@@ -87,13 +103,21 @@ describe('/upgrade xizang redis in the site lab', () => {
       await linkHost('redis-b', 'up');
     }
     try {
-      const events = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; stepId?: string; status?: string; summary?: string; runId?: string });
+      const events = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map(
+          (l) => JSON.parse(l) as { type: string; stepId?: string; status?: string; summary?: string; runId?: string },
+        );
       // The SSH connection dropped while the ADM step ran on redis-b: the engine cannot know whether it finished,
       // so it marks the step interrupted and waits for a person, with what its probes found.
       const interrupted = events.find((e) => e.type === 'step.interrupted');
       expect(interrupted, out.slice(-2000)).toMatchObject({ stepId: 'r05-adm-install' });
       expect(interrupted?.summary).toMatch(/redis-b: SSH_UNREACHABLE/);
-      expect(events.at(-1)).toMatchObject({ type: 'gate.opened', gate: { kind: 'interrupted', stepId: 'r05-adm-install' } });
+      expect(events.at(-1)).toMatchObject({
+        type: 'gate.opened',
+        gate: { kind: 'interrupted', stepId: 'r05-adm-install' },
+      });
       expect(events.some((e) => e.type === 'step.started' && e.stepId === 'r06-pause-new')).toBe(false);
       await linkHost('redis-b', 'up');
       await restoreRedisByHand();

@@ -39,5 +39,7 @@ export function findingsOf(events: readonly EngineEvent[]): (Finding & { step: s
 /** The lab's secrets, to assert that none of them ever shows. */
 export async function labSecrets(): Promise<string[]> {
   const s = getLab().secrets;
-  return Promise.all([s.rootPassword, s.redisPassword, s.csbRedisPassword].map(async (p) => (await readFile(p, 'utf8')).trim()));
+  return Promise.all(
+    [s.rootPassword, s.redisPassword, s.csbRedisPassword].map(async (p) => (await readFile(p, 'utf8')).trim()),
+  );
 }

@@ -52,7 +52,10 @@ export function runnerLab(): RunnerLab {
 }
 
 /** A session plus its spool dir, both cleaned up by `dispose`. */
-export function openSession(hosts: readonly SshHostConfig[], extra: Partial<SshSessionDeps> = {}): { session: SshSession; spoolDir: string; dispose: () => Promise<void> } {
+export function openSession(
+  hosts: readonly SshHostConfig[],
+  extra: Partial<SshSessionDeps> = {},
+): { session: SshSession; spoolDir: string; dispose: () => Promise<void> } {
   const spoolDir = mkdtempSync(join(tmpdir(), `opsgate-test-${randomUUID()}-`));
   const session = createSshSession({ hosts, secrets: [], spoolDir, ...extra });
   return {

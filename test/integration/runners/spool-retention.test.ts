@@ -20,7 +20,9 @@ afterEach(() => {
 describe('a run session with its own spool directory', () => {
   it('spools a long output while the run lasts and deletes it when the session closes', async () => {
     root = mkdtempSync(join(tmpdir(), `opsgate-spool-${randomUUID()}-`));
-    const s = await openWithOwnSpool(root, randomIds, (spoolDir) => createSshSession({ hosts: [lab.host('paas-1')], secrets: [], spoolDir }));
+    const s = await openWithOwnSpool(root, randomIds, (spoolDir) =>
+      createSshSession({ hosts: [lab.host('paas-1')], secrets: [], spoolDir }),
+    );
     try {
       const r = await s.exec('paas-1', { command: 'yes spool-line | head -c 300000' });
       expect(r.stdout.truncated).toBe(true);
@@ -33,7 +35,10 @@ describe('a run session with its own spool directory', () => {
 
   it('leaves the spool files of another run session in place', async () => {
     root = mkdtempSync(join(tmpdir(), `opsgate-spool-${randomUUID()}-`));
-    const open = () => openWithOwnSpool(root, randomIds, (spoolDir) => createSshSession({ hosts: [lab.host('paas-2')], secrets: [], spoolDir }));
+    const open = () =>
+      openWithOwnSpool(root, randomIds, (spoolDir) =>
+        createSshSession({ hosts: [lab.host('paas-2')], secrets: [], spoolDir }),
+      );
     const [a, b] = [await open(), await open()];
     try {
       await a.exec('paas-2', { command: 'yes a | head -c 300000' });

@@ -24,11 +24,14 @@ const seen = (o: CommandOutcome | undefined): unknown => {
 };
 
 /** exit code, stdout, stderr (heads) of a done outcome, else its status. */
-const brief = (o: CommandOutcome | undefined): unknown => (o?.status === 'done' ? [o.result.exitCode, o.result.stdout.head, o.result.stderr.head] : o?.status);
+const brief = (o: CommandOutcome | undefined): unknown =>
+  o?.status === 'done' ? [o.result.exitCode, o.result.stdout.head, o.result.stderr.head] : o?.status;
 
 /** Lines of `ps` on the host that name `marker` and are not zombies. */
 const running = async (host: string, marker: string): Promise<string[]> =>
-  (await lab.inHost(host, 'ps -eo stat=,args=')).split('\n').filter((l) => l.includes(marker) && !l.trim().startsWith('Z') && !l.includes('ps -eo'));
+  (await lab.inHost(host, 'ps -eo stat=,args='))
+    .split('\n')
+    .filter((l) => l.includes(marker) && !l.trim().startsWith('Z') && !l.includes('ps -eo'));
 
 /** A script that kills the sshd processes serving the batch whose command line names `marker` (not the listener). */
 const killSshdOf = (marker: string): string =>
@@ -57,7 +60,9 @@ describe('SSH batch mode (one channel runs a host’s whole list)', () => {
       { command: 'echo out; echo err >&2' },
       { command: "printf 'no newline'; printf 'err, no newline' >&2; exit 4" },
       // A forged frame (another nonce) and a bare separator are output like any other.
-      { command: "printf '\\036OGB:0123456789abcdef0123456789abcdef E 1 0 0\\n\\036OGB:'; printf '\\036OGB:x Z\\n' >&2" },
+      {
+        command: "printf '\\036OGB:0123456789abcdef0123456789abcdef E 1 0 0\\n\\036OGB:'; printf '\\036OGB:x Z\\n' >&2",
+      },
       { command: "printf 'bin\\000\\001\\377\\036end'" },
       { command: 'seq 1 30000; seq 1 20000 >&2' },
       { command: 'cat; echo "rc=$? $0 $(id -un) $(pwd)"; exit 300' },
@@ -97,9 +102,22 @@ describe('SSH batch mode (one channel runs a host’s whole list)', () => {
     const { session: s } = session([lab.host('fdfs-3')]);
     for (const stopOnFailure of [false, true]) {
       const marker = `sleep 8${Date.now() % 100000}`;
-      const out = await s.runBatch('fdfs-3', [{ command: 'echo one' }, { command: `${marker}1 & ${marker}2 & wait`, timeoutMs: 1500 }, { command: 'echo three' }], { stopOnFailure });
-      expect(out[1]?.status === 'error' && out[1].error).toMatchObject({ code: 'SSH_TIMEOUT', fields: { host: 'fdfs-3', killed: true } });
-      expect(out.map((o) => o.status)).toEqual(stopOnFailure ? ['done', 'error', 'skipped'] : ['done', 'error', 'done']);
+      const out = await s.runBatch(
+        'fdfs-3',
+        [
+          { command: 'echo one' },
+          { command: `${marker}1 & ${marker}2 & wait`, timeoutMs: 1500 },
+          { command: 'echo three' },
+        ],
+        { stopOnFailure },
+      );
+      expect(out[1]?.status === 'error' && out[1].error).toMatchObject({
+        code: 'SSH_TIMEOUT',
+        fields: { host: 'fdfs-3', killed: true },
+      });
+      expect(out.map((o) => o.status)).toEqual(
+        stopOnFailure ? ['done', 'error', 'skipped'] : ['done', 'error', 'done'],
+      );
       if (!stopOnFailure) expect(brief(out[2])).toEqual([0, 'three\n', '']);
       expect(await running('fdfs-3', marker)).toEqual([]);
     }
@@ -109,11 +127,23 @@ describe('SSH batch mode (one channel runs a host’s whole list)', () => {
     const secret = 'hunter2-batch-secret';
     const { session: s } = session([lab.host('kafka-3')], { secrets: [secret] });
     const chunks: OutputChunk[] = [];
-    const out = await s.runBatch('kafka-3', [{ command: sh`printf 'hunter2-'; sleep 0.2; printf 'batch-secret\\n'; echo ${secret} >&2` }, { command: 'echo clean' }], { onOutput: (c) => chunks.push(c) });
+    const out = await s.runBatch(
+      'kafka-3',
+      [
+        { command: sh`printf 'hunter2-'; sleep 0.2; printf 'batch-secret\\n'; echo ${secret} >&2` },
+        { command: 'echo clean' },
+      ],
+      { onOutput: (c) => chunks.push(c) },
+    );
     expect(brief(out[0])).toEqual([0, '***\n', '***\n']);
     expect(out[0]?.command).toContain('echo *** >&2');
     expect(chunks.map((c) => c.text).join('')).not.toContain('hunter2');
-    expect(chunks.filter((c) => c.stream === 'stdout').map((c) => c.text).join('')).toBe('***\nclean\n');
+    expect(
+      chunks
+        .filter((c) => c.stream === 'stdout')
+        .map((c) => c.text)
+        .join(''),
+    ).toBe('***\nclean\n');
   });
 
   it('aborting kills the running command and starts none after it', async () => {
@@ -121,7 +151,11 @@ describe('SSH batch mode (one channel runs a host’s whole list)', () => {
     const marker = `sleep 7${Date.now() % 100000}`;
     const started = outputOf('started');
     const ac = new AbortController();
-    const run = s.runBatch('kafka-1', [{ command: 'echo one' }, { command: `echo started; ${marker}` }, { command: 'echo three' }], { signal: ac.signal, onOutput: started.onOutput });
+    const run = s.runBatch(
+      'kafka-1',
+      [{ command: 'echo one' }, { command: `echo started; ${marker}` }, { command: 'echo three' }],
+      { signal: ac.signal, onOutput: started.onOutput },
+    );
     await started.seen;
     ac.abort();
     const out = await run;
@@ -134,7 +168,11 @@ describe('SSH batch mode (one channel runs a host’s whole list)', () => {
     const { session: s } = session([lab.host('kafka-2')]);
     const marker = `sleep 6${Date.now() % 100000}`;
     const started = outputOf('started');
-    const run = s.runBatch('kafka-2', [{ command: 'echo one' }, { command: `echo started; ${marker}` }, { command: 'echo three' }], { onOutput: started.onOutput });
+    const run = s.runBatch(
+      'kafka-2',
+      [{ command: 'echo one' }, { command: `echo started; ${marker}` }, { command: 'echo three' }],
+      { onOutput: started.onOutput },
+    );
     await started.seen;
     // Kill the connection's sshd processes (the driver's parent and its privileged monitor), as a crash would.
     await lab.inHost('kafka-2', killSshdOf(marker));
@@ -152,29 +190,53 @@ describe('SSH batch mode (one channel runs a host’s whole list)', () => {
     const { session: s } = session([lab.host('kafka-3')]);
     const marker = `sleep 5${Date.now() % 100000}`;
     const started = outputOf('started');
-    const run = s.runBatch('kafka-3', [{ command: `echo started; ${marker}` }, { command: 'echo two' }], { onOutput: started.onOutput });
+    const run = s.runBatch('kafka-3', [{ command: `echo started; ${marker}` }, { command: 'echo two' }], {
+      onOutput: started.onOutput,
+    });
     await started.seen;
     // The driver and its subshells carry the batch's command line; the command's sleep is in their group.
     const own = `[${marker.slice(0, 1)}]${marker.slice(1)}`;
     await lab.inHost('kafka-3', sh`pkill -KILL -f ${own}; true`);
     const out = await run;
-    expect(out[0]?.status === 'error' && out[0].error).toMatchObject({ code: 'SSH_BATCH_INTERRUPTED', fields: { host: 'kafka-3', index: 1 } });
+    expect(out[0]?.status === 'error' && out[0].error).toMatchObject({
+      code: 'SSH_BATCH_INTERRUPTED',
+      fields: { host: 'kafka-3', index: 1 },
+    });
     expect(out[0]?.status === 'error' && out[0].error.message).toMatch(/driver was killed/);
     expect(out[1]?.status).toBe('skipped');
   });
 
   it('in fanOutSequence batch mode gives every host its outcomes, an unreachable one an error and the rest skipped', async () => {
-    const { session: s } = session([lab.host('kafka-1'), lab.host('kafka-2', { address: `${lab.net}.250`, readyTimeoutMs: 1500 })]);
-    const out = await s.fanOutSequence(['kafka-1', 'kafka-2'], (h) => [{ command: `echo a-${h}` }, { command: 'echo b' }], { batch: true });
-    expect(out[0]?.outcomes.map(brief)).toEqual([[0, 'a-kafka-1\n', ''], [0, 'b\n', '']]);
-    expect(out[1]?.outcomes[0]?.status === 'error' && out[1].outcomes[0].error).toMatchObject({ code: 'SSH_UNREACHABLE', fields: { host: 'kafka-2' } });
+    const { session: s } = session([
+      lab.host('kafka-1'),
+      lab.host('kafka-2', { address: `${lab.net}.250`, readyTimeoutMs: 1500 }),
+    ]);
+    const out = await s.fanOutSequence(
+      ['kafka-1', 'kafka-2'],
+      (h) => [{ command: `echo a-${h}` }, { command: 'echo b' }],
+      { batch: true },
+    );
+    expect(out[0]?.outcomes.map(brief)).toEqual([
+      [0, 'a-kafka-1\n', ''],
+      [0, 'b\n', ''],
+    ]);
+    expect(out[1]?.outcomes[0]?.status === 'error' && out[1].outcomes[0].error).toMatchObject({
+      code: 'SSH_UNREACHABLE',
+      fields: { host: 'kafka-2' },
+    });
     expect(out[1]?.outcomes[1]?.status).toBe('skipped');
   });
 
   it('rejects a list it cannot run as one batch before touching the host', async () => {
     const { session: s } = session([lab.host('kafka-1')]);
-    await expect(s.runBatch('kafka-1', [{ command: 'cat', stdin: 'x' }])).rejects.toMatchObject({ code: 'SSH_CONFIG_INVALID' });
-    await expect(s.runBatch('kafka-1', [{ command: 'x'.repeat(130_000) }])).rejects.toMatchObject({ code: 'SSH_CONFIG_INVALID' });
-    await expect(s.fanOutSequence(['kafka-1'], () => [{ command: 'true' }], { batch: true, channelsPerHost: 2 })).rejects.toThrow(RangeError);
+    await expect(s.runBatch('kafka-1', [{ command: 'cat', stdin: 'x' }])).rejects.toMatchObject({
+      code: 'SSH_CONFIG_INVALID',
+    });
+    await expect(s.runBatch('kafka-1', [{ command: 'x'.repeat(130_000) }])).rejects.toMatchObject({
+      code: 'SSH_CONFIG_INVALID',
+    });
+    await expect(
+      s.fanOutSequence(['kafka-1'], () => [{ command: 'true' }], { batch: true, channelsPerHost: 2 }),
+    ).rejects.toThrow(RangeError);
   });
 });

@@ -32,7 +32,9 @@ describe('SSH session connections', () => {
       const r = await s.session.exec('paas-2', { command: `echo ${i}` });
       expect(r.stdout.head).toBe(`${i}\n`);
     }
-    const results = await Promise.all([1, 2, 3, 4, 5].map((i) => s.session.exec('paas-2', { command: `echo parallel ${i}` })));
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => s.session.exec('paas-2', { command: `echo parallel ${i}` })),
+    );
     expect(results.map((r) => r.exitCode)).toEqual([0, 0, 0, 0, 0]);
     const logins = (await acceptedLogins('paas-2')).slice(before);
     expect(logins).toHaveLength(1);
@@ -48,7 +50,10 @@ describe('SSH session connections', () => {
     const running = s.exec('kafka-1', { command: 'sleep 30' }).catch((e: unknown) => e);
     // Kill the per-connection sshd process on the host: the connection drops under a running command.
     await lab.inHost('kafka-1', `sleep 0.5; pkill -f '^sshd: root@notty' || pkill -f 'sshd: root'`);
-    expect(await running).toMatchObject({ code: 'SSH_UNREACHABLE', fields: { host: 'kafka-1', phase: 'connection lost' } });
+    expect(await running).toMatchObject({
+      code: 'SSH_UNREACHABLE',
+      fields: { host: 'kafka-1', phase: 'connection lost' },
+    });
     const again = await s.exec('kafka-1', { command: 'hostname' });
     expect(again.stdout.head).toBe('kafka-1\n');
   });
@@ -90,9 +95,14 @@ describe('SSH session connections', () => {
   });
 
   it('refuses a host that known_hosts does not list', async () => {
-    const entries = parseKnownHosts(readFileSync(join(lab.stateDir, 'known_hosts'), 'utf8')).filter((e) => !e.hosts.split(',').includes('paas-1'));
+    const entries = parseKnownHosts(readFileSync(join(lab.stateDir, 'known_hosts'), 'utf8')).filter(
+      (e) => !e.hosts.split(',').includes('paas-1'),
+    );
     const s = session([lab.host('paas-1', { knownHosts: entries })]);
-    await expect(s.exec('paas-1', { command: 'true' })).rejects.toMatchObject({ code: 'SSH_HOST_KEY_UNKNOWN', fields: { host: 'paas-1' } });
+    await expect(s.exec('paas-1', { command: 'true' })).rejects.toMatchObject({
+      code: 'SSH_HOST_KEY_UNKNOWN',
+      fields: { host: 'paas-1' },
+    });
   });
 
   it('reaches a host through a jump host', async () => {
@@ -106,7 +116,12 @@ describe('SSH session connections', () => {
   });
 
   it('names the jump host when the target behind it does not answer', async () => {
-    const s = session([lab.host('ghost', { address: `${lab.net}.251`, readyTimeoutMs: 3000, jump: lab.host('paas-1') })]);
-    await expect(s.exec('ghost', { command: 'true' })).rejects.toMatchObject({ code: 'SSH_UNREACHABLE', fields: { host: 'ghost', via: 'paas-1' } });
+    const s = session([
+      lab.host('ghost', { address: `${lab.net}.251`, readyTimeoutMs: 3000, jump: lab.host('paas-1') }),
+    ]);
+    await expect(s.exec('ghost', { command: 'true' })).rejects.toMatchObject({
+      code: 'SSH_UNREACHABLE',
+      fields: { host: 'ghost', via: 'paas-1' },
+    });
   });
 });

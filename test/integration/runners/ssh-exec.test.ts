@@ -23,7 +23,11 @@ describe('SSH session commands', () => {
   it('returns exit code, stdout and stderr per host and streams output as it comes', async () => {
     const { session: s } = session([lab.host('paas-1')]);
     const chunks: OutputChunk[] = [];
-    const r = await s.exec('paas-1', { command: 'echo out; echo err >&2; exit 3' }, { onOutput: (c) => chunks.push(c) });
+    const r = await s.exec(
+      'paas-1',
+      { command: 'echo out; echo err >&2; exit 3' },
+      { onOutput: (c) => chunks.push(c) },
+    );
     expect([r.exitCode, r.stdout.head, r.stderr.head]).toEqual([3, 'out\n', 'err\n']);
     expect(chunks).toEqual([
       { host: 'paas-1', stream: 'stdout', text: 'out\n' },
@@ -50,10 +54,17 @@ describe('SSH session commands', () => {
   it('fans out in the given order with at most `concurrency` hosts at once, seen from the hosts', async () => {
     const { session: s } = session(FOUR.map((h) => lab.host(h)));
     const mark = `/tmp/fanout-${Date.now()}`;
-    const outcomes = await s.fanOut(FOUR, () => ({ command: sh`date +%s%N > ${mark}.start; sleep 0.4; date +%s%N > ${mark}.end` }), { concurrency: 2 });
+    const outcomes = await s.fanOut(
+      FOUR,
+      () => ({ command: sh`date +%s%N > ${mark}.start; sleep 0.4; date +%s%N > ${mark}.end` }),
+      { concurrency: 2 },
+    );
     expect(outcomes.map((o) => [o.host, o.status])).toEqual(FOUR.map((h) => [h, 'done']));
     const spans = await Promise.all(
-      FOUR.map(async (h) => (await lab.inHost(h, sh`cat ${mark}.start ${mark}.end`)).trim().split('\n').map(BigInt) as [bigint, bigint]),
+      FOUR.map(
+        async (h) =>
+          (await lab.inHost(h, sh`cat ${mark}.start ${mark}.end`)).trim().split('\n').map(BigInt) as [bigint, bigint],
+      ),
     );
     const overlap = (t: bigint): number => spans.filter(([a, b]) => a <= t && t < b).length;
     expect(Math.max(...spans.map(([a]) => overlap(a)))).toBeLessThanOrEqual(2);
@@ -66,10 +77,14 @@ describe('SSH session commands', () => {
   it('one at a time runs hosts in order and stops at the first failure', async () => {
     const { session: s } = session(FOUR.map((h) => lab.host(h)));
     const mark = `/tmp/serial-${Date.now()}`;
-    const outcomes = await s.fanOut(FOUR, (h) => ({ command: sh`date +%s%N > ${mark}; test ${h} != kafka-2` }), { oneAtATime: true });
+    const outcomes = await s.fanOut(FOUR, (h) => ({ command: sh`date +%s%N > ${mark}; test ${h} != kafka-2` }), {
+      oneAtATime: true,
+    });
     expect(outcomes.map((o) => o.status)).toEqual(['done', 'done', 'skipped', 'skipped']);
     expect((await lab.inHost('kafka-3', sh`test -e ${mark} && echo ran || echo untouched`)).trim()).toBe('untouched');
-    const [t1, t2] = await Promise.all(['kafka-1', 'kafka-2'].map(async (h) => BigInt((await lab.inHost(h, sh`cat ${mark}`)).trim())));
+    const [t1, t2] = await Promise.all(
+      ['kafka-1', 'kafka-2'].map(async (h) => BigInt((await lab.inHost(h, sh`cat ${mark}`)).trim())),
+    );
     expect(t1! < t2!).toBe(true);
   });
 
@@ -80,7 +95,10 @@ describe('SSH session commands', () => {
       const outcomes = await s.fanOut(['kafka-1', 'kafka-2', 'kafka-3'], () => ({ command: 'hostname' }));
       expect(outcomes.map((o) => o.status)).toEqual(['done', 'error', 'done']);
       const dead = outcomes[1];
-      expect(dead?.status === 'error' && dead.error).toMatchObject({ code: 'SSH_UNREACHABLE', fields: { host: 'kafka-2' } });
+      expect(dead?.status === 'error' && dead.error).toMatchObject({
+        code: 'SSH_UNREACHABLE',
+        fields: { host: 'kafka-2' },
+      });
     } finally {
       await lab.link('kafka-2', 'up');
     }
@@ -89,7 +107,9 @@ describe('SSH session commands', () => {
   it('kills the command and everything it started when it times out', async () => {
     const { session: s } = session([lab.host('fdfs-3')]);
     const marker = `sleep 7${Date.now() % 100000}`;
-    const err = await s.exec('fdfs-3', { command: `${marker}1 & ${marker}2 & (${marker}3; echo never) ; wait`, timeoutMs: 1500 }).catch((e: unknown) => e);
+    const err = await s
+      .exec('fdfs-3', { command: `${marker}1 & ${marker}2 & (${marker}3; echo never) ; wait`, timeoutMs: 1500 })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'SSH_TIMEOUT', fields: { host: 'fdfs-3', timeoutMs: 1500, killed: true } });
     expect(await processesWith('fdfs-3', marker)).toEqual([]);
   });
@@ -129,12 +149,21 @@ describe('SSH session commands', () => {
     // well past the in-memory budget, with odd offsets so that it lands across chunk boundaries.
     const r = await s.exec(
       'redis-a',
-      { command: `p=$(cat /lab-secrets/redis-password); i=0; while [ $i -lt 20000 ]; do printf 'x%.*s%s;' $((i % 7)) abcdefg "$p"; printf '%s\\n' "$p" >&2; i=$((i+1)); done` },
+      {
+        command: `p=$(cat /lab-secrets/redis-password); i=0; while [ $i -lt 20000 ]; do printf 'x%.*s%s;' $((i % 7)) abcdefg "$p"; printf '%s\\n' "$p" >&2; i=$((i+1)); done`,
+      },
       { onOutput: (c) => chunks.push(c.text) },
     );
     expect(r.exitCode).toBe(0);
     expect(r.stdout.truncated).toBe(true);
-    const everything = [chunks.join(''), r.stdout.head, r.stdout.tail, r.stderr.head, r.stderr.tail, readFileSync(r.stdout.spoolPath!, 'utf8')];
+    const everything = [
+      chunks.join(''),
+      r.stdout.head,
+      r.stdout.tail,
+      r.stderr.head,
+      r.stderr.tail,
+      readFileSync(r.stdout.spoolPath!, 'utf8'),
+    ];
     if (r.stderr.spoolPath !== undefined) everything.push(readFileSync(r.stderr.spoolPath, 'utf8'));
     for (const text of everything) expect(text.includes(secret)).toBe(false);
     expect(chunks.join('').split('***').length - 1).toBe(40000);

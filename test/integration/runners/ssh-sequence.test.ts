@@ -26,7 +26,11 @@ describe('SSH session command lists per host (fanOutSequence)', () => {
     ]);
     expect(out.map((h) => h.host)).toEqual(TWO);
     for (const [i, host] of TWO.entries()) {
-      expect(out[i]?.outcomes.map(brief)).toEqual([[0, `one-${host}\n`, ''], [3, '', 'bad\n'], [0, 'three\n', '']]);
+      expect(out[i]?.outcomes.map(brief)).toEqual([
+        [0, `one-${host}\n`, ''],
+        [3, '', 'bad\n'],
+        [0, 'three\n', ''],
+      ]);
       expect(await lab.inHost(host, sh`cat ${file}; rm -f ${file}`)).toBe('1\n2\n3\n');
       // Every command's shell is a child of the same sshd connection process: one connection, three channels.
       const parents = (await lab.inHost(host, sh`cat ${file}.sshd; rm -f ${file}.sshd`)).trim().split('\n');
@@ -43,7 +47,10 @@ describe('SSH session command lists per host (fanOutSequence)', () => {
       { command: 'echo after' },
     ]);
     const [timedOut, after] = out[0]?.outcomes ?? [];
-    expect(timedOut?.status === 'error' && timedOut.error).toMatchObject({ code: 'SSH_TIMEOUT', fields: { host: 'fdfs-3', killed: true } });
+    expect(timedOut?.status === 'error' && timedOut.error).toMatchObject({
+      code: 'SSH_TIMEOUT',
+      fields: { host: 'fdfs-3', killed: true },
+    });
     expect(brief(after)).toEqual([0, 'after\n', '']);
     const ps = await lab.inHost('fdfs-3', 'ps -eo stat=,args=');
     expect(ps.split('\n').filter((l) => l.includes(marker) && !l.trim().startsWith('Z'))).toEqual([]);
@@ -51,23 +58,35 @@ describe('SSH session command lists per host (fanOutSequence)', () => {
 
   it('with several channels per host keeps every command’s output apart and returns them in list order', async () => {
     const { session: s } = session([lab.host('kafka-3')]);
-    const lists = Array.from({ length: 12 }, (_, i) => ({ command: `sleep 0.${(12 - i) % 4}; echo out${i}; echo err${i} >&2; exit ${i % 3}` }));
+    const lists = Array.from({ length: 12 }, (_, i) => ({
+      command: `sleep 0.${(12 - i) % 4}; echo out${i}; echo err${i} >&2; exit ${i % 3}`,
+    }));
     const out = await s.fanOutSequence(['kafka-3'], () => lists, { channelsPerHost: 4 });
     expect(out[0]?.outcomes.map(brief)).toEqual(lists.map((_, i) => [i % 3, `out${i}\n`, `err${i}\n`]));
   });
 
   it('gives an unreachable host one error and skips its other commands while the other host runs them all', async () => {
-    const { session: s } = session([lab.host('kafka-1'), lab.host('kafka-2', { address: `${lab.net}.250`, readyTimeoutMs: 1500 })]);
+    const { session: s } = session([
+      lab.host('kafka-1'),
+      lab.host('kafka-2', { address: `${lab.net}.250`, readyTimeoutMs: 1500 }),
+    ]);
     const out = await s.fanOutSequence(['kafka-1', 'kafka-2'], () => [{ command: 'echo a' }, { command: 'echo b' }]);
     expect(out[0]?.outcomes.map((o) => o.status)).toEqual(['done', 'done']);
     const [first, second] = out[1]?.outcomes ?? [];
-    expect(first?.status === 'error' && first.error).toMatchObject({ code: 'SSH_UNREACHABLE', fields: { host: 'kafka-2' } });
+    expect(first?.status === 'error' && first.error).toMatchObject({
+      code: 'SSH_UNREACHABLE',
+      fields: { host: 'kafka-2' },
+    });
     expect(second?.status).toBe('skipped');
   });
 
   it('rejects an unknown host or an empty command before touching any host', async () => {
     const { session: s } = session([lab.host('kafka-1')]);
-    await expect(s.fanOutSequence(['kafka-1', 'nope'], () => [{ command: 'echo x' }])).rejects.toMatchObject({ code: 'SSH_HOST_NOT_CONFIGURED' });
-    await expect(s.fanOutSequence(['kafka-1'], () => [{ command: 'echo x' }, { command: ' ' }])).rejects.toMatchObject({ code: 'SSH_CONFIG_INVALID' });
+    await expect(s.fanOutSequence(['kafka-1', 'nope'], () => [{ command: 'echo x' }])).rejects.toMatchObject({
+      code: 'SSH_HOST_NOT_CONFIGURED',
+    });
+    await expect(s.fanOutSequence(['kafka-1'], () => [{ command: 'echo x' }, { command: ' ' }])).rejects.toMatchObject({
+      code: 'SSH_CONFIG_INVALID',
+    });
   });
 });

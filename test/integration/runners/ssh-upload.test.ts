@@ -41,7 +41,10 @@ describe('SSH session uploads', () => {
     const remotePath = `/tmp/${name}`;
     const wrong = createHash('sha256').update('something else').digest('hex');
     const err = await s.upload('fdfs-3', { localPath: f.path, remotePath, sha256: wrong }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'SSH_CHECKSUM_MISMATCH', fields: { host: 'fdfs-3', remotePath, expected: wrong, actual: f.sha256 } });
+    expect(err).toMatchObject({
+      code: 'SSH_CHECKSUM_MISMATCH',
+      fields: { host: 'fdfs-3', remotePath, expected: wrong, actual: f.sha256 },
+    });
     expect((await lab.inHost('fdfs-3', sh`ls -a /tmp | grep -c ${name} || true`)).trim()).toBe('0');
   });
 

@@ -21,12 +21,33 @@ const base = { site: 'xizang', runId };
 const gate: Gate = pendingRestartGate('gate_d1', runId, 'ff');
 const planned: EngineEvent[] = [
   { ...base, at: 1, type: 'run.requested', requester: 'UOPERATOR', runbook: 'xizang-redis', args: {}, dryRun: false },
-  { ...base, at: 2, type: 'run.planned', title: 'upgrade redis', planHash: 'ff', dryRun: false, rendered: '', steps: [
-    { id: 'restart', title: 'restart redis-a', kind: 'action', destructive: true, hash: 'b' },
-  ] },
+  {
+    ...base,
+    at: 2,
+    type: 'run.planned',
+    title: 'upgrade redis',
+    planHash: 'ff',
+    dryRun: false,
+    rendered: '',
+    steps: [{ id: 'restart', title: 'restart redis-a', kind: 'action', destructive: true, hash: 'b' }],
+  },
 ];
-const gateOpened: EngineEvent = { ...base, at: 3, type: 'gate.opened', gate, context: { stepTitle: 'restart redis-a', targets: [{ host: 'redis-a', commands: ['systemctl restart redis'] }] } };
-const gateDecided: EngineEvent = { ...base, at: 4, type: 'gate.decided', gateId: gate.id, stepId: 'restart', choice: 'approve', by: 'UAPPROVER1' };
+const gateOpened: EngineEvent = {
+  ...base,
+  at: 3,
+  type: 'gate.opened',
+  gate,
+  context: { stepTitle: 'restart redis-a', targets: [{ host: 'redis-a', commands: ['systemctl restart redis'] }] },
+};
+const gateDecided: EngineEvent = {
+  ...base,
+  at: 4,
+  type: 'gate.decided',
+  gateId: gate.id,
+  stepId: 'restart',
+  choice: 'approve',
+  by: 'UAPPROVER1',
+};
 
 let keys: RedisTestKeys;
 let fake: FakeSlackWebApi;
@@ -65,12 +86,22 @@ async function startBot(crash?: { dieBeforeSave: boolean; saveFailed: () => void
     },
   };
   running = await startSlackChat({
-    signingSecret: 'post-once', token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: new FakeChatEngine(), sites: [site], log: quietLog,
+    signingSecret: 'post-once',
+    token: 'xoxb-test',
+    slackApiUrl: fake.apiUrl,
+    port: 0,
+    chat: new FakeChatEngine(),
+    sites: [site],
+    log: quietLog,
     events: {
       read: (s, after, o) => reader.read(s, after, o),
       latestId: async (s) => (await redis.xrevrange(stream.key(s), '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0',
     },
-    botId: 'BBOT', botUserId: 'UBOT', minPostIntervalMs: 0, parentEditDelayMs: 0, threads,
+    botId: 'BBOT',
+    botUserId: 'UBOT',
+    minPostIntervalMs: 0,
+    parentEditDelayMs: 0,
+    threads,
     // The fake's message timestamps start at 1700000001: its clock, for "posted since".
     now: () => 1_700_000_000_000,
     cursors: new RedisEventCursors(redis, keys.prefix, 'slack'),
@@ -79,7 +110,8 @@ async function startBot(crash?: { dieBeforeSave: boolean; saveFailed: () => void
 }
 
 const posts = () => fake.ok('chat.postMessage');
-const gatePosts = () => posts().filter((p) => JSON.stringify(p.params.blocks ?? '').includes('systemctl restart redis'));
+const gatePosts = () =>
+  posts().filter((p) => JSON.stringify(p.params.blocks ?? '').includes('systemctl restart redis'));
 
 /**
  * Bot 1 posts the parent, then dies between posting the gate message (`lost`: trying to, the post failing) and
@@ -115,10 +147,16 @@ describe('posting to Slack across a crash', () => {
     await startBot();
     await stream.emit(gateDecided);
     // The replayed gate event found its message in the thread and kept it: the decision edits that message.
-    await fake.waitFor(() => fake.ok('chat.update').some((c) => c.params.ts === gateTs && JSON.stringify(c.params.blocks).includes('UAPPROVER1')));
+    await fake.waitFor(() =>
+      fake
+        .ok('chat.update')
+        .some((c) => c.params.ts === gateTs && JSON.stringify(c.params.blocks).includes('UAPPROVER1')),
+    );
     expect(gatePosts()).toHaveLength(1);
     expect(posts()).toHaveLength(2);
-    expect(fake.ok('conversations.replies').map((c) => c.params)).toEqual([expect.objectContaining({ channel: 'CXIZANG', ts: parentTs, include_all_metadata: 'true' })]);
+    expect(fake.ok('conversations.replies').map((c) => c.params)).toEqual([
+      expect.objectContaining({ channel: 'CXIZANG', ts: parentTs, include_all_metadata: 'true' }),
+    ]);
   });
 
   it('posts the message on replay when the process died before it reached Slack, once', async () => {
@@ -130,7 +168,11 @@ describe('posting to Slack across a crash', () => {
     expect(gatePosts()[0]?.params.thread_ts).toBe(parentTs);
     const gateTs = String(gatePosts()[0]?.answer?.ts);
     await stream.emit(gateDecided);
-    await fake.waitFor(() => fake.ok('chat.update').some((c) => c.params.ts === gateTs && JSON.stringify(c.params.blocks).includes('UAPPROVER1')));
+    await fake.waitFor(() =>
+      fake
+        .ok('chat.update')
+        .some((c) => c.params.ts === gateTs && JSON.stringify(c.params.blocks).includes('UAPPROVER1')),
+    );
     expect(gatePosts()).toHaveLength(1);
     expect(fake.ok('conversations.replies')).toHaveLength(1);
   });
@@ -138,7 +180,9 @@ describe('posting to Slack across a crash', () => {
   it('finds a keyed message among several pages of a thread, and nothing for a key never posted', async () => {
     const poster = new SlackPoster({ client: fromWebClient(webClientFor(fake)), minPostIntervalMs: 0 });
     const parent = await poster.post('CXIZANG', renderNotice('info', 'parent'));
-    const replies = Array.from({ length: 450 }, (_, i) => poster.post('CXIZANG', renderNotice('info', `line ${i}`), parent.ts, { key: `k${i}` }));
+    const replies = Array.from({ length: 450 }, (_, i) =>
+      poster.post('CXIZANG', renderNotice('info', `line ${i}`), parent.ts, { key: `k${i}` }),
+    );
     const posted = await Promise.all(replies);
     const since = { threadTs: parent.ts, sinceMs: 1_700_000_000_000 };
     expect(await poster.findPosted('CXIZANG', 'k449', since)).toEqual(posted[449]);

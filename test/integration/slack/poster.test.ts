@@ -23,7 +23,11 @@ beforeEach(async () => {
 afterEach(async () => fake.close());
 
 const msg = (t: string) => renderNotice('info', t);
-const texts = (channel: string) => fake.ok('chat.postMessage').filter((c) => c.params.channel === channel).map((c) => c.params.text);
+const texts = (channel: string) =>
+  fake
+    .ok('chat.postMessage')
+    .filter((c) => c.params.channel === channel)
+    .map((c) => c.params.text);
 
 describe('SlackPoster', () => {
   it('delivers every message exactly once and in order per channel while Slack answers 429', async () => {
@@ -45,7 +49,10 @@ describe('SlackPoster', () => {
     const parent = await poster.post('CA', msg('parent'));
     fake.rateLimit('chat.postMessage', 2, 1);
     await Promise.all([1, 2, 3].map((i) => poster.post('CA', msg(`reply ${i}`), parent.ts)));
-    const replies = fake.ok('chat.postMessage').filter((c) => c.params.thread_ts === parent.ts).map((c) => c.params.text);
+    const replies = fake
+      .ok('chat.postMessage')
+      .filter((c) => c.params.thread_ts === parent.ts)
+      .map((c) => c.params.text);
     expect(replies).toEqual(['reply 1', 'reply 2', 'reply 3']);
   });
 
@@ -64,10 +71,21 @@ describe('SlackPoster', () => {
 
   it('uploads long output as a file into the thread through the three-step upload', async () => {
     const parent = await poster.post('CA', msg('parent'));
-    await poster.upload('CA', parent.ts, { filename: 'step-3-redis-a.log', content: 'line\n'.repeat(10_000), title: 'redis-a output' });
-    expect(fake.calls.map((c) => c.method).slice(-3)).toEqual(['files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']);
+    await poster.upload('CA', parent.ts, {
+      filename: 'step-3-redis-a.log',
+      content: 'line\n'.repeat(10_000),
+      title: 'redis-a output',
+    });
+    expect(fake.calls.map((c) => c.method).slice(-3)).toEqual([
+      'files.getUploadURLExternal',
+      'upload',
+      'files.completeUploadExternal',
+    ]);
     expect(fake.uploads[0]?.bytes).toBeGreaterThanOrEqual(50_000);
-    expect(fake.ok('files.completeUploadExternal')[0]?.params).toMatchObject({ channel_id: 'CA', thread_ts: parent.ts });
+    expect(fake.ok('files.completeUploadExternal')[0]?.params).toMatchObject({
+      channel_id: 'CA',
+      thread_ts: parent.ts,
+    });
   });
 
   it('fails one refused message with a coded error and keeps delivering the next ones', async () => {
@@ -82,7 +100,14 @@ describe('SlackPoster', () => {
 
   it('waits between posts in one channel to stay under one message per second', async () => {
     let t = 0;
-    const paced = new SlackPoster({ client: fromWebClient(webClientFor(fake)), now: () => t, sleep: async (ms) => { slept.push(ms); t += ms; } });
+    const paced = new SlackPoster({
+      client: fromWebClient(webClientFor(fake)),
+      now: () => t,
+      sleep: async (ms) => {
+        slept.push(ms);
+        t += ms;
+      },
+    });
     await paced.post('CA', msg('one'));
     await paced.post('CA', msg('two'));
     await paced.post('CB', msg('other channel'));

@@ -30,8 +30,22 @@ beforeEach(async () => {
   engine = new FakeChatEngine();
   fake.users.set('UAPPROVER1', {});
   fake.usergroups.set('SAPP', ['UAPPROVER1']);
-  engine.gates.set(gate.id, { id: gate.id, runId, site: 'xizang', stepId: 'restart', stepTitle: 'restart', kind: 'approval', status: 'pending', planHash, requester: 'UOPERATOR',
-    choices: ['approve', 'reject'], targets: [], expiresAt: 600_000, approvers: [], approverGroups: ['SAPP'] });
+  engine.gates.set(gate.id, {
+    id: gate.id,
+    runId,
+    site: 'xizang',
+    stepId: 'restart',
+    stepTitle: 'restart',
+    kind: 'approval',
+    status: 'pending',
+    planHash,
+    requester: 'UOPERATOR',
+    choices: ['approve', 'reject'],
+    targets: [],
+    expiresAt: 600_000,
+    approvers: [],
+    approverGroups: ['SAPP'],
+  });
 });
 afterEach(async () => {
   await running?.stop();
@@ -43,25 +57,74 @@ afterEach(async () => {
 /** One bot process: its own Redis connection, the same Redis keys, Web API and event streams as the others. */
 async function startBot(): Promise<StartedSlackChat> {
   running = await startSlackChat({
-    signingSecret: SECRET, token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: engine, sites: [site], events, log: quietLog,
-    botId: 'BBOT', botUserId: 'UBOT', minPostIntervalMs: 0, parentEditDelayMs: 0,
-    threads: new RedisRunThreadStore({ redis: keys.connect(), prefix: keys.prefix, clock: { now: () => 1_700_000_000_000 } }),
+    signingSecret: SECRET,
+    token: 'xoxb-test',
+    slackApiUrl: fake.apiUrl,
+    port: 0,
+    chat: engine,
+    sites: [site],
+    events,
+    log: quietLog,
+    botId: 'BBOT',
+    botUserId: 'UBOT',
+    minPostIntervalMs: 0,
+    parentEditDelayMs: 0,
+    threads: new RedisRunThreadStore({
+      redis: keys.connect(),
+      prefix: keys.prefix,
+      clock: { now: () => 1_700_000_000_000 },
+    }),
   });
   return running;
 }
 
 const clickFrom = (bot: StartedSlackChat, messageTs: string, id: string) =>
-  postSigned(`http://127.0.0.1:${bot.port}/slack/events`, blockActionsBody({ user: 'UAPPROVER1', channel: 'CXIZANG', messageTs, actionId: actionIdFor('approve'), value: encodeActionRef({ gateId: gate.id, planHash }), responseUrl: fake.responseUrl(id), actionTs: id }), { secret: SECRET });
+  postSigned(
+    `http://127.0.0.1:${bot.port}/slack/events`,
+    blockActionsBody({
+      user: 'UAPPROVER1',
+      channel: 'CXIZANG',
+      messageTs,
+      actionId: actionIdFor('approve'),
+      value: encodeActionRef({ gateId: gate.id, planHash }),
+      responseUrl: fake.responseUrl(id),
+      actionTs: id,
+    }),
+    { secret: SECRET },
+  );
 
 describe('a restarted Slack app', () => {
   it('keeps the run in its thread and recognises the gate messages the previous process posted', async () => {
     const first = await startBot();
-    events.push({ ...base, at: 1, type: 'run.requested', requester: 'UOPERATOR', runbook: 'xizang-redis', args: {}, dryRun: false });
-    events.push({ ...base, at: 2, type: 'run.planned', title: 'upgrade redis', planHash: 'ff', dryRun: false, rendered: '', steps: [
-      { id: 'check', title: 'redis answers', kind: 'check', destructive: false, hash: 'a' },
-      { id: 'restart', title: 'restart redis-a', kind: 'action', destructive: true, hash: 'b' },
-    ] });
-    events.push({ ...base, at: 3, type: 'gate.opened', gate, context: { stepTitle: 'restart redis-a', targets: [{ host: 'redis-a', commands: ['systemctl restart redis'] }] } });
+    events.push({
+      ...base,
+      at: 1,
+      type: 'run.requested',
+      requester: 'UOPERATOR',
+      runbook: 'xizang-redis',
+      args: {},
+      dryRun: false,
+    });
+    events.push({
+      ...base,
+      at: 2,
+      type: 'run.planned',
+      title: 'upgrade redis',
+      planHash: 'ff',
+      dryRun: false,
+      rendered: '',
+      steps: [
+        { id: 'check', title: 'redis answers', kind: 'check', destructive: false, hash: 'a' },
+        { id: 'restart', title: 'restart redis-a', kind: 'action', destructive: true, hash: 'b' },
+      ],
+    });
+    events.push({
+      ...base,
+      at: 3,
+      type: 'gate.opened',
+      gate,
+      context: { stepTitle: 'restart redis-a', targets: [{ host: 'redis-a', commands: ['systemctl restart redis'] }] },
+    });
     await fake.waitFor(() => fake.ok('chat.postMessage').length === 2);
     const [parent, gateMsg] = fake.ok('chat.postMessage');
     const parentTs = String(parent?.answer?.ts);
@@ -77,14 +140,46 @@ describe('a restarted Slack app', () => {
     expect(engine.calls.filter((c) => c.method === 'decide')).toEqual([]);
     // The click on the first process's gate message counts.
     await clickFrom(second, gateTs, 'k2');
-    await fake.waitFor(() => engine.calls.some((c) => c.method === 'decide') && fake.ok('chat.update').some((c) => c.params.ts === gateTs));
+    await fake.waitFor(
+      () =>
+        engine.calls.some((c) => c.method === 'decide') && fake.ok('chat.update').some((c) => c.params.ts === gateTs),
+    );
 
-    events.push({ ...base, at: 4, type: 'gate.decided', gateId: gate.id, stepId: 'restart', choice: 'approve', by: 'UAPPROVER1' });
-    events.push({ ...base, at: 5, type: 'step.started', stepId: 'restart', title: 'restart redis-a', attempt: 1, phase: 'forward', targets: ['redis-a'] });
-    events.push({ ...base, at: 6, type: 'step.finished', stepId: 'restart', status: 'succeeded', hosts: [{ host: 'redis-a', exitCode: 0, durationMs: 1 }], probes: [], findings: [], summary: 'restarted' });
+    events.push({
+      ...base,
+      at: 4,
+      type: 'gate.decided',
+      gateId: gate.id,
+      stepId: 'restart',
+      choice: 'approve',
+      by: 'UAPPROVER1',
+    });
+    events.push({
+      ...base,
+      at: 5,
+      type: 'step.started',
+      stepId: 'restart',
+      title: 'restart redis-a',
+      attempt: 1,
+      phase: 'forward',
+      targets: ['redis-a'],
+    });
+    events.push({
+      ...base,
+      at: 6,
+      type: 'step.finished',
+      stepId: 'restart',
+      status: 'succeeded',
+      hosts: [{ host: 'redis-a', exitCode: 0, durationMs: 1 }],
+      probes: [],
+      findings: [],
+      summary: 'restarted',
+    });
     events.push({ ...base, at: 7, type: 'run.finished', outcome: 'completed', statusLine: 'upgrade redis completed' });
     await fake.waitFor(() => fake.ok('chat.postMessage').some((p) => p.params.text === 'upgrade redis completed'));
-    await fake.waitFor(() => fake.messages.get(`CXIZANG:${parentTs}`)?.text === 'upgrade redis at xizang: succeeded (2 steps)');
+    await fake.waitFor(
+      () => fake.messages.get(`CXIZANG:${parentTs}`)?.text === 'upgrade redis at xizang: succeeded (2 steps)',
+    );
     // No second parent: every later message is in the first process's thread.
     const later = fake.ok('chat.postMessage').slice(2);
     expect(later.map((p) => p.params.thread_ts)).toEqual(later.map(() => parentTs));

@@ -28,17 +28,65 @@ beforeEach(async () => {
     if (r.ok) {
       const base = { site: req.command.site, runId: r.value.runId };
       setTimeout(() => {
-        events.push({ ...base, at: 1, type: 'run.requested', requester: req.requester, runbook: 'precheck', args: {}, dryRun: false });
-        events.push({ ...base, at: 2, type: 'run.planned', title: 'precheck', planHash: 'ff', dryRun: false, rendered: '', steps: [{ id: 'ping', title: 'redis answers', kind: 'check', destructive: false, hash: 'a' }] });
-        events.push({ ...base, at: 3, type: 'step.started', stepId: 'ping', title: 'redis answers', attempt: 1, phase: 'forward', targets: ['redis-a'] });
-        events.push({ ...base, at: 4, type: 'step.finished', stepId: 'ping', status: 'succeeded', hosts: [{ host: 'redis-a', exitCode: 0, durationMs: 1 }], probes: [], findings: [], summary: 'ok' });
+        events.push({
+          ...base,
+          at: 1,
+          type: 'run.requested',
+          requester: req.requester,
+          runbook: 'precheck',
+          args: {},
+          dryRun: false,
+        });
+        events.push({
+          ...base,
+          at: 2,
+          type: 'run.planned',
+          title: 'precheck',
+          planHash: 'ff',
+          dryRun: false,
+          rendered: '',
+          steps: [{ id: 'ping', title: 'redis answers', kind: 'check', destructive: false, hash: 'a' }],
+        });
+        events.push({
+          ...base,
+          at: 3,
+          type: 'step.started',
+          stepId: 'ping',
+          title: 'redis answers',
+          attempt: 1,
+          phase: 'forward',
+          targets: ['redis-a'],
+        });
+        events.push({
+          ...base,
+          at: 4,
+          type: 'step.finished',
+          stepId: 'ping',
+          status: 'succeeded',
+          hosts: [{ host: 'redis-a', exitCode: 0, durationMs: 1 }],
+          probes: [],
+          findings: [],
+          summary: 'ok',
+        });
         events.push({ ...base, at: 5, type: 'run.finished', outcome: 'completed', statusLine: 'precheck completed' });
       }, 10);
     }
     return r;
   };
-  chat = await startSlackChat({ signingSecret: SECRET, token: 'xoxb-test', slackApiUrl: fake.apiUrl, port: 0, chat: engine, sites: [chatSite('xizang', 'CXIZANG', { approverGroups: ['SAPP'] })],
-    events, log: quiet, botId: 'BBOT', botUserId: 'UBOT', minPostIntervalMs: 0, parentEditDelayMs: 20 });
+  chat = await startSlackChat({
+    signingSecret: SECRET,
+    token: 'xoxb-test',
+    slackApiUrl: fake.apiUrl,
+    port: 0,
+    chat: engine,
+    sites: [chatSite('xizang', 'CXIZANG', { approverGroups: ['SAPP'] })],
+    events,
+    log: quiet,
+    botId: 'BBOT',
+    botUserId: 'UBOT',
+    minPostIntervalMs: 0,
+    parentEditDelayMs: 20,
+  });
   url = `http://127.0.0.1:${chat.port}/slack/events`;
 });
 afterEach(async () => {
@@ -47,7 +95,18 @@ afterEach(async () => {
 });
 
 const command = (cmd: string, text: string, id: string) =>
-  postSigned(url, slashCommandBody({ command: cmd, text, user_id: 'UOPERATOR', channel_id: 'CXIZANG', response_url: fake.responseUrl(id), trigger_id: `t-${id}` }), { secret: SECRET });
+  postSigned(
+    url,
+    slashCommandBody({
+      command: cmd,
+      text,
+      user_id: 'UOPERATOR',
+      channel_id: 'CXIZANG',
+      response_url: fake.responseUrl(id),
+      trigger_id: `t-${id}`,
+    }),
+    { secret: SECRET },
+  );
 
 describe('startSlackChat', () => {
   it('runs /precheck from the slash command to a thread in the site channel, then uploads its audit there', async () => {
@@ -58,35 +117,92 @@ describe('startSlackChat', () => {
     const parentTs = String(parent?.answer?.ts);
     expect([reply?.params.text, done?.params.text]).toEqual(['redis answers: done', 'precheck completed']);
     expect([reply?.params.thread_ts, done?.params.thread_ts]).toEqual([parentTs, parentTs]);
-    await fake.waitFor(() => fake.messages.get(`CXIZANG:${parentTs}`)?.text === 'precheck at xizang: succeeded (1 steps)');
+    await fake.waitFor(
+      () => fake.messages.get(`CXIZANG:${parentTs}`)?.text === 'precheck at xizang: succeeded (1 steps)',
+    );
 
     expect((await command('/audit', 'run_0000000000000001', 'c2')).status).toBe(200);
     await fake.waitFor(() => fake.ok('files.completeUploadExternal').length === 1);
-    expect(fake.ok('files.completeUploadExternal')[0]?.params).toMatchObject({ channel_id: 'CXIZANG', thread_ts: parentTs });
+    expect(fake.ok('files.completeUploadExternal')[0]?.params).toMatchObject({
+      channel_id: 'CXIZANG',
+      thread_ts: parentTs,
+    });
 
     // /runs links each run to its thread.
     expect((await command('/runs', '', 'c3')).status).toBe(200);
     await fake.waitFor(() => fake.responses.some((r) => r.id === 'c3'));
     const runs = JSON.stringify(fake.responses.find((r) => r.id === 'c3')?.body.blocks);
-    expect(runs).toContain(`<https://acme.slack.com/archives/CXIZANG/p${parentTs.replace('.', '')}|run_0000000000000001>`);
+    expect(runs).toContain(
+      `<https://acme.slack.com/archives/CXIZANG/p${parentTs.replace('.', '')}|run_0000000000000001>`,
+    );
   });
 });
 
 describe('gate clicks through startSlackChat', () => {
   const planHash = 'abcdef0123456789abcdef';
   const gate: Gate = {
-    id: 'gate_9', site: 'xizang', runId: 'run_0000000000000009', stepId: 'restart', kind: 'approval', planHash, requester: 'UOPERATOR', choices: ['approve', 'reject'],
-    policy: { approvers: [], approverGroups: ['SAPP'], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 1000 }, openedAt: 0, expiresAt: 1000, status: 'pending', approvals: [],
+    id: 'gate_9',
+    site: 'xizang',
+    runId: 'run_0000000000000009',
+    stepId: 'restart',
+    kind: 'approval',
+    planHash,
+    requester: 'UOPERATOR',
+    choices: ['approve', 'reject'],
+    policy: {
+      approvers: [],
+      approverGroups: ['SAPP'],
+      approvalsNeeded: 1,
+      requesterMayApprove: false,
+      expiresAfterMs: 1000,
+    },
+    openedAt: 0,
+    expiresAt: 1000,
+    status: 'pending',
+    approvals: [],
   };
   const clickFrom = (messageTs: string, id: string) =>
-    postSigned(url, blockActionsBody({ user: 'UAPPROVER1', channel: 'CXIZANG', messageTs, actionId: actionIdFor('approve'), value: encodeActionRef({ gateId: gate.id, planHash }), responseUrl: fake.responseUrl(id), actionTs: id }), { secret: SECRET });
+    postSigned(
+      url,
+      blockActionsBody({
+        user: 'UAPPROVER1',
+        channel: 'CXIZANG',
+        messageTs,
+        actionId: actionIdFor('approve'),
+        value: encodeActionRef({ gateId: gate.id, planHash }),
+        responseUrl: fake.responseUrl(id),
+        actionTs: id,
+      }),
+      { secret: SECRET },
+    );
 
-  it('counts a click only from the gate\'s own message', async () => {
+  it("counts a click only from the gate's own message", async () => {
     fake.users.set('UAPPROVER1', {});
     fake.usergroups.set('SAPP', ['UAPPROVER1']);
-    engine.gates.set(gate.id, { id: gate.id, runId: gate.runId, site: 'xizang', stepId: 'restart', stepTitle: 'restart', kind: 'approval', status: 'pending', planHash, requester: 'UOPERATOR',
-      choices: ['approve', 'reject'], targets: [], expiresAt: 1000, approvers: [], approverGroups: ['SAPP'] });
-    events.push({ site: 'xizang', runId: gate.runId, at: 1, type: 'gate.opened', gate, context: { stepTitle: 'restart redis-a', targets: [{ host: 'redis-a', commands: ['systemctl restart redis'] }] } });
+    engine.gates.set(gate.id, {
+      id: gate.id,
+      runId: gate.runId,
+      site: 'xizang',
+      stepId: 'restart',
+      stepTitle: 'restart',
+      kind: 'approval',
+      status: 'pending',
+      planHash,
+      requester: 'UOPERATOR',
+      choices: ['approve', 'reject'],
+      targets: [],
+      expiresAt: 1000,
+      approvers: [],
+      approverGroups: ['SAPP'],
+    });
+    events.push({
+      site: 'xizang',
+      runId: gate.runId,
+      at: 1,
+      type: 'gate.opened',
+      gate,
+      context: { stepTitle: 'restart redis-a', targets: [{ host: 'redis-a', commands: ['systemctl restart redis'] }] },
+    });
     await fake.waitFor(() => fake.ok('chat.postMessage').length === 2);
     const gateTs = String(fake.ok('chat.postMessage')[1]?.answer?.ts);
 
@@ -96,7 +212,10 @@ describe('gate clicks through startSlackChat', () => {
     expect(engine.calls.filter((c) => c.method === 'decide')).toEqual([]);
 
     await clickFrom(gateTs, 'k2');
-    await fake.waitFor(() => engine.calls.some((c) => c.method === 'decide') && fake.ok('chat.update').some((c) => c.params.ts === gateTs));
+    await fake.waitFor(
+      () =>
+        engine.calls.some((c) => c.method === 'decide') && fake.ok('chat.update').some((c) => c.params.ts === gateTs),
+    );
     expect(JSON.stringify(fake.messages.get(`CXIZANG:${gateTs}`)?.blocks)).toContain('Approved by <@UAPPROVER1>');
   });
 });

@@ -18,8 +18,19 @@ beforeEach(async () => {
   fake.socketModeUrl = socket.url;
   fake.users.set('URANDOM', {});
   engine = new FakeChatEngine();
-  app = createSlackApp({ signingSecret: 'unused-in-socket-mode', token: 'xoxb-test', appToken: 'xapp-test', socketMode: true, slackApiUrl: fake.apiUrl, port: 0,
-    botId: 'BBOT', botUserId: 'UBOT', deps: { engine, sites: [chatSite('xizang', 'CXIZANG')] }, log: quiet, minPostIntervalMs: 0 });
+  app = createSlackApp({
+    signingSecret: 'unused-in-socket-mode',
+    token: 'xoxb-test',
+    appToken: 'xapp-test',
+    socketMode: true,
+    slackApiUrl: fake.apiUrl,
+    port: 0,
+    botId: 'BBOT',
+    botUserId: 'UBOT',
+    deps: { engine, sites: [chatSite('xizang', 'CXIZANG')] },
+    log: quiet,
+    minPostIntervalMs: 0,
+  });
   await app.start();
   await socket.connected;
 });
@@ -34,8 +45,14 @@ afterEach(async () => {
 describe('Slack app in Socket Mode', () => {
   it('acks a slash command envelope over the socket and answers through response_url after it', async () => {
     const ack = await socket.envelope('slash_commands', {
-      command: '/precheck', text: 'xizang', user_id: 'UOPERATOR', channel_id: 'CXIZANG', team_id: 'T111', api_app_id: 'A111',
-      response_url: fake.responseUrl('s1'), trigger_id: 'sock-1',
+      command: '/precheck',
+      text: 'xizang',
+      user_id: 'UOPERATOR',
+      channel_id: 'CXIZANG',
+      team_id: 'T111',
+      api_app_id: 'A111',
+      response_url: fake.responseUrl('s1'),
+      trigger_id: 'sock-1',
     });
     expect(ack.envelope_id).toEqual(expect.any(String));
     await fake.waitFor(() => fake.responses.some((r) => r.id === 's1'));
@@ -45,12 +62,29 @@ describe('Slack app in Socket Mode', () => {
 
   it('checks a click the same way as over HTTP and refuses it privately', async () => {
     await socket.envelope('interactive', {
-      type: 'block_actions', user: { id: 'URANDOM' }, api_app_id: 'A111', trigger_id: 'sock-2', team: { id: 'T111' },
-      container: { type: 'message', message_ts: '1.2', channel_id: 'CXIZANG' }, channel: { id: 'CXIZANG' }, message: { ts: '1.2', text: 'gate' },
+      type: 'block_actions',
+      user: { id: 'URANDOM' },
+      api_app_id: 'A111',
+      trigger_id: 'sock-2',
+      team: { id: 'T111' },
+      container: { type: 'message', message_ts: '1.2', channel_id: 'CXIZANG' },
+      channel: { id: 'CXIZANG' },
+      message: { ts: '1.2', text: 'gate' },
       response_url: fake.responseUrl('s2'),
-      actions: [{ type: 'button', action_id: actionIdFor('approve'), block_id: 'b', value: encodeActionRef({ gateId: 'gate_x', planHash: 'abcdef012345' }), action_ts: '9.9' }],
+      actions: [
+        {
+          type: 'button',
+          action_id: actionIdFor('approve'),
+          block_id: 'b',
+          value: encodeActionRef({ gateId: 'gate_x', planHash: 'abcdef012345' }),
+          action_ts: '9.9',
+        },
+      ],
     });
     await fake.waitFor(() => fake.responses.some((r) => r.id === 's2'));
-    expect(fake.responses.find((r) => r.id === 's2')?.body).toMatchObject({ response_type: 'ephemeral', text: 'This gate does not exist any more.' });
+    expect(fake.responses.find((r) => r.id === 's2')?.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'This gate does not exist any more.',
+    });
   });
 });

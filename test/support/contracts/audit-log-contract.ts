@@ -43,7 +43,13 @@ export function auditLogContract(name: string, factory: () => Promise<AuditLogFi
 
     it('chains each record to the previous one by hash, starting from 64 zeros', async () => {
       const [first, second] = await appendMany(2);
-      expect(first).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, actor: 'opsgate', runId: 'run_1', planHash: 'plan-1' });
+      expect(first).toMatchObject({
+        seq: 1,
+        prevHash: GENESIS_HASH,
+        actor: 'opsgate',
+        runId: 'run_1',
+        planHash: 'plan-1',
+      });
       expect(first!.hash).toBe(hashRecord(first!));
       expect(second).toMatchObject({ seq: 2, prevHash: first!.hash });
       expect(await log.read('xizang')).toEqual([first, second]);
@@ -104,7 +110,10 @@ export function auditLogContract(name: string, factory: () => Promise<AuditLogFi
     it('names the edited record when a stored field was changed', async () => {
       await appendMany(5);
       await fx.rewrite('xizang', (rs) => rs.map((r) => (r.seq === 3 ? { ...r, actor: 'U_MALLORY' } : r)));
-      expect(await log.verify('xizang')).toMatchObject({ ok: false, firstBad: { seq: 3, reason: expect.stringContaining('edited') } });
+      expect(await log.verify('xizang')).toMatchObject({
+        ok: false,
+        firstBad: { seq: 3, reason: expect.stringContaining('edited') },
+      });
     });
 
     it('names the edited record when its data was changed and its hash recomputed', async () => {
@@ -116,7 +125,10 @@ export function auditLogContract(name: string, factory: () => Promise<AuditLogFi
           return { ...forged, hash: hashRecord(forged) };
         }),
       );
-      expect(await log.verify('xizang')).toMatchObject({ ok: false, firstBad: { seq: 3, reason: expect.stringContaining('does not link') } });
+      expect(await log.verify('xizang')).toMatchObject({
+        ok: false,
+        firstBad: { seq: 3, reason: expect.stringContaining('does not link') },
+      });
     });
 
     it('names the position of a forged record inserted into the chain', async () => {
@@ -132,7 +144,11 @@ export function auditLogContract(name: string, factory: () => Promise<AuditLogFi
     it('names the first missing record when one was deleted', async () => {
       await appendMany(5);
       await fx.rewrite('xizang', (rs) => rs.filter((r) => r.seq !== 2));
-      expect(await log.verify('xizang')).toMatchObject({ ok: false, count: 4, firstBad: { seq: 2, reason: expect.stringContaining('missing') } });
+      expect(await log.verify('xizang')).toMatchObject({
+        ok: false,
+        count: 4,
+        firstBad: { seq: 2, reason: expect.stringContaining('missing') },
+      });
     });
 
     it('catches two records swapped', async () => {
@@ -144,7 +160,11 @@ export function auditLogContract(name: string, factory: () => Promise<AuditLogFi
     it('catches records cut off the end of the trail', async () => {
       await appendMany(5);
       await fx.rewrite('xizang', (rs) => rs.slice(0, 3));
-      expect(await log.verify('xizang')).toMatchObject({ ok: false, count: 3, firstBad: { seq: 4, reason: expect.stringContaining('truncated') } });
+      expect(await log.verify('xizang')).toMatchObject({
+        ok: false,
+        count: 3,
+        firstBad: { seq: 4, reason: expect.stringContaining('truncated') },
+      });
     });
 
     it('goes on chaining from the head after a verified trail', async () => {

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApprovalPolicy, DecideInput, GateRefusal, GateStore, OpenGateInput } from '../../../src/core/ports/gates.ts';
+import type {
+  ApprovalPolicy,
+  DecideInput,
+  GateRefusal,
+  GateStore,
+  OpenGateInput,
+} from '../../../src/core/ports/gates.ts';
 import type { DecideOutcome, Gate } from '../../../src/core/ports/gates.ts';
 import type { Result } from '../../../src/core/result.ts';
 import { decideGate } from '../../../src/approvals/decide-gate.ts';
@@ -83,30 +89,48 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
       now: T0 + 1_000,
       ...over,
     });
-    const refusal = (r: { ok: boolean; error?: GateRefusal }): GateRefusal['code'] | 'accepted' => (r.ok ? 'accepted' : r.error!.code);
+    const refusal = (r: { ok: boolean; error?: GateRefusal }): GateRefusal['code'] | 'accepted' =>
+      r.ok ? 'accepted' : r.error!.code;
 
     it('opens a pending gate that expires after the policy time and can be read back', async () => {
       const gate = await store.open(opening());
-      expect(gate).toMatchObject({ status: 'pending', openedAt: T0, expiresAt: T0 + 60_000, approvals: [], planHash: 'plan-a' });
+      expect(gate).toMatchObject({
+        status: 'pending',
+        openedAt: T0,
+        expiresAt: T0 + 60_000,
+        approvals: [],
+        planHash: 'plan-a',
+      });
       expect(await store.get(gate.id)).toEqual(gate);
       expect(await store.get('gate_does_not_exist')).toBeUndefined();
     });
 
     it('refuses to open a gate offering a choice foreign to its kind', async () => {
-      await expect(store.open(opening({ kind: 'manual', choices: ['done', 'approve'] }))).rejects.toMatchObject({ code: 'INVALID_GATE' });
+      await expect(store.open(opening({ kind: 'manual', choices: ['done', 'approve'] }))).rejects.toMatchObject({
+        code: 'INVALID_GATE',
+      });
     });
 
     it('settles a gate on the first approval by an approver', async () => {
       const gate = await store.open(opening());
       const r = await store.decide(click(gate.id));
-      expect(r).toMatchObject({ ok: true, value: { status: 'decided', gate: { status: 'decided', decision: { choice: 'approve', by: 'U_ALICE', at: T0 + 1_000 } } } });
+      expect(r).toMatchObject({
+        ok: true,
+        value: {
+          status: 'decided',
+          gate: { status: 'decided', decision: { choice: 'approve', by: 'U_ALICE', at: T0 + 1_000 } },
+        },
+      });
       expect((await store.get(gate.id))?.decision?.by).toBe('U_ALICE');
     });
 
     it('refuses approval from the requester, telling them another approver must approve', async () => {
       const gate = await store.open(opening());
       const r = await store.decide(click(gate.id, { user: 'U_REQ' }));
-      expect(r).toMatchObject({ ok: false, error: { code: 'REQUESTER', message: 'You requested this run; another approver must approve it.' } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: { code: 'REQUESTER', message: 'You requested this run; another approver must approve it.' },
+      });
       expect((await store.get(gate.id))?.status).toBe('pending');
     });
 
@@ -124,18 +148,26 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
     it('refuses a person who is neither an approver nor in an approver group', async () => {
       const gate = await store.open(opening());
       const r = await store.decide(click(gate.id, { user: 'U_MALLORY', userGroups: ['S_DEVS'] }));
-      expect(r).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORISED', message: expect.stringContaining('not an approver for site xizang') } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_AUTHORISED', message: expect.stringContaining('not an approver for site xizang') },
+      });
     });
 
     it('accepts an approval from a member of an approver group', async () => {
       const gate = await store.open(opening());
-      expect(refusal(await store.decide(click(gate.id, { user: 'U_DAVE', userGroups: ['S_DEVS', 'S_OPS'] })))).toBe('accepted');
+      expect(refusal(await store.decide(click(gate.id, { user: 'U_DAVE', userGroups: ['S_DEVS', 'S_OPS'] })))).toBe(
+        'accepted',
+      );
     });
 
     it('refuses a decision once the gate has expired, even before expireDue has run', async () => {
       const gate = await store.open(opening());
       const r = await store.decide(click(gate.id, { now: T0 + 60_000 }));
-      expect(r).toMatchObject({ ok: false, error: { code: 'EXPIRED', message: expect.stringContaining('counts as a rejection') } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: { code: 'EXPIRED', message: expect.stringContaining('counts as a rejection') },
+      });
       expect((await store.get(gate.id))?.decision).toBeUndefined();
     });
 
@@ -156,13 +188,21 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
       const gates = await Promise.all([1, 2, 3, 4, 5].map((i) => store.open(opening({ stepId: `s${i}` }))));
       const replicas = [store, ...(await Promise.all([1, 2, 3].map(() => replica())))];
       const results = await Promise.all(replicas.map((s) => s.expireDue(T0 + 60_000)));
-      expect(results.flat().map((g) => g.id).sort()).toEqual(gates.map((g) => g.id).sort());
+      expect(
+        results
+          .flat()
+          .map((g) => g.id)
+          .sort(),
+      ).toEqual(gates.map((g) => g.id).sort());
     });
 
     it('refuses a decision made on a plan that has changed since', async () => {
       const gate = await store.open(opening());
       const r = await store.decide(click(gate.id, { planHash: 'plan-old' }));
-      expect(r).toMatchObject({ ok: false, error: { code: 'PLAN_CHANGED', message: expect.stringContaining('review the new plan') } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: { code: 'PLAN_CHANGED', message: expect.stringContaining('review the new plan') },
+      });
     });
 
     it('refuses an answer the gate does not offer', async () => {
@@ -179,9 +219,15 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
       const first = await store.decide(click(gate.id));
       expect(first).toMatchObject({ ok: true, value: { status: 'recorded', gate: { status: 'pending' } } });
       const again = await store.decide(click(gate.id, { now: T0 + 2_000 }));
-      expect(again).toMatchObject({ ok: false, error: { code: 'ALREADY_APPROVED', message: expect.stringContaining('needs 2 approvals') } });
+      expect(again).toMatchObject({
+        ok: false,
+        error: { code: 'ALREADY_APPROVED', message: expect.stringContaining('needs 2 approvals') },
+      });
       const second = await store.decide(click(gate.id, { user: 'U_BOB', now: T0 + 3_000 }));
-      expect(second).toMatchObject({ ok: true, value: { status: 'decided', gate: { decision: { choice: 'approve', by: 'U_BOB' } } } });
+      expect(second).toMatchObject({
+        ok: true,
+        value: { status: 'decided', gate: { decision: { choice: 'approve', by: 'U_BOB' } } },
+      });
       expect((await store.get(gate.id))?.approvals).toEqual([
         { by: 'U_ALICE', at: T0 + 1_000 },
         { by: 'U_BOB', at: T0 + 3_000 },
@@ -192,7 +238,10 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
       const gate = await store.open(opening({ policy: { ...policy, approvalsNeeded: 2 } }));
       await store.decide(click(gate.id));
       const r = await store.decide(click(gate.id, { user: 'U_BOB', choice: 'reject' }));
-      expect(r).toMatchObject({ ok: true, value: { status: 'decided', gate: { decision: { choice: 'reject', by: 'U_BOB' } } } });
+      expect(r).toMatchObject({
+        ok: true,
+        value: { status: 'decided', gate: { decision: { choice: 'reject', by: 'U_BOB' } } },
+      });
     });
 
     it('refuses a second replica deciding a gate already decided, naming the first decision', async () => {
@@ -200,7 +249,10 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
       const other = await replica();
       await store.decide(click(gate.id));
       const r = await other.decide(click(gate.id, { user: 'U_BOB', choice: 'reject' }));
-      expect(r).toMatchObject({ ok: false, error: { code: 'ALREADY_DECIDED', message: expect.stringContaining('approve by U_ALICE') } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: { code: 'ALREADY_DECIDED', message: expect.stringContaining('approve by U_ALICE') },
+      });
       expect((await other.get(gate.id))?.decision?.choice).toBe('approve');
     });
 
@@ -209,7 +261,11 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
       const replicas = [store, ...(await Promise.all([1, 2, 3, 4].map(() => replica())))];
       const users = Array.from({ length: 50 }, (_, i) => `U_OPS_${i}`);
       const results = await Promise.all(
-        users.map((user, i) => replicas[i % replicas.length]!.decide(click(gate.id, { user, userGroups: ['S_OPS'], choice: i % 7 === 3 ? 'reject' : 'approve' }))),
+        users.map((user, i) =>
+          replicas[i % replicas.length]!.decide(
+            click(gate.id, { user, userGroups: ['S_OPS'], choice: i % 7 === 3 ? 'reject' : 'approve' }),
+          ),
+        ),
       );
       const winners = results.filter((r) => r.ok);
       expect(winners).toHaveLength(1);
@@ -223,7 +279,9 @@ export function gateStoreContract(name: string, factory: () => Promise<GateStore
       const gate = await store.open(opening({ policy: { ...policy, approvalsNeeded: 3 } }));
       const replicas = [store, ...(await Promise.all([1, 2, 3, 4].map(() => replica())))];
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => replicas[i % 5]!.decide(click(gate.id, { user: `U_OPS_${i}`, userGroups: ['S_OPS'] }))),
+        Array.from({ length: 50 }, (_, i) =>
+          replicas[i % 5]!.decide(click(gate.id, { user: `U_OPS_${i}`, userGroups: ['S_OPS'] })),
+        ),
       );
       const statuses = results.map((r) => (r.ok ? r.value.status : r.error.code)).sort();
       expect(statuses.filter((s) => s === 'decided')).toHaveLength(1);

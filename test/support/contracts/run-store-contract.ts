@@ -8,15 +8,44 @@ const plan: Plan = {
   site: 's1',
   title: 't',
   args: {},
-  steps: [{ kind: 'check', id: 'c', title: 'c', targets: { kind: 'hosts', hosts: ['h'] }, commands: [{ host: 'h', command: 'true' }], sql: [], preconditions: [], verify: [], destructive: false }],
+  steps: [
+    {
+      kind: 'check',
+      id: 'c',
+      title: 'c',
+      targets: { kind: 'hosts', hosts: ['h'] },
+      commands: [{ host: 'h', command: 'true' }],
+      sql: [],
+      preconditions: [],
+      verify: [],
+      destructive: false,
+    },
+  ],
 };
 
 function run(id: string, site: string, createdAt: number, extra: Partial<RunState> = {}): RunState {
-  return { id, site, runbook: 'rb', args: {}, requester: 'U', dryRun: false, planHash: 'h', createdAt, updatedAt: createdAt, version: 1, phase: 'forward', steps: {}, ...extra };
+  return {
+    id,
+    site,
+    runbook: 'rb',
+    args: {},
+    requester: 'U',
+    dryRun: false,
+    planHash: 'h',
+    createdAt,
+    updatedAt: createdAt,
+    version: 1,
+    phase: 'forward',
+    steps: {},
+    ...extra,
+  };
 }
 
 /** The behaviour every RunStore keeps; run against the in-memory fake and the Redis adapter. */
-export function runStoreContract(name: string, make: () => Promise<{ store: RunStore; close: () => Promise<void> }>): void {
+export function runStoreContract(
+  name: string,
+  make: () => Promise<{ store: RunStore; close: () => Promise<void> }>,
+): void {
   describe(`RunStore contract: ${name}`, () => {
     let store: RunStore;
     let close: () => Promise<void>;
@@ -47,8 +76,17 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
     it('keeps each step of a run, written all at once or one at a time', async () => {
       const st = (status: 'succeeded' | 'running') => ({ status, attempt: 1 });
       await store.create(run('r1', 's1', 10, { steps: { a: st('succeeded') } }), plan);
-      expect(await store.update(run('r1', 's1', 10, { version: 2, steps: { a: st('succeeded'), b: st('running') } }), 1, ['b'])).toBe(true);
-      expect(await store.update(run('r1', 's1', 10, { version: 3, steps: { a: st('succeeded'), b: st('succeeded'), c: st('running') } }), 2)).toBe(true);
+      expect(
+        await store.update(run('r1', 's1', 10, { version: 2, steps: { a: st('succeeded'), b: st('running') } }), 1, [
+          'b',
+        ]),
+      ).toBe(true);
+      expect(
+        await store.update(
+          run('r1', 's1', 10, { version: 3, steps: { a: st('succeeded'), b: st('succeeded'), c: st('running') } }),
+          2,
+        ),
+      ).toBe(true);
       expect((await store.get('r1'))?.steps).toEqual({ a: st('succeeded'), b: st('succeeded'), c: st('running') });
     });
 

@@ -9,7 +9,13 @@ export interface SiteLockFixture {
 }
 
 const T0 = 1_763_600_000_000;
-const holder = (runId: string, over: Partial<SiteLockHolder> = {}): SiteLockHolder => ({ site: 'xizang', runId, requester: 'U_REQ', since: T0, ...over });
+const holder = (runId: string, over: Partial<SiteLockHolder> = {}): SiteLockHolder => ({
+  site: 'xizang',
+  runId,
+  requester: 'U_REQ',
+  since: T0,
+  ...over,
+});
 
 /** The behaviour every SiteLock must have, run against the in-memory fake and the Redis lock alike. */
 export function siteLockContract(name: string, factory: () => Promise<SiteLockFixture>): void {
@@ -32,7 +38,10 @@ export function siteLockContract(name: string, factory: () => Promise<SiteLockFi
 
     it('refuses a second run with the holder, its run and start time', async () => {
       await lock.acquire(holder('run_1'));
-      expect(await lock.acquire(holder('run_2', { requester: 'U_OTHER', since: T0 + 5 }))).toEqual({ ok: false, error: { heldBy: holder('run_1') } });
+      expect(await lock.acquire(holder('run_2', { requester: 'U_OTHER', since: T0 + 5 }))).toEqual({
+        ok: false,
+        error: { heldBy: holder('run_1') },
+      });
     });
 
     it('locks each site separately', async () => {
@@ -60,7 +69,9 @@ export function siteLockContract(name: string, factory: () => Promise<SiteLockFi
 
     it('gives the lock to exactly one of 20 runs racing from several replicas', async () => {
       const replicas = [lock, ...(await Promise.all([1, 2, 3, 4].map(() => fx.replica())))];
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => replicas[i % 5]!.acquire(holder(`run_${i}`))));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => replicas[i % 5]!.acquire(holder(`run_${i}`))),
+      );
       const winners = results.filter((r) => r.ok);
       expect(winners).toHaveLength(1);
       const current = await lock.holder('xizang');
@@ -68,7 +79,10 @@ export function siteLockContract(name: string, factory: () => Promise<SiteLockFi
     });
 
     it('refuses a holder without a run id', async () => {
-      await expect(lock.acquire(holder(''))).rejects.toMatchObject({ code: 'INVALID_LOCK_HOLDER', message: expect.stringContaining('runId must not be empty') });
+      await expect(lock.acquire(holder(''))).rejects.toMatchObject({
+        code: 'INVALID_LOCK_HOLDER',
+        message: expect.stringContaining('runId must not be empty'),
+      });
       expect(await lock.holder('xizang')).toBeUndefined();
     });
   });

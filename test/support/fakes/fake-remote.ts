@@ -128,7 +128,8 @@ export class FakeRemote implements RemoteSession {
       return ran(2, '', `ls: cannot access '${m[1]!}': No such file or directory\n`);
     }
     if (/^df -P -B1 /.test(cmd)) return ran(0, `${this.freeBytes}\n`);
-    if ((m = cmd.match(/^service (\S+) status/))) return ran(0, this.services.get(`${host}:${m[1]!}`) === 'running' ? '0\n' : '3\n');
+    if ((m = cmd.match(/^service (\S+) status/)))
+      return ran(0, this.services.get(`${host}:${m[1]!}`) === 'running' ? '0\n' : '3\n');
     if ((m = cmd.match(/^sleep (\d+)$/))) return { ...ran(0), sleptMs: Number(m[1]) * 1000 };
     if ((m = cmd.match(/^echo (\S+) >> (\S+)$/))) {
       const key = `${host}:${m[2]!}`;
@@ -162,7 +163,11 @@ export class FakeRemote implements RemoteSession {
     return this.logs.get(`${host}:${file}`) ?? [];
   }
 
-  async fanOut(hosts: readonly string[], req: (host: string) => CommandRequest, opts: FanOutOptions = {}): Promise<readonly HostOutcome[]> {
+  async fanOut(
+    hosts: readonly string[],
+    req: (host: string) => CommandRequest,
+    opts: FanOutOptions = {},
+  ): Promise<readonly HostOutcome[]> {
     // Bad input fails before any host is touched, as in the runner.
     for (const host of hosts) this.refuseUnknown(host);
     const concurrency = opts.oneAtATime === true ? 1 : (opts.concurrency ?? 50);

@@ -28,7 +28,8 @@ export class MemoryGates implements GateStore {
     const gate = this.gates.get(input.gateId);
     if (gate === undefined) return err(gateRefusal('UNKNOWN_GATE'));
     const checked = checkGateState(gate, input);
-    if (!checked.ok) return err({ ...checked.error, ...(checked.error.gate ? { gate: clone(checked.error.gate) } : {}) });
+    if (!checked.ok)
+      return err({ ...checked.error, ...(checked.error.gate ? { gate: clone(checked.error.gate) } : {}) });
     const next = applyDecision(gate, input, checked.value);
     this.gates.set(gate.id, next);
     return ok({ status: checked.value.kind === 'decide' ? 'decided' : 'recorded', gate: clone(next) });

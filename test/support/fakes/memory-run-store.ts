@@ -55,7 +55,8 @@ export class MemoryRunQueue implements RunQueue {
 
   async enqueue(job: StepJob): Promise<void> {
     this.enqueued.push(job);
-    if (!this.waiting.some((j) => j.runId === job.runId && j.stepId === job.stepId && j.attempt === job.attempt)) this.waiting.push(job);
+    if (!this.waiting.some((j) => j.runId === job.runId && j.stepId === job.stepId && j.attempt === job.attempt))
+      this.waiting.push(job);
   }
 
   /** Hands every waiting job (and those they enqueue) to `handle`, one at a time. */

@@ -32,7 +32,10 @@ export class MemorySiteLock implements SiteLock {
     return current === undefined ? undefined : { ...current };
   }
 
-  async forceRelease(site: string, expectedRunId: string): Promise<Result<SiteLockHolder, { readonly heldBy?: SiteLockHolder }>> {
+  async forceRelease(
+    site: string,
+    expectedRunId: string,
+  ): Promise<Result<SiteLockHolder, { readonly heldBy?: SiteLockHolder }>> {
     const current = this.held.get(site);
     if (current === undefined) return err({});
     if (current.runId !== expectedRunId) return err({ heldBy: { ...current } });

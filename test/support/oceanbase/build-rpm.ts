@@ -27,7 +27,10 @@ export function which(tool: string): string | undefined {
 /** Throws, naming them and how to install them, when rpmbuild, rpm2cpio or cpio is missing: never a skip. */
 export function assertRpmTools(): void {
   const missing = ['rpmbuild', 'rpm2cpio', 'cpio'].filter((t) => which(t) === undefined);
-  if (missing.length > 0) throw new Error(`${missing.join(', ')} not installed: run \`bash scripts/setup.sh\` as root (Debian packages rpm, rpm2cpio, cpio)`);
+  if (missing.length > 0)
+    throw new Error(
+      `${missing.join(', ')} not installed: run \`bash scripts/setup.sh\` as root (Debian packages rpm, rpm2cpio, cpio)`,
+    );
 }
 
 function writeContent(file: string, content: RpmFileContent): void {
@@ -35,7 +38,8 @@ function writeContent(file: string, content: RpmFileContent): void {
   const fd = openSync(file, 'w');
   try {
     const chunk = Buffer.alloc(1024 * 1024);
-    for (let left = content.randomBytes; left > 0; left -= chunk.length) writeSync(fd, randomFillSync(chunk), 0, Math.min(left, chunk.length));
+    for (let left = content.randomBytes; left > 0; left -= chunk.length)
+      writeSync(fd, randomFillSync(chunk), 0, Math.min(left, chunk.length));
   } finally {
     closeSync(fd);
   }
@@ -78,7 +82,16 @@ export function buildRpm(dir: string, spec: RpmSpec): string {
     debug_package: '%{nil}',
     _build_id_links: 'none',
   };
-  execFileSync('rpmbuild', ['-bb', '--quiet', ...Object.entries(defines).flatMap(([k, v]) => ['--define', `${k} ${v}`]), join(work, 'package.spec')], { stdio: 'pipe' });
+  execFileSync(
+    'rpmbuild',
+    [
+      '-bb',
+      '--quiet',
+      ...Object.entries(defines).flatMap(([k, v]) => ['--define', `${k} ${v}`]),
+      join(work, 'package.spec'),
+    ],
+    { stdio: 'pipe' },
+  );
   const rpms = join(work, 'top', 'RPMS', 'x86_64');
   const built = readdirSync(rpms).find((f) => f.startsWith(`${spec.name}-${spec.version}-`));
   if (built === undefined) throw new Error(`rpmbuild wrote no ${spec.name}-${spec.version} RPM in ${rpms}`);

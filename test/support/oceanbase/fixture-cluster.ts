@@ -16,7 +16,11 @@ export interface ClusterShape {
   readonly standbyReplicationUser: 'auto' | 'present' | 'absent';
 }
 
-export const HEALTHY_SHAPE: ClusterShape = { clusterVersion: '4.3.5.5', dataVersion: '4.3.5.5', standbyReplicationUser: 'auto' };
+export const HEALTHY_SHAPE: ClusterShape = {
+  clusterVersion: '4.3.5.5',
+  dataVersion: '4.3.5.5',
+  standbyReplicationUser: 'auto',
+};
 
 /** Three zones, one observer each (what a rolling upgrade needs). */
 export const SERVERS = [
@@ -81,64 +85,187 @@ export function clusterRows(shape: ClusterShape): FixtureRows {
         add('__opsgate_parameter', { ...at, scope: 'TENANT', tenant_id: t.id, name, value });
       }
       add('__all_virtual_server_schema_info', {
-        svr_ip: s.ip, svr_port: RPC_PORT, tenant_id: t.id, refreshed_schema_version: SCHEMA_VERSION, received_schema_version: SCHEMA_VERSION,
+        svr_ip: s.ip,
+        svr_port: RPC_PORT,
+        tenant_id: t.id,
+        refreshed_schema_version: SCHEMA_VERSION,
+        received_schema_version: SCHEMA_VERSION,
       });
-      add('GV$OB_UNITS', { SVR_IP: s.ip, SVR_PORT: RPC_PORT, UNIT_ID: t.id * 10 + s.id, TENANT_ID: t.id, ZONE: s.zone });
+      add('GV$OB_UNITS', {
+        SVR_IP: s.ip,
+        SVR_PORT: RPC_PORT,
+        UNIT_ID: t.id * 10 + s.id,
+        TENANT_ID: t.id,
+        ZONE: s.zone,
+      });
       for (const ls of t.id === 1 || t.id % 2 === 1 ? [1] : [1, 1001]) {
         add('GV$OB_LOG_STAT', {
-          TENANT_ID: t.id, LS_ID: ls, SVR_IP: s.ip, SVR_PORT: RPC_PORT, ROLE: s.id === 1 ? 'LEADER' : 'FOLLOWER', IN_SYNC: 'YES',
-          PAXOS_MEMBER_LIST: SERVERS.map((x) => `${x.ip}:${RPC_PORT}:1`).join(','), END_SCN: SCN, MAX_SCN: SCN,
+          TENANT_ID: t.id,
+          LS_ID: ls,
+          SVR_IP: s.ip,
+          SVR_PORT: RPC_PORT,
+          ROLE: s.id === 1 ? 'LEADER' : 'FOLLOWER',
+          IN_SYNC: 'YES',
+          PAXOS_MEMBER_LIST: SERVERS.map((x) => `${x.ip}:${RPC_PORT}:1`).join(','),
+          END_SCN: SCN,
+          MAX_SCN: SCN,
         });
       }
     }
     add('__all_server', {
-      svr_ip: s.ip, svr_port: RPC_PORT, id: s.id, zone: s.zone, inner_port: 2881, with_rootserver: s.id === 1 ? 1 : 0, status: 'ACTIVE',
-      build_version: build, start_service_time: STARTED_US,
+      svr_ip: s.ip,
+      svr_port: RPC_PORT,
+      id: s.id,
+      zone: s.zone,
+      inner_port: 2881,
+      with_rootserver: s.id === 1 ? 1 : 0,
+      status: 'ACTIVE',
+      build_version: build,
+      start_service_time: STARTED_US,
     });
-    for (const [name, info] of [['status', 'ACTIVE'], ['idc', `idc${s.id}`], ['region', 'default_region'], ['zone_type', 'ReadWrite']] as const) {
+    for (const [name, info] of [
+      ['status', 'ACTIVE'],
+      ['idc', `idc${s.id}`],
+      ['region', 'default_region'],
+      ['zone_type', 'ReadWrite'],
+    ] as const) {
       add('__all_zone', { zone: s.zone, name, info });
     }
     for (let tablet = 1; tablet <= 10; tablet++) {
-      add('__all_virtual_tablet_pointer_status', { svr_ip: s.ip, svr_port: RPC_PORT, tenant_id: 1002, ls_id: 1001, tablet_id: 200000 + tablet });
+      add('__all_virtual_tablet_pointer_status', {
+        svr_ip: s.ip,
+        svr_port: RPC_PORT,
+        tenant_id: 1002,
+        ls_id: 1001,
+        tablet_id: 200000 + tablet,
+      });
       add('__all_virtual_tablet_compaction_info', {
-        svr_ip: s.ip, svr_port: RPC_PORT, tenant_id: 1002, ls_id: 1001, tablet_id: 200000 + tablet, finished_scn: SCN, max_received_scn: SCN,
+        svr_ip: s.ip,
+        svr_port: RPC_PORT,
+        tenant_id: 1002,
+        ls_id: 1001,
+        tablet_id: 200000 + tablet,
+        finished_scn: SCN,
+        max_received_scn: SCN,
       });
     }
-    add('__all_virtual_core_meta_table', { tenant_id: 1, ls_id: 1, svr_ip: s.ip, svr_port: RPC_PORT, role: s.id === 1 ? 1 : 2, zone: s.zone });
-    add('__all_virtual_disk_stat', { svr_ip: s.ip, svr_port: RPC_PORT, total_size: 200 * 2 ** 30, used_size: 20 * 2 ** 30, free_size: 180 * 2 ** 30 });
+    add('__all_virtual_core_meta_table', {
+      tenant_id: 1,
+      ls_id: 1,
+      svr_ip: s.ip,
+      svr_port: RPC_PORT,
+      role: s.id === 1 ? 1 : 2,
+      zone: s.zone,
+    });
+    add('__all_virtual_disk_stat', {
+      svr_ip: s.ip,
+      svr_port: RPC_PORT,
+      total_size: 200 * 2 ** 30,
+      used_size: 20 * 2 ** 30,
+      free_size: 180 * 2 ** 30,
+    });
   }
   add('__all_zone', { zone: '', name: 'cluster', info: 'obcluster' });
 
   for (const t of TENANTS) {
-    const tenant = { tenant_id: t.id, tenant_name: t.name, zone_list: zones.join(';'), primary_zone: 'zone1;zone2,zone3', compatibility_mode: t.mode };
+    const tenant = {
+      tenant_id: t.id,
+      tenant_name: t.name,
+      zone_list: zones.join(';'),
+      primary_zone: 'zone1;zone2,zone3',
+      compatibility_mode: t.mode,
+    };
     add('__all_tenant', { ...tenant, locality: zones.map((z) => `FULL{1}@${z}`).join(', ') });
-    add('__all_tenant_history', { ...tenant, schema_version: SCHEMA_VERSION, is_deleted: 0, locked: 0, status: 'NORMAL' });
+    add('__all_tenant_history', {
+      ...tenant,
+      schema_version: SCHEMA_VERSION,
+      is_deleted: 0,
+      locked: 0,
+      status: 'NORMAL',
+    });
     if (t.id !== 1 && t.id % 2 === 0) add('__all_virtual_tenant_info', { tenant_id: t.id, tenant_role: 'PRIMARY' });
     for (const column of ['target_data_version', 'current_data_version', 'upgrade_begin_data_version']) {
-      add('__all_virtual_core_table', { tenant_id: t.id, table_name: '__all_global_stat', row_id: 0, column_name: column, column_value: dataInt });
+      add('__all_virtual_core_table', {
+        tenant_id: t.id,
+        table_name: '__all_global_stat',
+        row_id: 0,
+        column_name: column,
+        column_value: dataInt,
+      });
     }
-    add('__all_virtual_core_table', { tenant_id: t.id, table_name: '__all_global_stat', row_id: 0, column_name: 'baseline_schema_version', column_value: String(SCHEMA_VERSION) });
-    add('CDB_OB_MAJOR_COMPACTION', { TENANT_ID: t.id, FROZEN_SCN: SCN, GLOBAL_BROADCAST_SCN: SCN, LAST_SCN: SCN, STATUS: 'IDLE' });
+    add('__all_virtual_core_table', {
+      tenant_id: t.id,
+      table_name: '__all_global_stat',
+      row_id: 0,
+      column_name: 'baseline_schema_version',
+      column_value: String(SCHEMA_VERSION),
+    });
+    add('CDB_OB_MAJOR_COMPACTION', {
+      TENANT_ID: t.id,
+      FROZEN_SCN: SCN,
+      GLOBAL_BROADCAST_SCN: SCN,
+      LAST_SCN: SCN,
+      STATUS: 'IDLE',
+    });
     add('CDB_OB_SYS_VARIABLES', { TENANT_ID: t.id, NAME: 'binlog_row_image', VALUE: '2', DEFAULT_VALUE: '2' });
     add('__all_virtual_user', { tenant_id: t.id, user_id: 200001, user_name: t.mode === 1 ? 'SYS' : 'root' });
   }
-  const wantsUser = shape.standbyReplicationUser === 'present' || (shape.standbyReplicationUser === 'auto' && needsStandbyUser(shape.clusterVersion));
+  const wantsUser =
+    shape.standbyReplicationUser === 'present' ||
+    (shape.standbyReplicationUser === 'auto' && needsStandbyUser(shape.clusterVersion));
   if (wantsUser) add('__all_virtual_user', { tenant_id: 1004, user_id: 200010, user_name: 'STANDBY_REPLICATION' });
 
   add(
     '__all_virtual_table',
-    { tenant_id: 1002, table_id: 500001, table_name: 'orders', compress_func_name: 'zstd_1.3.8', row_store_type: 'encoding_row_store' },
-    { tenant_id: 1002, table_id: 500002, table_name: 'customers', compress_func_name: 'lz4_1.0', row_store_type: 'flat_row_store' },
-    { tenant_id: 1004, table_id: 500001, table_name: 'LEDGER', compress_func_name: 'zstd_1.3.8', row_store_type: 'encoding_row_store' },
+    {
+      tenant_id: 1002,
+      table_id: 500001,
+      table_name: 'orders',
+      compress_func_name: 'zstd_1.3.8',
+      row_store_type: 'encoding_row_store',
+    },
+    {
+      tenant_id: 1002,
+      table_id: 500002,
+      table_name: 'customers',
+      compress_func_name: 'lz4_1.0',
+      row_store_type: 'flat_row_store',
+    },
+    {
+      tenant_id: 1004,
+      table_id: 500001,
+      table_name: 'LEDGER',
+      compress_func_name: 'zstd_1.3.8',
+      row_store_type: 'encoding_row_store',
+    },
   );
-  add('__all_virtual_column_group', { tenant_id: 1002, table_id: 500001, column_group_id: 1, column_group_name: '__co_all', row_store_type: 1 });
+  add('__all_virtual_column_group', {
+    tenant_id: 1002,
+    table_id: 500001,
+    column_group_id: 1,
+    column_group_name: '__co_all',
+    row_store_type: 1,
+  });
   add('__all_virtual_tenant_snapshot', { tenant_id: 1002, snapshot_id: 1, snapshot_name: 'nightly', status: 'NORMAL' });
   add('CDB_OB_ARCHIVELOG', { TENANT_ID: 1002, DEST_ID: 1001, ROUND_ID: 3, STATUS: 'STOP' });
   add('CDB_OB_BACKUP_PARAMETER', { TENANT_ID: 1002, NAME: 'data_backup_dest', VALUE: '' });
   add('__all_table', { tenant_id: 1, table_id: 15001, table_name: '__all_virtual_core_table' });
-  for (const name of ['zone_checker', 'sys_stat_checker', 'sys_param_checker', 'sys_table_schema_checker', 'data_version_checker']) {
+  for (const name of [
+    'zone_checker',
+    'sys_stat_checker',
+    'sys_param_checker',
+    'sys_table_schema_checker',
+    'data_version_checker',
+  ]) {
     add('__all_virtual_upgrade_inspection', { name, info: 'succeed' });
   }
-  add('__all_rootservice_job', { job_id: 1, job_type: 'ALTER_TENANT_LOCALITY', job_status: 'SUCCESS', result_code: 0, progress: 100, tenant_id: 1002 });
+  add('__all_rootservice_job', {
+    job_id: 1,
+    job_type: 'ALTER_TENANT_LOCALITY',
+    job_status: 'SUCCESS',
+    result_code: 0,
+    progress: 100,
+    tenant_id: 1002,
+  });
   return rows;
 }

@@ -28,7 +28,10 @@ export const FIXTURE_TABLES: readonly (readonly [string, string])[] = [
      first_sessid bigint NOT NULL DEFAULT 0, with_partition bigint NOT NULL DEFAULT 1, last_offline_time bigint NOT NULL DEFAULT 0,
      gmt_create ${T6}, gmt_modified ${T6}, PRIMARY KEY (svr_ip, svr_port)`,
   ],
-  ['__all_zone', `zone varchar(128) NOT NULL, name varchar(128) NOT NULL, value bigint NOT NULL DEFAULT 0, info varchar(4096) NOT NULL, gmt_create ${T6}, gmt_modified ${T6}, PRIMARY KEY (zone, name)`],
+  [
+    '__all_zone',
+    `zone varchar(128) NOT NULL, name varchar(128) NOT NULL, value bigint NOT NULL DEFAULT 0, info varchar(4096) NOT NULL, gmt_create ${T6}, gmt_modified ${T6}, PRIMARY KEY (zone, name)`,
+  ],
   [
     '__all_tenant',
     `tenant_id bigint NOT NULL PRIMARY KEY, tenant_name varchar(128) NOT NULL, zone_list varchar(2048) NOT NULL, primary_zone varchar(128) NULL,
@@ -49,7 +52,10 @@ export const FIXTURE_TABLES: readonly (readonly [string, string])[] = [
      readable_scn bigint unsigned NOT NULL DEFAULT 0, recovery_until_scn bigint unsigned NOT NULL DEFAULT 0,
      log_mode varchar(100) NOT NULL DEFAULT 'NOARCHIVELOG', max_ls_id bigint NOT NULL DEFAULT 1001, restore_data_mode varchar(128) NOT NULL DEFAULT 'NORMAL'`,
   ],
-  ['__all_virtual_user', "tenant_id bigint NOT NULL, user_id bigint NOT NULL, user_name varchar(128) NOT NULL, host varchar(128) NOT NULL DEFAULT '%'"],
+  [
+    '__all_virtual_user',
+    "tenant_id bigint NOT NULL, user_id bigint NOT NULL, user_name varchar(128) NOT NULL, host varchar(128) NOT NULL DEFAULT '%'",
+  ],
   [
     'CDB_OB_SYS_VARIABLES',
     `CREATE_TIME ${T6}, MODIFY_TIME ${T6}, TENANT_ID bigint NOT NULL, NAME varchar(128) NOT NULL, VALUE text NULL,
@@ -90,7 +96,10 @@ export const FIXTURE_TABLES: readonly (readonly [string, string])[] = [
      progress bigint NOT NULL DEFAULT 0, tenant_id bigint NULL, rs_svr_ip varchar(46) NOT NULL DEFAULT '', rs_svr_port bigint NOT NULL DEFAULT 0,
      sql_text longtext NULL, extra_info varchar(512) NULL, gmt_create ${T6}, gmt_modified ${T6}`,
   ],
-  ['__all_table', 'tenant_id bigint NOT NULL, table_id bigint NOT NULL, table_name varchar(256) NOT NULL, PRIMARY KEY (tenant_id, table_id)'],
+  [
+    '__all_table',
+    'tenant_id bigint NOT NULL, table_id bigint NOT NULL, table_name varchar(256) NOT NULL, PRIMARY KEY (tenant_id, table_id)',
+  ],
   [
     '__all_virtual_core_meta_table',
     `tenant_id bigint NOT NULL, ls_id bigint NOT NULL, svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, sql_port bigint NOT NULL DEFAULT 2881,
@@ -143,7 +152,10 @@ export const FIXTURE_TABLES: readonly (readonly [string, string])[] = [
      COMPATIBLE bigint NOT NULL DEFAULT 1, BASE_PIECE_ID bigint NOT NULL DEFAULT 1, USED_PIECE_ID bigint NOT NULL DEFAULT 1,
      PIECE_SWITCH_INTERVAL bigint NOT NULL DEFAULT 86400000000, PATH varchar(1024) NOT NULL DEFAULT ''`,
   ],
-  ['CDB_OB_ARCHIVE_DEST', 'TENANT_ID bigint NOT NULL, DEST_NO bigint NOT NULL, NAME varchar(128) NOT NULL, VALUE varchar(4096) NOT NULL'],
+  [
+    'CDB_OB_ARCHIVE_DEST',
+    'TENANT_ID bigint NOT NULL, DEST_NO bigint NOT NULL, NAME varchar(128) NOT NULL, VALUE varchar(4096) NOT NULL',
+  ],
   ['CDB_OB_BACKUP_PARAMETER', 'TENANT_ID bigint NOT NULL, NAME varchar(128) NOT NULL, VALUE longtext NULL'],
   [
     'CDB_OB_RESTORE_PROGRESS',
@@ -172,7 +184,10 @@ export const FIXTURE_TABLES: readonly (readonly [string, string])[] = [
     `tenant_id bigint NOT NULL, table_id bigint NOT NULL, column_group_id bigint NOT NULL, column_group_name varchar(389) NOT NULL,
      column_group_type bigint NOT NULL DEFAULT 0, block_size bigint NOT NULL DEFAULT 16384, compressor_type bigint NOT NULL DEFAULT 0, row_store_type bigint NOT NULL`,
   ],
-  ['__all_virtual_tablet_pointer_status', 'svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, tenant_id bigint NOT NULL, ls_id bigint NOT NULL, tablet_id bigint NOT NULL'],
+  [
+    '__all_virtual_tablet_pointer_status',
+    'svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, tenant_id bigint NOT NULL, ls_id bigint NOT NULL, tablet_id bigint NOT NULL',
+  ],
   [
     '__all_virtual_disk_stat',
     `svr_ip varchar(46) NOT NULL, svr_port bigint NOT NULL, total_size bigint NOT NULL, used_size bigint NOT NULL, free_size bigint NOT NULL,

@@ -74,4 +74,3 @@ export const FIXTURE_VIEWS: readonly (readonly [string, string])[] = [
      extra_info AS EXTRA_INFO FROM __all_cluster_event_history`,
   ],
 ];
-

@@ -24,16 +24,32 @@ export interface LocalSim {
 export async function startLocalSim(version = '4.3.5.5'): Promise<LocalSim> {
   const database = uniqueFixtureName();
   const fixture = await createObFixture({ database });
-  const db = await mysqlp.createConnection({ ...LOCAL_MARIADB, database, supportBigNumbers: true, bigNumberStrings: true });
+  const db = await mysqlp.createConnection({
+    ...LOCAL_MARIADB,
+    database,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   const servers: SimServer[] = SERVERS.map((s) => ({ zone: s.zone, ip: s.ip, running: true, version, upSince: 0 }));
   const plane = new ControlPlane(db, servers);
-  const server: Server = createSimServer(plane, new BusinessTenant(plane, DEFAULT_EFFECT), { ...LOCAL_MARIADB, database });
+  const server: Server = createSimServer(plane, new BusinessTenant(plane, DEFAULT_EFFECT), {
+    ...LOCAL_MARIADB,
+    database,
+  });
   let sql: ObSqlSession;
   try {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     // mysql2's server wraps a net.Server without exposing address(): read the port from the wrapped one.
     const port = ((server as unknown as { _server: Server })._server.address() as AddressInfo).port;
-    sql = await createSqlSession({ host: '127.0.0.1', port, user: 'root@sys', password: 'sim', database: 'oceanbase', target: 'obcluster', statementTimeoutMs: 10_000 });
+    sql = await createSqlSession({
+      host: '127.0.0.1',
+      port,
+      user: 'root@sys',
+      password: 'sim',
+      database: 'oceanbase',
+      target: 'obcluster',
+      statementTimeoutMs: 10_000,
+    });
   } catch (e) {
     // Nothing is left behind: no listening server, no fixture database.
     await new Promise<void>((r) => server.close(() => r()));

@@ -47,7 +47,8 @@ export function uniqueFixtureName(): string {
 export async function createObFixture(opts: { database?: string; server?: MariaDbServer } = {}): Promise<ObFixture> {
   const server = opts.server ?? LOCAL_MARIADB;
   const database = opts.database ?? 'oceanbase';
-  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`fixture database name ${database} must be letters, digits and _`);
+  if (!/^[A-Za-z0-9_]+$/.test(database))
+    throw new Error(`fixture database name ${database} must be letters, digits and _`);
   const conn = await mysql.createConnection({ ...server, supportBigNumbers: true });
   await conn.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
   try {
@@ -76,7 +77,10 @@ export async function createObFixture(opts: { database?: string; server?: MariaD
       }
     }
     for (const sql of scenario.faults ?? []) await conn.query(sql);
-    await conn.query("INSERT INTO __opsgate_fixture (marker, scenario, loaded_at) VALUES ('opsgate-oceanbase-fixture', ?, NOW(6))", [scenario.name]);
+    await conn.query(
+      "INSERT INTO __opsgate_fixture (marker, scenario, loaded_at) VALUES ('opsgate-oceanbase-fixture', ?, NOW(6))",
+      [scenario.name],
+    );
   }
 
   await load({ name: 'healthy' });

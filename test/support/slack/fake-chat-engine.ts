@@ -1,5 +1,11 @@
 import { err, ok, type Result } from '../../../src/core/result.ts';
-import type { ChatEngine, EngineRefusal, GateDecisionOutcome, GateDecisionRequest, RunRequest } from '../../../src/core/ports/chat-engine.ts';
+import type {
+  ChatEngine,
+  EngineRefusal,
+  GateDecisionOutcome,
+  GateDecisionRequest,
+  RunRequest,
+} from '../../../src/core/ports/chat-engine.ts';
 import type { AuditExport, GateView, RunSummary } from '../../../src/core/ports/views.ts';
 
 /**
@@ -19,7 +25,14 @@ export class FakeChatEngine implements ChatEngine {
     this.calls.push({ method: 'requestRun', arg: req });
     if (this.refuseRuns) return err(this.refuseRuns);
     const runId = `run_${(++this.seq).toString(16).padStart(16, '0')}`;
-    this.runs.set(runId, { id: runId, site: req.command.site, title: req.command.name, state: 'running', requester: req.requester, startedAt: 0 });
+    this.runs.set(runId, {
+      id: runId,
+      site: req.command.site,
+      title: req.command.name,
+      state: 'running',
+      requester: req.requester,
+      startedAt: 0,
+    });
     return ok({ runId });
   }
 
@@ -29,11 +42,25 @@ export class FakeChatEngine implements ChatEngine {
   }
 
   /** As the engine does: a run paused at a pending gate offering Roll back is rolled back through that gate. */
-  async requestRollback(req: { runId: string; requester: string; channel: string; requesterGroups?: readonly string[] }): Promise<Result<{ runId: string; viaGate?: GateDecisionOutcome }, EngineRefusal>> {
+  async requestRollback(req: {
+    runId: string;
+    requester: string;
+    channel: string;
+    requesterGroups?: readonly string[];
+  }): Promise<Result<{ runId: string; viaGate?: GateDecisionOutcome }, EngineRefusal>> {
     this.calls.push({ method: 'requestRollback', arg: req });
-    const gate = [...this.gates.values()].find((g) => g.runId === req.runId && g.status === 'pending' && g.choices.includes('roll-back'));
+    const gate = [...this.gates.values()].find(
+      (g) => g.runId === req.runId && g.status === 'pending' && g.choices.includes('roll-back'),
+    );
     if (gate === undefined) return ok({ runId: req.runId });
-    const r = await this.decide({ gateId: gate.id, planHash: gate.planHash, choice: 'roll-back', user: req.requester, userGroups: req.requesterGroups ?? [], channel: req.channel });
+    const r = await this.decide({
+      gateId: gate.id,
+      planHash: gate.planHash,
+      choice: 'roll-back',
+      user: req.requester,
+      userGroups: req.requesterGroups ?? [],
+      channel: req.channel,
+    });
     return r.ok ? ok({ runId: req.runId, viaGate: r.value }) : r;
   }
 
@@ -56,13 +83,21 @@ export class FakeChatEngine implements ChatEngine {
     const gate = this.gates.get(req.gateId);
     if (gate === undefined) return err({ code: 'UNKNOWN_GATE', message: 'This gate does not exist any more.' });
     if (gate.status === 'expired') return err({ code: 'EXPIRED', message: 'This gate has expired; nothing was run.' });
-    if (gate.status === 'decided') return err({ code: 'ALREADY_DECIDED', message: `This gate was already decided by <@${gate.decision?.by}>.` });
-    if (!gate.planHash.startsWith(req.planHash)) return err({ code: 'PLAN_CHANGED', message: 'The plan changed since this gate was posted.' });
+    if (gate.status === 'decided')
+      return err({ code: 'ALREADY_DECIDED', message: `This gate was already decided by <@${gate.decision?.by}>.` });
+    if (!gate.planHash.startsWith(req.planHash))
+      return err({ code: 'PLAN_CHANGED', message: 'The plan changed since this gate was posted.' });
     const stopping = req.choice === 'reject' || req.choice === 'abort';
     const allowed = gate.approvers.includes(req.user) || req.userGroups.some((g) => gate.approverGroups.includes(g));
-    if (!stopping && req.user === gate.requester) return err({ code: 'REQUESTER', message: 'You requested this run; another person must approve it.' });
-    if (!allowed && !(stopping && req.user === gate.requester)) return err({ code: 'NOT_AUTHORISED', message: `You are not an approver for site ${gate.site}.` });
-    const decided = { ...gate, status: 'decided' as const, decision: { choice: req.choice, by: req.user, at: 1_700_000_000_000 } };
+    if (!stopping && req.user === gate.requester)
+      return err({ code: 'REQUESTER', message: 'You requested this run; another person must approve it.' });
+    if (!allowed && !(stopping && req.user === gate.requester))
+      return err({ code: 'NOT_AUTHORISED', message: `You are not an approver for site ${gate.site}.` });
+    const decided = {
+      ...gate,
+      status: 'decided' as const,
+      decision: { choice: req.choice, by: req.user, at: 1_700_000_000_000 },
+    };
     this.gates.set(gate.id, decided);
     return ok({ status: 'decided', gate: decided });
   }

@@ -19,18 +19,28 @@ export class FakeSocketMode {
   /** Resolves when the app has closed its connection (close frame or end of the socket). */
   readonly disconnected: Promise<void>;
 
-  private constructor(private readonly server: Server, readonly url: string) {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {
     this.connected = new Promise((r) => (this.connectedResolve = r));
     this.disconnected = new Promise((r) => (this.disconnectedResolve = r));
     server.on('upgrade', (req, socket) => {
       const key = String(req.headers['sec-websocket-key'] ?? '');
       const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+      );
       this.socket = socket;
       socket.on('data', (d: Buffer) => this.onData(d));
       socket.on('error', () => undefined);
       socket.on('close', () => this.disconnectedResolve?.());
-      this.send({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 3600 }, connection_info: { app_id: 'A111' } });
+      this.send({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'fake', approximate_connection_time: 3600 },
+        connection_info: { app_id: 'A111' },
+      });
       this.connectedResolve?.();
     });
   }
@@ -46,7 +56,14 @@ export class FakeSocketMode {
   envelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     const envelope_id = randomUUID();
     const ack = new Promise<Record<string, unknown>>((resolve) => this.acks.set(envelope_id, resolve));
-    this.send({ envelope_id, type, payload, accepts_response_payload: type === 'slash_commands', retry_attempt: 0, retry_reason: '' });
+    this.send({
+      envelope_id,
+      type,
+      payload,
+      accepts_response_payload: type === 'slash_commands',
+      retry_attempt: 0,
+      retry_reason: '',
+    });
     return ack;
   }
 
@@ -59,7 +76,12 @@ export class FakeSocketMode {
   private send(obj: object, opcode = 0x1): void {
     const data = Buffer.from(JSON.stringify(obj));
     const len = data.length;
-    const head = len < 126 ? Buffer.from([0x80 | opcode, len]) : len < 65536 ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 0xff]) : Buffer.concat([Buffer.from([0x80 | opcode, 127]), bigLength(len)]);
+    const head =
+      len < 126
+        ? Buffer.from([0x80 | opcode, len])
+        : len < 65536
+          ? Buffer.from([0x80 | opcode, 126, len >> 8, len & 0xff])
+          : Buffer.concat([Buffer.from([0x80 | opcode, 127]), bigLength(len)]);
     this.socket?.write(Buffer.concat([head, data]));
   }
 

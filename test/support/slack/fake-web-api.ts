@@ -54,7 +54,10 @@ export class FakeSlackWebApi {
   private readonly waiters = new Set<() => void>();
   private seq = 0;
 
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<FakeSlackWebApi> {
     const holder: { fake?: FakeSlackWebApi } = {};
@@ -96,7 +99,11 @@ export class FakeSlackWebApi {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`fake Slack: condition not met within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`));
+        reject(
+          new Error(
+            `fake Slack: condition not met within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       const check = () => {
         if (!predicate()) return;
@@ -120,7 +127,10 @@ export class FakeSlackWebApi {
     const path = new URL(req.url ?? '/', this.url).pathname;
     try {
       if (path.startsWith('/respond/')) {
-        this.responses.push({ id: path.slice('/respond/'.length), body: JSON.parse(raw.toString('utf8')) as Record<string, unknown> });
+        this.responses.push({
+          id: path.slice('/respond/'.length),
+          body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>,
+        });
         return this.send(res, 200, 'ok', 'text/plain');
       }
       if (path.startsWith('/upload/')) {
@@ -144,7 +154,13 @@ export class FakeSlackWebApi {
       const tokenOk = method === 'apps.connections.open' ? /^Bearer xapp-/.test(auth) : /^Bearer xox[bp]-/.test(auth);
       const failure = tokenOk ? this.failures.get(method)?.shift() : 'not_authed';
       const answer = failure === undefined ? this.answer(method, params) : { ok: false, error: failure };
-      this.calls.push({ method, params, status: 200, answer, ...(answer.ok === true ? {} : { error: String(answer.error) }) });
+      this.calls.push({
+        method,
+        params,
+        status: 200,
+        answer,
+        ...(answer.ok === true ? {} : { error: String(answer.error) }),
+      });
       return this.send(res, 200, JSON.stringify(answer));
     } finally {
       for (const w of [...this.waiters]) w();
@@ -155,13 +171,39 @@ export class FakeSlackWebApi {
     const str = (k: string): string => (typeof p[k] === 'string' ? (p[k] as string) : '');
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'opsgate', team_id: 'T111', user_id: 'UBOT', bot_id: 'BBOT' };
+        return {
+          ok: true,
+          url: 'https://acme.slack.com/',
+          team: 'Acme',
+          user: 'opsgate',
+          team_id: 'T111',
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+        };
       case 'chat.postMessage': {
         if (!str('channel')) return { ok: false, error: 'channel_not_found' };
         const ts = this.nextTs();
-        const msg: StoredMessage = { channel: str('channel'), ts, text: p.text, blocks: p.blocks, ...(str('thread_ts') ? { thread_ts: str('thread_ts') } : {}), ...(p.metadata === undefined ? {} : { metadata: p.metadata }) };
+        const msg: StoredMessage = {
+          channel: str('channel'),
+          ts,
+          text: p.text,
+          blocks: p.blocks,
+          ...(str('thread_ts') ? { thread_ts: str('thread_ts') } : {}),
+          ...(p.metadata === undefined ? {} : { metadata: p.metadata }),
+        };
         this.messages.set(`${msg.channel}:${ts}`, msg);
-        return { ok: true, channel: msg.channel, ts, message: { type: 'message', text: p.text, ts, bot_id: 'BBOT', ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}) } };
+        return {
+          ok: true,
+          channel: msg.channel,
+          ts,
+          message: {
+            type: 'message',
+            text: p.text,
+            ts,
+            bot_id: 'BBOT',
+            ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
+          },
+        };
       }
       case 'chat.update': {
         const msg = this.messages.get(`${str('channel')}:${str('ts')}`);
@@ -179,23 +221,43 @@ export class FakeSlackWebApi {
       }
       case 'files.completeUploadExternal': {
         const files = Array.isArray(p.files) ? (p.files as { id: string; title?: string }[]) : [];
-        if (files.some((f) => !this.uploads.some((u) => u.fileId === f.id))) return { ok: false, error: 'file_not_found' };
+        if (files.some((f) => !this.uploads.some((u) => u.fileId === f.id)))
+          return { ok: false, error: 'file_not_found' };
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? '' })) };
       }
       case 'users.info': {
         const u = this.users.get(str('user'));
         if (!u) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id: str('user'), team_id: 'T111', name: str('user').toLowerCase(), deleted: false, is_bot: false, is_restricted: false, is_ultra_restricted: false, ...u } };
+        return {
+          ok: true,
+          user: {
+            id: str('user'),
+            team_id: 'T111',
+            name: str('user').toLowerCase(),
+            deleted: false,
+            is_bot: false,
+            is_restricted: false,
+            is_ultra_restricted: false,
+            ...u,
+          },
+        };
       }
       case 'apps.connections.open':
-        return this.socketModeUrl === undefined ? { ok: false, error: 'socket_mode_not_enabled' } : { ok: true, url: this.socketModeUrl };
+        return this.socketModeUrl === undefined
+          ? { ok: false, error: 'socket_mode_not_enabled' }
+          : { ok: true, url: this.socketModeUrl };
       case 'conversations.history':
       case 'conversations.replies': {
         const channel = str('channel');
         const thread = str('ts');
-        if (method === 'conversations.replies' && !this.messages.has(`${channel}:${thread}`)) return { ok: false, error: 'thread_not_found' };
-        const inScope = (m: StoredMessage) => m.channel === channel && (method === 'conversations.history' ? m.thread_ts === undefined : m.ts === thread || m.thread_ts === thread);
-        const all = [...this.messages.values()].filter((m) => inScope(m) && Number(m.ts) >= Number(str('oldest') || 0)).sort((a, b) => Number(a.ts) - Number(b.ts));
+        if (method === 'conversations.replies' && !this.messages.has(`${channel}:${thread}`))
+          return { ok: false, error: 'thread_not_found' };
+        const inScope = (m: StoredMessage) =>
+          m.channel === channel &&
+          (method === 'conversations.history' ? m.thread_ts === undefined : m.ts === thread || m.thread_ts === thread);
+        const all = [...this.messages.values()]
+          .filter((m) => inScope(m) && Number(m.ts) >= Number(str('oldest') || 0))
+          .sort((a, b) => Number(a.ts) - Number(b.ts));
         // History is newest first, replies oldest first (the parent first), as Slack answers them.
         if (method === 'conversations.history') all.reverse();
         const from = Number(str('cursor') || 0);
@@ -205,7 +267,14 @@ export class FakeSlackWebApi {
         const next = from + limit < all.length ? String(from + limit) : '';
         return {
           ok: true,
-          messages: page.map((m) => ({ type: 'message', ts: m.ts, text: m.text, bot_id: 'BBOT', ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}), ...(meta && m.metadata !== undefined ? { metadata: m.metadata } : {}) })),
+          messages: page.map((m) => ({
+            type: 'message',
+            ts: m.ts,
+            text: m.text,
+            bot_id: 'BBOT',
+            ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+            ...(meta && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+          })),
           has_more: next !== '',
           response_metadata: { next_cursor: next },
         };

@@ -17,9 +17,14 @@ export class MemoryEventSource {
     return this.streams.get(site)?.at(-1)?.id ?? '0-0';
   }
 
-  async read(site: string, afterId: string, opts: { count?: number; blockMs?: number } = {}): Promise<readonly StoredEvent[]> {
+  async read(
+    site: string,
+    afterId: string,
+    opts: { count?: number; blockMs?: number } = {},
+  ): Promise<readonly StoredEvent[]> {
     const after = Number(afterId.split('-')[0]);
-    const pending = () => (this.streams.get(site) ?? []).filter((e) => Number(e.id.split('-')[0]) > after).slice(0, opts.count ?? 100);
+    const pending = () =>
+      (this.streams.get(site) ?? []).filter((e) => Number(e.id.split('-')[0]) > after).slice(0, opts.count ?? 100);
     if (pending().length > 0 || !opts.blockMs) return pending();
     await new Promise<void>((resolve) => {
       const done = () => {

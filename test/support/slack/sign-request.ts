@@ -39,9 +39,19 @@ export interface SlashCommandFields {
 /** The form body of a slash command invocation. */
 export function slashCommandBody(f: SlashCommandFields): string {
   return new URLSearchParams({
-    token: 'deprecated', team_id: 'T111', team_domain: 'acme', channel_name: 'ops', user_name: f.user_id.toLowerCase(),
-    api_app_id: 'A111', is_enterprise_install: 'false', trigger_id: f.trigger_id ?? `${Date.now()}.1.abc`,
-    command: f.command, text: f.text, user_id: f.user_id, channel_id: f.channel_id, response_url: f.response_url,
+    token: 'deprecated',
+    team_id: 'T111',
+    team_domain: 'acme',
+    channel_name: 'ops',
+    user_name: f.user_id.toLowerCase(),
+    api_app_id: 'A111',
+    is_enterprise_install: 'false',
+    trigger_id: f.trigger_id ?? `${Date.now()}.1.abc`,
+    command: f.command,
+    text: f.text,
+    user_id: f.user_id,
+    channel_id: f.channel_id,
+    response_url: f.response_url,
   }).toString();
 }
 
@@ -61,13 +71,30 @@ export function blockActionsBody(c: ButtonClick): string {
   const payload = {
     type: 'block_actions',
     user: { id: c.user, username: c.user.toLowerCase(), name: c.user.toLowerCase(), team_id: 'T111' },
-    api_app_id: 'A111', token: 'deprecated', trigger_id: `${Date.now()}.2.def`,
+    api_app_id: 'A111',
+    token: 'deprecated',
+    trigger_id: `${Date.now()}.2.def`,
     team: { id: 'T111', domain: 'acme' },
     container: { type: 'message', message_ts: c.messageTs, channel_id: c.channel, is_ephemeral: false },
     channel: { id: c.channel, name: 'ops' },
-    message: { type: 'message', ts: c.messageTs, ...(c.threadTs ? { thread_ts: c.threadTs } : {}), text: 'gate', blocks: [] },
+    message: {
+      type: 'message',
+      ts: c.messageTs,
+      ...(c.threadTs ? { thread_ts: c.threadTs } : {}),
+      text: 'gate',
+      blocks: [],
+    },
     response_url: c.responseUrl,
-    actions: [{ type: 'button', action_id: c.actionId, block_id: 'gate:actions', value: c.value, text: { type: 'plain_text', text: 'Approve' }, action_ts: c.actionTs ?? `${Date.now() / 1000}` }],
+    actions: [
+      {
+        type: 'button',
+        action_id: c.actionId,
+        block_id: 'gate:actions',
+        value: c.value,
+        text: { type: 'plain_text', text: 'Approve' },
+        action_ts: c.actionTs ?? `${Date.now() / 1000}`,
+      },
+    ],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }

@@ -10,7 +10,24 @@ export const xizangSlackSite = chatSite('xizang', 'CXIZANG', { approverGroups: [
 /** A pending approval gate of the `restart` step of a Xizang run, approved by one member of SAPP, not the requester. */
 export function pendingRestartGate(id: string, runId: string, planHash: string): Gate {
   return {
-    id, site: 'xizang', runId, stepId: 'restart', kind: 'approval', planHash, requester: 'UOPERATOR', choices: ['approve', 'reject'],
-    policy: { approvers: [], approverGroups: ['SAPP'], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 600_000 }, openedAt: 0, expiresAt: 600_000, status: 'pending', approvals: [],
+    id,
+    site: 'xizang',
+    runId,
+    stepId: 'restart',
+    kind: 'approval',
+    planHash,
+    requester: 'UOPERATOR',
+    choices: ['approve', 'reject'],
+    policy: {
+      approvers: [],
+      approverGroups: ['SAPP'],
+      approvalsNeeded: 1,
+      requesterMayApprove: false,
+      expiresAfterMs: 600_000,
+    },
+    openedAt: 0,
+    expiresAt: 600_000,
+    status: 'pending',
+    approvals: [],
   };
 }

@@ -11,11 +11,25 @@ const opening: OpenGateInput = {
   planHash: 'p1',
   requester: 'U_REQ',
   choices: ['approve', 'reject'],
-  policy: { approvers: ['U_A', 'U_B'], approverGroups: [], approvalsNeeded: 2, requesterMayApprove: false, expiresAfterMs: 1000 },
+  policy: {
+    approvers: ['U_A', 'U_B'],
+    approverGroups: [],
+    approvalsNeeded: 2,
+    requesterMayApprove: false,
+    expiresAfterMs: 1000,
+  },
   now: 0,
 };
 const base = newGate('gate_1', opening);
-const click = (over: Partial<DecideInput> = {}): DecideInput => ({ gateId: 'gate_1', user: 'U_A', userGroups: [], choice: 'approve', planHash: 'p1', now: 10, ...over });
+const click = (over: Partial<DecideInput> = {}): DecideInput => ({
+  gateId: 'gate_1',
+  user: 'U_A',
+  userGroups: [],
+  choice: 'approve',
+  planHash: 'p1',
+  now: 10,
+  ...over,
+});
 const outcome = (g: Gate, i: DecideInput) => {
   const r = checkDecision(g, i);
   return r.ok ? r.value.kind : r.error.code;
@@ -50,7 +64,9 @@ describe('checkDecision', () => {
 
   it('tells an approver who clicked twice how many approvals are still needed', () => {
     const r = checkDecision(approvedByA, click());
-    expect(r.ok ? '' : r.error.message).toBe('You already approved this; it needs 2 approvals from different people (1 so far).');
+    expect(r.ok ? '' : r.error.message).toBe(
+      'You already approved this; it needs 2 approvals from different people (1 so far).',
+    );
   });
 });
 
@@ -58,11 +74,17 @@ describe('newGate', () => {
   it.each<[string, Partial<OpenGateInput>, string]>([
     ['no choices', { choices: [] }, 'at least one choice'],
     ['a foreign choice', { choices: ['approve', 'retry'] }, 'choices retry do not fit a approval gate'],
-    ['zero approvals needed', { policy: { ...opening.policy, approvalsNeeded: 0 } }, 'approvalsNeeded must be an integer ≥ 1'],
+    [
+      'zero approvals needed',
+      { policy: { ...opening.policy, approvalsNeeded: 0 } },
+      'approvalsNeeded must be an integer ≥ 1',
+    ],
     ['no expiry', { policy: { ...opening.policy, expiresAfterMs: 0 } }, 'expiresAfterMs must be > 0'],
     ['an empty plan hash', { planHash: '' }, 'planHash must not be empty'],
   ])('refuses %s, naming the site, run and step', (_what, over, message) => {
-    expect(() => newGate('g', { ...opening, ...over })).toThrow(expect.objectContaining({ code: 'INVALID_GATE', message: expect.stringContaining(message) }));
+    expect(() => newGate('g', { ...opening, ...over })).toThrow(
+      expect.objectContaining({ code: 'INVALID_GATE', message: expect.stringContaining(message) }),
+    );
     expect(() => newGate('g', { ...opening, ...over })).toThrow('xizang/run_1/move');
   });
 });

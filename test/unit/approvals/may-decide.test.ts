@@ -14,11 +14,23 @@ const gate = (requesterMayApprove: boolean, kind: GateKind = 'interrupted') =>
     planHash: 'p',
     requester: 'U_REQ',
     choices: choicesForKind(kind),
-    policy: { approvers: ['U_APP', 'U_REQ'], approverGroups: ['S_OPS'], approvalsNeeded: 1, requesterMayApprove, expiresAfterMs: 1000 },
+    policy: {
+      approvers: ['U_APP', 'U_REQ'],
+      approverGroups: ['S_OPS'],
+      approvalsNeeded: 1,
+      requesterMayApprove,
+      expiresAfterMs: 1000,
+    },
     now: 0,
   });
 
-type Row = [who: string, groups: string[], choice: GateChoice, selfApproval: boolean, expected: 'allowed' | 'REQUESTER' | 'NOT_AUTHORISED'];
+type Row = [
+  who: string,
+  groups: string[],
+  choice: GateChoice,
+  selfApproval: boolean,
+  expected: 'allowed' | 'REQUESTER' | 'NOT_AUTHORISED',
+];
 
 describe('mayDecide', () => {
   const rows: Row[] = [

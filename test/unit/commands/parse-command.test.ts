@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseCommand, type ParseOptions } from '../../../src/commands/parse-command.ts';
 import { tokenize } from '../../../src/commands/tokenize.ts';
 
-const opts: ParseOptions = { sites: [{ name: 'xizang', obClusters: ['obc1'] }, { name: 'lhasa-2', obClusters: [] }] };
+const opts: ParseOptions = {
+  sites: [
+    { name: 'xizang', obClusters: ['obc1'] },
+    { name: 'lhasa-2', obClusters: [] },
+  ],
+};
 const parse = (line: string, o: ParseOptions = opts) => parseCommand(line, o);
 const errorOf = (line: string, o: ParseOptions = opts) => {
   const r = parse(line, o);
@@ -17,8 +22,14 @@ describe('parseCommand', () => {
     ['/precheck  xizang\tob obc1', { name: 'precheck', site: 'xizang', cluster: 'obc1' }],
     ['/upgrade xizang redis', { name: 'upgrade', site: 'xizang', phase: 'redis', dryRun: false }],
     ['/upgrade xizang paas --dry-run', { name: 'upgrade', site: 'xizang', phase: 'paas', dryRun: true }],
-    ['/upgrade xizang ob obc1 --to 4.3.5.5', { name: 'upgrade', site: 'xizang', phase: 'ob', cluster: 'obc1', toVersion: '4.3.5.5', dryRun: false }],
-    ['/upgrade xizang ob obc1 --dry-run --to 4.2.1_BP10', { name: 'upgrade', site: 'xizang', phase: 'ob', cluster: 'obc1', toVersion: '4.2.1_BP10', dryRun: true }],
+    [
+      '/upgrade xizang ob obc1 --to 4.3.5.5',
+      { name: 'upgrade', site: 'xizang', phase: 'ob', cluster: 'obc1', toVersion: '4.3.5.5', dryRun: false },
+    ],
+    [
+      '/upgrade xizang ob obc1 --dry-run --to 4.2.1_BP10',
+      { name: 'upgrade', site: 'xizang', phase: 'ob', cluster: 'obc1', toVersion: '4.2.1_BP10', dryRun: true },
+    ],
     ['/rollback run_0123456789abcdef', { name: 'rollback', runId: 'run_0123456789abcdef' }],
     ['/runs', { name: 'runs' }],
     ['/runs lhasa-2', { name: 'runs', site: 'lhasa-2' }],
@@ -70,33 +81,54 @@ describe('parseCommand', () => {
   });
 
   it('treats shell syntax as plain words that fail validation', () => {
-    for (const line of ['/precheck $(reboot)', '/precheck `id`', '/precheck xizang;id', '/precheck "xizang"', '/precheck ../xizang', '/precheck XIZANG']) {
+    for (const line of [
+      '/precheck $(reboot)',
+      '/precheck `id`',
+      '/precheck xizang;id',
+      '/precheck "xizang"',
+      '/precheck ../xizang',
+      '/precheck XIZANG',
+    ]) {
       expect(errorOf(line).code, line).toBe('UNKNOWN_SITE');
     }
   });
 
   it('knows /as only in the console', () => {
     expect(errorOf('/as UAPPROVER1').code).toBe('UNKNOWN_COMMAND');
-    expect(parse('/as UAPPROVER1', { ...opts, console: true })).toEqual({ ok: true, value: { name: 'as', user: 'UAPPROVER1' } });
+    expect(parse('/as UAPPROVER1', { ...opts, console: true })).toEqual({
+      ok: true,
+      value: { name: 'as', user: 'UAPPROVER1' },
+    });
     expect(errorOf('/as bob', { ...opts, console: true }).code).toBe('INVALID_VALUE');
   });
 
   it('names the valid commands for an unknown one', () => {
-    expect(errorOf('/deploy xizang').message).toBe('Unknown command "/deploy". Valid commands: /precheck, /upgrade, /rollback, /runs, /audit.');
+    expect(errorOf('/deploy xizang').message).toBe(
+      'Unknown command "/deploy". Valid commands: /precheck, /upgrade, /rollback, /runs, /audit.',
+    );
   });
 });
 
 describe('tokenize', () => {
   it('refuses control and invisible characters with their position', () => {
     expect(tokenize('/precheck xi\u0000zang')).toMatchObject({ ok: false, error: { code: 'CONTROL_CHARACTER' } });
-    expect(tokenize('/precheck xizang\nrm -rf /')).toMatchObject({ ok: false, error: { message: expect.stringContaining('(U+000A) at position 17') } });
+    expect(tokenize('/precheck xizang\nrm -rf /')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('(U+000A) at position 17') },
+    });
     expect(tokenize('/precheck \u202Egnazix')).toMatchObject({ ok: false, error: { code: 'CONTROL_CHARACTER' } });
   });
 
   it('caps the line, the number of words and the word length', () => {
     expect(tokenize(`/precheck ${'a'.repeat(600)}`)).toMatchObject({ ok: false, error: { code: 'TOO_LONG' } });
-    expect(tokenize(`/runs ${'a '.repeat(20)}`)).toMatchObject({ ok: false, error: { message: expect.stringContaining('words') } });
-    expect(tokenize(`/runs ${'a'.repeat(81)}`)).toMatchObject({ ok: false, error: { message: expect.stringContaining('Word 2') } });
+    expect(tokenize(`/runs ${'a '.repeat(20)}`)).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('words') },
+    });
+    expect(tokenize(`/runs ${'a'.repeat(81)}`)).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('Word 2') },
+    });
   });
 
   it('refuses an empty line', () => {

@@ -48,7 +48,7 @@ describe('shellQuote', () => {
 
 describe('sh template', () => {
   it('quotes every interpolated value, so hostile values stay single arguments', () => {
-    const src = "/app/my dir/$(reboot)";
+    const src = '/app/my dir/$(reboot)';
     const dst = "it's `here`; *";
     expect(argsSeenByShell(sh`${raw(PRINT_ARGS)} ${src} ${dst}`)).toEqual([src, dst]);
   });

@@ -41,7 +41,13 @@ describe('sshHostsFromSite', () => {
     const { hosts, secrets } = await sshHostsFromSite(site, { env: {}, baseDir, readFile });
     expect(hosts.map((h) => h.name)).toEqual(site.hosts.map((h) => h.name));
     const paas1 = hosts.find((h) => h.name === 'paas-1');
-    expect(paas1).toMatchObject({ address: '10.77.0.11', port: 22, user: 'root', password: 'Root_Pw_123', privateKey: files.id_ed25519?.replace(/\n$/, '') });
+    expect(paas1).toMatchObject({
+      address: '10.77.0.11',
+      port: 22,
+      user: 'root',
+      password: 'Root_Pw_123',
+      privateKey: files.id_ed25519?.replace(/\n$/, ''),
+    });
     expect(Array.isArray(paas1?.knownHosts) && paas1.knownHosts[0]?.hosts).toBe('paas-1,10.77.0.11');
     expect(secrets).toContain('Root_Pw_123');
     expect(hosts.every((h) => h.jump === undefined)).toBe(true);
@@ -51,7 +57,11 @@ describe('sshHostsFromSite', () => {
     const withJump: SiteFile = { ...site, ssh: { ...site.ssh, jump: { host: 'paas-1' } } };
     const { hosts } = await sshHostsFromSite(withJump, { env: {}, baseDir, readFile });
     expect(hosts.find((h) => h.name === 'paas-1')?.jump).toBeUndefined();
-    expect(hosts.find((h) => h.name === 'redis-a')?.jump).toMatchObject({ name: 'paas-1', address: '10.77.0.11', user: 'root' });
+    expect(hosts.find((h) => h.name === 'redis-a')?.jump).toMatchObject({
+      name: 'paas-1',
+      address: '10.77.0.11',
+      user: 'root',
+    });
   });
 
   it('names the reference of a secret it cannot read, never a value', async () => {
@@ -63,7 +73,8 @@ describe('sshHostsFromSite', () => {
   });
 
   it('names the line of a broken known_hosts entry', async () => {
-    const broken = async (path: string): Promise<string> => (path.endsWith('/known_hosts') ? `${files.known_hosts}garbage\n` : readFile(path));
+    const broken = async (path: string): Promise<string> =>
+      path.endsWith('/known_hosts') ? `${files.known_hosts}garbage\n` : readFile(path);
     await expect(sshHostsFromSite(site, { env: {}, baseDir, readFile: broken })).rejects.toMatchObject({
       code: 'SSH_CONFIG_INVALID',
       message: expect.stringContaining('ssh.knownHosts:2'),

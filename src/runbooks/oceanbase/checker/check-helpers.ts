@@ -3,11 +3,14 @@ import { parseObVersion, type ObVersion } from '../shared/ob-version.ts';
 import { cell, columnCount, isOneByOne, num, text } from './ob-rows.ts';
 
 /** The script's cluster-version query, with the two spaces before `where` that most checks have. */
-export const MIN_OBSERVER_VERSION_SQL = "select distinct value from GV$OB_PARAMETERS  where name='min_observer_version'";
+export const MIN_OBSERVER_VERSION_SQL =
+  "select distinct value from GV$OB_PARAMETERS  where name='min_observer_version'";
 /** The same query with one space, as `check_disk_space_for_mds_sstable_compat` and the cs_encoding check spell it. */
-export const MIN_OBSERVER_VERSION_SQL_1 = "select distinct value from GV$OB_PARAMETERS where name='min_observer_version'";
+export const MIN_OBSERVER_VERSION_SQL_1 =
+  "select distinct value from GV$OB_PARAMETERS where name='min_observer_version'";
 /** The data-version query (`compatible`, tenant scope). */
-export const COMPATIBLE_SQL = "select distinct value from oceanbase.__all_virtual_tenant_parameter_info where name='compatible'";
+export const COMPATIBLE_SQL =
+  "select distinct value from oceanbase.__all_virtual_tenant_parameter_info where name='compatible'";
 
 /** The script's message when the cluster version is not one value. */
 export const MIN_OBSERVER_VERSION_NOT_SYNC = 'min_observer_version is not sync';

@@ -16,7 +16,8 @@ export const paxosReplicaCheck: ObCheck = {
   run: (io) => countCheck(io, PAXOS_SQL, { failWhen: 'positive', message: PAXOS_MESSAGE }),
 };
 
-const LOCALITY_SQL = "select count(1) as cnt from DBA_OB_TENANT_JOBS where job_status='INPROGRESS' and result_code is null";
+const LOCALITY_SQL =
+  "select count(1) as cnt from DBA_OB_TENANT_JOBS where job_status='INPROGRESS' and result_code is null";
 const REBALANCE_SQL = 'select count(1) as rebalance_task_cnt from CDB_OB_LS_REPLICA_TASKS';
 const LOCALITY_MESSAGE = '{0} locality tasks is doing, please check';
 const REBALANCE_MESSAGE = '{0} rebalance tasks is doing, please check';
@@ -35,7 +36,8 @@ export const rebalanceTaskCheck: ObCheck = {
   },
 };
 
-const MAJOR_SQL = "select count(1) from CDB_OB_MAJOR_COMPACTION where (GLOBAL_BROADCAST_SCN > LAST_SCN or STATUS != 'IDLE')";
+const MAJOR_SQL =
+  "select count(1) from CDB_OB_MAJOR_COMPACTION where (GLOBAL_BROADCAST_SCN > LAST_SCN or STATUS != 'IDLE')";
 const TABLET_SQL =
   'select /*+ query_timeout({0}) */ count(1) from __all_virtual_tablet_compaction_info where max_received_scn > finished_scn and max_received_scn > 0';
 const TENANT_MERGING_MESSAGE = '{0} tenant is merging, please check';
@@ -47,7 +49,8 @@ export const clusterStatusCheck: ObCheck = {
   fn: 'check_cluster_status',
   title: 'no tenant and no tablet is merging (major compaction idle)',
   sql: [MAJOR_SQL, TABLET_SQL],
-  failsWhen: 'a tenant compaction is not IDLE or behind its broadcast SCN; a tablet received an SCN it has not finished',
+  failsWhen:
+    'a tenant compaction is not IDLE or behind its broadcast SCN; a tablet received an SCN it has not finished',
   messages: [TENANT_MERGING_MESSAGE, TABLET_MERGING_MESSAGE],
   async run(io) {
     await countCheck(io, MAJOR_SQL, { failWhen: 'positive', message: TENANT_MERGING_MESSAGE });
@@ -57,7 +60,8 @@ export const clusterStatusCheck: ObCheck = {
   },
 };
 
-const OBSERVER_STATUS_SQL = 'select count(*) from oceanbase.__all_server where (start_service_time <= 0 or status != "active")';
+const OBSERVER_STATUS_SQL =
+  'select count(*) from oceanbase.__all_server where (start_service_time <= 0 or status != "active")';
 /** The space before the comma is the script's. */
 const OBSERVER_STATUS_MESSAGE = '{0} observer not available , please check';
 
@@ -83,7 +87,8 @@ export const schemaStatusCheck: ObCheck = {
   fn: 'check_schema_status',
   title: 'every server has refreshed a formal schema version of every tenant',
   sql: [SCHEMA_STATUS_SQL],
-  failsWhen: 'the count of refreshed (server, tenant) schema versions (> 1, multiple of 8) differs from servers x tenants',
+  failsWhen:
+    'the count of refreshed (server, tenant) schema versions (> 1, multiple of 8) differs from servers x tenants',
   messages: [SCHEMA_STATUS_MESSAGE],
   async run(io) {
     const rows = await io.query(SCHEMA_STATUS_SQL);

@@ -15,7 +15,11 @@ interface JobCheckSpec {
 
 /** Most job checks are one count that must be zero; this builds them from their data. */
 function jobCheck(spec: JobCheckSpec): ObCheck {
-  const rule = { failWhen: 'nonzero', message: spec.message, ...(spec.shapeMessage === undefined ? {} : { shapeMessage: spec.shapeMessage }) } as const;
+  const rule = {
+    failWhen: 'nonzero',
+    message: spec.message,
+    ...(spec.shapeMessage === undefined ? {} : { shapeMessage: spec.shapeMessage }),
+  } as const;
   return {
     id: spec.id,
     fn: spec.fn,

@@ -1,6 +1,13 @@
 import type { SqlSession } from '../../../core/ports/sql.ts';
 import { readClusterVersion, MIN_OBSERVER_VERSION_SQL } from './check-helpers.ts';
-import { DEFAULT_CHECKER_OPTIONS, type CheckerOptions, type CheckIo, type ObCheck, type ObFinding, type QueryEvidence } from './ob-check.ts';
+import {
+  DEFAULT_CHECKER_OPTIONS,
+  type CheckerOptions,
+  type CheckIo,
+  type ObCheck,
+  type ObFinding,
+  type QueryEvidence,
+} from './ob-check.ts';
 import { UPGRADE_CHECKS } from './upgrade-checker-checks.ts';
 import { describeGate, gateAllows } from '../shared/version-gate.ts';
 
@@ -33,7 +40,9 @@ export async function runUpgradeChecker(
   const opts: CheckerOptions = { ...DEFAULT_CHECKER_OPTIONS, ...options };
   const findings: ObFinding[] = [];
   for (const check of checks) findings.push(await runOne(sql, check, opts));
-  const failures = findings.flatMap((f) => (f.status === 'fail' ? f.messages.map((message) => ({ checkId: f.checkId, message })) : []));
+  const failures = findings.flatMap((f) =>
+    f.status === 'fail' ? f.messages.map((message) => ({ checkId: f.checkId, message })) : [],
+  );
   const ran = findings.filter((f) => f.status === 'pass' || f.status === 'warn').length;
   const skipped = findings.filter((f) => f.status === 'skipped').length;
   return {
@@ -58,7 +67,11 @@ async function runOne(sql: SqlSession, check: ObCheck, options: CheckerOptions):
         label: check.id,
         ...(options.timeoutSeconds > 0 ? { timeoutMs: options.timeoutSeconds * 1000 } : {}),
       });
-      evidence.push({ sql: statement, rowCount: res.rows.length, ...(res.rows[0] === undefined ? {} : { firstRow: res.rows[0] }) });
+      evidence.push({
+        sql: statement,
+        rowCount: res.rows.length,
+        ...(res.rows[0] === undefined ? {} : { firstRow: res.rows[0] }),
+      });
       return res.rows;
     },
     fail: (m) => void fails.push(m),

@@ -26,7 +26,8 @@ export const logTransportCompressCheck: ObCheck = {
   run: (io) => countCheck(io, LOG_COMPRESS_SQL, { failWhen: 'positive', message: LOG_COMPRESS_MESSAGE }),
 };
 
-const TABLE_COMPRESS_SQL = "select /*+ query_timeout(1000000000) */ count(1) from __all_virtual_table where (compress_func_name like '%zlib%')";
+const TABLE_COMPRESS_SQL =
+  "select /*+ query_timeout(1000000000) */ count(1) from __all_virtual_table where (compress_func_name like '%zlib%')";
 const TABLE_COMPRESS_MESSAGE =
   'There are tables use zlib compression, please replace it with other compression algorithms or do not use compression during the upgrade';
 
@@ -61,7 +62,8 @@ const SERVERS_SQL = 'select svr_ip, svr_port from __all_server';
 const TABLETS_SQL =
   "select /*+ query_timeout(1000000000) */ count(*) from __all_virtual_tablet_pointer_status where svr_ip = '{0}' and svr_port = {1}";
 const FREE_SQL = "select free_size from __all_virtual_disk_stat where svr_ip = '{0}' and svr_port = {1}";
-const DISK_MESSAGE = 'svr_ip: {0}, svr_port: {1}, disk_free_size {2} is not enough for mds sstable, needed_size is {3}, cannot upgrade';
+const DISK_MESSAGE =
+  'svr_ip: {0}, svr_port: {1}, disk_free_size {2} is not enough for mds sstable, needed_size is {3}, cannot upgrade';
 
 /** 25. Before 4.3.2 every observer needs 8 KiB of free disk per tablet for the MDS sstable conversion. */
 export const mdsDiskSpaceCheck: ObCheck = {
@@ -91,8 +93,10 @@ export const mdsDiskSpaceCheck: ObCheck = {
 
 const CS_TABLE_SQL = "select count(1) from __all_virtual_table where row_store_type = 'cs_encoding_row_store'";
 const CS_CG_SQL = 'select count(distinct table_id) from __all_virtual_column_group where row_store_type = 3';
-const CS_TABLE_MESSAGE = 'exist table with row_format cs_encoding_row_store for observer not support avx2 instruction set, table count = {0}';
-const CS_CG_MESSAGE = 'exist column group with row_format cs_encoding_row_store for observer not support avx2 instruction set, table count = {0}';
+const CS_TABLE_MESSAGE =
+  'exist table with row_format cs_encoding_row_store for observer not support avx2 instruction set, table count = {0}';
+const CS_CG_MESSAGE =
+  'exist column group with row_format cs_encoding_row_store for observer not support avx2 instruction set, table count = {0}';
 
 /**
  * 26. Before 4.3.3 a cluster whose CPUs lack AVX2 must not hold cs_encoding data. Deliberate deviation: the
@@ -111,7 +115,9 @@ export const csEncodingCheck: ObCheck = {
   async run(io) {
     if (io.options.cpuArch === 'avx2') return;
     if (io.options.cpuArch === 'unknown') {
-      io.warn('whether the observers support AVX2 is unknown: checked as if they do not (collect `grep -c avx2 /proc/cpuinfo` from every observer)');
+      io.warn(
+        'whether the observers support AVX2 is unknown: checked as if they do not (collect `grep -c avx2 /proc/cpuinfo` from every observer)',
+      );
     }
     const data = await readDataVersion(io);
     if (data === undefined || compareObVersions(data, obVersion('4.3.0.0')) < 0) return;

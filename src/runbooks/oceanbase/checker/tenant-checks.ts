@@ -23,7 +23,8 @@ export const tenantStatusCheck: ObCheck = {
   fn: 'check_tenant_status',
   title: 'no tenant is abnormal, restoring, locked, or dropped with units left behind',
   sql: TENANT_STATUS_SQL,
-  failsWhen: 'a tenant status is not NORMAL; a role is neither PRIMARY nor STANDBY; a tenant is locked; a deleted tenant still has units',
+  failsWhen:
+    'a tenant status is not NORMAL; a role is neither PRIMARY nor STANDBY; a tenant is locked; a deleted tenant still has units',
   messages: [...TENANT_STATUS_MESSAGES, TENANT_STATUS_SHAPE_MESSAGE],
   async run(io) {
     for (const [i, sql] of TENANT_STATUS_SQL.entries()) {
@@ -53,7 +54,10 @@ export const tenantPrimaryZoneCheck: ObCheck = {
   gate: { on: 'cluster', below: '4.1.0.0' },
   sql: [MIN_OBSERVER_VERSION_SQL, PRIMARY_ZONE_SQL],
   failsWhen: 'a tenant other than sys has primary_zone RANDOM, or its first priority lists several zones',
-  messages: ['{0} tenant primary zone random before update not allowed', '{0} tenant primary zone distributed before update not allowed'],
+  messages: [
+    '{0} tenant primary zone random before update not allowed',
+    '{0} tenant primary zone distributed before update not allowed',
+  ],
   async run(io) {
     for (const row of await io.query(PRIMARY_ZONE_SQL)) {
       const name = cell(row, 0);
@@ -98,8 +102,10 @@ export const binlogRowImageCheck: ObCheck = {
 };
 
 const ORACLE_TENANTS_SQL = 'select tenant_id from oceanbase.__all_tenant where compatibility_mode = 1';
-const USER_EXISTS_SQL = "select count(1)=1 from oceanbase.__all_virtual_user where user_name='STANDBY_REPLICATION' and tenant_id={0}";
-const USER_ABSENT_SQL = "select count(1)=0 from oceanbase.__all_virtual_user where user_name='STANDBY_REPLICATION' and tenant_id={0}";
+const USER_EXISTS_SQL =
+  "select count(1)=1 from oceanbase.__all_virtual_user where user_name='STANDBY_REPLICATION' and tenant_id={0}";
+const USER_ABSENT_SQL =
+  "select count(1)=0 from oceanbase.__all_virtual_user where user_name='STANDBY_REPLICATION' and tenant_id={0}";
 
 /** 24. Oracle tenants have the STANDBY_REPLICATION user exactly when the cluster version expects it. */
 export const oracleStandbyReplicationCheck: ObCheck = {
@@ -109,7 +115,10 @@ export const oracleStandbyReplicationCheck: ObCheck = {
   sql: [MIN_OBSERVER_VERSION_SQL, ORACLE_TENANTS_SQL, USER_EXISTS_SQL, USER_ABSENT_SQL],
   failsWhen:
     'cluster version < 4.2.2.0 or in [4.3.0.0, 4.3.1.0) and the user exists; any other version and the user is missing',
-  messages: ['{0} tenant standby_replication already exists, please check', '{0} tenant standby_replication not exist, please check'],
+  messages: [
+    '{0} tenant standby_replication already exists, please check',
+    '{0} tenant standby_replication not exist, please check',
+  ],
   async run(io) {
     const version = await readClusterVersion(io);
     if (version === undefined) return;
@@ -120,7 +129,8 @@ export const oracleStandbyReplicationCheck: ObCheck = {
     for (const row of tenants) {
       const id = num(cell(row));
       // The id comes from the server and goes back as `%d`: anything but an integer is refused, not interpolated.
-      if (!Number.isSafeInteger(id)) throw new Error(`__all_tenant returned a non-integer tenant_id: ${text(cell(row))}`);
+      if (!Number.isSafeInteger(id))
+        throw new Error(`__all_tenant returned a non-integer tenant_id: ${text(cell(row))}`);
       const answer = await io.query(formatMessage(mustNotExist ? USER_EXISTS_SQL : USER_ABSENT_SQL, id));
       if (num(cell(answer[0])) === 1) io.fail(formatMessage(this.messages[mustNotExist ? 0 : 1]!, id));
     }

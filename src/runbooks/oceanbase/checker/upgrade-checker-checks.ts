@@ -1,5 +1,11 @@
 import type { ObCheck } from './ob-check.ts';
-import { clusterStatusCheck, observerStatusCheck, paxosReplicaCheck, rebalanceTaskCheck, schemaStatusCheck } from './cluster-checks.ts';
+import {
+  clusterStatusCheck,
+  observerStatusCheck,
+  paxosReplicaCheck,
+  rebalanceTaskCheck,
+  schemaStatusCheck,
+} from './cluster-checks.ts';
 import {
   archiveDestCheck,
   archiveJobCheck,
@@ -11,7 +17,13 @@ import {
   tenantCloneJobCheck,
   tenantSnapshotTaskCheck,
 } from './job-checks.ts';
-import { csEncodingCheck, logTransportCompressCheck, mdsDiskSpaceCheck, tableApiCompressCheck, tableCompressCheck } from './storage-checks.ts';
+import {
+  csEncodingCheck,
+  logTransportCompressCheck,
+  mdsDiskSpaceCheck,
+  tableApiCompressCheck,
+  tableCompressCheck,
+} from './storage-checks.ts';
 import {
   binlogRowImageCheck,
   oracleStandbyReplicationCheck,

@@ -20,7 +20,8 @@ export const observerVersionCheck: ObCheck = {
   fn: 'check_observer_version',
   title: 'cluster version is at least the oldest version this build upgrades from',
   sql: [MIN_OBSERVER_VERSION_SQL],
-  failsWhen: 'min_observer_version is not one value, or it is older than old_version (compared as numbers; the script compares strings)',
+  failsWhen:
+    'min_observer_version is not one value, or it is older than old_version (compared as numbers; the script compares strings)',
   messages: [MIN_OBSERVER_VERSION_NOT_SYNC, OLD_VERSION_MESSAGE],
   async run(io) {
     const version = await readClusterVersion(io);
@@ -30,7 +31,7 @@ export const observerVersionCheck: ObCheck = {
     // The script's string compare disagrees as soon as a part has two digits: say so, the operator may have seen
     // the script's verdict elsewhere.
     const script = scriptStringCompare(version.text, io.options.oldVersion);
-    if ((script < 0) !== (numeric < 0)) {
+    if (script < 0 !== numeric < 0) {
       io.warn(
         `upgrade_checker.py compares versions as strings and would ${script < 0 ? 'fail' : 'pass'} ${version.text} against ${io.options.oldVersion}; compared as numbers it ${numeric < 0 ? 'fails' : 'passes'}`,
       );

@@ -42,7 +42,9 @@ export async function awaitPoll(
         poll,
         last: seen,
         waitedMs: elapsed,
-        message: poll.timeoutMessage ?? `${poll.title}: not reached within ${Math.round(limit / 1000)} s (last seen: ${seen.observed})`,
+        message:
+          poll.timeoutMessage ??
+          `${poll.title}: not reached within ${Math.round(limit / 1000)} s (last seen: ${seen.observed})`,
       });
     }
     await deps.sleep(poll.intervalSec * 1000);

@@ -19,7 +19,8 @@ export interface HealthCheckOptions {
  * The major-merge wait runs only when `enable_major_freeze` is not uniformly `True` (upgrade_pre turned it off
  * and waits for the merge in flight to finish).
  */
-export const MAJOR_FREEZE_ENABLED_SQL = "select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'enable_major_freeze';";
+export const MAJOR_FREEZE_ENABLED_SQL =
+  "select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'enable_major_freeze';";
 
 /**
  * The health checker's checks in its `do_check` order, as polls (it raises on the first one that times out;

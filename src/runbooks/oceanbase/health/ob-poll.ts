@@ -84,7 +84,9 @@ export function pollTimeoutMs(timeout: PollTimeout, tenantCount: number, explici
  * A poll in the health checker's manner: polled every 10 s, for `max(tenants x perTenantSec, 600 s)` unless `-t`
  * says otherwise.
  */
-export function tenantScaledPoll(p: Omit<ObPoll, 'timeout' | 'intervalSec'> & { readonly perTenantSec: number }): ObPoll {
+export function tenantScaledPoll(
+  p: Omit<ObPoll, 'timeout' | 'intervalSec'> & { readonly perTenantSec: number },
+): ObPoll {
   const { perTenantSec, ...rest } = p;
   return { ...rest, timeout: { kind: 'per-tenant', perTenantSec, minSec: 600 }, intervalSec: 10 };
 }

@@ -44,7 +44,11 @@ export async function runPolls(
         onProgress: (p, seen, elapsed) => {
           if (!seen.done && elapsed - lastShown < PROGRESS_EVERY_MS) return;
           lastShown = elapsed;
-          lines.push(ctx.progress(`${p.title}: ${seen.done ? 'done' : 'waiting'} after ${Math.round(elapsed / 1000)} s (seen: ${seen.observed})`));
+          lines.push(
+            ctx.progress(
+              `${p.title}: ${seen.done ? 'done' : 'waiting'} after ${Math.round(elapsed / 1000)} s (seen: ${seen.observed})`,
+            ),
+          );
         },
       },
       poll,
@@ -55,7 +59,11 @@ export async function runPolls(
       findings.push({ status: 'fail', title: poll.title, evidence: `${res.error.message}. ${onTimeout}` });
       return { ok: false, findings };
     }
-    findings.push({ status: 'pass', title: poll.title, evidence: `${res.value.observed} (${n} tenants; ${poll.source})` });
+    findings.push({
+      status: 'pass',
+      title: poll.title,
+      evidence: `${res.value.observed} (${n} tenants; ${poll.source})`,
+    });
   }
   return { ok: true, findings };
 }

@@ -12,7 +12,10 @@ export const CHECKER_PROGRAM = 'ob-precheck.upgrade-checker';
 
 /** The script's options a plan may set (the cluster version is always read from the cluster). */
 export const CheckerArgsSchema = z.object({
-  oldVersion: z.string().regex(/^\d+(\.\d+){3}$/).optional(),
+  oldVersion: z
+    .string()
+    .regex(/^\d+(\.\d+){3}$/)
+    .optional(),
   cpuArch: z.enum(['avx2', 'avx2_not_support', 'unknown']).optional(),
 });
 
@@ -42,7 +45,11 @@ function toFinding(f: ObFinding): Finding {
   const title = `${f.fn}: ${f.title}`;
   switch (f.status) {
     case 'pass':
-      return { status: 'pass', title, evidence: `checked with ${f.evidence.length} statement(s): ${f.evidence.map((e) => `${e.sql} (${e.rowCount} rows)`).join(' | ')}` };
+      return {
+        status: 'pass',
+        title,
+        evidence: `checked with ${f.evidence.length} statement(s): ${f.evidence.map((e) => `${e.sql} (${e.rowCount} rows)`).join(' | ')}`,
+      };
     case 'fail':
       return { status: 'fail', title, evidence: f.messages.join('; ') };
     case 'warn':

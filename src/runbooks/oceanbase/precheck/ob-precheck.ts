@@ -48,7 +48,10 @@ export const obPrecheck = defineRunbook({
           id: 'record-pass',
           title: `Record the passed precheck on every host of ${ob.name}`,
           targets: target,
-          program: { id: RECORD_PRECHECK_PROGRAM, args: { cluster: ob.name, path: precheckRecordPath(ob), hosts: clusterHosts(ob) } },
+          program: {
+            id: RECORD_PRECHECK_PROGRAM,
+            args: { cluster: ob.name, path: precheckRecordPath(ob), hosts: clusterHosts(ob) },
+          },
           irreversible: { reason: 'only writes a small record file that lets an upgrade of this cluster start' },
         },
       ],

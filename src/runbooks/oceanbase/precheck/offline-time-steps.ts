@@ -4,7 +4,6 @@ import { awaitPoll } from '../health/await-poll.ts';
 import { TENANT_COUNT_SQL } from '../health/ob-poll.ts';
 import {
   PERMANENT_OFFLINE_PARAMETER,
-
   parsePreviousValues,
   PERMANENT_OFFLINE_UPGRADE_VALUE,
   raisePermanentOfflineTime,
@@ -34,7 +33,10 @@ export function previousFromEvidence(evidence: string): readonly ServerParameter
   try {
     const parsed = JSON.parse(evidence.slice(at + PREVIOUS_MARK.length)) as unknown;
     if (!Array.isArray(parsed)) return undefined;
-    const ok = parsed.every((p: Partial<ServerParameterValue>) => typeof p.svrIp === 'string' && typeof p.svrPort === 'number' && typeof p.value === 'string');
+    const ok = parsed.every(
+      (p: Partial<ServerParameterValue>) =>
+        typeof p.svrIp === 'string' && typeof p.svrPort === 'number' && typeof p.value === 'string',
+    );
     return ok ? (parsed as ServerParameterValue[]) : undefined;
   } catch {
     return undefined;
@@ -56,7 +58,13 @@ export const previousOfflineTimeEvaluator: Evaluator = (results) => {
   const parsed = parsePreviousValues(rows);
   if (!parsed.ok) return [{ status: 'fail', title: `record ${PERMANENT_OFFLINE_PARAMETER}`, evidence: parsed.error }];
   const shown = [...new Set(parsed.value.map((v) => v.value))].join(', ');
-  return [{ status: 'pass', title: `recorded ${PERMANENT_OFFLINE_PARAMETER} (${shown}) on ${parsed.value.length} server(s)`, evidence: previousEvidence(parsed.value) }];
+  return [
+    {
+      status: 'pass',
+      title: `recorded ${PERMANENT_OFFLINE_PARAMETER} (${shown}) on ${parsed.value.length} server(s)`,
+      evidence: previousEvidence(parsed.value),
+    },
+  ];
 };
 
 /**
@@ -91,7 +99,13 @@ export function raiseOfflineTimeSteps(cluster: string): StepInput[] {
       sql: [...change.statements],
       rollback: { steps: [restoreOfflineTimeStep(cluster, 'record-offline-time', 'restore-offline-time-rb')] },
     },
-    { kind: 'check', id: 'wait-offline-time', title: `Every server shows ${PERMANENT_OFFLINE_PARAMETER} = ${PERMANENT_OFFLINE_UPGRADE_VALUE}`, targets: target, program: { id: WAIT_PROGRAM, args: { ...wait } } },
+    {
+      kind: 'check',
+      id: 'wait-offline-time',
+      title: `Every server shows ${PERMANENT_OFFLINE_PARAMETER} = ${PERMANENT_OFFLINE_UPGRADE_VALUE}`,
+      targets: target,
+      program: { id: WAIT_PROGRAM, args: { ...wait } },
+    },
   ];
 }
 
@@ -113,7 +127,13 @@ export const restoreOfflineTimeProgram: StepProgram = async (ctx, args) => {
   const fromStep = String(args['fromStep']);
   const previous = previousRecordedBy(ctx.run, fromStep);
   if (previous === undefined) {
-    return [{ status: 'fail', title: `restore ${PERMANENT_OFFLINE_PARAMETER}`, evidence: `step ${fromStep} recorded no previous value: set it by hand to what it was before the upgrade` }];
+    return [
+      {
+        status: 'fail',
+        title: `restore ${PERMANENT_OFFLINE_PARAMETER}`,
+        evidence: `step ${fromStep} recorded no previous value: set it by hand to what it was before the upgrade`,
+      },
+    ];
   }
   const change = restorePermanentOfflineTime(previous);
   if (!change.ok) return [{ status: 'fail', title: `restore ${PERMANENT_OFFLINE_PARAMETER}`, evidence: change.error }];
@@ -126,8 +146,11 @@ export const restoreOfflineTimeProgram: StepProgram = async (ctx, args) => {
   const findings: Finding[] = [];
   for (const poll of change.value.waits) {
     const res = await awaitPoll({ sql, clock: ctx.clock, sleep: ctx.sleep }, poll, { tenantCount });
-    findings.push(res.ok ? { status: 'pass', title: poll.title, evidence: res.value.observed } : { status: 'fail', title: poll.title, evidence: res.error.message });
+    findings.push(
+      res.ok
+        ? { status: 'pass', title: poll.title, evidence: res.value.observed }
+        : { status: 'fail', title: poll.title, evidence: res.error.message },
+    );
   }
   return findings;
 };
-

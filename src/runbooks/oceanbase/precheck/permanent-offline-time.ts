@@ -42,8 +42,10 @@ export function parsePreviousValues(rows: readonly ObRow[]): Result<readonly Ser
     const svrIp = text(cell(row, 0));
     const svrPort = num(cell(row, 1));
     const value = text(cell(row, 2));
-    if (!/^[0-9A-Fa-f:.]+$/.test(svrIp) || !Number.isSafeInteger(svrPort)) return err(`unexpected server ${svrIp}:${text(cell(row, 1))}`);
-    if (!TIME_VALUE.test(value)) return err(`unexpected ${PERMANENT_OFFLINE_PARAMETER} value ${JSON.stringify(value)} on ${svrIp}:${svrPort}`);
+    if (!/^[0-9A-Fa-f:.]+$/.test(svrIp) || !Number.isSafeInteger(svrPort))
+      return err(`unexpected server ${svrIp}:${text(cell(row, 1))}`);
+    if (!TIME_VALUE.test(value))
+      return err(`unexpected ${PERMANENT_OFFLINE_PARAMETER} value ${JSON.stringify(value)} on ${svrIp}:${svrPort}`);
     out.push({ svrIp, svrPort, value });
   }
   return ok(out);
@@ -75,7 +77,9 @@ export function raisePermanentOfflineTime(): ParameterChange {
  * Puts the recorded values back: one cluster-wide statement when every server had the same value, otherwise one
  * statement per server (obd's `alter system set k = v server 'ip:port'`), each with its own wait.
  */
-export function restorePermanentOfflineTime(previous: readonly ServerParameterValue[]): Result<ParameterChange, string> {
+export function restorePermanentOfflineTime(
+  previous: readonly ServerParameterValue[],
+): Result<ParameterChange, string> {
   const first = previous[0];
   if (first === undefined) return err('no previous value recorded');
   for (const p of previous) {
@@ -89,7 +93,8 @@ export function restorePermanentOfflineTime(previous: readonly ServerParameterVa
   }
   return ok({
     statements: previous.map(
-      (p) => `alter system set ${PERMANENT_OFFLINE_PARAMETER} = ${sqlString(p.value)} server ${sqlString(`${p.svrIp}:${p.svrPort}`)}`,
+      (p) =>
+        `alter system set ${PERMANENT_OFFLINE_PARAMETER} = ${sqlString(p.value)} server ${sqlString(`${p.svrIp}:${p.svrPort}`)}`,
     ),
     waits: previous.map((p) => ({
       ...parameterSyncWait(PERMANENT_OFFLINE_PARAMETER, p.value),

@@ -35,7 +35,12 @@ export const recordPrecheckProgram: StepProgram = async (ctx, args) => {
   const cluster = String(args['cluster']);
   const path = String(args['path']);
   const hosts = (args['hosts'] as string[] | undefined) ?? [];
-  const rows = (await requireSql(ctx).query("select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'min_observer_version'", { label: ctx.step.id })).rows;
+  const rows = (
+    await requireSql(ctx).query(
+      "select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'min_observer_version'",
+      { label: ctx.step.id },
+    )
+  ).rows;
   const version = rows.length === 1 ? String(Object.values(rows[0] ?? {})[0]) : 'unknown';
   let previous = previousRecordedBy(ctx.run, 'record-offline-time') ?? [];
   if (previous.length > 0 && previous.every((p) => p.value === '72h') && hosts[0] !== undefined) {
@@ -50,20 +55,37 @@ export const recordPrecheckProgram: StepProgram = async (ctx, args) => {
   const command = `mkdir -p ${shellQuote(dir)} && printf '%s\\n' ${shellQuote(json)} > ${shellQuote(`${path}.tmp`)} && mv -f ${shellQuote(`${path}.tmp`)} ${shellQuote(path)}`;
   const out = await ctx.remote.fanOut(hosts, () => ({ command }));
   const bad = out.filter((o) => o.status !== 'done' || o.result.exitCode !== 0).map((o) => o.host);
-  if (bad.length > 0) return [{ status: 'fail', title: 'record the passed precheck', evidence: `could not write ${path} on ${bad.join(', ')}` }];
-  return [{ status: 'pass', title: `recorded: precheck of ${cluster} passed at version ${version}`, evidence: `${path} on ${hosts.join(', ')}` }];
+  if (bad.length > 0)
+    return [
+      { status: 'fail', title: 'record the passed precheck', evidence: `could not write ${path} on ${bad.join(', ')}` },
+    ];
+  return [
+    {
+      status: 'pass',
+      title: `recorded: precheck of ${cluster} passed at version ${version}`,
+      evidence: `${path} on ${hosts.join(', ')}`,
+    },
+  ];
 };
 
 /** The freshness check's command per host: the host's time, the record's time (or `missing`), the record. */
 export function precheckFreshCommands(ob: Oceanbase): HostCommand[] {
   const f = shellQuote(precheckRecordPath(ob));
-  return clusterHosts(ob).map((host) => ({ host, command: `date +%s; stat -c %Y -- ${f} 2>/dev/null || echo missing; cat -- ${f} 2>/dev/null || true` }));
+  return clusterHosts(ob).map((host) => ({
+    host,
+    command: `date +%s; stat -c %Y -- ${f} 2>/dev/null || echo missing; cat -- ${f} 2>/dev/null || true`,
+  }));
 }
 
 function parseRecord(text: string): PrecheckRecord | undefined {
   try {
     const r = JSON.parse(text.trim()) as Partial<PrecheckRecord>;
-    return typeof r.cluster === 'string' && typeof r.version === 'string' && typeof r.previous === 'string' && typeof r.runId === 'string' ? (r as PrecheckRecord) : undefined;
+    return typeof r.cluster === 'string' &&
+      typeof r.version === 'string' &&
+      typeof r.previous === 'string' &&
+      typeof r.runId === 'string'
+      ? (r as PrecheckRecord)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -89,16 +111,35 @@ export const precheckFreshEvaluator: Evaluator = (results, step) => {
   for (const r of results) {
     const [now, mtime, ...rest] = r.stdout.split('\n');
     const rec = parseRecord(rest.join('\n'));
-    if (r.exitCode !== 0 || mtime === undefined || mtime.trim() === 'missing' || rec === undefined || rec.cluster !== cluster) {
+    if (
+      r.exitCode !== 0 ||
+      mtime === undefined ||
+      mtime.trim() === 'missing' ||
+      rec === undefined ||
+      rec.cluster !== cluster
+    ) {
       problems.push(`no passed precheck of ${cluster} is recorded on ${r.target}`);
       continue;
     }
     const seconds = Number(now) - Number(mtime);
-    if (!Number.isFinite(seconds) || seconds > maxAgeSec) problems.push(`the precheck recorded on ${r.target} passed ${age(Math.max(0, seconds))} ago`);
+    if (!Number.isFinite(seconds) || seconds > maxAgeSec)
+      problems.push(`the precheck recorded on ${r.target} passed ${age(Math.max(0, seconds))} ago`);
     else found ??= rec;
   }
   if (problems.length > 0 || found === undefined) {
-    return [{ status: 'fail', title: `a precheck of ${cluster} passed within ${validFor}`, evidence: `refused: ${problems.join('; ') || 'no host answered'}; ${todo}` }];
+    return [
+      {
+        status: 'fail',
+        title: `a precheck of ${cluster} passed within ${validFor}`,
+        evidence: `refused: ${problems.join('; ') || 'no host answered'}; ${todo}`,
+      },
+    ];
   }
-  return [{ status: 'pass', title: `precheck of ${cluster} passed within ${validFor} (run ${found.runId}, version ${found.version})`, evidence: found.previous }];
+  return [
+    {
+      status: 'pass',
+      title: `precheck of ${cluster} passed within ${validFor} (run ${found.runId}, version ${found.version})`,
+      evidence: found.previous,
+    },
+  ];
 };

@@ -34,7 +34,10 @@ export function phaseLine(name: string, samples: readonly Sample[]): string {
 /** When a step of the run started and finished. */
 function span(run: RunState, stepId: string): { start?: number; end?: number } {
   const s = run.steps[stepId];
-  return { ...(s?.startedAt !== undefined ? { start: s.startedAt } : {}), ...(s?.finishedAt !== undefined ? { end: s.finishedAt } : {}) };
+  return {
+    ...(s?.startedAt !== undefined ? { start: s.startedAt } : {}),
+    ...(s?.finishedAt !== undefined ? { end: s.finishedAt } : {}),
+  };
 }
 
 /**
@@ -51,8 +54,11 @@ export const probeReportProgram: StepProgram = async (ctx, args) => {
   const since = Number(args['sinceStep'] === undefined ? 0 : (span(ctx.run, String(args['sinceStep'])).end ?? 0));
   // Only this zone's part of the log crosses the wire: the whole of a long upgrade would not fit the capture.
   const from = String(Math.floor(since));
-  const out = await ctx.remote.exec(host, { command: `awk -v from=${from} '$1 >= from' ${shellQuote(`${probeDir(cluster)}/log`)}` });
-  if (out.exitCode !== 0) return [{ status: 'warn', title: `business probe, zone ${zone}`, evidence: `no probe log on ${host}` }];
+  const out = await ctx.remote.exec(host, {
+    command: `awk -v from=${from} '$1 >= from' ${shellQuote(`${probeDir(cluster)}/log`)}`,
+  });
+  if (out.exitCode !== 0)
+    return [{ status: 'warn', title: `business probe, zone ${zone}`, evidence: `no probe log on ${host}` }];
   const samples = parseLog(out.stdout.head + out.stdout.tail);
   const stopped = span(ctx.run, stopStep).start ?? Infinity;
   const active = span(ctx.run, activeStep).end ?? ctx.clock.now();
@@ -65,7 +71,11 @@ export const probeReportProgram: StepProgram = async (ctx, args) => {
   await ctx.progress(lines.join('\n'));
   const errors = phases.reduce((n, [, s]) => n + s.filter((x) => !x.ok).length, 0);
   const findings: Finding[] = [
-    { status: errors > 0 ? 'warn' : 'pass', title: `business probe, zone ${zone}: ${errors} error(s)`, evidence: lines.join('; ') },
+    {
+      status: errors > 0 ? 'warn' : 'pass',
+      title: `business probe, zone ${zone}: ${errors} error(s)`,
+      evidence: lines.join('; '),
+    },
   ];
   return findings;
 };

@@ -117,6 +117,10 @@ export function probeStartCommand(t: ProbeTarget): HostCommand {
  */
 export function probeStopCommand(t: ProbeTarget): HostCommand {
   const dir = shellQuote(probeDir(t.cluster));
-  const command = [...endLoop(probeDir(t.cluster)), `rm -f ${dir}/client-*.cnf`, `! ls ${dir}/client-*.cnf 2>/dev/null`].join('\n');
+  const command = [
+    ...endLoop(probeDir(t.cluster)),
+    `rm -f ${dir}/client-*.cnf`,
+    `! ls ${dir}/client-*.cnf 2>/dev/null`,
+  ].join('\n');
   return { host: t.host, command };
 }

@@ -4,15 +4,24 @@ import { OpsgateError } from '../../../core/opsgate-error.ts';
 export class ObNoRouteError extends OpsgateError {
   readonly code = 'OB_UPGRADE_NO_ROUTE';
   constructor(readonly where: { cluster: string; from: string; to: string; depFile: string; reason: string }) {
-    super(`no upgrade route for OceanBase cluster ${where.cluster} from ${where.from} to ${where.to}: ${where.reason} (${where.depFile})`, { fields: { ...where } });
+    super(
+      `no upgrade route for OceanBase cluster ${where.cluster} from ${where.from} to ${where.to}: ${where.reason} (${where.depFile})`,
+      { fields: { ...where } },
+    );
   }
 }
 
 /** The cluster's version cannot be told (servers disagree, nothing answered): no route can be computed. */
 export class ObClusterVersionUnclearError extends OpsgateError {
   readonly code = 'OB_CLUSTER_VERSION_UNCLEAR';
-  constructor(readonly cluster: string, readonly seen: string) {
-    super(`cannot tell which version OceanBase cluster ${cluster} runs (${seen}); finish or roll back the earlier upgrade first`, { fields: { cluster, seen } });
+  constructor(
+    readonly cluster: string,
+    readonly seen: string,
+  ) {
+    super(
+      `cannot tell which version OceanBase cluster ${cluster} runs (${seen}); finish or roll back the earlier upgrade first`,
+      { fields: { cluster, seen } },
+    );
   }
 }
 
@@ -33,8 +42,19 @@ export class ObPackageMissingError extends OpsgateError {
  */
 export class ObMultiHopRouteError extends OpsgateError {
   readonly code = 'OB_UPGRADE_MULTI_HOP';
-  constructor(readonly where: { cluster: string; route: string; commands: readonly string[]; missing: readonly string[]; packages: string }) {
-    const lacking = where.missing.length === 0 ? '' : ` The packages of ${where.missing.join(', ')} are not in ${where.packages} yet: put them there first.`;
+  constructor(
+    readonly where: {
+      cluster: string;
+      route: string;
+      commands: readonly string[];
+      missing: readonly string[];
+      packages: string;
+    },
+  ) {
+    const lacking =
+      where.missing.length === 0
+        ? ''
+        : ` The packages of ${where.missing.join(', ')} are not in ${where.packages} yet: put them there first.`;
     super(
       `upgrade of OceanBase cluster ${where.cluster} refused: the route is ${where.route}, and opsgate upgrades one binary hop per run. Run, in order, each once the previous run completed: ${where.commands.map((c, i) => `(${i + 1}) ${c}`).join(' ')}.${lacking}`,
       { fields: { ...where, commands: [...where.commands], missing: [...where.missing] } },

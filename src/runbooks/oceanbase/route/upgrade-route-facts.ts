@@ -1,6 +1,11 @@
 import type { StepInput } from '../../../core/plan/step-schema.ts';
 import type { Site } from '../../../core/sites/site.ts';
-import { ObClusterVersionUnclearError, ObMultiHopRouteError, ObNoRouteError, ObPackageMissingError } from './route-errors.ts';
+import {
+  ObClusterVersionUnclearError,
+  ObMultiHopRouteError,
+  ObNoRouteError,
+  ObPackageMissingError,
+} from './route-errors.ts';
 import { upgradeDepEntries } from './upgrade-dep-entries.ts';
 import { baseName, joinPath, resolvePath } from '../../../core/local-path.ts';
 import { computeUpgradeRoute, describeRoute } from './upgrade-route.ts';
@@ -20,18 +25,25 @@ export interface RouteFacts {
   readonly depFile: string;
 }
 
-export const CLUSTER_VERSION_SQL = "select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'min_observer_version'";
+export const CLUSTER_VERSION_SQL =
+  "select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'min_observer_version'";
 const BUILDS_SQL = "select distinct substring_index(build_version, '-', 1) as build from oceanbase.__all_server";
 
 /** The cluster's version (`min_observer_version`) and build number; refuses a cluster whose servers disagree. */
 async function clusterStart(sql: SqlSession, cluster: string): Promise<{ version: string; build?: string }> {
-  const versions = (await sql.query(CLUSTER_VERSION_SQL, { label: 'upgrade-route' })).rows.map((r) => String(Object.values(r)[0]));
+  const versions = (await sql.query(CLUSTER_VERSION_SQL, { label: 'upgrade-route' })).rows.map((r) =>
+    String(Object.values(r)[0]),
+  );
   const builds = (await sql.query(BUILDS_SQL, { label: 'upgrade-route' })).rows.map((r) => String(Object.values(r)[0]));
   const version = versions[0];
-  if (versions.length !== 1 || version === undefined) throw new ObClusterVersionUnclearError(cluster, `min_observer_version is ${versions.join(', ') || 'not set'}`);
+  if (versions.length !== 1 || version === undefined)
+    throw new ObClusterVersionUnclearError(cluster, `min_observer_version is ${versions.join(', ') || 'not set'}`);
   const serverVersions = [...new Set(builds.map((b) => b.split('_')[0]))];
   if (serverVersions.length !== 1 || serverVersions[0] !== version) {
-    throw new ObClusterVersionUnclearError(cluster, `cluster version ${version}, observers on ${serverVersions.join(', ') || 'nothing'}`);
+    throw new ObClusterVersionUnclearError(
+      cluster,
+      `cluster version ${version}, observers on ${serverVersions.join(', ') || 'nothing'}`,
+    );
   }
   const build = builds.length === 1 ? builds[0]?.split('_')[1] : undefined;
   return { version, ...(build !== undefined && build !== '' ? { build } : {}) };
@@ -44,18 +56,36 @@ async function clusterStart(sql: SqlSession, cluster: string): Promise<{ version
  * and a route of several binary hops (with the route, any hop whose package is missing, and the commands to
  * run hop by hop). Without a SQL connection (an engine without SQL) it reads nothing.
  */
-export async function readRouteFacts(site: Site, ob: Oceanbase, to: string, io: FactsIo): Promise<RouteFacts | undefined> {
+export async function readRouteFacts(
+  site: Site,
+  ob: Oceanbase,
+  to: string,
+  io: FactsIo,
+): Promise<RouteFacts | undefined> {
   if (io.openSql === undefined) return undefined;
   const files = io.files;
-  if (files === undefined) throw new Error('this engine reads no package directory: the OceanBase route cannot be planned');
+  if (files === undefined)
+    throw new Error('this engine reads no package directory: the OceanBase route cannot be planned');
   const packages = ob.upgrade.packages;
   const dir = resolvePath(site.baseDir ?? '/', packages);
   const missing = async (versions: readonly string[]) => {
-    const found = await Promise.all(versions.map(async (v) => (await findPackage(files, dir, packageNames(v).server)) !== undefined && (await findPackage(files, dir, packageNames(v).libs)) !== undefined));
+    const found = await Promise.all(
+      versions.map(
+        async (v) =>
+          (await findPackage(files, dir, packageNames(v).server)) !== undefined &&
+          (await findPackage(files, dir, packageNames(v).libs)) !== undefined,
+      ),
+    );
     return versions.filter((_, i) => !found[i]);
   };
   const server = await findPackage(files, dir, packageNames(to).server);
-  if (server === undefined) throw new ObPackageMissingError({ cluster: ob.name, versions: [to], packages, route: 'unknown without its dep file' });
+  if (server === undefined)
+    throw new ObPackageMissingError({
+      cluster: ob.name,
+      versions: [to],
+      packages,
+      route: 'unknown without its dep file',
+    });
   const dep = await files.readUpgradeDep(joinPath(dir, server));
   const sql = await io.openSql(ob.name);
   let start: { version: string; build?: string };
@@ -66,13 +96,23 @@ export async function readRouteFacts(site: Site, ob: Oceanbase, to: string, io: 
   }
   const depFile = `etc/oceanbase_upgrade_dep.yml of ${baseName(server)}`;
   const entries = dep.ok ? upgradeDepEntries(dep.value) : dep;
-  if (!entries.ok) throw new ObNoRouteError({ cluster: ob.name, from: start.version, to, depFile, reason: `the dep file is malformed: ${entries.error}` });
+  if (!entries.ok)
+    throw new ObNoRouteError({
+      cluster: ob.name,
+      from: start.version,
+      to,
+      depFile,
+      reason: `the dep file is malformed: ${entries.error}`,
+    });
   const r = computeUpgradeRoute(entries.value, start, to);
   if (!r.ok) throw new ObNoRouteError({ cluster: ob.name, from: start.version, to, depFile, reason: r.error });
   const route = describeRoute(r.value);
   if (r.value.hops.length > 1) {
     const lacking = await missing(r.value.hops);
-    const commands = r.value.hops.flatMap((hop) => [`/precheck ${site.name} ob ${ob.name}`, `/upgrade ${site.name} ob ${ob.name} --to ${hop}`]);
+    const commands = r.value.hops.flatMap((hop) => [
+      `/precheck ${site.name} ob ${ob.name}`,
+      `/upgrade ${site.name} ob ${ob.name} --to ${hop}`,
+    ]);
     throw new ObMultiHopRouteError({ cluster: ob.name, route, commands, missing: lacking, packages });
   }
   const lacking = await missing([to]);

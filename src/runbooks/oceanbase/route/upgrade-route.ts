@@ -38,7 +38,8 @@ function newer(a: string, b: string): number | undefined {
 /** Whether `node` (on the path, neither start nor target) must be installed as a binary on this route. */
 function isBarrier(e: UpgradeDepEntry | undefined, start: string, startBuild: string, to: string): boolean {
   if (e === undefined || !e.requireFromBinary) return false;
-  if (e.whenComeFrom !== undefined && !e.whenComeFrom.includes(start) && !e.whenComeFrom.includes(startBuild)) return false;
+  if (e.whenComeFrom !== undefined && !e.whenComeFrom.includes(start) && !e.whenComeFrom.includes(startBuild))
+    return false;
   if (e.whenUpgradedTo !== undefined && !e.whenUpgradedTo.includes(to)) return false;
   return true;
 }
@@ -48,21 +49,36 @@ function isBarrier(e: UpgradeDepEntry | undefined, start: string, startBuild: st
  * plainly why there is none: not newer, before 4.1.0.0, the start or the target not in the file, the target
  * deprecated, or no chain of `can_be_upgraded_to` joining them. Pure.
  */
-export function computeUpgradeRoute(entries: readonly UpgradeDepEntry[], start: RouteStart, to: string): Result<UpgradeRoute, string> {
+export function computeUpgradeRoute(
+  entries: readonly UpgradeDepEntry[],
+  start: RouteStart,
+  to: string,
+): Result<UpgradeRoute, string> {
   const cmp = newer(to, start.version);
   if (cmp === undefined) return err(`${start.version} → ${to}: not versions a.b.c.d`);
   if (cmp === 0) return err(`the cluster already runs ${to}`);
   if (cmp < 0) return err(`${to} is older than the cluster's ${start.version}; OceanBase cannot be downgraded`);
   if ((newer(start.version, OLDEST_ROUTED) ?? -1) < 0) {
-    return err(`the cluster runs ${start.version}, before ${OLDEST_ROUTED}, the last barrier upgrade_checker.py accepts; upgrade it to ${OLDEST_ROUTED} by hand first`);
+    return err(
+      `the cluster runs ${start.version}, before ${OLDEST_ROUTED}, the last barrier upgrade_checker.py accepts; upgrade it to ${OLDEST_ROUTED} by hand first`,
+    );
   }
   const byVersion = new Map(entries.map((e) => [e.version, e]));
   const withBuild = start.build === undefined ? undefined : `${start.version}-${start.build}`;
-  const first = withBuild !== undefined && byVersion.has(withBuild) ? withBuild : byVersion.has(start.version) ? start.version : undefined;
-  if (first === undefined) return err(`the cluster's version ${start.version} is not in the dep file, so no upgrade from it to ${to} has been tested`);
+  const first =
+    withBuild !== undefined && byVersion.has(withBuild)
+      ? withBuild
+      : byVersion.has(start.version)
+        ? start.version
+        : undefined;
+  if (first === undefined)
+    return err(
+      `the cluster's version ${start.version} is not in the dep file, so no upgrade from it to ${to} has been tested`,
+    );
   const known = new Set([...byVersion.keys(), ...entries.flatMap((e) => e.canBeUpgradedTo)]);
   if (!known.has(to)) return err(`${to} is not in its own dep file`);
-  if (byVersion.get(to)?.deprecated === true) return err(`${to} is deprecated: it may be passed through, never be the target`);
+  if (byVersion.get(to)?.deprecated === true)
+    return err(`${to} is deprecated: it may be passed through, never be the target`);
   // Breadth first: the first time the target is reached is along a shortest path; ties go to file order.
   const previous = new Map<string, string>();
   const queue = [first];
@@ -79,7 +95,9 @@ export function computeUpgradeRoute(entries: readonly UpgradeDepEntry[], start: 
   if (!seen.has(to)) return err(`no chain of can_be_upgraded_to leads from ${first} to ${to}`);
   const path = [to];
   for (let v = previous.get(to); v !== undefined; v = previous.get(v)) path.unshift(v);
-  const barriers = path.slice(1, -1).filter((v) => isBarrier(byVersion.get(v), start.version, withBuild ?? start.version, to));
+  const barriers = path
+    .slice(1, -1)
+    .filter((v) => isBarrier(byVersion.get(v), start.version, withBuild ?? start.version, to));
   return ok({ from: start.version, to, path, hops: [...barriers.map(base), to] });
 }
 

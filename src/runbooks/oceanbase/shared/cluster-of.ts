@@ -11,11 +11,22 @@ export function clusterHosts(ob: Oceanbase): string[] {
 export function clusterOf(site: Site, name: string): Oceanbase {
   const all = site.spec?.oceanbase ?? [];
   const ob = all.find((o) => o.name === name);
-  if (ob === undefined) throw new ObClusterUnknownError(site.name, name, all.map((o) => o.name));
+  if (ob === undefined)
+    throw new ObClusterUnknownError(
+      site.name,
+      name,
+      all.map((o) => o.name),
+    );
   return ob;
 }
 
 /** A step id fragment for a zone: lower-case letters, digits and dashes, kept short. */
 export function zoneSlug(zone: string): string {
-  return zone.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24) || 'zone';
+  return (
+    zone
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 24) || 'zone'
+  );
 }

@@ -3,8 +3,14 @@ import { OpsgateError } from '../../../core/opsgate-error.ts';
 /** The site file has no OceanBase cluster of that name. */
 export class ObClusterUnknownError extends OpsgateError {
   readonly code = 'OB_CLUSTER_UNKNOWN';
-  constructor(readonly site: string, readonly cluster: string, readonly known: readonly string[]) {
-    super(`site ${site} has no OceanBase cluster ${cluster} (known: ${known.join(', ') || 'none'})`, { fields: { site, cluster, known } });
+  constructor(
+    readonly site: string,
+    readonly cluster: string,
+    readonly known: readonly string[],
+  ) {
+    super(`site ${site} has no OceanBase cluster ${cluster} (known: ${known.join(', ') || 'none'})`, {
+      fields: { site, cluster, known },
+    });
   }
 }
 
@@ -14,7 +20,10 @@ export class ObClusterUnknownError extends OpsgateError {
  */
 export class ObUpgradeRefusedError extends OpsgateError {
   readonly code = 'OB_UPGRADE_REFUSED';
-  constructor(readonly cluster: string, readonly reason: string) {
+  constructor(
+    readonly cluster: string,
+    readonly reason: string,
+  ) {
     super(`upgrade of OceanBase cluster ${cluster} refused: ${reason}`, { fields: { cluster, reason } });
   }
 }

@@ -11,7 +11,9 @@ export function sqlString(value: string): string {
 
 /** A zone name as OceanBase allows it (letters, digits, `_`, `-`, `.`), or a message naming what is wrong. */
 export function validZone(zone: string): Result<string, string> {
-  return /^[A-Za-z0-9_.-]{1,128}$/.test(zone) ? ok(zone) : err(`zone name ${JSON.stringify(zone)} is not a valid OceanBase zone name`);
+  return /^[A-Za-z0-9_.-]{1,128}$/.test(zone)
+    ? ok(zone)
+    : err(`zone name ${JSON.stringify(zone)} is not a valid OceanBase zone name`);
 }
 
 /** A version string that is safe to quote (digits and dots only). */

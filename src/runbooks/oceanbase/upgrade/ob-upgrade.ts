@@ -8,7 +8,11 @@ import { clusterHosts, clusterOf, zoneSlug } from '../shared/cluster-of.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import { restoreOfflineTimeStep } from '../precheck/offline-time-steps.ts';
 import { probeStartCommand, probeStopCommand, type ProbeTarget } from '../probe/probe-commands.ts';
-import { precheckFreshCommands, precheckFreshEvaluator, PRECHECK_FRESH_EVALUATOR } from '../precheck/precheck-record.ts';
+import {
+  precheckFreshCommands,
+  precheckFreshEvaluator,
+  PRECHECK_FRESH_EVALUATOR,
+} from '../precheck/precheck-record.ts';
 import { STAGE_PROGRAM, stagePackagesProgram } from './stage-program.ts';
 import { finalVerification, postSteps, preSteps } from './upgrade-pre-post.ts';
 import { UPGRADE_PRE_POST_PROGRAMS } from './upgrade-programs.ts';
@@ -63,7 +67,10 @@ function probeTarget(site: Site, ob: Oceanbase): ProbeTarget | undefined {
 export const obUpgrade = defineRunbook({
   id: 'ob-upgrade',
   title: 'OceanBase rolling upgrade, zone by zone',
-  args: z.object({ cluster: z.string().min(1), toVersion: z.string().regex(/^\d+(\.\d+){3}$/, 'a version of the form a.b.c.d') }),
+  args: z.object({
+    cluster: z.string().min(1),
+    toVersion: z.string().regex(/^\d+(\.\d+){3}$/, 'a version of the form a.b.c.d'),
+  }),
   async facts(site, { cluster, toVersion }, io) {
     const ob = clusterOf(site, cluster);
     refuseUnlessRolling(ob);
@@ -80,7 +87,14 @@ export const obUpgrade = defineRunbook({
     const maxAgeSec = Math.floor(validForMs / 1000);
     let probeSince = 'probe-start';
     const zones = ob.zones.flatMap((zone) => {
-      const steps = zoneSteps({ cluster: ob.name, zone: zone.name, hosts: zone.hosts, version: toVersion, ...(probe ? { probe } : {}), probeSince });
+      const steps = zoneSteps({
+        cluster: ob.name,
+        zone: zone.name,
+        hosts: zone.hosts,
+        version: toVersion,
+        ...(probe ? { probe } : {}),
+        probeSince,
+      });
       probeSince = `${zoneSlug(zone.name)}-wait-active`;
       return steps;
     });
@@ -135,20 +149,26 @@ export const obUpgrade = defineRunbook({
               },
             ]
           : []),
-        ...preSteps(ob.name, toVersion, Math.round((parseDuration(ob.upgrade.compactionSettle) ?? 120_000) / 1000), route?.from),
+        ...preSteps(
+          ob.name,
+          toVersion,
+          Math.round((parseDuration(ob.upgrade.compactionSettle) ?? 120_000) / 1000),
+          route?.from,
+        ),
         ...zones,
         ...postSteps(ob.name, toVersion),
         restoreOfflineTimeStep(ob.name, 'precheck-fresh'),
-        ...(probe
-          ? [
-              { ...probeStopStep(probe, 'probe-stop'), irreversible: { reason: 'only stops the probe' } },
-            ]
-          : []),
+        ...(probe ? [{ ...probeStopStep(probe, 'probe-stop'), irreversible: { reason: 'only stops the probe' } }] : []),
         finalVerification(ob.name, toVersion),
         upgradeEventsStep(ob.name, toVersion),
       ],
     };
   },
   evaluators: { [PRECHECK_FRESH_EVALUATOR]: precheckFreshEvaluator },
-  programs: { [STAGE_PROGRAM]: stagePackagesProgram, [PROBE_REPORT_PROGRAM]: probeReportProgram, [UPGRADE_EVENTS_PROGRAM]: upgradeEventsProgram, ...UPGRADE_PRE_POST_PROGRAMS },
+  programs: {
+    [STAGE_PROGRAM]: stagePackagesProgram,
+    [PROBE_REPORT_PROGRAM]: probeReportProgram,
+    [UPGRADE_EVENTS_PROGRAM]: upgradeEventsProgram,
+    ...UPGRADE_PRE_POST_PROGRAMS,
+  },
 });

@@ -20,7 +20,12 @@ export function clusterParameterSync(name: string, value: string, source: string
 }
 
 /** Tenants a tenant-parameter wait covers: all of them, or a subquery/list on `tenant_id`. */
-export function tenantParameterSync(name: string, value: string, source: string, tenantFilter?: { readonly label: string; readonly sql: string }): ObPoll {
+export function tenantParameterSync(
+  name: string,
+  value: string,
+  source: string,
+  tenantFilter?: { readonly label: string; readonly sql: string },
+): ObPoll {
   const where = tenantFilter === undefined ? '' : ` and tenant_id in (${tenantFilter.sql})`;
   return {
     id: `sync-${name.replace(/^_/, '')}${tenantFilter === undefined ? '' : `-${tenantFilter.label.replace(/[^a-z0-9]+/gi, '-')}`}`,

@@ -17,7 +17,8 @@ export const RESTORE_RECORDED_PROGRAM = 'ob.restore-recorded';
 const SOURCE = 'upgrade_post.py post_check (upgrade_post_checker.py)';
 
 /** The tenants post_check checks: every tenant except standby ones. */
-export const NON_STANDBY_TENANTS_SQL = "select tenant_id from oceanbase.__all_tenant except select tenant_id from oceanbase.__all_virtual_tenant_info where tenant_role = 'STANDBY'";
+export const NON_STANDBY_TENANTS_SQL =
+  "select tenant_id from oceanbase.__all_tenant except select tenant_id from oceanbase.__all_virtual_tenant_info where tenant_role = 'STANDBY'";
 
 /**
  * post_check's data-version waits for `target`: the cluster version; `compatible` = target on every server x
@@ -72,7 +73,13 @@ export function postCheckSteps(cluster: string, target: string): StepInput[] {
     throw new ObUpgradeRefusedError(cluster, (e as Error).message);
   }
   return [
-    waitStep('post-check-data-version', `post_check: cluster and data version ${target} everywhere, inspection succeeded`, cluster, polls, `The cluster runs ${target} and is out of upgrade mode, but the data version has not reached ${target} everywhere; DDL, merges and the other parameters are still as special_action left them. Decide: retry, or investigate the tenant upgrade job (DBA_OB_TENANT_JOBS) with the DBA.`),
+    waitStep(
+      'post-check-data-version',
+      `post_check: cluster and data version ${target} everywhere, inspection succeeded`,
+      cluster,
+      polls,
+      `The cluster runs ${target} and is out of upgrade mode, but the data version has not reached ${target} everywhere; DDL, merges and the other parameters are still as special_action left them. Decide: retry, or investigate the tenant upgrade job (DBA_OB_TENANT_JOBS) with the DBA.`,
+    ),
     restoreRecordedStep(cluster, 'post-check-restore'),
   ];
 }
@@ -82,7 +89,8 @@ export function restoreRecordedStep(cluster: string, id: string) {
   return {
     kind: 'action' as const,
     id,
-    title: 'Put back the recorded enable_ddl, enable_major_freeze, _enable_adaptive_compaction, _ob_enable_direct_load, enable_rebalance (sys), enable_rereplication, enable_sys_table_ddl, and resume the merges this run suspended',
+    title:
+      'Put back the recorded enable_ddl, enable_major_freeze, _enable_adaptive_compaction, _ob_enable_direct_load, enable_rebalance (sys), enable_rereplication, enable_sys_table_ddl, and resume the merges this run suspended',
     targets: { kind: 'sql' as const, target: cluster },
     program: {
       id: RESTORE_RECORDED_PROGRAM,
@@ -103,17 +111,35 @@ export function restoreRecordedStep(cluster: string, id: string) {
 export const restoreRecordedProgram: StepProgram = async (ctx, args) => {
   const fromStep = String(args['fromStep']);
   const record = upgradeRecordOf(ctx.run, fromStep);
-  if (record === undefined) return [{ status: 'fail', title: 'restore the recorded parameters', evidence: `step ${fromStep} recorded nothing: set enable_ddl, enable_major_freeze, enable_rebalance and the others back by hand and resume the merges` }];
+  if (record === undefined)
+    return [
+      {
+        status: 'fail',
+        title: 'restore the recorded parameters',
+        evidence: `step ${fromStep} recorded nothing: set enable_ddl, enable_major_freeze, enable_rebalance and the others back by hand and resume the merges`,
+      },
+    ];
   const now = await readUpgradeState(ctx);
   if (!now.ok) return [{ status: 'fail', title: 'read the parameters', evidence: now.error }];
   const actions = restoreActions(record, now.value);
-  if (actions.length === 0) return [{ status: 'pass', title: 'every recorded parameter has its recorded value', evidence: `${record.values.length} value(s) compared; nothing to restore` }];
+  if (actions.length === 0)
+    return [
+      {
+        status: 'pass',
+        title: 'every recorded parameter has its recorded value',
+        evidence: `${record.values.length} value(s) compared; nothing to restore`,
+      },
+    ];
   const sql = requireSql(ctx);
   const findings: Finding[] = [];
   for (const a of actions) {
     await runStatement(ctx, sql, a.statement);
     findings.push({ status: 'pass', title: a.statement, evidence: 'ran' });
   }
-  const waited = await runPolls(ctx, actions.flatMap((a) => (a.wait === undefined ? [] : [a.wait])), 'Some parameter is not back to its recorded value on every server. Decide: retry this step, or set it by hand.');
+  const waited = await runPolls(
+    ctx,
+    actions.flatMap((a) => (a.wait === undefined ? [] : [a.wait])),
+    'Some parameter is not back to its recorded value on every server. Decide: retry this step, or set it by hand.',
+  );
   return [...findings, ...waited.findings];
 };

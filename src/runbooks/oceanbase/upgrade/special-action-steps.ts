@@ -1,7 +1,12 @@
 import type { Finding } from '../../../core/plan/run-state.ts';
 import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { cell, text } from '../checker/ob-rows.ts';
-import { CURRENT_VERSION_SQL, pickVariant, specialActionVariants, type SpecialActionVariant } from './special-action.ts';
+import {
+  CURRENT_VERSION_SQL,
+  pickVariant,
+  specialActionVariants,
+  type SpecialActionVariant,
+} from './special-action.ts';
 import type { StepProgram } from '../../../core/plan/runbook.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import { restoreRecordedStep } from './post-check-steps.ts';
@@ -34,7 +39,10 @@ export function specialActionStep(cluster: string, target: string, settleSec: nu
     gate: {
       prompt: `On cluster ${cluster}, until the upgrade's post_check: refuse DDL and direct loads, stop major freezes, compactions and rebalancing (the statements of the variant matching the cluster version; none when it already is ${target})? The values recorded by ${UPGRADE_RECORD_STEP} are put back at the end, or at once on a roll back.`,
     },
-    program: { id: SPECIAL_ACTION_PROGRAM, args: { target, variants: variants.value as unknown as Record<string, unknown>[] } },
+    program: {
+      id: SPECIAL_ACTION_PROGRAM,
+      args: { target, variants: variants.value as unknown as Record<string, unknown>[] },
+    },
     rollback: { steps: [restoreRecordedStep(cluster, 'special-action-restore')] },
   };
 }
@@ -46,13 +54,30 @@ export const specialActionProgram: StepProgram = async (ctx, args) => {
   const sql = requireSql(ctx);
   const versions = (await sql.query(CURRENT_VERSION_SQL, { label: ctx.step.id })).rows.map((r) => text(cell(r)));
   const picked = pickVariant(variants, versions, target);
-  if (!picked.ok) return [{ status: 'fail', title: 'cluster version', evidence: `${picked.error} (planned: ${variants.map((x) => x.when).join('; ')}); nothing has been changed. Decide: fix the cluster, then retry; or abort and plan again.` }];
+  if (!picked.ok)
+    return [
+      {
+        status: 'fail',
+        title: 'cluster version',
+        evidence: `${picked.error} (planned: ${variants.map((x) => x.when).join('; ')}); nothing has been changed. Decide: fix the cluster, then retry; or abort and plan again.`,
+      },
+    ];
   const variant = picked.value;
-  if (variant.ops.length === 0) return [{ status: 'pass', title: `cluster version ${versions[0]} is the target: no special action`, evidence: `variant ${variant.id} (${variant.when})` }];
+  if (variant.ops.length === 0)
+    return [
+      {
+        status: 'pass',
+        title: `cluster version ${versions[0]} is the target: no special action`,
+        evidence: `variant ${variant.id} (${variant.when})`,
+      },
+    ];
   await ctx.progress(`cluster version ${versions[0]}, target ${target}: variant ${variant.id} (${variant.when})`);
-  const findings: Finding[] = [{ status: 'pass', title: `variant ${variant.id}`, evidence: `cluster version ${versions[0]}: ${variant.when}` }];
+  const findings: Finding[] = [
+    { status: 'pass', title: `variant ${variant.id}`, evidence: `cluster version ${versions[0]}: ${variant.when}` },
+  ];
   const tenants = await tenantCount(ctx);
-  const state = 'Every zone still runs the old version and the cluster is in upgrade mode; some of DDL, major freezes, compactions and direct load may be off already (the recorded values are restored by a roll back).';
+  const state =
+    'Every zone still runs the old version and the cluster is in upgrade mode; some of DDL, major freezes, compactions and direct load may be off already (the recorded values are restored by a roll back).';
   for (const op of variant.ops) {
     if (op.kind === 'settle') {
       await ctx.progress(`waiting ${op.seconds} s: ${op.why}`);
@@ -61,7 +86,12 @@ export const specialActionProgram: StepProgram = async (ctx, args) => {
       continue;
     }
     for (const s of op.statements) await runStatement(ctx, sql, s);
-    const waited = await runPolls(ctx, op.waits, `${state} Decide: retry the step (its statements are idempotent), or roll back.`, tenants);
+    const waited = await runPolls(
+      ctx,
+      op.waits,
+      `${state} Decide: retry the step (its statements are idempotent), or roll back.`,
+      tenants,
+    );
     findings.push(...waited.findings);
     if (!waited.ok) return findings;
   }

@@ -9,7 +9,8 @@ import { describeGate, gateAllows, type VersionGate } from '../shared/version-ga
 const SOURCE = 'upgrade_pre.py special_action';
 
 /** The cluster version special_action decides on (the script's `fetch_observer_version`). */
-export const CURRENT_VERSION_SQL = "select distinct value from oceanbase.__all_virtual_sys_parameter_stat where name='min_observer_version'";
+export const CURRENT_VERSION_SQL =
+  "select distinct value from oceanbase.__all_virtual_sys_parameter_stat where name='min_observer_version'";
 
 /** One thing special_action does, in order: statements then their wait, a fixed pause, or a wait alone. */
 export type SpecialOp =
@@ -29,14 +30,27 @@ const v = (t: string) => obVersion(t);
 const before = (a: string, b: string) => compareObVersions(v(a), v(b)) < 0;
 
 function setCluster(name: string, value: string): SpecialOp {
-  return { kind: 'sql', statements: [`alter system set ${name} = ${sqlString(value)}`], waits: [clusterParameterSync(name, value, SOURCE)] };
+  return {
+    kind: 'sql',
+    statements: [`alter system set ${name} = ${sqlString(value)}`],
+    waits: [clusterParameterSync(name, value, SOURCE)],
+  };
 }
 
 function setTenants(name: string, value: string, scopes: readonly TenantScope[]): SpecialOp {
   return {
     kind: 'sql',
     statements: scopes.map((s) => `alter system set ${name} = ${sqlString(value)} tenant = ${sqlString(s)}`),
-    waits: [tenantParameterSync(name, value, SOURCE, scopes.includes('all') ? undefined : { label: scopes.join('+'), sql: scopes.map((s) => TENANT_SCOPE_SQL[s]).join(' union ') })],
+    waits: [
+      tenantParameterSync(
+        name,
+        value,
+        SOURCE,
+        scopes.includes('all')
+          ? undefined
+          : { label: scopes.join('+'), sql: scopes.map((s) => TENANT_SCOPE_SQL[s]).join(' union ') },
+      ),
+    ],
   };
 }
 
@@ -50,23 +64,42 @@ function setTenants(name: string, value: string, scopes: readonly TenantScope[])
 export function specialActionOps(current: string, target: string, settleSec: number): readonly SpecialOp[] {
   if (compareObVersions(v(current), v(target)) === 0) return [];
   const scopes: readonly TenantScope[] = before(current, '4.2.1.0') ? ['all'] : ['sys', 'all_user', 'all_meta'];
-  const merge = MAJOR_MERGE_POLLS.map((p) => ({ ...p, id: `special-${p.id}`, timeout: { kind: 'fixed' as const, seconds: 600 }, source: SOURCE }));
+  const merge = MAJOR_MERGE_POLLS.map((p) => ({
+    ...p,
+    id: `special-${p.id}`,
+    timeout: { kind: 'fixed' as const, seconds: 600 },
+    source: SOURCE,
+  }));
   const ops: SpecialOp[] = [
     setCluster('enable_ddl', 'False'),
     setCluster('enable_major_freeze', 'False'),
     setTenants('_enable_adaptive_compaction', 'False', scopes),
     setCluster('_ob_enable_direct_load', 'False'),
-    { kind: 'settle', seconds: settleSec, why: 'lets the storage schedulers notice that major freezes and adaptive compaction are off' },
+    {
+      kind: 'settle',
+      seconds: settleSec,
+      why: 'lets the storage schedulers notice that major freezes and adaptive compaction are off',
+    },
     { kind: 'sql', statements: [], waits: merge },
     { kind: 'sql', statements: scopes.map((s) => `alter system suspend merge tenant = ${s}`), waits: [] },
   ];
-  if (before(current, '4.2.0.0') && !before(target, '4.2.0.0')) ops.push(setTenants('_bloom_filter_enabled', 'False', ['all']));
-  ops.push(before(current, '4.2.0.0') ? setCluster('enable_rebalance', 'False') : setTenants('enable_rebalance', 'False', ['sys']));
+  if (before(current, '4.2.0.0') && !before(target, '4.2.0.0'))
+    ops.push(setTenants('_bloom_filter_enabled', 'False', ['all']));
+  ops.push(
+    before(current, '4.2.0.0')
+      ? setCluster('enable_rebalance', 'False')
+      : setTenants('enable_rebalance', 'False', ['sys']),
+  );
   return ops;
 }
 
 /** The version ranges whose statements differ, each with a representative version inside it. */
-const RANGES: readonly { readonly id: string; readonly atLeast?: string; readonly below?: string; readonly sample: string }[] = [
+const RANGES: readonly {
+  readonly id: string;
+  readonly atLeast?: string;
+  readonly below?: string;
+  readonly sample: string;
+}[] = [
   { id: 'from-4.2.1-or-later', atLeast: '4.2.1.0', sample: '4.2.1.0' },
   { id: 'from-4.2.0', atLeast: '4.2.0.0', below: '4.2.1.0', sample: '4.2.0.0' },
   { id: 'from-before-4.2', below: '4.2.0.0', sample: '4.1.0.0' },
@@ -77,10 +110,15 @@ const RANGES: readonly { readonly id: string; readonly atLeast?: string; readonl
  * target fall in one of the ranges (4.2.1.0 and later, 4.2.0.x, before 4.2), and the target itself is the
  * same-version variant that changes nothing. The run reads the cluster version and takes the variant it is in.
  */
-export function specialActionVariants(target: string, settleSec: number): Result<readonly SpecialActionVariant[], string> {
+export function specialActionVariants(
+  target: string,
+  settleSec: number,
+): Result<readonly SpecialActionVariant[], string> {
   const t = validVersionText(target);
   if (!t.ok) return err(t.error);
-  const out: SpecialActionVariant[] = [{ id: 'same-version', gate: { on: 'cluster', atLeast: t.value }, when: `cluster version = ${t.value}`, ops: [] }];
+  const out: SpecialActionVariant[] = [
+    { id: 'same-version', gate: { on: 'cluster', atLeast: t.value }, when: `cluster version = ${t.value}`, ops: [] },
+  ];
   for (const r of RANGES) {
     if (!before(r.sample, t.value)) continue;
     const below = r.below === undefined || before(t.value, r.below) ? t.value : r.below;
@@ -94,11 +132,20 @@ export function specialActionVariants(target: string, settleSec: number): Result
  * The variant for the cluster's version as read from `CURRENT_VERSION_SQL`: exactly one value, a valid version,
  * not newer than the target. Anything else is an error that names what was read.
  */
-export function pickVariant(variants: readonly SpecialActionVariant[], values: readonly string[], target: string): Result<SpecialActionVariant, string> {
-  if (values.length !== 1) return err(`min_observer_version is not the same on every server (${values.join(', ') || 'no rows'})`);
+export function pickVariant(
+  variants: readonly SpecialActionVariant[],
+  values: readonly string[],
+  target: string,
+): Result<SpecialActionVariant, string> {
+  if (values.length !== 1)
+    return err(`min_observer_version is not the same on every server (${values.join(', ') || 'no rows'})`);
   const cur = parseObVersion(values[0] ?? '');
   if (!cur.ok) return err(`min_observer_version ${JSON.stringify(values[0])} is not a version`);
-  if (compareObVersions(cur.value, v(target)) > 0) return err(`the cluster version ${cur.value.text} is newer than the target ${target}`);
-  const hit = compareObVersions(cur.value, v(target)) === 0 ? variants.find((x) => x.id === 'same-version') : variants.find((x) => x.id !== 'same-version' && gateAllows(x.gate, cur.value));
+  if (compareObVersions(cur.value, v(target)) > 0)
+    return err(`the cluster version ${cur.value.text} is newer than the target ${target}`);
+  const hit =
+    compareObVersions(cur.value, v(target)) === 0
+      ? variants.find((x) => x.id === 'same-version')
+      : variants.find((x) => x.id !== 'same-version' && gateAllows(x.gate, cur.value));
   return hit === undefined ? err(`no special_action variant covers cluster version ${cur.value.text}`) : ok(hit);
 }

@@ -22,7 +22,9 @@ export function stagedPath(name: string): string {
 export async function findPackage(packages: PackageFiles, dir: string, name: string): Promise<string | undefined> {
   const files = await packages.list(dir);
   const exact = files.find((f) => f === `${name}.rpm`);
-  return exact ?? files.find((f) => f.startsWith(`${name}-`) && /^\d/.test(f.slice(name.length + 1)) && f.endsWith('.rpm'));
+  return (
+    exact ?? files.find((f) => f.startsWith(`${name}-`) && /^\d/.test(f.slice(name.length + 1)) && f.endsWith('.rpm'))
+  );
 }
 
 /**
@@ -42,7 +44,13 @@ export const stagePackagesProgram: StepProgram = async (ctx, args) => {
   for (const name of [names.libs, names.server]) {
     const file = await findPackage(files, dir, name);
     if (file === undefined) {
-      return [{ status: 'fail', title: `package ${name}`, evidence: `no ${name}.rpm in the site's package directory (${packages}); nothing was copied` }];
+      return [
+        {
+          status: 'fail',
+          title: `package ${name}`,
+          evidence: `no ${name}.rpm in the site's package directory (${packages}); nothing was copied`,
+        },
+      ];
     }
     const path = joinPath(dir, file);
     local.push({ name, path, sha256: await files.sha256(path) });
@@ -50,8 +58,18 @@ export const stagePackagesProgram: StepProgram = async (ctx, args) => {
   for (const host of hosts) {
     await ctx.remote.exec(host, { command: `mkdir -p ${STAGE_DIR}` });
     for (const p of local) {
-      const up = await ctx.remote.upload(host, { localPath: p.path, remotePath: stagedPath(p.name), sha256: p.sha256, mode: 0o644 });
-      findings.push({ status: 'pass', title: `${p.name} staged on ${host}`, evidence: `${up.bytes} bytes, sha256 ${up.sha256}`, host });
+      const up = await ctx.remote.upload(host, {
+        localPath: p.path,
+        remotePath: stagedPath(p.name),
+        sha256: p.sha256,
+        mode: 0o644,
+      });
+      findings.push({
+        status: 'pass',
+        title: `${p.name} staged on ${host}`,
+        evidence: `${up.bytes} bytes, sha256 ${up.sha256}`,
+        host,
+      });
     }
     await ctx.progress(`staged ${local.map((p) => p.name).join(' and ')} on ${host}`);
   }

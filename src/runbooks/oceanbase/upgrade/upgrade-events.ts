@@ -44,20 +44,36 @@ export const upgradeEventsProgram: StepProgram = async (ctx, args) => {
   const sql = requireSql(ctx);
   const res = await sql.query(UPGRADE_EVENTS_SQL, { label: ctx.step.id });
   const runAgeMs = ctx.clock.now() - ctx.run.createdAt;
-  const rows: EventRow[] = res.rows.map((r) => ({ event: String(r['event']), value1: String(r['value1'] ?? ''), ageMs: Number(r['age_us']) / 1000 }));
+  const rows: EventRow[] = res.rows.map((r) => ({
+    event: String(r['event']),
+    value1: String(r['value1'] ?? ''),
+    ageMs: Number(r['age_us']) / 1000,
+  }));
   const ofRun = rows.filter((r) => r.ageMs <= runAgeMs);
-  const seen = ofRun.map((r) => `${r.event}${r.value1 === '' ? '' : ` ${r.value1}`} ${Math.round(r.ageMs / 1000)} s ago`).join('; ') || 'no upgrade event since the run started';
+  const seen =
+    ofRun
+      .map((r) => `${r.event}${r.value1 === '' ? '' : ` ${r.value1}`} ${Math.round(r.ageMs / 1000)} s ago`)
+      .join('; ') || 'no upgrade event since the run started';
   const findings: Finding[] = [];
   let after = Infinity;
   for (const name of EXPECTED) {
-    const wanted = (r: EventRow) => r.event === name && r.ageMs < after && (name !== 'END_ROLLING_UPGRADE' || r.value1 === to);
+    const wanted = (r: EventRow) =>
+      r.event === name && r.ageMs < after && (name !== 'END_ROLLING_UPGRADE' || r.value1 === to);
     const hit = [...ofRun].reverse().find(wanted);
     const what = name === 'END_ROLLING_UPGRADE' ? `${name} with VALUE1 = ${to}` : name;
     if (hit === undefined) {
-      findings.push({ status: 'fail', title: `${what} since the run started`, evidence: `missing (in order after the events before it); seen: ${seen}` });
+      findings.push({
+        status: 'fail',
+        title: `${what} since the run started`,
+        evidence: `missing (in order after the events before it); seen: ${seen}`,
+      });
       return findings;
     }
-    findings.push({ status: 'pass', title: `${what} since the run started`, evidence: `${Math.round(hit.ageMs / 1000)} s ago (run started ${Math.round(runAgeMs / 1000)} s ago), VALUE1 = ${hit.value1}` });
+    findings.push({
+      status: 'pass',
+      title: `${what} since the run started`,
+      evidence: `${Math.round(hit.ageMs / 1000)} s ago (run started ${Math.round(runAgeMs / 1000)} s ago), VALUE1 = ${hit.value1}`,
+    });
     after = hit.ageMs;
   }
   return findings;

@@ -35,14 +35,18 @@ export function tenantUpgradeSql(target: string): Result<TenantUpgradeSql, strin
     tenantCount: 'select count(*) from oceanbase.__all_tenant',
     dataVersionRows: `select count(*) from oceanbase.__all_virtual_core_table where table_name = '__all_global_stat' and column_name in ('target_data_version', 'current_data_version', 'upgrade_begin_data_version') and column_value = ${obVersionToInt(obVersion(t.value))} and tenant_id in (select tenant_id from oceanbase.__all_tenant)`,
     compatibleBehind: `select count(*) from oceanbase.__all_virtual_tenant_parameter_info where name = 'compatible' and value != ${sqlString(t.value)}`,
-    lastUpgradeJob: "select job_status from oceanbase.__all_rootservice_job where job_type = 'UPGRADE_ALL' order by job_id desc limit 1",
+    lastUpgradeJob:
+      "select job_status from oceanbase.__all_rootservice_job where job_type = 'UPGRADE_ALL' order by job_id desc limit 1",
     enableDdl: "select distinct value from oceanbase.GV$OB_PARAMETERS where name = 'enable_ddl'",
     enableDdlOn: "alter system set enable_ddl = 'True'",
     maxJobId: 'select job_id from oceanbase.__all_rootservice_job order by job_id desc limit 1',
     runJob: "alter system run upgrade job 'UPGRADE_ALL'",
-    pollJob: "select job_id, job_status, rs_svr_ip, rs_svr_port, progress, result_code from oceanbase.__all_rootservice_job where job_type = 'UPGRADE_ALL' and job_id > {max} order by job_id desc limit 1",
-    rsStillLeader: "select count(*) from oceanbase.__all_virtual_core_meta_table where role = 1 and svr_ip = '{ip}' and svr_port = {port}",
-    rsRestarted: "select count(*) from oceanbase.__all_rootservice_event_history where event = 'full_rootservice' and gmt_create > (select gmt_create from oceanbase.__all_rootservice_job where job_id = {job})",
+    pollJob:
+      "select job_id, job_status, rs_svr_ip, rs_svr_port, progress, result_code from oceanbase.__all_rootservice_job where job_type = 'UPGRADE_ALL' and job_id > {max} order by job_id desc limit 1",
+    rsStillLeader:
+      "select count(*) from oceanbase.__all_virtual_core_meta_table where role = 1 and svr_ip = '{ip}' and svr_port = {port}",
+    rsRestarted:
+      "select count(*) from oceanbase.__all_rootservice_event_history where event = 'full_rootservice' and gmt_create > (select gmt_create from oceanbase.__all_rootservice_job where job_id = {job})",
   });
 }
 
@@ -60,8 +64,16 @@ export interface JobSeen {
 export function readJob(rows: readonly ObRow[]): Result<JobSeen | undefined, string> {
   const r = rows[0];
   if (r === undefined) return ok(undefined);
-  const seen = { jobId: num(cell(r, 0)), status: text(cell(r, 1)), rsIp: text(cell(r, 2)), rsPort: num(cell(r, 3)), progress: text(cell(r, 4)), resultCode: text(cell(r, 5)) };
-  if (!Number.isSafeInteger(seen.jobId) || !/^[0-9A-Fa-f:.]*$/.test(seen.rsIp) || !Number.isSafeInteger(seen.rsPort)) return err(`unexpected job row ${JSON.stringify(r)}`);
+  const seen = {
+    jobId: num(cell(r, 0)),
+    status: text(cell(r, 1)),
+    rsIp: text(cell(r, 2)),
+    rsPort: num(cell(r, 3)),
+    progress: text(cell(r, 4)),
+    resultCode: text(cell(r, 5)),
+  };
+  if (!Number.isSafeInteger(seen.jobId) || !/^[0-9A-Fa-f:.]*$/.test(seen.rsIp) || !Number.isSafeInteger(seen.rsPort))
+    return err(`unexpected job row ${JSON.stringify(r)}`);
   return ok(seen);
 }
 

@@ -25,9 +25,21 @@ export interface ZoneInput {
 export const OBSERVER_SERVICE = 'observer';
 
 /** A wait step running `polls` in order; `onTimeout` says what state things are in and what to decide. */
-export function waitStep(id: string, title: string, cluster: string, polls: WaitArgs['polls'], onTimeout: string): StepInput {
+export function waitStep(
+  id: string,
+  title: string,
+  cluster: string,
+  polls: WaitArgs['polls'],
+  onTimeout: string,
+): StepInput {
   const args: WaitArgs = { polls, onTimeout };
-  return { kind: 'check', id, title, targets: { kind: 'sql', target: cluster }, program: { id: WAIT_PROGRAM, args: { ...args } } };
+  return {
+    kind: 'check',
+    id,
+    title,
+    targets: { kind: 'sql', target: cluster },
+    program: { id: WAIT_PROGRAM, args: { ...args } },
+  };
 }
 
 function orRefuse<T>(cluster: string, r: { ok: true; value: T } | { ok: false; error: string }): T {
@@ -52,7 +64,13 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
   const pkg = packageNames(z.version);
   const install = `rpm -Uvh --force ${shellQuote(stagedPath(pkg.libs))} && rpm -Uvh --force ${shellQuote(stagedPath(pkg.server))}`;
   const steps: StepInput[] = [
-    waitStep(`${s}-health`, `Cluster health check before ${where}`, z.cluster, orRefuse(z.cluster, healthChecks()), `The cluster is not healthy; ${where} has not been touched. Decide: retry once it is healthy, or abort the upgrade.`),
+    waitStep(
+      `${s}-health`,
+      `Cluster health check before ${where}`,
+      z.cluster,
+      orRefuse(z.cluster, healthChecks()),
+      `The cluster is not healthy; ${where} has not been touched. Decide: retry once it is healthy, or abort the upgrade.`,
+    ),
     {
       kind: 'action',
       id: `${s}-stop-zone`,
@@ -60,12 +78,20 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
       targets: sqlTarget,
       sql: [`alter system stop zone ${sqlString(z.zone)}`],
       destructive: true,
-      gate: { prompt: `Stop ${where} of cluster ${z.cluster}? Its leaders move to the other zones; the business keeps running on them.` },
+      gate: {
+        prompt: `Stop ${where} of cluster ${z.cluster}? Its leaders move to the other zones; the business keeps running on them.`,
+      },
       irreversible: {
         reason: `stopping the zone moves its leaders away and ends the transactions they served; the zone comes back with ALTER SYSTEM START ZONE later in this run, not by undoing this step`,
       },
     },
-    waitStep(`${s}-wait-inactive`, `Zone ${z.zone} is INACTIVE`, z.cluster, [waits.zoneInactive], `Zone ${z.zone} was asked to stop but is not INACTIVE; its observers are untouched and still run the old version. Decide: retry the wait, or start the zone again (ALTER SYSTEM START ZONE ${sqlString(z.zone)}) and abort.`),
+    waitStep(
+      `${s}-wait-inactive`,
+      `Zone ${z.zone} is INACTIVE`,
+      z.cluster,
+      [waits.zoneInactive],
+      `Zone ${z.zone} was asked to stop but is not INACTIVE; its observers are untouched and still run the old version. Decide: retry the wait, or start the zone again (ALTER SYSTEM START ZONE ${sqlString(z.zone)}) and abort.`,
+    ),
     {
       kind: 'action',
       id: `${s}-stop-observer`,
@@ -99,8 +125,16 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
         { kind: 'service', name: OBSERVER_SERVICE, state: 'stopped' },
       ],
       commands: on(install),
-      verify: [{ kind: 'output-matches', command: 'rpm -q oceanbase-ce', pattern: `^oceanbase-ce-${z.version.replace(/\./g, '\\.')}` }],
-      irreversible: { reason: `replaces the observer binaries of ${where}; OceanBase does not support going back to the old build` },
+      verify: [
+        {
+          kind: 'output-matches',
+          command: 'rpm -q oceanbase-ce',
+          pattern: `^oceanbase-ce-${z.version.replace(/\./g, '\\.')}`,
+        },
+      ],
+      irreversible: {
+        reason: `replaces the observer binaries of ${where}; OceanBase does not support going back to the old build`,
+      },
     },
     {
       kind: 'action',
@@ -109,7 +143,9 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
       targets: hostTargets,
       commands: on(`/etc/init.d/${OBSERVER_SERVICE} start`),
       verify: [{ kind: 'service', name: OBSERVER_SERVICE, state: 'running' }],
-      irreversible: { reason: 'starts the upgraded observer; stopping it again is the stop-observer step, not an undo' },
+      irreversible: {
+        reason: 'starts the upgraded observer; stopping it again is the stop-observer step, not an undo',
+      },
     },
     waitStep(
       `${s}-wait-upgraded`,
@@ -118,7 +154,13 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
       [waits.serversServing, waits.zoneVersion, waits.clogInSync, waits.schemaRefreshed],
       `Zone ${z.zone} is stopped (INACTIVE) and runs the new package, but its observers do not all serve ${z.version} in sync yet; the other zones carry the business. Decide: look at the observer logs on ${z.hosts.join(', ')} and retry the wait, or abort and bring the zone back by hand.`,
     ),
-    waitStep(`${s}-zone-health`, `Health check of zone ${z.zone}`, z.cluster, orRefuse(z.cluster, healthChecks({ zone: z.zone })), `Zone ${z.zone} is stopped (INACTIVE) with upgraded observers that fail the zone health check. Decide: retry, or abort and investigate before starting the zone.`),
+    waitStep(
+      `${s}-zone-health`,
+      `Health check of zone ${z.zone}`,
+      z.cluster,
+      orRefuse(z.cluster, healthChecks({ zone: z.zone })),
+      `Zone ${z.zone} is stopped (INACTIVE) with upgraded observers that fail the zone health check. Decide: retry, or abort and investigate before starting the zone.`,
+    ),
     {
       kind: 'action',
       id: `${s}-start-zone`,
@@ -127,7 +169,13 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
       sql: [`alter system start zone ${sqlString(z.zone)}`],
       irreversible: { reason: `puts zone ${z.zone} back into service; stopping it again is the stop-zone step` },
     },
-    waitStep(`${s}-wait-active`, `Zone ${z.zone} is ACTIVE`, z.cluster, [waits.zoneActive], `Zone ${z.zone} runs ${z.version} but is not ACTIVE after START ZONE. Decide: retry the wait, or abort; no other zone is touched until this one is active.`),
+    waitStep(
+      `${s}-wait-active`,
+      `Zone ${z.zone} is ACTIVE`,
+      z.cluster,
+      [waits.zoneActive],
+      `Zone ${z.zone} runs ${z.version} but is not ACTIVE after START ZONE. Decide: retry the wait, or abort; no other zone is touched until this one is active.`,
+    ),
   ];
   if (z.probe !== undefined) {
     steps.push({
@@ -138,7 +186,14 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
       advisory: true,
       program: {
         id: PROBE_REPORT_PROGRAM,
-        args: { host: z.probe.host, cluster: z.cluster, zone: z.zone, stopStep: `${s}-stop-zone`, activeStep: `${s}-wait-active`, sinceStep: z.probeSince },
+        args: {
+          host: z.probe.host,
+          cluster: z.cluster,
+          zone: z.zone,
+          stopStep: `${s}-stop-zone`,
+          activeStep: `${s}-wait-active`,
+          sinceStep: z.probeSince,
+        },
       },
     });
   }

@@ -36,7 +36,11 @@ export function admInstallStep(opts: {
     targets: hostTargets(opts.hosts, { oneAtATime: true }),
     instructions: `In PowerADM, deploy the ${opts.product} on ${opts.hosts.join(', ')} in ONE instance named ${instance}, with exactly these parameters. Press done when every node runs.`,
     parameters: { instance, product: opts.product, hosts: opts.hosts.join(', '), ...opts.parameters },
-    ...(adm === undefined ? {} : { standIn: opts.hosts.map((host, i) => ({ host, command: opts.standIn(host, i), timeoutMs: ADM_TIMEOUT_MS })) }),
+    ...(adm === undefined
+      ? {}
+      : {
+          standIn: opts.hosts.map((host, i) => ({ host, command: opts.standIn(host, i), timeoutMs: ADM_TIMEOUT_MS })),
+        }),
     verify: [{ kind: 'service', name: opts.service, state: 'running' }, ...(opts.alsoVerify ?? [])],
     rollback: {
       steps: [
@@ -49,7 +53,17 @@ export function admInstallStep(opts: {
           gate: { prompt: `Uninstall the ADM instance ${instance} from ${reversed.join(', ')}?` },
           instructions: `In PowerADM, uninstall the instance ${[...(opts.alsoInstances ?? []), instance].join(' and ')} (${opts.product}) from every node, then press done.`,
           parameters: { instance: [...(opts.alsoInstances ?? []), instance].join(', ') },
-          ...(adm === undefined ? {} : { standIn: reversed.map((host) => ({ host, command: [...(opts.alsoInstances ?? []), instance].map((i) => sh`${adm} uninstall --instance ${i}`).join(' && '), timeoutMs: ADM_TIMEOUT_MS })) }),
+          ...(adm === undefined
+            ? {}
+            : {
+                standIn: reversed.map((host) => ({
+                  host,
+                  command: [...(opts.alsoInstances ?? []), instance]
+                    .map((i) => sh`${adm} uninstall --instance ${i}`)
+                    .join(' && '),
+                  timeoutMs: ADM_TIMEOUT_MS,
+                })),
+              }),
         },
       ],
     },

@@ -31,8 +31,15 @@ export function fdfsLayout(spec: SiteFile, f: Fastdfs): FdfsLayout {
     trackers: [...new Set([...f.tracker.hosts, ...f.spares])],
     trackerBase: f.tracker.admLayout?.base ?? '/mysql/fastdfs/tracker_base',
     storageBase: f.storage.admLayout?.base ?? '/mysql/fastdfs/storage_base',
-    stores: f.storage.storePaths.map((from, i) => ({ from, to: newStores[i] ?? newStores[0] ?? '/mysql/fastdfs/storage/data' })),
-    services: { tracker: f.tracker.admLayout?.service ?? 'trackerd', storage: f.storage.admLayout?.service ?? 'storaged', nginx: f.nginx?.admLayout?.service ?? 'nginx' },
+    stores: f.storage.storePaths.map((from, i) => ({
+      from,
+      to: newStores[i] ?? newStores[0] ?? '/mysql/fastdfs/storage/data',
+    })),
+    services: {
+      tracker: f.tracker.admLayout?.service ?? 'trackerd',
+      storage: f.storage.admLayout?.service ?? 'storaged',
+      nginx: f.nginx?.admLayout?.service ?? 'nginx',
+    },
     stateDir: `/var/lib/opsgate/${f.name}`,
   };
 }
@@ -55,7 +62,10 @@ export function recordStep(l: FdfsLayout): StepInput {
       sh`mkdir -p -m 700 ${l.stateDir}`,
       sh`echo "group: $(sed -n 's/^group_name=//p' ${f.storage.config})"`,
       sh`echo "store paths: $(grep '^store_path[0-9]' ${f.storage.config} | tr '\\n' ' ')"`,
-      ...l.stores.map((s, i) => sh`echo "buckets of store ${i}: $(ls ${s.from} | tr '\\n' ' ')" && ${raw(manifestDigest(s.from))} > ${`${l.stateDir}/store${i}-before`} && cat ${`${l.stateDir}/store${i}-before`}`),
+      ...l.stores.map(
+        (s, i) =>
+          sh`echo "buckets of store ${i}: $(ls ${s.from} | tr '\\n' ' ')" && ${raw(manifestDigest(s.from))} > ${`${l.stateDir}/store${i}-before`} && cat ${`${l.stateDir}/store${i}-before`}`,
+      ),
     ].join(' && ');
   return {
     kind: 'action',
@@ -74,7 +84,12 @@ export function trackerSteps(l: FdfsLayout): StepInput[] {
   const ips = l.trackers.map((h) => addressOf(spec, h));
   const copy = `${copyTree(bakOf(f.tracker.base), l.trackerBase)} && ${sh`service ${l.services.tracker} restart`}`;
   return [
-    stopServicesStep({ id: 'f02-stop-trackers', title: `Stop the trackers on ${f.tracker.hosts.join(', ')}`, prompt: `Stop the FastDFS trackers of ${f.name}?`, hosts: f.tracker.hosts.map((host) => ({ host, services: [f.tracker.service] })) }),
+    stopServicesStep({
+      id: 'f02-stop-trackers',
+      title: `Stop the trackers on ${f.tracker.hosts.join(', ')}`,
+      prompt: `Stop the FastDFS trackers of ${f.name}?`,
+      hosts: f.tracker.hosts.map((host) => ({ host, services: [f.tracker.service] })),
+    }),
     moveAsideStep({
       id: 'f03-backup-trackers',
       title: 'Back up the tracker base dirs and init scripts by mv to _bak',
@@ -89,7 +104,8 @@ export function trackerSteps(l: FdfsLayout): StepInput[] {
       hosts: l.trackers,
       adm: l.adm,
       parameters: { trackers: ips.join(','), port: String(f.tracker.port), base: l.trackerBase },
-      standIn: () => sh`${l.adm ?? ''} install fdfs-tracker --instance ${instance} --hosts ${ips.join(',')} --port ${f.tracker.port} --base ${l.trackerBase}`,
+      standIn: () =>
+        sh`${l.adm ?? ''} install fdfs-tracker --instance ${instance} --hosts ${ips.join(',')} --port ${f.tracker.port} --base ${l.trackerBase}`,
       service: l.services.tracker,
     }),
     {
@@ -98,11 +114,18 @@ export function trackerSteps(l: FdfsLayout): StepInput[] {
       title: `Copy the old tracker data and logs into ${l.trackerBase} and restart the trackers`,
       targets: hostTargets(f.tracker.hosts, { oneAtATime: true }),
       destructive: true,
-      gate: { prompt: `Copy ${bakOf(f.tracker.base)} into ${l.trackerBase} and restart the tracker on ${f.tracker.hosts.join(', ')}?` },
-      preconditions: [{ kind: 'path-exists', path: bakOf(f.tracker.base) }, { kind: 'path-exists', path: l.trackerBase }],
+      gate: {
+        prompt: `Copy ${bakOf(f.tracker.base)} into ${l.trackerBase} and restart the tracker on ${f.tracker.hosts.join(', ')}?`,
+      },
+      preconditions: [
+        { kind: 'path-exists', path: bakOf(f.tracker.base) },
+        { kind: 'path-exists', path: l.trackerBase },
+      ],
       commands: f.tracker.hosts.map((host) => ({ host, command: copy })),
       verify: [{ kind: 'service', name: l.services.tracker, state: 'running' }],
-      irreversible: { reason: `only adds the old tracker data to the new instance (its ADM uninstall removes it); ${bakOf(f.tracker.base)} keeps the original` },
+      irreversible: {
+        reason: `only adds the old tracker data to the new instance (its ADM uninstall removes it); ${bakOf(f.tracker.base)} keeps the original`,
+      },
     },
   ];
 }

@@ -16,7 +16,9 @@ export const kafkaStateEvaluator: Evaluator = (results, step) => {
   const out: Finding[] = [];
   if (checkLag) {
     const lag = sections.find((s) => s.kind === 'lag');
-    const rows = (lag?.lines ?? []).map((l) => l.trim().split(/\s+/)).filter((c) => c.length >= 6 && c[0] !== 'GROUP' && /^\d+$/.test(c[2] ?? ''));
+    const rows = (lag?.lines ?? [])
+      .map((l) => l.trim().split(/\s+/))
+      .filter((c) => c.length >= 6 && c[0] !== 'GROUP' && /^\d+$/.test(c[2] ?? ''));
     const lagging = rows.filter((c) => /^\d+$/.test(c[5] ?? '') && Number(c[5]) > 0);
     const answered = lag !== undefined && !lag.lines.some((l) => /Error|Exception/.test(l));
     out.push({
@@ -31,11 +33,26 @@ export const kafkaStateEvaluator: Evaluator = (results, step) => {
     });
   }
   const ids = sections.find((s) => s.kind === 'brokers');
-  const list = /^\[(.*)\]$/.exec(ids?.lines.at(-1) ?? '')?.[1]?.split(',').map((x) => x.trim()).filter(Boolean) ?? [];
-  out.push({ status: list.length === brokers ? 'pass' : 'fail', title: `${brokers} brokers registered in ZooKeeper`, evidence: `/brokers/ids = [${list.join(', ')}]` });
-  const modes = sections.filter((s) => s.kind === 'zk').map((s) => `${s.host}: ${valueOf(s.lines, 'Mode') ?? 'no answer'}`);
+  const list =
+    /^\[(.*)\]$/
+      .exec(ids?.lines.at(-1) ?? '')?.[1]
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean) ?? [];
+  out.push({
+    status: list.length === brokers ? 'pass' : 'fail',
+    title: `${brokers} brokers registered in ZooKeeper`,
+    evidence: `/brokers/ids = [${list.join(', ')}]`,
+  });
+  const modes = sections
+    .filter((s) => s.kind === 'zk')
+    .map((s) => `${s.host}: ${valueOf(s.lines, 'Mode') ?? 'no answer'}`);
   const serving = modes.filter((m) => / (leader|follower)$/.test(m)).length;
   const leaders = modes.filter((m) => m.endsWith(' leader')).length;
-  out.push({ status: serving === zookeepers && leaders === 1 ? 'pass' : 'fail', title: `ZooKeeper ensemble of ${zookeepers} healthy with one leader`, evidence: modes.join(', ') || 'no answer' });
+  out.push({
+    status: serving === zookeepers && leaders === 1 ? 'pass' : 'fail',
+    title: `ZooKeeper ensemble of ${zookeepers} healthy with one leader`,
+    evidence: modes.join(', ') || 'no answer',
+  });
   return out;
 };

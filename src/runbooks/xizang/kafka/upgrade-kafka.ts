@@ -16,16 +16,31 @@ import { addressOf, componentInstance, hostTargets, initScript, requireSpec, top
 const RUNBOOK = 'upgrade-kafka';
 
 /** The check both before (with lag) and after the redeploy: brokers registered, ensemble healthy. */
-function stateCheck(spec: SiteFile, k: Kafka, opts: { id: string; title: string; zkHome: string; checkLag: boolean; waitSeconds: number }): StepInput {
+function stateCheck(
+  spec: SiteFile,
+  k: Kafka,
+  opts: { id: string; title: string; zkHome: string; checkLag: boolean; waitSeconds: number },
+): StepInput {
   const z0 = k.zookeeper.hosts[0] ?? k.brokers[0] ?? '';
   const b0 = k.brokers[0] ?? '';
   const servers = k.brokers.map((h) => `${addressOf(spec, h)}:${k.port}`).join(',');
   const parts = new Map<string, string[]>();
   const add = (h: string, p: string) => parts.set(h, [...(parts.get(h) ?? []), p]);
-  if (opts.checkLag) add(b0, section('lag', k.name, sh`${`${k.home}/bin/kafka-consumer-groups.sh`} --bootstrap-server ${servers} --describe --all-groups`));
+  if (opts.checkLag)
+    add(
+      b0,
+      section(
+        'lag',
+        k.name,
+        sh`${`${k.home}/bin/kafka-consumer-groups.sh`} --bootstrap-server ${servers} --describe --all-groups`,
+      ),
+    );
   // After a redeploy the brokers register a few seconds after ZooKeeper elects a leader: wait for them.
   const ids = zkBrokerIds(opts.zkHome, k.zookeeper.port);
-  const wait = opts.waitSeconds > 0 ? sh`for i in $(seq ${opts.waitSeconds}); do n=$(${raw(ids)}); [ "$(echo "$n" | tr ',' '\\n' | grep -c '[0-9]')" -ge ${k.brokers.length} ] && break; sleep 1; done; ` : '';
+  const wait =
+    opts.waitSeconds > 0
+      ? sh`for i in $(seq ${opts.waitSeconds}); do n=$(${raw(ids)}); [ "$(echo "$n" | tr ',' '\\n' | grep -c '[0-9]')" -ge ${k.brokers.length} ] && break; sleep 1; done; `
+      : '';
   add(z0, section('brokers', k.name, `${wait}${ids}`));
   for (const h of k.zookeeper.hosts) add(h, section('zk', h, zkFourLetter(k.zookeeper.port, 'srvr')));
   return {
@@ -73,8 +88,14 @@ export const upgradeKafka = defineRunbook({
   args: z.object({ instance: z.string().min(1).optional() }),
   build(site, { instance }) {
     const spec = requireSpec(RUNBOOK, site);
-    const k = instance === undefined ? spec.middleware.kafka[0] : spec.middleware.kafka.find((x) => x.name === instance);
-    if (k === undefined) throw new RunbookInvalidError(RUNBOOK, undefined, `site ${spec.id} has no Kafka${instance === undefined ? '' : ` named ${instance}`} in middleware.kafka`);
+    const k =
+      instance === undefined ? spec.middleware.kafka[0] : spec.middleware.kafka.find((x) => x.name === instance);
+    if (k === undefined)
+      throw new RunbookInvalidError(
+        RUNBOOK,
+        undefined,
+        `site ${spec.id} has no Kafka${instance === undefined ? '' : ` named ${instance}`} in middleware.kafka`,
+      );
     const zk = k.zookeeper;
     const newZk = { home: zk.admLayout?.home ?? '/app/soft/zookeeper', data: zk.admLayout?.data ?? zk.data };
     const newKafka = { home: k.admLayout?.home ?? '/app/soft/kafka', data: k.admLayout?.data ?? k.data };
@@ -94,13 +115,29 @@ export const upgradeKafka = defineRunbook({
         ...zk.hosts.map((h) => ({ kind: 'service' as const, name: zk.service, state: 'stopped' as const, hosts: [h] })),
       ],
     });
-    const ready = stateCheck(spec, k, { id: 'k01-ready', title: 'Refuse while a consumer group has lag or ZooKeeper is unhealthy', zkHome: zk.home, checkLag: true, waitSeconds: 30 });
+    const ready = stateCheck(spec, k, {
+      id: 'k01-ready',
+      title: 'Refuse while a consumer group has lag or ZooKeeper is unhealthy',
+      zkHome: zk.home,
+      checkLag: true,
+      waitSeconds: 30,
+    });
     ready.preconditions = backup.preconditions.filter((p) => p.kind === 'path-absent' || p.kind === 'path-exists');
     const adm = spec.adm.mode === 'scripted' ? spec.adm.command : undefined;
     const zkIps = zk.hosts.map((h) => addressOf(spec, h));
     const zkInstance = componentInstance(k.admInstance, 'ZooKeeper');
-    const stopKafka = stopServicesStep({ id: 'k02-stop-kafka', title: `Stop Kafka on ${k.brokers.join(', ')}`, prompt: `Stop Kafka (${k.name}) on every broker?`, hosts: k.brokers.map((host) => ({ host, services: [k.service] })) });
-    const stopZk = stopServicesStep({ id: 'k03-stop-zookeeper', title: `Stop ZooKeeper on ${zk.hosts.join(', ')}`, prompt: `Stop the ZooKeeper ensemble of ${k.name}?`, hosts: zk.hosts.map((host) => ({ host, services: [zk.service] })) });
+    const stopKafka = stopServicesStep({
+      id: 'k02-stop-kafka',
+      title: `Stop Kafka on ${k.brokers.join(', ')}`,
+      prompt: `Stop Kafka (${k.name}) on every broker?`,
+      hosts: k.brokers.map((host) => ({ host, services: [k.service] })),
+    });
+    const stopZk = stopServicesStep({
+      id: 'k03-stop-zookeeper',
+      title: `Stop ZooKeeper on ${zk.hosts.join(', ')}`,
+      prompt: `Stop the ZooKeeper ensemble of ${k.name}?`,
+      hosts: zk.hosts.map((host) => ({ host, services: [zk.service] })),
+    });
     // Started again in the rollback: the ensemble must serve before Kafka starts, and the brokers must register.
     // (ZooKeeper's `status` fails until a quorum serves, so the start is verified by waiting for that instead.)
     const zkUndo = stopZk.rollback?.steps[0];
@@ -118,7 +155,8 @@ export const upgradeKafka = defineRunbook({
         hosts: zk.hosts,
         adm,
         parameters: { hosts: zkIps.join(','), port: String(zk.port), home: newZk.home, data: newZk.data },
-        standIn: (h, i) => sh`${adm ?? ''} install zookeeper --instance ${zkInstance} --id ${i + 1} --hosts ${zkIps.join(',')} --port ${zk.port} --home ${newZk.home} --data ${newZk.data}`,
+        standIn: (h, i) =>
+          sh`${adm ?? ''} install zookeeper --instance ${zkInstance} --id ${i + 1} --hosts ${zkIps.join(',')} --port ${zk.port} --home ${newZk.home} --data ${newZk.data}`,
         service: zk.service,
         alsoVerify: zk.hosts.map((h) => zkServing(h, zk.port)),
       }),
@@ -128,14 +166,32 @@ export const upgradeKafka = defineRunbook({
         instance: k.admInstance,
         hosts: k.brokers,
         adm,
-        parameters: { brokers: k.brokers.map((h) => addressOf(spec, h)).join(','), zookeeper: zkIps.map((ip) => `${ip}:${zk.port}`).join(','), port: String(k.port), home: newKafka.home, data: newKafka.data },
+        parameters: {
+          brokers: k.brokers.map((h) => addressOf(spec, h)).join(','),
+          zookeeper: zkIps.map((ip) => `${ip}:${zk.port}`).join(','),
+          port: String(k.port),
+          home: newKafka.home,
+          data: newKafka.data,
+        },
         standIn: (h, i) =>
           sh`${adm ?? ''} install kafka --instance ${k.admInstance} --id ${i + 1} --zookeeper ${zkIps.map((ip) => `${ip}:${zk.port}`).join(',')} --port ${k.port} --home ${newKafka.home} --data ${newKafka.data}`,
         service: k.service,
       }),
-      stateCheck(spec, k, { id: 'k07-verify', title: 'Verify: every broker registered, the ensemble healthy with a leader', zkHome: newZk.home, checkLag: false, waitSeconds: 60 }),
+      stateCheck(spec, k, {
+        id: 'k07-verify',
+        title: 'Verify: every broker registered, the ensemble healthy with a leader',
+        zkHome: newZk.home,
+        checkLag: false,
+        waitSeconds: 60,
+      }),
     ];
-    return { runbook: RUNBOOK, site: site.name, title: `Upgrade Kafka ${k.name} at ${spec.id} through ADM`, args: instance === undefined ? {} : { instance }, steps };
+    return {
+      runbook: RUNBOOK,
+      site: site.name,
+      title: `Upgrade Kafka ${k.name} at ${spec.id} through ADM`,
+      args: instance === undefined ? {} : { instance },
+      steps,
+    };
   },
   evaluators: { 'upgrade-kafka.state': kafkaStateEvaluator },
 });

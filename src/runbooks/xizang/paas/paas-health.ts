@@ -43,11 +43,22 @@ export function pollHealth(url: string): string {
 /** The check step after the restart; undefined when no application names a health URL. */
 export function appHealthStep(id: string, apps: ReadonlyMap<string, Paas['applications']>): CheckInput | undefined {
   const commands = [...apps].flatMap(([host, list]) => {
-    const parts = list.flatMap((a) => (a.healthUrl === undefined ? [] : [section('health', `${a.name} ${a.healthUrl}`, pollHealth(a.healthUrl))]));
-    return parts.length === 0 ? [] : [{ host, command: sections(parts), timeoutMs: (TRIES * (CURL_TIMEOUT_S + PAUSE_S) + 60) * 1000 }];
+    const parts = list.flatMap((a) =>
+      a.healthUrl === undefined ? [] : [section('health', `${a.name} ${a.healthUrl}`, pollHealth(a.healthUrl))],
+    );
+    return parts.length === 0
+      ? []
+      : [{ host, command: sections(parts), timeoutMs: (TRIES * (CURL_TIMEOUT_S + PAUSE_S) + 60) * 1000 }];
   });
   if (commands.length === 0) return undefined;
-  const names = [...new Set([...apps.values()].flat().filter((a) => a.healthUrl !== undefined).map((a) => a.name))];
+  const names = [
+    ...new Set(
+      [...apps.values()]
+        .flat()
+        .filter((a) => a.healthUrl !== undefined)
+        .map((a) => a.name),
+    ),
+  ];
   return {
     kind: 'check',
     id,
@@ -65,5 +76,10 @@ export const appHealthEvaluator: Evaluator = (results) =>
     .map((s): Finding => {
       const [app = '', url = ''] = s.name.split(' ');
       const ok = s.lines.some((l) => /^HTTP 2\d\d$/.test(l));
-      return { status: ok ? 'pass' : 'fail', title: `${app} answers ${url}`, evidence: s.lines.join(' | ').slice(0, 300) || '(no output)', host: s.host };
+      return {
+        status: ok ? 'pass' : 'fail',
+        title: `${app} answers ${url}`,
+        evidence: s.lines.join(' | ').slice(0, 300) || '(no output)',
+        host: s.host,
+      };
     });

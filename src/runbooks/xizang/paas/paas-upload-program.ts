@@ -9,7 +9,9 @@ import type { StepProgram } from '../../../core/plan/runbook.ts';
 export const PAAS_UPLOAD_PROGRAM = 'upgrade-paas.upload';
 
 const Args = z.object({
-  packages: z.array(z.object({ name: z.string(), source: z.string(), staged: z.string(), sha256: z.string().nullable() })),
+  packages: z.array(
+    z.object({ name: z.string(), source: z.string(), staged: z.string(), sha256: z.string().nullable() }),
+  ),
 });
 
 /**
@@ -26,10 +28,25 @@ export const paasUploadProgram: StepProgram = async (ctx, rawArgs) => {
     for (const p of packages) {
       const localPath = resolvePath(ctx.site.baseDir ?? '/', p.source);
       try {
-        const r = await ctx.remote.upload(host, { localPath, remotePath: p.staged, mode: 0o600, ...(p.sha256 === null ? {} : { sha256: p.sha256 }) });
-        findings.push({ status: 'pass', title: `upload ${p.name}`, evidence: `${r.remotePath}: ${r.bytes} bytes, sha256 ${r.sha256} verified on the host`, host });
+        const r = await ctx.remote.upload(host, {
+          localPath,
+          remotePath: p.staged,
+          mode: 0o600,
+          ...(p.sha256 === null ? {} : { sha256: p.sha256 }),
+        });
+        findings.push({
+          status: 'pass',
+          title: `upload ${p.name}`,
+          evidence: `${r.remotePath}: ${r.bytes} bytes, sha256 ${r.sha256} verified on the host`,
+          host,
+        });
       } catch (e) {
-        findings.push({ status: 'fail', title: `upload ${p.name}`, evidence: `${p.staged}: ${describeError(e)}`, host });
+        findings.push({
+          status: 'fail',
+          title: `upload ${p.name}`,
+          evidence: `${p.staged}: ${describeError(e)}`,
+          host,
+        });
       }
     }
     await ctx.progress(`${host}: ${packages.length} package(s) staged`);

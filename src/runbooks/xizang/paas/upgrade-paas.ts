@@ -31,11 +31,13 @@ function installCommand(p: Package): string {
   const name = dir.slice(dir.lastIndexOf('/') + 1);
   const chown = p.owner === undefined ? '' : ` && ${sh`chown -R ${p.owner.replace('.', ':')} -- ${dir}`}`;
   if (/\.zip$/i.test(staged)) return `${sh`unzip -qo ${staged} -d ${dir} && cp -p -- ${staged} ${p.target}`}${chown}`;
-  return [
-    sh`root=${dir}; if ! tar -tzf ${staged} | grep -qv ${`^${name}/`}; then root=${parentOf(dir)}; fi`,
-    sh`for d in $(tar -tzf ${staged} | grep / | cut -d/ -f1 | sort -u); do rm -rf -- "$root/$d"; done`,
-    sh`tar -xzf ${staged} -C "$root" && mkdir -p ${dir} && cp -p -- ${staged} ${p.target}`,
-  ].join(' && ') + chown;
+  return (
+    [
+      sh`root=${dir}; if ! tar -tzf ${staged} | grep -qv ${`^${name}/`}; then root=${parentOf(dir)}; fi`,
+      sh`for d in $(tar -tzf ${staged} | grep / | cut -d/ -f1 | sort -u); do rm -rf -- "$root/$d"; done`,
+      sh`tar -xzf ${staged} -C "$root" && mkdir -p ${dir} && cp -p -- ${staged} ${p.target}`,
+    ].join(' && ') + chown
+  );
 }
 
 /**
@@ -61,9 +63,21 @@ export const upgradePaas = defineRunbook({
   build(site) {
     const spec = requireSpec(RUNBOOK, site);
     const paas = spec.paas;
-    const hosts = paas === undefined ? [] : [...new Set([...(paas.hosts ?? []), ...(paas.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name))])];
+    const hosts =
+      paas === undefined
+        ? []
+        : [
+            ...new Set([
+              ...(paas.hosts ?? []),
+              ...(paas.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name)),
+            ]),
+          ];
     if (paas === undefined || hosts.length === 0 || paas.packages.length === 0) {
-      throw new RunbookInvalidError(RUNBOOK, undefined, `site ${spec.id} names no PaaS hosts or packages (paas.groups / paas.packages)`);
+      throw new RunbookInvalidError(
+        RUNBOOK,
+        undefined,
+        `site ${spec.id} names no PaaS hosts or packages (paas.groups / paas.packages)`,
+      );
     }
     const targets = hostTargets(hosts, { group: paas.groups?.[0] ?? 'paas' });
     const dirs = paas.packages.map(dirOf);
@@ -72,14 +86,31 @@ export const upgradePaas = defineRunbook({
     const copied = backups.filter((b) => b.how === 'copy').map((b) => b.dir);
     const byHost = appsByHost(spec, paas, hosts);
     const apps = new Map([...byHost].map(([h, list]) => [h, list.map((a) => a.service)]));
-    const appProbes = (state: 'running'): Probe[] => [...apps].flatMap(([h, list]) => list.map((name): Probe => ({ kind: 'service', name, state, hosts: [h] })));
+    const appProbes = (state: 'running'): Probe[] =>
+      [...apps].flatMap(([h, list]) => list.map((name): Probe => ({ kind: 'service', name, state, hosts: [h] })));
     const restart = (h: string) => (apps.get(h) ?? []).map((s) => sh`service ${s} restart`).join(' && ') || 'true';
     // Only a copy needs room next to the directory; a move stays on the same file system.
     const free = copied.map((d): Probe => ({ kind: 'free-disk', path: parentOf(d), minBytes: 256 * 1024 * 1024 }));
     const health = appHealthStep('a06-app-health', byHost);
-    const backupTitle = [moved.length > 0 ? `move ${moved.join(', ')} to _bak (the seed's mv + mkdir)` : '', copied.length > 0 ? `copy ${copied.join(', ')} to _bak` : ''].filter(Boolean).join('; ');
-    const inspect = { ...versionsStep(paas, hosts), id: 'a01-inspect', title: 'Versions before the update', advisory: true, evaluator: 'upgrade-paas.versions' };
-    inspect.preconditions = [...dirs.flatMap((d): Probe[] => [{ kind: 'path-exists', path: d }, { kind: 'path-absent', path: bakOf(d) }])];
+    const backupTitle = [
+      moved.length > 0 ? `move ${moved.join(', ')} to _bak (the seed's mv + mkdir)` : '',
+      copied.length > 0 ? `copy ${copied.join(', ')} to _bak` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    const inspect = {
+      ...versionsStep(paas, hosts),
+      id: 'a01-inspect',
+      title: 'Versions before the update',
+      advisory: true,
+      evaluator: 'upgrade-paas.versions',
+    };
+    inspect.preconditions = [
+      ...dirs.flatMap((d): Probe[] => [
+        { kind: 'path-exists', path: d },
+        { kind: 'path-absent', path: bakOf(d) },
+      ]),
+    ];
     const steps: StepInput[] = [
       inspect,
       {
@@ -87,7 +118,17 @@ export const upgradePaas = defineRunbook({
         id: 'a02-upload',
         title: `Upload ${paas.packages.map(fileOf).join(', ')} by SFTP to ${STAGING}, checksums verified on each host`,
         targets,
-        program: { id: PAAS_UPLOAD_PROGRAM, args: { packages: paas.packages.map((p) => ({ name: p.name, source: p.source, staged: stagedOf(p), sha256: p.sha256 ?? null })) } },
+        program: {
+          id: PAAS_UPLOAD_PROGRAM,
+          args: {
+            packages: paas.packages.map((p) => ({
+              name: p.name,
+              source: p.source,
+              staged: stagedOf(p),
+              sha256: p.sha256 ?? null,
+            })),
+          },
+        },
         irreversible: { reason: `only stages files in ${STAGING}; nothing that runs is touched` },
       },
       {
@@ -97,9 +138,21 @@ export const upgradePaas = defineRunbook({
         targets,
         destructive: true,
         gate: { prompt: `Back up on ${hosts.join(', ')}: ${backupTitle}?` },
-        preconditions: [...dirs.flatMap((d): Probe[] => [{ kind: 'path-exists', path: d }, { kind: 'path-absent', path: bakOf(d) }]), ...free],
-        commands: hosts.map((host) => ({ host, command: backups.map((b) => backupCommand(b.dir, b.how)).join(' && ') })),
-        verify: dirs.flatMap((d): Probe[] => [{ kind: 'path-exists', path: bakOf(d) }, { kind: 'path-exists', path: d }]),
+        preconditions: [
+          ...dirs.flatMap((d): Probe[] => [
+            { kind: 'path-exists', path: d },
+            { kind: 'path-absent', path: bakOf(d) },
+          ]),
+          ...free,
+        ],
+        commands: hosts.map((host) => ({
+          host,
+          command: backups.map((b) => backupCommand(b.dir, b.how)).join(' && '),
+        })),
+        verify: dirs.flatMap((d): Probe[] => [
+          { kind: 'path-exists', path: bakOf(d) },
+          { kind: 'path-exists', path: d },
+        ]),
         rollback: {
           steps: [
             {
@@ -109,7 +162,12 @@ export const upgradePaas = defineRunbook({
               targets,
               destructive: true,
               preconditions: dirs.map((d): Probe => ({ kind: 'path-exists', path: bakOf(d) })),
-              commands: hosts.map((host) => ({ host, command: [...dirs.map((d) => sh`rm -rf -- ${d} && mv -T -- ${bakOf(d)} ${d}`), restart(host)].join(' && ') })),
+              commands: hosts.map((host) => ({
+                host,
+                command: [...dirs.map((d) => sh`rm -rf -- ${d} && mv -T -- ${bakOf(d)} ${d}`), restart(host)].join(
+                  ' && ',
+                ),
+              })),
               verify: [...dirs.map((d): Probe => ({ kind: 'path-absent', path: bakOf(d) })), ...appProbes('running')],
             },
           ],
@@ -121,8 +179,13 @@ export const upgradePaas = defineRunbook({
         title: `Unpack the packages into ${dirs.join(', ')} and chown them`,
         targets,
         destructive: true,
-        gate: { prompt: `Unpack ${paas.packages.map(fileOf).join(', ')} over the running release on ${hosts.join(', ')}?` },
-        preconditions: paas.packages.flatMap((p): Probe[] => [{ kind: 'path-exists', path: stagedOf(p) }, { kind: 'path-exists', path: bakOf(dirOf(p)) }]),
+        gate: {
+          prompt: `Unpack ${paas.packages.map(fileOf).join(', ')} over the running release on ${hosts.join(', ')}?`,
+        },
+        preconditions: paas.packages.flatMap((p): Probe[] => [
+          { kind: 'path-exists', path: stagedOf(p) },
+          { kind: 'path-exists', path: bakOf(dirOf(p)) },
+        ]),
         commands: hosts.map((host) => ({ host, command: paas.packages.map(installCommand).join(' && ') })),
         irreversible: { reason: 'the backup step before it holds the old release; its rollback puts it back' },
       },
@@ -135,10 +198,18 @@ export const upgradePaas = defineRunbook({
         gate: { prompt: `Restart the platform applications on ${hosts.join(', ')}, one host at a time?` },
         commands: hosts.map((host) => ({ host, command: restart(host) })),
         verify: appProbes('running'),
-        irreversible: { reason: 'a restart changes no file; the rollback of the backup restarts them on the old release' },
+        irreversible: {
+          reason: 'a restart changes no file; the rollback of the backup restarts them on the old release',
+        },
       },
       ...(health === undefined ? [] : [health]),
-      { ...versionsStep(paas, hosts), id: 'a07-verify', title: 'Verify the versions: platform jars, pyscript, SpringBoot scripts, yum repo', advisory: false, evaluator: 'upgrade-paas.versions' },
+      {
+        ...versionsStep(paas, hosts),
+        id: 'a07-verify',
+        title: 'Verify the versions: platform jars, pyscript, SpringBoot scripts, yum repo',
+        advisory: false,
+        evaluator: 'upgrade-paas.versions',
+      },
     ];
     return { runbook: RUNBOOK, site: site.name, title: `Update the PaaS platform at ${spec.id}`, args: {}, steps };
   },

@@ -1,6 +1,8 @@
 import type { SiteFile } from '../../../core/sites/site-schema.ts';
 
-/** One deployed component of a middleware instance, flattened from the site file (for the precheck and its document). */
+/**
+ * One deployed component of a middleware instance, flattened from the site file (for the precheck and its document).
+ */
 export interface Component {
   /** The instance's name in the site file (`business-redis`). */
   readonly middleware: string;
@@ -16,32 +18,107 @@ export interface Component {
   /** Where its version can be read on a host: a shell expression printing one version word. */
   readonly versionProbe: 'redis' | 'kafka' | 'zookeeper' | 'fdfs' | 'nginx';
   /** The product name ADM records in its marker for this component. */
-  readonly admProduct: 'redis-ha' | 'redis' | 'redis-cluster' | 'kafka' | 'zookeeper' | 'fdfs-tracker' | 'fdfs-storage' | 'nginx';
+  readonly admProduct:
+    'redis-ha' | 'redis' | 'redis-cluster' | 'kafka' | 'zookeeper' | 'fdfs-tracker' | 'fdfs-storage' | 'nginx';
 }
 
 /** Every middleware component of the site, in the order of the site file. */
 export function middlewareInventory(spec: SiteFile): Component[] {
   const m = spec.middleware;
   const out: Component[] = [];
-  for (const [list, product] of [[m.redis, 'Redis'], [m.csbRedis, 'CSB gateway Redis']] as const) {
+  for (const [list, product] of [
+    [m.redis, 'Redis'],
+    [m.csbRedis, 'CSB gateway Redis'],
+  ] as const) {
     for (const r of list) {
       const mode = r.replicas.length === 0 ? 'standalone' : `master/replica${r.keepalived ? ' + keepalived' : ''}`;
       const admProduct = r.replicas.length === 0 ? 'redis' : 'redis-ha';
-      out.push({ middleware: r.name, product, admInstance: r.admInstance, mode, hosts: [r.master, ...r.replicas], port: r.port, home: r.home, versionProbe: 'redis', admProduct });
+      out.push({
+        middleware: r.name,
+        product,
+        admInstance: r.admInstance,
+        mode,
+        hosts: [r.master, ...r.replicas],
+        port: r.port,
+        home: r.home,
+        versionProbe: 'redis',
+        admProduct,
+      });
     }
   }
   for (const c of m.redisClusters) {
-    out.push({ middleware: c.name, product: 'Redis cluster', admInstance: c.admInstance, mode: 'cluster', hosts: c.nodes.map((n) => n.host), port: c.nodes[0]?.port ?? 6379, home: c.home, versionProbe: 'redis', admProduct: 'redis-cluster' });
+    out.push({
+      middleware: c.name,
+      product: 'Redis cluster',
+      admInstance: c.admInstance,
+      mode: 'cluster',
+      hosts: c.nodes.map((n) => n.host),
+      port: c.nodes[0]?.port ?? 6379,
+      home: c.home,
+      versionProbe: 'redis',
+      admProduct: 'redis-cluster',
+    });
   }
   for (const k of m.kafka) {
-    out.push({ middleware: k.name, product: 'Kafka', admInstance: k.admInstance, mode: 'cluster', hosts: k.brokers, port: k.port, home: k.home, versionProbe: 'kafka', admProduct: 'kafka' });
+    out.push({
+      middleware: k.name,
+      product: 'Kafka',
+      admInstance: k.admInstance,
+      mode: 'cluster',
+      hosts: k.brokers,
+      port: k.port,
+      home: k.home,
+      versionProbe: 'kafka',
+      admProduct: 'kafka',
+    });
     const z = k.zookeeper;
-    out.push({ middleware: k.name, product: 'ZooKeeper', admInstance: k.admInstance, mode: 'ensemble', hosts: z.hosts, port: z.port, home: z.home, versionProbe: 'zookeeper', admProduct: 'zookeeper' });
+    out.push({
+      middleware: k.name,
+      product: 'ZooKeeper',
+      admInstance: k.admInstance,
+      mode: 'ensemble',
+      hosts: z.hosts,
+      port: z.port,
+      home: z.home,
+      versionProbe: 'zookeeper',
+      admProduct: 'zookeeper',
+    });
   }
   for (const f of m.fastdfs) {
-    out.push({ middleware: f.name, product: 'FastDFS tracker', admInstance: f.admInstance, mode: 'tracker cluster', hosts: f.tracker.hosts, port: f.tracker.port, home: f.tracker.base, versionProbe: 'fdfs', admProduct: 'fdfs-tracker' });
-    out.push({ middleware: f.name, product: 'FastDFS storage', admInstance: f.admInstance, mode: `storage ${f.storage.group}`, hosts: f.storage.hosts, port: f.storage.port, home: f.storage.base, versionProbe: 'fdfs', admProduct: 'fdfs-storage' });
-    if (f.nginx) out.push({ middleware: f.name, product: 'nginx (fastdfs module)', admInstance: f.admInstance, mode: 'file download', hosts: f.nginx.hosts, port: f.nginx.port, home: f.nginx.home, versionProbe: 'nginx', admProduct: 'nginx' });
+    out.push({
+      middleware: f.name,
+      product: 'FastDFS tracker',
+      admInstance: f.admInstance,
+      mode: 'tracker cluster',
+      hosts: f.tracker.hosts,
+      port: f.tracker.port,
+      home: f.tracker.base,
+      versionProbe: 'fdfs',
+      admProduct: 'fdfs-tracker',
+    });
+    out.push({
+      middleware: f.name,
+      product: 'FastDFS storage',
+      admInstance: f.admInstance,
+      mode: `storage ${f.storage.group}`,
+      hosts: f.storage.hosts,
+      port: f.storage.port,
+      home: f.storage.base,
+      versionProbe: 'fdfs',
+      admProduct: 'fdfs-storage',
+    });
+    if (f.nginx)
+      out.push({
+        middleware: f.name,
+        product: 'nginx (fastdfs module)',
+        admInstance: f.admInstance,
+        mode: 'file download',
+        hosts: f.nginx.hosts,
+        port: f.nginx.port,
+        home: f.nginx.home,
+        versionProbe: 'nginx',
+        admProduct: 'nginx',
+      });
   }
   return out;
 }

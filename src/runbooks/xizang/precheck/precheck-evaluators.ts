@@ -17,17 +17,29 @@ export function argsOf<T>(step: CheckStep, schema: z.ZodType<T>): T {
   return schema.parse(step.evaluatorArgs ?? {});
 }
 
-const brief = (lines: readonly string[]) => (lines.join(' | ').slice(0, 300) || '(no output)');
+const brief = (lines: readonly string[]) => lines.join(' | ').slice(0, 300) || '(no output)';
 
 export const accessEvaluator: Evaluator = (results, step) => {
   const out: Finding[] = [];
   for (const s of allSections(results)) {
     if (s.kind === 'ssh') {
       const ok = s.lines.some((l) => l.startsWith('login ok'));
-      out.push({ status: ok ? 'pass' : 'fail', title: 'SSH login with the site file credentials', evidence: brief(s.lines), host: s.host });
+      out.push({
+        status: ok ? 'pass' : 'fail',
+        title: 'SSH login with the site file credentials',
+        evidence: brief(s.lines),
+        host: s.host,
+      });
     } else if (s.kind === 'redis') {
       const ok = s.lines.includes('PONG');
-      out.push({ status: ok ? 'pass' : 'fail', title: `Redis ${s.name}: the configured password is accepted`, evidence: ok ? 'PING answered PONG with the password of its redis.conf (the site file gives none)' : brief(s.lines), host: s.host });
+      out.push({
+        status: ok ? 'pass' : 'fail',
+        title: `Redis ${s.name}: the configured password is accepted`,
+        evidence: ok
+          ? 'PING answered PONG with the password of its redis.conf (the site file gives none)'
+          : brief(s.lines),
+        host: s.host,
+      });
     } else if (s.kind === 'redis-auth') {
       out.push(...redisAuthFindings(s));
     }
@@ -40,7 +52,12 @@ export const accessEvaluator: Evaluator = (results, step) => {
   return out;
 };
 
-const VersionArgs = z.object({ expected: z.record(z.string(), z.object({ version: z.string().nullable(), sha256: z.string().nullable(), path: z.string() })) });
+const VersionArgs = z.object({
+  expected: z.record(
+    z.string(),
+    z.object({ version: z.string().nullable(), sha256: z.string().nullable(), path: z.string() }),
+  ),
+});
 
 export const versionsEvaluator: Evaluator = (results, step) => {
   const { expected } = argsOf(step, VersionArgs);
@@ -53,16 +70,31 @@ export const versionsEvaluator: Evaluator = (results, step) => {
       const sha = valueOf(s.lines, 'sha256');
       const okVersion = want.version === null || version === want.version;
       const okSha = want.sha256 === null || sha?.toLowerCase() === want.sha256.toLowerCase();
-      const found = version === undefined ? `${want.path} is missing` : `${want.path}: version ${version}${sha ? `, sha256 ${sha.slice(0, 12)}…` : ''}`;
-      const wanted = [want.version && `version ${want.version}`, want.sha256 && `sha256 ${want.sha256.slice(0, 12)}…`].filter(Boolean).join(', ');
-      out.push({ status: okVersion && okSha ? 'pass' : 'fail', title: `${s.name} is the expected release`, evidence: `${found}; expected ${wanted}`, host: s.host });
+      const found =
+        version === undefined
+          ? `${want.path} is missing`
+          : `${want.path}: version ${version}${sha ? `, sha256 ${sha.slice(0, 12)}…` : ''}`;
+      const wanted = [want.version && `version ${want.version}`, want.sha256 && `sha256 ${want.sha256.slice(0, 12)}…`]
+        .filter(Boolean)
+        .join(', ');
+      out.push({
+        status: okVersion && okSha ? 'pass' : 'fail',
+        title: `${s.name} is the expected release`,
+        evidence: `${found}; expected ${wanted}`,
+        host: s.host,
+      });
     } else if (s.kind === 'jars') {
       const want = expected.platform?.version ?? null;
       const old = want === null ? [] : s.lines.filter((j) => !j.includes(`-${want}.jar`));
       out.push({
         status: s.lines.length > 0 && old.length === 0 ? 'pass' : 'fail',
         title: 'Platform jars are the expected release',
-        evidence: s.lines.length === 0 ? 'no jar found' : old.length === 0 ? `${s.lines.length} jar(s), all ${want ?? ''}` : `not ${want ?? ''}: ${old.join(', ')}`,
+        evidence:
+          s.lines.length === 0
+            ? 'no jar found'
+            : old.length === 0
+              ? `${s.lines.length} jar(s), all ${want ?? ''}`
+              : `not ${want ?? ''}: ${old.join(', ')}`,
         host: s.host,
       });
     }
@@ -70,12 +102,23 @@ export const versionsEvaluator: Evaluator = (results, step) => {
   return out;
 };
 
-const CsbArgs = z.object({ csbHosts: z.array(z.string()), sharedWith: z.array(z.array(z.string())), allowedPorts: z.array(z.number()) });
+const CsbArgs = z.object({
+  csbHosts: z.array(z.string()),
+  sharedWith: z.array(z.array(z.string())),
+  allowedPorts: z.array(z.number()),
+});
 
 export const csbRedisEvaluator: Evaluator = (results, step) => {
   const { csbHosts, sharedWith, allowedPorts } = argsOf(step, CsbArgs);
   if (csbHosts.length === 0) {
-    return [{ status: 'fail', title: 'The CSB gateway Redis is deployed on its own hosts', evidence: 'the site file names no CSB gateway Redis: deploy one through ADM (master/replica + keepalived) on hosts of its own' }];
+    return [
+      {
+        status: 'fail',
+        title: 'The CSB gateway Redis is deployed on its own hosts',
+        evidence:
+          'the site file names no CSB gateway Redis: deploy one through ADM (master/replica + keepalived) on hosts of its own',
+      },
+    ];
   }
   const out: Finding[] = sharedWith.map(([host, other]) => ({
     status: 'fail' as const,

@@ -15,14 +15,25 @@ function markerCommands(spec: SiteFile, hosts: readonly string[]) {
 }
 
 function componentArgs(components: readonly Component[]) {
-  return components.map((c) => ({ middleware: c.middleware, product: c.product, admInstance: c.admInstance, admProduct: c.admProduct, hosts: c.hosts }));
+  return components.map((c) => ({
+    middleware: c.middleware,
+    product: c.product,
+    admInstance: c.admInstance,
+    admProduct: c.admProduct,
+    hosts: c.hosts,
+  }));
 }
 
 /** 5-7. Deployed through ADM (markers), instance names following the naming rule, one ADM instance per product. */
 export function admSteps(spec: SiteFile): CheckInput[] {
   const components = middlewareInventory(spec);
   const hosts = [...new Set(components.flatMap((c) => c.hosts))];
-  const args = { components: componentArgs(components), naming: spec.adm.naming.pattern, example: spec.adm.naming.example, markers: spec.adm.markers };
+  const args = {
+    components: componentArgs(components),
+    naming: spec.adm.naming.pattern,
+    example: spec.adm.naming.example,
+    markers: spec.adm.markers,
+  };
   return [
     check({
       id: 'p05-adm-deployed',
@@ -51,17 +62,26 @@ export function admSteps(spec: SiteFile): CheckInput[] {
   ];
 }
 
-/** 8. Centre A has power-dns, bind and power-api (each is looked for on the DNS servers when the site file lacks it). */
+/**
+ * 8. Centre A has power-dns, bind and power-api (each is looked for on the DNS servers when the site file lacks it).
+ */
 export function centreAStep(spec: SiteFile): CheckInput {
   const dns = spec.dns;
   const wanted = ['bind', 'power-dns', 'power-api'] as const;
-  const defaults: Record<(typeof wanted)[number], string> = { bind: 'named', 'power-dns': 'power-dns', 'power-api': 'power-api' };
+  const defaults: Record<(typeof wanted)[number], string> = {
+    bind: 'named',
+    'power-dns': 'power-dns',
+    'power-api': 'power-api',
+  };
   const parts = new Map<string, string[]>();
   const servers = dns?.servers ?? [spec.hosts[0]?.name ?? ''];
   for (const name of wanted) {
     const c = dns?.components.find((x) => x.name === name);
     for (const host of c?.hosts ?? servers) {
-      parts.set(host, [...(parts.get(host) ?? []), section('component', `${name} ${host}`, serviceState(c?.service ?? defaults[name]))]);
+      parts.set(host, [
+        ...(parts.get(host) ?? []),
+        section('component', `${name} ${host}`, serviceState(c?.service ?? defaults[name])),
+      ]);
     }
   }
   return check({
@@ -83,20 +103,42 @@ export function dnsRecordsStep(spec: SiteFile): CheckInput | undefined {
     id: 'p09-dns-records',
     title: `9. ${dns.zone} records match what ADM generated`,
     targets: hostTargets(dns.servers),
-    commands: dns.servers.map((host) => ({ host, command: sections([section('dig', host, digRecords(addressOf(spec, host), dns.port, dns.zone, names))]) })),
+    commands: dns.servers.map((host) => ({
+      host,
+      command: sections([section('dig', host, digRecords(addressOf(spec, host), dns.port, dns.zone, names))]),
+    })),
     evaluator: 'precheck.dns-records',
     evaluatorArgs: { zone: dns.zone, records: dns.records },
   });
 }
 
-function scanStep(spec: SiteFile, id: string, title: string, evaluator: string, locations: Paas['businessConfig']): CheckInput | undefined {
+function scanStep(
+  spec: SiteFile,
+  id: string,
+  title: string,
+  evaluator: string,
+  locations: Paas['businessConfig'],
+): CheckInput | undefined {
   const parts = new Map<string, string[]>();
   for (const loc of locations) {
-    const hosts = [...(loc.hosts ?? []), ...(loc.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name))];
-    for (const host of new Set(hosts)) parts.set(host, [...(parts.get(host) ?? []), section('scan', loc.paths.join(','), grepAddresses(loc.paths, loc.include))]);
+    const hosts = [
+      ...(loc.hosts ?? []),
+      ...(loc.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name)),
+    ];
+    for (const host of new Set(hosts))
+      parts.set(host, [
+        ...(parts.get(host) ?? []),
+        section('scan', loc.paths.join(','), grepAddresses(loc.paths, loc.include)),
+      ]);
   }
   if (parts.size === 0) return undefined;
-  return check({ id, title, targets: hostTargets([...parts.keys()]), commands: [...parts].map(([host, p]) => ({ host, command: sections(p) })), evaluator });
+  return check({
+    id,
+    title,
+    targets: hostTargets([...parts.keys()]),
+    commands: [...parts].map(([host, p]) => ({ host, command: sections(p) })),
+    evaluator,
+  });
 }
 
 /** 10-11. Business connection settings and CSB/ISP service addresses use domain names, not IP addresses. */
@@ -104,8 +146,20 @@ export function addressSteps(spec: SiteFile): CheckInput[] {
   const p = spec.paas;
   if (p === undefined) return [];
   return [
-    scanStep(spec, 'p10-business-config', '10. Business connection settings use domain names, not IP addresses', 'precheck.addresses', p.businessConfig),
-    scanStep(spec, 'p11-service-addresses', '11. CSB / ISP service addresses are domain names', 'precheck.addresses', p.serviceAddresses),
+    scanStep(
+      spec,
+      'p10-business-config',
+      '10. Business connection settings use domain names, not IP addresses',
+      'precheck.addresses',
+      p.businessConfig,
+    ),
+    scanStep(
+      spec,
+      'p11-service-addresses',
+      '11. CSB / ISP service addresses are domain names',
+      'precheck.addresses',
+      p.serviceAddresses,
+    ),
   ].filter((s): s is CheckInput => s !== undefined);
 }
 
@@ -120,7 +174,9 @@ function versionCommand(c: Component): string {
     case 'zookeeper':
       return v(sh`basename ${c.home} | grep -oE ${String.raw`[0-9]+(\.[0-9]+)+`}`);
     case 'fdfs':
-      return v(sh`cat ${`${c.home}/logs`}/*.log /var/log/fdfs_*.out | grep -oE 'FastDFS v[0-9.]+' | tail -n 1 | cut -c10-`);
+      return v(
+        sh`cat ${`${c.home}/logs`}/*.log /var/log/fdfs_*.out | grep -oE 'FastDFS v[0-9.]+' | tail -n 1 | cut -c10-`,
+      );
     case 'nginx':
       return v(sh`${`${c.home}/sbin/nginx`} -v 2>&1 | sed -n 's|.*nginx/||p'`);
   }
@@ -131,7 +187,8 @@ export function resourcesStep(spec: SiteFile): CheckInput {
   const components = middlewareInventory(spec);
   const parts = new Map<string, string[]>();
   components.forEach((c, i) => {
-    for (const host of c.hosts) parts.set(host, [...(parts.get(host) ?? []), section('version', String(i), versionCommand(c))]);
+    for (const host of c.hosts)
+      parts.set(host, [...(parts.get(host) ?? []), section('version', String(i), versionCommand(c))]);
   });
   return check({
     id: 'p12-resources',

@@ -47,7 +47,10 @@ export function accessStep(spec: SiteFile): Input {
   });
 }
 
-/** 2. Platform jars, pyscript, SpringBoot scripts and the yum repo are the versions (or checksums) the site file expects. */
+/**
+ * 2. Platform jars, pyscript, SpringBoot scripts and the yum repo are the versions (or checksums) the site file
+ * expects.
+ */
 export function versionsStep(p: Paas, paasHosts: readonly string[]): Input {
   const artefacts = { platform: p.platform, pyscript: p.pyscript, springboot: p.springboot, yum: p.yum };
   const libDir = `${p.platform.path.slice(0, p.platform.path.lastIndexOf('/'))}/lib`;
@@ -59,11 +62,20 @@ export function versionsStep(p: Paas, paasHosts: readonly string[]): Input {
     targets: hostTargets(paasHosts, { group: p.groups?.[0] ?? 'paas' }),
     commands: paasHosts.map((host) => ({ host, command: sections(parts) })),
     evaluator: 'precheck.versions',
-    evaluatorArgs: { expected: Object.fromEntries(Object.entries(artefacts).map(([k, a]) => [k, { version: a.version ?? null, sha256: a.sha256 ?? null, path: a.path }])) },
+    evaluatorArgs: {
+      expected: Object.fromEntries(
+        Object.entries(artefacts).map(([k, a]) => [
+          k,
+          { version: a.version ?? null, sha256: a.sha256 ?? null, path: a.path },
+        ]),
+      ),
+    },
   });
 }
 
-/** 3. The CSB gateway's Redis runs on hosts of its own: no other middleware in the site file, nothing else listening. */
+/**
+ * 3. The CSB gateway's Redis runs on hosts of its own: no other middleware in the site file, nothing else listening.
+ */
 export function csbRedisStep(spec: SiteFile): Input {
   const csb = spec.middleware.csbRedis;
   const hosts = csb.flatMap((r) => [r.master, ...r.replicas]);
@@ -83,33 +95,70 @@ export function csbRedisStep(spec: SiteFile): Input {
   });
 }
 
-/** 4. Node counts measured live: FastDFS trackers, Redis cluster / replication + keepalived VIP, Kafka brokers and ZooKeeper. */
+/**
+ * 4. Node counts measured live: FastDFS trackers, Redis cluster / replication + keepalived VIP, Kafka brokers and
+ * ZooKeeper.
+ */
 export function nodeCountsStep(spec: SiteFile): Input {
   const parts = new Map<string, string[]>();
   const m = spec.middleware;
   for (const f of m.fastdfs) {
     const t = f.tracker.hosts[0];
-    if (t !== undefined) add(parts, t, section('trackers', f.name, sh`fdfs_monitor ${'/etc/fdfs/client.conf'} | grep -E '^(server_count|tracker server)'`));
+    if (t !== undefined)
+      add(
+        parts,
+        t,
+        section(
+          'trackers',
+          f.name,
+          sh`fdfs_monitor ${'/etc/fdfs/client.conf'} | grep -E '^(server_count|tracker server)'`,
+        ),
+      );
   }
   for (const r of allRedis(spec)) {
     add(parts, r.master, section('replication', r.name, redisCli(r, ['INFO', 'replication'])));
-    if (r.vip !== undefined) add(parts, r.master, section('vip', r.name, sh`ip -o -4 addr show | grep -qw ${r.vip} && echo held || echo absent`));
-    if (r.keepalived) for (const h of [r.master, ...r.replicas]) add(parts, h, section('keepalived', `${r.name} ${h}`, serviceState(r.keepalived.service)));
+    if (r.vip !== undefined)
+      add(
+        parts,
+        r.master,
+        section('vip', r.name, sh`ip -o -4 addr show | grep -qw ${r.vip} && echo held || echo absent`),
+      );
+    if (r.keepalived)
+      for (const h of [r.master, ...r.replicas])
+        add(parts, h, section('keepalived', `${r.name} ${h}`, serviceState(r.keepalived.service)));
   }
   for (const c of m.redisClusters) {
     const n = c.nodes[0];
-    if (n !== undefined) add(parts, n.host, section('cluster', c.name, redisCli({ home: c.home, config: c.config, port: n.port }, ['CLUSTER', 'NODES'])));
+    if (n !== undefined)
+      add(
+        parts,
+        n.host,
+        section('cluster', c.name, redisCli({ home: c.home, config: c.config, port: n.port }, ['CLUSTER', 'NODES'])),
+      );
   }
   for (const k of m.kafka) {
-    for (const h of k.zookeeper.hosts) add(parts, h, section('zk', `${k.name} ${h}`, zkFourLetter(k.zookeeper.port, 'srvr')));
+    for (const h of k.zookeeper.hosts)
+      add(parts, h, section('zk', `${k.name} ${h}`, zkFourLetter(k.zookeeper.port, 'srvr')));
     const z = k.zookeeper.hosts[0];
     if (z !== undefined) add(parts, z, section('brokers', k.name, zkBrokerIds(k.zookeeper.home, k.zookeeper.port)));
   }
   const expected = {
     fastdfs: m.fastdfs.map((f) => ({ name: f.name, trackers: 3 })),
-    redis: allRedis(spec).map((r) => ({ name: r.name, replicas: r.replicas.length, vip: r.vip ?? null, keepalived: r.keepalived !== undefined, hosts: [r.master, ...r.replicas] })),
+    redis: allRedis(spec).map((r) => ({
+      name: r.name,
+      replicas: r.replicas.length,
+      vip: r.vip ?? null,
+      keepalived: r.keepalived !== undefined,
+      hosts: [r.master, ...r.replicas],
+    })),
     clusters: m.redisClusters.map((c) => c.name),
-    kafka: m.kafka.map((k) => ({ name: k.name, brokers: 3, zookeeper: 3, zkHosts: k.zookeeper.hosts, vipAddress: null })),
+    kafka: m.kafka.map((k) => ({
+      name: k.name,
+      brokers: 3,
+      zookeeper: 3,
+      zkHosts: k.zookeeper.hosts,
+      vipAddress: null,
+    })),
   };
   return check({
     id: 'p04-node-counts',
@@ -117,6 +166,9 @@ export function nodeCountsStep(spec: SiteFile): Input {
     targets: hostTargets([...parts.keys()]),
     commands: commandsOf(parts),
     evaluator: 'precheck.node-counts',
-    evaluatorArgs: { expected, addresses: Object.fromEntries(spec.hosts.map((h) => [h.name, addressOf(spec, h.name)])) },
+    evaluatorArgs: {
+      expected,
+      addresses: Object.fromEntries(spec.hosts.map((h) => [h.name, addressOf(spec, h.name)])),
+    },
   });
 }

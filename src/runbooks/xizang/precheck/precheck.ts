@@ -31,9 +31,21 @@ export const precheck = defineRunbook({
   args: z.object({}),
   build(site) {
     const spec = requireSpec(PRECHECK_RUNBOOK, site);
-    const paasHosts = spec.paas === undefined ? [] : [...new Set([...(spec.paas.hosts ?? []), ...(spec.paas.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name))])];
+    const paasHosts =
+      spec.paas === undefined
+        ? []
+        : [
+            ...new Set([
+              ...(spec.paas.hosts ?? []),
+              ...(spec.paas.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name)),
+            ]),
+          ];
     if (spec.paas === undefined || paasHosts.length === 0) {
-      throw new RunbookInvalidError(PRECHECK_RUNBOOK, 'p02-versions', `site ${spec.id} has no paas section with hosts: add paas.groups or paas.hosts to the site file`);
+      throw new RunbookInvalidError(
+        PRECHECK_RUNBOOK,
+        'p02-versions',
+        `site ${spec.id} has no paas section with hosts: add paas.groups or paas.hosts to the site file`,
+      );
     }
     const steps: CheckInput[] = [
       accessStep(spec),

@@ -27,17 +27,23 @@ export interface RedisEndpoint {
 /** Every Redis endpoint of the site, in site-file order. */
 export function redisEndpoints(spec: SiteFile): RedisEndpoint[] {
   const m = spec.middleware;
-  const pairs = [['redis', m.redis], ['csbRedis', m.csbRedis], ['redisProxies', m.redisProxies]] as const;
+  const pairs = [
+    ['redis', m.redis],
+    ['csbRedis', m.csbRedis],
+    ['redisProxies', m.redisProxies],
+  ] as const;
   const out: RedisEndpoint[] = [];
   for (const [list, instances] of pairs) {
     for (const r of instances) {
       const secret = r.password === undefined ? {} : { secret: secretNameOf(`middleware.${list}`, r.name) };
-      for (const host of [r.master, ...r.replicas]) out.push({ instance: r.name, host, port: r.port, home: r.home, config: r.config, ...secret });
+      for (const host of [r.master, ...r.replicas])
+        out.push({ instance: r.name, host, port: r.port, home: r.home, config: r.config, ...secret });
     }
   }
   for (const c of m.redisClusters) {
     const secret = c.password === undefined ? {} : { secret: secretNameOf('middleware.redisClusters', c.name) };
-    for (const n of c.nodes) out.push({ instance: c.name, host: n.host, port: n.port, home: c.home, config: c.config, ...secret });
+    for (const n of c.nodes)
+      out.push({ instance: c.name, host: n.host, port: n.port, home: c.home, config: c.config, ...secret });
   }
   return out;
 }
@@ -73,7 +79,10 @@ function authCheck(e: RedisEndpoint, variable: string): string {
  * One section per Redis endpoint of the site, by host, and the stdin each host's command needs: the
  * site-file passwords its sections use, each read once. Returns what `add` and the host's command take.
  */
-export function redisAuthParts(spec: SiteFile): { readonly parts: Map<string, string[]>; readonly secrets: Map<string, string[]> } {
+export function redisAuthParts(spec: SiteFile): {
+  readonly parts: Map<string, string[]>;
+  readonly secrets: Map<string, string[]>;
+} {
   const parts = new Map<string, string[]>();
   const secrets = new Map<string, string[]>();
   for (const e of redisEndpoints(spec)) {
@@ -93,7 +102,17 @@ export function redisAuthParts(spec: SiteFile): { readonly parts: Map<string, st
 }
 
 /** A host's command with its stdin: the secrets read first, then the sections. */
-export function withStdinSecrets(host: string, command: string, secrets: readonly string[] | undefined, timeoutMs: number): HostCommand {
+export function withStdinSecrets(
+  host: string,
+  command: string,
+  secrets: readonly string[] | undefined,
+  timeoutMs: number,
+): HostCommand {
   if (secrets === undefined || secrets.length === 0) return { host, command, timeoutMs };
-  return { host, command: `${readStdinSecrets(secrets.length)}; ${command}`, timeoutMs, stdin: { secrets: [...secrets] } };
+  return {
+    host,
+    command: `${readStdinSecrets(secrets.length)}; ${command}`,
+    timeoutMs,
+    stdin: { secrets: [...secrets] },
+  };
 }

@@ -20,11 +20,30 @@ export function redisAuthFindings(s: Section & { readonly host: string }): Findi
   const ok = answer.includes('PONG') && !answer.some((l) => l.startsWith('AUTH failed'));
   const title = `Redis ${s.name}: the site file's password is accepted`;
   if (!ok) {
-    const hint = conf === 'differs' ? '; redis.conf has another requirepass: is the site file out of date?' : conf === 'no requirepass' ? '; redis.conf sets no requirepass' : '';
+    const hint =
+      conf === 'differs'
+        ? '; redis.conf has another requirepass: is the site file out of date?'
+        : conf === 'no requirepass'
+          ? '; redis.conf sets no requirepass'
+          : '';
     const said = answer.join(' | ').slice(0, 300) || '(no answer)';
-    return [{ status: 'fail', title, evidence: `${instance} on ${s.host} refused the site file's password: ${said}${hint}`, host: s.host }];
+    return [
+      {
+        status: 'fail',
+        title,
+        evidence: `${instance} on ${s.host} refused the site file's password: ${said}${hint}`,
+        host: s.host,
+      },
+    ];
   }
-  const out: Finding[] = [{ status: 'pass', title, evidence: `PING answered PONG with the site file's password (from stdin); redis.conf: ${conf}`, host: s.host }];
+  const out: Finding[] = [
+    {
+      status: 'pass',
+      title,
+      evidence: `PING answered PONG with the site file's password (from stdin); redis.conf: ${conf}`,
+      host: s.host,
+    },
+  ];
   if (conf !== 'same') {
     out.push({
       status: 'warn',

@@ -16,7 +16,17 @@ export interface ResourceRow {
   readonly version: string;
 }
 
-const HEADERS = ['middleware', 'product', 'ADM instance', 'mode', 'host', 'address', 'port', 'home', 'version'] as const;
+const HEADERS = [
+  'middleware',
+  'product',
+  'ADM instance',
+  'mode',
+  'host',
+  'address',
+  'port',
+  'home',
+  'version',
+] as const;
 
 function cells(r: ResourceRow): string[] {
   return [r.middleware, r.product, r.admInstance, r.mode, r.host, r.address, String(r.port), r.home, r.version];
@@ -65,7 +75,11 @@ const Args = z.object({
 /** The precheck's resources document: live versions per host merged with the site file's inventory. */
 export const resourcesEvaluator: Evaluator = (results, step) => {
   const { site, components } = argsOf(step, Args);
-  const versions = new Map(allSections(results).filter((s) => s.kind === 'version').map((s) => [`${s.host} ${s.name}`, s.lines[0] ?? 'unknown']));
+  const versions = new Map(
+    allSections(results)
+      .filter((s) => s.kind === 'version')
+      .map((s) => [`${s.host} ${s.name}`, s.lines[0] ?? 'unknown']),
+  );
   const rows: ResourceRow[] = components.flatMap((c, i) =>
     c.hosts.map((host, j) => ({
       middleware: c.middleware,
@@ -81,8 +95,22 @@ export const resourcesEvaluator: Evaluator = (results, step) => {
   );
   const evidence = `${rows.length} component(s) on ${new Set(rows.map((r) => r.host)).size} host(s); send both files to the business to confirm`;
   const findings: Finding[] = [
-    { status: 'manual', title: 'Middleware resources document (Markdown) confirmed by the business', evidence, attachment: { name: `middleware-resources-${site}.md`, mimeType: 'text/markdown', text: resourcesMarkdown(site, rows) } },
-    { status: 'manual', title: 'Middleware resources document (CSV) confirmed by the business', evidence, attachment: { name: `middleware-resources-${site}.csv`, mimeType: 'text/csv', text: resourcesCsv(rows) } },
+    {
+      status: 'manual',
+      title: 'Middleware resources document (Markdown) confirmed by the business',
+      evidence,
+      attachment: {
+        name: `middleware-resources-${site}.md`,
+        mimeType: 'text/markdown',
+        text: resourcesMarkdown(site, rows),
+      },
+    },
+    {
+      status: 'manual',
+      title: 'Middleware resources document (CSV) confirmed by the business',
+      evidence,
+      attachment: { name: `middleware-resources-${site}.csv`, mimeType: 'text/csv', text: resourcesCsv(rows) },
+    },
   ];
   return findings;
 };

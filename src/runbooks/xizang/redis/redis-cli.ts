@@ -5,7 +5,10 @@ import { raw, sh, type ShellFragment } from '../../../core/shell-quote.ts';
  * `REDISCLI_AUTH`: the password never travels in a command line (argv, `ps`), in the plan, in chat or in the
  * audit trail, and it is never printed (no `-a`, no `CONFIG GET`).
  */
-export function redisCli(opts: { readonly home: string; readonly config: string; readonly port: number }, args: readonly string[]): string {
+export function redisCli(
+  opts: { readonly home: string; readonly config: string; readonly port: number },
+  args: readonly string[],
+): string {
   return sh`REDISCLI_AUTH="$(${readRequirepass(opts.config)})" ${`${opts.home}/bin/redis-cli`} -h 127.0.0.1 -p ${opts.port} ${args}`;
 }
 
@@ -43,6 +46,10 @@ export const FINGERPRINT_LUA = [
 ].join(' ');
 
 /** Prints `keys=N digest=HEX` for the instance's data set. */
-export function fingerprintCommand(opts: { readonly home: string; readonly config: string; readonly port: number }): string {
+export function fingerprintCommand(opts: {
+  readonly home: string;
+  readonly config: string;
+  readonly port: number;
+}): string {
   return redisCli(opts, ['EVAL', FINGERPRINT_LUA, '0']);
 }

@@ -20,13 +20,22 @@ export interface RedisLayout {
 /** The layout of `r` at `spec`. */
 export function redisLayout(spec: SiteFile, r: RedisReplication): RedisLayout {
   const newHome = r.admLayout?.home ?? '/app/soft/redis';
-  return { spec, r, nodes: [r.master, ...r.replicas], newHome, newConfig: r.admLayout?.config ?? `${newHome}/conf/redis.conf`, stateDir: `/var/lib/opsgate/${r.name}` };
+  return {
+    spec,
+    r,
+    nodes: [r.master, ...r.replicas],
+    newHome,
+    newConfig: r.admLayout?.config ?? `${newHome}/conf/redis.conf`,
+    stateDir: `/var/lib/opsgate/${r.name}`,
+  };
 }
 
 /** Fails with a message on stderr (the step's output names what is wrong). */
 const die = (msg: string) => raw(sh`{ echo ${msg} >&2; exit 1; }`);
 
-/** 1. What the seed's `cat /etc/redis/redis.conf` was for: dump file, password present (never shown), roles, the VIP. */
+/**
+ * 1. What the seed's `cat /etc/redis/redis.conf` was for: dump file, password present (never shown), roles, the VIP.
+ */
 export function inspectStep(l: RedisLayout): StepInput {
   const { r } = l;
   const cmd = (host: string) =>
@@ -39,7 +48,11 @@ export function inspectStep(l: RedisLayout): StepInput {
       sh`[ -n "$(${readRequirepass(r.config)})" ] || ${die(`no requirepass in ${r.config}`)}`,
       'echo "requirepass: set (read on the host at each use, never shown)"',
       sh`${raw(redisCli(r, ['INFO', 'replication']))} | grep -E '^(role|connected_slaves|master_link_status):'`,
-      ...(host === r.master && r.vip !== undefined ? [sh`ip -o -4 addr show | grep -qw ${r.vip} && echo ${`VIP ${r.vip} held`} || ${die(`the master does not hold the VIP ${r.vip}`)}`] : []),
+      ...(host === r.master && r.vip !== undefined
+        ? [
+            sh`ip -o -4 addr show | grep -qw ${r.vip} && echo ${`VIP ${r.vip} held`} || ${die(`the master does not hold the VIP ${r.vip}`)}`,
+          ]
+        : []),
     ].join(' && ');
   return {
     kind: 'check',
@@ -61,7 +74,12 @@ export function saveStep(l: RedisLayout): StepInput {
     title: `SAVE on ${r.master} and record the data fingerprint`,
     targets: hostTargets([r.master]),
     preconditions: [{ kind: 'service', name: r.service, state: 'running' }],
-    commands: [{ host: r.master, command: sh`mkdir -p -m 700 ${l.stateDir} && ${raw(redisCli(r, ['SAVE']))} | grep -qx OK && ${raw(fingerprintCommand(r))} > ${before} && cat ${before}` }],
+    commands: [
+      {
+        host: r.master,
+        command: sh`mkdir -p -m 700 ${l.stateDir} && ${raw(redisCli(r, ['SAVE']))} | grep -qx OK && ${raw(fingerprintCommand(r))} > ${before} && cat ${before}`,
+      },
+    ],
     verify: [{ kind: 'output-matches', command: sh`cat ${before}`, pattern: '^keys=\\d+ digest=[0-9a-f]{40}$' }],
     irreversible: { reason: 'SAVE only writes the dump file the backup keeps; the fingerprint file is a record' },
   };

@@ -6,14 +6,24 @@ import { defineRunbook } from '../../../core/plan/runbook.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';
 import { readDirective, readRequirepass, redisCli } from './redis-cli.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
-import { admRedisInstall, admRedisParameters, fingerprintEqualProbe, inspectStep, redisLayout, saveStep, type RedisLayout } from './upgrade-redis-steps.ts';
+import {
+  admRedisInstall,
+  admRedisParameters,
+  fingerprintEqualProbe,
+  inspectStep,
+  redisLayout,
+  saveStep,
+  type RedisLayout,
+} from './upgrade-redis-steps.ts';
 import { bakOf, hostTargets, initScript, requireSpec, topDir } from '../shared/xizang-site.ts';
 
 const RUNBOOK = 'upgrade-redis';
 /** An ADM stand-in install takes seconds; a host that stopped answering must not hold the run for long. */
 const ADM_TIMEOUT_MS = 60_000;
 
-/** The seed's `mv /app/soft/redis /app/soft/redis_bak` before a stop: vesta leaves a service alone whose home is gone. */
+/**
+ * The seed's `mv /app/soft/redis /app/soft/redis_bak` before a stop: vesta leaves a service alone whose home is gone.
+ */
 const pausedHome = (l: RedisLayout) => `${l.newHome}_vesta_paused`;
 
 function admSteps(l: RedisLayout, adm: string | undefined): StepInput[] {
@@ -31,7 +41,15 @@ function admSteps(l: RedisLayout, adm: string | undefined): StepInput[] {
       targets: hostTargets(l.nodes, { oneAtATime: true }),
       instructions: `In PowerADM, install a Redis master/replica high-availability instance with keepalived on ${l.nodes.join(' and ')}, with exactly these parameters; the password is the old one, kept in the backed-up config on the master. Press done when both nodes run.`,
       parameters: admRedisParameters(l, instance),
-      ...(adm === undefined ? {} : { standIn: l.nodes.map((host) => ({ host, command: admRedisInstall(l, adm, instance, host), timeoutMs: ADM_TIMEOUT_MS })) }),
+      ...(adm === undefined
+        ? {}
+        : {
+            standIn: l.nodes.map((host) => ({
+              host,
+              command: admRedisInstall(l, adm, instance, host),
+              timeoutMs: ADM_TIMEOUT_MS,
+            })),
+          }),
       verify: installed,
       rollback: {
         steps: [
@@ -44,7 +62,13 @@ function admSteps(l: RedisLayout, adm: string | undefined): StepInput[] {
             gate: { prompt: `Uninstall the ADM instance ${instance} from ${l.nodes.join(', ')}?` },
             instructions: `In PowerADM, uninstall the instance ${instance} (both nodes), then press done.`,
             parameters: { instance },
-            ...(adm === undefined ? {} : { standIn: [...l.nodes].reverse().map((host) => ({ host, command: sh`${adm} uninstall --instance ${instance}` })) }),
+            ...(adm === undefined
+              ? {}
+              : {
+                  standIn: [...l.nodes]
+                    .reverse()
+                    .map((host) => ({ host, command: sh`${adm} uninstall --instance ${instance}` })),
+                }),
             verify: [{ kind: 'path-absent', path: l.newConfig }],
           },
         ],
@@ -56,7 +80,9 @@ function admSteps(l: RedisLayout, adm: string | undefined): StepInput[] {
 function restoreSteps(l: RedisLayout): StepInput[] {
   const { r } = l;
   const paused = pausedHome(l);
-  const pausedConfig = l.newConfig.startsWith(`${l.newHome}/`) ? `${paused}${l.newConfig.slice(l.newHome.length)}` : l.newConfig;
+  const pausedConfig = l.newConfig.startsWith(`${l.newHome}/`)
+    ? `${paused}${l.newConfig.slice(l.newHome.length)}`
+    : l.newConfig;
   const replicasFirst = [...r.replicas, r.master];
   const resume = sh`if [ -e ${paused} ]; then mv -T -- ${paused} ${l.newHome}; fi && service ${r.service} start`;
   const copy = [
@@ -77,8 +103,14 @@ function restoreSteps(l: RedisLayout): StepInput[] {
         { kind: 'path-exists', path: l.newHome },
         { kind: 'path-absent', path: paused },
       ],
-      commands: replicasFirst.map((host) => ({ host, command: sh`mv -T -- ${l.newHome} ${paused} && service ${r.service} stop` })),
-      verify: [{ kind: 'service', name: r.service, state: 'stopped' }, { kind: 'path-exists', path: paused }],
+      commands: replicasFirst.map((host) => ({
+        host,
+        command: sh`mv -T -- ${l.newHome} ${paused} && service ${r.service} stop`,
+      })),
+      verify: [
+        { kind: 'service', name: r.service, state: 'stopped' },
+        { kind: 'path-exists', path: paused },
+      ],
       rollback: {
         steps: [
           {
@@ -106,14 +138,19 @@ function restoreSteps(l: RedisLayout): StepInput[] {
         { kind: 'service', name: r.service, state: 'stopped' },
       ],
       commands: [{ host: r.master, command: copy }],
-      irreversible: { reason: `only adds the dump file to the new instance; the rollback's ADM uninstall removes that instance, and ${bakOf(r.data)} keeps the original` },
+      irreversible: {
+        reason: `only adds the dump file to the new instance; the rollback's ADM uninstall removes that instance, and ${bakOf(r.data)} keeps the original`,
+      },
     },
     {
       kind: 'action',
       id: 'r08-start-new',
       title: `Move ${l.newHome} back and start the new Redis, master then replica`,
       targets: hostTargets(l.nodes, { oneAtATime: true }),
-      preconditions: [{ kind: 'path-exists', path: paused }, { kind: 'path-absent', path: l.newHome }],
+      preconditions: [
+        { kind: 'path-exists', path: paused },
+        { kind: 'path-absent', path: l.newHome },
+      ],
       commands: l.nodes.map((host) => ({ host, command: resume })),
       verify: [{ kind: 'service', name: r.service, state: 'running' }],
       irreversible: { reason: 'starts the new instance; rolling back uninstalls it through ADM' },
@@ -124,7 +161,12 @@ function restoreSteps(l: RedisLayout): StepInput[] {
 function verifyStep(l: RedisLayout): StepInput {
   const { r } = l;
   const cli = { home: l.newHome, config: l.newConfig, port: r.port };
-  const viaVip = r.vip === undefined ? [] : [sh`REDISCLI_AUTH="$(${readRequirepass(l.newConfig)})" ${`${l.newHome}/bin/redis-cli`} -h ${r.vip} -p ${r.port} PING`];
+  const viaVip =
+    r.vip === undefined
+      ? []
+      : [
+          sh`REDISCLI_AUTH="$(${readRequirepass(l.newConfig)})" ${`${l.newHome}/bin/redis-cli`} -h ${r.vip} -p ${r.port} PING`,
+        ];
   const waitOnline = sh`for i in $(seq 60); do ${raw(redisCli(cli, ['INFO', 'replication']))} | grep -q 'state=online' && break; sleep 1; done; ${raw(redisCli(cli, ['INFO', 'replication']))} | grep -E '^(role|connected_slaves|slave[0-9]+):'`;
   return {
     kind: 'check',
@@ -134,7 +176,11 @@ function verifyStep(l: RedisLayout): StepInput {
     commands: [{ host: r.master, command: [waitOnline, ...viaVip].join(' && '), timeoutMs: 90_000 }],
     verify: [
       ...(viaVip.length > 0 ? [{ kind: 'output-matches' as const, command: viaVip[0] ?? '', pattern: '^PONG$' }] : []),
-      { kind: 'output-matches', command: redisCli(cli, ['INFO', 'replication']), pattern: `^connected_slaves:${r.replicas.length}\\r?$` },
+      {
+        kind: 'output-matches',
+        command: redisCli(cli, ['INFO', 'replication']),
+        pattern: `^connected_slaves:${r.replicas.length}\\r?$`,
+      },
       fingerprintEqualProbe(l, { home: l.newHome, config: l.newConfig }),
     ],
   };
@@ -152,8 +198,14 @@ export const upgradeRedis = defineRunbook({
   args: z.object({ instance: z.string().min(1).optional() }),
   build(site, { instance }) {
     const spec = requireSpec(RUNBOOK, site);
-    const r = instance === undefined ? spec.middleware.redis[0] : spec.middleware.redis.find((x) => x.name === instance);
-    if (r === undefined) throw new RunbookInvalidError(RUNBOOK, undefined, `site ${spec.id} has no business Redis${instance === undefined ? '' : ` named ${instance}`} in middleware.redis`);
+    const r =
+      instance === undefined ? spec.middleware.redis[0] : spec.middleware.redis.find((x) => x.name === instance);
+    if (r === undefined)
+      throw new RunbookInvalidError(
+        RUNBOOK,
+        undefined,
+        `site ${spec.id} has no business Redis${instance === undefined ? '' : ` named ${instance}`} in middleware.redis`,
+      );
     const l = redisLayout(spec, r);
     const kl = r.keepalived;
     const services = [...(kl ? [kl.service] : []), r.service];
@@ -169,23 +221,55 @@ export const upgradeRedis = defineRunbook({
       // keepalived takes a few seconds to give the VIP back to the master.
       if (r.vip !== undefined) {
         const held = sh`ip -o -4 addr show | grep -qw ${r.vip}`;
-        undo.verify.push({ kind: 'output-matches', command: sh`for i in $(seq 30); do ${raw(held)} && break; sleep 1; done; ${raw(held)} && echo vip-held`, pattern: '^vip-held$', hosts: [r.master] });
+        undo.verify.push({
+          kind: 'output-matches',
+          command: sh`for i in $(seq 30); do ${raw(held)} && break; sleep 1; done; ${raw(held)} && echo vip-held`,
+          pattern: '^vip-held$',
+          hosts: [r.master],
+        });
       }
     }
-    const paths = [r.home, ...(kl ? [kl.home] : []), initScript(r.service), ...(kl ? [initScript(kl.service)] : []), r.data, r.config, ...(kl ? [kl.config] : [])];
+    const paths = [
+      r.home,
+      ...(kl ? [kl.home] : []),
+      initScript(r.service),
+      ...(kl ? [initScript(kl.service)] : []),
+      r.data,
+      r.config,
+      ...(kl ? [kl.config] : []),
+    ];
     const backup = moveAsideStep({
       id: 'r04-backup',
       title: `Back up ${r.name}: binaries, data, config, keepalived and init scripts, by mv to _bak`,
       prompt: `Move ${paths.join(', ')} to their _bak paths on ${l.nodes.join(', ')}?`,
       hosts: l.nodes.map((host) => ({ host, paths })),
       free: { path: topDir(l.newHome), minBytes: 64 * 1024 * 1024 },
-      alsoBefore: l.nodes.flatMap((h) => services.map((name) => ({ kind: 'service' as const, name, state: 'stopped' as const, hosts: [h] }))),
+      alsoBefore: l.nodes.flatMap((h) =>
+        services.map((name) => ({ kind: 'service' as const, name, state: 'stopped' as const, hosts: [h] })),
+      ),
     });
     const adm = spec.adm.mode === 'scripted' ? spec.adm.command : undefined;
     const inspect = inspectStep(l);
     // Checked first as well, so that a backup already in place stops the run before anything is touched.
-    inspect.preconditions = [...(inspect.preconditions ?? []), ...backup.preconditions.filter((p) => p.kind === 'path-absent' || p.kind === 'path-exists')];
-    const steps: StepInput[] = [inspect, saveStep(l), stop, backup, ...admSteps(l, adm), ...restoreSteps(l), verifyStep(l)];
-    return { runbook: RUNBOOK, site: site.name, title: `Upgrade Redis ${r.name} at ${spec.id} through ADM`, args: instance === undefined ? {} : { instance }, steps };
+    inspect.preconditions = [
+      ...(inspect.preconditions ?? []),
+      ...backup.preconditions.filter((p) => p.kind === 'path-absent' || p.kind === 'path-exists'),
+    ];
+    const steps: StepInput[] = [
+      inspect,
+      saveStep(l),
+      stop,
+      backup,
+      ...admSteps(l, adm),
+      ...restoreSteps(l),
+      verifyStep(l),
+    ];
+    return {
+      runbook: RUNBOOK,
+      site: site.name,
+      title: `Upgrade Redis ${r.name} at ${spec.id} through ADM`,
+      args: instance === undefined ? {} : { instance },
+      steps,
+    };
   },
 });

@@ -20,7 +20,9 @@ export function movablePaths(paths: readonly string[]): string[] {
 
 /** `mv -T -- a a_bak && …`: `-T` never moves a directory into an existing `_bak` (the nesting slip). */
 export function moveAllCommand(paths: readonly string[], direction: 'aside' | 'back'): string {
-  const moves = paths.map((p) => (direction === 'aside' ? sh`mv -T -- ${p} ${bakOf(p)}` : sh`mv -T -- ${bakOf(p)} ${p}`));
+  const moves = paths.map((p) =>
+    direction === 'aside' ? sh`mv -T -- ${p} ${bakOf(p)}` : sh`mv -T -- ${bakOf(p)} ${p}`,
+  );
   return moves.join(' && ');
 }
 
@@ -53,10 +55,14 @@ export function moveAsideStep(opts: {
       rbPre.push({ kind: 'path-exists', path: bakOf(p), ...on }, { kind: 'path-absent', path: p, ...on });
       rbPost.push({ kind: 'path-exists', path: p, ...on }, { kind: 'path-absent', path: bakOf(p), ...on });
     }
-    if (opts.free !== undefined) pre.push({ kind: 'free-disk', path: opts.free.path, minBytes: opts.free.minBytes, ...on });
+    if (opts.free !== undefined)
+      pre.push({ kind: 'free-disk', path: opts.free.path, minBytes: opts.free.minBytes, ...on });
   }
   const commands = (direction: 'aside' | 'back'): HostCommand[] =>
-    byHost.map(({ host, paths }) => ({ host, command: moveAllCommand(direction === 'aside' ? paths : [...paths].reverse(), direction) }));
+    byHost.map(({ host, paths }) => ({
+      host,
+      command: moveAllCommand(direction === 'aside' ? paths : [...paths].reverse(), direction),
+    }));
   const restore: RollbackStep = {
     kind: 'action',
     id: `${opts.id}-restore`,

@@ -15,7 +15,9 @@ export function serviceCommand(services: readonly string[], verb: 'start' | 'sto
 }
 
 function probes(list: readonly HostServices[], state: 'running' | 'stopped'): Probe[] {
-  return list.flatMap(({ host, services }) => services.map((name): Probe => ({ kind: 'service', name, state, hosts: [host] })));
+  return list.flatMap(({ host, services }) =>
+    services.map((name): Probe => ({ kind: 'service', name, state, hosts: [host] })),
+  );
 }
 
 function commands(list: readonly HostServices[], verb: 'start' | 'stop'): HostCommand[] {
@@ -31,7 +33,10 @@ export function startServicesStep(id: string, title: string, list: readonly Host
     kind: 'action',
     id,
     title,
-    targets: hostTargets(list.map((h) => h.host), { oneAtATime: true }),
+    targets: hostTargets(
+      list.map((h) => h.host),
+      { oneAtATime: true },
+    ),
     destructive: true,
     gate: { prompt: `${title}?` },
     preconditions: [],
@@ -45,18 +50,28 @@ export function startServicesStep(id: string, title: string, list: readonly Host
  * A gated stop of services, host by host in the order given, re-checking right before that they run and
  * verifying after that they are stopped; its rollback starts them again in the reverse host order.
  */
-export function stopServicesStep(opts: { id: string; title: string; prompt: string; hosts: readonly HostServices[] }): ActionStep {
+export function stopServicesStep(opts: {
+  id: string;
+  title: string;
+  prompt: string;
+  hosts: readonly HostServices[];
+}): ActionStep {
   return {
     kind: 'action',
     id: opts.id,
     title: opts.title,
-    targets: hostTargets(opts.hosts.map((h) => h.host), { oneAtATime: true }),
+    targets: hostTargets(
+      opts.hosts.map((h) => h.host),
+      { oneAtATime: true },
+    ),
     destructive: true,
     gate: { prompt: opts.prompt },
     preconditions: probes(opts.hosts, 'running'),
     commands: commands(opts.hosts, 'stop'),
     sql: [],
     verify: probes(opts.hosts, 'stopped'),
-    rollback: { steps: [startServicesStep(`${opts.id}-undo`, `Start again what ${opts.id} stopped`, [...opts.hosts].reverse())] },
+    rollback: {
+      steps: [startServicesStep(`${opts.id}-undo`, `Start again what ${opts.id} stopped`, [...opts.hosts].reverse())],
+    },
   };
 }

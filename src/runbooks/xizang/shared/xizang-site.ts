@@ -5,7 +5,8 @@ import type { SiteFile } from '../../../core/sites/site-schema.ts';
 
 /** The whole site file of `site`; a runbook of this family cannot plan from the engine's small view alone. */
 export function requireSpec(runbook: string, site: Site): SiteFile {
-  if (site.spec === undefined) throw new RunbookInvalidError(runbook, undefined, `site ${site.name} was loaded without its site file details`);
+  if (site.spec === undefined)
+    throw new RunbookInvalidError(runbook, undefined, `site ${site.name} was loaded without its site file details`);
   return site.spec;
 }
 
@@ -23,7 +24,11 @@ export function hostTargets(hosts: readonly string[], extra: { oneAtATime?: bool
 
 /** One command per host, built per host. */
 export function perHost(hosts: readonly string[], build: (host: string) => string, timeoutMs?: number): HostCommand[] {
-  return [...new Set(hosts)].map((host) => ({ host, command: build(host), ...(timeoutMs !== undefined ? { timeoutMs } : {}) }));
+  return [...new Set(hosts)].map((host) => ({
+    host,
+    command: build(host),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  }));
 }
 
 /** `/app/soft/redis-5.0.5` → `/app/soft/redis-5.0.5_bak`: the seed's backup naming. */
@@ -37,7 +42,9 @@ export function parentOf(path: string): string {
   return p.slice(0, p.lastIndexOf('/')) || '/';
 }
 
-/** The top directory of an absolute path (`/mysql/fastdfs/x` → `/mysql`): it exists before an install creates the rest. */
+/**
+ * The top directory of an absolute path (`/mysql/fastdfs/x` → `/mysql`): it exists before an install creates the rest.
+ */
 export function topDir(path: string): string {
   return `/${path.split('/').filter(Boolean)[0] ?? ''}`;
 }

@@ -10,21 +10,27 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const finished = (names: string[]): EngineEvent => ({
-  site: 'xizang',
-  runId: 'run_1',
-  at: 0,
-  type: 'step.finished',
-  stepId: 'resources',
-  status: 'succeeded',
-  summary: 'ok',
-  hosts: [],
-  probes: [],
-  findings: names.map((name) => ({ status: 'manual', title: name, evidence: 'see the file', attachment: { name, mimeType: 'text/csv', text: 'host,port\nredis-a,6379\n' } })),
-} as unknown as EngineEvent);
+const finished = (names: string[]): EngineEvent =>
+  ({
+    site: 'xizang',
+    runId: 'run_1',
+    at: 0,
+    type: 'step.finished',
+    stepId: 'resources',
+    status: 'succeeded',
+    summary: 'ok',
+    hosts: [],
+    probes: [],
+    findings: names.map((name) => ({
+      status: 'manual',
+      title: name,
+      evidence: 'see the file',
+      attachment: { name, mimeType: 'text/csv', text: 'host,port\nredis-a,6379\n' },
+    })),
+  }) as unknown as EngineEvent;
 
 describe('saveAttachments', () => {
-  it("writes each finding attachment under <dir>/<run>/<name> and names its path and size in the thread", () => {
+  it('writes each finding attachment under <dir>/<run>/<name> and names its path and size in the thread', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'og-artefacts-'));
     dirs.push(dir);
     const lines = saveAttachments(finished(['middleware-resources-xizang.csv']), dir);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { loadSite } from '../../../../src/adapters/files/load-site.ts';
 import { formatSiteProblem, type SiteProblem } from '../../../../src/core/sites/site-problem.ts';
-import { beforeAdm, edit, lineWith, memoryDeps, REDIS_PASSWORD, SITE_FILE, SITE_YAML, SSH_KEY } from '../../core/sites/site-fixture.ts';
+import {
+  beforeAdm,
+  edit,
+  lineWith,
+  memoryDeps,
+  REDIS_PASSWORD,
+  SITE_FILE,
+  SITE_YAML,
+  SSH_KEY,
+} from '../../core/sites/site-fixture.ts';
 
 async function problemsOf(text: string, env: Record<string, string> = {}): Promise<SiteProblem[]> {
   const r = await loadSite(SITE_FILE, memoryDeps({ [SITE_FILE]: text }, env));
@@ -21,7 +30,12 @@ describe('loadSite', () => {
     if (!r.ok) return;
     const { site } = r.value;
     expect(site.id).toBe('testsite');
-    expect(site.hosts.map((h) => [h.name, h.port])).toEqual([['app-1', 22], ['app-2', 22], ['redis-a', 22], ['redis-b', 2222]]);
+    expect(site.hosts.map((h) => [h.name, h.port])).toEqual([
+      ['app-1', 22],
+      ['app-2', 22],
+      ['redis-a', 22],
+      ['redis-b', 2222],
+    ]);
     expect(site.middleware.redis[0]?.service).toBe('redis');
     expect(site.policy).toMatchObject({ approvalsNeeded: 1, requesterMayApprove: false, expiry: '30m' });
     expect(r.value.baseDir).toBe('/sites');
@@ -30,7 +44,9 @@ describe('loadSite', () => {
 
   it('reports a bad address at its line and path', async () => {
     const text = edit(SITE_YAML, 'address: redis-b.example.com', 'address: "10.0.0.300"');
-    expect(await located(text)).toEqual([`${lineWith(text, '10.0.0.300')} hosts[3].address: not an IP address or host name`]);
+    expect(await located(text)).toEqual([
+      `${lineWith(text, '10.0.0.300')} hosts[3].address: not an IP address or host name`,
+    ]);
   });
 
   it('reports an unknown key at the key, so a misspelt field never falls back to a default', async () => {
@@ -40,12 +56,16 @@ describe('loadSite', () => {
 
   it('reports a missing field as required at the line of its parent', async () => {
     const text = edit(SITE_YAML, '      config: /etc/redis/redis.conf\n', '');
-    expect(await located(text)).toEqual([`${lineWith(text, '- name: business-redis')} middleware.redis[0].config: required`]);
+    expect(await located(text)).toEqual([
+      `${lineWith(text, '- name: business-redis')} middleware.redis[0].config: required`,
+    ]);
   });
 
   it('refuses duplicate host names, naming the first one', async () => {
     const text = edit(SITE_YAML, 'name: app-2', 'name: app-1');
-    expect(await located(text)).toEqual([`${lineWith(text, '10.0.0.12')} hosts[1].name: duplicate host name "app-1" (also at hosts[0].name)`]);
+    expect(await located(text)).toEqual([
+      `${lineWith(text, '10.0.0.12')} hosts[1].name: duplicate host name "app-1" (also at hosts[0].name)`,
+    ]);
   });
 
   it('refuses a group, an instance, a zone and a jump host that name a host that does not exist', async () => {
@@ -131,13 +151,19 @@ describe('loadSite', () => {
   });
 
   it('accepts more approvals than named users when a user group may approve', async () => {
-    const text = edit(SITE_YAML, '{ users: [UAPP1, UAPP2] }', '{ users: [UAPP1], groups: [SLEADS] }\n  approvalsNeeded: 2');
+    const text = edit(
+      SITE_YAML,
+      '{ users: [UAPP1, UAPP2] }',
+      '{ users: [UAPP1], groups: [SLEADS] }\n  approvalsNeeded: 2',
+    );
     expect((await loadSite(SITE_FILE, memoryDeps({ [SITE_FILE]: text }))).ok).toBe(true);
   });
 
   it('refuses a bad duration', async () => {
     const text = edit(SITE_YAML, 'expiry: 30m', 'expiry: 30 minutes');
-    expect(await located(text)).toEqual([`${lineWith(text, 'expiry')} policy.expiry: not a duration (e.g. 90s, 30m, 1h30m, 2d)`]);
+    expect(await located(text)).toEqual([
+      `${lineWith(text, 'expiry')} policy.expiry: not a duration (e.g. 90s, 30m, 1h30m, 2d)`,
+    ]);
   });
 
   it('refuses an ADM instance name that breaks the naming rule, and a naming rule that is not a regex', async () => {

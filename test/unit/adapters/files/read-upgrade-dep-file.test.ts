@@ -25,10 +25,20 @@ describe('readUpgradeDepFile', () => {
   });
 
   it('names the file and what is wrong: missing, not a package, a package without the dep file', async () => {
-    const why = (f: string) => readUpgradeDepFile(f).then(() => 'read', (e: Error & { code?: string }) => `${e.code}: ${e.message}`);
-    expect(await why(join(dir, 'nope.rpm'))).toBe(`OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${join(dir, 'nope.rpm')}: ENOENT`);
+    const why = (f: string) =>
+      readUpgradeDepFile(f).then(
+        () => 'read',
+        (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
+      );
+    expect(await why(join(dir, 'nope.rpm'))).toBe(
+      `OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${join(dir, 'nope.rpm')}: ENOENT`,
+    );
     writeFileSync(join(dir, 'text.rpm'), 'not a package');
-    expect(await why(join(dir, 'text.rpm'))).toBe(`OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${join(dir, 'text.rpm')}: neither an RPM nor a lab package`);
-    expect(await why(join(dir, 'oceanbase-ce-libs-4.3.5.5.rpm'))).toMatch(/^OB_PACKAGE_UNREADABLE: .*oceanbase-ce-libs-4\.3\.5\.5\.rpm: no home\/admin\/oceanbase\/etc\/oceanbase_upgrade_dep\.yml in it/);
+    expect(await why(join(dir, 'text.rpm'))).toBe(
+      `OB_PACKAGE_UNREADABLE: cannot read the upgrade route from ${join(dir, 'text.rpm')}: neither an RPM nor a lab package`,
+    );
+    expect(await why(join(dir, 'oceanbase-ce-libs-4.3.5.5.rpm'))).toMatch(
+      /^OB_PACKAGE_UNREADABLE: .*oceanbase-ce-libs-4\.3\.5\.5\.rpm: no home\/admin\/oceanbase\/etc\/oceanbase_upgrade_dep\.yml in it/,
+    );
   });
 });

@@ -21,14 +21,23 @@ describe('createOpsLogger', () => {
     const { lines, log } = capture();
     log.info({ host: 'redis-a', password: 'pw-1', ssh: { privateKey: 'KEY' } }, 'connecting');
     await flush();
-    expect(lines[0]).toMatchObject({ msg: 'connecting', host: 'redis-a', password: '***', ssh: { privateKey: '***' }, proc: 'test' });
+    expect(lines[0]).toMatchObject({
+      msg: 'connecting',
+      host: 'redis-a',
+      password: '***',
+      ssh: { privateKey: '***' },
+      proc: 'test',
+    });
   });
 
   it('scrubs a known secret value wherever it shows up, also in child loggers', async () => {
     const { lines, log } = capture();
     addLogSecrets(log, ['Sup3rSecret!']);
     const child = log.child({ runId: 'run_1' });
-    child.warn({ command: 'redis-cli -a Sup3rSecret! ping', err: new Error('auth Sup3rSecret! refused') }, 'step output Sup3rSecret!');
+    child.warn(
+      { command: 'redis-cli -a Sup3rSecret! ping', err: new Error('auth Sup3rSecret! refused') },
+      'step output Sup3rSecret!',
+    );
     await flush();
     const text = JSON.stringify(lines);
     expect(text).not.toContain('Sup3rSecret!');

@@ -19,10 +19,21 @@ describe('ops metrics from engine events', () => {
   it('counts runs by outcome, step durations, remote command failures and gate waits per site', async () => {
     const metrics = createOpsMetrics('worker');
     const stored: EngineEvent[] = [];
-    const sink = meteredEvents({ emit: async (e) => void stored.push(e) }, metrics, { get: async () => ({ openedAt: 1_000 }) as never });
+    const sink = meteredEvents({ emit: async (e) => void stored.push(e) }, metrics, {
+      get: async () => ({ openedAt: 1_000 }) as never,
+    });
     const events: EngineEvent[] = [
       { ...head, at: 0, type: 'run.requested', requester: 'U1', runbook: 'lab-move-dir', args: {}, dryRun: false },
-      { ...head, at: 1_000, type: 'step.started', stepId: 's1', title: 'x', attempt: 1, phase: 'forward', targets: ['a', 'b'] },
+      {
+        ...head,
+        at: 1_000,
+        type: 'step.started',
+        stepId: 's1',
+        title: 'x',
+        attempt: 1,
+        phase: 'forward',
+        targets: ['a', 'b'],
+      },
       {
         ...head,
         at: 3_500,
@@ -46,9 +57,15 @@ describe('ops metrics from engine events', () => {
     const text = await metrics.registry.metrics();
     expect(sample(text, 'opsgate_runs_requested_total', { site: 'xizang', role: 'worker' })).toBe(1);
     expect(sample(text, 'opsgate_runs_finished_total', { site: 'xizang', outcome: 'aborted', role: 'worker' })).toBe(1);
-    expect(sample(text, 'opsgate_step_duration_seconds_sum', { site: 'xizang', status: 'failed', role: 'worker' })).toBe(2.5);
-    expect(sample(text, 'opsgate_remote_command_failures_total', { site: 'xizang', reason: 'exit', role: 'worker' })).toBe(1);
-    expect(sample(text, 'opsgate_remote_command_failures_total', { site: 'xizang', reason: 'transport', role: 'worker' })).toBe(1);
+    expect(
+      sample(text, 'opsgate_step_duration_seconds_sum', { site: 'xizang', status: 'failed', role: 'worker' }),
+    ).toBe(2.5);
+    expect(
+      sample(text, 'opsgate_remote_command_failures_total', { site: 'xizang', reason: 'exit', role: 'worker' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'opsgate_remote_command_failures_total', { site: 'xizang', reason: 'transport', role: 'worker' }),
+    ).toBe(1);
     expect(sample(text, 'opsgate_gate_wait_seconds_sum', { site: 'xizang', choice: 'abort', role: 'worker' })).toBe(60);
     expect(text).toContain('process_resident_memory_bytes');
   });
@@ -56,7 +73,9 @@ describe('ops metrics from engine events', () => {
   it('still stores the event when metrics cannot be gathered', async () => {
     const metrics = createOpsMetrics('bot');
     const stored: EngineEvent[] = [];
-    const sink = meteredEvents({ emit: async (e) => void stored.push(e) }, metrics, { get: () => Promise.reject(new Error('redis gone')) });
+    const sink = meteredEvents({ emit: async (e) => void stored.push(e) }, metrics, {
+      get: () => Promise.reject(new Error('redis gone')),
+    });
     await sink.emit({ ...head, at: 5, type: 'gate.expired', gateId: 'g', stepId: 's' });
     expect(stored).toHaveLength(1);
   });

@@ -84,7 +84,10 @@ describe('AckFirstQueue: the work after an ack', () => {
     });
     q.push('C1', async () => void ran.push('third'));
     await q.drain();
-    expect(errors.map(([lane, e]) => `${lane}: ${(e as Error).message}`)).toEqual(['C1: engine down', 'C1: thrown before any await']);
+    expect(errors.map(([lane, e]) => `${lane}: ${(e as Error).message}`)).toEqual([
+      'C1: engine down',
+      'C1: thrown before any await',
+    ]);
     expect(ran).toEqual(['third']);
   });
 
@@ -101,8 +104,12 @@ describe('AckFirstQueue: the work after an ack', () => {
 
 describe('the lanes of Slack interactions', () => {
   it('orders what acts on one run or one gate, and lets new runs and reads run side by side', () => {
-    expect(commandLane({ command: '/rollback', text: 'run_00000000000000aa', trigger_id: 't1' })).toBe('run:run_00000000000000aa');
-    expect(commandLane({ command: '/audit', text: ' run_00000000000000aa ', trigger_id: 't2' })).toBe('run:run_00000000000000aa');
+    expect(commandLane({ command: '/rollback', text: 'run_00000000000000aa', trigger_id: 't1' })).toBe(
+      'run:run_00000000000000aa',
+    );
+    expect(commandLane({ command: '/audit', text: ' run_00000000000000aa ', trigger_id: 't2' })).toBe(
+      'run:run_00000000000000aa',
+    );
     expect(commandLane({ command: '/precheck', text: 'xizang', trigger_id: 't3' })).toBe('cmd:t3');
     expect(actionLane('g1:gate_1:9f2c01234567', 't4')).toBe('gate:gate_1');
     expect(actionLane('rm -rf /', 't5')).toBe('act:t5');

@@ -7,7 +7,10 @@ describe('createUserGroupResolver', () => {
   it('asks Slack once per group within the cache time and again after it', async () => {
     let t = 0;
     const asked: string[] = [];
-    const groupsOf = createUserGroupResolver({ listUsers: async (g) => (asked.push(g), g === 'SAPP' ? ['U1'] : []) }, { now: () => t, ttlMs: 60_000 });
+    const groupsOf = createUserGroupResolver(
+      { listUsers: async (g) => (asked.push(g), g === 'SAPP' ? ['U1'] : []) },
+      { now: () => t, ttlMs: 60_000 },
+    );
     expect(await groupsOf('U1', ['SAPP', 'SOTHER'])).toEqual(['SAPP']);
     expect(await groupsOf('U2', ['SAPP'])).toEqual([]);
     expect(asked).toEqual(['SAPP', 'SOTHER']);
@@ -17,14 +20,26 @@ describe('createUserGroupResolver', () => {
   });
 
   it('lets an API failure through so that the click is refused', async () => {
-    const groupsOf = createUserGroupResolver({ listUsers: async () => { throw new Error('plan_upgrade_required'); } }, { now: () => 0 });
+    const groupsOf = createUserGroupResolver(
+      {
+        listUsers: async () => {
+          throw new Error('plan_upgrade_required');
+        },
+      },
+      { now: () => 0 },
+    );
     await expect(groupsOf('U1', ['SAPP'])).rejects.toThrow('plan_upgrade_required');
   });
 });
 
 describe('createUserVetter', () => {
   it('turns down deactivated accounts, bots, guests and unknown users, and lets members through', async () => {
-    const facts: Record<string, object | undefined> = { UOK: {}, UGONE: { deleted: true }, UBOT: { is_bot: true }, UGUEST: { is_ultra_restricted: true } };
+    const facts: Record<string, object | undefined> = {
+      UOK: {},
+      UGONE: { deleted: true },
+      UBOT: { is_bot: true },
+      UGUEST: { is_ultra_restricted: true },
+    };
     const vet = createUserVetter({ userInfo: async (u) => facts[u] }, { now: () => 0 });
     expect(await vet('UOK')).toBeUndefined();
     expect(await vet('UGONE')).toContain('deactivated');

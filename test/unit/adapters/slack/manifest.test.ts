@@ -7,7 +7,9 @@ import { SLASH_COMMANDS } from '../../../../src/commands/command.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 // Slack's official schema, vendored beside the test support (see its README there).
-const schemaPath = fileURLToPath(new URL('../../../support/slack/manifest-schema/manifest.schema.1.0.0.json', import.meta.url));
+const schemaPath = fileURLToPath(
+  new URL('../../../support/slack/manifest-schema/manifest.schema.1.0.0.json', import.meta.url),
+);
 
 interface Manifest {
   _metadata?: { major_version?: number };
@@ -48,7 +50,15 @@ describe('manifest.yml', () => {
 
   it('asks for the minimal bot scopes only (history: to tell after a crash whether a message landed)', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'usergroups:read', 'users:read'].sort(),
+      [
+        'channels:history',
+        'chat:write',
+        'commands',
+        'files:write',
+        'groups:history',
+        'usergroups:read',
+        'users:read',
+      ].sort(),
     );
   });
 

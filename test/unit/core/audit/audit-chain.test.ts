@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_HEAD, nextRecord } from '../../../../src/core/audit/audit-chain.ts';
 import type { AuditEvent } from '../../../../src/core/ports/audit.ts';
 
-const ok: AuditEvent = { type: 'gate.decided', site: 'xizang', actor: 'U_A', at: 5, runId: 'run_1', data: { choice: 'approve' } };
+const ok: AuditEvent = {
+  type: 'gate.decided',
+  site: 'xizang',
+  actor: 'U_A',
+  at: 5,
+  runId: 'run_1',
+  data: { choice: 'approve' },
+};
 
 describe('nextRecord', () => {
   it.each<[string, Partial<AuditEvent> | Record<string, unknown>, string]>([

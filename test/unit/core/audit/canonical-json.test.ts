@@ -3,8 +3,12 @@ import { canonicalJson } from '../../../../src/core/audit/canonical-json.ts';
 
 describe('canonicalJson', () => {
   it('writes the same text whatever order the keys were built in', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'é' } })).toBe('{"a":{"c":"é","d":[1,{"x":1,"y":2}]},"b":1}');
-    expect(canonicalJson({ a: { c: 'é', d: [1, { x: 1, y: 2 }] }, b: 1 })).toBe(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'é' } }));
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'é' } })).toBe(
+      '{"a":{"c":"é","d":[1,{"x":1,"y":2}]},"b":1}',
+    );
+    expect(canonicalJson({ a: { c: 'é', d: [1, { x: 1, y: 2 }] }, b: 1 })).toBe(
+      canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'é' } }),
+    );
   });
 
   it('leaves out undefined properties as JSON does', () => {

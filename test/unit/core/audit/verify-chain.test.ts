@@ -23,12 +23,19 @@ describe('verifyChain', () => {
 
   it('names record 1 when the records are there but the head was deleted', () => {
     const rs = chain(3);
-    expect(verifyChain(rs, undefined)).toMatchObject({ ok: false, firstBad: { seq: 1, reason: expect.stringContaining('head is missing') } });
+    expect(verifyChain(rs, undefined)).toMatchObject({
+      ok: false,
+      firstBad: { seq: 1, reason: expect.stringContaining('head is missing') },
+    });
   });
 
   it('names record 1 when the whole stream was deleted but the head remains', () => {
     const rs = chain(3);
-    expect(verifyChain([], headOf(rs))).toMatchObject({ ok: false, count: 0, firstBad: { seq: 1, reason: expect.stringContaining('truncated') } });
+    expect(verifyChain([], headOf(rs))).toMatchObject({
+      ok: false,
+      count: 0,
+      firstBad: { seq: 1, reason: expect.stringContaining('truncated') },
+    });
   });
 
   it('names the first record past the head when records were appended without moving it', () => {
@@ -38,14 +45,23 @@ describe('verifyChain', () => {
 
   it('names the last record when it was replaced by a consistent forgery the head does not know', () => {
     const rs = chain(3);
-    const forged = nextRecord({ type: 'step.started', site: 'xizang', actor: 'U_MALLORY', at: 3 }, { seq: 2, hash: rs[1]!.hash });
-    expect(verifyChain([rs[0]!, rs[1]!, forged], headOf(rs))).toMatchObject({ ok: false, firstBad: { seq: 3, reason: expect.stringContaining('head') } });
+    const forged = nextRecord(
+      { type: 'step.started', site: 'xizang', actor: 'U_MALLORY', at: 3 },
+      { seq: 2, hash: rs[1]!.hash },
+    );
+    expect(verifyChain([rs[0]!, rs[1]!, forged], headOf(rs))).toMatchObject({
+      ok: false,
+      firstBad: { seq: 3, reason: expect.stringContaining('head') },
+    });
   });
 
   it('names a record that was added a field', () => {
     const rs = chain(3);
     const widened = [rs[0]!, { ...rs[1]!, note: 'added later' } as AuditRecord, rs[2]!];
-    expect(verifyChain(widened, headOf(rs))).toMatchObject({ ok: false, firstBad: { seq: 2, reason: expect.stringContaining('edited') } });
+    expect(verifyChain(widened, headOf(rs))).toMatchObject({
+      ok: false,
+      firstBad: { seq: 2, reason: expect.stringContaining('edited') },
+    });
   });
 });
 

@@ -34,15 +34,56 @@ const labProbe = defineRunbook({
           targets,
           gate: { prompt: 'start the probe?' },
           commands: on(effect('probe-start')),
-          rollback: { steps: [{ kind: 'action', id: 'probe-start-undo', title: 'stop the probe', targets, commands: on(effect('probe-start-undo'), `test ! -e ${shellQuote(`${BASE}/undo-stuck`)}`) }] },
+          rollback: {
+            steps: [
+              {
+                kind: 'action',
+                id: 'probe-start-undo',
+                title: 'stop the probe',
+                targets,
+                commands: on(effect('probe-start-undo'), `test ! -e ${shellQuote(`${BASE}/undo-stuck`)}`),
+              },
+            ],
+          },
           cleanup: {
-            steps: [{ kind: 'action', id: 'probe-start-cleanup', title: 'stop the probe (abort)', targets, commands: on(effect('probe-start-cleanup'), `test ! -e ${shellQuote(`${BASE}/stuck`)}`) }],
+            steps: [
+              {
+                kind: 'action',
+                id: 'probe-start-cleanup',
+                title: 'stop the probe (abort)',
+                targets,
+                commands: on(effect('probe-start-cleanup'), `test ! -e ${shellQuote(`${BASE}/stuck`)}`),
+              },
+            ],
             endedBy: ['probe-stop'],
           },
         },
-        { kind: 'action', id: 'work', title: 'work', targets, gate: { prompt: 'work?' }, commands: on(effect('work')), irreversible: { reason: 'a log line' } },
-        { kind: 'action', id: 'probe-stop', title: 'stop the probe', targets, commands: on(effect('probe-stop')), irreversible: { reason: 'only stops the probe' } },
-        { kind: 'action', id: 'last', title: 'last', targets, gate: { prompt: 'last?' }, commands: on(effect('last')), irreversible: { reason: 'a log line' } },
+        {
+          kind: 'action',
+          id: 'work',
+          title: 'work',
+          targets,
+          gate: { prompt: 'work?' },
+          commands: on(effect('work')),
+          irreversible: { reason: 'a log line' },
+        },
+        {
+          kind: 'action',
+          id: 'probe-stop',
+          title: 'stop the probe',
+          targets,
+          commands: on(effect('probe-stop')),
+          irreversible: { reason: 'only stops the probe' },
+        },
+        {
+          kind: 'action',
+          id: 'last',
+          title: 'last',
+          targets,
+          gate: { prompt: 'last?' },
+          commands: on(effect('last')),
+          irreversible: { reason: 'a log line' },
+        },
       ],
     };
   },
@@ -61,7 +102,8 @@ async function atGate(stepId: string) {
   return { h, runId };
 }
 
-const abort = (h: ReturnType<typeof harness>, runId: string) => h.engine.abort({ runId, user: REQUESTER, userGroups: [] });
+const abort = (h: ReturnType<typeof harness>, runId: string) =>
+  h.engine.abort({ runId, user: REQUESTER, userGroups: [] });
 const runOf = async (h: ReturnType<typeof harness>, runId: string) => (await h.engine.getRun(runId))!.run;
 const audit = (h: ReturnType<typeof harness>) => h.audit.read('lab');
 /** Whether the site lock is still held (a new run would be refused). */
@@ -82,11 +124,19 @@ describe('engine: cleanup steps on abort', () => {
     expect(run.outcome).toBe('aborted');
     expect(run.statusLine).toBe(`aborted by ${REQUESTER}; cleanup done: probe-start-cleanup`);
     expect(h.effects()).toEqual(['probe-start', 'probe-start-cleanup']);
-    expect(h.events.of('step.started').at(-1)).toMatchObject({ stepId: 'probe-start-cleanup', cleanup: true, phase: 'forward' });
-    expect(h.events.of('run.finished')).toEqual([expect.objectContaining({ outcome: 'aborted', statusLine: run.statusLine })]);
+    expect(h.events.of('step.started').at(-1)).toMatchObject({
+      stepId: 'probe-start-cleanup',
+      cleanup: true,
+      phase: 'forward',
+    });
+    expect(h.events.of('run.finished')).toEqual([
+      expect.objectContaining({ outcome: 'aborted', statusLine: run.statusLine }),
+    ]);
     const types = (await audit(h)).map((a) => `${a.type}:${a.stepId ?? ''}`);
     expect(types.indexOf('lock.released:')).toBeGreaterThan(types.indexOf('step.finished:probe-start-cleanup'));
-    expect((await audit(h)).find((a) => a.type === 'step.started' && a.stepId === 'probe-start-cleanup')?.data).toMatchObject({ phase: 'cleanup' });
+    expect(
+      (await audit(h)).find((a) => a.type === 'step.started' && a.stepId === 'probe-start-cleanup')?.data,
+    ).toMatchObject({ phase: 'cleanup' });
 
     // Once: a second abort is refused, a late re-delivery and a resume run nothing more.
     expect((await abort(h, runId)).ok).toBe(false);
@@ -160,7 +210,10 @@ describe('engine: cleanup steps on abort', () => {
     const { h, runId } = await atGate('work');
     const { plan, run } = (await h.engine.getRun(runId))!;
     const ok = { status: 'succeeded' as const, attempt: 1 };
-    const at = (steps: Record<string, typeof ok | { status: 'failed'; attempt: 1; failedAt: 'precondition' | 'command' }>, extra = {}) => cleanupCoverage(plan, { ...run, steps, ...extra });
+    const at = (
+      steps: Record<string, typeof ok | { status: 'failed'; attempt: 1; failedAt: 'precondition' | 'command' }>,
+      extra = {},
+    ) => cleanupCoverage(plan, { ...run, steps, ...extra });
     expect(at({ 'probe-start': ok })).toEqual(['probe-start']);
     expect(at({ 'probe-start': { status: 'failed', attempt: 1, failedAt: 'command' } })).toEqual(['probe-start']);
     expect(at({ 'probe-start': { status: 'failed', attempt: 1, failedAt: 'precondition' } })).toEqual([]);
@@ -229,9 +282,13 @@ describe('engine: cleanup steps on abort', () => {
     await h.drain();
     const run = await runOf(h, runId);
     expect(run.outcome).toBe('aborted');
-    expect(run.steps['probe-start-cleanup']?.summary).toMatch(/^run again after a delivery that never recorded its end/);
+    expect(run.steps['probe-start-cleanup']?.summary).toMatch(
+      /^run again after a delivery that never recorded its end/,
+    );
     expect(h.remote.ran(/probe-start-cleanup/)).toBe(2);
-    expect((await audit(h)).filter((a) => a.type === 'step.reconciled' && a.stepId === 'probe-start-cleanup')).toHaveLength(1);
+    expect(
+      (await audit(h)).filter((a) => a.type === 'step.reconciled' && a.stepId === 'probe-start-cleanup'),
+    ).toHaveLength(1);
     expect(await busy(h)).toBe(false);
   });
 
@@ -252,7 +309,9 @@ describe('engine: cleanup steps on abort', () => {
     expect((await runOf(h, runId)).steps['probe-start']?.status).toBe('running');
 
     const r = await abort(h, runId);
-    expect(r.ok && r.value.statusLine).toBe(`aborted by ${REQUESTER} while step probe-start was running (it finishes and is recorded)`);
+    expect(r.ok && r.value.statusLine).toBe(
+      `aborted by ${REQUESTER} while step probe-start was running (it finishes and is recorded)`,
+    );
     expect(r.ok && r.value.outcome).toBeUndefined();
     expect(await busy(h)).toBe(true);
     release();

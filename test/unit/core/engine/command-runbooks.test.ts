@@ -1,14 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COMMAND_RUNBOOKS, parseCommandRunbooks, runbookFor } from '../../../../src/core/engine/command-runbooks.ts';
+import {
+  DEFAULT_COMMAND_RUNBOOKS,
+  parseCommandRunbooks,
+  runbookFor,
+} from '../../../../src/core/engine/command-runbooks.ts';
 
 describe('command to runbook table', () => {
   it('maps each command to its runbook, with the OceanBase cluster and version as arguments', () => {
-    expect(runbookFor(DEFAULT_COMMAND_RUNBOOKS, { name: 'precheck', site: 'xizang' })).toEqual({ ok: true, value: { runbook: 'precheck', args: {} } });
-    expect(runbookFor(DEFAULT_COMMAND_RUNBOOKS, { name: 'upgrade', site: 'xizang', phase: 'kafka', dryRun: false })).toEqual({
+    expect(runbookFor(DEFAULT_COMMAND_RUNBOOKS, { name: 'precheck', site: 'xizang' })).toEqual({
+      ok: true,
+      value: { runbook: 'precheck', args: {} },
+    });
+    expect(
+      runbookFor(DEFAULT_COMMAND_RUNBOOKS, { name: 'upgrade', site: 'xizang', phase: 'kafka', dryRun: false }),
+    ).toEqual({
       ok: true,
       value: { runbook: 'upgrade-kafka', args: {} },
     });
-    expect(runbookFor(DEFAULT_COMMAND_RUNBOOKS, { name: 'upgrade', site: 's', phase: 'ob', cluster: 'ob1', toVersion: '4.3.5.5', dryRun: true })).toEqual({
+    expect(
+      runbookFor(DEFAULT_COMMAND_RUNBOOKS, {
+        name: 'upgrade',
+        site: 's',
+        phase: 'ob',
+        cluster: 'ob1',
+        toVersion: '4.3.5.5',
+        dryRun: true,
+      }),
+    ).toEqual({
       ok: true,
       value: { runbook: 'ob-upgrade', args: { cluster: 'ob1', toVersion: '4.3.5.5' } },
     });
@@ -26,12 +44,18 @@ describe('command to runbook table', () => {
       ok: false,
       error: expect.stringMatching(/^entry 2 \("upgrade mongo=x"\): the command must be one of precheck, /) as unknown,
     });
-    expect(parseCommandRunbooks('precheck=Bad Id')).toEqual({ ok: false, error: 'entry 1 ("precheck=Bad Id"): "Bad Id" is not a runbook id' });
+    expect(parseCommandRunbooks('precheck=Bad Id')).toEqual({
+      ok: false,
+      error: 'entry 1 ("precheck=Bad Id"): "Bad Id" is not a runbook id',
+    });
     expect(parseCommandRunbooks('precheck')).toMatchObject({ ok: false });
   });
 
   it('says which command has no runbook', () => {
     const { precheck: _gone, ...rest } = DEFAULT_COMMAND_RUNBOOKS;
-    expect(runbookFor(rest, { name: 'precheck', site: 'xizang' })).toEqual({ ok: false, error: 'no runbook is configured for "precheck"' });
+    expect(runbookFor(rest, { name: 'precheck', site: 'xizang' })).toEqual({
+      ok: false,
+      error: 'no runbook is configured for "precheck"',
+    });
   });
 });

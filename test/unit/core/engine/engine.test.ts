@@ -3,14 +3,22 @@ import { APPROVER, BASE, HOST, OTHER_APPROVER, REQUESTER, harness } from './harn
 import { decideGate } from '../../../../src/approvals/decide-gate.ts';
 
 describe('engine: a run of lab-move-dir', () => {
-  it('runs the check and the harmless action, then stops at the destructive step\'s gate with its commands', async () => {
+  it("runs the check and the harmless action, then stops at the destructive step's gate with its commands", async () => {
     const h = harness();
     const runId = await h.start();
     expect(h.effects()).toEqual(['record-start']);
     const gate = h.lastGate();
-    expect(gate).toMatchObject({ runId, stepId: 'move-dir', kind: 'approval', requester: REQUESTER, choices: ['approve', 'reject'] });
+    expect(gate).toMatchObject({
+      runId,
+      stepId: 'move-dir',
+      kind: 'approval',
+      requester: REQUESTER,
+      choices: ['approve', 'reject'],
+    });
     const ctx = h.events.of('gate.opened')[0]?.context;
-    expect(ctx?.targets).toEqual([{ host: HOST, commands: [`echo move-dir >> ${BASE}/effects.log && sleep 0 && mv ${BASE}/data ${BASE}/data_bak`] }]);
+    expect(ctx?.targets).toEqual([
+      { host: HOST, commands: [`echo move-dir >> ${BASE}/effects.log && sleep 0 && mv ${BASE}/data ${BASE}/data_bak`] },
+    ]);
     expect(h.remote.ran(/ && mv /)).toBe(0);
     expect((await h.engine.getRun(runId))?.run.steps['move-dir']?.status).toBe('gated');
   });
@@ -38,10 +46,24 @@ describe('engine: a run of lab-move-dir', () => {
     await h.drain();
     const records = await h.audit.read('lab', { runId });
     const moved = records.find((r) => r.type === 'step.finished' && r.stepId === 'move-dir');
-    expect(moved?.data).toMatchObject({ status: 'succeeded', hosts: [{ host: HOST, exitCode: 0, stdoutSha256: expect.stringMatching(/^[0-9a-f]{64}$/) }] });
+    expect(moved?.data).toMatchObject({
+      status: 'succeeded',
+      hosts: [{ host: HOST, exitCode: 0, stdoutSha256: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+    });
     expect(moved?.planHash).toBe(h.events.of('gate.opened')[0]?.gate.planHash);
     expect(JSON.stringify(records)).not.toContain('drwxr-xr-x');
-    expect(records.map((r) => r.type)).toEqual(expect.arrayContaining(['run.requested', 'lock.taken', 'run.planned', 'gate.opened', 'gate.decided', 'step.started', 'lock.released', 'run.finished']));
+    expect(records.map((r) => r.type)).toEqual(
+      expect.arrayContaining([
+        'run.requested',
+        'lock.taken',
+        'run.planned',
+        'gate.opened',
+        'gate.decided',
+        'step.started',
+        'lock.released',
+        'run.finished',
+      ]),
+    );
     expect((await h.audit.verify('lab')).ok).toBe(true);
   });
 
@@ -58,7 +80,13 @@ describe('engine: a run of lab-move-dir', () => {
     const h = harness();
     await h.start();
     const gate = h.lastGate();
-    const r = await h.engine.decide({ gateId: gate.id, user: APPROVER, userGroups: [], choice: 'approve', planHash: 'f'.repeat(64) });
+    const r = await h.engine.decide({
+      gateId: gate.id,
+      user: APPROVER,
+      userGroups: [],
+      choice: 'approve',
+      planHash: 'f'.repeat(64),
+    });
     expect(r.ok ? 'decided' : r.error.code).toBe('PLAN_CHANGED');
   });
 
@@ -69,7 +97,9 @@ describe('engine: a run of lab-move-dir', () => {
     await h.drain();
     const { run } = (await h.engine.getRun(runId))!;
     expect(run.outcome).toBe('rejected');
-    expect(run.statusLine).toBe(`the run stopped at step move-dir: rejected by ${APPROVER}; nothing after it ran; it can be rolled back`);
+    expect(run.statusLine).toBe(
+      `the run stopped at step move-dir: rejected by ${APPROVER}; nothing after it ran; it can be rolled back`,
+    );
     expect(h.events.of('run.stopped')[0]).toMatchObject({ stepId: 'move-dir', rollbackOffered: true });
     expect(h.effects()).toEqual(['record-start']);
     expect((await h.lock.holder('lab'))?.runId).toBe(runId);
@@ -81,13 +111,22 @@ describe('engine: a run of lab-move-dir', () => {
     const r = await h.engine.request({ site: 'lab', runbook: 'lab-move-dir', args: {}, requester: 'U_OTHER' });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error).toMatchObject({ code: 'SITE_BUSY', heldBy: { runId: first, requester: REQUESTER, since: 1_000_000 } });
+    expect(r.error).toMatchObject({
+      code: 'SITE_BUSY',
+      heldBy: { runId: first, requester: REQUESTER, since: 1_000_000 },
+    });
     expect(r.error.message).toContain(`run ${first} by ${REQUESTER} holds it since 1970-01-01T00:16:40.000Z`);
   });
 
   it('renders a dry run without taking the lock or running anything', async () => {
     const h = harness();
-    const r = await h.engine.request({ site: 'lab', runbook: 'lab-move-dir', args: {}, requester: REQUESTER, dryRun: true });
+    const r = await h.engine.request({
+      site: 'lab',
+      runbook: 'lab-move-dir',
+      args: {},
+      requester: REQUESTER,
+      dryRun: true,
+    });
     expect(r.ok && r.value.rendered).toContain(`on ${HOST}: echo move-dir`);
     await h.drain();
     expect(h.remote.calls).toEqual([]);
@@ -96,7 +135,12 @@ describe('engine: a run of lab-move-dir', () => {
 
   it('refuses bad runbook arguments with a message naming the argument', async () => {
     const h = harness();
-    const r = await h.engine.request({ site: 'lab', runbook: 'lab-move-dir', args: { base: 'relative/path' }, requester: REQUESTER });
+    const r = await h.engine.request({
+      site: 'lab',
+      runbook: 'lab-move-dir',
+      args: { base: 'relative/path' },
+      requester: REQUESTER,
+    });
     expect(r.ok ? '' : r.error.message).toMatch(/RUNBOOK_ARGS_INVALID: .*base: an absolute path/);
     expect(await h.lock.holder('lab')).toBeUndefined();
   });
@@ -152,7 +196,14 @@ describe('engine: a run of lab-move-dir', () => {
     const h = harness();
     const runId = await h.start();
     const gate = h.lastGate();
-    await decideGate(h.gates, { gateId: gate.id, user: APPROVER, userGroups: [], choice: 'approve', planHash: gate.planHash, now: 1_000_000 });
+    await decideGate(h.gates, {
+      gateId: gate.id,
+      user: APPROVER,
+      userGroups: [],
+      choice: 'approve',
+      planHash: gate.planHash,
+      now: 1_000_000,
+    });
     await h.drain();
     expect(h.effects()).toEqual(['record-start']);
     await h.engine.resume(['lab']);
@@ -173,7 +224,9 @@ describe('engine: a run of lab-move-dir', () => {
     const h = harness();
     await h.lock.acquire({ site: 'lab', runId: 'run_gone', requester: REQUESTER, since: 5 });
     const stale = await h.engine.staleLocks();
-    expect(stale).toEqual([{ holder: expect.objectContaining({ runId: 'run_gone' }), reason: 'run run_gone does not exist' }]);
+    expect(stale).toEqual([
+      { holder: expect.objectContaining({ runId: 'run_gone' }), reason: 'run run_gone does not exist' },
+    ]);
     expect((await h.engine.releaseStaleLock({ site: 'lab', user: REQUESTER, userGroups: [] })).ok).toBe(false);
     expect((await h.engine.releaseStaleLock({ site: 'lab', user: OTHER_APPROVER, userGroups: [] })).ok).toBe(true);
     expect(await h.lock.holder('lab')).toBeUndefined();

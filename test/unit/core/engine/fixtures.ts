@@ -8,7 +8,13 @@ export const site: Site = {
   hosts: ['paas-1', 'paas-2', 'store-1'],
   groups: { paas: ['paas-1', 'paas-2'] },
   obClusters: ['ob-sys'],
-  policy: { approvers: ['U_APPROVER'], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 60_000 },
+  policy: {
+    approvers: ['U_APPROVER'],
+    approverGroups: [],
+    approvalsNeeded: 1,
+    requesterMayApprove: false,
+    expiresAfterMs: 60_000,
+  },
   channel: 'C_LAB',
   starters: { users: [], groups: [] },
   manualScripted: false,
@@ -24,8 +30,21 @@ export function samplePlan(): PlanInput {
     site: 'lab',
     title: 'sample plan',
     steps: [
-      { kind: 'check', id: 'inspect', title: 'inspect', targets: { kind: 'hosts', hosts: ['paas-1', 'paas-2'], group: 'paas' }, commands: [on('paas-1', 'uptime'), on('paas-2', 'uptime')] },
-      { kind: 'action', id: 'note', title: 'note', targets: store, commands: [on('store-1', 'echo hi >> /tmp/log')], irreversible: { reason: 'a log line' } },
+      {
+        kind: 'check',
+        id: 'inspect',
+        title: 'inspect',
+        targets: { kind: 'hosts', hosts: ['paas-1', 'paas-2'], group: 'paas' },
+        commands: [on('paas-1', 'uptime'), on('paas-2', 'uptime')],
+      },
+      {
+        kind: 'action',
+        id: 'note',
+        title: 'note',
+        targets: store,
+        commands: [on('store-1', 'echo hi >> /tmp/log')],
+        irreversible: { reason: 'a log line' },
+      },
       {
         kind: 'action',
         id: 'move',
@@ -33,12 +52,22 @@ export function samplePlan(): PlanInput {
         targets: store,
         destructive: true,
         gate: { prompt: 'move it?' },
-        preconditions: [{ kind: 'path-exists', path: '/app/d' }, { kind: 'path-absent', path: '/app/d_bak' }],
+        preconditions: [
+          { kind: 'path-exists', path: '/app/d' },
+          { kind: 'path-absent', path: '/app/d_bak' },
+        ],
         commands: [on('store-1', 'mv /app/d /app/d_bak')],
         verify: [{ kind: 'path-exists', path: '/app/d_bak' }],
         rollback: {
           steps: [
-            { kind: 'action', id: 'unmove', title: 'unmove', targets: store, destructive: true, commands: [on('store-1', 'mv /app/d_bak /app/d')] },
+            {
+              kind: 'action',
+              id: 'unmove',
+              title: 'unmove',
+              targets: store,
+              destructive: true,
+              commands: [on('store-1', 'mv /app/d_bak /app/d')],
+            },
           ],
         },
       },
@@ -51,15 +80,35 @@ export function samplePlan(): PlanInput {
         parameters: { port: '6379' },
         standIn: [on('store-1', 'touch /app/installed')],
         verify: [{ kind: 'path-exists', path: '/app/installed' }],
-        rollback: { steps: [{ kind: 'action', id: 'uninstall', title: 'uninstall', targets: store, commands: [on('store-1', 'rm -f /app/installed')] }] },
+        rollback: {
+          steps: [
+            {
+              kind: 'action',
+              id: 'uninstall',
+              title: 'uninstall',
+              targets: store,
+              commands: [on('store-1', 'rm -f /app/installed')],
+            },
+          ],
+        },
       },
-      { kind: 'action', id: 'finish', title: 'finish', targets: store, commands: [on('store-1', 'true')], irreversible: { reason: 'nothing to undo' } },
+      {
+        kind: 'action',
+        id: 'finish',
+        title: 'finish',
+        targets: store,
+        commands: [on('store-1', 'true')],
+        irreversible: { reason: 'nothing to undo' },
+      },
     ],
   };
 }
 
 /** A run in the forward phase with the given step states. */
-export function runWith(steps: Record<string, Partial<StepState> & Pick<StepState, 'status'>>, extra: Partial<RunState> = {}): RunState {
+export function runWith(
+  steps: Record<string, Partial<StepState> & Pick<StepState, 'status'>>,
+  extra: Partial<RunState> = {},
+): RunState {
   const full: Record<string, StepState> = {};
   for (const [id, st] of Object.entries(steps)) full[id] = { attempt: 1, ...st };
   return {

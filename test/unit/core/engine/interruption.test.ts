@@ -20,7 +20,10 @@ async function dieInsideMove(h: ReturnType<typeof harness>) {
   return { runId, job };
 }
 
-/** The worker dies inside `mv` after the move went through; re-delivered, the step is interrupted; a person chooses roll-back. */
+/**
+ * The worker dies inside `mv` after the move went through; re-delivered, the step is interrupted; a person chooses
+ * roll-back.
+ */
 async function rollBackAfterMoveInterrupted(h: ReturnType<typeof harness>): Promise<string> {
   const { runId, job } = await dieInsideMove(h);
   h.remote.hang = undefined;
@@ -40,11 +43,32 @@ describe('classifyDelivery', () => {
   it.each<[string, NextAction, 'check' | 'action', StepState, number, string]>([
     ['runs a step cleared to run', exec(), 'action', st('ready'), 1, 'run'],
     ['runs a pending step the plan says to execute', exec(), 'check', st('pending'), 1, 'run'],
-    ['reconciles an action found running (never re-runs it on its own)', exec(), 'action', st('running'), 1, 'reconcile'],
+    [
+      'reconciles an action found running (never re-runs it on its own)',
+      exec(),
+      'action',
+      st('running'),
+      1,
+      'reconcile',
+    ],
     ['re-runs a check found running, since it only reads', exec(), 'check', st('running'), 1, 'run'],
     ['drops a job of an older attempt', exec(2), 'action', st('ready', 2), 1, 'drop'],
-    ['drops a job for a step the plan is not at', { type: 'wait', stepId: 's', gateId: 'g' }, 'action', st('gated'), 1, 'drop'],
-    ['drops a job when the run waits on a decision', { type: 'await-decision', stepId: 's', reason: 'interrupted', phase: 'forward' }, 'action', st('interrupted'), 1, 'drop'],
+    [
+      'drops a job for a step the plan is not at',
+      { type: 'wait', stepId: 's', gateId: 'g' },
+      'action',
+      st('gated'),
+      1,
+      'drop',
+    ],
+    [
+      'drops a job when the run waits on a decision',
+      { type: 'await-decision', stepId: 's', reason: 'interrupted', phase: 'forward' },
+      'action',
+      st('interrupted'),
+      1,
+      'drop',
+    ],
   ])('%s', (_name, next, kind, state, attempt, expected) => {
     expect(classifyDelivery(next, step(kind), state, job(attempt))).toBe(expected);
   });
@@ -53,10 +77,14 @@ describe('classifyDelivery', () => {
 describe('interpretProbes', () => {
   const f = (ok: boolean, evidence: string) => ({ probe: 'p', host: 'h', ok, evidence });
   it('says the step completed when its verification passes', () => {
-    expect(interpretProbes([f(false, '/a is absent')], [f(true, '/a is absent'), f(true, '/b exists')])).toMatch(/^Verification passes .*the step completed; mark it done\.$/);
+    expect(interpretProbes([f(false, '/a is absent')], [f(true, '/a is absent'), f(true, '/b exists')])).toMatch(
+      /^Verification passes .*the step completed; mark it done\.$/,
+    );
   });
   it('says a retry is safe when the preconditions still hold', () => {
-    expect(interpretProbes([f(true, '/a exists')], [f(false, '/b is absent')])).toMatch(/did not take effect; retry is safe/);
+    expect(interpretProbes([f(true, '/a exists')], [f(false, '/b is absent')])).toMatch(
+      /did not take effect; retry is safe/,
+    );
   });
   it('warns of a partial change when neither holds', () => {
     expect(interpretProbes([f(false, 'x')], [f(false, 'y')])).toMatch(/may be partly done/);
@@ -78,7 +106,9 @@ describe('engine: an interrupted destructive step', () => {
     await h.drain();
     const st = (await h.engine.getRun(runId))!.run.steps['move-dir'];
     expect(st?.status).toBe('interrupted');
-    expect(st?.summary).toContain(`Verification passes (${BASE}/data is absent on ${HOST}, ${BASE}/data_bak exists on ${HOST}): the step completed`);
+    expect(st?.summary).toContain(
+      `Verification passes (${BASE}/data is absent on ${HOST}, ${BASE}/data_bak exists on ${HOST}): the step completed`,
+    );
     expect(h.remote.ran(/ && mv /)).toBe(1);
     expect(h.events.of('step.interrupted')).toHaveLength(1);
     expect(h.lastGate()).toMatchObject({ kind: 'interrupted', choices: ['retry', 'mark-done', 'roll-back', 'abort'] });
@@ -144,7 +174,10 @@ describe('engine: rollback', () => {
     const r = await h.engine.rollback({ runId, requester: 'U_APP' });
     expect(r.ok).toBe(true);
     await h.drain();
-    expect(h.events.of('rollback.started')[0]).toMatchObject({ covers: ['move-dir'], irreversible: [{ stepId: 'record-end' }, { stepId: 'record-start' }] });
+    expect(h.events.of('rollback.started')[0]).toMatchObject({
+      covers: ['move-dir'],
+      irreversible: [{ stepId: 'record-end' }, { stepId: 'record-start' }],
+    });
     const gate = h.lastGate();
     expect(gate).toMatchObject({ stepId: 'restore-dir', kind: 'rollback', requester: 'U_APP' });
     // Four eyes again: the person who asked for the rollback may not approve it.
@@ -157,7 +190,9 @@ describe('engine: rollback', () => {
     expect(h.remote.exists(HOST, `${BASE}/data_bak`)).toBe(false);
     expect(h.effects()).toEqual(['record-start', 'move-dir', 'record-end', 'restore-dir']);
     expect(await h.lock.holder('lab')).toBeUndefined();
-    expect((await h.audit.read('lab', { runId })).map((a) => a.type)).toEqual(expect.arrayContaining(['rollback.started', 'rollback.finished']));
+    expect((await h.audit.read('lab', { runId })).map((a) => a.type)).toEqual(
+      expect.arrayContaining(['rollback.started', 'rollback.finished']),
+    );
   });
 
   it('rolls back from an interruption when a person chooses roll-back', async () => {

@@ -17,7 +17,10 @@ class VerboseRemote extends FakeRemote {
 /** Records what the engine stores. */
 class RecordingArtefacts implements OutputArtefacts {
   readonly stored: { owner: OutputArtefactOwner; text: string }[] = [];
-  async put(owner: OutputArtefactOwner, stdout: CapturedOutput): Promise<{ key: string; bytes: number; capped: boolean; expiresAt: number }> {
+  async put(
+    owner: OutputArtefactOwner,
+    stdout: CapturedOutput,
+  ): Promise<{ key: string; bytes: number; capped: boolean; expiresAt: number }> {
     this.stored.push({ owner, text: stdout.head });
     return { key: `artefact:${this.stored.length}`, bytes: stdout.head.length, capped: false, expiresAt: 0 };
   }
@@ -27,7 +30,7 @@ class RecordingArtefacts implements OutputArtefacts {
 }
 
 describe('a step with long output', () => {
-  it('has each host\'s whole output stored and referenced from its output summary', async () => {
+  it("has each host's whole output stored and referenced from its output summary", async () => {
     const h = harness();
     const remote = new VerboseRemote().touch('fdfs-3', '/app/opsgate-test/data', '/app/opsgate-test');
     const artefacts = new RecordingArtefacts();
@@ -39,7 +42,12 @@ describe('a step with long output', () => {
     expect(summaries.length).toBeGreaterThan(0);
     const first = summaries[0]?.outputs[0];
     expect(first?.artefact?.key).toBe('artefact:1');
-    expect(artefacts.stored[0]?.owner).toEqual({ site: 'lab', runId: r.value.runId, stepId: summaries[0]?.stepId, host: first?.host });
+    expect(artefacts.stored[0]?.owner).toEqual({
+      site: 'lab',
+      runId: r.value.runId,
+      stepId: summaries[0]?.stepId,
+      host: first?.host,
+    });
     expect(artefacts.stored[0]?.text).toContain('progress line\n'.repeat(500));
   });
 });

@@ -34,7 +34,11 @@ const admInstall = defineRunbook({
 function setup(manualScripted: boolean) {
   const h = harness();
   h.remote.touch('paas-1', '/opt/adm/pending');
-  const engine = createEngine({ ...h.deps, sites: siteDirectory([{ ...labSite, manualScripted }]), runbooks: createRunbookRegistry([admInstall]) });
+  const engine = createEngine({
+    ...h.deps,
+    sites: siteDirectory([{ ...labSite, manualScripted }]),
+    runbooks: createRunbookRegistry([admInstall]),
+  });
   const start = async () => {
     const r = await engine.request({ site: 'lab', runbook: 'adm-install', args: {}, requester: REQUESTER });
     if (!r.ok) throw new Error(r.error.message);
@@ -50,10 +54,15 @@ describe('engine: a manual step', () => {
     const runId = await start();
     const opened = h.events.of('gate.opened')[0];
     expect(opened?.gate).toMatchObject({ kind: 'manual', choices: ['done', 'abort'] });
-    expect(opened?.context).toMatchObject({ instructions: 'Install the instance in the ADM UI, same password and VIP', parameters: { port: '6379', vip: '10.77.0.100' } });
+    expect(opened?.context).toMatchObject({
+      instructions: 'Install the instance in the ADM UI, same password and VIP',
+      parameters: { port: '6379', vip: '10.77.0.100' },
+    });
     h.remote.paths.get('paas-1')?.add('/opt/adm/installed'); // the person did it in the UI
     const g = opened!.gate;
-    expect((await engine.decide({ gateId: g.id, user: APPROVER, userGroups: [], choice: 'done', planHash: g.planHash })).ok).toBe(true);
+    expect(
+      (await engine.decide({ gateId: g.id, user: APPROVER, userGroups: [], choice: 'done', planHash: g.planHash })).ok,
+    ).toBe(true);
     await h.queue.drain((job) => engine.handleJob(job));
     expect(h.remote.ran(/mv \/opt\/adm/)).toBe(0);
     expect(h.remote.ran(/test -e \/opt\/adm\/installed/)).toBe(1);

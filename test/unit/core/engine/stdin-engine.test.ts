@@ -18,7 +18,15 @@ const authCheck = defineRunbook({
     runbook: 'auth-check',
     site: site.name,
     title: 'auth',
-    steps: [{ kind: 'check', id: 'auth', title: 'auth', targets: { kind: 'hosts', hosts: ['paas-1'] }, commands: [{ host: 'paas-1', command: 'uptime', stdin: { secrets: [args.secret] } }] }],
+    steps: [
+      {
+        kind: 'check',
+        id: 'auth',
+        title: 'auth',
+        targets: { kind: 'hosts', hosts: ['paas-1'] },
+        commands: [{ host: 'paas-1', command: 'uptime', stdin: { secrets: [args.secret] } }],
+      },
+    ],
   }),
 });
 
@@ -31,7 +39,11 @@ const source: SecretSource = {
 
 function setup(secrets: SecretSource | undefined) {
   const h = harness();
-  const engine = createEngine({ ...h.deps, runbooks: createRunbookRegistry([authCheck]), ...(secrets ? { secrets } : {}) });
+  const engine = createEngine({
+    ...h.deps,
+    runbooks: createRunbookRegistry([authCheck]),
+    ...(secrets ? { secrets } : {}),
+  });
   const start = async (secret: string) => {
     const r = await engine.request({ site: 'lab', runbook: 'auth-check', args: { secret }, requester: REQUESTER });
     if (!r.ok) throw new Error(r.error.message);
@@ -54,21 +66,30 @@ describe('engine: a command with secrets on stdin', () => {
   });
 
   it('fails the step before anything runs when the secret cannot be had, naming it', async () => {
-    for (const [secrets, reason] of [[source, 'no secret redis.gone'], [undefined, 'this worker has no secret source']] as const) {
+    for (const [secrets, reason] of [
+      [source, 'no secret redis.gone'],
+      [undefined, 'this worker has no secret source'],
+    ] as const) {
       const { h, engine, start } = setup(secrets);
       const { runId } = await start(secrets === undefined ? 'redis.password' : 'redis.gone');
       expect(h.remote.calls).toEqual([]);
       const st = (await engine.getRun(runId))?.run.steps['auth'];
       expect(st).toMatchObject({ status: 'failed', failedAt: 'precondition' });
-      expect(st?.summary).toMatch(new RegExp(`^STEP_SECRET_UNAVAILABLE: step auth: secret redis\\.(gone|password) for stdin: ${reason}`));
+      expect(st?.summary).toMatch(
+        new RegExp(`^STEP_SECRET_UNAVAILABLE: step auth: secret redis\\.(gone|password) for stdin: ${reason}`),
+      );
     }
   });
 
   it('is refused when planned against a site file that has no such secret', () => {
     const registry = createRunbookRegistry([authCheck]);
-    const spec = { middleware: { redis: [{ name: 'business-redis', password: { env: 'REDIS_PW' } }] } } as unknown as SiteFile;
+    const spec = {
+      middleware: { redis: [{ name: 'business-redis', password: { env: 'REDIS_PW' } }] },
+    } as unknown as SiteFile;
     const site = { ...labSite, spec };
-    expect(registry.buildPlan('auth-check', site, { secret: 'middleware.redis[business-redis].password' }).steps).toHaveLength(1);
+    expect(
+      registry.buildPlan('auth-check', site, { secret: 'middleware.redis[business-redis].password' }).steps,
+    ).toHaveLength(1);
     expect(() => registry.buildPlan('auth-check', site, { secret: 'middleware.redis[csb-redis].password' })).toThrow(
       'runbook auth-check, step auth: stdin names secret(s) the site file does not have: middleware.redis[csb-redis].password',
     );

@@ -59,7 +59,14 @@ describe('secret names', () => {
   });
 
   it('point at nothing when the path leads to no reference', () => {
-    for (const name of ['middleware.csbRedis[csb-redis].password', 'middleware.redis[nope].password', 'middleware.redis', 'ssh.user', 'ssh..password', '.ssh']) {
+    for (const name of [
+      'middleware.csbRedis[csb-redis].password',
+      'middleware.redis[nope].password',
+      'middleware.redis',
+      'ssh.user',
+      'ssh..password',
+      '.ssh',
+    ]) {
       expect(secretRefAt(doc, name), name).toBeUndefined();
     }
   });
@@ -93,20 +100,29 @@ describe('secrets on stdin', () => {
     const plan = validatePlan('sample', planWith(), site);
     const text = `${JSON.stringify(plan)}\n${renderPlan(plan)}`;
     expect(text).not.toContain(PASSWORD);
-    expect(renderPlan(plan)).toContain(`on store-1: IFS= read -r P; exec </dev/null; redis-cli PING  [stdin: <secret: ${NAME}>]`);
+    expect(renderPlan(plan)).toContain(
+      `on store-1: IFS= read -r P; exec </dev/null; redis-cli PING  [stdin: <secret: ${NAME}>]`,
+    );
     expect(planHash(validatePlan('sample', planWith(['middleware.redis[0].password']), site))).not.toBe(planHash(plan));
   });
 
   it('fail the step with a coded error naming the secret, never a value', async () => {
     const cases: [string[], SecretSource | undefined, RegExp][] = [
-      [['middleware.redis[nope].password'], source, /secret middleware\.redis\[nope\]\.password for stdin: SECRET_UNKNOWN: site lab has no secret reference/],
+      [
+        ['middleware.redis[nope].password'],
+        source,
+        /secret middleware\.redis\[nope\]\.password for stdin: SECRET_UNKNOWN: site lab has no secret reference/,
+      ],
       [['middleware.redis[0].password'], source, /spans several lines/],
       [['ssh.password'], source, /SECRET_UNAVAILABLE: environment variable SSH_PW is not set/],
       [[NAME], undefined, /this worker has no secret source/],
     ];
     for (const [names, src, message] of cases) {
       const step = validatePlan('sample', planWith(names), site).steps[0]!;
-      const e = await resolveStdinSecrets(src, 'lab', step, () => undefined).then(() => undefined, (x: unknown) => x);
+      const e = await resolveStdinSecrets(src, 'lab', step, () => undefined).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
       expect(e, names[0]).toBeInstanceOf(StepSecretError);
       expect((e as StepSecretError).code).toBe('STEP_SECRET_UNAVAILABLE');
       expect((e as Error).message).toMatch(message);
@@ -117,7 +133,9 @@ describe('secrets on stdin', () => {
   it('must exist at the site when the plan is validated against its secrets', () => {
     const hasSecret = (n: string) => secretRefAt(doc, n) !== undefined;
     expect(() => validatePlan('sample', planWith(), { ...site, hasSecret })).not.toThrow();
-    expect(() => validatePlan('sample', planWith(['middleware.redis[gone].password']), { ...site, hasSecret })).toThrow(RunbookInvalidError);
+    expect(() => validatePlan('sample', planWith(['middleware.redis[gone].password']), { ...site, hasSecret })).toThrow(
+      RunbookInvalidError,
+    );
     expect(() => validatePlan('sample', planWith(['not a name']), site)).toThrow(/a secret name is a path/);
   });
 });

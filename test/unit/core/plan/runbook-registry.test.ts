@@ -12,7 +12,9 @@ describe('runbook registry', () => {
   it('builds the lab-move-dir plan with its gate, probes and rollback', () => {
     const plan = registry.buildPlan('lab-move-dir', labSite, { base: '/srv/og' });
     const text = renderPlan(plan);
-    expect(text).toContain('on fdfs-3: echo move-dir >> /srv/og/effects.log && sleep 0 && mv /srv/og/data /srv/og/data_bak');
+    expect(text).toContain(
+      'on fdfs-3: echo move-dir >> /srv/og/effects.log && sleep 0 && mv /srv/og/data /srv/og/data_bak',
+    );
     expect(text).toContain('precondition: /srv/og/data_bak is absent  [test ! -e /srv/og/data_bak]');
     expect(text).toContain('rollback restore-dir');
   });
@@ -26,7 +28,9 @@ describe('runbook registry', () => {
   });
 
   it('refuses a host the site does not have, naming the step', () => {
-    expect(() => registry.buildPlan('lab-move-dir', labSite, { host: 'ghost' })).toThrow(/step inspect: unknown host\(s\) ghost/);
+    expect(() => registry.buildPlan('lab-move-dir', labSite, { host: 'ghost' })).toThrow(
+      /step inspect: unknown host\(s\) ghost/,
+    );
   });
 
   it('refuses a check that references an evaluator nobody registered', () => {
@@ -38,10 +42,21 @@ describe('runbook registry', () => {
         runbook: 'bad-eval',
         site: site.name,
         title: 't',
-        steps: [{ kind: 'check', id: 'c', title: 'c', targets: { kind: 'hosts', hosts: ['paas-1'] }, commands: [{ host: 'paas-1', command: 'true' }], evaluator: 'bad-eval.missing' }],
+        steps: [
+          {
+            kind: 'check',
+            id: 'c',
+            title: 'c',
+            targets: { kind: 'hosts', hosts: ['paas-1'] },
+            commands: [{ host: 'paas-1', command: 'true' }],
+            evaluator: 'bad-eval.missing',
+          },
+        ],
       }),
     });
-    expect(() => createRunbookRegistry([rb]).buildPlan('bad-eval', labSite, {})).toThrow(/step c: unknown evaluator bad-eval.missing/);
+    expect(() => createRunbookRegistry([rb]).buildPlan('bad-eval', labSite, {})).toThrow(
+      /step c: unknown evaluator bad-eval.missing/,
+    );
   });
 
   it('refuses two runbooks with one id', () => {

@@ -16,11 +16,15 @@ describe('stepHash', () => {
   });
 
   it('changes when a command changes', () => {
-    expect(stepHash({ ...move, commands: [{ host: 'store-1', command: 'mv /app/d /app/d_old' }] })).not.toBe(stepHash(move));
+    expect(stepHash({ ...move, commands: [{ host: 'store-1', command: 'mv /app/d /app/d_old' }] })).not.toBe(
+      stepHash(move),
+    );
   });
 
   it('changes when the targets change', () => {
-    expect(stepHash({ ...move, targets: { kind: 'hosts', hosts: ['store-1'], oneAtATime: true } })).not.toBe(stepHash(move));
+    expect(stepHash({ ...move, targets: { kind: 'hosts', hosts: ['store-1'], oneAtATime: true } })).not.toBe(
+      stepHash(move),
+    );
   });
 
   it('changes when a probe changes', () => {
@@ -58,7 +62,7 @@ describe('renderPlan', () => {
     expect(text).toContain(`hash: ${stepHash(move)}`);
   });
 
-  it('shows a manual step\'s instructions and parameters', () => {
+  it("shows a manual step's instructions and parameters", () => {
     expect(text).toContain('instructions: Install the instance in the ADM UI');
     expect(text).toContain('port: 6379');
   });

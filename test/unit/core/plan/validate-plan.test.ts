@@ -32,12 +32,42 @@ describe('validatePlan', () => {
     ['a destructive step without a gate', 'move', (s) => delete s.gate, /destructive step without a gate/],
     ['an action without a rollback decision', 'note', (s) => delete s.irreversible, /no rollback decision/],
     ['a manual step without a rollback decision', 'adm-install', (s) => delete s.rollback, /no rollback decision/],
-    ['a step with both rollback and irreversible', 'move', (s) => (s.irreversible = { reason: 'x' }), /both rollback steps and irreversible/],
-    ['a destructive check', 'inspect', (s) => ((s.destructive = true), (s.gate = { prompt: 'p' })), /a check may not be destructive/],
-    ['a target host without a command', 'inspect', (s) => (s.commands = [{ host: 'paas-1', command: 'uptime' }]), /no command for target host\(s\) paas-2/],
-    ['a host the site does not have', 'note', (s) => ((s.targets = { kind: 'hosts', hosts: ['ghost'] }), (s.commands = [{ host: 'ghost', command: 'true' }])), /unknown host\(s\) ghost/],
-    ['a probe with a broken pattern', 'inspect', (s) => (s.verify = [{ kind: 'output-matches', command: 'true', pattern: '(' }]), /bad pattern/],
-    ['an SQL probe on a host step', 'note', (s) => (s.verify = [{ kind: 'sql-matches', sql: 'select 1', pattern: '1' }]), /SQL probe on a step that targets hosts/],
+    [
+      'a step with both rollback and irreversible',
+      'move',
+      (s) => (s.irreversible = { reason: 'x' }),
+      /both rollback steps and irreversible/,
+    ],
+    [
+      'a destructive check',
+      'inspect',
+      (s) => ((s.destructive = true), (s.gate = { prompt: 'p' })),
+      /a check may not be destructive/,
+    ],
+    [
+      'a target host without a command',
+      'inspect',
+      (s) => (s.commands = [{ host: 'paas-1', command: 'uptime' }]),
+      /no command for target host\(s\) paas-2/,
+    ],
+    [
+      'a host the site does not have',
+      'note',
+      (s) => ((s.targets = { kind: 'hosts', hosts: ['ghost'] }), (s.commands = [{ host: 'ghost', command: 'true' }])),
+      /unknown host\(s\) ghost/,
+    ],
+    [
+      'a probe with a broken pattern',
+      'inspect',
+      (s) => (s.verify = [{ kind: 'output-matches', command: 'true', pattern: '(' }]),
+      /bad pattern/,
+    ],
+    [
+      'an SQL probe on a host step',
+      'note',
+      (s) => (s.verify = [{ kind: 'sql-matches', sql: 'select 1', pattern: '1' }]),
+      /SQL probe on a step that targets hosts/,
+    ],
   ])('refuses %s, naming the step', (_name, id, change, message) => {
     const e = refusal(withStep(id, change));
     expect(e.code).toBe('RUNBOOK_INVALID');
@@ -55,14 +85,27 @@ describe('validatePlan', () => {
 
   it('refuses a step id used twice, including rollback step ids', () => {
     const plan = samplePlan();
-    const dup: StepInput = { kind: 'action', id: 'unmove', title: 't', targets: { kind: 'hosts', hosts: ['store-1'] }, commands: [{ host: 'store-1', command: 'true' }], irreversible: { reason: 'r' } };
+    const dup: StepInput = {
+      kind: 'action',
+      id: 'unmove',
+      title: 't',
+      targets: { kind: 'hosts', hosts: ['store-1'] },
+      commands: [{ host: 'store-1', command: 'true' }],
+      irreversible: { reason: 'r' },
+    };
     plan.steps.push(dup);
     expect(refusal(plan).message).toMatch(/unmove: step id used twice/);
   });
 
   it('refuses an SQL step that names an SQL target the site lacks', () => {
     const plan = samplePlan();
-    plan.steps.push({ kind: 'check', id: 'ob', title: 'ob', targets: { kind: 'sql', target: 'ob-other' }, sql: ['select 1'] });
+    plan.steps.push({
+      kind: 'check',
+      id: 'ob',
+      title: 'ob',
+      targets: { kind: 'sql', target: 'ob-other' },
+      sql: ['select 1'],
+    });
     expect(refusal(plan).message).toMatch(/unknown SQL target ob-other/);
   });
 });

@@ -4,7 +4,27 @@ import { isAddress, isIpAddress } from '../../../../src/core/sites/is-address.ts
 
 describe('isIpAddress', () => {
   it('says what node:net says of every kind of literal a site file may hold', () => {
-    const samples = ['1.2.3.4', '01.2.3.4', '10.77.0.300', '1.2', '::1', '::', 'fe80::1', 'fe80::1%eth0', 'fe80::1%', '::ffff:1.2.3.4', '2001:db8::8a2e:370:7334', '1::2::3', 'gggg::1', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:1.2.3.4', ' 1.2.3.4', '1.2.3.4\n', 'redis-a', ''];
+    const samples = [
+      '1.2.3.4',
+      '01.2.3.4',
+      '10.77.0.300',
+      '1.2',
+      '::1',
+      '::',
+      'fe80::1',
+      'fe80::1%eth0',
+      'fe80::1%',
+      '::ffff:1.2.3.4',
+      '2001:db8::8a2e:370:7334',
+      '1::2::3',
+      'gggg::1',
+      '1:2:3:4:5:6:7:8',
+      '1:2:3:4:5:6:1.2.3.4',
+      ' 1.2.3.4',
+      '1.2.3.4\n',
+      'redis-a',
+      '',
+    ];
     for (const s of samples) expect(isIpAddress(s), JSON.stringify(s)).toBe(isIP(s) !== 0);
   });
 });

@@ -22,7 +22,10 @@ describe('isAddress', () => {
     expect(isAddress(a)).toBe(true);
   });
 
-  it.each(['10.77.0.300', '1.2', '', 'has space', '-lead.example.com', 'a_b.example.com', 'x;rm -rf /'])('refuses %j', (a) => {
-    expect(isAddress(a)).toBe(false);
-  });
+  it.each(['10.77.0.300', '1.2', '', 'has space', '-lead.example.com', 'a_b.example.com', 'x;rm -rf /'])(
+    'refuses %j',
+    (a) => {
+      expect(isAddress(a)).toBe(false);
+    },
+  );
 });

@@ -37,13 +37,15 @@ policy:
 `;
 
 export const SITE_FILE = '/sites/testsite.yml';
-export const SSH_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nkey-material-do-not-print\n-----END OPENSSH PRIVATE KEY-----\n';
+export const SSH_KEY =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\nkey-material-do-not-print\n-----END OPENSSH PRIVATE KEY-----\n';
 export const REDIS_PASSWORD = 'redis-pw-do-not-print';
 
 /** Replaces exactly one occurrence of `from` (the test fails loudly if the fixture changed). */
 export function edit(text: string, from: string, to: string): string {
   const at = text.indexOf(from);
-  if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`fixture edit: "${from}" is not in the fixture exactly once`);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0)
+    throw new Error(`fixture edit: "${from}" is not in the fixture exactly once`);
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
 

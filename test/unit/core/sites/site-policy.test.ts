@@ -21,7 +21,10 @@ describe('the site policy', () => {
       requesterMayApprove: true,
       expiresAfterMs: 90 * 60_000,
     });
-    expect(toApprovalPolicy((await site()).policy)).toMatchObject({ requesterMayApprove: false, expiresAfterMs: 30 * 60_000 });
+    expect(toApprovalPolicy((await site()).policy)).toMatchObject({
+      requesterMayApprove: false,
+      expiresAfterMs: 30 * 60_000,
+    });
   });
 
   it('lets only the listed users and groups start runs', async () => {
@@ -35,6 +38,10 @@ describe('the site policy', () => {
 describe('resolveTargets', () => {
   it('expands groups from hosts and the groups map, in file order, each host once', async () => {
     const s = await site(edit(SITE_YAML, 'middleware:\n', 'groups:\n  paas: [redis-b]\nmiddleware:\n'));
-    expect(resolveTargets(s, { groups: ['paas'], hosts: ['app-1'] }).map((h) => h.name)).toEqual(['app-1', 'app-2', 'redis-b']);
+    expect(resolveTargets(s, { groups: ['paas'], hosts: ['app-1'] }).map((h) => h.name)).toEqual([
+      'app-1',
+      'app-2',
+      'redis-b',
+    ]);
   });
 });

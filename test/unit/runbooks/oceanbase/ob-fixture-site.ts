@@ -9,7 +9,10 @@ import { labXizang, registry } from '../xizang/xizang-fixture.ts';
 export { labXizang, registry };
 
 /** The lab site with one cluster's settings changed (e.g. a shorter precheck validity). */
-export async function labWith(cluster: string, change: (ob: NonNullable<Site['spec']>['oceanbase'][number]) => object): Promise<Site> {
+export async function labWith(
+  cluster: string,
+  change: (ob: NonNullable<Site['spec']>['oceanbase'][number]) => object,
+): Promise<Site> {
   const site = await labXizang();
   const spec = site.spec;
   if (spec === undefined) throw new Error('no spec');
@@ -27,17 +30,37 @@ export function stepOf(plan: Plan, id: string): Step {
 /** A run as a program sees it, with the given steps' findings and times. */
 export function runWith(steps: RunState['steps']): RunState {
   return {
-    id: 'run_1', site: 'xizang', runbook: 'ob-upgrade', args: {}, requester: 'U1', dryRun: false, planHash: 'h',
-    createdAt: 0, updatedAt: 0, version: 1, phase: 'forward', steps,
+    id: 'run_1',
+    site: 'xizang',
+    runbook: 'ob-upgrade',
+    args: {},
+    requester: 'U1',
+    dryRun: false,
+    planHash: 'h',
+    createdAt: 0,
+    updatedAt: 0,
+    version: 1,
+    phase: 'forward',
+    steps,
   };
 }
 
 /** A program context over a fake SQL session with a clock that advances on every sleep; records progress lines. */
-export function programContext(site: Site, step: Step, sql: SqlSession, run: RunState = runWith({})): ProgramContext & { lines: string[] } {
+export function programContext(
+  site: Site,
+  step: Step,
+  sql: SqlSession,
+  run: RunState = runWith({}),
+): ProgramContext & { lines: string[] } {
   let now = 1_000_000;
   const lines: string[] = [];
   return {
-    site, run, step, sql, remote: new FakeRemote(), lines,
+    site,
+    run,
+    step,
+    sql,
+    remote: new FakeRemote(),
+    lines,
     clock: { now: () => now },
     sleep: async (ms) => void (now += ms),
     progress: async (text) => void lines.push(text),

@@ -6,18 +6,30 @@ describe('ob-precheck plan', () => {
   it('runs the checker first as a check that stops the run on a failure and cannot be marked done', async () => {
     const plan = registry.buildPlan('ob-precheck', await labXizang(), { cluster: 'obcluster' });
     const checker = plan.steps[0]!;
-    expect(checker).toMatchObject({ id: 'upgrade-checker', kind: 'check', targets: { kind: 'sql', target: 'obcluster' } });
+    expect(checker).toMatchObject({
+      id: 'upgrade-checker',
+      kind: 'check',
+      targets: { kind: 'sql', target: 'obcluster' },
+    });
     expect(checker.kind === 'check' && checker.advisory).toBeFalsy();
     expect(choicesForKind('failure')).not.toContain('mark-done');
   });
 
   it('makes the 72h change a gated step of its own, after recording the old values, with a wait and a restore', async () => {
     const plan = registry.buildPlan('ob-precheck', await labXizang(), { cluster: 'obcluster' });
-    expect(plan.steps.map((s) => s.id)).toEqual(['upgrade-checker', 'record-offline-time', 'raise-offline-time', 'wait-offline-time', 'record-pass']);
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      'upgrade-checker',
+      'record-offline-time',
+      'raise-offline-time',
+      'wait-offline-time',
+      'record-pass',
+    ]);
     const raise = stepOf(plan, 'raise-offline-time');
     expect(raise.sql).toEqual(["alter system set server_permanent_offline_time = '72h'"]);
     expect(raise.destructive && raise.gate !== undefined).toBe(true);
-    expect(raise.kind === 'action' ? raise.rollback?.steps[0]?.program?.args : {}).toEqual({ fromStep: 'record-offline-time' });
+    expect(raise.kind === 'action' ? raise.rollback?.steps[0]?.program?.args : {}).toEqual({
+      fromStep: 'record-offline-time',
+    });
   });
 
   it('refuses a cluster the site does not have', async () => {

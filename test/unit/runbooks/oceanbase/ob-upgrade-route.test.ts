@@ -27,12 +27,23 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cluster(version: string, builds: readonly string[] = [`${version}_100000012025052614-1c8e3f`]): FakeSqlSession {
-  return new FakeSqlSession().on(/name = 'min_observer_version'/, [{ value: version }]).on(/from oceanbase\.__all_server/, builds.map((b) => ({ build: b })));
+function cluster(
+  version: string,
+  builds: readonly string[] = [`${version}_100000012025052614-1c8e3f`],
+): FakeSqlSession {
+  return new FakeSqlSession().on(/name = 'min_observer_version'/, [{ value: version }]).on(
+    /from oceanbase\.__all_server/,
+    builds.map((b) => ({ build: b })),
+  );
 }
 
 async function plan(to: string, sql = cluster('4.3.5.4'), on = site) {
-  return registry.preparePlan('ob-upgrade', on, { cluster: 'obcluster', toVersion: to }, { openSql: async () => sql, files: localPackageFiles });
+  return registry.preparePlan(
+    'ob-upgrade',
+    on,
+    { cluster: 'obcluster', toVersion: to },
+    { openSql: async () => sql, files: localPackageFiles },
+  );
 }
 
 async function refusal(to: string, sql = cluster('4.3.5.4')): Promise<string> {
@@ -47,7 +58,9 @@ describe('ob-upgrade route at plan time', () => {
     const p = await plan('4.3.5.5');
     expect(p.title).toBe('Rolling upgrade of OceanBase cluster obcluster from 4.3.5.4 to 4.3.5.5');
     expect(p.steps[0]?.id).toBe('route');
-    expect(p.steps[0]?.title).toBe('Route 4.3.5.4 → 4.3.5.5 (one binary hop), from etc/oceanbase_upgrade_dep.yml of oceanbase-ce-4.3.5.5.rpm: the cluster still runs 4.3.5.4');
+    expect(p.steps[0]?.title).toBe(
+      'Route 4.3.5.4 → 4.3.5.5 (one binary hop), from etc/oceanbase_upgrade_dep.yml of oceanbase-ce-4.3.5.5.rpm: the cluster still runs 4.3.5.4',
+    );
     expect(renderPlan(p)).toMatch(/Route 4\.3\.5\.4 → 4\.3\.5\.5 \(one binary hop\)/);
     expect(p.steps.at(-1)?.id).toBe('final-upgrade-events');
   });
@@ -61,7 +74,9 @@ describe('ob-upgrade route at plan time', () => {
     );
     rmSync(join(dir, 'oceanbase-ce-4.3.5.5.rpm'));
     try {
-      expect(await refusal('4.4.0.0')).toMatch(/\(4\) \/upgrade xizang ob obcluster --to 4\.4\.0\.0\. The packages of 4\.3\.5\.5 are not in .* yet: put them there first\.$/);
+      expect(await refusal('4.4.0.0')).toMatch(
+        /\(4\) \/upgrade xizang ob obcluster --to 4\.4\.0\.0\. The packages of 4\.3\.5\.5 are not in .* yet: put them there first\.$/,
+      );
     } finally {
       execFileSync('bash', [MAKE, dir, '4.3.5.5']);
     }
@@ -71,9 +86,15 @@ describe('ob-upgrade route at plan time', () => {
     expect(await refusal('4.3.5.3')).toBe(
       "OB_UPGRADE_NO_ROUTE: no upgrade route for OceanBase cluster obcluster from 4.3.5.4 to 4.3.5.3: 4.3.5.3 is older than the cluster's 4.3.5.4; OceanBase cannot be downgraded (etc/oceanbase_upgrade_dep.yml of oceanbase-ce-4.3.5.3.rpm)",
     );
-    expect(await refusal('4.3.6.0')).toMatch(/^OB_UPGRADE_NO_ROUTE: .* from 4\.3\.5\.4 to 4\.3\.6\.0: 4\.3\.6\.0 is not in its own dep file/);
-    expect(await refusal('4.3.5.9')).toMatch(/^OB_PACKAGE_MISSING: upgrade of OceanBase cluster obcluster refused: no oceanbase-ce package for 4\.3\.5\.9 in /);
-    expect(await refusal('4.4.1.0', cluster('4.3.5.5'))).toMatch(/^OB_PACKAGE_MISSING: .*no oceanbase-ce package for 4\.4\.1\.0 .*the route is 4\.3\.5\.5 → 4\.4\.0\.0 → 4\.4\.1\.0 \(one binary hop\)/);
+    expect(await refusal('4.3.6.0')).toMatch(
+      /^OB_UPGRADE_NO_ROUTE: .* from 4\.3\.5\.4 to 4\.3\.6\.0: 4\.3\.6\.0 is not in its own dep file/,
+    );
+    expect(await refusal('4.3.5.9')).toMatch(
+      /^OB_PACKAGE_MISSING: upgrade of OceanBase cluster obcluster refused: no oceanbase-ce package for 4\.3\.5\.9 in /,
+    );
+    expect(await refusal('4.4.1.0', cluster('4.3.5.5'))).toMatch(
+      /^OB_PACKAGE_MISSING: .*no oceanbase-ce package for 4\.4\.1\.0 .*the route is 4\.3\.5\.5 → 4\.4\.0\.0 → 4\.4\.1\.0 \(one binary hop\)/,
+    );
   });
 
   it('versions between barriers are passed by the target scripts: one hop, planned', async () => {
@@ -89,7 +110,14 @@ describe('ob-upgrade route at plan time', () => {
 
   it('refuses a two-zone cluster before asking it anything', async () => {
     const sql = cluster('4.3.5.4');
-    const e = await registry.preparePlan('ob-upgrade', await labXizang(), { cluster: 'obsmall', toVersion: '4.3.5.5' }, { openSql: async () => sql, files: localPackageFiles }).catch((x: unknown) => x);
+    const e = await registry
+      .preparePlan(
+        'ob-upgrade',
+        await labXizang(),
+        { cluster: 'obsmall', toVersion: '4.3.5.5' },
+        { openSql: async () => sql, files: localPackageFiles },
+      )
+      .catch((x: unknown) => x);
     expect(String(e)).toMatch(/obsmall refused: it has 2 zone\(s\)/);
     expect(sql.calls).toEqual([]);
   });

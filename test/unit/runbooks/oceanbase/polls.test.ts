@@ -2,7 +2,11 @@ import { describe, expect, test } from 'vitest';
 import { awaitPoll } from '../../../../src/runbooks/oceanbase/health/await-poll.ts';
 import { healthChecks, majorMergeWaitNeeded } from '../../../../src/runbooks/oceanbase/health/health-checks.ts';
 import { evaluatePoll, pollTimeoutMs } from '../../../../src/runbooks/oceanbase/health/ob-poll.ts';
-import { parsePreviousValues, raisePermanentOfflineTime, restorePermanentOfflineTime } from '../../../../src/runbooks/oceanbase/precheck/permanent-offline-time.ts';
+import {
+  parsePreviousValues,
+  raisePermanentOfflineTime,
+  restorePermanentOfflineTime,
+} from '../../../../src/runbooks/oceanbase/precheck/permanent-offline-time.ts';
 import { clusterVersionBumped, zoneWaits } from '../../../../src/runbooks/oceanbase/health/rolling-waits.ts';
 import { FakeSqlSession, one } from '../../../support/oceanbase/fake-sql-session.ts';
 
@@ -18,7 +22,10 @@ describe('poll evaluation', () => {
 
   test('the zone version wait needs exactly one version, the target', () => {
     expect(evaluatePoll(w.zoneVersion, [{ v: '4.3.5.5' }]).done).toBe(true);
-    expect(evaluatePoll(w.zoneVersion, [{ v: '4.3.5.4' }, { v: '4.3.5.5' }])).toEqual({ done: false, observed: '4.3.5.4, 4.3.5.5' });
+    expect(evaluatePoll(w.zoneVersion, [{ v: '4.3.5.4' }, { v: '4.3.5.5' }])).toEqual({
+      done: false,
+      observed: '4.3.5.4, 4.3.5.5',
+    });
   });
 
   test('timeouts scale with the tenant count, with the minimum and an explicit -t', () => {
@@ -33,14 +40,23 @@ describe('poll evaluation', () => {
     expect(zoneWaits("zone1' or '1'='1", '4.3.5.5')).toMatchObject({ ok: false });
     expect(zoneWaits('zone1', '4.3.5.5; drop')).toMatchObject({ ok: false });
     expect(healthChecks({ zone: 'z 1' })).toMatchObject({ ok: false });
-    expect(clusterVersionBumped('4.3.5.6')).toMatchObject({ ok: true, value: { sql: expect.stringContaining("value != '4.3.5.6'") } });
+    expect(clusterVersionBumped('4.3.5.6')).toMatchObject({
+      ok: true,
+      value: { sql: expect.stringContaining("value != '4.3.5.6'") },
+    });
   });
 
   test('the health checker adds the zone checks only with a zone and the merge waits only when asked', () => {
     const ids = (r: ReturnType<typeof healthChecks>) => (r.ok ? r.value.map((p) => p.id) : []);
     expect(ids(healthChecks())).toEqual(['observer-status', 'paxos-replica', 'schema-status']);
     expect(ids(healthChecks({ zone: 'zone2', needCheckMajorStatus: true }))).toEqual([
-      'zone-valid', 'observer-status', 'paxos-replica', 'schema-status', 'zone-server-version', 'major-merge-tenants', 'major-merge-tablets',
+      'zone-valid',
+      'observer-status',
+      'paxos-replica',
+      'schema-status',
+      'zone-server-version',
+      'major-merge-tenants',
+      'major-merge-tablets',
     ]);
   });
 
@@ -56,7 +72,12 @@ describe('poll evaluation', () => {
     let now = 0;
     const seen: string[] = [];
     const res = await awaitPoll(
-      { sql, clock: { now: () => now }, sleep: async (ms) => void (now += ms), onProgress: (_p, o) => void seen.push(o.observed) },
+      {
+        sql,
+        clock: { now: () => now },
+        sleep: async (ms) => void (now += ms),
+        onProgress: (_p, o) => void seen.push(o.observed),
+      },
       w.clogInSync,
       { tenantCount: 5 },
     );
@@ -77,7 +98,9 @@ describe('server_permanent_offline_time', () => {
 
   test('refuses a recorded value that is not a time, rather than quoting it back', () => {
     expect(parsePreviousValues([{ ip: '10.0.0.1', port: 2882, value: "1h'; drop" }])).toMatchObject({ ok: false });
-    expect(restorePermanentOfflineTime([{ svrIp: '10.0.0.1', svrPort: 2882, value: '1h or 1' }])).toMatchObject({ ok: false });
+    expect(restorePermanentOfflineTime([{ svrIp: '10.0.0.1', svrPort: 2882, value: '1h or 1' }])).toMatchObject({
+      ok: false,
+    });
     expect(parsePreviousValues([])).toMatchObject({ ok: false });
   });
 
@@ -86,7 +109,10 @@ describe('server_permanent_offline_time', () => {
       { svrIp: '10.0.0.1', svrPort: 2882, value: '3600s' },
       { svrIp: '10.0.0.2', svrPort: 2882, value: '3600s' },
     ]);
-    expect(same).toMatchObject({ ok: true, value: { statements: ["alter system set server_permanent_offline_time = '3600s'"] } });
+    expect(same).toMatchObject({
+      ok: true,
+      value: { statements: ["alter system set server_permanent_offline_time = '3600s'"] },
+    });
     const differ = restorePermanentOfflineTime([
       { svrIp: '10.0.0.1', svrPort: 2882, value: '3600s' },
       { svrIp: '10.0.0.2', svrPort: 2882, value: '2h' },

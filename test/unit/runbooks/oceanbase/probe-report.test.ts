@@ -12,7 +12,15 @@ class ProbeHost extends FakeRemote {
   override async exec(host: string, req: CommandRequest): Promise<CommandResult> {
     this.calls.push({ host, command: req.command });
     const out = { head: this.log, tail: '', totalBytes: this.log.length, truncated: false, sha256: '' };
-    return { host, command: req.command, exitCode: 0, stdout: out, stderr: { ...out, head: '' }, startedAt: 0, durationMs: 1 };
+    return {
+      host,
+      command: req.command,
+      exitCode: 0,
+      stdout: out,
+      stderr: { ...out, head: '' },
+      startedAt: 0,
+      durationMs: 1,
+    };
   }
 }
 
@@ -30,7 +38,10 @@ describe('business probe', () => {
     const remote = new ProbeHost(log);
     const ctx = { ...programContext(site, step, undefined as never, run), remote };
     const findings = await probeReportProgram(ctx, step.program?.args ?? {});
-    expect(remote.calls[0]).toEqual({ host: 'ob-1', command: "awk -v from=950 '$1 >= from' /var/tmp/opsgate-ob-probe-obcluster/log" });
+    expect(remote.calls[0]).toEqual({
+      host: 'ob-1',
+      command: "awk -v from=950 '$1 >= from' /var/tmp/opsgate-ob-probe-obcluster/log",
+    });
     expect(findings).toEqual([
       {
         status: 'warn',
@@ -42,5 +53,4 @@ describe('business probe', () => {
       },
     ]);
   });
-
 });

@@ -21,10 +21,13 @@ describe('precheck item 1: the site file Redis passwords', () => {
     expect(byHost['redis-b']?.stdin).toEqual({ secrets: ['middleware.redis[business-redis].password'] });
     expect(byHost['csb-redis']?.stdin).toEqual({ secrets: ['middleware.csbRedis[csb-redis].password'] });
     expect(byHost['kafka-1']?.stdin).toBeUndefined();
-    for (const c of Object.values(byHost)) for (const name of c.stdin?.secrets ?? []) expect(secretRefAt(site.spec, name), name).toBeDefined();
+    for (const c of Object.values(byHost))
+      for (const name of c.stdin?.secrets ?? []) expect(secretRefAt(site.spec, name), name).toBeDefined();
     const cmd = byHost['redis-a']?.command ?? '';
     expect(cmd).toMatch(/^IFS= read -r OPSGATE_SECRET_1; exec <\/dev\/null; /);
-    expect(cmd).toContain('REDISCLI_AUTH="$OPSGATE_SECRET_1" /app/soft/redis-5.0.5/bin/redis-cli -h 127.0.0.1 -p 6379 PING');
+    expect(cmd).toContain(
+      'REDISCLI_AUTH="$OPSGATE_SECRET_1" /app/soft/redis-5.0.5/bin/redis-cli -h 127.0.0.1 -p 6379 PING',
+    );
     expect(cmd).not.toMatch(/redis-cli[^;]* -a /);
   });
 
@@ -34,8 +37,34 @@ describe('precheck item 1: the site file Redis passwords', () => {
       ...spec,
       middleware: {
         ...spec.middleware,
-        redisClusters: [{ name: 'rc', admInstance: 'x', nodes: [{ host: 'kafka-1', port: 7000 }, { host: 'kafka-1', port: 7001 }], password: { file: 'rc' }, home: '/r', data: '/d', config: '/r/c.conf', service: 'redis' }],
-        redisProxies: [{ name: 'rp', admInstance: 'y', master: 'redis-a', replicas: [], port: 6380, password: { file: 'rp' }, home: '/p', config: '/p/c.conf', service: 'redis-proxy' }],
+        redisClusters: [
+          {
+            name: 'rc',
+            admInstance: 'x',
+            nodes: [
+              { host: 'kafka-1', port: 7000 },
+              { host: 'kafka-1', port: 7001 },
+            ],
+            password: { file: 'rc' },
+            home: '/r',
+            data: '/d',
+            config: '/r/c.conf',
+            service: 'redis',
+          },
+        ],
+        redisProxies: [
+          {
+            name: 'rp',
+            admInstance: 'y',
+            master: 'redis-a',
+            replicas: [],
+            port: 6380,
+            password: { file: 'rp' },
+            home: '/p',
+            config: '/p/c.conf',
+            service: 'redis-proxy',
+          },
+        ],
       },
     };
     const p = registry.buildPlan('precheck', toSite(more), {});
@@ -43,19 +72,33 @@ describe('precheck item 1: the site file Redis passwords', () => {
     expect(byHost['kafka-1']?.stdin).toEqual({ secrets: ['middleware.redisClusters[rc].password'] });
     expect(byHost['kafka-1']?.command).toContain("@@ redis-auth rc:7000'");
     expect(byHost['kafka-1']?.command).toContain("@@ redis-auth rc:7001'");
-    expect(byHost['redis-a']?.stdin).toEqual({ secrets: ['middleware.redis[business-redis].password', 'middleware.redisProxies[rp].password'] });
-    expect(byHost['redis-a']?.command).toMatch(/^IFS= read -r OPSGATE_SECRET_1; IFS= read -r OPSGATE_SECRET_2; exec <\/dev\/null; /);
-    expect(byHost['redis-a']?.command).toContain('REDISCLI_AUTH="$OPSGATE_SECRET_2" /p/bin/redis-cli -h 127.0.0.1 -p 6380 PING');
+    expect(byHost['redis-a']?.stdin).toEqual({
+      secrets: ['middleware.redis[business-redis].password', 'middleware.redisProxies[rp].password'],
+    });
+    expect(byHost['redis-a']?.command).toMatch(
+      /^IFS= read -r OPSGATE_SECRET_1; IFS= read -r OPSGATE_SECRET_2; exec <\/dev\/null; /,
+    );
+    expect(byHost['redis-a']?.command).toContain(
+      'REDISCLI_AUTH="$OPSGATE_SECRET_2" /p/bin/redis-cli -h 127.0.0.1 -p 6380 PING',
+    );
   });
 
   it('passes PONG, fails a refused password naming instance and host, and warns when redis.conf differs', () => {
     const f = evaluate(plan, 'p01-access', {
-      'redis-a': '@@ redis-auth business-redis:6379\nAUTH failed: WRONGPASS invalid username-password pair or user is disabled.\nNOAUTH Authentication required.\nredis.conf: differs\n',
+      'redis-a':
+        '@@ redis-auth business-redis:6379\nAUTH failed: WRONGPASS invalid username-password pair or user is disabled.\nNOAUTH Authentication required.\nredis.conf: differs\n',
       'redis-b': '@@ redis-auth business-redis:6379\nPONG\nredis.conf: same\n',
       'csb-redis': '@@ redis-auth csb-redis:6379\nPONG\nredis.conf: differs\n',
-      'kafka-1': '@@ redis-auth rc:7000\nAUTH failed: ERR Client sent AUTH, but no password is set\nPONG\nredis.conf: no requirepass\n',
+      'kafka-1':
+        '@@ redis-auth rc:7000\nAUTH failed: ERR Client sent AUTH, but no password is set\nPONG\nredis.conf: no requirepass\n',
     }).filter((x) => x.title.startsWith('Redis'));
-    expect(f.map((x) => `${x.host ?? ''} ${x.status}`)).toEqual(['redis-a fail', 'redis-b pass', 'csb-redis pass', 'csb-redis warn', 'kafka-1 fail']);
+    expect(f.map((x) => `${x.host ?? ''} ${x.status}`)).toEqual([
+      'redis-a fail',
+      'redis-b pass',
+      'csb-redis pass',
+      'csb-redis warn',
+      'kafka-1 fail',
+    ]);
     expect(f[0]?.evidence).toBe(
       "business-redis on redis-a refused the site file's password: AUTH failed: WRONGPASS invalid username-password pair or user is disabled. | NOAUTH Authentication required.; redis.conf has another requirepass: is the site file out of date?",
     );

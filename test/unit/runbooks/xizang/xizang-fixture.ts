@@ -30,7 +30,12 @@ export function evaluate(plan: Plan, id: string, outputs: Record<string, string>
   const step = checkStep(plan, id);
   const fn = registry.evaluator(step.evaluator ?? '');
   if (fn === undefined) throw new Error(`no evaluator for ${id}`);
-  const inputs: EvaluatorInput[] = Object.entries(outputs).map(([target, stdout]) => ({ target, exitCode: 0, stdout, stderr: '' }));
+  const inputs: EvaluatorInput[] = Object.entries(outputs).map(([target, stdout]) => ({
+    target,
+    exitCode: 0,
+    stdout,
+    stderr: '',
+  }));
   return fn(inputs, step);
 }
 
@@ -41,7 +46,8 @@ export function allCommandText(plan: Plan): string {
     const steps = [s, ...(s.kind === 'check' ? [] : (s.rollback?.steps ?? []))];
     for (const x of steps) {
       parts.push(...x.commands.map((c) => c.command), JSON.stringify(x.preconditions), JSON.stringify(x.verify));
-      if (x.kind === 'manual') parts.push(...(x.standIn ?? []).map((c) => c.command), JSON.stringify(x.parameters), x.instructions);
+      if (x.kind === 'manual')
+        parts.push(...(x.standIn ?? []).map((c) => c.command), JSON.stringify(x.parameters), x.instructions);
     }
   }
   return parts.join('\n');

@@ -1,12 +1,19 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { batchCommandLine, batchStdin, needsOwnShell, newBatchNonce } from '../../../../src/runners/ssh/batch-driver.ts';
+import {
+  batchCommandLine,
+  batchStdin,
+  needsOwnShell,
+  newBatchNonce,
+} from '../../../../src/runners/ssh/batch-driver.ts';
 import { BatchFrameParser, type BatchFrame } from '../../../../src/runners/ssh/batch-frames.ts';
 
 /** Runs a batch's command line the way sshd does (`bash -c` in a new session) and splits both streams. */
 async function runLocally(commands: readonly string[], stopOnFailure = false) {
   const nonce = newBatchNonce();
-  const child = spawn('setsid', ['bash', '-c', batchCommandLine(commands, stopOnFailure)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('setsid', ['bash', '-c', batchCommandLine(commands, stopOnFailure)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const parsed = { stdout: [] as (string | BatchFrame)[], stderr: [] as (string | BatchFrame)[] };
   for (const stream of ['stdout', 'stderr'] as const) {
     const parser = new BatchFrameParser(nonce);
@@ -24,7 +31,12 @@ async function runLocally(commands: readonly string[], stopOnFailure = false) {
       if (typeof it === 'string') texts[cur] = (texts[cur] ?? '') + it;
       else if (it.kind === 'B') cur = it.index;
     }
-    return { texts, kinds: items.flatMap((it) => (typeof it === 'string' ? [] : [it.kind === 'E' ? `E${it.index}:${it.status}` : it.kind])) };
+    return {
+      texts,
+      kinds: items.flatMap((it) =>
+        typeof it === 'string' ? [] : [it.kind === 'E' ? `E${it.index}:${it.status}` : it.kind],
+      ),
+    };
   };
   return { code, stdout: split(parsed.stdout), stderr: split(parsed.stderr) };
 }

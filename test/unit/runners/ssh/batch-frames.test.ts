@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FRAME_TAG } from '../../../../src/runners/ssh/batch-driver.ts';
-import { BatchFrameParser, BatchProtocolViolation, type BatchEvent, type BatchFrame } from '../../../../src/runners/ssh/batch-frames.ts';
+import {
+  BatchFrameParser,
+  BatchProtocolViolation,
+  type BatchEvent,
+  type BatchFrame,
+} from '../../../../src/runners/ssh/batch-frames.ts';
 
 const NONCE = '0123456789abcdef0123456789abcdef';
 const OTHER = 'fedcba9876543210fedcba9876543210';
@@ -32,7 +37,14 @@ function cut(buf: Buffer, sizes: readonly number[]): Buffer[] {
 
 describe('batch frame parser', () => {
   it('takes frames out wherever they start and gives back the output byte-exact, without a trailing newline', () => {
-    const stream = Buffer.concat([frame('B 1'), Buffer.from('no newline at the end'), frame('E 1 0 0'), frame('B 2'), Buffer.from('x\n'), frame('Z')]);
+    const stream = Buffer.concat([
+      frame('B 1'),
+      Buffer.from('no newline at the end'),
+      frame('E 1 0 0'),
+      frame('B 2'),
+      Buffer.from('x\n'),
+      frame('Z'),
+    ]);
     const r = parse([stream]);
     expect(r.data.toString()).toBe('no newline at the endx\n');
     expect(r.frames).toEqual([
@@ -69,7 +81,12 @@ describe('batch frame parser', () => {
   });
 
   it('gives back binary output (NULs, separators, invalid UTF-8) byte-exact, in any chunking', () => {
-    const junk = Buffer.concat([randomBytes(50_000), Buffer.from([0x1e, 0x1e, 0x00, 0xff, 0x1e]), Buffer.from(FRAME_TAG), randomBytes(10_000)]);
+    const junk = Buffer.concat([
+      randomBytes(50_000),
+      Buffer.from([0x1e, 0x1e, 0x00, 0xff, 0x1e]),
+      Buffer.from(FRAME_TAG),
+      randomBytes(10_000),
+    ]);
     const stream = Buffer.concat([frame('B 1'), junk, frame('E 1 0 0')]);
     for (const sizes of [[stream.length], [1, 2, 3, 5, 8, 13], [4096], [63]]) {
       const r = parse(cut(stream, sizes));
@@ -115,7 +132,9 @@ describe('batch frame parser', () => {
   });
 
   it('rejects a frame of ours that never ends, or a stream that ends inside one', () => {
-    expect(() => parse([Buffer.concat([Buffer.from(`${FRAME_TAG}${NONCE} E 1 0 0`), Buffer.alloc(100, '0')])])).toThrow(/longer than/);
+    expect(() => parse([Buffer.concat([Buffer.from(`${FRAME_TAG}${NONCE} E 1 0 0`), Buffer.alloc(100, '0')])])).toThrow(
+      /longer than/,
+    );
     expect(() => parse([Buffer.from(`${FRAME_TAG}${NONCE} E 1`)])).toThrow(/ended inside a frame/);
   });
 

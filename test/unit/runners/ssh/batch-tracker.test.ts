@@ -32,7 +32,8 @@ function setup(count: number) {
   const sinkLog: string[] = [];
   const tracker = new BatchTracker(count, (i, s) => textSink(sinkLog, `${i}:${s}`), listener);
   const f = (stream: BatchStream, frame: BatchFrame): void => tracker.event(stream, { type: 'frame', frame });
-  const d = (stream: BatchStream, text: string): void => tracker.event(stream, { type: 'data', bytes: Buffer.from(text) } satisfies BatchEvent);
+  const d = (stream: BatchStream, text: string): void =>
+    tracker.event(stream, { type: 'data', bytes: Buffer.from(text) } satisfies BatchEvent);
   const both = (frame: BatchFrame): void => {
     f('stdout', frame);
     f('stderr', frame);
@@ -55,7 +56,15 @@ describe('batch tracker', () => {
     t.d('stderr', 'err2');
     t.both({ kind: 'E', index: 2, status: 3, lingering: true });
     t.both({ kind: 'Z' });
-    expect(t.calls).toEqual(['driver 100', 'begin 1', 'pid 1 101', 'end 1 0', 'begin 2', 'end 2 3 lingering', 'complete']);
+    expect(t.calls).toEqual([
+      'driver 100',
+      'begin 1',
+      'pid 1 101',
+      'end 1 0',
+      'begin 2',
+      'end 2 3 lingering',
+      'complete',
+    ]);
     // Before the first B: command 1's (a login script's output); after E 1, before B 2: still command 1's.
     expect(t.settled.get(1)).toEqual(['banner one late', 'err1']);
     expect(t.settled.get(2)).toEqual(['', 'err2']);
@@ -63,15 +72,74 @@ describe('batch tracker', () => {
 
   it.each<[string, (t: ReturnType<typeof setup>) => void]>([
     ['a B that skips a command', (t) => t.f('stdout', { kind: 'B', index: 2 })],
-    ['a B beyond the list', (t) => { t.both({ kind: 'B', index: 1 }); t.both({ kind: 'E', index: 1, status: 0, lingering: false }); t.both({ kind: 'B', index: 2 }); t.both({ kind: 'E', index: 2, status: 0, lingering: false }); t.f('stdout', { kind: 'B', index: 3 }); }],
-    ['a B before the running command ended', (t) => { t.f('stdout', { kind: 'B', index: 1 }); t.f('stdout', { kind: 'B', index: 2 }); }],
-    ['an E of another command', (t) => { t.f('stdout', { kind: 'B', index: 1 }); t.f('stdout', { kind: 'E', index: 2, status: 0, lingering: false }); }],
-    ['two E for one command', (t) => { t.f('stdout', { kind: 'B', index: 1 }); t.f('stdout', { kind: 'E', index: 1, status: 0, lingering: false }); t.f('stdout', { kind: 'E', index: 1, status: 0, lingering: false }); }],
-    ['streams that disagree on the status', (t) => { t.both({ kind: 'B', index: 1 }); t.f('stdout', { kind: 'E', index: 1, status: 0, lingering: false }); t.f('stderr', { kind: 'E', index: 1, status: 1, lingering: false }); }],
-    ['a P on stdout', (t) => { t.f('stdout', { kind: 'B', index: 1 }); t.f('stdout', { kind: 'P', index: 1, pid: 5 }); }],
-    ['an H after the start', (t) => { t.f('stderr', { kind: 'B', index: 1 }); t.f('stderr', { kind: 'H', pid: 5 }); }],
-    ['a Z while a command runs', (t) => { t.f('stdout', { kind: 'B', index: 1 }); t.f('stdout', { kind: 'Z' }); }],
-    ['a frame after Z', (t) => { t.f('stdout', { kind: 'Z' }); t.f('stdout', { kind: 'B', index: 1 }); }],
+    [
+      'a B beyond the list',
+      (t) => {
+        t.both({ kind: 'B', index: 1 });
+        t.both({ kind: 'E', index: 1, status: 0, lingering: false });
+        t.both({ kind: 'B', index: 2 });
+        t.both({ kind: 'E', index: 2, status: 0, lingering: false });
+        t.f('stdout', { kind: 'B', index: 3 });
+      },
+    ],
+    [
+      'a B before the running command ended',
+      (t) => {
+        t.f('stdout', { kind: 'B', index: 1 });
+        t.f('stdout', { kind: 'B', index: 2 });
+      },
+    ],
+    [
+      'an E of another command',
+      (t) => {
+        t.f('stdout', { kind: 'B', index: 1 });
+        t.f('stdout', { kind: 'E', index: 2, status: 0, lingering: false });
+      },
+    ],
+    [
+      'two E for one command',
+      (t) => {
+        t.f('stdout', { kind: 'B', index: 1 });
+        t.f('stdout', { kind: 'E', index: 1, status: 0, lingering: false });
+        t.f('stdout', { kind: 'E', index: 1, status: 0, lingering: false });
+      },
+    ],
+    [
+      'streams that disagree on the status',
+      (t) => {
+        t.both({ kind: 'B', index: 1 });
+        t.f('stdout', { kind: 'E', index: 1, status: 0, lingering: false });
+        t.f('stderr', { kind: 'E', index: 1, status: 1, lingering: false });
+      },
+    ],
+    [
+      'a P on stdout',
+      (t) => {
+        t.f('stdout', { kind: 'B', index: 1 });
+        t.f('stdout', { kind: 'P', index: 1, pid: 5 });
+      },
+    ],
+    [
+      'an H after the start',
+      (t) => {
+        t.f('stderr', { kind: 'B', index: 1 });
+        t.f('stderr', { kind: 'H', pid: 5 });
+      },
+    ],
+    [
+      'a Z while a command runs',
+      (t) => {
+        t.f('stdout', { kind: 'B', index: 1 });
+        t.f('stdout', { kind: 'Z' });
+      },
+    ],
+    [
+      'a frame after Z',
+      (t) => {
+        t.f('stdout', { kind: 'Z' });
+        t.f('stdout', { kind: 'B', index: 1 });
+      },
+    ],
   ])('rejects %s', (_what, play) => {
     expect(() => play(setup(2))).toThrow(BatchProtocolViolation);
   });

@@ -46,7 +46,10 @@ function recorder(behaviour: Record<string, Behaviour> = {}) {
   return { run, events, peakPerHost: (h: string) => peakPerHost.get(h) ?? 0, peakHosts: () => peakHosts };
 }
 
-const cmds = (...names: string[]) => (): readonly CommandRequest[] => names.map((command) => ({ command }));
+const cmds =
+  (...names: string[]) =>
+  (): readonly CommandRequest[] =>
+    names.map((command) => ({ command }));
 
 describe('fanOutSequenceHosts', () => {
   it('runs each host’s commands one after the other in the given order and returns them in that order', async () => {
@@ -55,7 +58,11 @@ describe('fanOutSequenceHosts', () => {
     const h1 = r.events.filter((e) => e.includes('h1:'));
     expect(h1).toEqual(['start h1:a', 'end h1:a', 'start h1:b', 'end h1:b', 'start h1:c', 'end h1:c']);
     expect(out.map((h) => h.host)).toEqual(['h1', 'h2']);
-    expect(out[0]?.outcomes.map((o) => (o.status === 'done' ? o.result.stdout.head : o.status))).toEqual(['h1:a', 'h1:b', 'h1:c']);
+    expect(out[0]?.outcomes.map((o) => (o.status === 'done' ? o.result.stdout.head : o.status))).toEqual([
+      'h1:a',
+      'h1:b',
+      'h1:c',
+    ]);
     expect(r.peakPerHost('h1')).toBe(1);
   });
 
@@ -98,7 +105,9 @@ describe('fanOutSequenceHosts', () => {
     const r = recorder({ 'h1:a': 'slow' });
     const out = await fanOutSequenceHosts(['h1'], cmds('a', 'b', 'c', 'd', 'e'), r.run, { channelsPerHost: 2 });
     expect(r.peakPerHost('h1')).toBe(2);
-    expect(r.events.filter((e) => e.startsWith('start'))).toEqual(['a', 'b', 'c', 'd', 'e'].map((c) => `start h1:${c}`));
+    expect(r.events.filter((e) => e.startsWith('start'))).toEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((c) => `start h1:${c}`),
+    );
     expect(out[0]?.outcomes.map((o) => o.command)).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
@@ -117,18 +126,25 @@ describe('fanOutSequenceHosts', () => {
       return res;
     };
     const out = await fanOutSequenceHosts(['h1', 'h2'], cmds('a', 'b'), run, { concurrency: 1, signal: ac.signal });
-    expect(out.map((h) => h.outcomes.map((o) => o.status))).toEqual([['done', 'skipped'], ['skipped', 'skipped']]);
+    expect(out.map((h) => h.outcomes.map((o) => o.status))).toEqual([
+      ['done', 'skipped'],
+      ['skipped', 'skipped'],
+    ]);
   });
 
   it('names each outcome’s command through the redaction it is given', async () => {
     const r = recorder({ 'h1:login s3cret': 'unreachable' });
-    const out = await fanOutSequenceHosts(['h1'], cmds('login s3cret', 'b'), r.run, {}, (t) => t.replaceAll('s3cret', '***'));
+    const out = await fanOutSequenceHosts(['h1'], cmds('login s3cret', 'b'), r.run, {}, (t) =>
+      t.replaceAll('s3cret', '***'),
+    );
     expect(out[0]?.outcomes.map((o) => o.command)).toEqual(['login ***', 'b']);
   });
 
   it('rejects a channel count the connection cannot give before running anything', async () => {
     const r = recorder();
-    await expect(fanOutSequenceHosts(['h1'], cmds('a'), r.run, { channelsPerHost: 10 })).rejects.toThrow(/channelsPerHost must be an integer from 1 to 9/);
+    await expect(fanOutSequenceHosts(['h1'], cmds('a'), r.run, { channelsPerHost: 10 })).rejects.toThrow(
+      /channelsPerHost must be an integer from 1 to 9/,
+    );
     expect(r.events).toEqual([]);
   });
 });

@@ -74,7 +74,9 @@ describe('known_hosts', () => {
   it('names the file and line of a malformed entry', () => {
     expect(() => parseKnownHosts(`${line('a', keyA)}\nbroken-line-without-key\n`, 'kh')).toThrow(KnownHostsSyntaxError);
     expect(() => parseKnownHosts(`${line('a', keyA)}\nbroken-line-without-key\n`, 'kh')).toThrow(/^kh:2: /);
-    expect(() => parseKnownHosts(`h ssh-rsa ${keyA.toString('base64')}`, 'kh')).toThrow(/kh:1: the key blob is not a ssh-rsa key/);
+    expect(() => parseKnownHosts(`h ssh-rsa ${keyA.toString('base64')}`, 'kh')).toThrow(
+      /kh:1: the key blob is not a ssh-rsa key/,
+    );
   });
 
   it('prints fingerprints the way ssh-keygen -l does', () => {

@@ -31,7 +31,13 @@ describe('OutputCapture', () => {
     const c = new OutputCapture(path, { headBytes: 10, tailBytes: 10 });
     feed(c, 'hello world, 20 byte', 3);
     const out = c.finish();
-    expect(out).toEqual({ head: 'hello world, 20 byte', tail: '', totalBytes: 20, truncated: false, sha256: sha('hello world, 20 byte') });
+    expect(out).toEqual({
+      head: 'hello world, 20 byte',
+      tail: '',
+      totalBytes: 20,
+      truncated: false,
+      sha256: sha('hello world, 20 byte'),
+    });
     expect(existsSync(path)).toBe(false);
   });
 

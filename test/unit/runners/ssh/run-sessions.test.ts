@@ -124,7 +124,15 @@ describe('run sessions', () => {
     const sessions = createRunSessions({
       open: async () => {
         opens.push('open');
-        return { ...h.remote, exec: h.remote.exec.bind(h.remote), fanOut: h.remote.fanOut.bind(h.remote), upload: h.remote.upload.bind(h.remote), learnSecret: h.remote.learnSecret.bind(h.remote), redact: h.remote.redact.bind(h.remote), close: async () => void (closes += 1) };
+        return {
+          ...h.remote,
+          exec: h.remote.exec.bind(h.remote),
+          fanOut: h.remote.fanOut.bind(h.remote),
+          upload: h.remote.upload.bind(h.remote),
+          learnSecret: h.remote.learnSecret.bind(h.remote),
+          redact: h.remote.redact.bind(h.remote),
+          close: async () => void (closes += 1),
+        };
       },
     });
     const openRemote: EngineDeps['openRemote'] = (site, runId) => sessions.acquire(site, runId);

@@ -12,7 +12,13 @@ import {
 } from '../../../../src/runners/ssh/ssh-errors.ts';
 
 const endpoint = { host: 'redis-a', address: '10.77.0.21', port: 22 };
-const out = (text: string): CommandResult['stdout'] => ({ head: text, tail: '', totalBytes: text.length, truncated: false, sha256: 'x' });
+const out = (text: string): CommandResult['stdout'] => ({
+  head: text,
+  tail: '',
+  totalBytes: text.length,
+  truncated: false,
+  sha256: 'x',
+});
 
 describe('SSH errors', () => {
   it('render as CODE: message naming the host and what to do', () => {
@@ -33,7 +39,9 @@ describe('SSH errors', () => {
 
   it('show both fingerprints on a host key mismatch', () => {
     const e = new SshHostKeyMismatchError(endpoint, 'SHA256:new', ['SHA256:old']);
-    expect(describeError(e)).toMatch(/^SSH_HOST_KEY_MISMATCH: host key of redis-a .* is SHA256:new, known_hosts expects SHA256:old/);
+    expect(describeError(e)).toMatch(
+      /^SSH_HOST_KEY_MISMATCH: host key of redis-a .* is SHA256:new, known_hosts expects SHA256:old/,
+    );
   });
 
   it('show the exit code, the command and the last stderr lines of a failed check', () => {
@@ -47,12 +55,23 @@ describe('SSH errors', () => {
       durationMs: 5,
     };
     const e = new SshNonZeroExitError(result);
-    expect(describeError(e)).toBe('SSH_NON_ZERO_EXIT: redis-a: command exited 1: redis-cli -a *** ping: warning | AUTH failed: WRONGPASS');
+    expect(describeError(e)).toBe(
+      'SSH_NON_ZERO_EXIT: redis-a: command exited 1: redis-cli -a *** ping: warning | AUTH failed: WRONGPASS',
+    );
     expect(e.result).toBe(result);
   });
 
   it('say a command was killed by a signal', () => {
-    const result: CommandResult = { host: 'h', command: 'c', exitCode: null, signal: 'SIGKILL', stdout: out(''), stderr: out(''), startedAt: 0, durationMs: 1 };
+    const result: CommandResult = {
+      host: 'h',
+      command: 'c',
+      exitCode: null,
+      signal: 'SIGKILL',
+      stdout: out(''),
+      stderr: out(''),
+      startedAt: 0,
+      durationMs: 1,
+    };
     expect(new SshNonZeroExitError(result).message).toBe('h: command was killed by SIGKILL: c');
   });
 

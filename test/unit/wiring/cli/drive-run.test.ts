@@ -19,10 +19,15 @@ class FakeSite {
   /** Users whose decisions are refused, with the message. */
   refuse = new Map<string, string>();
   /** What happens after a settled gate. */
-  after: (req: GateDecisionRequest) => EventBody[] = () => [{ type: 'run.finished', outcome: 'completed', statusLine: 'completed: 1 step(s) done' }];
+  after: (req: GateDecisionRequest) => EventBody[] = () => [
+    { type: 'run.finished', outcome: 'completed', statusLine: 'completed: 1 step(s) done' },
+  ];
 
   emit(body: EventBody, runId = RUN): void {
-    this.stream.push({ id: `${this.stream.length + 1}-0`, event: { site: SITE.name, runId, at: 0, ...body } as EngineEvent });
+    this.stream.push({
+      id: `${this.stream.length + 1}-0`,
+      event: { site: SITE.name, runId, at: 0, ...body } as EngineEvent,
+    });
   }
 
   readonly events: EventSource = {
@@ -50,8 +55,19 @@ const gate = (kind: GateKind): Gate => ({
   kind,
   planHash: HASH,
   requester: 'UOPERATOR',
-  choices: kind === 'failure' ? ['retry', 'mark-done', 'roll-back', 'abort'] : kind === 'manual' ? ['done', 'abort'] : ['approve', 'reject'],
-  policy: { approvers: ['UAPPROVER1'], approverGroups: [], approvalsNeeded: 1, requesterMayApprove: false, expiresAfterMs: 60_000 },
+  choices:
+    kind === 'failure'
+      ? ['retry', 'mark-done', 'roll-back', 'abort']
+      : kind === 'manual'
+        ? ['done', 'abort']
+        : ['approve', 'reject'],
+  policy: {
+    approvers: ['UAPPROVER1'],
+    approverGroups: [],
+    approvalsNeeded: 1,
+    requesterMayApprove: false,
+    expiresAfterMs: 60_000,
+  },
   openedAt: 0,
   expiresAt: 60_000,
   status: 'pending',
@@ -63,7 +79,15 @@ const drive = async (f: FakeSite, opts: { approvers: string[]; rejectFirst?: boo
   const said: string[] = [];
   const outcome = await driveRun(
     { chat: f.chat, events: f.events, onEvent: (e) => seen.push(e.type), say: (l) => said.push(l) },
-    { runId: RUN, site: SITE, fromId: '0-0', approvers: opts.approvers, requester: 'UOPERATOR', rejectFirst: opts.rejectFirst ?? false, ...(opts.onFailure ? { onFailure: opts.onFailure } : {}) },
+    {
+      runId: RUN,
+      site: SITE,
+      fromId: '0-0',
+      approvers: opts.approvers,
+      requester: 'UOPERATOR',
+      rejectFirst: opts.rejectFirst ?? false,
+      ...(opts.onFailure ? { onFailure: opts.onFailure } : {}),
+    },
   );
   return { outcome, seen, said };
 };
@@ -75,7 +99,9 @@ describe('driveRun', () => {
     f.emit({ type: 'gate.opened', gate: gate('approval'), context: { stepTitle: 'Move', targets: [] } });
     const { outcome, said } = await drive(f, { approvers: ['UOPERATOR', 'UAPPROVER1'] });
     expect(outcome.exitCode).toBe(0);
-    expect(said).toEqual(['approve of step move as UOPERATOR refused: You requested this run; another approver must approve it.']);
+    expect(said).toEqual([
+      'approve of step move as UOPERATOR refused: You requested this run; another approver must approve it.',
+    ]);
     expect(f.decisions.map((d) => [d.user, d.choice, d.planHash, d.channel])).toEqual([
       ['UOPERATOR', 'approve', HASH.slice(0, 12), 'CXIZANG'],
       ['UAPPROVER1', 'approve', HASH.slice(0, 12), 'CXIZANG'],
@@ -87,12 +113,24 @@ describe('driveRun', () => {
     f.refuse.set('UOPERATOR', 'You requested this run; another approver must approve it.');
     f.emit({ type: 'gate.opened', gate: gate('approval'), context: { stepTitle: 'Move', targets: [] } });
     const { outcome } = await drive(f, { approvers: ['UOPERATOR'] });
-    expect(outcome).toEqual({ exitCode: 1, reason: expect.stringMatching(/^run run_00000000000000aa waits at step move \(approval gate\): no approver given could settle it/) as unknown });
+    expect(outcome).toEqual({
+      exitCode: 1,
+      reason: expect.stringMatching(
+        /^run run_00000000000000aa waits at step move \(approval gate\): no approver given could settle it/,
+      ) as unknown,
+    });
   });
 
   it('rejects the first approval gate as the first approver with --reject and exits 1 when the run stops', async () => {
     const f = new FakeSite();
-    f.after = () => [{ type: 'run.stopped', stepId: 'move', statusLine: 'the run stopped at step move: rejected by UAPPROVER1', rollbackOffered: true }];
+    f.after = () => [
+      {
+        type: 'run.stopped',
+        stepId: 'move',
+        statusLine: 'the run stopped at step move: rejected by UAPPROVER1',
+        rollbackOffered: true,
+      },
+    ];
     f.emit({ type: 'gate.opened', gate: gate('approval'), context: { stepTitle: 'Move', targets: [] } });
     const { outcome, seen } = await drive(f, { approvers: ['UAPPROVER1'], rejectFirst: true });
     expect(f.decisions.map((d) => [d.user, d.choice])).toEqual([['UAPPROVER1', 'reject']]);
@@ -102,7 +140,11 @@ describe('driveRun', () => {
 
   it('answers a manual step with done', async () => {
     const f = new FakeSite();
-    f.emit({ type: 'gate.opened', gate: gate('manual'), context: { stepTitle: 'Install in ADM', targets: [], instructions: 'Install it' } });
+    f.emit({
+      type: 'gate.opened',
+      gate: gate('manual'),
+      context: { stepTitle: 'Install in ADM', targets: [], instructions: 'Install it' },
+    });
     const { outcome } = await drive(f, { approvers: ['UAPPROVER1'] });
     expect(f.decisions.map((d) => d.choice)).toEqual(['done']);
     expect(outcome.exitCode).toBe(0);
@@ -110,7 +152,11 @@ describe('driveRun', () => {
 
   it('never decides after a failed step: it exits 1 and leaves retry, mark done or roll back to a person', async () => {
     const f = new FakeSite();
-    f.emit({ type: 'gate.opened', gate: gate('failure'), context: { stepTitle: 'Move', targets: [], reason: 'exit 1' } });
+    f.emit({
+      type: 'gate.opened',
+      gate: gate('failure'),
+      context: { stepTitle: 'Move', targets: [], reason: 'exit 1' },
+    });
     const { outcome } = await drive(f, { approvers: ['UAPPROVER1'] });
     expect(f.decisions).toEqual([]);
     expect(outcome.exitCode).toBe(1);
@@ -121,9 +167,19 @@ describe('driveRun', () => {
     const f = new FakeSite();
     f.after = (req) =>
       req.choice === 'roll-back'
-        ? [{ type: 'gate.opened', gate: { ...gate('approval'), id: 'gate_2', stepId: 'move-back' }, context: { stepTitle: 'Move back', targets: [] } }]
+        ? [
+            {
+              type: 'gate.opened',
+              gate: { ...gate('approval'), id: 'gate_2', stepId: 'move-back' },
+              context: { stepTitle: 'Move back', targets: [] },
+            },
+          ]
         : [{ type: 'run.finished', outcome: 'rolled-back', statusLine: 'rolled back: move' }];
-    f.emit({ type: 'gate.opened', gate: gate('failure'), context: { stepTitle: 'Move', targets: [], reason: 'exit 1' } });
+    f.emit({
+      type: 'gate.opened',
+      gate: gate('failure'),
+      context: { stepTitle: 'Move', targets: [], reason: 'exit 1' },
+    });
     const { outcome, said } = await drive(f, { approvers: ['UAPPROVER1', 'UAPPROVER2'], onFailure: 'rollback' });
     expect(f.decisions.map((d) => [d.gateId, d.user, d.choice])).toEqual([
       ['gate_1', 'UAPPROVER1', 'roll-back'],
@@ -136,7 +192,11 @@ describe('driveRun', () => {
   it('with --on-failure abort aborts at a failed step and exits 1', async () => {
     const f = new FakeSite();
     f.after = () => [{ type: 'run.finished', outcome: 'aborted', statusLine: 'aborted by UAPPROVER1 at step move' }];
-    f.emit({ type: 'gate.opened', gate: gate('failure'), context: { stepTitle: 'Move', targets: [], reason: 'exit 1' } });
+    f.emit({
+      type: 'gate.opened',
+      gate: gate('failure'),
+      context: { stepTitle: 'Move', targets: [], reason: 'exit 1' },
+    });
     const { outcome } = await drive(f, { approvers: ['UAPPROVER1'], onFailure: 'abort' });
     expect(f.decisions.map((d) => d.choice)).toEqual(['abort']);
     expect(outcome).toEqual({ exitCode: 1, reason: 'aborted by UAPPROVER1 at step move' });
@@ -145,11 +205,17 @@ describe('driveRun', () => {
   it('with --on-failure rollback leaves the run waiting when the first approver may not choose roll-back', async () => {
     const f = new FakeSite();
     f.refuse.set('UOPERATOR', 'You requested this run; another approver must decide.');
-    f.emit({ type: 'gate.opened', gate: gate('failure'), context: { stepTitle: 'Move', targets: [], reason: 'exit 1' } });
+    f.emit({
+      type: 'gate.opened',
+      gate: gate('failure'),
+      context: { stepTitle: 'Move', targets: [], reason: 'exit 1' },
+    });
     const { outcome, said } = await drive(f, { approvers: ['UOPERATOR', 'UAPPROVER1'], onFailure: 'rollback' });
     expect(f.decisions.map((d) => [d.user, d.choice])).toEqual([['UOPERATOR', 'roll-back']]);
     expect(outcome.exitCode).toBe(1);
-    expect(said[0]).toBe('roll-back of step move as UOPERATOR refused: You requested this run; another approver must decide.');
+    expect(said[0]).toBe(
+      'roll-back of step move as UOPERATOR refused: You requested this run; another approver must decide.',
+    );
   });
 
   it('ignores the events of other runs on the same site', async () => {

@@ -11,8 +11,19 @@ const REGISTER = `import { register } from 'node:module'; register(${JSON.string
 
 /** Runs the CLI with the hook and returns the heavy packages it loaded. */
 function heavyLoadedBy(args: readonly string[]): string[] {
-  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, 'bin/opsgate.js', ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
-  return [...new Set(r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length)))];
+  const r = spawnSync(
+    process.execPath,
+    ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, 'bin/opsgate.js', ...args],
+    { cwd: REPO, encoding: 'utf8', timeout: 60_000 },
+  );
+  return [
+    ...new Set(
+      r.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('LOADED '))
+        .map((l) => l.slice('LOADED '.length)),
+    ),
+  ];
 }
 
 describe('commands that connect nothing do not load the transports', () => {
@@ -25,7 +36,17 @@ describe('commands that connect nothing do not load the transports', () => {
   });
 
   it('the hook does see a transport when one is imported (the test can fail)', () => {
-    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, '--input-type=module', '-e', "await import('ssh2')"], { cwd: REPO, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        `data:text/javascript,${encodeURIComponent(REGISTER)}`,
+        '--input-type=module',
+        '-e',
+        "await import('ssh2')",
+      ],
+      { cwd: REPO, encoding: 'utf8' },
+    );
     expect(r.stderr).toContain('LOADED ssh2');
   });
 });

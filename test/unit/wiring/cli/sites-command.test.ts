@@ -33,7 +33,11 @@ const SECRETS = { TEST_SSH_KEY: 'ssh-key-do-not-print', TEST_REDIS_PASSWORD: 're
 
 describe('opsgate sites validate', () => {
   let dir: string;
-  const broken = edit(edit(SITE_YAML, 'address: 10.0.0.12', 'address: 10.0.0.999'), 'master: redis-a', 'master: redis-x');
+  const broken = edit(
+    edit(SITE_YAML, 'address: 10.0.0.12', 'address: 10.0.0.999'),
+    'master: redis-a',
+    'master: redis-x',
+  );
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'opsgate-sites-cli-'));
@@ -74,15 +78,27 @@ describe('opsgate sites validate', () => {
   it('reports unresolvable secrets by name, never a secret value, and can skip them', async () => {
     const r = await opsgate(dir, ['sites', 'validate', 'sites/testsite.yml'], { TEST_SSH_KEY: SECRETS.TEST_SSH_KEY });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`sites/testsite.yml:${lineWith(SITE_YAML, 'TEST_REDIS_PASSWORD')} middleware.redis[0].password: environment variable TEST_REDIS_PASSWORD is not set`);
+    expect(r.stdout).toContain(
+      `sites/testsite.yml:${lineWith(SITE_YAML, 'TEST_REDIS_PASSWORD')} middleware.redis[0].password: environment variable TEST_REDIS_PASSWORD is not set`,
+    );
     expect(r.stdout + r.stderr).not.toContain(SECRETS.TEST_SSH_KEY);
     expect((await opsgate(dir, ['sites', 'validate', '--no-secrets', 'sites/testsite.yml'])).code).toBe(0);
   });
 
   it('exits 2 for a path that does not exist, a file that is not YAML and a directory without site files', async () => {
-    expect(await opsgate(dir, ['sites', 'validate', 'nope.yml'])).toEqual({ code: 2, stdout: '', stderr: 'opsgate sites validate: no such file or directory: nope.yml\n' });
-    expect(await opsgate(dir, ['sites', 'validate', 'notes.txt'])).toMatchObject({ code: 2, stderr: 'opsgate sites validate: not a YAML site file (expected .yml or .yaml): notes.txt\n' });
-    expect(await opsgate(dir, ['sites', 'validate', 'empty'])).toMatchObject({ code: 2, stderr: 'opsgate sites validate: no site files (*.yml, *.yaml) in empty\n' });
+    expect(await opsgate(dir, ['sites', 'validate', 'nope.yml'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'opsgate sites validate: no such file or directory: nope.yml\n',
+    });
+    expect(await opsgate(dir, ['sites', 'validate', 'notes.txt'])).toMatchObject({
+      code: 2,
+      stderr: 'opsgate sites validate: not a YAML site file (expected .yml or .yaml): notes.txt\n',
+    });
+    expect(await opsgate(dir, ['sites', 'validate', 'empty'])).toMatchObject({
+      code: 2,
+      stderr: 'opsgate sites validate: no site files (*.yml, *.yaml) in empty\n',
+    });
   });
 
   it('validates the committed site files with --no-secrets from the repository root', async () => {

@@ -36,7 +36,9 @@ describe('business probe commands', () => {
     expect(command).toContain("nohup bash -c 'set -u\nIFS= read -r pw; exec </dev/null");
     expect(command).toContain('--defaults-extra-file="$f"');
     expect(command).toContain('f="$d/client-$$.cnf"');
-    expect(command).toMatch(/umask 077\nmkdir -p \/var\/tmp\/opsgate-ob-probe-obcluster\n.*\[ -L \/var\/tmp\/opsgate-ob-probe-obcluster \].*\nchmod 700 /);
+    expect(command).toMatch(
+      /umask 077\nmkdir -p \/var\/tmp\/opsgate-ob-probe-obcluster\n.*\[ -L \/var\/tmp\/opsgate-ob-probe-obcluster \].*\nchmod 700 /,
+    );
   });
 
   it('removes the option file when the probe stops, whether by probe-stop or by the rollback of probe-start', async () => {
@@ -45,7 +47,9 @@ describe('business probe commands', () => {
     expect(stop.command).toContain('rm -f /var/tmp/opsgate-ob-probe-obcluster/client-*.cnf');
     expect(stop.stdin).toBeUndefined();
     const start = stepOf(plan, 'probe-start');
-    expect(start.kind === 'check' ? undefined : start.rollback?.steps.map((s) => [s.id, s.commands])).toEqual([['probe-start-undo', [stop]]]);
+    expect(start.kind === 'check' ? undefined : start.rollback?.steps.map((s) => [s.id, s.commands])).toEqual([
+      ['probe-start-undo', [stop]],
+    ]);
   });
 
   it('ends the probe when the run is aborted after probe-start, unless probe-stop ran: the cleanup is the stop command, ungated, shown in the dry run', async () => {
@@ -54,8 +58,12 @@ describe('business probe commands', () => {
     const stop = onlyCommand(plan, 'probe-stop');
     const cleanup = start.kind === 'action' ? start.cleanup : undefined;
     expect(cleanup?.endedBy).toEqual(['probe-stop']);
-    expect(cleanup?.steps.map((s) => [s.id, s.destructive, s.gate, s.commands])).toEqual([['probe-start-cleanup', false, undefined, [stop]]]);
+    expect(cleanup?.steps.map((s) => [s.id, s.destructive, s.gate, s.commands])).toEqual([
+      ['probe-start-cleanup', false, undefined, [stop]],
+    ]);
     const dry = renderPlan(plan);
-    expect(dry).toContain('   cleanup on abort (unless probe-stop ran) probe-start-cleanup: Stop the business probe on ob-1 and remove its password file\n     targets: ob-1, all at once\n     no gate');
+    expect(dry).toContain(
+      '   cleanup on abort (unless probe-stop ran) probe-start-cleanup: Stop the business probe on ob-1 and remove its password file\n     targets: ob-1, all at once\n     no gate',
+    );
   });
 });

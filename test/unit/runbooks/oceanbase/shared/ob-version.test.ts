@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { compareObVersions, obVersion, obVersionToInt, parseObVersion, scriptStringCompare } from '../../../../../src/runbooks/oceanbase/shared/ob-version.ts';
+import {
+  compareObVersions,
+  obVersion,
+  obVersionToInt,
+  parseObVersion,
+  scriptStringCompare,
+} from '../../../../../src/runbooks/oceanbase/shared/ob-version.ts';
 import { describeGate, gateAllows } from '../../../../../src/runbooks/oceanbase/shared/version-gate.ts';
 
 describe('OceanBase versions', () => {
@@ -14,9 +20,12 @@ describe('OceanBase versions', () => {
     expect(obVersionToInt(obVersion(text))).toBe(int);
   });
 
-  test.each(['4.3.5', '4.3.5.5.1', '4.x.5.5', '4.3.256.0', '4.65536.0.0', ''])('rejects %j with the script message', (text) => {
-    expect(parseObVersion(text)).toEqual({ ok: false, error: `version:${text} is invalid` });
-  });
+  test.each(['4.3.5', '4.3.5.5.1', '4.x.5.5', '4.3.256.0', '4.65536.0.0', ''])(
+    'rejects %j with the script message',
+    (text) => {
+      expect(parseObVersion(text)).toEqual({ ok: false, error: `version:${text} is invalid` });
+    },
+  );
 
   test('compares numerically part by part', () => {
     expect(compareObVersions(obVersion('4.3.5.5'), obVersion('4.10.0.0'))).toBeLessThan(0);
@@ -48,6 +57,8 @@ describe('version gates', () => {
 
   test('describes itself for the skipped finding', () => {
     expect(describeGate({ on: 'cluster', below: '4.3.2.0' })).toBe('cluster version < 4.3.2.0');
-    expect(describeGate({ on: 'data', atLeast: '4.3.0.0', below: '4.3.3.0' })).toBe('data version >= 4.3.0.0 and < 4.3.3.0');
+    expect(describeGate({ on: 'data', atLeast: '4.3.0.0', below: '4.3.3.0' })).toBe(
+      'data version >= 4.3.0.0 and < 4.3.3.0',
+    );
   });
 });

@@ -10,7 +10,13 @@ beforeAll(async () => {
 describe('upgrade-kafka plan', () => {
   it('checks, stops Kafka then ZooKeeper, backs up, redeploys ZooKeeper then Kafka through ADM, verifies', () => {
     expect(plan.steps.map((s) => `${s.kind} ${s.id}`)).toEqual([
-      'check k01-ready', 'action k02-stop-kafka', 'action k03-stop-zookeeper', 'action k04-backup', 'manual k05-adm-zookeeper', 'manual k06-adm-kafka', 'check k07-verify',
+      'check k01-ready',
+      'action k02-stop-kafka',
+      'action k03-stop-zookeeper',
+      'action k04-backup',
+      'manual k05-adm-zookeeper',
+      'manual k06-adm-kafka',
+      'check k07-verify',
     ]);
     for (const s of plan.steps) if (s.destructive) expect(s.gate, s.id).toBeDefined();
   });
@@ -31,12 +37,15 @@ describe('upgrade-kafka plan', () => {
   it('gives ZooKeeper its own ADM instance name that still follows the naming rule', () => {
     const zk = plan.steps.find((s) => s.id === 'k05-adm-zookeeper');
     expect(zk?.kind === 'manual' && zk.parameters.instance).toBe('易联众-公共服务子系统ZooKeeper-Kafka-A');
-    expect(zk?.kind === 'manual' && zk.standIn?.[1]?.command).toContain('--id 2 --hosts 10.77.0.31,10.77.0.32,10.77.0.33');
+    expect(zk?.kind === 'manual' && zk.standIn?.[1]?.command).toContain(
+      '--id 2 --hosts 10.77.0.31,10.77.0.32,10.77.0.33',
+    );
   });
 
   it('refuses when a consumer group has lag or the ensemble has no leader', () => {
     const f = evaluate(plan, 'k01-ready', {
-      'kafka-1': '@@ lag business-kafka\n\nGROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID\ng1 t1 0 10 12 2 c /h c\n@@ brokers business-kafka\n[1, 2, 3]\n@@ zk kafka-1\nMode: follower\n',
+      'kafka-1':
+        '@@ lag business-kafka\n\nGROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID\ng1 t1 0 10 12 2 c /h c\n@@ brokers business-kafka\n[1, 2, 3]\n@@ zk kafka-1\nMode: follower\n',
       'kafka-2': '@@ zk kafka-2\nMode: follower\n',
     });
     expect(f.map((x) => `${x.status}: ${x.evidence}`)).toEqual([

@@ -13,7 +13,15 @@ beforeAll(async () => {
 describe('upgrade-redis plan', () => {
   it('runs the seed steps in order: inspect, SAVE, stop, back up, ADM install, vesta-safe restore, verify', () => {
     expect(plan.steps.map((s) => s.id)).toEqual([
-      'r01-inspect', 'r02-save-fingerprint', 'r03-stop', 'r04-backup', 'r05-adm-install', 'r06-pause-new', 'r07-restore-dump', 'r08-start-new', 'r09-verify',
+      'r01-inspect',
+      'r02-save-fingerprint',
+      'r03-stop',
+      'r04-backup',
+      'r05-adm-install',
+      'r06-pause-new',
+      'r07-restore-dump',
+      'r08-start-new',
+      'r09-verify',
     ]);
   });
 
@@ -35,10 +43,21 @@ describe('upgrade-redis plan', () => {
       'mv -T -- /etc/redis/redis.conf /etc/redis/redis.conf_bak',
       'mv -T -- /etc/keepalived/keepalived.conf /etc/keepalived/keepalived.conf_bak',
     ]);
-    expect(backup?.preconditions).toContainEqual({ kind: 'path-absent', path: '/app/redis_data_bak', hosts: ['redis-b'] });
-    expect(backup?.preconditions).toContainEqual({ kind: 'service', name: 'redis', state: 'stopped', hosts: ['redis-a'] });
+    expect(backup?.preconditions).toContainEqual({
+      kind: 'path-absent',
+      path: '/app/redis_data_bak',
+      hosts: ['redis-b'],
+    });
+    expect(backup?.preconditions).toContainEqual({
+      kind: 'service',
+      name: 'redis',
+      state: 'stopped',
+      hosts: ['redis-a'],
+    });
     const restore = backup?.kind === 'action' ? backup.rollback?.steps[0] : undefined;
-    expect(restore?.commands[0]?.command.split(' && ')[0]).toBe('mv -T -- /etc/keepalived/keepalived.conf_bak /etc/keepalived/keepalived.conf');
+    expect(restore?.commands[0]?.command.split(' && ')[0]).toBe(
+      'mv -T -- /etc/keepalived/keepalived.conf_bak /etc/keepalived/keepalived.conf',
+    );
   });
 
   it('gates every destructive step and gives each action a rollback or a reason', () => {
@@ -46,15 +65,26 @@ describe('upgrade-redis plan', () => {
       if (s.destructive) expect(s.gate, s.id).toBeDefined();
       if (s.kind !== 'check') expect(s.rollback !== undefined || s.irreversible !== undefined, s.id).toBe(true);
     }
-    expect(plan.steps.filter((s) => s.destructive).map((s) => s.id)).toEqual(['r03-stop', 'r04-backup', 'r06-pause-new', 'r07-restore-dump']);
+    expect(plan.steps.filter((s) => s.destructive).map((s) => s.id)).toEqual([
+      'r03-stop',
+      'r04-backup',
+      'r06-pause-new',
+      'r07-restore-dump',
+    ]);
   });
 
   it('never puts the password on a command line: ADM reads it on stdin from the backed-up config', () => {
     const adm = plan.steps.find((s) => s.id === 'r05-adm-install');
     expect(adm?.kind).toBe('manual');
     if (adm?.kind !== 'manual') return;
-    expect(adm.parameters).toMatchObject({ instance: '易联众-公共服务子系统Redis-A', vip: '10.77.0.100', password: expect.stringContaining('not shown') });
-    expect(adm.standIn?.[0]?.command).toMatch(/^sed -n .*\/etc\/redis\/redis\.conf_bak \| tail -n 1 \| tr -d '"' \| \/opt\/adm\/bin\/adm install redis-ha --instance/);
+    expect(adm.parameters).toMatchObject({
+      instance: '易联众-公共服务子系统Redis-A',
+      vip: '10.77.0.100',
+      password: expect.stringContaining('not shown'),
+    });
+    expect(adm.standIn?.[0]?.command).toMatch(
+      /^sed -n .*\/etc\/redis\/redis\.conf_bak \| tail -n 1 \| tr -d '"' \| \/opt\/adm\/bin\/adm install redis-ha --instance/,
+    );
     expect(text).not.toMatch(/redis-cli[^\n]* -a /);
     expect(adm.rollback?.steps[0]).toMatchObject({ kind: 'manual', id: 'r05-adm-uninstall', destructive: true });
   });
@@ -67,7 +97,10 @@ describe('upgrade-redis plan', () => {
     expect(r07?.preconditions).toContainEqual({ kind: 'service', name: 'redis', state: 'stopped' });
     const pause = plan.steps.find((s) => s.id === 'r06-pause-new');
     expect(pause?.commands.map((c) => c.host)).toEqual(['redis-b', 'redis-a']);
-    expect(plan.steps.find((s) => s.id === 'r08-start-new')?.commands.map((c) => c.host)).toEqual(['redis-a', 'redis-b']);
+    expect(plan.steps.find((s) => s.id === 'r08-start-new')?.commands.map((c) => c.host)).toEqual([
+      'redis-a',
+      'redis-b',
+    ]);
   });
 
   it('verifies the fingerprint after the upgrade and after a rollback', () => {

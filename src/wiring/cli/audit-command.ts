@@ -90,16 +90,15 @@ async function withAuditLog(verb: string, body: (log: AuditLog) => Promise<numbe
     throw new CliExit(EXIT.usage);
   }
   let code: number;
-  let close = () => undefined as void;
+  let opened: Awaited<ReturnType<typeof openAuditLog>> | undefined;
   try {
-    const opened = await openAuditLog(parsed.data);
-    close = opened.close;
+    opened = await openAuditLog(parsed.data);
     code = await body(opened.log);
   } catch (e) {
     process.stderr.write(`opsgate audit ${verb}: ${describeError(e)}\n`);
     code = EXIT.failed;
   } finally {
-    close();
+    opened?.close();
   }
   if (code !== EXIT.ok) throw new CliExit(code);
 }

@@ -1,6 +1,5 @@
 import { describeError } from '../opsgate-error.ts';
 import type { RemoteSession } from '../ports/remote.ts';
-import type { SqlSession } from '../ports/sql.ts';
 import type { StepJob } from '../ports/run-store.ts';
 import { advanceRun } from './advance-run.ts';
 import type { EngineDeps } from './engine-deps.ts';
@@ -11,12 +10,13 @@ import { outputStorer } from './output-storer.ts';
 import { findStep, planNextAction } from './plan-next-action.ts';
 import { type NextAction } from './next-action.ts';
 import { reconcileStep } from './reconcile-step.ts';
-import { isFinished, stepState, type Finding, type RunState, type StepState } from '../plan/run-state.ts';
+import { isFinished, stepState, type RunState, type StepState } from '../plan/run-state.ts';
 import { stepHash } from '../plan/step-hash.ts';
 import type { ExecutableStep, HostCommand } from '../plan/step-schema.ts';
 import { resolveStdinSecrets } from './resolve-stdin-secrets.ts';
 import { stdinText } from '../plan/describe-command.ts';
 import { updateRun, withStep } from './update-run.ts';
+import { bindProgram } from './bind-program.ts';
 
 /** What a delivered job does: run the step, reconcile a destructive step found started, or nothing. */
 export type Delivery = 'run' | 'reconcile' | 'drop';
@@ -202,44 +202,6 @@ async function executeWithSessions(deps: EngineDeps, loaded: LoadedRun, step: Ex
   } finally {
     await Promise.allSettled([remote.close(), sqlSession?.close()]);
   }
-}
-
-/** The step's program with its context: progress lines go to the thread as output summaries. */
-function bindProgram(
-  deps: EngineDeps,
-  { run, site }: LoadedRun,
-  step: ExecutableStep,
-  remote: RemoteSession,
-  sql: SqlSession | undefined,
-): (() => Promise<readonly Finding[]>) | undefined {
-  if (step.program === undefined) return undefined;
-  const fn = deps.runbooks.program(step.program.id);
-  if (fn === undefined)
-    return async () => Promise.reject(new Error(`program ${step.program?.id ?? ''} is not registered`));
-  const target = step.targets.kind === 'sql' ? step.targets.target : step.targets.hosts.join(',');
-  const head = { site: run.site, runId: run.id };
-  const args = step.program.args;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  return () =>
-    fn(
-      {
-        site,
-        run,
-        step,
-        remote,
-        ...(sql ? { sql } : {}),
-        ...(deps.files === undefined ? {} : { files: deps.files }),
-        clock: deps.clock,
-        sleep,
-        progress: (text) =>
-          notify(deps, head, {
-            type: 'step.output-summary',
-            stepId: step.id,
-            outputs: [{ host: target, exitCode: null, tail: remote.redact(text), totalBytes: text.length }],
-          }),
-      },
-      args,
-    );
 }
 
 async function record(

@@ -33,6 +33,7 @@ import { loadSite } from '../../src/adapters/files/load-site.ts';
 import { RedisEventStream } from '../../src/adapters/redis/redis-event-stream.ts';
 import { RedisRunStore } from '../../src/adapters/redis/redis-run-store.ts';
 import { InstantRemote, TimedEvents, benchPolicy, benchRunbook, benchSite, stats, timedOpener } from './bench-setup.ts';
+import { systemSleep } from '../../src/adapters/system/system-sleep.ts';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -80,6 +81,7 @@ const deps: EngineDeps = {
   runbooks: createRunbookRegistry([benchRunbook]),
   openRemote: timedOpener(open, meter),
   clock: systemClock,
+  sleep: systemSleep,
   ids: randomIds,
   log: silentLog,
 };

@@ -38,6 +38,7 @@ import { RedisWorkerRegistry } from '../adapters/redis/redis-worker-registry.ts'
 import { localPackageFiles } from '../adapters/files/local-package-files.ts';
 import type { AuditLog } from '../core/ports/audit.ts';
 import { type SiteSshConfig, sshConfigOf } from './ssh-hosts-from-site.ts';
+import { systemSleep } from '../adapters/system/system-sleep.ts';
 
 export type { Runtime, RuntimeOptions, ServedSites, WorkerTuning } from './runtime-types.ts';
 
@@ -169,6 +170,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
         return createSqlSession(await sqlEndpointOf(site, name, env));
       },
       clock: systemClock,
+      sleep: systemSleep,
       ids: randomIds,
       log,
       artefacts,

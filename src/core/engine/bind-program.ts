@@ -21,7 +21,6 @@ export function bindProgram(
   const target = step.targets.kind === 'sql' ? step.targets.target : step.targets.hosts.join(',');
   const head = { site: run.site, runId: run.id };
   const args = step.program.args;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return () =>
     fn(
       {
@@ -32,7 +31,7 @@ export function bindProgram(
         ...(sql ? { sql } : {}),
         ...(deps.files === undefined ? {} : { files: deps.files }),
         clock: deps.clock,
-        sleep,
+        sleep: deps.sleep,
         progress: (text) =>
           notify(deps, head, {
             type: 'step.output-summary',

@@ -45,8 +45,8 @@ export interface EngineDeps {
   /** Values of the secrets a step's commands read on stdin, resolved when the step runs; absent: such a step fails. */
   readonly secrets?: SecretSource;
   readonly clock: Clock;
-  /** Pauses a step program between polls; `setTimeout` when absent. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Pauses a step program between polls (the system's timer in production, the tests' own in tests). */
+  readonly sleep: (ms: number) => Promise<void>;
   readonly ids: IdSource;
   readonly log: EngineLog;
   /** Where a host's long output is kept for the chat (which may run elsewhere); absent: tails only. */

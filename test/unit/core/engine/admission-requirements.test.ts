@@ -119,6 +119,7 @@ describe('ob-upgrade admission at request time', () => {
       runbooks: registry,
       openRemote: async () => new FakeRemote(),
       clock: { now: () => NOW },
+      sleep: async () => undefined,
       ids: { next: (p) => `${p}${Math.random().toString(16).slice(2, 10)}` },
       log: silentLog,
     });

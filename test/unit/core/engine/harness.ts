@@ -54,6 +54,7 @@ export function harness(opts: { readonly runbooks?: readonly Runbook[] } = {}) {
     runbooks: createRunbookRegistry([labMoveDir, ...(opts.runbooks ?? [])]),
     openRemote: async () => remote.reopen(),
     clock,
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     ids,
     log: silentLog,
   };

@@ -52,6 +52,13 @@ module.exports = {
       to: { path: '^src/core/engine/' },
     },
     {
+      name: 'plan-model-at-the-bottom',
+      severity: 'error',
+      comment: 'The plan model (steps, plans, run state) is plain data: the ports carry it, it knows no port.',
+      from: { path: '^src/core/plan/' },
+      to: { path: '^src/core/(ports|engine)/' },
+    },
+    {
       name: 'commands-and-approvals-through-ports',
       severity: 'error',
       comment: 'Chat handlers and gate policy reach the engine only through its ports.',

@@ -5,7 +5,7 @@ import type { CommandRequest, CommandResult, HostOutcome, RemoteSession } from '
 import type { EngineEvent, EventSink } from '../../src/core/ports/events.ts';
 import type { Site } from '../../src/core/sites/site.ts';
 import type { HostCommand } from '../../src/core/plan/step-schema.ts';
-import { defineRunbook } from '../../src/core/plan/runbook.ts';
+import { defineRunbook } from '../../src/core/ports/runbook.ts';
 
 /** The bench's gate policy: requester U_REQ, approver U_APP. */
 export const benchPolicy: Site['policy'] = {

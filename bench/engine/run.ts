@@ -27,7 +27,7 @@ import type { RemoteSession } from '../../src/core/ports/remote.ts';
 import { BullRunQueue } from '../../src/adapters/bullmq/bull-run-queue.ts';
 import { sshConfigOf } from '../../src/wiring/ssh-hosts-from-site.ts';
 import { startSiteWorkers } from '../../src/adapters/bullmq/start-site-workers.ts';
-import { createRunbookRegistry } from '../../src/core/plan/runbook-registry.ts';
+import { createRunbookRegistry } from '../../src/core/engine/runbook-registry.ts';
 import { createSshSession } from '../../src/runners/ssh/create-ssh-session.ts';
 import { loadSite } from '../../src/adapters/files/load-site.ts';
 import { RedisEventStream } from '../../src/adapters/redis/redis-event-stream.ts';

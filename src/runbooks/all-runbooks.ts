@@ -1,7 +1,7 @@
 import { labMoveDir } from './lab/lab-move-dir.ts';
 import { obPrecheck } from './oceanbase/precheck/ob-precheck.ts';
 import { obUpgrade } from './oceanbase/upgrade/ob-upgrade.ts';
-import type { Runbook } from '../core/plan/runbook.ts';
+import type { Runbook } from '../core/ports/runbook.ts';
 import { precheck } from './xizang/precheck/precheck.ts';
 import { upgradeFastdfs } from './xizang/fastdfs/upgrade-fastdfs.ts';
 import { upgradeKafka } from './xizang/kafka/upgrade-kafka.ts';

@@ -15,7 +15,7 @@ import { systemClock } from '../adapters/system/system-clock.ts';
 import { randomIds } from '../adapters/system/random-ids.ts';
 import type { EngineDeps } from '../core/engine/engine-deps.ts';
 import { ALL_RUNBOOKS } from '../runbooks/all-runbooks.ts';
-import { createRunbookRegistry } from '../core/plan/runbook-registry.ts';
+import { createRunbookRegistry } from '../core/engine/runbook-registry.ts';
 import { addLogSecrets, createOpsLogger } from '../adapters/ops/create-ops-logger.ts';
 import { meteredEvents } from '../adapters/ops/metered-events.ts';
 import { connectRedis } from '../adapters/redis/connect-redis.ts';

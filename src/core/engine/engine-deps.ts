@@ -9,7 +9,7 @@ import type { RunQueue, RunStore } from '../ports/run-store.ts';
 import type { SecretSource } from '../ports/secrets.ts';
 import type { SiteLock } from '../ports/site-lock.ts';
 import type { SqlSession } from '../ports/sql.ts';
-import type { RunbookRegistry } from '../plan/runbook-registry.ts';
+import type { RunbookRegistry } from './runbook-registry.ts';
 import type { Site, SiteDirectory } from '../sites/site.ts';
 import type { PackageFiles } from '../ports/package-files.ts';
 

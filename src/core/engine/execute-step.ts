@@ -4,7 +4,7 @@ import type { OutputSummary } from '../ports/events.ts';
 import type { CapturedOutput, HostOutcome, RemoteSession } from '../ports/remote.ts';
 import type { SqlSession } from '../ports/sql.ts';
 import { describeError } from '../opsgate-error.ts';
-import type { Evaluator, EvaluatorInput } from '../plan/runbook.ts';
+import type { Evaluator, EvaluatorInput } from '../ports/runbook.ts';
 import type { ProbeFinding } from '../plan/probes.ts';
 import type { Finding, HostRecord } from '../plan/run-state.ts';
 import { defaultProbeHosts, runProbes, summariseFindings, type ProbeTargets } from './run-probes.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { shellQuote } from '../../core/shell-quote.ts';
 import type { HostCommand } from '../../core/plan/step-schema.ts';
-import { defineRunbook } from '../../core/plan/runbook.ts';
+import { defineRunbook } from '../../core/ports/runbook.ts';
 
 /**
  * A small runbook that acts on one lab host: it backs a directory up by moving it to `<dir>_bak` (the

@@ -3,7 +3,7 @@ import type { Finding, RunState } from '../../../src/core/plan/run-state.ts';
 import type { Plan, Step } from '../../../src/core/plan/step-schema.ts';
 import { UPGRADE_PRE_POST_PROGRAMS } from '../../../src/runbooks/oceanbase/upgrade/upgrade-programs.ts';
 import { waitProgram } from '../../../src/runbooks/oceanbase/health/wait-program.ts';
-import type { ProgramContext } from '../../../src/core/plan/runbook.ts';
+import type { ProgramContext } from '../../../src/core/ports/runbook.ts';
 import { startLocalSim, type LocalSim } from '../../support/oceanbase/local-sim.ts';
 import { labXizang, programContext, registry, runWith, stepOf } from '../../unit/runbooks/oceanbase/ob-fixture-site.ts';
 

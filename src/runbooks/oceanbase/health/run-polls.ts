@@ -2,7 +2,7 @@ import type { Finding } from '../../../core/plan/run-state.ts';
 import { awaitPoll } from './await-poll.ts';
 import { TENANT_COUNT_SQL, type ObPoll } from './ob-poll.ts';
 import type { SqlSession } from '../../../core/ports/sql.ts';
-import type { ProgramContext } from '../../../core/plan/runbook.ts';
+import type { ProgramContext } from '../../../core/ports/runbook.ts';
 import { requireSql } from '../shared/require-sql.ts';
 
 const PROGRESS_EVERY_MS = 15_000;

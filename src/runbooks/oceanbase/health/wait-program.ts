@@ -1,5 +1,5 @@
 import type { ObPoll } from './ob-poll.ts';
-import type { StepProgram } from '../../../core/plan/runbook.ts';
+import type { StepProgram } from '../../../core/ports/runbook.ts';
 import { runPolls } from './run-polls.ts';
 
 /** Program id of the waits and health checks: polls run in order, each until done or timed out. */

@@ -4,7 +4,7 @@ import type { ObFinding } from '../checker/ob-check.ts';
 import { renderCheckerReport, renderFinding } from '../checker/render-checker-report.ts';
 import { runUpgradeChecker } from '../checker/run-upgrade-checker.ts';
 import { assertNever } from '../../../core/result.ts';
-import type { StepProgram } from '../../../core/plan/runbook.ts';
+import type { StepProgram } from '../../../core/ports/runbook.ts';
 import { requireSql } from '../shared/require-sql.ts';
 
 /** Program id of the upgrade_checker.py checks. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRunbook } from '../../../core/plan/runbook.ts';
+import { defineRunbook } from '../../../core/ports/runbook.ts';
 import { checkerProgram, CHECKER_PROGRAM } from './checker-program.ts';
 import { clusterHosts, clusterOf } from '../shared/cluster-of.ts';
 import {

@@ -11,7 +11,7 @@ import {
   restorePermanentOfflineTime,
   type ServerParameterValue,
 } from './permanent-offline-time.ts';
-import type { Evaluator, StepProgram } from '../../../core/plan/runbook.ts';
+import type { Evaluator, StepProgram } from '../../../core/ports/runbook.ts';
 import { requireSql } from '../shared/require-sql.ts';
 import { WAIT_PROGRAM, type WaitArgs } from '../health/wait-program.ts';
 

@@ -1,7 +1,7 @@
 import type { HostCommand } from '../../../core/plan/step-schema.ts';
 import { shellQuote } from '../../../core/shell-quote.ts';
 import type { Oceanbase } from '../../../core/sites/oceanbase-schema.ts';
-import type { Evaluator, StepProgram } from '../../../core/plan/runbook.ts';
+import type { Evaluator, StepProgram } from '../../../core/ports/runbook.ts';
 import { clusterHosts } from '../shared/cluster-of.ts';
 import { previousEvidence, previousFromEvidence, previousRecordedBy } from './offline-time-steps.ts';
 import { requireSql } from '../shared/require-sql.ts';

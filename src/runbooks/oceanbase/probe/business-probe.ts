@@ -1,6 +1,6 @@
 import type { Finding, RunState } from '../../../core/plan/run-state.ts';
 import { shellQuote } from '../../../core/shell-quote.ts';
-import type { StepProgram } from '../../../core/plan/runbook.ts';
+import type { StepProgram } from '../../../core/ports/runbook.ts';
 import { probeDir } from './probe-commands.ts';
 
 export const PROBE_REPORT_PROGRAM = 'ob-upgrade.probe-report';

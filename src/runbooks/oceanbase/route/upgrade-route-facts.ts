@@ -11,7 +11,7 @@ import { baseName, joinPath, resolvePath } from '../../../core/local-path.ts';
 import { computeUpgradeRoute, describeRoute } from './upgrade-route.ts';
 import type { SqlSession } from '../../../core/ports/sql.ts';
 import type { Oceanbase } from '../../../core/sites/oceanbase-schema.ts';
-import type { FactsIo, PlanFacts } from '../../../core/plan/runbook.ts';
+import type { FactsIo, PlanFacts } from '../../../core/ports/runbook.ts';
 import { findPackage, packageNames } from '../upgrade/stage-program.ts';
 import { waitStep } from '../upgrade/zone-steps.ts';
 

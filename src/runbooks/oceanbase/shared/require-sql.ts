@@ -1,5 +1,5 @@
 import type { SqlSession } from '../../../core/ports/sql.ts';
-import type { ProgramContext } from '../../../core/plan/runbook.ts';
+import type { ProgramContext } from '../../../core/ports/runbook.ts';
 
 /** The step's SQL session; a program on an SQL target always has one unless the wiring is broken. */
 export function requireSql(ctx: ProgramContext): SqlSession {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Site } from '../../../core/sites/site.ts';
 import { parseDuration } from '../../../core/sites/parse-duration.ts';
 import type { Oceanbase } from '../../../core/sites/oceanbase-schema.ts';
-import { defineRunbook } from '../../../core/plan/runbook.ts';
+import { defineRunbook } from '../../../core/ports/runbook.ts';
 import { probeReportProgram, PROBE_REPORT_PROGRAM } from '../probe/business-probe.ts';
 import { clusterHosts, clusterOf, zoneSlug } from '../shared/cluster-of.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';

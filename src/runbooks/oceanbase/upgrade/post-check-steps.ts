@@ -5,7 +5,7 @@ import { obVersion, obVersionToInt } from '../shared/ob-version.ts';
 import { clusterVersionBumped } from '../health/rolling-waits.ts';
 import { sqlString, validVersionText } from '../shared/sql-literal.ts';
 import { restoreActions } from './upgrade-parameters.ts';
-import type { StepProgram } from '../../../core/plan/runbook.ts';
+import type { StepProgram } from '../../../core/ports/runbook.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import { requireSql } from '../shared/require-sql.ts';
 import { runPolls, runStatement } from '../health/run-polls.ts';

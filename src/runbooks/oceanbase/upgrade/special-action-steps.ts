@@ -7,7 +7,7 @@ import {
   specialActionVariants,
   type SpecialActionVariant,
 } from './special-action.ts';
-import type { StepProgram } from '../../../core/plan/runbook.ts';
+import type { StepProgram } from '../../../core/ports/runbook.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import { restoreRecordedStep } from './post-check-steps.ts';
 import { requireSql } from '../shared/require-sql.ts';

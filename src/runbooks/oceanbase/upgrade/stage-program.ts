@@ -1,7 +1,7 @@
 import { joinPath, resolvePath } from '../../../core/local-path.ts';
 import type { PackageFiles } from '../../../core/ports/package-files.ts';
 import type { Finding } from '../../../core/plan/run-state.ts';
-import type { StepProgram } from '../../../core/plan/runbook.ts';
+import type { StepProgram } from '../../../core/ports/runbook.ts';
 
 export const STAGE_PROGRAM = 'ob-upgrade.stage-packages';
 

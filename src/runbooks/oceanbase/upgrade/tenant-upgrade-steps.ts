@@ -3,7 +3,7 @@ import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { num, cell, text } from '../checker/ob-rows.ts';
 import { clusterParameterSync } from './parameter-sync.ts';
 import { jobTimeoutSec, readJob, tenantUpgradeSql, type TenantUpgradeSql } from './upgrade-job.ts';
-import type { ProgramContext, StepProgram } from '../../../core/plan/runbook.ts';
+import type { ProgramContext, StepProgram } from '../../../core/ports/runbook.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import { requireSql } from '../shared/require-sql.ts';
 import { runPolls, runStatement, tenantCount } from '../health/run-polls.ts';

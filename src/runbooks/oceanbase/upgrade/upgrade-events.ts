@@ -1,6 +1,6 @@
 import type { StepInput } from '../../../core/plan/step-schema.ts';
 import type { Finding } from '../../../core/plan/run-state.ts';
-import type { StepProgram } from '../../../core/plan/runbook.ts';
+import type { StepProgram } from '../../../core/ports/runbook.ts';
 import { requireSql } from '../shared/require-sql.ts';
 
 /** Program id of the final check of the cluster's event history. */

@@ -1,4 +1,4 @@
-import type { StepProgram } from '../../../core/plan/runbook.ts';
+import type { StepProgram } from '../../../core/ports/runbook.ts';
 import { RESTORE_RECORDED_PROGRAM, restoreRecordedProgram } from './post-check-steps.ts';
 import { SPECIAL_ACTION_PROGRAM, specialActionProgram } from './special-action-steps.ts';
 import {

@@ -10,7 +10,7 @@ import {
   READ_TENANT_PARAMETERS_SQL,
   type UpgradeRecord,
 } from './upgrade-parameters.ts';
-import type { ProgramContext, StepProgram } from '../../../core/plan/runbook.ts';
+import type { ProgramContext, StepProgram } from '../../../core/ports/runbook.ts';
 import { requireSql } from '../shared/require-sql.ts';
 
 export const UPGRADE_RECORD_PROGRAM = 'ob.upgrade-record';

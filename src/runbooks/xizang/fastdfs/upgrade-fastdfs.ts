@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
 import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
-import { defineRunbook } from '../../../core/plan/runbook.ts';
+import { defineRunbook } from '../../../core/ports/runbook.ts';
 import { admInstallStep } from '../adm/adm-install-step.ts';
 import { copyTree, fdfsLayout, manifestDigest, recordStep, trackerSteps, type FdfsLayout } from './fastdfs-steps.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';

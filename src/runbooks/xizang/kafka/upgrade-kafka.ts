@@ -4,7 +4,7 @@ import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import type { Kafka } from '../../../core/sites/middleware-schema.ts';
 import type { SiteFile } from '../../../core/sites/site-schema.ts';
-import { defineRunbook } from '../../../core/plan/runbook.ts';
+import { defineRunbook } from '../../../core/ports/runbook.ts';
 import { kafkaStateEvaluator } from './kafka-state-evaluator.ts';
 import { admInstallStep } from '../adm/adm-install-step.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';

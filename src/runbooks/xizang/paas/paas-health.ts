@@ -3,7 +3,7 @@ import { sh } from '../../../core/shell-quote.ts';
 import type { Paas } from '../../../core/sites/paas-schema.ts';
 import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
 import type { SiteFile } from '../../../core/sites/site-schema.ts';
-import type { Evaluator } from '../../../core/plan/runbook.ts';
+import type { Evaluator } from '../../../core/ports/runbook.ts';
 import type { CheckInput } from '../precheck/precheck-steps.ts';
 import { allSections } from '../precheck/precheck-evaluators.ts';
 import { section, sections } from '../shared/sections.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Finding } from '../../../core/plan/run-state.ts';
 import { describeError } from '../../../core/opsgate-error.ts';
 import { sh } from '../../../core/shell-quote.ts';
-import type { StepProgram } from '../../../core/plan/runbook.ts';
+import type { StepProgram } from '../../../core/ports/runbook.ts';
 
 /** The program id of the PaaS upload step. */
 export const PAAS_UPLOAD_PROGRAM = 'upgrade-paas.upload';

@@ -4,7 +4,7 @@ import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { sh } from '../../../core/shell-quote.ts';
 import type { Paas } from '../../../core/sites/paas-schema.ts';
 import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
-import { defineRunbook } from '../../../core/plan/runbook.ts';
+import { defineRunbook } from '../../../core/ports/runbook.ts';
 import { appHealthEvaluator, appHealthStep, appsByHost } from './paas-health.ts';
 import { paasUploadProgram, PAAS_UPLOAD_PROGRAM } from './paas-upload-program.ts';
 import { versionsEvaluator } from '../precheck/precheck-evaluators.ts';

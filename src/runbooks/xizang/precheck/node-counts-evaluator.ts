@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Finding } from '../../../core/plan/run-state.ts';
-import type { Evaluator } from '../../../core/plan/runbook.ts';
+import type { Evaluator } from '../../../core/ports/runbook.ts';
 import { allSections, argsOf } from './precheck-evaluators.ts';
 import { valueOf, type Section } from '../shared/sections.ts';
 

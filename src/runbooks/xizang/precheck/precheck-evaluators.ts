@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Finding } from '../../../core/plan/run-state.ts';
 import type { CheckStep } from '../../../core/plan/step-schema.ts';
-import type { Evaluator, EvaluatorInput } from '../../../core/plan/runbook.ts';
+import type { Evaluator, EvaluatorInput } from '../../../core/ports/runbook.ts';
 import { redisAuthFindings } from './redis-auth-findings.ts';
 import { readSections, valueOf, type Section } from '../shared/sections.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
 import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
-import { defineRunbook } from '../../../core/plan/runbook.ts';
+import { defineRunbook } from '../../../core/ports/runbook.ts';
 import { nodeCountsEvaluator } from './node-counts-evaluator.ts';
 import { accessEvaluator, csbRedisEvaluator, versionsEvaluator } from './precheck-evaluators.ts';
 import {

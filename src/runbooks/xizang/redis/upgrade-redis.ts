@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
 import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
-import { defineRunbook } from '../../../core/plan/runbook.ts';
+import { defineRunbook } from '../../../core/ports/runbook.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';
 import { readDirective, readRequirepass, redisCli } from './redis-cli.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { HostCommand } from '../../../../src/core/plan/step-schema.ts';
 import { cleanupCoverage } from '../../../../src/core/engine/cleanup.ts';
-import { defineRunbook } from '../../../../src/core/plan/runbook.ts';
+import { defineRunbook } from '../../../../src/core/ports/runbook.ts';
 import { shellQuote } from '../../../../src/core/shell-quote.ts';
 import { APPROVER, BASE, HOST, REQUESTER, harness } from './harness.ts';
 

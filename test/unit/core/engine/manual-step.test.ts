@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createEngine } from '../../../../src/core/engine/create-engine.ts';
 import { siteDirectory } from '../../../../src/core/sites/site.ts';
-import { defineRunbook } from '../../../../src/core/plan/runbook.ts';
-import { createRunbookRegistry } from '../../../../src/core/plan/runbook-registry.ts';
+import { defineRunbook } from '../../../../src/core/ports/runbook.ts';
+import { createRunbookRegistry } from '../../../../src/core/engine/runbook-registry.ts';
 import { APPROVER, REQUESTER, harness, labSite } from './harness.ts';
 
 /** One manual step: install through the ADM UI, verified by a marker file; the lab scripts it with a stand-in. */

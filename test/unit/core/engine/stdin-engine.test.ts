@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createEngine } from '../../../../src/core/engine/create-engine.ts';
 import type { SecretSource } from '../../../../src/core/ports/secrets.ts';
-import { defineRunbook } from '../../../../src/core/plan/runbook.ts';
-import { createRunbookRegistry } from '../../../../src/core/plan/runbook-registry.ts';
+import { defineRunbook } from '../../../../src/core/ports/runbook.ts';
+import { createRunbookRegistry } from '../../../../src/core/engine/runbook-registry.ts';
 import type { SiteFile } from '../../../../src/core/sites/site-schema.ts';
 import { REQUESTER, harness, labSite } from './harness.ts';
 

@@ -1,7 +1,7 @@
 import type { Site } from '../../../../src/core/sites/site.ts';
 import type { Plan, Step } from '../../../../src/core/plan/step-schema.ts';
 import type { RunState } from '../../../../src/core/plan/run-state.ts';
-import type { ProgramContext } from '../../../../src/core/plan/runbook.ts';
+import type { ProgramContext } from '../../../../src/core/ports/runbook.ts';
 import type { SqlSession } from '../../../../src/core/ports/sql.ts';
 import { FakeRemote } from '../../../support/fakes/fake-remote.ts';
 import { labXizang, registry } from '../xizang/xizang-fixture.ts';

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { toSite, type Site } from '../../../../src/core/sites/site.ts';
 import type { CheckStep, Plan } from '../../../../src/core/plan/step-schema.ts';
 import { ALL_RUNBOOKS } from '../../../../src/runbooks/all-runbooks.ts';
-import type { EvaluatorInput } from '../../../../src/core/plan/runbook.ts';
-import { createRunbookRegistry } from '../../../../src/core/plan/runbook-registry.ts';
+import type { EvaluatorInput } from '../../../../src/core/ports/runbook.ts';
+import { createRunbookRegistry } from '../../../../src/core/engine/runbook-registry.ts';
 import { loadSite } from '../../../../src/adapters/files/load-site.ts';
 import { formatSiteProblem } from '../../../../src/core/sites/site-problem.ts';
 

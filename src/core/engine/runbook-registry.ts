@@ -1,9 +1,9 @@
-import { RunbookArgsInvalidError, RunbookInvalidError, UnknownRunbookError } from './runbook-errors.ts';
+import { RunbookArgsInvalidError, RunbookInvalidError, UnknownRunbookError } from '../plan/runbook-errors.ts';
 import type { Site } from '../sites/site.ts';
-import type { Plan } from './step-schema.ts';
-import { validatePlan } from './validate-plan.ts';
+import type { Plan } from '../plan/step-schema.ts';
+import { validatePlan } from '../plan/validate-plan.ts';
 import { secretRefAt } from '../sites/secret-at.ts';
-import type { Evaluator, FactsIo, PlanFacts, Runbook, StepProgram } from './runbook.ts';
+import type { Evaluator, FactsIo, PlanFacts, Runbook, StepProgram } from '../ports/runbook.ts';
 
 /** The runbooks a process knows, and the evaluators their checks reference. */
 export interface RunbookRegistry {

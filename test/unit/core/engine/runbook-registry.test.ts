@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { renderPlan } from '../../../../src/core/engine/render-plan.ts';
 import { ALL_RUNBOOKS } from '../../../../src/runbooks/all-runbooks.ts';
-import { defineRunbook } from '../../../../src/core/plan/runbook.ts';
-import { createRunbookRegistry } from '../../../../src/core/plan/runbook-registry.ts';
-import { labSite } from '../engine/harness.ts';
+import { defineRunbook } from '../../../../src/core/ports/runbook.ts';
+import { createRunbookRegistry } from '../../../../src/core/engine/runbook-registry.ts';
+import { labSite } from './harness.ts';
 
 const registry = createRunbookRegistry(ALL_RUNBOOKS);
 

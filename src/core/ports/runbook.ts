@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { Site } from '../sites/site.ts';
-import type { Finding, RunState } from './run-state.ts';
-import type { CheckStep, ExecutableStep, PlanInput } from './step-schema.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { RemoteSession } from '../ports/remote.ts';
-import type { SqlSession } from '../ports/sql.ts';
-import type { PackageFiles } from '../ports/package-files.ts';
+import type { Finding, RunState } from '../plan/run-state.ts';
+import type { CheckStep, ExecutableStep, PlanInput } from '../plan/step-schema.ts';
+import type { Clock } from './clock.ts';
+import type { RemoteSession } from './remote.ts';
+import type { SqlSession } from './sql.ts';
+import type { PackageFiles } from './package-files.ts';
 
 /** One host's (or SQL target's) result, as an evaluator sees it: already redacted. */
 export interface EvaluatorInput {

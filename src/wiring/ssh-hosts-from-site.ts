@@ -102,7 +102,8 @@ async function jumpConfig(
     return { name: host.name, address: host.address, port: host.port, ...credentials, knownHosts };
   }
   const address = jump.address ?? '';
-  const own = await readCredentials({ ...jump, user: jump.user ?? '' }, read);
+  // An outside jump host logs in as the site's user unless it names its own.
+  const own = await readCredentials({ ...jump, user: jump.user ?? site.ssh.user }, read);
   return { name: `jump ${address}`, address, port: jump.port ?? 22, ...own, knownHosts };
 }
 

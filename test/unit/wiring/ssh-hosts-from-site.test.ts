@@ -64,6 +64,24 @@ describe('sshHostsFromSite', () => {
     });
   });
 
+  it('reaches an outside jump host with its own credentials, as the site user unless it names another', async () => {
+    const jump = { address: '10.77.0.250', port: 2222, password: { env: 'JUMP_PW' } };
+    const env = { JUMP_PW: 'Jump_Pw_9' };
+    const asSiteUser = await sshHostsFromSite({ ...site, ssh: { ...site.ssh, jump } }, { env, baseDir, readFile });
+    expect(asSiteUser.hosts.find((h) => h.name === 'redis-a')?.jump).toMatchObject({
+      address: '10.77.0.250',
+      port: 2222,
+      user: site.ssh.user,
+      password: 'Jump_Pw_9',
+    });
+    expect(asSiteUser.secrets).toContain('Jump_Pw_9');
+    const named = await sshHostsFromSite(
+      { ...site, ssh: { ...site.ssh, jump: { ...jump, user: 'bastion' } } },
+      { env, baseDir, readFile },
+    );
+    expect(named.hosts.find((h) => h.name === 'redis-a')?.jump?.user).toBe('bastion');
+  });
+
   it('names the reference of a secret it cannot read, never a value', async () => {
     const missing: SiteFile = { ...site, ssh: { ...site.ssh, password: { env: 'OPSGATE_TEST_UNSET_PW' } } };
     await expect(sshHostsFromSite(missing, { env: {}, baseDir, readFile })).rejects.toMatchObject({

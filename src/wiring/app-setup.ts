@@ -1,14 +1,15 @@
 import { formatConfigProblems, parseConfig, readEnv, type Config } from './config.ts';
-import { type Env } from '../core/sites/secret-ref.ts';
+import type { Env } from '../core/sites/secret-ref.ts';
 import { err, ok, type Result } from '../core/result.ts';
-import { loadAppSites, SitesInvalidError, type AppSites } from './app-sites.ts';
+import { loadAppSites, SitesInvalidError } from './app-sites.ts';
 import { parseCommandRunbooks, type CommandRunbooks } from '../core/engine/command-runbooks.ts';
+import type { SiteDirectory } from '../core/sites/site.ts';
 
 /** What every entry point reads before it connects anything: configuration, site files, runbook table. */
 export interface AppSetup {
   readonly env: Env;
   readonly config: Config;
-  readonly sites: AppSites;
+  readonly sites: SiteDirectory;
   readonly runbooks: CommandRunbooks;
 }
 

@@ -17,14 +17,11 @@ export class SitesInvalidError extends OpsgateError {
   }
 }
 
-/** Every site of the process, resolved once at start from its site file. */
-export type AppSites = SiteDirectory;
-
 /**
- * Loads and validates every site file of `dir` (secrets must resolve); throws `SitesInvalidError` listing every
+ * Loads and validates every site file of `dir` (secrets must resolve) into the process's one site directory; throws `SitesInvalidError` listing every
  * problem, or when the directory holds no site at all.
  */
-export async function loadAppSites(dir: string, env: Env): Promise<AppSites> {
+export async function loadAppSites(dir: string, env: Env): Promise<SiteDirectory> {
   let r: Awaited<ReturnType<typeof loadSites>>;
   try {
     r = await loadSites(dir, { env });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisGateStore } from '../adapters/redis/redis-gate-store.ts';
 import { createChatEngine } from '../core/engine/create-chat-engine.ts';
@@ -62,16 +62,26 @@ export function createLogger(level: string, format: 'json' | 'pretty' = 'json'):
 export async function openAuditLog(
   config: Pick<Config, RedisSettings | 'OPSGATE_REDIS_PREFIX'>,
 ): Promise<{ readonly log: AuditLog; close(): void }> {
-  const where = redisConfigOf(config);
-  const options = redisOptionsOf(where);
-  const redis = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = await openRedisClient(configuredRedis(config), { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  return { log: new RedisAuditLog({ redis, prefix: config.OPSGATE_REDIS_PREFIX }), close: () => redis.disconnect() };
+}
+
+/** The Redis the configuration names: `REDIS_URL`, or a master through `REDIS_SENTINELS`, with the TLS CA. */
+function configuredRedis(config: Pick<Config, RedisSettings>): RedisTarget {
+  const settings = redisConfigOf(config);
+  return { options: redisOptionsOf(settings), where: describeRedis(settings) };
+}
+
+/** A client of `target`, connected: it fails at once with the server's reason (passwords hidden), and is closed then. */
+async function openRedisClient(target: RedisTarget, options: RedisOptions): Promise<Redis> {
+  const redis = new Redis({ ...target.options, lazyConnect: true, ...options });
   try {
-    await connectRedis(redis, describeRedis(where), [options.password ?? '', options.sentinelPassword ?? '']);
+    await connectRedis(redis, target.where, [target.options.password ?? '', target.options.sentinelPassword ?? '']);
   } catch (e) {
     redis.disconnect();
     throw e;
   }
-  return { log: new RedisAuditLog({ redis, prefix: config.OPSGATE_REDIS_PREFIX }), close: () => redis.disconnect() };
+  return redis;
 }
 
 /**
@@ -84,7 +94,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, env, log, sites } = opts;
   const external = env.REDIS_URL !== undefined || config.REDIS_SENTINELS !== undefined;
   const target: RedisTarget = external
-    ? { options: redisOptionsOf(redisConfigOf(config)), where: describeRedis(redisConfigOf(config)) }
+    ? configuredRedis(config)
     : await resolveRedisTarget({ url: undefined, stateDir: config.OPSGATE_STATE_DIR });
   const closers: (() => Promise<unknown>)[] = [async () => target.embedded?.stop()];
   const closeAll = async () => {
@@ -104,9 +114,8 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     closeEverything: () => Promise<void>,
   ): Promise<Runtime> {
     const prefix = config.OPSGATE_REDIS_PREFIX;
-    const redis = new Redis({ ...t.options, lazyConnect: true, maxRetriesPerRequest: 3 });
+    const redis = await openRedisClient(t, { maxRetriesPerRequest: 3 });
     cs.push(async () => redis.disconnect());
-    await connectRedis(redis, t.where, [t.options.password ?? '', t.options.sentinelPassword ?? '']);
     redis.on('error', (e: Error) => log.warn({ err: e.message, redis: t.where }, 'redis connection error'));
     const checked = await checkRedis(redis);
     if (!checked.ok) throw checked.error;

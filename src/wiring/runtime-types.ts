@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { RedisOptions } from 'ioredis';
-import type { AppSites } from './app-sites.ts';
 import type { CommandRunbooks } from '../core/engine/command-runbooks.ts';
 import type { EventSource } from '../core/ports/event-source.ts';
 import type { PendingGate } from '../core/engine/pending-gates.ts';
@@ -16,13 +15,14 @@ import type { WorkerRegistry } from '../core/ports/worker-registry.ts';
 import type { OutputArtefacts } from '../core/ports/artefacts.ts';
 import type { StepJob } from '../core/ports/run-store.ts';
 import type { SiteWorkers } from '../adapters/bullmq/start-site-workers.ts';
+import type { SiteDirectory } from '../core/sites/site.ts';
 
 /** What `openRuntime` (src/wiring/main.ts, the composition root) takes and gives. */
 
 export interface RuntimeOptions {
   readonly env: Env;
   readonly config: Config;
-  readonly sites: AppSites;
+  readonly sites: SiteDirectory;
   readonly log: Logger;
   readonly runbooks: CommandRunbooks;
   /** Counts what this process's engine emits (runs, steps, gates, remote commands). */
@@ -31,7 +31,7 @@ export interface RuntimeOptions {
 
 /** Everything an entry point needs, connected. */
 export interface Runtime {
-  readonly sites: AppSites;
+  readonly sites: SiteDirectory;
   readonly engine: Engine;
   readonly chat: ChatEngine;
   /** Follows the engine events of a site (a dedicated connection, so blocking reads never stall commands). */

@@ -57,7 +57,8 @@ export async function sshHostsFromSite(site: SiteFile, deps: SecretDeps): Promis
   });
   // Every other secret the file references (Redis and database passwords …) is redacted from all output too.
   for (const { path, ref } of findSecretRefs(site)) {
-    if (path.at(-1) === 'knownHosts') continue;
+    // The SSH credentials were read above; known_hosts is public, nothing to redact.
+    if (path[0] === 'ssh') continue;
     const other = await resolveSecret(ref, deps);
     if (other.ok && !secrets.includes(other.value)) secrets.push(other.value);
   }

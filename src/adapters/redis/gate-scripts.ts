@@ -6,8 +6,9 @@
 
 /**
  * Decides or counts one click.
- * KEYS: gate hash, due index, run index. ARGV: now, plan hash, choice, user, approval JSON, decision JSON,
- * gate id, retention ms for a settled gate.
+ * KEYS: gate hash, due index. ARGV: now, plan hash, choice, user, approval JSON, decision JSON, gate id,
+ * retention ms for a settled gate, key prefix. The run index's key is derived from the prefix and the gate's run
+ * (as EXPIRE_DUE_LUA does), so this script assumes a single Redis (no cluster).
  * Returns `{outcome, HGETALL}` where outcome is `decided`, `recorded` or a refusal code.
  */
 export const DECIDE_LUA = `
@@ -37,7 +38,7 @@ end
 if not settle then return {'recorded', redis.call('HGETALL', gate)} end
 redis.call('HSET', gate, 'status', 'decided', 'decision', ARGV[6])
 redis.call('ZREM', KEYS[2], ARGV[7])
-redis.call('ZREM', KEYS[3], ARGV[7])
+redis.call('ZREM', ARGV[9] .. 'run-gates:' .. redis.call('HGET', gate, 'runId'), ARGV[7])
 redis.call('PEXPIRE', gate, ARGV[8])
 return {'decided', redis.call('HGETALL', gate)}
 `;

@@ -52,17 +52,13 @@ export class RedisGateStore implements GateStore {
   }
 
   async record(input: DecideInput): Promise<Result<DecideOutcome, GateRefusal>> {
-    // The run id never changes once a gate exists; everything else is checked again inside the script.
-    const runId = await this.redis.hget(this.gateKey(input.gateId), 'runId');
-    if (runId === null) return err(gateRefusal('UNKNOWN_GATE'));
     const approval = JSON.stringify({ by: input.user, at: input.now });
     const decision = JSON.stringify({ choice: input.choice, by: input.user, at: input.now });
     const reply = (await this.redis.eval(
       DECIDE_LUA,
-      3,
+      2,
       this.gateKey(input.gateId),
       this.dueKey(),
-      this.runKey(runId),
       String(input.now),
       input.planHash,
       input.choice,
@@ -71,6 +67,7 @@ export class RedisGateStore implements GateStore {
       decision,
       input.gateId,
       String(this.retainSettledMs),
+      this.prefix,
     )) as [string, string[]];
     const [outcome, hash] = reply;
     const after = gateFromHash(hash);

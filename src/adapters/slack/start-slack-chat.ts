@@ -6,7 +6,7 @@ import type { StoredEvent } from '../../core/ports/events.ts';
 import type { EventCursors } from '../../core/ports/event-cursors.ts';
 import type { RunSummary } from '../../core/ports/views.ts';
 import { createSlackApp } from './create-slack-app.ts';
-import { type AppLog } from './app-log.ts';
+import type { AppLog } from './app-log.ts';
 import { RunThreadPublisher } from './run-thread-publisher.ts';
 import type { RunThreadStore } from '../../core/ports/run-thread-store.ts';
 

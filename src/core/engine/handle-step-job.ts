@@ -8,7 +8,7 @@ import { loadRun, type LoadedRun } from './load-run.ts';
 import { auditOnly, BOT_ACTOR, notify } from './notify.ts';
 import { outputStorer } from './output-storer.ts';
 import { findStep, planNextAction } from './plan-next-action.ts';
-import { type NextAction } from './next-action.ts';
+import type { NextAction } from './next-action.ts';
 import { reconcileStep } from './reconcile-step.ts';
 import { isFinished, stepState, type RunState, type StepState } from '../plan/run-state.ts';
 import { stepHash } from '../plan/step-hash.ts';

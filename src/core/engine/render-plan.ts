@@ -1,6 +1,6 @@
 import { compileProbe, describeProbe } from '../plan/probes.ts';
 import { needsApproval } from './plan-next-action.ts';
-import { type Phase } from './next-action.ts';
+import type { Phase } from './next-action.ts';
 import { describeCommand } from '../plan/describe-command.ts';
 import { stepHash } from '../plan/step-hash.ts';
 import type { ExecutableStep, Plan, Probe, Targets } from '../plan/step-schema.ts';

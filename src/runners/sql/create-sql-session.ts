@@ -1,10 +1,11 @@
 import mysql from 'mysql2/promise';
-import { type Clock } from '../../core/ports/clock.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 import type { SqlQueryOptions, SqlResult, SqlSession } from '../../core/ports/sql.ts';
 import { fixtureDialect, oceanBaseDialect, FIXTURE_MARKER_TABLE, type SqlDialect } from './sql-dialect.ts';
 import { SqlNotOceanBaseError } from './sql-errors.ts';
 import { mapSqlError, redactor, type ErrorContext } from './map-sql-error.ts';
 import { classifyServer, describeServer, type SqlServerInfo } from './classify-server.ts';
+import { systemClock } from '../../adapters/system/system-clock.ts';
 
 /** An already-resolved SQL endpoint (the site file's sys-tenant connection with its password looked up). */
 export interface SqlEndpointConfig {
@@ -48,7 +49,7 @@ export async function createSqlSession(
   config: SqlEndpointConfig,
   deps: { readonly clock?: Clock } = {},
 ): Promise<ObSqlSession> {
-  const clock = deps.clock ?? { now: () => Date.now() };
+  const clock = deps.clock ?? systemClock;
   const redact = redactor([config.password]);
   const database = config.database ?? 'oceanbase';
   const defaultTimeoutMs = config.statementTimeoutMs ?? 60_000;

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { type Clock } from '../../core/ports/clock.ts';
-import { type IdSource } from '../../core/ports/ids.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { IdSource } from '../../core/ports/ids.ts';
 import type {
   CommandRequest,
   CommandResult,
@@ -24,13 +23,15 @@ import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output-capture.ts'
 import { MAX_BATCH_COMMAND_LINE } from './batch-driver.ts';
 import { runBatch, type BatchOptions } from './run-batch.ts';
 import { runRemoteCommand } from './run-remote-command.ts';
-import { type CommandContext } from './command-context.ts';
+import type { CommandContext } from './command-context.ts';
 import { silentLog, type RunnerLog } from './runner-log.ts';
 import { SecretRedactor } from './secret-redactor.ts';
 import { sftpUpload } from './sftp-upload.ts';
 import { SshConnectionPool } from './ssh-connection-pool.ts';
 import { SshConfigError, SshHostNotConfiguredError } from './ssh-errors.ts';
 import type { SshHostConfig } from './ssh-host-config.ts';
+import { randomIds } from '../../adapters/system/random-ids.ts';
+import { systemClock } from '../../adapters/system/system-clock.ts';
 
 /** What `createSshSession` needs. */
 export interface SshSessionDeps {
@@ -81,8 +82,8 @@ export function createSshSession(deps: SshSessionDeps): SshSession {
     for (const secret of [cfg.password, cfg.passphrase]) if (secret !== undefined) redactor.learn(secret);
   }
   const log = deps.log ?? silentLog;
-  const clock = deps.clock ?? { now: () => Date.now() };
-  const ids = deps.ids ?? { next: (prefix: string) => `${prefix}${randomBytes(8).toString('hex')}` };
+  const clock = deps.clock ?? systemClock;
+  const ids = deps.ids ?? randomIds;
   const pool = new SshConnectionPool(log);
 
   const configOf = (host: string): SshHostConfig => {

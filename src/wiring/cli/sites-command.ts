@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CliExit, EXIT } from './cli-exit.ts';
 import { ConfigSchema, readEnv } from '../config.ts';
-import { type Env } from '../../core/sites/secret-ref.ts';
+import type { Env } from '../../core/sites/secret-ref.ts';
 import type { LoadedSite } from '../../adapters/files/load-site.ts';
 import { listSiteFiles, loadSiteFiles } from '../../adapters/files/load-sites.ts';
 import { formatSiteProblem } from '../../core/sites/site-problem.ts';

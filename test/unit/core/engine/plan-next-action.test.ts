@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planNextAction, rollbackCoverage } from '../../../../src/core/engine/plan-next-action.ts';
-import { type NextAction } from '../../../../src/core/engine/next-action.ts';
+import type { NextAction } from '../../../../src/core/engine/next-action.ts';
 import type { RunState } from '../../../../src/core/plan/run-state.ts';
 import { validatePlan } from '../../../../src/core/plan/validate-plan.ts';
 import { runWith, samplePlan, site } from './fixtures.ts';

@@ -3,6 +3,7 @@ import type { Probe } from '../plan/step-schema.ts';
 import { describeProbe, formatBytes, oneLine, type ProbeFinding } from '../plan/probes.ts';
 import type { SqlResult } from '../ports/sql.ts';
 import { assertNever } from '../result.ts';
+import { judgeService, readServiceProbe } from '../plan/service-probe.ts';
 
 /** Reads a host probe's command result into a finding. */
 export function evaluateHostProbe(p: Probe, result: CommandResult): ProbeFinding {
@@ -32,12 +33,8 @@ export function evaluateHostProbe(p: Probe, result: CommandResult): ProbeFinding
         evidence: `free ${formatBytes(free)} ${ok ? '>=' : '<'} ${formatBytes(p.minBytes)} needed on ${p.path}`,
       };
     }
-    case 'service': {
-      // `service … status` follows LSB: 0 running, 3 stopped; anything else is unknown and fails both states.
-      const code = /^\d+$/.test(out) ? Number(out) : -1;
-      const state = code === 0 ? 'running' : code === 3 ? 'stopped' : `unknown (status ${out || 'none'})`;
-      return { ...base, ok: state === p.state, evidence: `service ${p.name} is ${state}` };
-    }
+    case 'service':
+      return { ...base, ...judgeService(p, readServiceProbe(result.stdout.head + result.stdout.tail)) };
     case 'output-matches': {
       const ok = result.exitCode === 0 && new RegExp(p.pattern, 'm').test(result.stdout.head + result.stdout.tail);
       return {

@@ -1,6 +1,7 @@
 import type { Probe } from './step-schema.ts';
 import { shellQuote } from '../shell-quote.ts';
 import { assertNever } from '../result.ts';
+import { compileServiceProbe } from './service-probe.ts';
 
 /** What one probe found on one host (or SQL target): evidence a person can read. */
 export interface ProbeFinding {
@@ -21,7 +22,7 @@ export function describeProbe(p: Probe): string {
     case 'free-disk':
       return `free disk on ${p.path} >= ${formatBytes(p.minBytes)}`;
     case 'service':
-      return `service ${p.name} is ${p.state}`;
+      return `service ${p.name} is ${p.state} (${p.process}${p.port === undefined ? '' : `, port ${p.port}`})`;
     case 'output-matches':
       return `output of \`${p.command}\` matches /${p.pattern}/`;
     case 'sql-matches':
@@ -41,7 +42,7 @@ export function compileProbe(p: Probe): string | undefined {
     case 'free-disk':
       return `df -P -B1 ${shellQuote(p.path)} | awk 'NR==2 {print $4}'`;
     case 'service':
-      return `service ${shellQuote(p.name)} status >/dev/null 2>&1; echo $?`;
+      return compileServiceProbe(p);
     case 'output-matches':
       return p.command;
     case 'sql-matches':

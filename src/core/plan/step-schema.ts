@@ -24,10 +24,23 @@ export const ProbeSchema = z.discriminatedUnion('kind', [
     minBytes: z.number().int().nonnegative(),
     hosts: z.array(HostNameSchema).optional(),
   }),
+  /**
+   * Whether a service runs, decided by the software, never by an init script's exit code: running is a process
+   * whose command line contains `process`, listening on `port` (when given) and giving `answer` (when given);
+   * stopped is no such process and the port closed.
+   */
   z.object({
     kind: z.literal('service'),
     name: z.string().regex(/^[A-Za-z0-9_.@-]+$/, 'a service name is letters, digits and _.@-'),
     state: z.enum(['running', 'stopped']),
+    /** Text the process's command line contains: its executable's path, a config path or a Java main class. */
+    process: z
+      .string()
+      .min(2)
+      .regex(/^[^\n\0]+$/, 'a process text is one line'),
+    port: z.number().int().min(1).max(65535).optional(),
+    /** A protocol answer when running: the command's output must match `pattern` (e.g. PING → ^PONG$). */
+    answer: z.object({ command: z.string().min(1), pattern: z.string().min(1) }).optional(),
     hosts: z.array(HostNameSchema).optional(),
   }),
   z.object({

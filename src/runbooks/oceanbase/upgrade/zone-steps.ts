@@ -24,6 +24,13 @@ export interface ZoneInput {
 /** The observer's init script on every host (the lab's stand-in has the same). */
 export const OBSERVER_SERVICE = 'observer';
 
+/**
+ * The observer as the software shows it: a process running `bin/observer` (obd and the RPM start it from its home
+ * path) listening on the RPC port (2882 by default); the init script's status is never asked.
+ */
+const observer = (state: 'running' | 'stopped') =>
+  ({ kind: 'service', name: OBSERVER_SERVICE, state, process: 'bin/observer', port: 2882 }) as const;
+
 /** A wait step running `polls` in order; `onTimeout` says what state things are in and what to decide. */
 export function waitStep(
   id: string,
@@ -100,7 +107,7 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
       commands: on(`/etc/init.d/${OBSERVER_SERVICE} stop`),
       destructive: true,
       gate: { prompt: `Stop the observer process on ${z.hosts.join(', ')} (${where} is INACTIVE)?` },
-      verify: [{ kind: 'service', name: OBSERVER_SERVICE, state: 'stopped' }],
+      verify: [observer('stopped')],
       rollback: {
         steps: [
           {
@@ -109,7 +116,7 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
             title: `Start the observer on ${where} again`,
             targets: hostTargets,
             commands: on(`/etc/init.d/${OBSERVER_SERVICE} start`),
-            verify: [{ kind: 'service', name: OBSERVER_SERVICE, state: 'running' }],
+            verify: [observer('running')],
           },
         ],
       },
@@ -122,7 +129,7 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
       preconditions: [
         { kind: 'path-exists', path: stagedPath(pkg.libs) },
         { kind: 'path-exists', path: stagedPath(pkg.server) },
-        { kind: 'service', name: OBSERVER_SERVICE, state: 'stopped' },
+        observer('stopped'),
       ],
       commands: on(install),
       verify: [
@@ -142,7 +149,7 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
       title: `Start the upgraded observer on ${where}`,
       targets: hostTargets,
       commands: on(`/etc/init.d/${OBSERVER_SERVICE} start`),
-      verify: [{ kind: 'service', name: OBSERVER_SERVICE, state: 'running' }],
+      verify: [observer('running')],
       irreversible: {
         reason: 'starts the upgraded observer; stopping it again is the stop-observer step, not an undo',
       },

@@ -1,6 +1,7 @@
 import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { sh } from '../../../core/shell-quote.ts';
 import { hostTargets } from '../shared/xizang-site.ts';
+import { serviceProbe, type SiteService } from '../shared/site-services.ts';
 
 /** A stand-in ADM install on a host takes seconds; a host that stopped answering must not hold the run long. */
 export const ADM_TIMEOUT_MS = 60_000;
@@ -21,7 +22,7 @@ export function admInstallStep(opts: {
   /** The stand-in install command for one host (its index in `hosts`). */
   readonly standIn: (host: string, index: number) => string;
   /** A service the install leaves running on every host. */
-  readonly service: string;
+  readonly service: SiteService;
   /** More instances the same install created on these hosts (e.g. the nginx next to a storage), uninstalled too. */
   readonly alsoInstances?: readonly string[];
   /** More verification after the install (e.g. the ensemble serves). */
@@ -41,7 +42,7 @@ export function admInstallStep(opts: {
       : {
           standIn: opts.hosts.map((host, i) => ({ host, command: opts.standIn(host, i), timeoutMs: ADM_TIMEOUT_MS })),
         }),
-    verify: [{ kind: 'service', name: opts.service, state: 'running' }, ...(opts.alsoVerify ?? [])],
+    verify: [serviceProbe(opts.service, 'running'), ...(opts.alsoVerify ?? [])],
     rollback: {
       steps: [
         {

@@ -1,4 +1,5 @@
 import { raw, sh, type ShellFragment } from '../../../core/shell-quote.ts';
+import { liveDigestCommand } from './data-digest.ts';
 
 /**
  * redis-cli with the password read on the host, at run time, from the instance's own redis.conf into
@@ -12,44 +13,48 @@ export function redisCli(
   return sh`REDISCLI_AUTH="$(${readRequirepass(opts.config)})" ${`${opts.home}/bin/redis-cli`} -h 127.0.0.1 -p ${opts.port} ${args}`;
 }
 
-/** Prints the last `requirepass` value of a redis.conf (quotes removed); prints nothing when there is none. */
+/**
+ * An awk program printing the value of one redis.conf directive the way Redis 5.0.5 reads its config
+ * (`loadServerConfigFromString` in src/config.c): blank and `#` lines skipped, the directive name matched without
+ * case (`sdstolower(argv[0])`), `include FILE` read in place where it stands, the last occurrence winning, and a
+ * value in double or single quotes unquoted (`sdssplitargs`). Prints nothing when the directive is not set. A file that includes itself, directly or not, is
+ * read once (Redis would recurse until it fails).
+ */
+const REDIS_CONF_AWK = [
+  'function u(v) { return v ~ /^(".*"|\\047.*\\047)$/ ? substr(v, 2, length(v) - 2) : v }',
+  'function rd(f, d,  l, k) { if (d > 8 || f in busy) return; busy[f] = 1;',
+  'while ((getline l < f) > 0) { sub(/^[ \\t]+/, "", l); sub(/[ \\t\\r]+$/, "", l); if (l == "" || l ~ /^#/) continue;',
+  'k = l; sub(/[ \\t].*/, "", k); l = substr(l, length(k) + 1); sub(/^[ \\t]+/, "", l); k = tolower(k);',
+  'if (k == "include") rd(u(l), d + 1); else if (k == want) { val = u(l); n = 1 } } close(f); delete busy[f] }',
+  'BEGIN { rd(conf, 0); if (n) print val }',
+].join(' ');
+
+/** Prints the `requirepass` of a redis.conf as Redis reads it; prints nothing when there is none. */
 export function readRequirepass(config: string): ShellFragment {
-  return raw(sh`sed -n 's/^[[:space:]]*requirepass[[:space:]][[:space:]]*//p' ${config} | tail -n 1 | tr -d '"'`);
+  return raw(sh`awk -v want=requirepass -v conf=${config} ${REDIS_CONF_AWK}`);
 }
 
-/** Prints the value of a redis.conf directive (e.g. `dir`, `dbfilename`), quotes removed. */
-export function readDirective(config: string, name: 'dir' | 'dbfilename'): string {
-  return sh`sed -n ${`s/^[[:space:]]*${name}[[:space:]][[:space:]]*//p`} ${config} | tail -n 1 | tr -d '"'`;
+/** Prints the value of a redis.conf directive (e.g. `dir`, `dbfilename`) as Redis reads it. */
+export function readDirective(config: string, name: 'dir' | 'dbfilename' | 'appendonly' | 'port'): string {
+  return sh`awk -v want=${name} -v conf=${config} ${REDIS_CONF_AWK}`;
 }
 
 /**
- * A Lua script that fingerprints the whole data set: the key count and a SHA-1 chained over every key (sorted)
- * with its type and its value (hash fields, set members sorted), so that equal data gives equal fingerprints
- * whatever the RDB version or the key order.
+ * Prints `keys=N volatile=V digest=HEX` for the instance's data set, streamed (SCAN in batches, one key per read;
+ * see data-digest.ts), and copies the line to `out`. Work files go to a private directory under `workDir`.
  */
-export const FINGERPRINT_LUA = [
-  "local keys = redis.call('KEYS', '*')",
-  'table.sort(keys)',
-  "local h = ''",
-  'for _, k in ipairs(keys) do',
-  "  local t = redis.call('TYPE', k)['ok']",
-  "  local v = ''",
-  "  if t == 'string' then v = redis.call('GET', k)",
-  "  elseif t == 'hash' then local a = redis.call('HGETALL', k); local p = {}; for i = 1, #a, 2 do p[#p + 1] = a[i] .. '=' .. a[i + 1] end; table.sort(p); v = table.concat(p, ',')",
-  "  elseif t == 'list' then v = table.concat(redis.call('LRANGE', k, 0, -1), ',')",
-  "  elseif t == 'set' then local m = redis.call('SMEMBERS', k); table.sort(m); v = table.concat(m, ',')",
-  "  elseif t == 'zset' then v = table.concat(redis.call('ZRANGE', k, 0, -1, 'WITHSCORES'), ',')",
-  '  end',
-  "  h = redis.sha1hex(h .. '|' .. k .. '|' .. t .. '|' .. v)",
-  'end',
-  "return 'keys=' .. #keys .. ' digest=' .. h",
-].join(' ');
-
-/** Prints `keys=N digest=HEX` for the instance's data set. */
 export function fingerprintCommand(opts: {
   readonly home: string;
   readonly config: string;
   readonly port: number;
+  readonly workDir: string;
+  readonly out: string;
 }): string {
-  return redisCli(opts, ['EVAL', FINGERPRINT_LUA, '0']);
+  return liveDigestCommand({
+    cli: `${opts.home}/bin/redis-cli`,
+    port: opts.port,
+    password: readRequirepass(opts.config),
+    workDir: opts.workDir,
+    out: opts.out,
+  });
 }

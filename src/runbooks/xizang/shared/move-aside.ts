@@ -1,5 +1,5 @@
 import type { ActionStep, HostCommand, Probe, RollbackStep } from '../../../core/plan/step-schema.ts';
-import { sh } from '../../../core/shell-quote.ts';
+import { raw, sh } from '../../../core/shell-quote.ts';
 import { bakOf, hostTargets } from './xizang-site.ts';
 
 /** What one host moves aside: its paths, each to `<path>_bak`. */
@@ -18,12 +18,72 @@ export function movablePaths(paths: readonly string[]): string[] {
   return clean.filter((p) => !clean.some((q) => q !== p && p.startsWith(`${q}/`)));
 }
 
+/**
+ * `/etc/init.d/NAME` stands for the service's definition, whichever form the host has: that script, or the unit
+ * `/etc/systemd/system/NAME.service` of a host where systemd runs the service. The unit's backup
+ * (`NAME.service_bak`) is no unit name, so systemd ignores it once reloaded.
+ */
+function serviceDefinition(p: string): { script: string; unit: string } | undefined {
+  const m = /^\/etc\/init\.d\/([A-Za-z0-9_.@-]+)$/.exec(p);
+  return m === null ? undefined : { script: p, unit: `/etc/systemd/system/${m[1] ?? ''}.service` };
+}
+
+const RELOAD = '{ [ ! -d /run/systemd/system ] || systemctl daemon-reload; }';
+
+/** Moves one path aside or back: a service definition in whichever form exists, anything else with `mv -T`. */
+function moveOne(p: string, direction: 'aside' | 'back'): string {
+  const def = serviceDefinition(p);
+  const mv = (a: string) => (direction === 'aside' ? sh`mv -T -- ${a} ${bakOf(a)}` : sh`mv -T -- ${bakOf(a)} ${a}`);
+  if (def === undefined) return mv(p);
+  const from = (f: string) => (direction === 'aside' ? f : bakOf(f));
+  return sh`{ if [ -e ${from(def.script)} ]; then ${raw(mv(def.script))}; fi && if [ -e ${from(def.unit)} ]; then ${raw(mv(def.unit))} && ${raw(RELOAD)}; fi; }`;
+}
+
+/**
+ * Whether a probe of a move-aside step is about where its paths are (read-only, so a phase can check them all
+ * before it touches anything), as opposed to services or free space.
+ */
+export function isPlaceProbe(p: Probe): boolean {
+  return (
+    p.kind === 'path-absent' ||
+    p.kind === 'path-exists' ||
+    (p.kind === 'output-matches' && p.pattern.startsWith('^service definition '))
+  );
+}
+
 /** `mv -T -- a a_bak && …`: `-T` never moves a directory into an existing `_bak` (the nesting slip). */
 export function moveAllCommand(paths: readonly string[], direction: 'aside' | 'back'): string {
-  const moves = paths.map((p) =>
-    direction === 'aside' ? sh`mv -T -- ${p} ${bakOf(p)}` : sh`mv -T -- ${bakOf(p)} ${p}`,
-  );
-  return moves.join(' && ');
+  return paths.map((p) => moveOne(p, direction)).join(' && ');
+}
+
+/**
+ * The probe that `p` is in place (`at: 'original'`: the path exists and its backup does not) or moved
+ * (`at: 'backup'`); a service definition in either form, reported by what exists.
+ */
+function placeProbes(p: string, at: 'original' | 'backup', hosts: readonly string[]): Probe[] {
+  const on = { hosts: [...hosts] };
+  const def = serviceDefinition(p);
+  if (def === undefined) {
+    const [here, gone] = at === 'original' ? [p, bakOf(p)] : [bakOf(p), p];
+    return [
+      { kind: 'path-exists', path: here, ...on },
+      { kind: 'path-absent', path: gone, ...on },
+    ];
+  }
+  const files = [def.script, def.unit, bakOf(def.script), bakOf(def.unit)];
+  const [a, b, c, d] =
+    at === 'original'
+      ? [def.script, def.unit, bakOf(def.script), bakOf(def.unit)]
+      : [bakOf(def.script), bakOf(def.unit), def.script, def.unit];
+  const where = at === 'original' ? 'in place' : 'moved aside';
+  return [
+    {
+      kind: 'output-matches',
+      command: sh`for f in ${files}; do [ -e "$f" ] && echo "exists: $f"; done; { [ -e ${a} ] || [ -e ${b} ]; } && [ ! -e ${c} ] && [ ! -e ${d} ] && echo ${`service definition ${where}`}`,
+      pattern: `^service definition ${where}$`,
+      ...on,
+    },
+  ];
 }
 
 /**
@@ -48,15 +108,14 @@ export function moveAsideStep(opts: {
   const rbPre: Probe[] = [];
   const rbPost: Probe[] = [];
   for (const { host, paths } of byHost) {
-    const on = { hosts: [host] };
     for (const p of paths) {
-      pre.push({ kind: 'path-exists', path: p, ...on }, { kind: 'path-absent', path: bakOf(p), ...on });
-      post.push({ kind: 'path-absent', path: p, ...on }, { kind: 'path-exists', path: bakOf(p), ...on });
-      rbPre.push({ kind: 'path-exists', path: bakOf(p), ...on }, { kind: 'path-absent', path: p, ...on });
-      rbPost.push({ kind: 'path-exists', path: p, ...on }, { kind: 'path-absent', path: bakOf(p), ...on });
+      pre.push(...placeProbes(p, 'original', [host]));
+      post.push(...placeProbes(p, 'backup', [host]));
+      rbPre.push(...placeProbes(p, 'backup', [host]));
+      rbPost.push(...placeProbes(p, 'original', [host]));
     }
     if (opts.free !== undefined)
-      pre.push({ kind: 'free-disk', path: opts.free.path, minBytes: opts.free.minBytes, ...on });
+      pre.push({ kind: 'free-disk', path: opts.free.path, minBytes: opts.free.minBytes, hosts: [host] });
   }
   const commands = (direction: 'aside' | 'back'): HostCommand[] =>
     byHost.map(({ host, paths }) => ({

@@ -1,23 +1,28 @@
 import type { ActionStep, HostCommand, Probe, RollbackStep } from '../../../core/plan/step-schema.ts';
-import { sh } from '../../../core/shell-quote.ts';
+import { controlService, serviceProbe, type SiteService } from './site-services.ts';
 import { hostTargets } from './xizang-site.ts';
 
 /** Services of one host, in the order they are stopped (started in reverse). */
 export interface HostServices {
   readonly host: string;
-  readonly services: readonly string[];
+  readonly services: readonly SiteService[];
 }
 
-/** `service a stop && service b stop` (or start, in reverse order). */
-export function serviceCommand(services: readonly string[], verb: 'start' | 'stop' | 'restart'): string {
+/** Stops the services in order, or starts them in reverse order, each waited for until the software shows it. */
+export function serviceCommand(services: readonly SiteService[], verb: 'start' | 'stop'): string {
   const order = verb === 'start' ? [...services].reverse() : services;
-  return order.map((s) => sh`service ${s} ${verb}`).join(' && ');
+  return order.map((s) => controlService(s, verb)).join(' && ');
 }
 
-function probes(list: readonly HostServices[], state: 'running' | 'stopped'): Probe[] {
-  return list.flatMap(({ host, services }) =>
-    services.map((name): Probe => ({ kind: 'service', name, state, hosts: [host] })),
-  );
+/** `stop` then `start`, each waited for; empty for no service. */
+export function restartCommand(services: readonly SiteService[]): string {
+  if (services.length === 0) return '';
+  return `${serviceCommand(services, 'stop')} && ${serviceCommand(services, 'start')}`;
+}
+
+/** The probes of every service of every host in `state`. */
+export function serviceProbes(list: readonly HostServices[], state: 'running' | 'stopped'): Probe[] {
+  return list.flatMap(({ host, services }) => services.map((s) => serviceProbe(s, state, [host])));
 }
 
 function commands(list: readonly HostServices[], verb: 'start' | 'stop'): HostCommand[] {
@@ -42,13 +47,14 @@ export function startServicesStep(id: string, title: string, list: readonly Host
     preconditions: [],
     commands: commands(list, 'start'),
     sql: [],
-    verify: probes(list, 'running'),
+    verify: serviceProbes(list, 'running'),
   };
 }
 
 /**
  * A gated stop of services, host by host in the order given, re-checking right before that they run and
- * verifying after that they are stopped; its rollback starts them again in the reverse host order.
+ * verifying after that they are stopped (no process, port closed); its rollback starts them again in the
+ * reverse host order.
  */
 export function stopServicesStep(opts: {
   id: string;
@@ -66,10 +72,10 @@ export function stopServicesStep(opts: {
     ),
     destructive: true,
     gate: { prompt: opts.prompt },
-    preconditions: probes(opts.hosts, 'running'),
+    preconditions: serviceProbes(opts.hosts, 'running'),
     commands: commands(opts.hosts, 'stop'),
     sql: [],
-    verify: probes(opts.hosts, 'stopped'),
+    verify: serviceProbes(opts.hosts, 'stopped'),
     rollback: {
       steps: [startServicesStep(`${opts.id}-undo`, `Start again what ${opts.id} stopped`, [...opts.hosts].reverse())],
     },

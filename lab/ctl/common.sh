@@ -32,6 +32,20 @@ lab_configure() {
   HEALTH_TIMEOUT=${OPSGATE_LAB_HEALTH_TIMEOUT:-120}
   [[ $HEALTH_TIMEOUT =~ ^[0-9]+$ ]] || bad_usage "OPSGATE_LAB_HEALTH_TIMEOUT '$HEALTH_TIMEOUT' must be whole seconds"
   HOSTBOOT=$LAB_DIR/host/hostboot.sh
+  VARIANTS=${VARIANTS-${OPSGATE_LAB_VARIANTS:-}}
+  [[ -z $BARE ]] || VARIANTS=  # sshd-only hosts have nothing to vary
+  check_variants
+}
+
+# Every entry of $VARIANTS is NAME or NAME@HOST, NAME listed in lab/variants (hosts are checked against the spec).
+check_variants() {
+  [[ -z $VARIANTS ]] && return 0
+  local known item; known=$(awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$LAB_DIR/variants")
+  local IFS=,
+  for item in $VARIANTS; do
+    [[ $item =~ ^([a-z0-9-]+)(@[a-z][a-z0-9-]*)?$ ]] || bad_usage "variant '$item' must be NAME or NAME@HOST"
+    grep -qx -- "${BASH_REMATCH[1]}" <<< "$known" || bad_usage "unknown variant '${BASH_REMATCH[1]}' (known: $(tr '\n' ' ' <<< "$known"))"
+  done
 }
 
 # Bare hosts are named b001…b200, so a host name alone says which lab it belongs to.

@@ -9,10 +9,20 @@ write_spec() {
     local i; for ((i = 1; i <= count; i++)); do printf 'b%03d %d\n' "$i" $((10 + i)); done > "$octets"
   else
     check_spec "$octets"
+    local item; local IFS=,
+    for item in $VARIANTS; do
+      [[ $item != *@* ]] || awk -v h="${item#*@}" '$1 == h { found = 1 } END { exit !found }' "$octets" \
+        || die "variant '$item': no host '${item#*@}' in the spec"
+    done
+    unset IFS
   fi
-  awk -v net="$NET" -v skip="${OPSGATE_LAB_SKIP_ROLES:-}" 'BEGIN { n = split(skip, s, ","); for (i = 1; i <= n; i++) drop[s[i]] = 1 }
+  awk -v net="$NET" -v skip="${OPSGATE_LAB_SKIP_ROLES:-}" -v variants="$VARIANTS" '
+    BEGIN { n = split(skip, s, ","); for (i = 1; i <= n; i++) drop[s[i]] = 1; nv = split(variants, v, ",") }
     { line = $1 " " net "." $2
       for (i = 3; i <= NF; i++) { r = $i; sub(/=.*/, "", r); if (!drop["all"] && !drop[r]) line = line " " $i }
+      # A variant NAME applies to every host, NAME@HOST to one: written as "+NAME" after the roles.
+      for (i = 1; i <= nv; i++) { name = v[i]; at = index(name, "@")
+        if (at == 0) line = line " +" name; else if (substr(name, at + 1) == $1) line = line " +" substr(name, 1, at - 1) }
       print line }' "$octets" > "$file"
   rm -f "$octets"
 }
@@ -26,7 +36,7 @@ check_spec() {
   while read -r name octet _; do
     line=$((line + 1))
     [[ $name =~ ^[a-z][a-z0-9-]{0,30}$ ]] || die "$spec: host name '$name' must be lowercase letters, digits and '-'"
-    [[ $octet =~ ^[0-9]+$ ]] && (( octet >= 2 && octet <= 254 && octet != 100 )) || die "$spec: host $name: last octet '$octet' must be 2-254 and not the VIP (100)"
+    [[ $octet =~ ^[0-9]+$ ]] && (( octet >= 2 && octet <= 254 && (octet < 100 || octet > 102) )) || die "$spec: host $name: last octet '$octet' must be 2-254 and not a VIP (100-102)"
   done < "$1"
   local dup; dup=$(awk '{ print $1 } { print "." $2 }' "$1" | sort | uniq -d | head -1)
   [[ -z $dup ]] || die "$spec: '$dup' appears twice (host names and last octets must be unique)"
@@ -92,7 +102,7 @@ boot_hosts() {
 }
 
 warn_missing_roles() {
-  awk '{ for (i = 3; i <= NF; i++) { r = $i; sub(/=.*/, "", r); hosts[r] = hosts[r] (hosts[r] ? "," : "") $1 } }
+  awk '{ for (i = 3; i <= NF; i++) { r = $i; if (r ~ /^\+/) continue; sub(/=.*/, "", r); hosts[r] = hosts[r] (hosts[r] ? "," : "") $1 } }
     END { for (r in hosts) print r " " hosts[r] }' "$STATE/pub/spec" | sort | while read -r role hosts; do
     [[ -f $LAB_DIR/roles/$role.sh ]] || say "warning: role $role has no script lab/roles/$role.sh yet: skipped on $hosts"
   done

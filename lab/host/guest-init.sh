@@ -19,6 +19,11 @@ echo "root:$(cat /lab-secrets/root-password.hash)" | chpasswd -e
 getent group app > /dev/null || groupadd -g 1500 app
 getent passwd app > /dev/null || useradd -u 1500 -g app -m -s /bin/bash app
 install -m 755 /lab/host/systemctl /usr/local/bin/systemctl
+# The machine's own units (redis.service, nginx.service… of its Debian packages) show through the overlay; a
+# site server has only the units its roles write. The `systemd` variant: the marker sd_booted(3), Debian's
+# `service` and the runbooks look for.
+find /etc/systemd/system -maxdepth 1 -name '*.service' -delete 2>/dev/null
+if lab_variant systemd; then mkdir -p /run/systemd/system; fi
 cat > /etc/ssh/sshd_config.d/00-lab.conf <<EOT
 # Lab host: its own host key, root login by key or password, many parallel connections for fan-out.
 HostKey /etc/ssh/ssh_host_ed25519_key

@@ -47,3 +47,27 @@ esac
 EOT
   chmod 755 "/etc/init.d/$name"
 }
+
+# write_unit NAME DESCRIPTION TYPE PIDFILE EXECSTART: the `systemd` variant's form of a service, a unit in
+# /etc/systemd/system/NAME.service as sites write them for a source-built daemon (Type=forking with PIDFile= for
+# one that daemonises, Type=simple for one that stays in the foreground), and no /etc/init.d/NAME script.
+write_unit() {
+  local name=$1 desc=$2 type=$3 pidfile=$4 exec_start=$5
+  mkdir -p /etc/systemd/system
+  # The machine's own unit of that name (a symlink such as redis.service -> redis-server.service) shows through the
+  # host's lower root: remove it in the host, or the unit below would be written through the link.
+  rm -f "/etc/systemd/system/$name.service"
+  {
+    # The marker lets lab/host/systemctl tell the site's units from the machine's own, which every host can see.
+    printf '# site lab unit\n[Unit]\nDescription=%s\nAfter=network.target\n\n[Service]\nType=%s\n' "$desc" "$type"
+    [[ $type == forking ]] && printf 'PIDFile=%s\n' "$pidfile"
+    printf 'ExecStart=%s\nTimeoutStopSec=60\n\n[Install]\nWantedBy=multi-user.target\n' "$exec_start"
+  } > "/etc/systemd/system/$name.service"
+  rm -f "/etc/init.d/$name"
+}
+
+# lab_service VERB NAME: start/stop a service the way this host runs them: systemctl under the `systemd` variant
+# (units, or init scripts it wraps), else the /etc/init.d script.
+lab_service() {
+  if [[ -d /run/systemd/system ]]; then systemctl "$1" "$2"; else "/etc/init.d/$2" "$1"; fi
+}

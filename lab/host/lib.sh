@@ -10,14 +10,20 @@ lab_load_env() {
 
 # Prints "ROLE ARG" for each role of this host, in spec order.
 lab_my_roles() {
-  awk -v me="$NAME" '$1 == me { for (i = 3; i <= NF; i++) { r = $i; a = ""; p = index(r, "=");
+  awk -v me="$NAME" '$1 == me { for (i = 3; i <= NF; i++) { r = $i; a = ""; p = index(r, "="); if (r ~ /^\+/) continue;
     if (p) { a = substr(r, p + 1); r = substr(r, 1, p - 1) } print r " " a } }' /lab-pub/spec
 }
 
 # lab_hosts_with ROLE: prints "NAME ADDRESS ARG" for every host that has ROLE.
 lab_hosts_with() {
-  awk -v role="$1" '{ for (i = 3; i <= NF; i++) { r = $i; a = ""; p = index(r, "=");
+  awk -v role="$1" '{ for (i = 3; i <= NF; i++) { r = $i; a = ""; p = index(r, "="); if (r ~ /^\+/) continue;
     if (p) { a = substr(r, p + 1); r = substr(r, 1, p - 1) } if (r == role) print $1 " " $2 " " a } }' /lab-pub/spec
+}
+
+# lab_variant NAME: true when the lab was brought up with the deployment variant NAME for this host
+# (`opsgate lab up --variant NAME[@HOST],…`; docs/lab.md, "Variants"). Roles lay a service out differently then.
+lab_variant() {
+  awk -v me="$NAME" -v v="+$1" '$1 == me { for (i = 3; i <= NF; i++) if ($i == v) found = 1 } END { exit !found }' /lab-pub/spec
 }
 
 # lab_host_ip NAME: the address of a lab host (fails for an unknown name).

@@ -21,12 +21,21 @@ const TEST_LAB = { prefix: 'ogt', net: '10.77.100' } as const;
  * Fails loudly on a machine that cannot run it: CI must never skip the lab silently.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  return bringUpLab(project, labRefFromEnv(process.env, TEST_LAB));
+}
+
+/** Brings the lab `ref` up (with `variants`, else OPSGATE_LAB_VARIANTS, else none) and provides it to `project`. */
+export async function bringUpLab(
+  project: TestProject,
+  ref: { prefix: string; net: string },
+  variants?: readonly string[],
+): Promise<() => Promise<void>> {
   assertLabCapable();
-  const ref = labRefFromEnv(process.env, TEST_LAB);
   const started = Date.now();
-  const lab = await labUp({ prefix: ref.prefix, net: ref.net });
+  const lab = await labUp({ prefix: ref.prefix, net: ref.net, ...(variants ? { variants } : {}) });
+  const with_ = variants && variants.length > 0 ? ` with variants ${variants.join(',')}` : '';
   process.stderr.write(
-    `site lab ${lab.prefix} (${lab.net}.0/24) up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${lab.siteFile ?? lab.stateDir}\n`,
+    `site lab ${lab.prefix} (${lab.net}.0/24)${with_} up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${lab.siteFile ?? lab.stateDir}\n`,
   );
   project.provide('lab', lab);
   return async () => {

@@ -38,6 +38,8 @@ export function sshArgs(host: string): string[] {
  * (new keys and secrets at the same paths). Cheap when it is healthy: one round of gates.
  */
 export async function ensureLabHealthy(): Promise<void> {
-  const { ref } = getLab();
-  await labUp({ prefix: ref.prefix, net: ref.net });
+  const { ref, hosts } = getLab();
+  // The same variants, host by host, so that a variant lab is rebuilt as it was and not as the default one.
+  const variants = hosts.flatMap((h) => h.variants.map((v) => `${v}@${h.name}`));
+  await labUp({ prefix: ref.prefix, net: ref.net, variants });
 }

@@ -5,7 +5,7 @@ import { labRefFromEnv, type LabRef } from '../lab/lab-ref.ts';
 import { runLabScript } from '../lab/run-lab-script.ts';
 
 /**
- * `opsgate lab up [--bare N] | down [--bare] | status [--bare] | exec HOST -- CMD… | link HOST up|down | diff HOST`:
+ * `opsgate lab up [--bare N] [--variant NAME[@HOST],…] | down [--bare] | status [--bare] | exec HOST -- CMD… | link HOST up|down | diff HOST`:
  * the site lab (docs/lab.md), for the lab named by OPSGATE_LAB_PREFIX / OPSGATE_LAB_NET.
  */
 export function registerLabCommand(program: Command): void {
@@ -14,8 +14,16 @@ export function registerLabCommand(program: Command): void {
     .command('up')
     .description('bring the Xizang lab up (or N sshd-only hosts) and print its site file')
     .option('--bare <n>', 'N ≤ 200 sshd-only hosts b001… on the next /24, for benchmarks', hostCount)
-    .action(async (opts: { bare?: number }) => {
-      await run(opts.bare === undefined ? ['up'] : ['up', '--bare', String(opts.bare)]);
+    .option(
+      '--variant <list>',
+      'real-deployment variants NAME[@HOST],… (lab/variants: redis-stock-init, systemd, conf-syntax…)',
+    )
+    .action(async (opts: { bare?: number; variant?: string }) => {
+      await run([
+        'up',
+        ...(opts.bare === undefined ? [] : ['--bare', String(opts.bare)]),
+        ...(opts.variant === undefined ? [] : ['--variant', opts.variant]),
+      ]);
     });
   lab
     .command('down')

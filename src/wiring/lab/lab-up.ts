@@ -8,6 +8,8 @@ export interface LabUpOptions {
   readonly prefix: string;
   readonly net: string;
   readonly bare?: number;
+  /** Real-deployment variants (`NAME` or `NAME@HOST`, lab/variants); default: OPSGATE_LAB_VARIANTS, else none. */
+  readonly variants?: readonly string[];
   /** `inherit` streams the controller's progress (the CLI); the default collects it for the error message. */
   readonly output?: 'inherit' | 'capture';
 }
@@ -21,7 +23,11 @@ export async function labUp(opts: LabUpOptions): Promise<LabInfo> {
   if (opts.bare !== undefined && !(Number.isInteger(opts.bare) && opts.bare >= 1 && opts.bare <= 200)) {
     throw new LabOptionError('bare', String(opts.bare), 'must be a host count from 1 to 200');
   }
-  const args = opts.bare === undefined ? ['up'] : ['up', '--bare', String(opts.bare)];
+  const args = [
+    'up',
+    ...(opts.bare === undefined ? [] : ['--bare', String(opts.bare)]),
+    ...(opts.variants === undefined || opts.variants.length === 0 ? [] : ['--variant', opts.variants.join(',')]),
+  ];
   const res = await runLabScript(ref, args, { output: opts.output ?? 'capture' });
   if (res.exitCode !== 0) throw new LabCommandError(args.join(' '), res.exitCode, tail(res.stderr));
   return readLabInfo(ref);

@@ -2,10 +2,28 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { effectiveLab, labStateDir, type LabRef } from './lab-ref.ts';
 
-/** One lab host: its name (`redis-a`, `b001`) and IPv4 address. */
+/** One lab host: its name (`redis-a`, `b001`), IPv4 address and the deployment variants it was built with. */
 export interface LabHost {
   readonly name: string;
   readonly address: string;
+  /** Names from lab/variants (`systemd`, `redis-stock-init`…) this host was brought up with. */
+  readonly variants: readonly string[];
+}
+
+/** `NAME → variants` from the lab's resolved spec (`NAME ADDRESS role… +variant…`). */
+function variantsByHost(stateDir: string): Map<string, string[]> {
+  const spec = path.join(stateDir, 'pub', 'spec');
+  const out = new Map<string, string[]>();
+  if (!existsSync(spec)) return out;
+  for (const line of readFileSync(spec, 'utf8').split('\n')) {
+    const [name, , ...rest] = line.trim().split(/\s+/);
+    if (name)
+      out.set(
+        name,
+        rest.filter((t) => t.startsWith('+')).map((t) => t.slice(1)),
+      );
+  }
+  return out;
 }
 
 /** Where a running lab keeps what clients need. Plain data, so vitest can `provide` it. */
@@ -37,13 +55,14 @@ export function readLabInfo(ref: LabRef): LabInfo {
   const stateDir = labStateDir(ref);
   const { prefix, net } = effectiveLab(ref);
   const tsv = path.join(stateDir, 'hosts.tsv');
+  const variants = variantsByHost(stateDir);
   const hosts = existsSync(tsv)
     ? readFileSync(tsv, 'utf8')
         .split('\n')
         .filter((l) => l.trim() !== '')
         .map((l) => {
           const [name = '', address = ''] = l.split('\t');
-          return { name, address };
+          return { name, address, variants: variants.get(name) ?? [] };
         })
     : [];
   const site = path.join(stateDir, 'sites', 'xizang.yml');

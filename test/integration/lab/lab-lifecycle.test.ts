@@ -44,9 +44,9 @@ describe('lab lifecycle', () => {
     try {
       const [a, b, c] = lab.ref.net.split('.');
       expect(bare.hosts).toEqual([
-        { name: 'b001', address: `${a}.${b}.${Number(c) + 1}.11` },
-        { name: 'b002', address: `${a}.${b}.${Number(c) + 1}.12` },
-        { name: 'b003', address: `${a}.${b}.${Number(c) + 1}.13` },
+        { name: 'b001', address: `${a}.${b}.${Number(c) + 1}.11`, variants: [] },
+        { name: 'b002', address: `${a}.${b}.${Number(c) + 1}.12`, variants: [] },
+        { name: 'b003', address: `${a}.${b}.${Number(c) + 1}.13`, variants: [] },
       ]);
       const { stdout } = await run('ssh', ['-F', bare.sshConfig, 'b003', 'hostname']);
       expect(stdout).toBe('b003\n');

@@ -1,17 +1,42 @@
 #!/bin/bash
 # Role zookeeper=MYID: one node of the ensemble made of every host with this role. The machine's ZooKeeper
-# (Debian), laid out as the site's /app/soft/apache-zookeeper-3.5.6-bin (bin/zkServer.sh, conf/zoo.cfg, data/,
-# logs/) with /etc/init.d/zookeeper; a small JVM heap so three nodes fit on a small machine.
+# (Debian), laid out as the site's /app/soft/apache-zookeeper-3.5.6-bin (bin/zkServer.sh, bin/zkCli.sh,
+# conf/zoo.cfg, data/, logs/) with /etc/init.d/zookeeper; a small JVM heap so three nodes fit on a small machine.
+# zoo.cfg is the 3.5.6 tarball's conf/zoo_sample.cfg made an ensemble: no 4lw.commands.whitelist, so only `srvr`
+# answers (apache/zookeeper release-3.5.6 FourLetterCommands.isEnabled: srvr is always enabled, every other word
+# must be listed; the others answer "<word> is not executed because it is not in the whitelist.").
+# Variant conf-syntax: zoo.cfg in the syntax java.util.Properties accepts and zkServer.sh still reads (see below).
+# Variant systemd: /etc/systemd/system/zookeeper.service (Type=forking, zkServer.sh start) instead of /etc/init.d.
 set -euo pipefail
 . /lab/host/lib.sh
+. /lab/host/initd.sh
 id=${1:-}
 [[ $id =~ ^[0-9]+$ ]] || { echo "zookeeper role: argument must be the node's myid, got '$id'" >&2; exit 2; }
 Z=/app/soft/apache-zookeeper-3.5.6-bin
 mkdir -p "$Z/bin" "$Z/conf" "$Z/data" "$Z/logs"
 cp /etc/zookeeper/conf/log4j.properties "$Z/conf/"
 echo "$id" > "$Z/data/myid"
-{
-  cat <<EOT
+if lab_variant conf-syntax; then
+  # Comments with # and !, `:` and whitespace separators, a repeated key (the last wins), a trailing slash. Not a
+  # repeated dataDir or a spaced clientPort: 3.5.6's zkServer.sh reads those two with grep and sed (see below).
+  {
+    cat <<EOT
+# ZooKeeper 3.5.6, Xizang layout
+! written by hand at the site
+tickTime : 2000
+initLimit    10
+syncLimit = 5
+dataDir = $Z/data/
+dataLogDir=/tmp/zookeeper-txlog
+clientPort=2181
+admin.enableServer = false
+dataLogDir = $Z/data/
+EOT
+    lab_hosts_with zookeeper | awk '{ print "server." $3 " = " $2 ":2888:3888" }'
+  } > "$Z/conf/zoo.cfg"
+else
+  {
+    cat <<EOT
 # ZooKeeper 3.5.6, Xizang layout
 tickTime=2000
 initLimit=10
@@ -19,17 +44,20 @@ syncLimit=5
 dataDir=$Z/data
 clientPort=2181
 admin.enableServer=false
-4lw.commands.whitelist=srvr,stat,ruok,mntr,conf
 EOT
-  lab_hosts_with zookeeper | awk '{ print "server." $3 "=" $2 ":2888:3888" }'
-} > "$Z/conf/zoo.cfg"
+    lab_hosts_with zookeeper | awk '{ print "server." $3 "=" $2 ":2888:3888" }'
+  } > "$Z/conf/zoo.cfg"
+fi
 cat > "$Z/bin/zkServer.sh" <<'EOT'
 #!/bin/bash
 # zkServer.sh {start|stop|restart|status|version} of the site's ZooKeeper 3.5.6 tree; the lab runs the machine's
-# ZooKeeper jar with this tree's conf, data and logs.
+# ZooKeeper jar with this tree's conf, data and logs. It reads zoo.cfg as apache/zookeeper release-3.5.6
+# bin/zkServer.sh does, with grep and sed rather than as the server does: dataDir is every `dataDir` line's text
+# after its last `=`, trimmed; clientPort likewise, and must then be digits only.
 ZK_HOME=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 ZOOCFG=$ZK_HOME/conf/zoo.cfg
-DATADIR=$(sed -n 's/^dataDir=//p' "$ZOOCFG")
+DATADIR="$(grep "^[[:space:]]*dataDir" "$ZOOCFG" | sed -e 's/.*=//')"
+DATADIR="$(echo -e "${DATADIR}" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')"
 PIDFILE=$DATADIR/zookeeper_server.pid
 OUT=$ZK_HOME/logs/zookeeper.out
 JVMFLAGS=${JVMFLAGS:--Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss512k}
@@ -55,7 +83,9 @@ case $1 in
     rm -f "$PIDFILE"; echo STOPPED ;;
   restart) "$0" stop; "$0" start ;;
   status)
-    port=$(sed -n 's/^clientPort=//p' "$ZOOCFG")
+    port=$(grep "^[[:space:]]*clientPort[^[:alpha:]]" "$ZOOCFG" | sed -e 's/.*=//')
+    # (3.5.6 then looks for `;port` in this node's server.N line; the lab's zoo.cfg always has a clientPort.)
+    if ! [[ $port =~ ^[0-9]+$ ]]; then echo "Client port not found. Terminating."; exit 1; fi
     echo "Client port found: $port. Client address: localhost."
     mode=$( { exec 3<>"/dev/tcp/127.0.0.1/$port" && echo srvr >&3 && sed -n 's/^Mode: //p' <&3; } 2>/dev/null)
     if [ -n "$mode" ]; then echo "Mode: $mode"; exit 0; fi
@@ -64,7 +94,18 @@ case $1 in
   *) echo "Usage: $0 {start|stop|restart|status|version}" >&2; exit 2 ;;
 esac
 EOT
-chmod 755 "$Z/bin/zkServer.sh"
+cat > "$Z/bin/zkCli.sh" <<'EOT'
+#!/bin/sh
+# zkCli.sh of the site's ZooKeeper 3.5.6 tree: the machine's ZooKeeper CLI (org.apache.zookeeper.ZooKeeperMain).
+exec /usr/share/zookeeper/bin/zkCli.sh "$@"
+EOT
+chmod 755 "$Z/bin/zkServer.sh" "$Z/bin/zkCli.sh"
+if lab_variant systemd; then
+  # A unit as sites write one for ZooKeeper: zkServer.sh start daemonises and writes the pid file in dataDir.
+  write_unit zookeeper "ZooKeeper 3.5.6 ($Z)" forking "$Z/data/zookeeper_server.pid" "$Z/bin/zkServer.sh start"
+  lab_service start zookeeper
+  exit 0
+fi
 cat > /etc/init.d/zookeeper <<'EOT'
 #!/bin/sh
 ### BEGIN INIT INFO

@@ -2,6 +2,8 @@
 """Test hook of the Kafka stand-in (not a Kafka tool): set or reset consumer lag, cluster-wide.
 
     kafka-lag set --group G --topic T --partition P --lag N [--zookeeper H:2181,…]
+    kafka-lag state --group G --state Stable|Empty|PreparingRebalance|Dead [--zookeeper …]
+    kafka-lag clear [--zookeeper …]      # the cluster has no consumer group at all
     kafka-lag reset [--zookeeper …]      # back to the defaults: every partition at lag 0
     kafka-lag show  [--zookeeper …]
 
@@ -21,7 +23,8 @@ from kazoo.client import KazooClient  # noqa: E402
 
 def main():
     ap = argparse.ArgumentParser(prog='kafka-lag')
-    ap.add_argument('action', choices=['set', 'reset', 'show'])
+    ap.add_argument('action', choices=['set', 'state', 'clear', 'reset', 'show'])
+    ap.add_argument('--state', choices=['Stable', 'Empty', 'PreparingRebalance', 'Dead'])
     ap.add_argument('--zookeeper', default='127.0.0.1:2181')
     ap.add_argument('--group')
     ap.add_argument('--topic')
@@ -38,6 +41,14 @@ def main():
         if args.action == 'reset':
             if zk.exists(ZNODE):
                 zk.delete(ZNODE)
+        elif args.action == 'clear':
+            save_groups(zk, {'groups': [], 'states': {}})
+        elif args.action == 'state':
+            if args.group is None or args.state is None:
+                ap.error('state needs --group and --state')
+            state = load_groups(zk)
+            state.setdefault('states', {})[args.group] = args.state
+            save_groups(zk, state)
         elif args.action == 'set':
             missing = [n for n in ('group', 'topic', 'partition', 'lag') if getattr(args, n) is None]
             if missing:

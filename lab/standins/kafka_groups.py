@@ -1,8 +1,10 @@
 """Consumer-group state of the Kafka stand-in, kept in ZooKeeper so every broker answers the same.
 
 The znode /lab/consumer-groups holds `{"groups": [{"group", "topic", "partition", "current", "lag",
-"consumer_id", "host", "client_id"}…]}`. When it does not exist the cluster reports DEFAULT_GROUPS: every
-partition caught up (lag 0), which is what a drained site looks like before the upgrade.
+"consumer_id", "host", "client_id"}…], "states": {"GROUP": "Stable|Empty|PreparingRebalance|Dead"}}` (a group
+missing from `states` is Stable; `current: null` is a partition without a committed offset). When the znode does
+not exist the cluster reports DEFAULT_GROUPS: every partition caught up (lag 0), which is what a drained site looks
+like before the upgrade.
 """
 import json
 
@@ -26,7 +28,7 @@ def load_groups(zk):
     if zk.exists(ZNODE):
         data, _ = zk.get(ZNODE)
         return json.loads(data.decode('utf-8'))
-    return {'groups': [dict(p) for p in DEFAULT_GROUPS]}
+    return {'groups': [dict(p) for p in DEFAULT_GROUPS], 'states': {}}
 
 
 def save_groups(zk, state):

@@ -1,84 +1,28 @@
 import { z } from 'zod';
 import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
-import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
-import { raw, sh } from '../../../core/shell-quote.ts';
-import type { Kafka } from '../../../core/sites/middleware-schema.ts';
-import type { SiteFile } from '../../../core/sites/site-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
+import { sh } from '../../../core/shell-quote.ts';
 import { defineRunbook } from '../../../core/ports/runbook.ts';
 import { kafkaStateEvaluator } from './kafka-state-evaluator.ts';
+import { brokersRegistered, kafkaStateCheck, zkServing } from './kafka-state-check.ts';
 import { admInstallStep } from '../adm/adm-install-step.ts';
-import { moveAsideStep } from '../shared/move-aside.ts';
-import { zkBrokerIds, zkFourLetter } from '../precheck/precheck-commands.ts';
-import { section, sections } from '../shared/sections.ts';
+import { isPlaceProbe, moveAsideStep } from '../shared/move-aside.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
-import { addressOf, componentInstance, hostTargets, initScript, requireSpec, topDir } from '../shared/xizang-site.ts';
+import { serviceProbe, type SiteService } from '../shared/site-services.ts';
+import { kafkaService, zookeeperService } from './kafka-services.ts';
+import { addressOf, componentInstance, initScript, requireSpec, topDir } from '../shared/xizang-site.ts';
 
 const RUNBOOK = 'upgrade-kafka';
 
-/** The check both before (with lag) and after the redeploy: brokers registered, ensemble healthy. */
-function stateCheck(
-  spec: SiteFile,
-  k: Kafka,
-  opts: { id: string; title: string; zkHome: string; checkLag: boolean; waitSeconds: number },
-): StepInput {
-  const z0 = k.zookeeper.hosts[0] ?? k.brokers[0] ?? '';
-  const b0 = k.brokers[0] ?? '';
-  const servers = k.brokers.map((h) => `${addressOf(spec, h)}:${k.port}`).join(',');
-  const parts = new Map<string, string[]>();
-  const add = (h: string, p: string) => parts.set(h, [...(parts.get(h) ?? []), p]);
-  if (opts.checkLag)
-    add(
-      b0,
-      section(
-        'lag',
-        k.name,
-        sh`${`${k.home}/bin/kafka-consumer-groups.sh`} --bootstrap-server ${servers} --describe --all-groups`,
-      ),
-    );
-  // After a redeploy the brokers register a few seconds after ZooKeeper elects a leader: wait for them.
-  const ids = zkBrokerIds(opts.zkHome, k.zookeeper.port);
-  const wait =
-    opts.waitSeconds > 0
-      ? sh`for i in $(seq ${opts.waitSeconds}); do n=$(${raw(ids)}); [ "$(echo "$n" | tr ',' '\\n' | grep -c '[0-9]')" -ge ${k.brokers.length} ] && break; sleep 1; done; `
-      : '';
-  add(z0, section('brokers', k.name, `${wait}${ids}`));
-  for (const h of k.zookeeper.hosts) add(h, section('zk', h, zkFourLetter(k.zookeeper.port, 'srvr')));
-  return {
-    kind: 'check',
-    id: opts.id,
-    title: opts.title,
-    targets: hostTargets([...parts.keys()]),
-    commands: [...parts].map(([host, p]) => ({ host, command: sections(p), timeoutMs: 120_000 })),
-    evaluator: 'upgrade-kafka.state',
-    evaluatorArgs: { brokers: k.brokers.length, zookeepers: k.zookeeper.hosts.length, checkLag: opts.checkLag },
-  };
-}
-
-/** Waits (up to 90 s) until the ZooKeeper on `host` serves as leader or follower: Kafka must not start before. */
-function zkServing(host: string, port: number): Probe {
-  const srvr = zkFourLetter(port, 'srvr');
-  return {
-    kind: 'output-matches',
-    command: sh`for i in $(seq 90); do ${raw(srvr)} 2>/dev/null | grep -Eq '^Mode: (leader|follower)' && break; sleep 1; done; ${raw(srvr)} | grep '^Mode:'`,
-    pattern: '^Mode: (leader|follower)$',
-    hosts: [host],
-  };
-}
-
-/** Waits (up to 90 s) until every broker is registered in ZooKeeper. */
-function brokersRegistered(k: Kafka, host: string, zkHome: string): Probe {
-  const ids = zkBrokerIds(zkHome, k.zookeeper.port);
-  const count = sh`echo "$(${raw(ids)})" | tr ',' '\n' | grep -c '[0-9]'`;
-  return {
-    kind: 'output-matches',
-    command: sh`for i in $(seq 90); do [ "$(${raw(count)})" -ge ${k.brokers.length} ] && break; sleep 1; done; ${raw(count)}`,
-    pattern: `^${k.brokers.length}$`,
-    hosts: [host],
-  };
+/** `s` judged by its process and port only. */
+function withoutAnswer(s: SiteService): SiteService {
+  const { answer: _answer, ...rest } = s;
+  return rest;
 }
 
 /**
- * `/upgrade <site> kafka`: refuses while a consumer group has lag or the ensemble is unhealthy; stops Kafka then
+ * `/upgrade <site> kafka`: reads the Kafka version first and refuses one whose tools it does not know, then refuses
+ * while a consumer group has lag, a config differs from the site file or the ensemble is unhealthy; stops Kafka then
  * ZooKeeper (gated), backs everything up by `mv` (gated; each path once, backup absent), redeploys ZooKeeper and
  * Kafka through ADM (manual), verifies the brokers registered and the ensemble serving with a leader.
  */
@@ -99,6 +43,19 @@ export const upgradeKafka = defineRunbook({
     const zk = k.zookeeper;
     const newZk = { home: zk.admLayout?.home ?? '/app/soft/zookeeper', data: zk.admLayout?.data ?? zk.data };
     const newKafka = { home: k.admLayout?.home ?? '/app/soft/kafka', data: k.admLayout?.data ?? k.data };
+    // The installs as the state checks read them: before, the site's; after, ADM's (its config in its home).
+    const oldInstalls = {
+      kafka: { name: k.name, home: k.home, config: k.config, port: k.port, data: k.data },
+      zookeeper: { home: zk.home, config: zk.config, port: zk.port, data: zk.data },
+    };
+    const newInstalls = {
+      kafka: {
+        ...oldInstalls.kafka,
+        ...newKafka,
+        config: k.admLayout?.config ?? `${newKafka.home}/config/server.properties`,
+      },
+      zookeeper: { ...oldInstalls.zookeeper, ...newZk, config: zk.admLayout?.config ?? `${newZk.home}/conf/zoo.cfg` },
+    };
     const hosts = [...new Set([...k.brokers, ...zk.hosts])];
     const pathsOf = (h: string) => [
       ...(k.brokers.includes(h) ? [k.home, k.data, initScript(k.service)] : []),
@@ -111,18 +68,19 @@ export const upgradeKafka = defineRunbook({
       hosts: hosts.map((host) => ({ host, paths: pathsOf(host) })),
       free: { path: topDir(newKafka.home), minBytes: 64 * 1024 * 1024 },
       alsoBefore: [
-        ...k.brokers.map((h) => ({ kind: 'service' as const, name: k.service, state: 'stopped' as const, hosts: [h] })),
-        ...zk.hosts.map((h) => ({ kind: 'service' as const, name: zk.service, state: 'stopped' as const, hosts: [h] })),
+        ...k.brokers.map((h) => serviceProbe(kafkaService(k), 'stopped', [h])),
+        ...zk.hosts.map((h) => serviceProbe(zookeeperService(zk), 'stopped', [h])),
       ],
     });
-    const ready = stateCheck(spec, k, {
+    const ready = kafkaStateCheck(spec, k, {
       id: 'k01-ready',
-      title: 'Refuse while a consumer group has lag or ZooKeeper is unhealthy',
-      zkHome: zk.home,
+      title:
+        'Refuse on an unknown Kafka version, consumer lag, a config the site file does not describe, or ZooKeeper unhealthy',
+      ...oldInstalls,
       checkLag: true,
       waitSeconds: 30,
     });
-    ready.preconditions = backup.preconditions.filter((p) => p.kind === 'path-absent' || p.kind === 'path-exists');
+    ready.preconditions = backup.preconditions.filter(isPlaceProbe);
     const adm = spec.adm.mode === 'scripted' ? spec.adm.command : undefined;
     const zkIps = zk.hosts.map((h) => addressOf(spec, h));
     const zkInstance = componentInstance(k.admInstance, 'ZooKeeper');
@@ -130,19 +88,21 @@ export const upgradeKafka = defineRunbook({
       id: 'k02-stop-kafka',
       title: `Stop Kafka on ${k.brokers.join(', ')}`,
       prompt: `Stop Kafka (${k.name}) on every broker?`,
-      hosts: k.brokers.map((host) => ({ host, services: [k.service] })),
+      hosts: k.brokers.map((host) => ({ host, services: [kafkaService(k)] })),
     });
     const stopZk = stopServicesStep({
       id: 'k03-stop-zookeeper',
       title: `Stop ZooKeeper on ${zk.hosts.join(', ')}`,
       prompt: `Stop the ZooKeeper ensemble of ${k.name}?`,
-      hosts: zk.hosts.map((host) => ({ host, services: [zk.service] })),
+      hosts: zk.hosts.map((host) => ({ host, services: [zookeeperService(zk)] })),
     });
     // Started again in the rollback: the ensemble must serve before Kafka starts, and the brokers must register.
     // (ZooKeeper's `status` fails until a quorum serves, so the start is verified by waiting for that instead.)
     const zkUndo = stopZk.rollback?.steps[0];
-    if (zkUndo !== undefined) zkUndo.verify = zk.hosts.map((h) => zkServing(h, zk.port));
-    stopKafka.rollback?.steps[0]?.verify.push(brokersRegistered(k, zk.hosts[0] ?? '', zk.home));
+    if (zkUndo !== undefined) zkUndo.verify = zk.hosts.map((h) => zkServing(h, addressOf(spec, h), zk.port));
+    stopKafka.rollback?.steps[0]?.verify.push(
+      brokersRegistered(oldInstalls.kafka, k.brokers[0] ?? '', k.brokers.length),
+    );
     const steps: StepInput[] = [
       ready,
       stopKafka,
@@ -157,8 +117,10 @@ export const upgradeKafka = defineRunbook({
         parameters: { hosts: zkIps.join(','), port: String(zk.port), home: newZk.home, data: newZk.data },
         standIn: (h, i) =>
           sh`${adm ?? ''} install zookeeper --instance ${zkInstance} --id ${i + 1} --hosts ${zkIps.join(',')} --port ${zk.port} --home ${newZk.home} --data ${newZk.data}`,
-        service: zk.service,
-        alsoVerify: zk.hosts.map((h) => zkServing(h, zk.port)),
+        // Running is the process and its port here; serving (a Mode from srvr) comes once the ensemble has
+        // elected a leader, a few seconds later: zkServing waits for it.
+        service: withoutAnswer(zookeeperService({ service: zk.admLayout?.service ?? zk.service, port: zk.port })),
+        alsoVerify: zk.hosts.map((h) => zkServing(h, addressOf(spec, h), zk.port)),
       }),
       admInstallStep({
         id: 'k06-adm-kafka',
@@ -175,12 +137,12 @@ export const upgradeKafka = defineRunbook({
         },
         standIn: (h, i) =>
           sh`${adm ?? ''} install kafka --instance ${k.admInstance} --id ${i + 1} --zookeeper ${zkIps.map((ip) => `${ip}:${zk.port}`).join(',')} --port ${k.port} --home ${newKafka.home} --data ${newKafka.data}`,
-        service: k.service,
+        service: kafkaService({ service: k.admLayout?.service ?? k.service, port: k.port }),
       }),
-      stateCheck(spec, k, {
+      kafkaStateCheck(spec, k, {
         id: 'k07-verify',
         title: 'Verify: every broker registered, the ensemble healthy with a leader',
-        zkHome: newZk.home,
+        ...newInstalls,
         checkLag: false,
         waitSeconds: 60,
       }),

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 RUNTIME_PACKAGES=(rpm2cpio cpio)
 # The tests only: rpmbuild (in Debian's rpm) builds a real oceanbase-ce-shaped RPM for the reader's test.
 TEST_PACKAGES=(rpm)
-LAB_PACKAGES=(openssh-server openssh-client redis-server keepalived bind9 bind9-dnsutils zookeeper zookeeperd
+LAB_PACKAGES=(openssh-server openssh-client redis-server keepalived bind9 bind9-dnsutils zookeeper zookeeperd nginx
   python3 python3-kazoo procps psmisc iproute2 openssl unzip zip bc util-linux)
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Healthy when every tracker of client.conf reports this storage ACTIVE.
-conf=/etc/fdfs/storage.conf
-for t in $(awk -F= '$1 == "tracker_server" { print $2 }' $conf); do
-  out=$(printf 'base_path=/tmp\ntracker_server=%s\n' "$t" | /usr/bin/python3 /lab/standins/fdfs-monitor.py /dev/stdin 2>&1)
-  grep -q "ip_addr = $IP  ACTIVE" <<<"$out" || { echo "storage $IP not ACTIVE on tracker $t"; exit 1; }
+# Healthy when every tracker of storage.conf (read as FastDFS reads it) reports this storage ACTIVE.
+for t in $(/usr/bin/python3 -c 'import sys; sys.path.insert(0, "/lab/standins"); import fdfs_common as f
+print("\n".join(f.read_ini("/etc/fdfs/storage.conf").get("tracker_server", [])))'); do
+  out=$(fdfs_monitor /etc/fdfs/storage.conf -h "${t%:*}" 2>&1)
+  grep -q "^tracker server is $t\$" <<<"$out" || { echo "tracker $t does not answer"; exit 1; }
+  grep -Eq "ip_addr = $IP( \([^)]*\))?  ACTIVE" <<<"$out" || { echo "storage $IP not ACTIVE on tracker $t"; exit 1; }
 done

@@ -13,6 +13,8 @@ const HOST_REFS = [
   'middleware.fastdfs.*.storage.hosts.*',
   'middleware.fastdfs.*.nginx.hosts.*',
   'middleware.fastdfs.*.spares.*',
+  'middleware.fastdfs.*.newTracker.host',
+  'middleware.fastdfs.*.download.hosts.*',
   'dns.servers.*',
   'dns.components.*.hosts.*',
   'paas.hosts.*',
@@ -40,6 +42,7 @@ const HOST_LISTS = [
   'middleware.fastdfs.*.tracker.hosts',
   'middleware.fastdfs.*.storage.hosts',
   'middleware.fastdfs.*.nginx.hosts',
+  'middleware.fastdfs.*.download.hosts',
   'dns.servers',
 ] as const;
 

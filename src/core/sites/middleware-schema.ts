@@ -128,6 +128,31 @@ export const FastdfsSchema = z.strictObject({
     .optional(),
   /** Empty hosts prepared for the redeploy (e.g. the third tracker). */
   spares: z.array(NameSchema).default([]),
+  /**
+   * The tracker the redeploy adds, on `host` (the seed: two trackers today, "另加一台"). `zoneAddresses` are the
+   * addresses the site gives for it, one per network zone (the seed names 172.26.148.4 and 172.26.20.21); FastDFS
+   * uses the one in the network of the other trackers.
+   */
+  newTracker: z
+    .strictObject({
+      host: NameSchema,
+      zoneAddresses: z.array(IpSchema).min(1, 'give the new tracker at least one address'),
+    })
+    .optional(),
+  /**
+   * The download pair ADM adds: two nginx that balance file downloads over the storages' nginx, behind keepalived
+   * with a VIP (the seed: "外加两个nginx来专门做文件下载的负载(是需要vip的)"); the first host holds the VIP.
+   */
+  download: z
+    .strictObject({
+      hosts: z.array(NameSchema).length(2, 'the download pair is two nginx: the VIP holder and its backup'),
+      port: PortSchema.default(80),
+      vip: IpSchema,
+      home: AbsPathSchema.default('/mysql/fastdfs/nginx_lb'),
+      service: ServiceNameSchema.default('nginx-lb'),
+      keepalivedService: ServiceNameSchema.default('keepalived'),
+    })
+    .optional(),
 });
 
 export const MiddlewareSchema = z.strictObject({
@@ -139,6 +164,7 @@ export const MiddlewareSchema = z.strictObject({
   fastdfs: z.array(FastdfsSchema).default([]),
 });
 
+export type KeepalivedSpec = z.output<typeof KeepalivedSchema>;
 export type RedisReplication = z.output<typeof RedisReplicationSchema>;
 export type RedisCluster = z.output<typeof RedisClusterSchema>;
 export type RedisProxy = z.output<typeof RedisProxySchema>;

@@ -1,4 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../src/core/ports/events.ts';
+import { labHost } from '../../support/lab.ts';
+import { TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
+import { labSitesDir, opsgate } from '../cli/opsgate-process.ts';
 import { existing, onHost } from './lab-state.ts';
 import { XizangCli } from './xizang-cli.ts';
 
@@ -12,9 +19,20 @@ const OLD = [
   '/etc/init.d/fdfs_storaged',
   '/etc/init.d/nginx',
 ];
+const ADM_MADE = [
+  '/app/tracker_bak',
+  '/app/storage_bak',
+  '/mysql/fastdfs/tracker_base',
+  '/mysql/fastdfs/storage_base',
+  '/mysql/fastdfs/nginx_lb',
+  '/etc/keepalived/keepalived.conf',
+];
 const runIdOf = (events: readonly { runId?: string }[]) => events.find((e) => e.runId !== undefined)?.runId ?? '';
 const files = (host: string, dir: string) =>
   onHost(host, `cd ${dir} && find . -type f | LC_ALL=C sort | xargs -r sha256sum | sha256sum`);
+const running = (host: string) => onHost(host, "pgrep -af '[f]dfs_|[n]ginx: master' | sed 's/^[0-9]* //' | sort");
+const failedStep = (events: readonly EngineEvent[]) =>
+  events.find((e) => e.type === 'step.finished' && e.status === 'failed');
 
 describe('/upgrade xizang fastdfs in the site lab', () => {
   let cli: XizangCli;
@@ -25,35 +43,82 @@ describe('/upgrade xizang fastdfs in the site lab', () => {
     await cli.close();
   });
 
+  it('refuses before anything is touched when storage.conf, as FastDFS reads it, has another group', async () => {
+    const copyDir = join(labSitesDir(), '..', `sites-fdfs-${randomBytes(4).toString('hex')}`);
+    await mkdir(copyDir, { recursive: true });
+    const site = await readFile(join(labSitesDir(), 'xizang.yml'), 'utf8');
+    expect(site).toContain('        group: group1\n');
+    await writeFile(join(copyDir, 'xizang.yml'), site.replace('        group: group1\n', '        group: group7\n'));
+    const before = { procs: await running('fdfs-1'), files: await files('fdfs-1', '/mysql/storage0/data') };
+    try {
+      const env = { REDIS_URL: TEST_REDIS_URL, OPSGATE_REDIS_PREFIX: cli.keys.prefix };
+      const r = await opsgate(['run', UPGRADE, '--sites', copyDir, '--json', ...AS], env);
+      const events = r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as EngineEvent);
+      expect(r.code).toBe(1);
+      const failed = failedStep(events);
+      expect(failed).toMatchObject({ stepId: 'f00-inspect' });
+      expect(failed).toMatchObject({ failedAt: 'command' });
+      // What the host printed reaches the operator (and this output), naming host, file and both values.
+      expect(r.stdout).toContain('NOT ok on fdfs-1: /etc/fdfs/storage.conf: group_name is group7 (found: group1)');
+      expect(events.some((e) => e.type === 'step.started' && e.stepId !== 'f00-inspect')).toBe(false);
+      for (const host of ['fdfs-1', 'fdfs-2']) expect(await existing(host, OLD)).toEqual(OLD);
+      expect(await existing('fdfs-1', ADM_MADE)).toEqual([]);
+      expect(await running('fdfs-1')).toBe(before.procs);
+      expect(await files('fdfs-1', '/mysql/storage0/data')).toBe(before.files);
+    } finally {
+      await rm(copyDir, { recursive: true, force: true });
+    }
+  });
+
   it('rolls back after a rejection at the second storage: every old path back, the stored files unchanged', async () => {
     const before = await files('fdfs-2', '/mysql/storage0/data');
-    const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'f13-copy-files-fdfs-2');
+    const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'f14-copy-files-fdfs-2');
     expect(r.code).toBe(1);
     expect(
       r.events
         .filter((e) => e.type === 'step.finished' && e.status === 'succeeded')
         .map((e) => (e.type === 'step.finished' ? e.stepId : '')),
-    ).toContain('f09-copy-files-fdfs-1');
+    ).toEqual(expect.arrayContaining(['f06-adm-download', 'f07-stop-fdfs-1', 'f10-copy-files-fdfs-1']));
     expect(await files('fdfs-1', '/mysql/fastdfs/storage/data')).toBe(before);
     const rb = await cli.run(`/rollback ${runIdOf(r.events)}`, ...AS);
     expect(rb.code, rb.stdout.slice(-4000)).toBe(0);
     expect(rb.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'rolled-back' });
     for (const host of ['fdfs-1', 'fdfs-2']) {
       expect(await existing(host, OLD)).toEqual(OLD);
-      expect(await existing(host, ['/app/tracker_bak', '/app/storage_bak', '/mysql/fastdfs/tracker_base'])).toEqual([]);
+      expect(await existing(host, ADM_MADE)).toEqual([]);
       expect(await files(host, '/mysql/storage0/data')).toBe(before);
     }
     expect(await existing('fdfs-3', ['/mysql/fastdfs/tracker_base'])).toEqual([]);
   });
 
-  it('redeploys three trackers and both storages with equal files, then rolls it all back', async () => {
+  it('redeploys three trackers, the download pair and both storages; each tracker answers for itself', async () => {
     const before = await files('fdfs-1', '/mysql/storage0/data');
     const r = await cli.run(UPGRADE, ...AS);
     expect(r.code, r.stdout.slice(-4000)).toBe(0);
     expect(r.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'completed' });
     for (const host of ['fdfs-1', 'fdfs-2']) expect(await files(host, '/mysql/fastdfs/storage/data')).toBe(before);
+    const verify = r.events.find((e) => e.type === 'step.finished' && e.stepId === 'f99-verify');
+    const probes = verify?.type === 'step.finished' ? verify.probes : [];
+    for (const host of ['fdfs-1', 'fdfs-2', 'fdfs-3'])
+      expect(probes.map((p) => p.evidence).join('\n')).toContain(
+        `tracker ${labHost(host).address.replace(/\./g, '\\.')}:22122 answers`,
+      );
+    expect(probes.length).toBeGreaterThanOrEqual(7);
+    expect(probes.every((p) => p.ok)).toBe(true);
+    // The download VIP serves a stored file from the storages behind it.
+    const vip = labHost('fdfs-1').address.replace(/\.\d+$/, '.102');
+    const file = (
+      await onHost('fdfs-1', 'cd /mysql/fastdfs/storage/data && find 00 -type f | sort | head -n 1')
+    ).trim();
+    expect(await onHost('fdfs-2', `curl -sf http://${vip}/group1/M00/${file} | sha256sum`)).toBe(
+      await onHost('fdfs-2', `sha256sum < /mysql/fastdfs/storage/data/${file}`),
+    );
     const rb = await cli.run(`/rollback ${runIdOf(r.events)}`, ...AS);
     expect(rb.code, rb.stdout.slice(-4000)).toBe(0);
-    expect(await existing('fdfs-2', OLD)).toEqual(OLD);
+    for (const host of ['fdfs-1', 'fdfs-2']) expect(await existing(host, OLD)).toEqual(OLD);
+    expect(await existing('fdfs-1', ADM_MADE)).toEqual([]);
   });
 });

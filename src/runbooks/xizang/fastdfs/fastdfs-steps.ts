@@ -1,48 +1,14 @@
-import type { StepInput } from '../../../core/plan/step-schema.ts';
+import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
-import type { Fastdfs } from '../../../core/sites/middleware-schema.ts';
-import type { SiteFile } from '../../../core/sites/site-schema.ts';
 import { admInstallStep } from '../adm/adm-install-step.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
-import { addressOf, bakOf, componentInstance, hostTargets, initScript, topDir } from '../shared/xizang-site.ts';
-
-/** Where everything of the FastDFS phase is, today and after the ADM redeploy. */
-export interface FdfsLayout {
-  readonly spec: SiteFile;
-  readonly f: Fastdfs;
-  readonly adm: string | undefined;
-  /** Old trackers and the spares: the new instance's three trackers. */
-  readonly trackers: readonly string[];
-  readonly trackerBase: string;
-  readonly storageBase: string;
-  /** Old store path (…/data) → new one, in order. */
-  readonly stores: readonly { readonly from: string; readonly to: string }[];
-  readonly services: { readonly tracker: string; readonly storage: string; readonly nginx: string };
-  readonly stateDir: string;
-}
-
-export function fdfsLayout(spec: SiteFile, f: Fastdfs): FdfsLayout {
-  const newStores = f.storage.admLayout?.storePaths ?? ['/mysql/fastdfs/storage/data'];
-  return {
-    spec,
-    f,
-    adm: spec.adm.mode === 'scripted' ? spec.adm.command : undefined,
-    trackers: [...new Set([...f.tracker.hosts, ...f.spares])],
-    trackerBase: f.tracker.admLayout?.base ?? '/mysql/fastdfs/tracker_base',
-    storageBase: f.storage.admLayout?.base ?? '/mysql/fastdfs/storage_base',
-    stores: f.storage.storePaths.map((from, i) => ({
-      from,
-      to: newStores[i] ?? newStores[0] ?? '/mysql/fastdfs/storage/data',
-    })),
-    services: {
-      tracker: f.tracker.admLayout?.service ?? 'trackerd',
-      storage: f.storage.admLayout?.service ?? 'storaged',
-      nginx: f.nginx?.admLayout?.service ?? 'nginx',
-    },
-    stateDir: `/var/lib/opsgate/${f.name}`,
-  };
-}
+import { serviceProbe, type SiteService } from '../shared/site-services.ts';
+import { selfExcludingPattern } from '../../../core/plan/service-probe.ts';
+import { bakOf, componentInstance, hostTargets, initScript, topDir } from '../shared/xizang-site.ts';
+import { fdfsConfValue, NORM_PATH_FN, normPath } from './fdfs-conf.ts';
+import { MONITOR_FORM } from './fdfs-checks.ts';
+import type { FdfsLayout } from './fdfs-layout.ts';
 
 /** `COUNT SHA256` of the sorted `sha256sum` manifest of every file under `dir` (names relative to it). */
 export function manifestDigest(dir: string): string {
@@ -54,41 +20,159 @@ export function copyTree(from: string, to: string): string {
   return sh`mkdir -p ${to} && tar -C ${from} --exclude=${'*.pid'} -cf - . | tar -C ${to} -xpf -`;
 }
 
+/**
+ * Restarts `services` through the host's service manager (`systemctl restart` where systemd runs, else the init
+ * script's `restart`), as the seed does, then waits up to 60 s until each one's process runs and its port listens.
+ * Not a stop and a start: ADM's guard (vesta) starts a stopped service again within a second, so "stopped" would
+ * be a race; a restart holds the service's lock until it is up again.
+ */
+export function restartServices(services: readonly SiteService[]): string {
+  return services
+    .map((s) => {
+      const init = `/etc/init.d/${s.name}`;
+      const up = `pgrep -f -- ${sh`${selfExcludingPattern(s.process)}`} >/dev/null${s.port === undefined ? '' : ` && ss -ltn ${sh`${`sport = :${s.port}`}`} | awk 'NR > 1' | grep -q .`}`;
+      return [
+        sh`if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then systemctl restart ${s.name}; elif [ -x ${init} ]; then ${init} restart; else echo ${`${s.name}: no systemd and no ${init} on this host`} >&2; exit 1; fi`,
+        `i=0; until ${up}; do i=$((i + 1)); [ $i -ge 60 ] && { ${sh`echo ${`${s.name} is not running 60s after restart`}`} >&2; exit 1; }; sleep 1; done`,
+      ].join(' && ');
+    })
+    .map((c) => `{ ${c}; }`)
+    .join(' && ');
+}
+
+/** A check line: `ok: WHAT` when `test` holds, else `NOT ok on HOST: WHAT (found: …)` and a failure later. */
+function expect(test: string, what: string, found: string): string {
+  return `if ${test}; then echo ${sh`${`ok: ${what}`}`}; else echo "NOT ok on $(hostname): "${sh`${what}`}" (found: ${found})"; bad=1; fi`;
+}
+
+/** `v=$(value of KEY in FILE as FastDFS reads it)`; a file that cannot be read fails the check. */
+function read(variable: string, file: string, key: string, fallback?: string): string {
+  const dflt = fallback === undefined ? '' : ` || ${variable}=${fallback}`;
+  return `${variable}=$(${fdfsConfValue(file, key)})${dflt}; [ -r ${sh`${file}`} ] || { echo ${sh`${`NOT ok: ${file} cannot be read`}`}; bad=1; }`;
+}
+
+/**
+ * 0. Before anything is touched: the site file's paths, group and port are what the running FastDFS reads from its
+ * config files (read as FastDFS reads them: includes, last value, blanks, trailing slashes); the new tracker's
+ * address is on its host with the tracker port free there; `fdfs_monitor` has a known `-h` form; every backup
+ * path is still free. A difference stops the run here, naming host, file and value.
+ */
+export function inspectStep(l: FdfsLayout, preconditions: Probe[]): StepInput {
+  const { f } = l;
+  const storePaths = l.stores.map((s, i) =>
+    expect(
+      `[ "$(norm "$s${i}")/data" = ${sh`${normPath(s.from)}`} ]`,
+      `${f.storage.config}: store_path${i} is ${normPath(s.from).replace(/\/data$/, '')}`,
+      '$s' + String(i),
+    ),
+  );
+  const storage = [
+    NORM_PATH_FN,
+    'bad=0',
+    read('g', f.storage.config, 'group_name'),
+    read('b', f.storage.config, 'base_path'),
+    ...l.stores.map((_, i) => read(`s${i}`, f.storage.config, `store_path${i}`, i === 0 ? '"$b"' : undefined)),
+    expect(sh`[ "$g" = ${f.storage.group} ]`, `${f.storage.config}: group_name is ${f.storage.group}`, '$g'),
+    expect(
+      sh`[ "$(norm "$b")" = ${normPath(f.storage.base)} ]`,
+      `${f.storage.config}: base_path is ${f.storage.base}`,
+      '$b',
+    ),
+    ...storePaths,
+    '[ $bad -eq 0 ]',
+  ].join('; ');
+  const tracker = [
+    NORM_PATH_FN,
+    'bad=0',
+    read('b', f.tracker.config, 'base_path'),
+    read('p', f.tracker.config, 'port', '22122'),
+    expect(
+      sh`[ "$(norm "$b")" = ${normPath(f.tracker.base)} ]`,
+      `${f.tracker.config}: base_path is ${f.tracker.base}`,
+      '$b',
+    ),
+    expect(sh`[ "$p" = ${String(f.tracker.port)} ]`, `${f.tracker.config}: port is ${f.tracker.port}`, '$p'),
+    '[ $bad -eq 0 ]',
+  ].join('; ');
+  const added = l.added?.tracker;
+  const newTracker =
+    added === undefined
+      ? undefined
+      : [
+          'bad=0',
+          expect(
+            sh`ip -o addr show | awk '{ sub(/\\/.*/, "", $4); print $4 }' | grep -Fxq -- ${added.address}`,
+            `${added.address} (the new tracker's address) is on this host`,
+            '$(hostname -I)',
+          ),
+          expect(
+            sh`! ss -ltn ${`sport = :${f.tracker.port}`} | awk 'NR > 1' | grep -q .`,
+            `nothing listens on the tracker port ${f.tracker.port} yet`,
+            'a listener',
+          ),
+          '[ $bad -eq 0 ]',
+        ].join('; ');
+  const verifyHost = f.storage.hosts[0] ?? '';
+  const byHost = new Map<string, string[]>();
+  const add = (host: string, cmd: string) => byHost.set(host, [...(byHost.get(host) ?? []), cmd]);
+  for (const h of f.storage.hosts) add(h, storage);
+  for (const h of f.tracker.hosts) add(h, tracker);
+  if (added !== undefined && newTracker !== undefined) add(added.host, newTracker);
+  add(verifyHost, `${MONITOR_FORM}; echo "ok: fdfs_monitor takes -h in the $form form"`);
+  return {
+    kind: 'check',
+    id: 'f00-inspect',
+    title: `Check that ${f.name}'s config files, as FastDFS reads them, say what the site file says`,
+    targets: hostTargets([...byHost.keys()]),
+    preconditions,
+    commands: [...byHost].map(([host, cmds]) => ({ host, command: cmds.map((c) => `( ${c} )`).join(' && ') })),
+    verify: [
+      ...f.tracker.hosts.map((h) => serviceProbe(l.old.tracker, 'running', [h])),
+      ...f.storage.hosts.map((h) => serviceProbe(l.old.storage, 'running', [h])),
+    ],
+  };
+}
+
 /** 1. Record the group, the buckets and the file manifest of every storage, on the storage hosts. */
 export function recordStep(l: FdfsLayout): StepInput {
   const { f } = l;
-  const cmd = () =>
-    [
-      sh`mkdir -p -m 700 ${l.stateDir}`,
-      sh`echo "group: $(sed -n 's/^group_name=//p' ${f.storage.config})"`,
-      sh`echo "store paths: $(grep '^store_path[0-9]' ${f.storage.config} | tr '\\n' ' ')"`,
-      ...l.stores.map(
-        (s, i) =>
-          sh`echo "buckets of store ${i}: $(ls ${s.from} | tr '\\n' ' ')" && ${raw(manifestDigest(s.from))} > ${`${l.stateDir}/store${i}-before`} && cat ${`${l.stateDir}/store${i}-before`}`,
-      ),
-    ].join(' && ');
+  const cmd = [
+    sh`mkdir -p -m 700 ${l.stateDir}`,
+    `echo "group: $(${fdfsConfValue(f.storage.config, 'group_name')})"`,
+    ...l.stores.map((s, i) => {
+      const manifest = `${l.stateDir}/store${i}-manifest`;
+      const before = `${l.stateDir}/store${i}-before`;
+      return [
+        sh`echo "buckets of store ${i}: $(ls ${s.from} | tr '\\n' ' ')"`,
+        sh`(cd ${s.from} && find . -type f | LC_ALL=C sort | xargs -r sha256sum) > ${manifest}`,
+        sh`${raw(manifestDigest(s.from))} > ${before} && cat ${before}`,
+      ].join(' && ');
+    }),
+  ].join(' && ');
   return {
     kind: 'action',
     id: 'f01-record',
     title: `Record group, buckets, file count and checksums of the storages of ${f.name}`,
     targets: hostTargets(f.storage.hosts),
-    commands: f.storage.hosts.map((host) => ({ host, command: cmd() })),
+    commands: f.storage.hosts.map((host) => ({ host, command: cmd })),
     irreversible: { reason: 'only writes the record of the files (count and checksums) for the verification' },
   };
 }
 
-/** 2-5. Trackers: stop, back up, ADM deploy of three trackers in one instance, copy the old base dirs in. */
+/** 2-5. Trackers: stop, back up, ADM deploy of every tracker in one instance, copy the old base dirs in. */
 export function trackerSteps(l: FdfsLayout): StepInput[] {
-  const { f, spec } = l;
+  const { f } = l;
   const instance = componentInstance(f.admInstance, 'Tracker');
-  const ips = l.trackers.map((h) => addressOf(spec, h));
-  const copy = `${copyTree(bakOf(f.tracker.base), l.trackerBase)} && ${sh`service ${l.services.tracker} restart`}`;
+  const ips = l.trackers.map((t) => t.address);
+  const hosts = l.trackers.map((t) => t.host);
+  const added = l.added;
+  const copy = `${copyTree(bakOf(f.tracker.base), l.trackerBase)} && ${restartServices([l.next.tracker])}`;
   return [
     stopServicesStep({
       id: 'f02-stop-trackers',
       title: `Stop the trackers on ${f.tracker.hosts.join(', ')}`,
       prompt: `Stop the FastDFS trackers of ${f.name}?`,
-      hosts: f.tracker.hosts.map((host) => ({ host, services: [f.tracker.service] })),
+      hosts: f.tracker.hosts.map((host) => ({ host, services: [l.old.tracker] })),
     }),
     moveAsideStep({
       id: 'f03-backup-trackers',
@@ -99,14 +183,23 @@ export function trackerSteps(l: FdfsLayout): StepInput[] {
     }),
     admInstallStep({
       id: 'f04-adm-trackers',
-      product: `FastDFS trackers (${l.trackers.length}, the new ${f.spares.join(', ') || 'none'} included)`,
+      product: `FastDFS trackers (${l.trackers.length}, the new ${added?.tracker.host ?? (f.spares.join(', ') || 'none')} included)`,
       instance,
-      hosts: l.trackers,
+      hosts,
       adm: l.adm,
-      parameters: { trackers: ips.join(','), port: String(f.tracker.port), base: l.trackerBase },
+      parameters: {
+        trackers: ips.map((ip) => `${ip}:${f.tracker.port}`).join(','),
+        port: String(f.tracker.port),
+        base: l.trackerBase,
+        ...(added === undefined
+          ? {}
+          : {
+              'new tracker': `${added.tracker.host} at ${added.tracker.address}, its address in the network of the other trackers${added.otherAddresses.length > 0 ? ` (not ${added.otherAddresses.join(', ')}: the site's address for it in another network zone)` : ''}`,
+            }),
+      },
       standIn: () =>
         sh`${l.adm ?? ''} install fdfs-tracker --instance ${instance} --hosts ${ips.join(',')} --port ${f.tracker.port} --base ${l.trackerBase}`,
-      service: l.services.tracker,
+      service: l.next.tracker,
     }),
     {
       kind: 'action',
@@ -122,7 +215,7 @@ export function trackerSteps(l: FdfsLayout): StepInput[] {
         { kind: 'path-exists', path: l.trackerBase },
       ],
       commands: f.tracker.hosts.map((host) => ({ host, command: copy })),
-      verify: [{ kind: 'service', name: l.services.tracker, state: 'running' }],
+      verify: [serviceProbe(l.next.tracker, 'running')],
       irreversible: {
         reason: `only adds the old tracker data to the new instance (its ADM uninstall removes it); ${bakOf(f.tracker.base)} keeps the original`,
       },

@@ -4,7 +4,7 @@
  */
 
 /** Upgrade phases, in the order a site is usually upgraded. */
-export const PHASES = ['redis', 'kafka', 'fastdfs', 'paas', 'ob'] as const;
+export const PHASES = ['redis', 'csb-redis', 'kafka', 'fastdfs', 'paas', 'ob'] as const;
 /** One upgrade phase. */
 export type Phase = (typeof PHASES)[number];
 
@@ -21,7 +21,7 @@ export type CommandName = SlashCommandName | (typeof CONSOLE_COMMANDS)[number];
 export const USAGE: Readonly<Record<CommandName, string>> = {
   precheck: '/precheck <site> [ob <cluster>]',
   upgrade:
-    '/upgrade <site> <redis|kafka|fastdfs|paas> [--dry-run]  or  /upgrade <site> ob <cluster> --to <version> [--dry-run]',
+    '/upgrade <site> <redis|csb-redis|kafka|fastdfs|paas> [--dry-run]  or  /upgrade <site> ob <cluster> --to <version> [--dry-run]',
   rollback: '/rollback <run>',
   runs: '/runs [site]',
   audit: '/audit <run>',

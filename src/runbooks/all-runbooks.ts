@@ -6,6 +6,7 @@ import { precheck } from './xizang/precheck/precheck.ts';
 import { upgradeFastdfs } from './xizang/fastdfs/upgrade-fastdfs.ts';
 import { upgradeKafka } from './xizang/kafka/upgrade-kafka.ts';
 import { upgradePaas } from './xizang/paas/upgrade-paas.ts';
+import { upgradeCsbRedis } from './xizang/redis/upgrade-csb-redis.ts';
 import { upgradeRedis } from './xizang/redis/upgrade-redis.ts';
 
 /** Every runbook opsgate ships; the wiring builds the registry from this list. */
@@ -13,6 +14,7 @@ export const ALL_RUNBOOKS: readonly Runbook[] = [
   labMoveDir,
   precheck,
   upgradeRedis,
+  upgradeCsbRedis,
   upgradeKafka,
   upgradeFastdfs,
   upgradePaas,

@@ -6,12 +6,15 @@ logs/), DATA (default /app/redis_data, dump.rdb), /etc/init.d/redis; /app/soft/k
 bin/chk_redis.sh), /etc/keepalived/keepalived.conf and /etc/init.d/keepalived (unicast VRRP to --peer, VIP on
 the interface holding this host's address, track script on redis PING). Both services are guarded by vesta.
 The password is only ever in redis.conf (requirepass/masterauth) and in the track script's mode-600 auth file.
+With the lab variant adm-redis-aof on the host, ADM's template writes `appendonly yes` (a site whose ADM deploys
+Redis with AOF on: Redis 5.0.5's loadDataFromDisk, src/server.c, then loads the AOF and ignores dump.rdb).
 """
 import hashlib
 import os
 import re
 import subprocess
 
+import adm_keepalived
 from adm_host import AdmError, check_ip, check_path, host_ip, usage
 
 KEEPALIVED_HOME = '/app/soft/keepalived'
@@ -56,6 +59,17 @@ def plan_standalone(a, password):
             'data': check_path(a.data or '/app/redis_data', '--data')}
 
 
+def lab_variant(name):
+    """True when the lab was brought up with deployment variant NAME for this host (as lab_variant in lib.sh)."""
+    try:
+        with open('/run/lab/host.env', encoding='utf-8') as f:
+            me = next((l.strip()[5:] for l in f if l.startswith('NAME=')), None)
+        with open('/lab-pub/spec', encoding='utf-8') as f:
+            return any(l.split()[:1] == [me] and f'+{name}' in l.split()[2:] for l in f)
+    except OSError:
+        return False
+
+
 def version():
     out = subprocess.run(['/usr/bin/redis-server', '--version'], capture_output=True, text=True, check=False).stdout
     m = re.search(r'v=(\S+)', out)
@@ -95,7 +109,7 @@ def install(inst, s, password):
     inst.write(os.path.join(home, 'conf', 'redis.conf'),
                f"# {inst.product} instance {inst.instance}, {s['role']} (written by ADM)\n"
                f"bind 0.0.0.0\nport {s['port']}\nprotected-mode no\ndaemonize no\n"
-               f"dir {data}\ndbfilename dump.rdb\nappendonly no\nsave 900 1\n"
+               f"dir {data}\ndbfilename dump.rdb\nappendonly {'yes' if lab_variant('adm-redis-aof') else 'no'}\nsave 900 1\n"
                f"requirepass {password}\nmasterauth {password}\n{replica}", 0o600)
     inst.add_service('redis', home, os.path.join(home, 'bin', 'redis-server'),
                      [os.path.join(home, 'conf', 'redis.conf')], s['port'])
@@ -123,51 +137,7 @@ def add_keepalived(inst, s, password):
                       '-r', '/run/adm/keepalived-vrrp.pid', '-c', '/run/adm/keepalived-checkers.pid'], None)
 
 
-def interface_of(ip):
-    out = subprocess.run(['ip', '-o', '-4', 'addr', 'show'], capture_output=True, text=True, check=False).stdout
-    for line in out.splitlines():
-        fields = line.split()
-        if len(fields) > 3 and fields[3].split('/')[0] == ip:
-            return fields[1]
-    return 'eth0'
-
-
 def keepalived_conf(instance, s, me):
-    master = s['role'] == 'master'
-    auth = hashlib.sha256(f'vrrp-{instance}'.encode()).hexdigest()[:8]
-    dev = interface_of(me)
-    return f'''# redis-ha instance {instance}: keepalived (written by ADM)
-global_defs {{
-  router_id {instance}-{s['role']}
-  script_user root
-  enable_script_security
-}}
-vrrp_script chk_redis {{
-  script "{KEEPALIVED_HOME}/bin/chk_redis.sh"
-  interval 2
-  timeout 1
-  fall 2
-  rise 1
-}}
-vrrp_instance VI_{s['vrid']} {{
-  state {'MASTER' if master else 'BACKUP'}
-  interface {dev}
-  virtual_router_id {s['vrid']}
-  priority {150 if master else 100}
-  advert_int 1
-  unicast_src_ip {me}
-  unicast_peer {{
-    {s['peer']}
-  }}
-  authentication {{
-    auth_type PASS
-    auth_pass {auth}
-  }}
-  virtual_ipaddress {{
-    {s['vip']}/24 dev {dev}
-  }}
-  track_script {{
-    chk_redis
-  }}
-}}
-'''
+    return adm_keepalived.keepalived_conf('redis-ha', instance, s, me, 'chk_redis',
+                                          f'{KEEPALIVED_HOME}/bin/chk_redis.sh', 1)
+

@@ -3,7 +3,7 @@ import { err, ok, type Result } from '../result.ts';
 
 /**
  * Which runbook a chat command runs. Keys name the command as people type it without the site: `precheck`,
- * `precheck ob`, `upgrade redis`, `upgrade kafka`, `upgrade fastdfs`, `upgrade paas`, `upgrade ob`.
+ * `precheck ob`, `upgrade redis`, `upgrade csb-redis`, `upgrade kafka`, `upgrade fastdfs`, `upgrade paas`, `upgrade ob`.
  */
 export type CommandRunbooks = Readonly<Record<string, string>>;
 
@@ -12,6 +12,7 @@ export const DEFAULT_COMMAND_RUNBOOKS: CommandRunbooks = {
   precheck: 'precheck',
   'precheck ob': 'ob-precheck',
   'upgrade redis': 'upgrade-redis',
+  'upgrade csb-redis': 'upgrade-csb-redis',
   'upgrade kafka': 'upgrade-kafka',
   'upgrade fastdfs': 'upgrade-fastdfs',
   'upgrade paas': 'upgrade-paas',

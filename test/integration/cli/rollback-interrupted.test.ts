@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkHost } from '../../support/lab.ts';
 import {
-  REDIS_BACKUPS as BAK,
-  REDIS_OLD_PATHS as OLD,
+  redisBackups as bakOn,
+  redisOldPaths as oldOn,
   existing,
   redisFingerprint,
   restoreRedisByHand,
@@ -52,8 +52,8 @@ describe('/rollback of a redis upgrade paused at an interrupted gate', () => {
       expect(rb.stderr).toMatch(/approve of step r05-adm-uninstall as UAPPROVER1 refused: You requested this run/);
       expect(rb.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'rolled-back' });
       for (const host of ['redis-a', 'redis-b']) {
-        expect(await existing(host, OLD)).toEqual(OLD);
-        expect(await existing(host, BAK)).toEqual([]);
+        expect(await existing(host, oldOn(host))).toEqual(oldOn(host));
+        expect(await existing(host, bakOn(host))).toEqual([]);
       }
       expect(await redisFingerprint()).toBe(before);
     } finally {

@@ -125,7 +125,7 @@ describe('opsgate run', () => {
     [
       'an unknown phase',
       ['/upgrade xizang mongo', '--as', 'UOPERATOR'],
-      /Unknown phase "mongo"\. Valid phases: redis, kafka, fastdfs, paas, ob\./,
+      /Unknown phase "mongo"\. Valid phases: redis, csb-redis, kafka, fastdfs, paas, ob\./,
     ],
     ['an unknown command', ['/deploy xizang', '--as', 'UOPERATOR'], /Unknown command "\/deploy"/],
     ['a bad user id', [UPGRADE, '--as', 'operator; rm -rf /'], /is not a Slack user id/],

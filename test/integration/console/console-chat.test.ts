@@ -113,7 +113,9 @@ describe('the console chat (opsgate start without Slack tokens)', () => {
     try {
       await out.waitFor(/acting as UOPERATOR/);
       type('/upgrade xizang mongo');
-      let at = await out.waitFor(/✘ Unknown phase "mongo"\. Valid phases: redis, kafka, fastdfs, paas, ob\./);
+      let at = await out.waitFor(
+        /✘ Unknown phase "mongo"\. Valid phases: redis, csb-redis, kafka, fastdfs, paas, ob\./,
+      );
       type('7 approve');
       at = await out.waitFor(/✘ there is no gate 7/, at);
       type('/runs');

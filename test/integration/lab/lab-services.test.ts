@@ -87,8 +87,10 @@ describe('lab services', () => {
 
   it('runs the CSB redis alone with its own password', async () => {
     const lab = getLab();
-    expect(await redis(labHost('csb-redis').address, lab.secrets.csbRedisPassword, ['ping'])).toBe('PONG');
-    expect(await redis(labHost('csb-redis').address, lab.secrets.redisPassword, ['ping'])).toMatch(/NOAUTH|WRONGPASS/);
+    expect(await redis(labHost('csb-redis-a').address, lab.secrets.csbRedisPassword, ['ping'])).toBe('PONG');
+    expect(await redis(labHost('csb-redis-a').address, lab.secrets.redisPassword, ['ping'])).toMatch(
+      /NOAUTH|WRONGPASS/,
+    );
   });
 
   it('has a ZooKeeper ensemble with exactly one leader', async () => {

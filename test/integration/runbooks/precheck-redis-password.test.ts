@@ -32,7 +32,7 @@ describe('/precheck xizang: the site file Redis passwords', () => {
     await writeFile(join(copyDir, 'wrong-redis-password'), `${wrong}\n`, { mode: 0o600 });
     await writeFile(join(copyDir, 'xizang.yml'), site.replace(redisLine, 'password: { file: wrong-redis-password }'));
     await onHost(
-      'csb-redis',
+      'csb-redis-a',
       `cp -p ${conf} ${conf}.opsgate-test && sed -i 's/^requirepass .*/requirepass not-the-running-one/' ${conf}`,
     );
     try {
@@ -45,7 +45,7 @@ describe('/precheck xizang: the site file Redis passwords', () => {
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as EngineEvent);
     } finally {
-      await onHost('csb-redis', `mv -f ${conf}.opsgate-test ${conf}`);
+      await onHost('csb-redis-a', `mv -f ${conf}.opsgate-test ${conf}`);
     }
   });
   afterAll(async () => {
@@ -70,7 +70,7 @@ describe('/precheck xizang: the site file Redis passwords', () => {
   });
 
   it('passes the CSB Redis, whose site file password is right, and warns that its redis.conf says otherwise', () => {
-    const csb = access().filter((f) => f.host === 'csb-redis');
+    const csb = access().filter((f) => f.host === 'csb-redis-a');
     expect(csb.map((f) => `${f.status} ${f.title}`)).toEqual([
       "pass Redis csb-redis:6379: the site file's password is accepted",
       "warn Redis csb-redis:6379: redis.conf's requirepass matches the site file",

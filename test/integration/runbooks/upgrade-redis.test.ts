@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkHost } from '../../support/lab.ts';
 import {
-  REDIS_BACKUPS as BAK,
-  REDIS_OLD_PATHS as OLD,
+  redisBackups as bakOn,
+  redisOldPaths as oldOn,
   existing,
   onHost,
   redisFingerprint,
@@ -39,7 +39,7 @@ describe('/upgrade xizang redis in the site lab', () => {
         'NOT ok on redis-b: /app/redis_data_bak exists',
       );
       expect(r.events.some((e) => e.type === 'step.started' && e.stepId !== 'r01-inspect')).toBe(false);
-      expect(await existing('redis-a', OLD)).toEqual(OLD);
+      expect(await existing('redis-a', oldOn('redis-a'))).toEqual(oldOn('redis-a'));
       expect(await redisFingerprint()).toBe(before);
     } finally {
       await onHost('redis-b', 'rmdir /app/redis_data_bak');
@@ -48,18 +48,22 @@ describe('/upgrade xizang redis in the site lab', () => {
 
   it('rolls back after a rejection in the middle of the phase, leaving the old install and the same data', async () => {
     const before = await redisFingerprint();
-    expect(before).toMatch(/^keys=\d+ digest=[0-9a-f]{40}$/);
+    expect(before).toMatch(/^keys=\d+ volatile=\d+ digest=[0-9a-f]{64}$/);
     const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'r07-restore-dump');
     expect(r.code).toBe(1);
     expect(r.events.at(-1)).toMatchObject({ type: 'run.stopped' });
-    expect(await existing('redis-a', BAK)).toEqual(BAK);
+    expect(await existing('redis-a', bakOn('redis-a'))).toEqual(bakOn('redis-a'));
     const rb = await cli.run(`/rollback ${runIdOf(r.events)}`, ...AS);
     expect(rb.code, rb.stdout.slice(-4000)).toBe(0);
     expect(rb.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'rolled-back' });
     for (const host of ['redis-a', 'redis-b']) {
-      expect(await existing(host, OLD)).toEqual(OLD);
+      expect(await existing(host, oldOn(host))).toEqual(oldOn(host));
       expect(
-        await existing(host, [...BAK, '/app/soft/redis', '/app/adm/instances/易联众-公共服务子系统Redis-A.json']),
+        await existing(host, [
+          ...bakOn(host),
+          '/app/soft/redis',
+          '/app/adm/instances/易联众-公共服务子系统Redis-A.json',
+        ]),
       ).toEqual([]);
     }
     expect(await redisFingerprint()).toBe(before);
@@ -84,9 +88,61 @@ describe('/upgrade xizang redis in the site lab', () => {
 
     const rb = await cli.run(`/rollback ${runIdOf(r.events)}`, ...AS);
     expect(rb.code, rb.stdout.slice(-4000)).toBe(0);
-    expect(await existing('redis-a', OLD)).toEqual(OLD);
+    expect(await existing('redis-a', oldOn('redis-a'))).toEqual(oldOn('redis-a'));
     expect(await redisFingerprint()).toBe(before);
   });
+
+  it('carries over every write the master acknowledged until it stopped: the final dump is compared, not a snapshot', async () => {
+    // A client writes on the master (one key per acknowledged SET, the index of the last acknowledged one kept)
+    // from before the phase until the master stops; the phase runs meanwhile.
+    const writer = `i=0; while [ "$(REDISCLI_AUTH="$(cat /lab-secrets/redis-password)" redis-cli SET live:$i $i 2>/dev/null)" = OK ]; do echo $i > /tmp/opsgate-writer.last; i=$((i + 1)); done`;
+    await onHost('redis-a', `rm -f /tmp/opsgate-writer.last; nohup sh -c '${writer}' >/dev/null 2>&1 &`);
+    const last = async () =>
+      Number((await onHost('redis-a', 'cat /tmp/opsgate-writer.last 2>/dev/null || echo -1')).trim());
+    const run = cli.start(UPGRADE, ...AS);
+    let out = '';
+    try {
+      await run.out.waitFor(
+        /"type":"step.finished","stepId":"r02-arm-final-dump"[^\n]*"status":"succeeded"/,
+        0,
+        120_000,
+      );
+      const atArm = await last();
+      expect(await run.exited).toBe(0);
+      out = run.out.text;
+      const events = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map(
+          (l) => JSON.parse(l) as { type: string; stepId?: string; status?: string; outcome?: string; runId?: string },
+        );
+      expect(events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'completed' });
+      const atStop = await last();
+      // Writes went on after r02 (the old design's SAVE + fingerprint) until the master stopped ...
+      expect(atStop).toBeGreaterThan(atArm);
+      // ... and every acknowledged one is in the new master and its replica; r09 found the data equal.
+      for (const host of ['redis-a', 'redis-b'])
+        expect(
+          (
+            await onHost(host, `REDISCLI_AUTH="$(cat /lab-secrets/redis-password)" redis-cli GET live:${atStop}`)
+          ).trim(),
+        ).toBe(String(atStop));
+      const rb = await cli.run(`/rollback ${runIdOf(events)}`, ...AS);
+      expect(rb.code, rb.stdout.slice(-4000)).toBe(0);
+      expect(
+        (
+          await onHost('redis-a', `REDISCLI_AUTH="$(cat /lab-secrets/redis-password)" redis-cli GET live:${atStop}`)
+        ).trim(),
+      ).toBe(String(atStop));
+    } finally {
+      run.child.kill();
+      await restoreRedisByHand();
+      await onHost(
+        'redis-a',
+        `export REDISCLI_AUTH="$(cat /lab-secrets/redis-password)"; redis-cli --scan --pattern 'live:*' | xargs -r redis-cli DEL >/dev/null; rm -f /tmp/opsgate-writer.last`,
+      );
+    }
+  }, 300_000);
 
   it('leaves the run paused at an interrupted gate naming the host when a host dies in the middle of the phase', async () => {
     const before = await redisFingerprint();
@@ -121,7 +177,7 @@ describe('/upgrade xizang redis in the site lab', () => {
       expect(events.some((e) => e.type === 'step.started' && e.stepId === 'r06-pause-new')).toBe(false);
       await linkHost('redis-b', 'up');
       await restoreRedisByHand();
-      for (const host of ['redis-a', 'redis-b']) expect(await existing(host, OLD)).toEqual(OLD);
+      for (const host of ['redis-a', 'redis-b']) expect(await existing(host, oldOn(host))).toEqual(oldOn(host));
       expect(await redisFingerprint()).toBe(before);
     } finally {
       // The run waits for a person (retry, mark done, roll back: buttons `opsgate run` does not press); the lab is

@@ -21,6 +21,8 @@ describe('parseCommand', () => {
     ['precheck xizang', { name: 'precheck', site: 'xizang' }],
     ['/precheck  xizang\tob obc1', { name: 'precheck', site: 'xizang', cluster: 'obc1' }],
     ['/upgrade xizang redis', { name: 'upgrade', site: 'xizang', phase: 'redis', dryRun: false }],
+    ['/upgrade xizang csb-redis', { name: 'upgrade', site: 'xizang', phase: 'csb-redis', dryRun: false }],
+    ['/upgrade xizang csb-redis --dry-run', { name: 'upgrade', site: 'xizang', phase: 'csb-redis', dryRun: true }],
     ['/upgrade xizang paas --dry-run', { name: 'upgrade', site: 'xizang', phase: 'paas', dryRun: true }],
     [
       '/upgrade xizang ob obc1 --to 4.3.5.5',
@@ -45,7 +47,11 @@ describe('parseCommand', () => {
   });
 
   it('lists the valid phases when the phase is unknown or missing', () => {
-    expect(errorOf('/upgrade xizang mysql').message).toContain('Valid phases: redis, kafka, fastdfs, paas, ob');
+    expect(errorOf('/upgrade xizang mysql').message).toContain(
+      'Valid phases: redis, csb-redis, kafka, fastdfs, paas, ob',
+    );
+    expect(errorOf('/upgrade xizang csb').message).toContain('Unknown phase');
+    expect(errorOf('/upgrade xizang csb-redis obc1').message).toContain('Only the ob phase');
     expect(errorOf('/upgrade xizang').code).toBe('UNKNOWN_PHASE');
   });
 

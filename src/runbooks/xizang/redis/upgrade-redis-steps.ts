@@ -1,8 +1,8 @@
-import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
+import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import type { RedisReplication } from '../../../core/sites/middleware-schema.ts';
 import type { SiteFile } from '../../../core/sites/site-schema.ts';
-import { fingerprintCommand, readDirective, readRequirepass, redisCli } from './redis-cli.ts';
+import { readDirective, readRequirepass, redisCli } from './redis-cli.ts';
 import { addressOf, bakOf, hostTargets } from '../shared/xizang-site.ts';
 
 /** Everything the Redis phase's steps are built from: the site file's instance and where ADM lays it out. */
@@ -13,7 +13,7 @@ export interface RedisLayout {
   readonly nodes: readonly string[];
   readonly newHome: string;
   readonly newConfig: string;
-  /** On the master: the fingerprints before and after. */
+  /** On the master: the data proof's records (where the final dump is, its digest, the digest after). */
   readonly stateDir: string;
 }
 
@@ -40,7 +40,8 @@ export function inspectStep(l: RedisLayout): StepInput {
   const { r } = l;
   const cmd = (host: string) =>
     [
-      sh`d=$(${raw(readDirective(r.config, 'dir'))}); f=$(${raw(readDirective(r.config, 'dbfilename'))})`,
+      // Compared normalised: Redis takes `dir /app/redis_data/` and `dir /app/redis_data` alike (chdir).
+      sh`d=$(${raw(readDirective(r.config, 'dir'))} | sed 's:\\(.\\)/*$:\\1:'); f=$(${raw(readDirective(r.config, 'dbfilename'))})`,
       sh`case "$d" in /*) ;; *) ${die(`dir in ${r.config} is not an absolute path`)} ;; esac`,
       sh`[ "$d" = ${r.data} ] || ${die(`dir in ${r.config} is not ${r.data} (the site file's data path)`)}`,
       sh`[ -n "$f" ] || ${die(`no dbfilename in ${r.config}`)}`,
@@ -61,39 +62,6 @@ export function inspectStep(l: RedisLayout): StepInput {
     targets: hostTargets(l.nodes),
     preconditions: [{ kind: 'path-exists', path: r.config }],
     commands: l.nodes.map((host) => ({ host, command: cmd(host) })),
-  };
-}
-
-/** 2. SAVE on the master and record the data fingerprint (key count and digest) in a file on the master. */
-export function saveStep(l: RedisLayout): StepInput {
-  const { r } = l;
-  const before = `${l.stateDir}/fingerprint-before`;
-  return {
-    kind: 'action',
-    id: 'r02-save-fingerprint',
-    title: `SAVE on ${r.master} and record the data fingerprint`,
-    targets: hostTargets([r.master]),
-    preconditions: [{ kind: 'service', name: r.service, state: 'running' }],
-    commands: [
-      {
-        host: r.master,
-        command: sh`mkdir -p -m 700 ${l.stateDir} && ${raw(redisCli(r, ['SAVE']))} | grep -qx OK && ${raw(fingerprintCommand(r))} > ${before} && cat ${before}`,
-      },
-    ],
-    verify: [{ kind: 'output-matches', command: sh`cat ${before}`, pattern: '^keys=\\d+ digest=[0-9a-f]{40}$' }],
-    irreversible: { reason: 'SAVE only writes the dump file the backup keeps; the fingerprint file is a record' },
-  };
-}
-
-/** The fingerprint of the instance now running, compared with the one recorded before the upgrade. */
-export function fingerprintEqualProbe(l: RedisLayout, opts: { home: string; config: string }): Probe {
-  const now = fingerprintCommand({ home: opts.home, config: opts.config, port: l.r.port });
-  const before = `${l.stateDir}/fingerprint-before`;
-  return {
-    kind: 'output-matches',
-    command: sh`b=$(cat ${before}); a=$(${raw(now)}); echo "before: $b"; echo "now: $a"; [ -n "$b" ] && [ "$a" = "$b" ] && echo fingerprint-equal`,
-    pattern: '^fingerprint-equal$',
-    hosts: [l.r.master],
   };
 }
 

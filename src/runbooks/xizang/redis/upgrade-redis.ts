@@ -3,21 +3,35 @@ import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
 import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import { defineRunbook } from '../../../core/ports/runbook.ts';
-import { moveAsideStep } from '../shared/move-aside.ts';
-import { readDirective, readRequirepass, redisCli } from './redis-cli.ts';
+import { isPlaceProbe, moveAsideStep } from '../shared/move-aside.ts';
+import { readDirective } from './redis-cli.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
+import { controlService, serviceProbe } from '../shared/site-services.ts';
+import { keepalivedService, oldRedisService, redisService } from './redis-service.ts';
 import {
   admRedisInstall,
   admRedisParameters,
-  fingerprintEqualProbe,
   inspectStep,
   redisLayout,
-  saveStep,
   type RedisLayout,
 } from './upgrade-redis-steps.ts';
+import { startLoadingDump } from './aof-start.ts';
+import { armStep, dataAfterUndoStep, finalDumpStep } from './data-proof-steps.ts';
+import { verifyStep } from './redis-verify-step.ts';
 import { bakOf, hostTargets, initScript, requireSpec, topDir } from '../shared/xizang-site.ts';
 
-const RUNBOOK = 'upgrade-redis';
+/** Which Redis of the site file a Redis phase redeploys, and the names that keep its runs apart from the other's. */
+export interface RedisPhase {
+  /** The runbook id (`upgrade-redis`, `upgrade-csb-redis`). */
+  readonly id: string;
+  /** The list of `middleware` in the site file. */
+  readonly list: 'redis' | 'csbRedis';
+  /** What the site calls it, in titles and messages (`business Redis`). */
+  readonly label: string;
+}
+
+/** `/upgrade <site> redis`: the business Redis, `middleware.redis`. */
+export const BUSINESS_REDIS: RedisPhase = { id: 'upgrade-redis', list: 'redis', label: 'business Redis' };
 /** An ADM stand-in install takes seconds; a host that stopped answering must not hold the run for long. */
 const ADM_TIMEOUT_MS = 60_000;
 
@@ -26,11 +40,15 @@ const ADM_TIMEOUT_MS = 60_000;
  */
 const pausedHome = (l: RedisLayout) => `${l.newHome}_vesta_paused`;
 
+/** The Redis ADM installs, in its new home. */
+const newService = (l: RedisLayout) =>
+  redisService(l.r.service, { home: l.newHome, config: l.newConfig, port: l.r.port });
+
 function admSteps(l: RedisLayout, adm: string | undefined): StepInput[] {
   const { r } = l;
   const instance = r.admInstance;
   const installed = l.nodes.flatMap((h) => [
-    { kind: 'service' as const, name: r.service, state: 'running' as const, hosts: [h] },
+    serviceProbe(newService(l), 'running', [h]),
     { kind: 'path-exists' as const, path: l.newConfig, hosts: [h] },
   ]);
   return [
@@ -84,7 +102,9 @@ function restoreSteps(l: RedisLayout): StepInput[] {
     ? `${paused}${l.newConfig.slice(l.newHome.length)}`
     : l.newConfig;
   const replicasFirst = [...r.replicas, r.master];
-  const resume = sh`if [ -e ${paused} ]; then mv -T -- ${paused} ${l.newHome}; fi && service ${r.service} start`;
+  const resume = `${sh`if [ -e ${paused} ]; then mv -T -- ${paused} ${l.newHome}; fi`} && ${controlService(newService(l), 'start')}`;
+  // Once the home is aside, redis-cli and the config are read from there; the process keeps its command line.
+  const pausedService = redisService(r.service, { home: paused, config: pausedConfig, port: r.port }, l.newHome);
   const copy = [
     sh`f=$(${raw(readDirective(bakOf(r.config), 'dbfilename'))}); nd=$(${raw(readDirective(pausedConfig, 'dir'))}); nf=$(${raw(readDirective(pausedConfig, 'dbfilename'))})`,
     sh`[ -n "$f" ] && [ -n "$nd" ] && [ -n "$nf" ] || { echo ${'cannot read dir/dbfilename of the old or the new config'} >&2; exit 1; }`,
@@ -105,12 +125,9 @@ function restoreSteps(l: RedisLayout): StepInput[] {
       ],
       commands: replicasFirst.map((host) => ({
         host,
-        command: sh`mv -T -- ${l.newHome} ${paused} && service ${r.service} stop`,
+        command: `${sh`mv -T -- ${l.newHome} ${paused}`} && ${controlService(pausedService, 'stop')}`,
       })),
-      verify: [
-        { kind: 'service', name: r.service, state: 'stopped' },
-        { kind: 'path-exists', path: paused },
-      ],
+      verify: [serviceProbe(pausedService, 'stopped'), { kind: 'path-exists', path: paused }],
       rollback: {
         steps: [
           {
@@ -120,7 +137,7 @@ function restoreSteps(l: RedisLayout): StepInput[] {
             targets: hostTargets(l.nodes, { oneAtATime: true }),
             destructive: true,
             commands: l.nodes.map((host) => ({ host, command: resume })),
-            verify: [{ kind: 'service', name: r.service, state: 'running' }],
+            verify: [serviceProbe(newService(l), 'running')],
           },
         ],
       },
@@ -135,7 +152,7 @@ function restoreSteps(l: RedisLayout): StepInput[] {
       preconditions: [
         { kind: 'path-exists', path: bakOf(r.config) },
         { kind: 'path-exists', path: pausedConfig },
-        { kind: 'service', name: r.service, state: 'stopped' },
+        serviceProbe(pausedService, 'stopped'),
       ],
       commands: [{ host: r.master, command: copy }],
       irreversible: {
@@ -151,125 +168,106 @@ function restoreSteps(l: RedisLayout): StepInput[] {
         { kind: 'path-exists', path: paused },
         { kind: 'path-absent', path: l.newHome },
       ],
-      commands: l.nodes.map((host) => ({ host, command: resume })),
-      verify: [{ kind: 'service', name: r.service, state: 'running' }],
+      commands: l.nodes.map((host) => ({
+        host,
+        command: host === r.master ? startLoadingDump(l, { pausedConfig, start: resume }) : resume,
+      })),
+      verify: [serviceProbe(newService(l), 'running')],
       irreversible: { reason: 'starts the new instance; rolling back uninstalls it through ADM' },
     },
   ];
 }
 
-function verifyStep(l: RedisLayout): StepInput {
-  const { r } = l;
-  const cli = { home: l.newHome, config: l.newConfig, port: r.port };
-  const viaVip =
-    r.vip === undefined
-      ? []
-      : [
-          sh`REDISCLI_AUTH="$(${readRequirepass(l.newConfig)})" ${`${l.newHome}/bin/redis-cli`} -h ${r.vip} -p ${r.port} PING`,
-        ];
-  const waitOnline = sh`for i in $(seq 60); do ${raw(redisCli(cli, ['INFO', 'replication']))} | grep -q 'state=online' && break; sleep 1; done; ${raw(redisCli(cli, ['INFO', 'replication']))} | grep -E '^(role|connected_slaves|slave[0-9]+):'`;
-  return {
-    kind: 'check',
-    id: 'r09-verify',
-    title: `Verify ${r.name}: PING through the VIP, replication online, fingerprint equal to the one before`,
-    targets: hostTargets([r.master]),
-    commands: [{ host: r.master, command: [waitOnline, ...viaVip].join(' && '), timeoutMs: 90_000 }],
-    verify: [
-      ...(viaVip.length > 0 ? [{ kind: 'output-matches' as const, command: viaVip[0] ?? '', pattern: '^PONG$' }] : []),
-      {
-        kind: 'output-matches',
-        command: redisCli(cli, ['INFO', 'replication']),
-        pattern: `^connected_slaves:${r.replicas.length}\\r?$`,
-      },
-      fingerprintEqualProbe(l, { home: l.newHome, config: l.newConfig }),
-    ],
-  };
+/**
+ * `/upgrade <site> redis` and `/upgrade <site> csb-redis`: a Redis master/replica + keepalived of the site file's
+ * `phase.list` redeployed through ADM with the same password and VIP and its data carried over, as in the seed,
+ * without its slips: `redis.conf` (not `redis.cnf`), `keepalived` (not `keeplived`), each path moved once and never
+ * onto an existing `_bak`, the dump file named by the config's `dbfilename`, the password never on a command
+ * line; the data proven equal to the old master's final dump.
+ */
+export function redisRunbook(phase: RedisPhase) {
+  const RUNBOOK = phase.id;
+  return defineRunbook({
+    id: RUNBOOK,
+    title: `Redeploy the ${phase.label} through ADM (data, password and VIP kept)`,
+    args: z.object({ instance: z.string().min(1).optional() }),
+    build(site, { instance }) {
+      const spec = requireSpec(RUNBOOK, site);
+      const r =
+        instance === undefined
+          ? spec.middleware[phase.list][0]
+          : spec.middleware[phase.list].find((x) => x.name === instance);
+      if (r === undefined)
+        throw new RunbookInvalidError(
+          RUNBOOK,
+          undefined,
+          `site ${spec.id} has no ${phase.label}${instance === undefined ? '' : ` named ${instance}`} in middleware.${phase.list}`,
+        );
+      const l = redisLayout(spec, r);
+      const kl = r.keepalived;
+      const services = [...(kl ? [keepalivedService(kl)] : []), oldRedisService(r)];
+      const names = services.map((s) => s.name).join(' and ');
+      const stop = stopServicesStep({
+        id: 'r03-stop',
+        title: `Stop ${names} on ${[...r.replicas, r.master].join(', then ')}`,
+        prompt: `Stop ${names} of ${r.name} (its clients lose Redis until the new instance runs)?`,
+        hosts: [...r.replicas, r.master].map((host) => ({ host, services })),
+      });
+      const undo = stop.rollback?.steps[0];
+      if (undo !== undefined) {
+        // keepalived takes a few seconds to give the VIP back to the master.
+        if (r.vip !== undefined) {
+          const held = sh`ip -o -4 addr show | grep -qw ${r.vip}`;
+          undo.verify.push({
+            kind: 'output-matches',
+            command: sh`for i in $(seq 30); do ${raw(held)} && break; sleep 1; done; ${raw(held)} && echo vip-held`,
+            pattern: '^vip-held$',
+            hosts: [r.master],
+          });
+        }
+      }
+      stop.rollback?.steps.push(dataAfterUndoStep(l));
+      const paths = [
+        r.home,
+        ...(kl ? [kl.home] : []),
+        initScript(r.service),
+        ...(kl ? [initScript(kl.service)] : []),
+        r.data,
+        r.config,
+        ...(kl ? [kl.config] : []),
+      ];
+      const backup = moveAsideStep({
+        id: 'r04-backup',
+        title: `Back up ${r.name}: binaries, data, config, keepalived and init scripts, by mv to _bak`,
+        prompt: `Move ${paths.join(', ')} to their _bak paths on ${l.nodes.join(', ')}?`,
+        hosts: l.nodes.map((host) => ({ host, paths })),
+        free: { path: topDir(l.newHome), minBytes: 64 * 1024 * 1024 },
+        alsoBefore: l.nodes.flatMap((h) => services.map((svc) => serviceProbe(svc, 'stopped', [h]))),
+      });
+      const adm = spec.adm.mode === 'scripted' ? spec.adm.command : undefined;
+      const inspect = inspectStep(l);
+      // Checked first as well, so that a backup already in place stops the run before anything is touched.
+      inspect.preconditions = [...(inspect.preconditions ?? []), ...backup.preconditions.filter(isPlaceProbe)];
+      const steps: StepInput[] = [
+        inspect,
+        armStep(l),
+        stop,
+        finalDumpStep(l),
+        backup,
+        ...admSteps(l, adm),
+        ...restoreSteps(l),
+        verifyStep(l),
+      ];
+      return {
+        runbook: RUNBOOK,
+        site: site.name,
+        title: `Upgrade the ${phase.label} ${r.name} at ${spec.id} through ADM`,
+        args: instance === undefined ? {} : { instance },
+        steps,
+      };
+    },
+  });
 }
 
-/**
- * `/upgrade <site> redis`: the business Redis (master/replica + keepalived) redeployed through ADM with the same
- * password and VIP and its data carried over, as in the seed, without its slips: `redis.conf` (not `redis.cnf`),
- * `keepalived` (not `keeplived`), each path moved once and never onto an existing `_bak`, the dump file named by
- * the config's `dbfilename`, the password never on a command line.
- */
-export const upgradeRedis = defineRunbook({
-  id: RUNBOOK,
-  title: 'Redeploy the business Redis through ADM (data, password and VIP kept)',
-  args: z.object({ instance: z.string().min(1).optional() }),
-  build(site, { instance }) {
-    const spec = requireSpec(RUNBOOK, site);
-    const r =
-      instance === undefined ? spec.middleware.redis[0] : spec.middleware.redis.find((x) => x.name === instance);
-    if (r === undefined)
-      throw new RunbookInvalidError(
-        RUNBOOK,
-        undefined,
-        `site ${spec.id} has no business Redis${instance === undefined ? '' : ` named ${instance}`} in middleware.redis`,
-      );
-    const l = redisLayout(spec, r);
-    const kl = r.keepalived;
-    const services = [...(kl ? [kl.service] : []), r.service];
-    const stop = stopServicesStep({
-      id: 'r03-stop',
-      title: `Stop ${services.join(' and ')} on ${[...r.replicas, r.master].join(', then ')}`,
-      prompt: `Stop ${services.join(' and ')} of ${r.name} (the business loses Redis until the new instance runs)?`,
-      hosts: [...r.replicas, r.master].map((host) => ({ host, services })),
-    });
-    const undo = stop.rollback?.steps[0];
-    if (undo !== undefined) {
-      undo.verify.push(fingerprintEqualProbe(l, { home: r.home, config: r.config }));
-      // keepalived takes a few seconds to give the VIP back to the master.
-      if (r.vip !== undefined) {
-        const held = sh`ip -o -4 addr show | grep -qw ${r.vip}`;
-        undo.verify.push({
-          kind: 'output-matches',
-          command: sh`for i in $(seq 30); do ${raw(held)} && break; sleep 1; done; ${raw(held)} && echo vip-held`,
-          pattern: '^vip-held$',
-          hosts: [r.master],
-        });
-      }
-    }
-    const paths = [
-      r.home,
-      ...(kl ? [kl.home] : []),
-      initScript(r.service),
-      ...(kl ? [initScript(kl.service)] : []),
-      r.data,
-      r.config,
-      ...(kl ? [kl.config] : []),
-    ];
-    const backup = moveAsideStep({
-      id: 'r04-backup',
-      title: `Back up ${r.name}: binaries, data, config, keepalived and init scripts, by mv to _bak`,
-      prompt: `Move ${paths.join(', ')} to their _bak paths on ${l.nodes.join(', ')}?`,
-      hosts: l.nodes.map((host) => ({ host, paths })),
-      free: { path: topDir(l.newHome), minBytes: 64 * 1024 * 1024 },
-      alsoBefore: l.nodes.flatMap((h) =>
-        services.map((name) => ({ kind: 'service' as const, name, state: 'stopped' as const, hosts: [h] })),
-      ),
-    });
-    const adm = spec.adm.mode === 'scripted' ? spec.adm.command : undefined;
-    const inspect = inspectStep(l);
-    // Checked first as well, so that a backup already in place stops the run before anything is touched.
-    inspect.preconditions = [
-      ...(inspect.preconditions ?? []),
-      ...backup.preconditions.filter((p) => p.kind === 'path-absent' || p.kind === 'path-exists'),
-    ];
-    const steps: StepInput[] = [
-      inspect,
-      saveStep(l),
-      stop,
-      backup,
-      ...admSteps(l, adm),
-      ...restoreSteps(l),
-      verifyStep(l),
-    ];
-    return {
-      runbook: RUNBOOK,
-      site: site.name,
-      title: `Upgrade Redis ${r.name} at ${spec.id} through ADM`,
-      args: instance === undefined ? {} : { instance },
-      steps,
-    };
-  },
-});
+/** `/upgrade <site> redis`. */
+export const upgradeRedis = redisRunbook(BUSINESS_REDIS);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderPlan } from '../../../../../src/core/engine/render-plan.ts';
 import type { Plan } from '../../../../../src/core/plan/step-schema.ts';
 import { allCommandText, labXizang, registry } from '../xizang-fixture.ts';
+import { movesOf, serviceDefinitionMoves } from '../../../../support/moves.ts';
 
 let plan: Plan;
 let text: string;
@@ -11,11 +12,12 @@ beforeAll(async () => {
 });
 
 describe('upgrade-redis plan', () => {
-  it('runs the seed steps in order: inspect, SAVE, stop, back up, ADM install, vesta-safe restore, verify', () => {
+  it('runs the seed steps in order: inspect, arm the final dump, stop, digest it, back up, ADM install, vesta-safe restore, verify', () => {
     expect(plan.steps.map((s) => s.id)).toEqual([
       'r01-inspect',
-      'r02-save-fingerprint',
+      'r02-arm-final-dump',
       'r03-stop',
+      'r03-final-dump',
       'r04-backup',
       'r05-adm-install',
       'r06-pause-new',
@@ -33,27 +35,33 @@ describe('upgrade-redis plan', () => {
   it('moves every path once, with -T so that nothing nests into an existing _bak, guarded by "backup absent"', () => {
     const backup = plan.steps.find((s) => s.id === 'r04-backup');
     const cmd = backup?.commands.find((c) => c.host === 'redis-a')?.command ?? '';
-    const moves = cmd.split(' && ');
-    expect(moves).toEqual([
-      'mv -T -- /app/soft/redis-5.0.5 /app/soft/redis-5.0.5_bak',
-      'mv -T -- /app/soft/keepalived /app/soft/keepalived_bak',
-      'mv -T -- /etc/init.d/redis /etc/init.d/redis_bak',
-      'mv -T -- /etc/init.d/keepalived /etc/init.d/keepalived_bak',
-      'mv -T -- /app/redis_data /app/redis_data_bak',
-      'mv -T -- /etc/redis/redis.conf /etc/redis/redis.conf_bak',
-      'mv -T -- /etc/keepalived/keepalived.conf /etc/keepalived/keepalived.conf_bak',
+    expect(movesOf(cmd)).toEqual([
+      '/app/soft/redis-5.0.5 -> /app/soft/redis-5.0.5_bak',
+      '/app/soft/keepalived -> /app/soft/keepalived_bak',
+      ...serviceDefinitionMoves('redis'),
+      ...serviceDefinitionMoves('keepalived'),
+      '/app/redis_data -> /app/redis_data_bak',
+      '/etc/redis/redis.conf -> /etc/redis/redis.conf_bak',
+      '/etc/keepalived/keepalived.conf -> /etc/keepalived/keepalived.conf_bak',
     ]);
+    // The init script or the unit, whichever the host has, each moved only when it exists.
+    expect(cmd).toContain('if [ -e /etc/init.d/redis ]; then mv -T -- /etc/init.d/redis /etc/init.d/redis_bak; fi');
     expect(backup?.preconditions).toContainEqual({
       kind: 'path-absent',
       path: '/app/redis_data_bak',
       hosts: ['redis-b'],
     });
-    expect(backup?.preconditions).toContainEqual({
-      kind: 'service',
-      name: 'redis',
-      state: 'stopped',
-      hosts: ['redis-a'],
-    });
+    // Stopped as the software shows it: no redis-server of the old home, port 6379 closed.
+    expect(backup?.preconditions).toContainEqual(
+      expect.objectContaining({
+        kind: 'service',
+        name: 'redis',
+        state: 'stopped',
+        process: '/app/soft/redis-5.0.5/bin/redis-server',
+        port: 6379,
+        hosts: ['redis-a'],
+      }),
+    );
     const restore = backup?.kind === 'action' ? backup.rollback?.steps[0] : undefined;
     expect(restore?.commands[0]?.command.split(' && ')[0]).toBe(
       'mv -T -- /etc/keepalived/keepalived.conf_bak /etc/keepalived/keepalived.conf',
@@ -82,8 +90,9 @@ describe('upgrade-redis plan', () => {
       vip: '10.77.0.100',
       password: expect.stringContaining('not shown'),
     });
+    // The password read on the host from the backed-up config (as Redis reads it) and piped to ADM's stdin.
     expect(adm.standIn?.[0]?.command).toMatch(
-      /^sed -n .*\/etc\/redis\/redis\.conf_bak \| tail -n 1 \| tr -d '"' \| \/opt\/adm\/bin\/adm install redis-ha --instance/,
+      /^awk -v want=requirepass -v conf=\/etc\/redis\/redis\.conf_bak '.*' \| \/opt\/adm\/bin\/adm install redis-ha --instance/,
     );
     expect(text).not.toMatch(/redis-cli[^\n]* -a /);
     expect(adm.rollback?.steps[0]).toMatchObject({ kind: 'manual', id: 'r05-adm-uninstall', destructive: true });
@@ -92,9 +101,18 @@ describe('upgrade-redis plan', () => {
   it('restores the dump named by dbfilename of the old config into the new one, on the master only, while stopped', () => {
     const r07 = plan.steps.find((s) => s.id === 'r07-restore-dump');
     expect(r07?.targets).toEqual({ kind: 'hosts', hosts: ['redis-a'] });
-    expect(r07?.commands[0]?.command).toContain("dbfilename[[:space:]][[:space:]]*//p' /etc/redis/redis.conf_bak");
+    expect(r07?.commands[0]?.command).toContain('f=$(awk -v want=dbfilename -v conf=/etc/redis/redis.conf_bak ');
     expect(r07?.commands[0]?.command).toContain('src=/app/redis_data_bak/"$f"');
-    expect(r07?.preconditions).toContainEqual({ kind: 'service', name: 'redis', state: 'stopped' });
+    // The new instance is stopped: its process (started from the new home, now moved aside) gone, port closed.
+    expect(r07?.preconditions).toContainEqual(
+      expect.objectContaining({
+        kind: 'service',
+        name: 'redis',
+        state: 'stopped',
+        process: '/app/soft/redis/bin/redis-server',
+        port: 6379,
+      }),
+    );
     const pause = plan.steps.find((s) => s.id === 'r06-pause-new');
     expect(pause?.commands.map((c) => c.host)).toEqual(['redis-b', 'redis-a']);
     expect(plan.steps.find((s) => s.id === 'r08-start-new')?.commands.map((c) => c.host)).toEqual([
@@ -103,11 +121,13 @@ describe('upgrade-redis plan', () => {
     ]);
   });
 
-  it('verifies the fingerprint after the upgrade and after a rollback', () => {
+  it('compares the data with the final dump after the upgrade and after a rollback of the stop', () => {
     const verify = plan.steps.find((s) => s.id === 'r09-verify');
-    expect(JSON.stringify(verify?.verify)).toContain('fingerprint-equal');
+    expect(JSON.stringify(verify?.verify)).toContain('^data-equal$');
     const stop = plan.steps.find((s) => s.id === 'r03-stop');
-    expect(stop?.kind === 'action' && JSON.stringify(stop.rollback?.steps[0]?.verify)).toContain('fingerprint-equal');
+    const undo = stop?.kind === 'action' ? stop.rollback?.steps : [];
+    expect(undo?.map((s) => s.id)).toEqual(['r03-stop-undo', 'r03-stop-undo-data']);
+    expect(JSON.stringify(undo?.[1]?.verify)).toContain('^data-equal$');
   });
 
   it('renders a dry run a person can approve', () => {

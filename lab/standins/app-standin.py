@@ -6,6 +6,13 @@
 The version is read once at start, from the first line of FILE or from the Implementation-Version of the
 newest matching jar's manifest, so replacing a jar only shows after a restart, as with the real apps.
 GET /health -> {"app", "status": "UP", "version"}; GET /version -> the version.
+
+What it imitates: a Spring Boot / Maven-built Java application. Maven's jar plugin writes
+`Implementation-Version: ${project.version}` into META-INF/MANIFEST.MF when `addDefaultImplementationEntries` is
+on (maven-archiver's ManifestConfiguration; spring-boot-starter-parent turns it on), and a running application
+reports that version (Package.getImplementationVersion()) of the jar it loaded at start. The health answer is
+shaped like Spring Boot Actuator's (`{"status": "UP"}`) with the application's name and version added. The
+process's command line names the application (`--name NAME`), as a real one's names its jar.
 """
 import argparse
 import glob
@@ -50,14 +57,21 @@ def main():
             '/version': version + '\n'}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def answer(self, with_body):
             text = body.get(self.path.split('?', 1)[0])
             data = (text or '{"status":404}\n').encode()
             self.send_response(200 if text else 404)
             self.send_header('Content-Type', 'application/json' if text and text.startswith('{') else 'text/plain')
             self.send_header('Content-Length', str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if with_body:
+                self.wfile.write(data)
+
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.answer(True)
+
+        def do_HEAD(self):  # noqa: N802 - as Spring MVC answers HEAD for every GET mapping, without the body
+            self.answer(False)
 
         def log_message(self, *_):
             pass

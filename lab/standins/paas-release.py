@@ -7,13 +7,22 @@
 20210615); the paas role builds it at boot and unpacks it into /app/soft. `3.1.6` is the upgrade the PaaS phase
 pushes (3.1.6 final, pyscript 20231110, SpringBoot 2.0.8 whose only change is stop.sh, yum 20231110); its output
 is committed in lab/roles/data/packages/. Files written:
-  springboot_2.0.x.zip               start.sh stop.sh restart.sh status.sh version   (unzip into SPRINGBOOT/)
-  pyscript-DATE.tar.gz               pyscript/{VERSION,pypssh.py,check_env.py}       (untar in /app/soft)
-  powercloud-VERSION.tar.gz          VERSION lib/powercloud-APP-VERSION.jar          (untar in /app/soft/powercloud)
-  powercloud-yum-DATE.tar.gz         repo/{VERSION,repodata/repomd.xml,Packages/…}   (untar in /app/soft/yum)
+  springboot_2.0.x.zip               start.sh stop.sh restart.sh status.sh            (unzip into SPRINGBOOT/)
+  pyscript-DATE.tar.gz               pyscript/{pypssh.py,check_env.py}                (untar in /app/soft)
+  powercloud-VERSION.tar.gz          lib/powercloud-APP-VERSION.jar                   (untar in /app/soft/powercloud)
+  powercloud-yum-DATE.tar.gz         repo/{repodata/{repomd.xml,primary.xml.gz},Packages/…}  (untar in /app/soft/yum)
+
+No file says which release it is: as at the site, the release shows in the software's own files. The jars carry
+it in their manifests (`Implementation-Version`, as Maven's and Spring Boot's builds write it: fake_jar.py);
+pypssh.py and stop.sh differ between releases (their checksums tell them apart); the yum repository's
+repodata/repomd.xml has the `<revision>` createrepo writes: createrepo_c (rpm-software-management/createrepo_c,
+src/xml_dump_repomd.c, cr_repomd_xml_dump) sets it to the Unix time it ran unless --revision is given, in the
+namespace http://linux.duke.edu/metadata/repo, with one <data> entry per metadata file (checksum, location,
+timestamp, size); here the time is the release's build date at 00:00 UTC.
 """
 import calendar
 import gzip
+import hashlib
 import io
 import os
 import sys
@@ -56,7 +65,6 @@ def springboot(r):
         'restart.sh': '#!/bin/sh\n# restart.sh APP\n"$(dirname "$0")/stop.sh" "$1" && "$(dirname "$0")/start.sh" "$1"\n',
         'status.sh': '#!/bin/sh\n# status.sh APP\nkill -0 "$(cat "/app/run/$1.pid" 2>/dev/null)" 2>/dev/null'
                      ' && echo "$1 running" || { echo "$1 stopped"; exit 3; }\n',
-        'version': r['springboot'] + '\n',
     }
     y, m, d = (int(x) for x in r['built'].split('-'))
     out = io.BytesIO()
@@ -88,6 +96,36 @@ def targz(entries, date):
     return out.getvalue()
 
 
+def yum_repo(r, v, built):
+    """repo/: one placeholder package, its primary.xml.gz, and repomd.xml as createrepo_c lays it out."""
+    revision = calendar.timegm(time.strptime(built, '%Y-%m-%d'))
+    rpm = f'powercloud-agent-{v}-1.el7.x86_64.rpm'
+    primary_xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                   '<metadata xmlns="http://linux.duke.edu/metadata/common" '
+                   'xmlns:rpm="http://linux.duke.edu/metadata/rpm" packages="1">\n'
+                   f'<package type="rpm"><name>powercloud-agent</name><arch>x86_64</arch>'
+                   f'<version epoch="0" ver="{v}" rel="1.el7"/><location href="Packages/{rpm}"/></package>\n'
+                   '</metadata>\n').encode()
+    gz = io.BytesIO()
+    with gzip.GzipFile(fileobj=gz, mode='wb', mtime=0) as f:
+        f.write(primary_xml)
+    primary = gz.getvalue()
+    repomd = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+              '<repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">\n'
+              f'  <revision>{revision}</revision>\n'
+              '  <data type="primary">\n'
+              f'    <checksum type="sha256">{hashlib.sha256(primary).hexdigest()}</checksum>\n'
+              f'    <open-checksum type="sha256">{hashlib.sha256(primary_xml).hexdigest()}</open-checksum>\n'
+              '    <location href="repodata/primary.xml.gz"/>\n'
+              f'    <timestamp>{revision}</timestamp>\n'
+              f'    <size>{len(primary)}</size>\n'
+              f'    <open-size>{len(primary_xml)}</open-size>\n'
+              '  </data>\n'
+              '</repomd>\n').encode()
+    return [('repo/repodata/repomd.xml', repomd, 0o644), ('repo/repodata/primary.xml.gz', primary, 0o644),
+            (f'repo/Packages/{rpm}', b'lab placeholder rpm\n', 0o644)]
+
+
 def build(release, outdir):
     r = RELEASES[release]
     os.makedirs(outdir, exist_ok=True)
@@ -95,19 +133,14 @@ def build(release, outdir):
     files = {
         'springboot_2.0.x.zip': springboot(r),
         f"pyscript-{r['pyscript']}.tar.gz": targz([
-            ('pyscript/VERSION', f"{r['pyscript']}\n".encode(), 0o644),
-            ('pyscript/pypssh.py', b'#!/usr/bin/python3\n"""pypssh: parallel ssh over a host group"""\n', 0o755),
+            ('pyscript/pypssh.py', (f'#!/usr/bin/python3\n"""pypssh: parallel ssh over a host group"""\n'
+                                    f"__version__ = '{r['pyscript']}'\n").encode(), 0o755),
             ('pyscript/check_env.py', b'#!/usr/bin/python3\n"""check the PaaS host environment"""\n', 0o755),
         ], built),
         f'powercloud-{v}.tar.gz': targz(
-            [('VERSION', f'version={v}\nbuild={built.replace("-", "")}\n'.encode(), 0o644)]
-            + [(f'lib/powercloud-{app}-{v}.jar', write_jar_bytes(f'powercloud-{app}', v, built), 0o644)
+            [(f'lib/powercloud-{app}-{v}.jar', write_jar_bytes(f'powercloud-{app}', v, built), 0o644)
                for app in APPS], built),
-        f"powercloud-yum-{r['yum']}.tar.gz": targz([
-            ('repo/VERSION', f"{r['yum']}\n".encode(), 0o644),
-            ('repo/repodata/repomd.xml', f'<repomd><revision>{r["yum"]}</revision></repomd>\n'.encode(), 0o644),
-            (f'repo/Packages/powercloud-agent-{v}-1.el7.x86_64.rpm', b'lab placeholder rpm\n', 0o644),
-        ], built),
+        f"powercloud-yum-{r['yum']}.tar.gz": targz(yum_repo(r, v, built), built),
     }
     for name, data in files.items():
         with open(os.path.join(outdir, name), 'wb') as f:

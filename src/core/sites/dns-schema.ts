@@ -7,11 +7,20 @@ const ZONE = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Z
 const RECORD_NAME =
   /^(@|\*|(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?)$/;
 
-/** The DNS components dual-centre DR needs in centre A. */
+/**
+ * The DNS components dual-centre DR needs in centre A. `process` is a text of the component's command line (default:
+ * `sbin/named` for bind, else `service`); `port` the TCP port it listens on (default: the zone's `port` for bind; for
+ * the others the ports its process listens on are read on the host).
+ */
 export const DnsComponentSchema = z.strictObject({
   name: z.enum(['bind', 'power-dns', 'power-api']),
   hosts: z.array(NameSchema).min(1, 'name at least one host'),
   service: ServiceNameSchema,
+  process: z
+    .string()
+    .min(2, 'a process text is at least 2 characters')
+    .regex(/^[^\n\0]+$/, 'a process text is one line')
+    .optional(),
   port: PortSchema.optional(),
 });
 

@@ -10,14 +10,24 @@ import {
   hasTargets,
 } from './site-fields.ts';
 
-/** What a PaaS artefact should be: a version, a sha256 or both, and the file on the hosts to read it from. */
+/**
+ * What a PaaS artefact should be, read on the hosts from the software's own files. `from: file` (the default): a
+ * file's `version=` line (else its first line), its sha256 and its date, e.g. a script the release changed.
+ * `from: jars`: `path` is a directory of jars; each jar's manifest `Implementation-Version` is its version.
+ * `from: repomd`: `path` is a yum repository; its version is the `<revision>` createrepo wrote in
+ * `repodata/repomd.xml`. Without `version` and `sha256` the precheck only shows what it found, for a person to
+ * compare with the release.
+ */
 export const ExpectedArtifactSchema = z
   .strictObject({
+    from: z.enum(['file', 'jars', 'repomd']).default('file'),
     version: z.string().min(1).optional(),
     sha256: Sha256Schema.optional(),
     path: AbsPathSchema,
   })
-  .refine((v) => v.version !== undefined || v.sha256 !== undefined, 'give version, sha256 or both');
+  .refine((v) => v.from === 'file' || v.sha256 === undefined, {
+    message: 'sha256 is for from: file (jars and repomd are compared by version)',
+  });
 
 /** A package opsgate pushes to the PaaS hosts (the pypssh `put` of the runbook). */
 export const PackageSchema = z.strictObject({
@@ -39,14 +49,30 @@ export const PackageSchema = z.strictObject({
   backup: z.enum(['move', 'copy']).default('copy'),
 });
 
+/** A setting a person makes in an application's configuration after the update (the seed's 配置). */
+export const AppSettingSchema = z.strictObject({
+  file: AbsPathSchema,
+  /** `key: value` to set in `file`; never a secret (the site file holds no secret inline). */
+  settings: z.record(z.string().min(1), z.string()).default({}),
+  note: z.string().min(1).optional(),
+});
+
 /** A platform application restarted after the update and checked. */
 export const ApplicationSchema = z
   .strictObject({
     name: NameSchema,
     ...TargetsShape,
     service: ServiceNameSchema,
+    /** Text its process's command line holds (its jar, main class or start script); default: its name. */
+    process: z
+      .string()
+      .min(2)
+      .regex(/^[^\n\0]+$/, 'a process text is one line')
+      .optional(),
     port: PortSchema.optional(),
     healthUrl: z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).optional(),
+    /** What a person configures before the restart (shown in the manual step, with these exact values). */
+    configure: z.array(AppSettingSchema).default([]),
   })
   .refine(hasTargets, HAS_TARGETS_MESSAGE);
 

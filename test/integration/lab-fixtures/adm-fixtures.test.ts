@@ -20,8 +20,14 @@ async function redisPing(address: string, password: string | null): Promise<stri
   return res.stdout.trim();
 }
 
+/** The ports ADM's services listen on: a service runs when its port has a listener (the software, not its script). */
+const PORTS: Record<string, number> = { redis: 6379, trackerd: 22122 };
+
 async function serviceRunning(name: string): Promise<boolean> {
-  return (await execOn(HOST, ['/etc/init.d/' + name, 'status'])).exitCode === 0;
+  const port = PORTS[name];
+  if (port === undefined) throw new Error(`no port known for ${name}`);
+  const res = await execOn(HOST, ['sh', '-c', `ss -ltnp 'sport = :${port}' | awk 'NR > 1' | grep -q 'pid='`]);
+  return res.exitCode === 0;
 }
 
 describe('adm stand-in: redis-ha on the spare host', () => {

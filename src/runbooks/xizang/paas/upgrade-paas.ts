@@ -6,8 +6,12 @@ import type { Paas } from '../../../core/sites/paas-schema.ts';
 import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
 import { defineRunbook } from '../../../core/ports/runbook.ts';
 import { appHealthEvaluator, appHealthStep, appsByHost } from './paas-health.ts';
+import { appService } from './paas-services.ts';
+import { restartCommand } from '../shared/service-steps.ts';
+import { serviceProbe } from '../shared/site-services.ts';
 import { paasUploadProgram, PAAS_UPLOAD_PROGRAM } from './paas-upload-program.ts';
-import { versionsEvaluator } from '../precheck/precheck-evaluators.ts';
+import { versionsEvaluator } from '../precheck/versions-evaluator.ts';
+import { configureAppsStep } from './paas-configure-step.ts';
 import { versionsStep } from '../precheck/precheck-steps.ts';
 import { bakOf, hostTargets, parentOf, requireSpec } from '../shared/xizang-site.ts';
 
@@ -85,13 +89,13 @@ export const upgradePaas = defineRunbook({
     const moved = backups.filter((b) => b.how === 'move').map((b) => b.dir);
     const copied = backups.filter((b) => b.how === 'copy').map((b) => b.dir);
     const byHost = appsByHost(spec, paas, hosts);
-    const apps = new Map([...byHost].map(([h, list]) => [h, list.map((a) => a.service)]));
+    const apps = new Map([...byHost].map(([h, list]) => [h, list.map(appService)]));
     const appProbes = (state: 'running'): Probe[] =>
-      [...apps].flatMap(([h, list]) => list.map((name): Probe => ({ kind: 'service', name, state, hosts: [h] })));
-    const restart = (h: string) => (apps.get(h) ?? []).map((s) => sh`service ${s} restart`).join(' && ') || 'true';
+      [...apps].flatMap(([h, list]) => list.map((svc) => serviceProbe(svc, state, [h])));
+    const restart = (h: string) => restartCommand(apps.get(h) ?? []) || 'true';
     // Only a copy needs room next to the directory; a move stays on the same file system.
     const free = copied.map((d): Probe => ({ kind: 'free-disk', path: parentOf(d), minBytes: 256 * 1024 * 1024 }));
-    const health = appHealthStep('a06-app-health', byHost);
+    const health = appHealthStep('a07-app-health', byHost);
     const backupTitle = [
       moved.length > 0 ? `move ${moved.join(', ')} to _bak (the seed's mv + mkdir)` : '',
       copied.length > 0 ? `copy ${copied.join(', ')} to _bak` : '',
@@ -189,10 +193,11 @@ export const upgradePaas = defineRunbook({
         commands: hosts.map((host) => ({ host, command: paas.packages.map(installCommand).join(' && ') })),
         irreversible: { reason: 'the backup step before it holds the old release; its rollback puts it back' },
       },
+      configureAppsStep('a05-configure-apps', 'a06-restart-apps', 'a07-app-health', hosts, byHost),
       {
         kind: 'action',
-        id: 'a05-restart-apps',
-        title: `Restart the platform applications (${[...new Set([...apps.values()].flat())].join(', ')})`,
+        id: 'a06-restart-apps',
+        title: `Restart the platform applications (${[...new Set([...apps.values()].flat().map((s) => s.name))].join(', ')})`,
         targets: hostTargets(hosts, { oneAtATime: true }),
         destructive: true,
         gate: { prompt: `Restart the platform applications on ${hosts.join(', ')}, one host at a time?` },
@@ -205,7 +210,7 @@ export const upgradePaas = defineRunbook({
       ...(health === undefined ? [] : [health]),
       {
         ...versionsStep(paas, hosts),
-        id: 'a07-verify',
+        id: 'a08-verify',
         title: 'Verify the versions: platform jars, pyscript, SpringBoot scripts, yum repo',
         advisory: false,
         evaluator: 'upgrade-paas.versions',

@@ -1,3 +1,4 @@
+import type { SecretRef } from '../../../core/sites/secret-ref.ts';
 import type { SiteFile } from '../../../core/sites/site-schema.ts';
 
 /**
@@ -17,18 +18,31 @@ export interface Component {
   readonly home: string;
   /** Where its version can be read on a host: a shell expression printing one version word. */
   readonly versionProbe: 'redis' | 'kafka' | 'zookeeper' | 'fdfs' | 'nginx';
-  /** The product name ADM records in its marker for this component. */
+  /** The ADM product that deploys this component. */
   readonly admProduct:
     'redis-ha' | 'redis' | 'redis-cluster' | 'kafka' | 'zookeeper' | 'fdfs-tracker' | 'fdfs-storage' | 'nginx';
+  /** Where its data lives (the site file's data, base and store paths), for the disk usage. */
+  readonly dataPaths: readonly string[];
+  /** Redis only: its redis.conf, from which the password is read on the host. */
+  readonly config?: string;
+  /** Where ADM's layout puts its home (site file `admLayout`), when the site file says. */
+  readonly admHome?: string;
+  /** Where its credential is kept: the site file's path of the reference and the reference (never a value). */
+  readonly credential?: { readonly path: string; readonly ref: SecretRef };
+}
+
+/** `{ env: X }` → `env X`, `{ file: P }` → `file P`: where a secret is kept, never what it is. */
+export function describeSecretRef(ref: SecretRef): string {
+  return 'env' in ref ? `env ${ref.env}` : `file ${ref.file}`;
 }
 
 /** Every middleware component of the site, in the order of the site file. */
 export function middlewareInventory(spec: SiteFile): Component[] {
   const m = spec.middleware;
   const out: Component[] = [];
-  for (const [list, product] of [
-    [m.redis, 'Redis'],
-    [m.csbRedis, 'CSB gateway Redis'],
+  for (const [list, product, key] of [
+    [m.redis, 'Redis', 'redis'],
+    [m.csbRedis, 'CSB gateway Redis', 'csbRedis'],
   ] as const) {
     for (const r of list) {
       const mode = r.replicas.length === 0 ? 'standalone' : `master/replica${r.keepalived ? ' + keepalived' : ''}`;
@@ -43,6 +57,12 @@ export function middlewareInventory(spec: SiteFile): Component[] {
         home: r.home,
         versionProbe: 'redis',
         admProduct,
+        dataPaths: [r.data],
+        config: r.config,
+        ...(r.admLayout?.home === undefined ? {} : { admHome: r.admLayout.home }),
+        ...(r.password === undefined
+          ? {}
+          : { credential: { path: `middleware.${key}[${r.name}].password`, ref: r.password } }),
       });
     }
   }
@@ -57,6 +77,12 @@ export function middlewareInventory(spec: SiteFile): Component[] {
       home: c.home,
       versionProbe: 'redis',
       admProduct: 'redis-cluster',
+      dataPaths: [c.data],
+      config: c.config,
+      ...(c.admLayout?.home === undefined ? {} : { admHome: c.admLayout.home }),
+      ...(c.password === undefined
+        ? {}
+        : { credential: { path: `middleware.redisClusters[${c.name}].password`, ref: c.password } }),
     });
   }
   for (const k of m.kafka) {
@@ -70,6 +96,8 @@ export function middlewareInventory(spec: SiteFile): Component[] {
       home: k.home,
       versionProbe: 'kafka',
       admProduct: 'kafka',
+      dataPaths: [k.data],
+      ...(k.admLayout?.home === undefined ? {} : { admHome: k.admLayout.home }),
     });
     const z = k.zookeeper;
     out.push({
@@ -82,6 +110,8 @@ export function middlewareInventory(spec: SiteFile): Component[] {
       home: z.home,
       versionProbe: 'zookeeper',
       admProduct: 'zookeeper',
+      dataPaths: [z.data],
+      ...(z.admLayout?.home === undefined ? {} : { admHome: z.admLayout.home }),
     });
   }
   for (const f of m.fastdfs) {
@@ -95,6 +125,8 @@ export function middlewareInventory(spec: SiteFile): Component[] {
       home: f.tracker.base,
       versionProbe: 'fdfs',
       admProduct: 'fdfs-tracker',
+      dataPaths: [f.tracker.base],
+      ...(f.tracker.admLayout?.base === undefined ? {} : { admHome: f.tracker.admLayout.base }),
     });
     out.push({
       middleware: f.name,
@@ -106,6 +138,8 @@ export function middlewareInventory(spec: SiteFile): Component[] {
       home: f.storage.base,
       versionProbe: 'fdfs',
       admProduct: 'fdfs-storage',
+      dataPaths: [f.storage.base, ...f.storage.storePaths],
+      ...(f.storage.admLayout?.base === undefined ? {} : { admHome: f.storage.admLayout.base }),
     });
     if (f.nginx)
       out.push({
@@ -118,6 +152,8 @@ export function middlewareInventory(spec: SiteFile): Component[] {
         home: f.nginx.home,
         versionProbe: 'nginx',
         admProduct: 'nginx',
+        dataPaths: [],
+        ...(f.nginx.admLayout?.home === undefined ? {} : { admHome: f.nginx.admLayout.home }),
       });
   }
   return out;

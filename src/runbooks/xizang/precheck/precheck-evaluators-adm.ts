@@ -2,8 +2,11 @@ import { z } from 'zod';
 import type { Finding } from '../../../core/plan/run-state.ts';
 import type { Evaluator } from '../../../core/ports/runbook.ts';
 import { allSections, argsOf } from './precheck-evaluators.ts';
+import { readEvidence, type Evidence } from './component-evidence.ts';
+import { describeOnHost, liveMode } from './describe-evidence.ts';
+import { ServiceCheckArgs, judgeService } from './service-verdict.ts';
 
-/** Evaluators of precheck items 5-11. */
+/** Evaluators of precheck items 5-9: what ADM's own records would say is for a person to read in PowerADM. */
 
 const AdmArgs = z.object({
   components: z.array(
@@ -11,46 +14,50 @@ const AdmArgs = z.object({
       middleware: z.string(),
       product: z.string(),
       admInstance: z.string(),
-      admProduct: z.string(),
+      mode: z.string(),
       hosts: z.array(z.string()),
+      port: z.number(),
+      home: z.string(),
+      admHome: z.string().optional(),
     }),
   ),
   naming: z.string(),
   example: z.string(),
-  markers: z.string(),
 });
+type AdmComponent = z.infer<typeof AdmArgs>['components'][number];
 
-/** host → ADM instance names with their product, read from the markers. */
-function markersByHost(results: Parameters<Evaluator>[0]): Map<string, { instance: string; product: string }[]> {
-  const map = new Map<string, { instance: string; product: string }[]>();
-  for (const s of allSections(results)) {
-    if (s.kind !== 'markers') continue;
-    map.set(
-      s.host,
-      s.lines.map((l) => ({ instance: l.split('\t')[0] ?? '', product: l.split('\t')[1] ?? '' })),
-    );
-  }
-  return map;
+/** Per component (by index) and host: what the host printed about it, or undefined when it printed nothing. */
+function evidenceOf(results: Parameters<Evaluator>[0]): (index: number, host: string) => Evidence | undefined {
+  const map = new Map<string, Evidence>();
+  for (const s of allSections(results)) if (s.kind === 'comp') map.set(`${s.name} ${s.host}`, readEvidence(s.lines, s));
+  return (index, host) => map.get(`${index} ${host}`);
+}
+
+/** A failed finding for every host whose evidence could not be read (no answer, a tool failing). */
+function unreadable(c: AdmComponent, at: (host: string) => Evidence | undefined): Finding[] {
+  return c.hosts.flatMap((host): Finding[] => {
+    const e = at(host);
+    const why = e === undefined ? 'the host printed nothing about it' : e.errors.join('; ');
+    return e !== undefined && e.errors.length === 0
+      ? []
+      : [{ status: 'fail', title: `${c.product} of ${c.middleware}: evidence read on ${host}`, evidence: why, host }];
+  });
 }
 
 export const admDeployedEvaluator: Evaluator = (results, step) => {
-  const { components, markers } = argsOf(step, AdmArgs);
-  const found = markersByHost(results);
-  return components.map((c): Finding => {
-    const names = c.hosts.map((h) => ({ h, m: (found.get(h) ?? []).find((x) => x.product === c.admProduct) }));
-    const missing = names.filter((x) => x.m === undefined).map((x) => x.h);
-    return {
-      status: missing.length === 0 ? 'pass' : 'fail',
+  const { components } = argsOf(step, AdmArgs);
+  const at = evidenceOf(results);
+  return components.flatMap((c, i): Finding[] => [
+    ...unreadable(c, (h) => at(i, h)),
+    {
+      status: 'manual',
       title: `${c.product} of ${c.middleware} deployed through ADM`,
-      evidence:
-        missing.length === 0
-          ? `ADM ${c.admProduct} instance ${[...new Set(names.map((x) => x.m?.instance))].join(', ')} on ${c.hosts.join(', ')}`
-          : `no ADM ${c.admProduct} marker in ${markers} on ${missing.join(', ')}: redeploy through ADM (planned instance ${c.admInstance})`,
-    };
-  });
+      evidence: `In PowerADM, find ${c.product} on ${c.hosts.join(', ')} (planned instance ${c.admInstance}); ADM's records are not readable from the hosts. Found: ${c.hosts.map((h) => describeOnHost(h, c, at(i, h))).join(' || ')}`,
+    },
+  ]);
 };
 
-export const admNamesEvaluator: Evaluator = (results, step) => {
+export const admNamesEvaluator: Evaluator = (_results, step) => {
   const { components, naming, example } = argsOf(step, AdmArgs);
   const rule = new RegExp(naming, 'u');
   const planned = [...new Set(components.map((c) => c.admInstance))].map((name): Finding => ({
@@ -58,46 +65,27 @@ export const admNamesEvaluator: Evaluator = (results, step) => {
     title: `Planned ADM instance name ${name} follows the rule`,
     evidence: rule.test(name) ? `matches /${naming}/` : `does not match /${naming}/ (e.g. ${example})`,
   }));
-  const live = [...markersByHost(results)].flatMap(([host, ms]) =>
-    ms
-      .filter((m) => !rule.test(m.instance))
-      .map((m): Finding => ({
-        status: 'fail',
-        title: `ADM instance ${m.instance} follows the rule`,
-        evidence: `on ${host}: does not match /${naming}/ (e.g. ${example})`,
-        host,
-      })),
-  );
   return [
     ...planned,
-    ...live,
     {
       status: 'manual',
-      title: 'Instance names agreed with the site',
-      evidence:
-        'A person confirms the names with the site before the ADM deployments (the seed: "通过现场给的名字部署实例名称")',
+      title: 'Instance names agreed with the site, and the names in PowerADM follow the rule',
+      evidence: `A person confirms the names with the site before the ADM deployments (the seed: "通过现场给的名字部署实例名称") and checks in PowerADM that every existing instance name matches /${naming}/ (e.g. ${example})`,
     },
   ];
 };
 
 export const admInstancesEvaluator: Evaluator = (results, step) => {
   const { components } = argsOf(step, AdmArgs);
-  const found = markersByHost(results);
-  const out: Finding[] = [];
-  for (const c of components) {
-    const names = new Set(
-      c.hosts.flatMap((h) => (found.get(h) ?? []).filter((m) => m.product === c.admProduct).map((m) => m.instance)),
-    );
-    const onlyOne = names.size === 1;
-    out.push({
-      status: onlyOne ? 'pass' : 'fail',
-      title: `${c.product} of ${c.middleware} is in one ADM instance`,
-      evidence:
-        names.size === 0
-          ? 'not in any ADM instance yet (see item 5): deploy all its nodes in one instance'
-          : `ADM instance(s) on its hosts: ${[...names].join(', ')}`,
-    });
-  }
+  const at = evidenceOf(results);
+  const out: Finding[] = components.flatMap((c, i): Finding[] => [
+    ...unreadable(c, (h) => at(i, h)),
+    {
+      status: 'manual',
+      title: `${c.product} of ${c.middleware}: every node in one ADM instance, ${c.mode}`,
+      evidence: `In PowerADM, ${c.hosts.join(', ')} must all be in ONE instance (planned ${c.admInstance}) in mode ${c.mode}. Live: ${c.hosts.map((h) => liveMode(h, c, at(i, h))).join('; ')}`,
+    },
+  ]);
   out.push({
     status: 'manual',
     title: 'Deployment modes match the knowledge base',
@@ -106,24 +94,48 @@ export const admInstancesEvaluator: Evaluator = (results, step) => {
   return out;
 };
 
-const CentreArgs = z.object({ inSiteFile: z.array(z.string()) });
+const CentreArgs = z.object({
+  inSiteFile: z.array(z.string()),
+  checks: z.array(z.object({ name: z.string(), host: z.string(), check: ServiceCheckArgs })),
+});
 
+/**
+ * Item 8: a component is there when it runs on one of the hosts asked (process, port, answer; see
+ * `dnsComponentCheck`). A host of the site file's where it is down, or where a tool could not tell, fails too.
+ */
 export const centreAEvaluator: Evaluator = (results, step) => {
-  const { inSiteFile } = argsOf(step, CentreArgs);
+  const { inSiteFile, checks } = argsOf(step, CentreArgs);
+  const sections = allSections(results).filter((s) => s.kind === 'component');
   const out: Finding[] = [];
   for (const name of ['bind', 'power-dns', 'power-api']) {
-    const found = allSections(results).filter((s) => s.kind === 'component' && s.name.startsWith(`${name} `));
-    const running = found.filter((s) => s.lines.includes('running'));
-    const where = found.map((s) => `${s.host}: ${s.lines.join(' ') || 'no answer'}`).join(', ');
-    const listed = inSiteFile.includes(name) ? '' : ' (not in the site file)';
-    out.push({
-      status: running.length > 0 ? 'pass' : 'fail',
-      title: `Centre A has ${name}`,
-      evidence:
-        running.length > 0
-          ? `running on ${running.map((s) => s.host).join(', ')}`
-          : `${name} is not deployed${listed}: ${where}; plan it before DR is built`,
-    });
+    const seen = checks
+      .filter((c) => c.name === name)
+      .map((c) => ({
+        host: c.host,
+        v: judgeService(
+          c.check,
+          sections.find((s) => s.name === `${name} ${c.host}` && s.host === c.host),
+        ),
+      }));
+    const running = seen.filter((x) => x.v.state === 'running');
+    const listed = inSiteFile.includes(name);
+    const title = `Centre A has ${name}`;
+    const where = (xs: typeof seen) => xs.map((x) => `${x.host}: ${x.v.evidence}`).join(' || ');
+    if (running.length > 0) {
+      out.push({ status: 'pass', title, evidence: `running on ${where(running)}` });
+      for (const x of seen.filter((y) => y.v.state !== 'running' && (listed || y.v.state !== 'absent')))
+        out.push({ status: 'fail', title, evidence: `${x.v.state} on ${x.host}: ${x.v.evidence}`, host: x.host });
+    } else if (seen.every((x) => x.v.state === 'absent')) {
+      out.push({
+        status: 'fail',
+        title,
+        evidence: listed
+          ? `${name} does not run where the site file puts it: ${where(seen)}`
+          : `${name} is not deployed (not in the site file): ${where(seen)}; plan it before DR is built`,
+      });
+    } else {
+      out.push({ status: 'fail', title, evidence: `${name} does not run as it should: ${where(seen)}` });
+    }
   }
   return out;
 };
@@ -150,31 +162,6 @@ export const dnsRecordsEvaluator: Evaluator = (results, step) => {
         evidence: `${Object.keys(records).length} record(s) as ADM generated them`,
         host: s.host,
       });
-  }
-  return out;
-};
-
-/**
- * Items 10-11: every line holding an IP address, by file and line; the value shown is only its key and the addresses.
- */
-export const addressesEvaluator: Evaluator = (results, step) => {
-  const out: Finding[] = [];
-  for (const s of allSections(results).filter((x) => x.kind === 'scan')) {
-    for (const line of s.lines) {
-      const m = /^([^:]+):(\d+):(.*)$/.exec(line);
-      if (m === null) continue;
-      const text = m[3] ?? '';
-      const key = (/^\s*([^=\s]+)\s*=/.exec(text) ?? /^\s*(\S+)/.exec(text))?.[1] ?? '';
-      const ips = text.match(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g) ?? [];
-      out.push({
-        status: 'fail',
-        title: `${step.title.replace(/^\d+\.\s*/, '')}: an IP address instead of a domain name`,
-        evidence: `${m[1] ?? ''}:${m[2] ?? ''}: ${key} uses ${ips.join(', ')}`,
-        host: s.host,
-      });
-    }
-    if (!out.some((f) => f.host === s.host))
-      out.push({ status: 'pass', title: step.title, evidence: `no IP address in ${s.name}`, host: s.host });
   }
   return out;
 };

@@ -3,9 +3,10 @@ import type { Finding } from '../../../core/plan/run-state.ts';
 import type { CheckStep } from '../../../core/plan/step-schema.ts';
 import type { Evaluator, EvaluatorInput } from '../../../core/ports/runbook.ts';
 import { redisAuthFindings } from './redis-auth-findings.ts';
-import { readSections, valueOf, type Section } from '../shared/sections.ts';
+import { exitOf, readSections, type Section } from '../shared/sections.ts';
+import { ServiceCheckArgs, judgeService } from './service-verdict.ts';
 
-/** Evaluators of precheck items 1-4. Each turns the hosts' sections into pass / fail / warn / manual findings. */
+/** Evaluators of precheck items 1 and 3 (item 2: versions-evaluator.ts, item 4: node-counts-evaluator.ts). Each turns the hosts' sections into pass / fail / warn / manual findings. */
 
 /** Every section of every host, with its host. */
 export function allSections(results: readonly EvaluatorInput[]): (Section & { host: string })[] {
@@ -52,69 +53,34 @@ export const accessEvaluator: Evaluator = (results, step) => {
   return out;
 };
 
-const VersionArgs = z.object({
-  expected: z.record(
-    z.string(),
-    z.object({ version: z.string().nullable(), sha256: z.string().nullable(), path: z.string() }),
-  ),
-});
-
-export const versionsEvaluator: Evaluator = (results, step) => {
-  const { expected } = argsOf(step, VersionArgs);
-  const out: Finding[] = [];
-  for (const s of allSections(results)) {
-    if (s.kind === 'artefact') {
-      const want = expected[s.name];
-      if (want === undefined) continue;
-      const version = valueOf(s.lines, 'version');
-      const sha = valueOf(s.lines, 'sha256');
-      const okVersion = want.version === null || version === want.version;
-      const okSha = want.sha256 === null || sha?.toLowerCase() === want.sha256.toLowerCase();
-      const found =
-        version === undefined
-          ? `${want.path} is missing`
-          : `${want.path}: version ${version}${sha ? `, sha256 ${sha.slice(0, 12)}…` : ''}`;
-      const wanted = [want.version && `version ${want.version}`, want.sha256 && `sha256 ${want.sha256.slice(0, 12)}…`]
-        .filter(Boolean)
-        .join(', ');
-      out.push({
-        status: okVersion && okSha ? 'pass' : 'fail',
-        title: `${s.name} is the expected release`,
-        evidence: `${found}; expected ${wanted}`,
-        host: s.host,
-      });
-    } else if (s.kind === 'jars') {
-      const want = expected.platform?.version ?? null;
-      const old = want === null ? [] : s.lines.filter((j) => !j.includes(`-${want}.jar`));
-      out.push({
-        status: s.lines.length > 0 && old.length === 0 ? 'pass' : 'fail',
-        title: 'Platform jars are the expected release',
-        evidence:
-          s.lines.length === 0
-            ? 'no jar found'
-            : old.length === 0
-              ? `${s.lines.length} jar(s), all ${want ?? ''}`
-              : `not ${want ?? ''}: ${old.join(', ')}`,
-        host: s.host,
-      });
-    }
-  }
-  return out;
-};
-
 const CsbArgs = z.object({
   csbHosts: z.array(z.string()),
   sharedWith: z.array(z.array(z.string())),
   allowedPorts: z.array(z.number()),
+  redis: z.array(z.object({ name: z.string(), hosts: z.array(z.string()), check: ServiceCheckArgs })),
 });
 
+/** `ss -ltnp`'s sockets (`LOCAL PROCESS`), or why its answer cannot be read (ss named, with exit code and output). */
+function listeningOf(s: Section | undefined): { sockets: string[] } | { error: string } {
+  if (s === undefined) return { error: 'ss -ltnp: the host printed nothing' };
+  if (s.exitCode !== 0 || !/^State\s/.test(s.lines[0] ?? ''))
+    return { error: `ss -ltnp (${exitOf(s)}): ${brief(s.lines)}` };
+  return {
+    sockets: s.lines
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/))
+      .map((w) => `${w[3] ?? '?'} ${w.slice(5).join(' ')}`),
+  };
+}
+
 export const csbRedisEvaluator: Evaluator = (results, step) => {
-  const { csbHosts, sharedWith, allowedPorts } = argsOf(step, CsbArgs);
+  const { csbHosts, sharedWith, allowedPorts, redis } = argsOf(step, CsbArgs);
+  const title = 'The CSB gateway Redis is deployed on its own hosts';
   if (csbHosts.length === 0) {
     return [
       {
         status: 'fail',
-        title: 'The CSB gateway Redis is deployed on its own hosts',
+        title,
         evidence:
           'the site file names no CSB gateway Redis: deploy one through ADM (master/replica + keepalived) on hosts of its own',
       },
@@ -122,20 +88,45 @@ export const csbRedisEvaluator: Evaluator = (results, step) => {
   }
   const out: Finding[] = sharedWith.map(([host, other]) => ({
     status: 'fail' as const,
-    title: 'The CSB gateway Redis is deployed on its own hosts',
+    title,
     evidence: `${host ?? ''} also runs ${other ?? ''} (site file)`,
     ...(host ? { host } : {}),
   }));
-  for (const s of allSections(results)) {
-    const extra = s.lines.filter((l) => {
-      const port = Number(/:(\d+)\s/.exec(`${l} `)?.[1] ?? '0');
-      return port !== 0 && !allowedPorts.includes(port) && !/^127\.|^\[::1\]/.test(l);
+  const sections = allSections(results);
+  for (const r of redis)
+    for (const host of r.hosts) {
+      const v = judgeService(
+        r.check,
+        sections.find((s) => s.kind === 'csb-redis' && s.name === `${r.name} ${host}`),
+      );
+      out.push({
+        status: v.state === 'running' ? 'pass' : 'fail',
+        title: `The CSB gateway Redis ${r.name} runs on ${host}`,
+        evidence: v.state === 'running' ? v.evidence : `${v.state}: ${v.evidence}`,
+        host,
+      });
+    }
+  for (const host of csbHosts) {
+    const l = listeningOf(sections.find((s) => s.kind === 'listening' && s.host === host));
+    if ('error' in l) {
+      out.push({
+        status: 'fail',
+        title: 'Nothing but Redis (and sshd) listens on the CSB Redis host',
+        evidence: l.error,
+        host,
+      });
+      continue;
+    }
+    const extra = l.sockets.filter((x) => {
+      const local = x.split(' ')[0] ?? '';
+      const port = Number(/:(\d+)$/.exec(local)?.[1] ?? '0');
+      return !allowedPorts.includes(port) && !/^(127\.|\[::1\]|::1:)/.test(local);
     });
     out.push({
       status: extra.length === 0 ? 'pass' : 'warn',
       title: 'Nothing but Redis (and sshd) listens on the CSB Redis host',
-      evidence: extra.length === 0 ? `listening: ${brief(s.lines)}` : `also listening: ${brief(extra)}`,
-      host: s.host,
+      evidence: extra.length === 0 ? `listening: ${brief(l.sockets)}` : `also listening: ${brief(extra)}`,
+      host,
     });
   }
   return out;

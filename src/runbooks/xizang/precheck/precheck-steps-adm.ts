@@ -1,17 +1,26 @@
-import { sh } from '../../../core/shell-quote.ts';
-import type { Paas } from '../../../core/sites/paas-schema.ts';
-import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
 import type { SiteFile } from '../../../core/sites/site-schema.ts';
 import { addressOf, hostTargets } from '../shared/xizang-site.ts';
+import { componentEvidence } from './component-evidence.ts';
 import { middlewareInventory, type Component } from './middleware-inventory.ts';
-import { admMarkers, digRecords, grepAddresses, serviceState } from './precheck-commands.ts';
+import { digRecords } from './precheck-commands.ts';
+import { readService, serviceArgs, type ServiceCheck } from './service-reading.ts';
+import { sh } from '../../../core/shell-quote.ts';
 import { check, type CheckInput } from './precheck-steps.ts';
 import { section, sections } from '../shared/sections.ts';
 
-/** Precheck items 5-11 and the middleware resources document. */
+/** Precheck items 5-9. */
 
-function markerCommands(spec: SiteFile, hosts: readonly string[]) {
-  return hosts.map((host) => ({ host, command: sections([section('markers', host, admMarkers(spec.adm.markers))]) }));
+/**
+ * One command per host printing, per component on it (section `comp INDEX`), the evidence read from the software
+ * (`componentEvidence`); with `usage`, its clients, memory and disk as well.
+ */
+export function evidenceCommands(components: readonly Component[], usage: boolean) {
+  const parts = new Map<string, string[]>();
+  components.forEach((c, i) => {
+    for (const host of c.hosts)
+      parts.set(host, [...(parts.get(host) ?? []), section('comp', String(i), componentEvidence(c, { usage }))]);
+  });
+  return [...parts].map(([host, p]) => ({ host, command: sections(p), timeoutMs: usage ? 120_000 : 60_000 }));
 }
 
 function componentArgs(components: readonly Component[]) {
@@ -19,35 +28,43 @@ function componentArgs(components: readonly Component[]) {
     middleware: c.middleware,
     product: c.product,
     admInstance: c.admInstance,
-    admProduct: c.admProduct,
+    mode: c.mode,
     hosts: c.hosts,
+    port: c.port,
+    home: c.home,
+    ...(c.admHome === undefined ? {} : { admHome: c.admHome }),
   }));
 }
 
-/** 5-7. Deployed through ADM (markers), instance names following the naming rule, one ADM instance per product. */
+/**
+ * 5-7. Deployed through ADM, instance names following the naming rule, one ADM instance per product. ADM's own
+ * records are for a person to read in PowerADM; the hosts give the evidence: each middleware process with its
+ * parent (is vesta guarding it?), install path, port, version and role.
+ */
 export function admSteps(spec: SiteFile): CheckInput[] {
   const components = middlewareInventory(spec);
   const hosts = [...new Set(components.flatMap((c) => c.hosts))];
+  const commands = evidenceCommands(components, false);
   const args = {
     components: componentArgs(components),
     naming: spec.adm.naming.pattern,
     example: spec.adm.naming.example,
-    markers: spec.adm.markers,
   };
   return [
     check({
       id: 'p05-adm-deployed',
       title: '5. Every middleware was deployed through ADM (business Redis, Kafka + ZooKeeper, FastDFS, CSB Redis)',
       targets: hostTargets(hosts),
-      commands: markerCommands(spec, hosts),
+      commands,
       evaluator: 'precheck.adm-deployed',
       evaluatorArgs: args,
     }),
     check({
       id: 'p06-adm-names',
       title: `6. ADM instance names follow the naming rule (e.g. ${spec.adm.naming.example})`,
-      targets: hostTargets(hosts),
-      commands: markerCommands(spec, hosts),
+      // Names live in ADM's own records: nothing on a host tells them, so the step only reaches one host.
+      targets: hostTargets(hosts.slice(0, 1)),
+      commands: hosts.slice(0, 1).map((host) => ({ host, command: 'true' })),
       evaluator: 'precheck.adm-names',
       evaluatorArgs: args,
     }),
@@ -55,33 +72,66 @@ export function admSteps(spec: SiteFile): CheckInput[] {
       id: 'p07-adm-instances',
       title: '7. Each product is deployed in one ADM instance, in the expected mode',
       targets: hostTargets(hosts),
-      commands: markerCommands(spec, hosts),
+      commands,
       evaluator: 'precheck.adm-instances',
       evaluatorArgs: args,
     }),
   ];
 }
 
+type DnsComponentName = NonNullable<SiteFile['dns']>['components'][number]['name'];
+
+/** The init script or unit a DNS component goes by when the site file does not say. */
+const DEFAULT_SERVICE: Record<DnsComponentName, string> = {
+  bind: 'named',
+  'power-dns': 'power-dns',
+  'power-api': 'power-api',
+};
+
 /**
- * 8. Centre A has power-dns, bind and power-api (each is looked for on the DNS servers when the site file lacks it).
+ * How a DNS component on `host` is read from the software: bind by its `named` process, its DNS port and an
+ * authoritative answer for the zone's SOA asked of the host's own address (no recursion); power-dns and power-api
+ * by their process and an HTTP answer on the ports the process listens on (the site file's `port` only, when given).
+ */
+export function dnsComponentCheck(spec: SiteFile, name: DnsComponentName, host: string): ServiceCheck {
+  const c = spec.dns?.components.find((x) => x.name === name);
+  const process = c?.process ?? (name === 'bind' ? 'sbin/named' : (c?.service ?? DEFAULT_SERVICE[name]));
+  if (name !== 'bind') return { name, process, ...(c?.port === undefined ? {} : { port: c.port }), http: true };
+  const port = c?.port ?? spec.dns?.port ?? 53;
+  const address = addressOf(spec, host);
+  const zone = spec.dns?.zone;
+  const question = zone === undefined ? '.' : `${zone}.`;
+  return {
+    name,
+    process,
+    port,
+    answer: {
+      tool: `dig +norecurse @${address} -p ${port} ${question} SOA`,
+      command: sh`dig +norecurse +time=2 +tries=1 -p ${port} @${address} ${question} SOA`,
+      // With a zone: answered with NOERROR and authoritatively (`aa`); without one, any DNS answer.
+      pattern:
+        zone === undefined
+          ? String.raw`^;; ->>HEADER<<- opcode: QUERY, status: [A-Z]+`
+          : String.raw`^;; ->>HEADER<<- opcode: QUERY, status: NOERROR,[\s\S]*^;; flags:[^;]* aa[ ;]`,
+    },
+  };
+}
+
+/**
+ * 8. Centre A has power-dns, bind and power-api, each read from the software on the hosts the site file gives for it
+ * (on the DNS servers when the site file lacks it): see `dnsComponentCheck`.
  */
 export function centreAStep(spec: SiteFile): CheckInput {
   const dns = spec.dns;
-  const wanted = ['bind', 'power-dns', 'power-api'] as const;
-  const defaults: Record<(typeof wanted)[number], string> = {
-    bind: 'named',
-    'power-dns': 'power-dns',
-    'power-api': 'power-api',
-  };
   const parts = new Map<string, string[]>();
   const servers = dns?.servers ?? [spec.hosts[0]?.name ?? ''];
-  for (const name of wanted) {
+  const checks: { name: DnsComponentName; host: string; check: ReturnType<typeof serviceArgs> }[] = [];
+  for (const name of ['bind', 'power-dns', 'power-api'] as const) {
     const c = dns?.components.find((x) => x.name === name);
     for (const host of c?.hosts ?? servers) {
-      parts.set(host, [
-        ...(parts.get(host) ?? []),
-        section('component', `${name} ${host}`, serviceState(c?.service ?? defaults[name])),
-      ]);
+      const sc = dnsComponentCheck(spec, name, host);
+      checks.push({ name, host, check: serviceArgs(sc) });
+      parts.set(host, [...(parts.get(host) ?? []), section('component', `${name} ${host}`, readService(sc))]);
     }
   }
   return check({
@@ -90,7 +140,7 @@ export function centreAStep(spec: SiteFile): CheckInput {
     targets: hostTargets([...parts.keys()]),
     commands: [...parts].map(([host, p]) => ({ host, command: sections(p) })),
     evaluator: 'precheck.centre-a',
-    evaluatorArgs: { inSiteFile: (dns?.components ?? []).map((c) => c.name) },
+    evaluatorArgs: { inSiteFile: (dns?.components ?? []).map((c) => c.name), checks },
   });
 }
 
@@ -109,96 +159,5 @@ export function dnsRecordsStep(spec: SiteFile): CheckInput | undefined {
     })),
     evaluator: 'precheck.dns-records',
     evaluatorArgs: { zone: dns.zone, records: dns.records },
-  });
-}
-
-function scanStep(
-  spec: SiteFile,
-  id: string,
-  title: string,
-  evaluator: string,
-  locations: Paas['businessConfig'],
-): CheckInput | undefined {
-  const parts = new Map<string, string[]>();
-  for (const loc of locations) {
-    const hosts = [
-      ...(loc.hosts ?? []),
-      ...(loc.groups ?? []).flatMap((g) => hostsInGroup(spec, g).map((h) => h.name)),
-    ];
-    for (const host of new Set(hosts))
-      parts.set(host, [
-        ...(parts.get(host) ?? []),
-        section('scan', loc.paths.join(','), grepAddresses(loc.paths, loc.include)),
-      ]);
-  }
-  if (parts.size === 0) return undefined;
-  return check({
-    id,
-    title,
-    targets: hostTargets([...parts.keys()]),
-    commands: [...parts].map(([host, p]) => ({ host, command: sections(p) })),
-    evaluator,
-  });
-}
-
-/** 10-11. Business connection settings and CSB/ISP service addresses use domain names, not IP addresses. */
-export function addressSteps(spec: SiteFile): CheckInput[] {
-  const p = spec.paas;
-  if (p === undefined) return [];
-  return [
-    scanStep(
-      spec,
-      'p10-business-config',
-      '10. Business connection settings use domain names, not IP addresses',
-      'precheck.addresses',
-      p.businessConfig,
-    ),
-    scanStep(
-      spec,
-      'p11-service-addresses',
-      '11. CSB / ISP service addresses are domain names',
-      'precheck.addresses',
-      p.serviceAddresses,
-    ),
-  ].filter((s): s is CheckInput => s !== undefined);
-}
-
-/** The version word of a component on a host, or `unknown`. */
-function versionCommand(c: Component): string {
-  const v = (cmd: string) => `v=$( { ${cmd}; } 2>/dev/null | head -n 1); echo "\${v:-unknown}"`;
-  switch (c.versionProbe) {
-    case 'redis':
-      return v(sh`${`${c.home}/bin/redis-server`} --version | sed -n ${String.raw`s/.*v=\([^ ]*\).*/\1/p`}`);
-    case 'kafka':
-      return v(sh`ls -1 ${`${c.home}/libs`} | sed -n ${String.raw`s/^kafka_[0-9.]*-\(.*\)\.jar$/\1/p`}`);
-    case 'zookeeper':
-      return v(sh`basename ${c.home} | grep -oE ${String.raw`[0-9]+(\.[0-9]+)+`}`);
-    case 'fdfs':
-      return v(
-        sh`cat ${`${c.home}/logs`}/*.log /var/log/fdfs_*.out | grep -oE 'FastDFS v[0-9.]+' | tail -n 1 | cut -c10-`,
-      );
-    case 'nginx':
-      return v(sh`${`${c.home}/sbin/nginx`} -v 2>&1 | sed -n 's|.*nginx/||p'`);
-  }
-}
-
-/** 《业务的中间件资源情况》: hosts, instances, ADM names, modes, live versions, ports, as Markdown and CSV. */
-export function resourcesStep(spec: SiteFile): CheckInput {
-  const components = middlewareInventory(spec);
-  const parts = new Map<string, string[]>();
-  components.forEach((c, i) => {
-    for (const host of c.hosts)
-      parts.set(host, [...(parts.get(host) ?? []), section('version', String(i), versionCommand(c))]);
-  });
-  return check({
-    id: 'p12-resources',
-    title: 'Middleware resources document (业务的中间件资源情况) for the business to confirm',
-    targets: hostTargets([...parts.keys()]),
-    commands: [...parts].map(([host, p]) => ({ host, command: sections(p) })),
-    evaluator: 'precheck.resources',
-    evaluatorArgs: {
-      site: spec.id,
-      components: components.map((c) => ({ ...c, addresses: c.hosts.map((h) => addressOf(spec, h)) })),
-    },
   });
 }

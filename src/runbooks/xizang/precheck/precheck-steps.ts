@@ -1,14 +1,14 @@
 import type { StepInput } from '../../../core/plan/step-schema.ts';
-import type { Paas } from '../../../core/sites/paas-schema.ts';
-import { sh } from '../../../core/shell-quote.ts';
+import type { ExpectedArtifact, Paas } from '../../../core/sites/paas-schema.ts';
 import type { SiteFile } from '../../../core/sites/site-schema.ts';
-import { addressOf, hostTargets } from '../shared/xizang-site.ts';
-import { listeningPorts, readVersionFile, serviceState, zkBrokerIds, zkFourLetter } from './precheck-commands.ts';
+import { hostTargets } from '../shared/xizang-site.ts';
+import { listeningSockets, readJarVersions, readRepoRevision, readVersionFile } from './precheck-commands.ts';
 import { redisAuthParts, withStdinSecrets } from './redis-auth-checks.ts';
-import { redisCli } from '../redis/redis-cli.ts';
+import { redisService } from '../redis/redis-service.ts';
 import { section, sections } from '../shared/sections.ts';
+import { fromSiteService, readService, serviceArgs } from './service-reading.ts';
 
-/** Precheck items 1-4: access, versions, the CSB Redis on its own hosts, node counts measured live. */
+/** Precheck items 1-3: access, versions, the CSB Redis on its own hosts (item 4: node-counts-step.ts). */
 
 /** A check step as a runbook writes it (before defaults). */
 export type CheckInput = Extract<StepInput, { kind: 'check' }>;
@@ -19,14 +19,6 @@ export const check = (s: Omit<CheckInput, 'kind'>): CheckInput => ({ ...s, kind:
 /** Adds `part` to `host`'s command. */
 function add(map: Map<string, string[]>, host: string, part: string): void {
   map.set(host, [...(map.get(host) ?? []), part]);
-}
-
-function commandsOf(map: Map<string, string[]>): { host: string; command: string; timeoutMs: number }[] {
-  return [...map].map(([host, parts]) => ({ host, command: sections(parts), timeoutMs: 60_000 }));
-}
-
-function allRedis(spec: SiteFile) {
-  return [...spec.middleware.redis, ...spec.middleware.csbRedis];
 }
 
 /**
@@ -47,15 +39,25 @@ export function accessStep(spec: SiteFile): Input {
   });
 }
 
+/** The command reading one artefact the way its `from` says (see `ExpectedArtifactSchema`). */
+function readArtefact(a: ExpectedArtifact): string {
+  switch (a.from) {
+    case 'file':
+      return readVersionFile(a.path);
+    case 'jars':
+      return readJarVersions(a.path);
+    case 'repomd':
+      return readRepoRevision(a.path);
+  }
+}
+
 /**
- * 2. Platform jars, pyscript, SpringBoot scripts and the yum repo are the versions (or checksums) the site file
- * expects.
+ * 2. Platform jars, pyscript, SpringBoot scripts and the yum repo are the releases the site file expects, each read
+ * from the software's own files: the jars' manifests, a script's checksum, the repository's createrepo revision.
  */
 export function versionsStep(p: Paas, paasHosts: readonly string[]): Input {
   const artefacts = { platform: p.platform, pyscript: p.pyscript, springboot: p.springboot, yum: p.yum };
-  const libDir = `${p.platform.path.slice(0, p.platform.path.lastIndexOf('/'))}/lib`;
-  const parts = Object.entries(artefacts).map(([name, a]) => section('artefact', name, readVersionFile(a.path)));
-  parts.push(section('jars', 'platform', sh`ls -1 ${libDir} | grep -E ${String.raw`\.jar$`}`));
+  const parts = Object.entries(artefacts).map(([name, a]) => section('artefact', name, readArtefact(a)));
   return check({
     id: 'p02-versions',
     title: '2. PaaS versions: platform jars 3.1.6 final, pyscript, SpringBoot scripts, yum repo the latest',
@@ -66,7 +68,7 @@ export function versionsStep(p: Paas, paasHosts: readonly string[]): Input {
       expected: Object.fromEntries(
         Object.entries(artefacts).map(([k, a]) => [
           k,
-          { version: a.version ?? null, sha256: a.sha256 ?? null, path: a.path },
+          { from: a.from, version: a.version ?? null, sha256: a.sha256 ?? null, path: a.path },
         ]),
       ),
     },
@@ -74,7 +76,9 @@ export function versionsStep(p: Paas, paasHosts: readonly string[]): Input {
 }
 
 /**
- * 3. The CSB gateway's Redis runs on hosts of its own: no other middleware in the site file, nothing else listening.
+ * 3. The CSB gateway's Redis runs on hosts of its own: no other middleware in the site file on them; live, on each
+ * of its hosts, the CSB Redis itself runs (its process, its port, PING answered) and nothing else listens
+ * (`ss -ltnp`).
  */
 export function csbRedisStep(spec: SiteFile): Input {
   const csb = spec.middleware.csbRedis;
@@ -85,90 +89,27 @@ export function csbRedisStep(spec: SiteFile): Input {
     ...spec.middleware.fastdfs.flatMap((f) => [...f.tracker.hosts, ...f.storage.hosts].map((h) => [h, f.name])),
   ].filter(([h]) => hosts.includes(h ?? ''));
   const target = hosts.length > 0 ? hosts : [spec.hosts[0]?.name ?? ''];
+  const checks = csb.map((r) => ({ r, check: fromSiteService(redisService(r.service, r), 'redis-cli PING') }));
+  const commands = target.map((host) => {
+    const mine = checks.filter(({ r }) => r.master === host || r.replicas.includes(host));
+    const parts = mine.map(({ r, check: c }) => section('csb-redis', `${r.name} ${host}`, readService(c)));
+    return { host, command: sections([...parts, section('listening', host, listeningSockets())]) };
+  });
   return check({
     id: 'p03-csb-redis',
     title: '3. The CSB gateway Redis is deployed on its own hosts',
     targets: hostTargets(target),
-    commands: target.map((host) => ({ host, command: sections([section('listening', host, listeningPorts())]) })),
+    commands,
     evaluator: 'precheck.csb-redis',
-    evaluatorArgs: { csbHosts: hosts, sharedWith: others, allowedPorts: [22, ...csb.map((r) => r.port)] },
-  });
-}
-
-/**
- * 4. Node counts measured live: FastDFS trackers, Redis cluster / replication + keepalived VIP, Kafka brokers and
- * ZooKeeper.
- */
-export function nodeCountsStep(spec: SiteFile): Input {
-  const parts = new Map<string, string[]>();
-  const m = spec.middleware;
-  for (const f of m.fastdfs) {
-    const t = f.tracker.hosts[0];
-    if (t !== undefined)
-      add(
-        parts,
-        t,
-        section(
-          'trackers',
-          f.name,
-          sh`fdfs_monitor ${'/etc/fdfs/client.conf'} | grep -E '^(server_count|tracker server)'`,
-        ),
-      );
-  }
-  for (const r of allRedis(spec)) {
-    add(parts, r.master, section('replication', r.name, redisCli(r, ['INFO', 'replication'])));
-    if (r.vip !== undefined)
-      add(
-        parts,
-        r.master,
-        section('vip', r.name, sh`ip -o -4 addr show | grep -qw ${r.vip} && echo held || echo absent`),
-      );
-    if (r.keepalived)
-      for (const h of [r.master, ...r.replicas])
-        add(parts, h, section('keepalived', `${r.name} ${h}`, serviceState(r.keepalived.service)));
-  }
-  for (const c of m.redisClusters) {
-    const n = c.nodes[0];
-    if (n !== undefined)
-      add(
-        parts,
-        n.host,
-        section('cluster', c.name, redisCli({ home: c.home, config: c.config, port: n.port }, ['CLUSTER', 'NODES'])),
-      );
-  }
-  for (const k of m.kafka) {
-    for (const h of k.zookeeper.hosts)
-      add(parts, h, section('zk', `${k.name} ${h}`, zkFourLetter(k.zookeeper.port, 'srvr')));
-    const z = k.zookeeper.hosts[0];
-    if (z !== undefined) add(parts, z, section('brokers', k.name, zkBrokerIds(k.zookeeper.home, k.zookeeper.port)));
-  }
-  const expected = {
-    fastdfs: m.fastdfs.map((f) => ({ name: f.name, trackers: 3 })),
-    redis: allRedis(spec).map((r) => ({
-      name: r.name,
-      replicas: r.replicas.length,
-      vip: r.vip ?? null,
-      keepalived: r.keepalived !== undefined,
-      hosts: [r.master, ...r.replicas],
-    })),
-    clusters: m.redisClusters.map((c) => c.name),
-    kafka: m.kafka.map((k) => ({
-      name: k.name,
-      brokers: 3,
-      zookeeper: 3,
-      zkHosts: k.zookeeper.hosts,
-      vipAddress: null,
-    })),
-  };
-  return check({
-    id: 'p04-node-counts',
-    title: '4. Node counts (live): trackers = 3, Redis 1+1 with keepalived and the VIP, Kafka 3 + ZooKeeper 3',
-    targets: hostTargets([...parts.keys()]),
-    commands: commandsOf(parts),
-    evaluator: 'precheck.node-counts',
     evaluatorArgs: {
-      expected,
-      addresses: Object.fromEntries(spec.hosts.map((h) => [h.name, addressOf(spec, h.name)])),
+      csbHosts: hosts,
+      sharedWith: others,
+      allowedPorts: [22, ...csb.map((r) => r.port)],
+      redis: checks.map(({ r, check: c }) => ({
+        name: r.name,
+        hosts: [r.master, ...r.replicas],
+        check: serviceArgs(c),
+      })),
     },
   });
 }

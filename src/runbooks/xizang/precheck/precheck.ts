@@ -3,17 +3,21 @@ import { RunbookInvalidError } from '../../../core/plan/runbook-errors.ts';
 import { hostsInGroup } from '../../../core/sites/resolve-targets.ts';
 import { defineRunbook } from '../../../core/ports/runbook.ts';
 import { nodeCountsEvaluator } from './node-counts-evaluator.ts';
-import { accessEvaluator, csbRedisEvaluator, versionsEvaluator } from './precheck-evaluators.ts';
+import { accessEvaluator, csbRedisEvaluator } from './precheck-evaluators.ts';
+import { versionsEvaluator } from './versions-evaluator.ts';
+import { addressesEvaluator } from './address-findings.ts';
+import { addressSteps } from './address-steps.ts';
+import { resourcesStep } from './resources-step.ts';
 import {
-  addressesEvaluator,
   admDeployedEvaluator,
   admInstancesEvaluator,
   admNamesEvaluator,
   centreAEvaluator,
   dnsRecordsEvaluator,
 } from './precheck-evaluators-adm.ts';
-import { addressSteps, admSteps, centreAStep, dnsRecordsStep, resourcesStep } from './precheck-steps-adm.ts';
-import { accessStep, csbRedisStep, nodeCountsStep, versionsStep, type CheckInput } from './precheck-steps.ts';
+import { admSteps, centreAStep, dnsRecordsStep } from './precheck-steps-adm.ts';
+import { accessStep, csbRedisStep, versionsStep, type CheckInput } from './precheck-steps.ts';
+import { nodeCountsStep } from './node-counts-step.ts';
 import { resourcesEvaluator } from './resources-document.ts';
 import { requireSpec } from '../shared/xizang-site.ts';
 
@@ -55,7 +59,7 @@ export const precheck = defineRunbook({
       ...admSteps(spec),
       centreAStep(spec),
       ...[dnsRecordsStep(spec)].filter((s): s is CheckInput => s !== undefined),
-      ...addressSteps(spec),
+      ...addressSteps(spec, spec.paas, paasHosts),
       resourcesStep(spec),
     ];
     return { runbook: PRECHECK_RUNBOOK, site: site.name, title: `Precheck of site ${spec.id}`, args: {}, steps };

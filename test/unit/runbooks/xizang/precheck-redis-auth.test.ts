@@ -19,7 +19,8 @@ describe('precheck item 1: the site file Redis passwords', () => {
     const byHost = Object.fromEntries((access(plan)?.commands ?? []).map((c) => [c.host, c]));
     expect(byHost['redis-a']?.stdin).toEqual({ secrets: ['middleware.redis[business-redis].password'] });
     expect(byHost['redis-b']?.stdin).toEqual({ secrets: ['middleware.redis[business-redis].password'] });
-    expect(byHost['csb-redis']?.stdin).toEqual({ secrets: ['middleware.csbRedis[csb-redis].password'] });
+    for (const h of ['csb-redis-a', 'csb-redis-b'])
+      expect(byHost[h]?.stdin).toEqual({ secrets: ['middleware.csbRedis[csb-redis].password'] });
     expect(byHost['kafka-1']?.stdin).toBeUndefined();
     for (const c of Object.values(byHost))
       for (const name of c.stdin?.secrets ?? []) expect(secretRefAt(site.spec, name), name).toBeDefined();

@@ -41,12 +41,7 @@ def main():
         head = f'FastDFS server v{version}\n' if tuple(int(x) for x in version.split('.')) >= (6, 5) else ''
         print(f'{head}Usage: {PROG} <config_file> [start | stop | restart]', file=sys.stderr)
         sys.exit(1)
-    try:
-        conf = fc.read_ini(args[0])
-    except fc.IniError as e:
-        fc.die(e, e.code)
-    if fc.bool_value(conf, 'disabled'):
-        fc.die(f'conf file "{args[0]}" disabled=true, exit', 125)
+    conf = fc.read_daemon_conf(args[0])
     group = fc.last(conf, 'group_name') or fc.die('conf file must have item "group_name"!', 2)
     port = fc.int_value(conf, 'port', 23000) or 23000
     http_port = fc.int_value(conf, 'http.server_port', 8888)

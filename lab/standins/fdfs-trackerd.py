@@ -46,12 +46,7 @@ def main():
         version, args = args[1], args[2:]
     if not args or args[1:2] not in ([], ['start']):
         usage(version)
-    try:
-        conf = fc.read_ini(args[0])
-    except fc.IniError as e:
-        fc.die(e, e.code)
-    if fc.bool_value(conf, 'disabled'):
-        fc.die(f'conf file "{args[0]}" disabled=true, exit', 125)
+    conf = fc.read_daemon_conf(args[0])
     base = fc.chop_path(fc.last(conf, 'base_path') or '')
     if not base:
         fc.die(f'conf file "{args[0]}" must have item "base_path"!', 2)

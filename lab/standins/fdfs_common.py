@@ -19,10 +19,10 @@ happyfish100/fastdfs V5.11 / V6.06):
   status 0, no body, and the connection stays open for the next command.
 """
 import os
-import socket
 import struct
 import sys
-import threading
+
+import labsvc
 
 ACTIVE_TEST = 111
 RESP = 100
@@ -117,39 +117,32 @@ def header(cmd, status=0, length=0):
     return struct.pack('>qBB', length, cmd, status)
 
 
+def read_daemon_conf(path):
+    """A daemon's tracker.conf / storage.conf, or its exit: an unreadable file with the reader's message and code,
+    `disabled=true` with "conf file … disabled=true, exit" and 125 (both daemons' shared startup check)."""
+    try:
+        conf = read_ini(path)
+    except IniError as e:
+        die(e, e.code)
+    if bool_value(conf, 'disabled'):
+        die(f'conf file "{path}" disabled=true, exit', 125)
+    return conf
+
+
 def serve(sock, handle_line):
     """Accept forever. A connection whose first byte is NUL speaks FastDFS's binary protocol (only ACTIVE_TEST is
     answered; anything else gets status EINVAL, 22); any other connection is one lab request line answered by
     `handle_line(line)` (the stand-ins' own heartbeat and listing), then closed."""
-    def one(conn):
-        try:
-            conn.settimeout(30)
-            first = conn.recv(1, socket.MSG_PEEK)
-            if first == b'\0':
-                while True:
-                    head = _recv_exact(conn, 10)
-                    if head is None:
-                        return
-                    length, cmd, _ = struct.unpack('>qBB', head)
-                    if length:
-                        _recv_exact(conn, length)
-                    conn.sendall(header(RESP, 0 if cmd == ACTIVE_TEST and length == 0 else 22))
-            data = b''
-            while b'\n' not in data and len(data) < 65536:
-                chunk = conn.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            reply = handle_line(data.split(b'\n', 1)[0].decode('utf-8', 'replace').strip())
-            if reply:
-                conn.sendall(reply.encode('utf-8'))
-        except OSError:
-            pass
-        finally:
-            conn.close()
-    while True:
-        conn, _ = sock.accept()
-        threading.Thread(target=one, args=(conn,), daemon=True).start()
+    def binary(conn):
+        while True:
+            head = _recv_exact(conn, 10)
+            if head is None:
+                return
+            length, cmd, _ = struct.unpack('>qBB', head)
+            if length:
+                _recv_exact(conn, length)
+            conn.sendall(header(RESP, 0 if cmd == ACTIVE_TEST and length == 0 else 22))
+    labsvc.serve_lines(sock, lambda line, _peer: handle_line(line), binary=binary, timeout=30)
 
 
 def _recv_exact(conn, n):

@@ -67,11 +67,16 @@ def listen(port, host='0.0.0.0'):
     return s
 
 
-def serve_lines(sock, handle):
-    """Accept connections forever; each gets one request line and `handle(line, peer_ip)`'s reply, then closes."""
+def serve_lines(sock, handle, binary=None, timeout=5):
+    """Accept connections forever; each gets one request line and `handle(line, peer_ip)`'s reply, then closes.
+    With `binary`, a connection whose first byte is NUL is the software's own binary protocol: `binary(conn)`
+    answers it instead."""
     def one(conn, peer):
         try:
-            conn.settimeout(5)
+            conn.settimeout(timeout)
+            if binary is not None and conn.recv(1, socket.MSG_PEEK) == b'\0':
+                binary(conn)
+                return
             data = b''
             while b'\n' not in data and len(data) < 65536:
                 chunk = conn.recv(4096)

@@ -2,7 +2,12 @@
 peer on the host's own interface, priority 150 (master) / 100 (backup), PASS authentication derived from the
 instance, and a track script on the local service."""
 import hashlib
+import os
 import subprocess
+
+from adm_host import host_ip
+
+CONF = '/etc/keepalived/keepalived.conf'
 
 
 def interface_of(ip):
@@ -57,3 +62,22 @@ vrrp_instance VI_{s['vrid']} {{
   }}
 }}
 '''
+
+
+def install(inst, home, product, s, check, check_body, timeout, weight=None, files=()):
+    """keepalived at HOME for node S of INST: sbin/keepalived (the machine's), bin/CHECK.sh (CHECK_BODY) and FILES
+    ((name, text) written mode 600 beside it), /etc/keepalived/keepalived.conf, and the service `keepalived`."""
+    k = inst.mkdir(home)
+    for d in ('sbin', 'bin', 'logs'):
+        os.makedirs(os.path.join(k, d), mode=0o700, exist_ok=True)
+    os.symlink('/usr/sbin/keepalived', os.path.join(k, 'sbin', 'keepalived'))
+    for name, text in files:
+        inst.write(os.path.join(k, 'bin', name), text, 0o600)
+    script = os.path.join(k, 'bin', f'{check}.sh')
+    inst.write(script, check_body, 0o700)
+    os.makedirs(os.path.dirname(CONF), exist_ok=True)
+    inst.track(CONF)
+    inst.write(CONF, keepalived_conf(product, inst.instance, s, host_ip(), check, script, timeout, weight), 0o600)
+    inst.add_service('keepalived', k, os.path.join(k, 'sbin', 'keepalived'),
+                     ['--dont-fork', '--log-console', '-f', CONF, '-p', '/run/adm/keepalived-main.pid',
+                      '-r', '/run/adm/keepalived-vrrp.pid', '-c', '/run/adm/keepalived-checkers.pid'], None)

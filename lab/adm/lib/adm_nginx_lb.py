@@ -16,7 +16,6 @@ from adm_host import STANDINS, check_endpoints, check_ip, check_path, host_ip, u
 import adm_keepalived
 
 KEEPALIVED_HOME = '/mysql/fastdfs/keepalived'
-KEEPALIVED_CONF = '/etc/keepalived/keepalived.conf'
 
 
 def version():
@@ -39,7 +38,7 @@ def plan(a):
 def install(inst, s):
     home, port = s['home'], s['port']
     inst.claim('nginx-lb', port, home)
-    inst.refuse_existing(KEEPALIVED_HOME, KEEPALIVED_CONF)
+    inst.refuse_existing(KEEPALIVED_HOME, adm_keepalived.CONF)
     inst.refuse_service('keepalived')
     for d in ('sbin', 'conf', 'logs'):
         os.makedirs(os.path.join(home, d), exist_ok=True)
@@ -65,24 +64,9 @@ http {{
 }}
 ''')
     inst.add_service('nginx-lb', home, os.path.join(home, 'sbin', 'nginx'), [], port)
-    k = inst.mkdir(KEEPALIVED_HOME)
-    for d in ('sbin', 'bin', 'logs'):
-        os.makedirs(os.path.join(k, d), exist_ok=True)
-    os.symlink('/usr/sbin/keepalived', os.path.join(k, 'sbin', 'keepalived'))
-    inst.write(os.path.join(k, 'bin', 'chk_nginx.sh'),
-               '#!/bin/sh\n# keepalived track script: does the local download nginx answer HTTP?\n'
-               f"code=$(curl -s -o /dev/null -m 2 -w '%{{http_code}}' http://127.0.0.1:{port}/)\n"
-               '[ "${code:-000}" != 000 ]\n', 0o700)
-    os.makedirs(os.path.dirname(KEEPALIVED_CONF), exist_ok=True)
-    inst.track(KEEPALIVED_CONF)
-    inst.write(KEEPALIVED_CONF, keepalived_conf(inst.instance, s, host_ip()), 0o600)
-    inst.add_service('keepalived', k, os.path.join(k, 'sbin', 'keepalived'),
-                     ['--dont-fork', '--log-console', '-f', KEEPALIVED_CONF, '-p', '/run/adm/keepalived-main.pid',
-                      '-r', '/run/adm/keepalived-vrrp.pid', '-c', '/run/adm/keepalived-checkers.pid'], None)
+    adm_keepalived.install(
+        inst, KEEPALIVED_HOME, 'nginx-lb', s, 'chk_nginx',
+        '#!/bin/sh\n# keepalived track script: does the local download nginx answer HTTP?\n'
+        f"code=$(curl -s -o /dev/null -m 2 -w '%{{http_code}}' http://127.0.0.1:{port}/)\n"
+        '[ "${code:-000}" != 000 ]\n', 3, weight=-60)
     inst.start_all()
-
-
-def keepalived_conf(instance, s, me):
-    return adm_keepalived.keepalived_conf('nginx-lb', instance, s, me, 'chk_nginx',
-                                          f'{KEEPALIVED_HOME}/bin/chk_nginx.sh', 3, weight=-60)
-

@@ -18,7 +18,6 @@ import adm_keepalived
 from adm_host import AdmError, check_ip, check_path, host_ip, usage
 
 KEEPALIVED_HOME = '/app/soft/keepalived'
-KEEPALIVED_CONF = '/etc/keepalived/keepalived.conf'
 
 
 def plan(a, password):
@@ -120,24 +119,8 @@ def install(inst, s, password):
 
 def add_keepalived(inst, s, password):
     """keepalived for a redis-ha node: VIP, unicast VRRP to the peer, track script on the local redis."""
-    k = inst.mkdir(KEEPALIVED_HOME)
-    for d in ('sbin', 'bin', 'logs'):
-        os.makedirs(os.path.join(k, d), mode=0o700, exist_ok=True)
-    os.symlink('/usr/sbin/keepalived', os.path.join(k, 'sbin', 'keepalived'))
-    inst.write(os.path.join(k, 'bin', '.auth'), password + '\n', 0o600)
-    inst.write(os.path.join(k, 'bin', 'chk_redis.sh'),
-               '#!/bin/sh\n# keepalived track script: is the local redis answering? (password from a mode-600 file)\n'
-               f'REDISCLI_AUTH=$(cat {k}/bin/.auth) /usr/bin/redis-cli -h 127.0.0.1 -p {s["port"]} ping 2>/dev/null'
-               ' | grep -q PONG\n', 0o700)
-    os.makedirs(os.path.dirname(KEEPALIVED_CONF), exist_ok=True)
-    inst.track(KEEPALIVED_CONF)
-    inst.write(KEEPALIVED_CONF, keepalived_conf(inst.instance, s, host_ip()), 0o600)
-    inst.add_service('keepalived', k, os.path.join(k, 'sbin', 'keepalived'),
-                     ['--dont-fork', '--log-console', '-f', KEEPALIVED_CONF, '-p', '/run/adm/keepalived-main.pid',
-                      '-r', '/run/adm/keepalived-vrrp.pid', '-c', '/run/adm/keepalived-checkers.pid'], None)
-
-
-def keepalived_conf(instance, s, me):
-    return adm_keepalived.keepalived_conf('redis-ha', instance, s, me, 'chk_redis',
-                                          f'{KEEPALIVED_HOME}/bin/chk_redis.sh', 1)
-
+    adm_keepalived.install(
+        inst, KEEPALIVED_HOME, 'redis-ha', s, 'chk_redis',
+        '#!/bin/sh\n# keepalived track script: is the local redis answering? (password from a mode-600 file)\n'
+        f'REDISCLI_AUTH=$(cat {KEEPALIVED_HOME}/bin/.auth) /usr/bin/redis-cli -h 127.0.0.1 -p {s["port"]} ping'
+        ' 2>/dev/null | grep -q PONG\n', 1, files=[('.auth', password + '\n')])

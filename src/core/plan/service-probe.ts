@@ -48,18 +48,29 @@ export function pidsOf(text: string): string {
 }
 
 /**
+ * Sets `pids` to the pids whose command line holds `text` (`pidsOf`) and prints `process: PIDS|none`, or
+ * `unknown: no pgrep on the host` (a missing pgrep must not read as "no process").
+ */
+export function processReading(text: string): string {
+  return `if command -v pgrep >/dev/null 2>&1; then pids=$(${pidsOf(text)} | tr '\\n' ' '); echo "process: \${pids:-none}"; else echo 'unknown: no pgrep on the host'; pids=; fi`;
+}
+
+/** Exits 0 while something listens on the local TCP `port` (`ss` without `-H`, which old iproute2 lacks). */
+export function portListening(port: number): string {
+  return `ss -ltn ${shellQuote(`sport = :${port}`)} | awk 'NR > 1' | grep -q .`;
+}
+
+/**
  * The command of a service probe. It prints `process: PIDS|none`, `port N: listening|closed` and, for a running
  * probe with an answer, `answer: LINE` per line of the answer; `unknown: WHY` when a tool is missing. It needs
  * only pgrep and ss (procps and iproute2, on every Linux the sites run; `ss` without `-H`, which old iproute2
  * lacks).
  */
 export function compileServiceProbe(p: ServiceProbe): string {
-  const parts = [
-    `if command -v pgrep >/dev/null 2>&1; then p=$(${pidsOf(p.process)} | tr '\\n' ' '); echo "process: \${p:-none}"; else echo 'unknown: no pgrep on the host'; fi`,
-  ];
+  const parts = [processReading(p.process)];
   if (p.port !== undefined)
     parts.push(
-      `if command -v ss >/dev/null 2>&1; then if ss -ltn ${shellQuote(`sport = :${p.port}`)} | awk 'NR > 1' | grep -q .; then echo 'port ${p.port}: listening'; else echo 'port ${p.port}: closed'; fi; else echo 'unknown: no ss on the host'; fi`,
+      `if command -v ss >/dev/null 2>&1; then if ${portListening(p.port)}; then echo 'port ${p.port}: listening'; else echo 'port ${p.port}: closed'; fi; else echo 'unknown: no ss on the host'; fi`,
     );
   if (p.answer !== undefined && p.state === 'running')
     parts.push(`{ ${p.answer.command}; } 2>&1 | head -n 20 | sed 's/^/answer: /'`);

@@ -1,10 +1,10 @@
 import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
+import { portListening } from '../../../core/plan/service-probe.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
 import { admInstallStep } from '../adm/adm-install-step.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
-import { serviceProbe, type SiteService } from '../shared/site-services.ts';
-import { selfExcludingPattern } from '../../../core/plan/service-probe.ts';
+import { controlService, serviceProbe, type SiteService } from '../shared/site-services.ts';
 import { bakOf, componentInstance, hostTargets, initScript, topDir } from '../shared/xizang-site.ts';
 import { fdfsConfValue, NORM_PATH_FN, normPath } from './fdfs-conf.ts';
 import { MONITOR_FORM } from './fdfs-checks.ts';
@@ -27,17 +27,7 @@ export function copyTree(from: string, to: string): string {
  * be a race; a restart holds the service's lock until it is up again.
  */
 export function restartServices(services: readonly SiteService[]): string {
-  return services
-    .map((s) => {
-      const init = `/etc/init.d/${s.name}`;
-      const up = `pgrep -f -- ${sh`${selfExcludingPattern(s.process)}`} >/dev/null${s.port === undefined ? '' : ` && ss -ltn ${sh`${`sport = :${s.port}`}`} | awk 'NR > 1' | grep -q .`}`;
-      return [
-        sh`if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then systemctl restart ${s.name}; elif [ -x ${init} ]; then ${init} restart; else echo ${`${s.name}: no systemd and no ${init} on this host`} >&2; exit 1; fi`,
-        `i=0; until ${up}; do i=$((i + 1)); [ $i -ge 60 ] && { ${sh`echo ${`${s.name} is not running 60s after restart`}`} >&2; exit 1; }; sleep 1; done`,
-      ].join(' && ');
-    })
-    .map((c) => `{ ${c}; }`)
-    .join(' && ');
+  return services.map((s) => controlService(s, 'restart')).join(' && ');
 }
 
 /** A check line: `ok: WHAT` when `test` holds, else `NOT ok on HOST: WHAT (found: …)` and a failure later. */
@@ -106,7 +96,7 @@ export function inspectStep(l: FdfsLayout, preconditions: Probe[]): StepInput {
             '$(hostname -I)',
           ),
           expect(
-            sh`! ss -ltn ${`sport = :${f.tracker.port}`} | awk 'NR > 1' | grep -q .`,
+            `! ${portListening(f.tracker.port)}`,
             `nothing listens on the tracker port ${f.tracker.port} yet`,
             'a listener',
           ),

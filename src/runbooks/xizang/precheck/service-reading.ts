@@ -1,4 +1,4 @@
-import { pidsOf } from '../../../core/plan/service-probe.ts';
+import { processReading } from '../../../core/plan/service-probe.ts';
 import { sh } from '../../../core/shell-quote.ts';
 import type { SiteService } from '../shared/site-services.ts';
 
@@ -31,11 +31,6 @@ const NL = String.raw`\n`;
 
 /** `ssout` = `ss -ltnp`, or `unknown: …` naming ss, its exit code and output when it did not answer with its table. */
 const LISTENING = `ssout=$(ss -ltnp 2>&1); ssrc=$?; case "$ssout" in State*) ;; *) echo "unknown: ss -ltnp (exit $ssrc): $(printf '%s' "$ssout" | head -c 200 | tr '${NL}' ' ')"; ssout= ;; esac`;
-
-/** `process: PIDS|none`, or `unknown: no pgrep on the host` (pgrep missing would read as "none"). */
-function processLine(text: string): string {
-  return `if command -v pgrep >/dev/null 2>&1; then pids=$(${pidsOf(text)} | tr '${NL}' ' '); echo "process: \${pids:-none}"; else echo 'unknown: no pgrep on the host'; pids=; fi`;
-}
 
 /** `listen: ADDRESS:PORT` for every TCP socket the processes listen on; `eps` holds them. */
 const ENDPOINTS = [
@@ -74,7 +69,7 @@ function httpLines(port: number | undefined): string {
 
 /** The command printing what `judgeService` reads about `c` on one host. */
 export function readService(c: ServiceCheck): string {
-  const parts = [processLine(c.process), LISTENING, ENDPOINTS];
+  const parts = [processReading(c.process), LISTENING, ENDPOINTS];
   if (c.port !== undefined) parts.push(portLine(c.port));
   if (c.answer !== undefined) parts.push(answerLines(c.answer.command));
   if (c.http === true) parts.push(httpLines(c.port));

@@ -4,6 +4,8 @@ import type { RedisReplication } from '../../../core/sites/middleware-schema.ts'
 import type { SiteFile } from '../../../core/sites/site-schema.ts';
 import { readDirective, readRequirepass, redisCli } from './redis-cli.ts';
 import { addressOf, bakOf, hostTargets } from '../shared/xizang-site.ts';
+import type { SiteService } from '../shared/site-services.ts';
+import { redisService } from './redis-service.ts';
 
 /** Everything the Redis phase's steps are built from: the site file's instance and where ADM lays it out. */
 export interface RedisLayout {
@@ -28,6 +30,11 @@ export function redisLayout(spec: SiteFile, r: RedisReplication): RedisLayout {
     newConfig: r.admLayout?.config ?? `${newHome}/conf/redis.conf`,
     stateDir: `/var/lib/opsgate/${r.name}`,
   };
+}
+
+/** The Redis ADM installs, in its new home. */
+export function newRedisService(l: RedisLayout): SiteService {
+  return redisService(l.r.service, { home: l.newHome, config: l.newConfig, port: l.r.port });
 }
 
 /** Fails with a message on stderr (the step's output names what is wrong). */

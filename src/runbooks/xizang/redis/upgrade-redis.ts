@@ -8,13 +8,8 @@ import { readDirective } from './redis-cli.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
 import { controlService, serviceProbe } from '../shared/site-services.ts';
 import { keepalivedService, oldRedisService, redisService } from './redis-service.ts';
-import {
-  admRedisInstall,
-  admRedisParameters,
-  inspectStep,
-  redisLayout,
-  type RedisLayout,
-} from './upgrade-redis-steps.ts';
+import { inspectStep, newRedisService, redisLayout, type RedisLayout } from './upgrade-redis-steps.ts';
+import { admSteps } from './redis-adm-step.ts';
 import { startLoadingDump } from './aof-start.ts';
 import { armStep, dataAfterUndoStep, finalDumpStep } from './data-proof-steps.ts';
 import { verifyStep } from './redis-verify-step.ts';
@@ -32,68 +27,10 @@ export interface RedisPhase {
 
 /** `/upgrade <site> redis`: the business Redis, `middleware.redis`. */
 export const BUSINESS_REDIS: RedisPhase = { id: 'upgrade-redis', list: 'redis', label: 'business Redis' };
-/** An ADM stand-in install takes seconds; a host that stopped answering must not hold the run for long. */
-const ADM_TIMEOUT_MS = 60_000;
-
 /**
  * The seed's `mv /app/soft/redis /app/soft/redis_bak` before a stop: vesta leaves a service alone whose home is gone.
  */
 const pausedHome = (l: RedisLayout) => `${l.newHome}_vesta_paused`;
-
-/** The Redis ADM installs, in its new home. */
-const newService = (l: RedisLayout) =>
-  redisService(l.r.service, { home: l.newHome, config: l.newConfig, port: l.r.port });
-
-function admSteps(l: RedisLayout, adm: string | undefined): StepInput[] {
-  const { r } = l;
-  const instance = r.admInstance;
-  const installed = l.nodes.flatMap((h) => [
-    serviceProbe(newService(l), 'running', [h]),
-    { kind: 'path-exists' as const, path: l.newConfig, hosts: [h] },
-  ]);
-  return [
-    {
-      kind: 'manual',
-      id: 'r05-adm-install',
-      title: `ADM: install ${instance} (Redis master/replica + keepalived) with the same VIP and password`,
-      targets: hostTargets(l.nodes, { oneAtATime: true }),
-      instructions: `In PowerADM, install a Redis master/replica high-availability instance with keepalived on ${l.nodes.join(' and ')}, with exactly these parameters; the password is the old one, kept in the backed-up config on the master. Press done when both nodes run.`,
-      parameters: admRedisParameters(l, instance),
-      ...(adm === undefined
-        ? {}
-        : {
-            standIn: l.nodes.map((host) => ({
-              host,
-              command: admRedisInstall(l, adm, instance, host),
-              timeoutMs: ADM_TIMEOUT_MS,
-            })),
-          }),
-      verify: installed,
-      rollback: {
-        steps: [
-          {
-            kind: 'manual',
-            id: 'r05-adm-uninstall',
-            title: `ADM: uninstall ${instance}`,
-            targets: hostTargets([...l.nodes].reverse()),
-            destructive: true,
-            gate: { prompt: `Uninstall the ADM instance ${instance} from ${l.nodes.join(', ')}?` },
-            instructions: `In PowerADM, uninstall the instance ${instance} (both nodes), then press done.`,
-            parameters: { instance },
-            ...(adm === undefined
-              ? {}
-              : {
-                  standIn: [...l.nodes]
-                    .reverse()
-                    .map((host) => ({ host, command: sh`${adm} uninstall --instance ${instance}` })),
-                }),
-            verify: [{ kind: 'path-absent', path: l.newConfig }],
-          },
-        ],
-      },
-    },
-  ];
-}
 
 function restoreSteps(l: RedisLayout): StepInput[] {
   const { r } = l;
@@ -102,7 +39,7 @@ function restoreSteps(l: RedisLayout): StepInput[] {
     ? `${paused}${l.newConfig.slice(l.newHome.length)}`
     : l.newConfig;
   const replicasFirst = [...r.replicas, r.master];
-  const resume = `${sh`if [ -e ${paused} ]; then mv -T -- ${paused} ${l.newHome}; fi`} && ${controlService(newService(l), 'start')}`;
+  const resume = `${sh`if [ -e ${paused} ]; then mv -T -- ${paused} ${l.newHome}; fi`} && ${controlService(newRedisService(l), 'start')}`;
   // Once the home is aside, redis-cli and the config are read from there; the process keeps its command line.
   const pausedService = redisService(r.service, { home: paused, config: pausedConfig, port: r.port }, l.newHome);
   const copy = [
@@ -137,7 +74,7 @@ function restoreSteps(l: RedisLayout): StepInput[] {
             targets: hostTargets(l.nodes, { oneAtATime: true }),
             destructive: true,
             commands: l.nodes.map((host) => ({ host, command: resume })),
-            verify: [serviceProbe(newService(l), 'running')],
+            verify: [serviceProbe(newRedisService(l), 'running')],
           },
         ],
       },
@@ -172,7 +109,7 @@ function restoreSteps(l: RedisLayout): StepInput[] {
         host,
         command: host === r.master ? startLoadingDump(l, { pausedConfig, start: resume }) : resume,
       })),
-      verify: [serviceProbe(newService(l), 'running')],
+      verify: [serviceProbe(newRedisService(l), 'running')],
       irreversible: { reason: 'starts the new instance; rolling back uninstalls it through ADM' },
     },
   ];

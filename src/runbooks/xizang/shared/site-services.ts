@@ -1,6 +1,6 @@
 import type { Probe } from '../../../core/plan/step-schema.ts';
 import { sh } from '../../../core/shell-quote.ts';
-import { pidsOf } from '../../../core/plan/service-probe.ts';
+import { pidsOf, portListening } from '../../../core/plan/service-probe.ts';
 
 /**
  * A service of the site as the runbooks control and observe it. Its state is read from the software (its
@@ -37,33 +37,30 @@ export function serviceProbe(s: SiteService, state: 'running' | 'stopped', hosts
 /** Seconds a start or stop may take before the step reports it did not happen. */
 const SETTLE_SECONDS = 60;
 
-/** True (exit 0) while the process of `s` runs or its port is open. */
-function stillUp(s: SiteService): string {
+/**
+ * Exits 0 when the process of `s` runs `and` its port (if any) listens (it is up), or runs `or` its port is open
+ * (something of it is still up).
+ */
+function upTest(s: SiteService, join: 'and' | 'or'): string {
   const proc = `[ -n "$(${pidsOf(s.process)})" ]`;
-  return s.port === undefined
-    ? proc
-    : `{ ${proc} || ss -ltn ${sh`${`sport = :${s.port}`}`} | awk 'NR > 1' | grep -q .; }`;
-}
-
-/** True (exit 0) when the process of `s` runs and its port (if any) listens. */
-function isUp(s: SiteService): string {
-  const proc = `[ -n "$(${pidsOf(s.process)})" ]`;
-  return s.port === undefined ? proc : `${proc} && ss -ltn ${sh`${`sport = :${s.port}`}`} | awk 'NR > 1' | grep -q .`;
+  if (s.port === undefined) return proc;
+  return `{ ${proc} ${join === 'and' ? '&&' : '||'} ${portListening(s.port)}; }`;
 }
 
 /**
- * Starts or stops `s` through the host's service manager: systemctl where systemd runs (units and the init
- * scripts it wraps alike), else the `/etc/init.d` script; a host with neither refuses, naming the service. Then
- * it waits until the software itself shows the new state (process and port), since init scripts are known to
- * return before that, or to report success when nothing happened.
+ * Starts, stops or restarts `s` through the host's service manager: systemctl where systemd runs (units and the
+ * init scripts it wraps alike), else the `/etc/init.d` script; a host with neither refuses, naming the service.
+ * Then it waits until the software itself shows the new state (process and port), since init scripts are known to
+ * return before that, or to report success when nothing happened. A restart holds the service manager's lock until
+ * the service is up again, so a guard that starts stopped services (ADM's vesta) cannot race it.
  */
-export function controlService(s: SiteService, verb: 'start' | 'stop'): string {
+export function controlService(s: SiteService, verb: 'start' | 'stop' | 'restart'): string {
   const byManager = sh`if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then systemctl ${verb} ${s.name}; elif [ -x ${`/etc/init.d/${s.name}`} ]; then ${`/etc/init.d/${s.name}`} ${verb}; else echo ${`${s.name}: no systemd and no /etc/init.d/${s.name} on this host`} >&2; exit 1; fi`;
   const run =
     verb === 'stop' && s.stopWithoutSystemd !== undefined
       ? `if [ -d /run/systemd/system ]; then ${byManager}; else ${s.stopWithoutSystemd}; fi`
       : byManager;
-  const settled = verb === 'stop' ? `! ${stillUp(s)}` : isUp(s);
+  const settled = verb === 'stop' ? `! ${upTest(s, 'or')}` : upTest(s, 'and');
   const what = verb === 'stop' ? 'is still running' : 'is not running';
   const failed = sh`{ echo ${`${s.name}: ${verb} failed`} "(exit $rc)" >&2; exit 1; }`;
   const late = sh`{ echo ${`${s.name} ${what} ${SETTLE_SECONDS}s after ${verb} (process ${s.process}${s.port === undefined ? '' : `, port ${s.port}`})`} >&2; exit 1; }`;

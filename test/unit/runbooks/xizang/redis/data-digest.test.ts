@@ -181,3 +181,68 @@ describe('the digest commands', () => {
     expect(r.stdout).toContain(`now: ${now}`);
   });
 });
+
+describe('the streamed data digest against a real redis-server', () => {
+  /** A private redis-server on a unix socket in `dir`, loaded with `commands` (redis-cli lines); its digest. */
+  function realDigest(name: string, commands: readonly string[]): { code: number; out: string; err: string } {
+    const sock = join(dir, `${name}.sock`);
+    const server = spawnSync(
+      'redis-server',
+      ['--port', '0', '--unixsocket', sock, '--save', '', '--appendonly', 'no', '--daemonize', 'yes'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    if (server.status !== 0) throw new Error(`redis-server did not start: ${server.stderr}`);
+    try {
+      for (let i = 0; i < 50 && spawnSync('redis-cli', ['-s', sock, 'PING']).stdout?.toString().trim() !== 'PONG'; i++)
+        spawnSync('sleep', ['0.1']);
+      const load = spawnSync('redis-cli', ['-s', sock], { input: `${commands.join('\n')}\n`, encoding: 'utf8' });
+      if (load.status !== 0) throw new Error(`loading ${name}: ${load.stderr}`);
+      spawnSync('mkdir', ['-p', join(dir, `w-${name}`)]);
+      const r = spawnSync(
+        'sh',
+        ['-c', `${DIGEST_FUNCTION}\nrc() { redis-cli -s '${sock}' "$@"; }\nog_digest '${join(dir, `w-${name}`)}'`],
+        { encoding: 'utf8' },
+      );
+      return { code: r.status ?? -1, out: r.stdout.trim(), err: r.stderr };
+    } finally {
+      spawnSync('redis-cli', ['-s', sock, 'SHUTDOWN', 'NOSAVE']);
+    }
+  }
+
+  const data = [
+    'SET plain "v a l"',
+    'HSET h f1 1 f2 2',
+    'SADD s m1 m2 m3',
+    'ZADD z 0.1 a 2 b',
+    'RPUSH l x y x',
+    'SELECT 3',
+    'SET other 1',
+    'SET ttl 1 EX 100',
+  ];
+
+  it('gives the same digest for the same data written in another order, and another for changed data', () => {
+    const a = realDigest('a', data);
+    const b = realDigest(
+      'b',
+      [...data]
+        .reverse()
+        .filter((c) => c !== 'SELECT 3')
+        .concat(['SELECT 0']),
+    );
+    expect(a.code, a.err).toBe(0);
+    expect(a.out).toMatch(new RegExp(DIGEST_PATTERN));
+    expect(a.out).toMatch(/^keys=6 volatile=1 /);
+    // `b` wrote db 3's keys into db 0: the same keys, in another database, are other data.
+    expect(b.out).not.toBe(a.out);
+    const c = realDigest('c', [
+      'SELECT 3',
+      'SET ttl 1 EX 100',
+      'SET other 1',
+      'SELECT 0',
+      ...data.slice(0, 5).reverse(),
+    ]);
+    expect(c.out).toBe(a.out);
+    const d = realDigest('d', [...data.slice(0, 4), 'RPUSH l y x x', ...data.slice(5)]);
+    expect(d.out).not.toBe(a.out);
+  });
+});

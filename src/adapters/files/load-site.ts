@@ -1,6 +1,6 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Env } from '../../core/sites/secret-ref.ts';
 import { err, ok, type Result } from '../../core/result.ts';
@@ -62,7 +62,15 @@ export async function loadSite(file: string, deps: LoadSiteDeps): Promise<Result
       })),
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml's toJS throws a ReferenceError for an alias it cannot resolve and for aliases that would expand past
+    // maxAliasCount ("billion laughs"); neither is in doc.errors.
+    if (!(e instanceof ReferenceError)) throw e;
+    return err([aliasProblem(file, doc, counter, e)]);
+  }
   const issues: PathIssue[] = [];
   const parsed = SiteSchema.safeParse(raw, { error: describeIssue });
   if (raw === null || raw === undefined) issues.push({ path: [], message: 'the file is empty' });
@@ -88,6 +96,36 @@ export async function loadSite(file: string, deps: LoadSiteDeps): Promise<Result
     return err(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   }
   return ok({ file, baseDir, site: parsed.data, lineOf: (path) => yamlLineOf(doc, counter, path) });
+}
+
+/**
+ * How many nodes aliases may bring in, in all (yaml's `maxAliasCount`: each use of an anchor counts the aliases
+ * inside it too). A site file that repeats a block through an anchor a few dozen times stays far below; nested
+ * aliases that multiply ("billion laughs") pass it at once and are refused before anything walks the document.
+ */
+const MAX_ALIAS_COUNT = 1000;
+
+const ALIAS_BOMB =
+  `YAML aliases: they would expand to more than ${MAX_ALIAS_COUNT} nodes (nested aliases that multiply, ` +
+  'a "billion laughs"); write the repeated parts out or use fewer aliases';
+
+/** The problem of an alias `toJS` refused, at the line of the alias it is about. */
+function aliasProblem(file: string, doc: Document, counter: LineCounter, e: ReferenceError): SiteProblem {
+  const unresolved = e.message.startsWith('Unresolved alias');
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (unresolved && node.resolve(doc) !== undefined) return undefined;
+      at = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return {
+    file,
+    line: at === undefined ? undefined : counter.linePos(at).line,
+    path: '',
+    message: unresolved ? 'YAML: an alias (*name) whose anchor (&name) is not set before it' : ALIAS_BOMB,
+  };
 }
 
 /** zod issues in our words; an unknown key becomes one issue per key, at the key. */

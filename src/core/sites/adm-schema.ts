@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { LIMITS, limitedString } from './field-limits.ts';
 import { AbsPathSchema } from './site-fields.ts';
 
 /** The rule ADM instance names follow, so that DR groups can be built by picking names. */
 export const NamingRuleSchema = z
   .strictObject({
-    pattern: z.string().min(1),
-    example: z.string().min(1),
+    pattern: limitedString(LIMITS.pattern, 'characters', `a pattern has at most ${LIMITS.pattern}`).min(1),
+    example: limitedString(
+      LIMITS.admInstanceBytes,
+      'bytes',
+      `an ADM instance name has at most ${LIMITS.admInstanceBytes} (UTF-8)`,
+    ).min(1),
   })
   .superRefine((v, ctx) => {
     let re: RegExp;

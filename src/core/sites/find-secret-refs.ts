@@ -1,8 +1,6 @@
 import { isRecord } from './doc-paths.ts';
-import { isSecretRef, type SecretRef } from './secret-ref.ts';
+import { isSecretRef, SecretRefSchema, type SecretRef } from './secret-ref.ts';
 import type { DocPath } from './site-problem.ts';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Every well-formed secret reference in a (raw or validated) site document, with its path. No other object of
@@ -13,8 +11,9 @@ export function findSecretRefs(
   path: DocPath = [],
 ): { readonly path: DocPath; readonly ref: SecretRef }[] {
   if (isSecretRef(doc)) {
-    // Malformed ones are the schema's to report; resolving them too would only repeat the problem.
-    if ('env' in doc ? !ENV_NAME.test(doc.env) : doc.file === '') return [];
+    // Malformed ones (a bad name, a path past PATH_MAX) are the schema's to report; resolving them too would only
+    // repeat the problem, quoting what the schema never quotes.
+    if (!SecretRefSchema.safeParse(doc).success) return [];
     return [{ path, ref: doc }];
   }
   if (Array.isArray(doc)) return doc.flatMap((v, i) => findSecretRefs(v, [...path, i]));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AddressSchema, NameSchema, PortSchema } from './site-fields.ts';
+import { AddressSchema, LoginNameSchema, NameSchema, PortSchema } from './site-fields.ts';
 import { SecretRefSchema } from './secret-ref.ts';
 
 /** One machine of the site, reached over SSH. */
@@ -10,11 +10,9 @@ export const HostSchema = z.strictObject({
   groups: z.array(NameSchema).default([]),
 });
 
-const LOGIN_USER = z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/, 'not a login name');
-
 /** Credentials: a user with a private key, a password or both (the key is tried first), by reference. */
 const AuthShape = {
-  user: LOGIN_USER,
+  user: LoginNameSchema,
   privateKey: SecretRefSchema.optional(),
   passphrase: SecretRefSchema.optional(),
   password: SecretRefSchema.optional(),
@@ -35,7 +33,7 @@ export const JumpHostSchema = z
     host: NameSchema.optional(),
     address: AddressSchema.optional(),
     port: PortSchema.optional(),
-    user: LOGIN_USER.optional(),
+    user: LoginNameSchema.optional(),
     privateKey: SecretRefSchema.optional(),
     passphrase: SecretRefSchema.optional(),
     password: SecretRefSchema.optional(),

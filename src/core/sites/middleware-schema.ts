@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import { AbsPathSchema, AddressSchema, NameSchema, PortSchema, ServiceNameSchema } from './site-fields.ts';
-import { isIpAddress } from './is-address.ts';
+import { LIMITS, limitedString } from './field-limits.ts';
+import { AbsPathSchema, AddressSchema, IpSchema, NameSchema, PortSchema, ServiceNameSchema } from './site-fields.ts';
 import { SecretRefSchema } from './secret-ref.ts';
 
 /**
  * Middleware instances of a site. Each names its hosts (by host name), the instance name it has (or will have)
  * in PowerADM, its install layout today and, where ADM lays it out differently, `admLayout` after redeploy.
  */
-
-const IpSchema = z.string().refine(isIpAddress, 'not an IP address');
 
 /** Where ADM puts a component after a redeploy, where that differs from today's layout. */
 export const AdmLayoutSchema = z.strictObject({
@@ -20,7 +18,14 @@ export const AdmLayoutSchema = z.strictObject({
   service: ServiceNameSchema.optional(),
 });
 
-const AdmInstanceSchema = z.string().trim().min(1, 'ADM instance name is empty');
+/** The instance's name in PowerADM (often Chinese: limited in UTF-8 bytes). */
+const AdmInstanceSchema = limitedString(
+  LIMITS.admInstanceBytes,
+  'bytes',
+  `an ADM instance name has at most ${LIMITS.admInstanceBytes} (UTF-8)`,
+)
+  .trim()
+  .min(1, 'ADM instance name is empty');
 
 export const KeepalivedSchema = z.strictObject({
   home: AbsPathSchema,
@@ -105,8 +110,11 @@ export const FastdfsSchema = z.strictObject({
   storage: z.strictObject({
     hosts: z.array(NameSchema).min(1, 'FastDFS needs at least one storage host'),
     port: PortSchema.default(23000),
-    group: z
-      .string()
+    group: limitedString(
+      LIMITS.fastdfsGroup,
+      'characters',
+      `a FastDFS group name has at most ${LIMITS.fastdfsGroup} (FDFS_GROUP_NAME_MAX_LEN)`,
+    )
       .regex(/^[A-Za-z0-9_]+$/, 'not a FastDFS group name')
       .default('group1'),
     base: AbsPathSchema,

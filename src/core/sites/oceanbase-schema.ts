@@ -1,6 +1,22 @@
 import { z } from 'zod';
-import { AbsPathSchema, AddressSchema, DurationSchema, NameSchema, PortSchema } from './site-fields.ts';
+import { LIMITS, limitedString } from './field-limits.ts';
+import {
+  AbsPathSchema,
+  AddressSchema,
+  DurationSchema,
+  LocalPathSchema,
+  NameSchema,
+  PortSchema,
+} from './site-fields.ts';
 import { SecretRefSchema } from './secret-ref.ts';
+
+/** An OceanBase user, `user@tenant`: at most 64 bytes each. */
+const obUser = () =>
+  limitedString(
+    LIMITS.obUserBytes,
+    'bytes',
+    `an OceanBase user@tenant has at most ${LIMITS.obUserBytes} (64 for the user, 64 for the tenant)`,
+  ).min(1);
 
 /**
  * An OceanBase cluster. The prechecks connect straight to an observer's SQL port as a sys-tenant user (never
@@ -13,7 +29,7 @@ export const OceanbaseSchema = z.strictObject({
       host: NameSchema.optional(),
       address: AddressSchema.optional(),
       port: PortSchema.default(2881),
-      user: z.string().min(1).default('root@sys'),
+      user: obUser().default('root@sys'),
       password: SecretRefSchema,
     })
     .refine(
@@ -27,9 +43,15 @@ export const OceanbaseSchema = z.strictObject({
   /** A business tenant the probe logs in to, to prove the cluster serves SQL during the upgrade. */
   probeTenant: z
     .strictObject({
-      user: z.string().min(1),
+      user: obUser(),
       password: SecretRefSchema,
-      database: z.string().min(1).optional(),
+      database: limitedString(
+        LIMITS.obDatabaseBytes,
+        'bytes',
+        `an OceanBase database name has at most ${LIMITS.obDatabaseBytes}`,
+      )
+        .min(1)
+        .optional(),
     })
     .optional(),
   /** The rolling upgrade (`/upgrade <site> ob <cluster> --to <version>`). */
@@ -39,7 +61,7 @@ export const OceanbaseSchema = z.strictObject({
        * Where the packages are on the machine running opsgate (relative to the site file): `oceanbase-ce-<v>.rpm`
        * and `oceanbase-ce-libs-<v>.rpm` for every target version.
        */
-      packages: z.string().min(1).default('packages/oceanbase'),
+      packages: LocalPathSchema.default('packages/oceanbase'),
       /** How long a passed `/precheck <site> ob <cluster>` lets an upgrade start. */
       precheckValidFor: DurationSchema.default('1h'),
       /**

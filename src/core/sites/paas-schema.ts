@@ -1,13 +1,18 @@
 import { z } from 'zod';
+import { LIMITS, limitedString } from './field-limits.ts';
 import {
   AbsPathSchema,
   HAS_TARGETS_MESSAGE,
+  LocalPathSchema,
+  LoginNameSchema,
   NameSchema,
   PortSchema,
   ServiceNameSchema,
   Sha256Schema,
   TargetsShape,
   hasTargets,
+  labelSchema,
+  processTextSchema,
 } from './site-fields.ts';
 
 /**
@@ -21,7 +26,7 @@ import {
 export const ExpectedArtifactSchema = z
   .strictObject({
     from: z.enum(['file', 'jars', 'repomd']).default('file'),
-    version: z.string().min(1).optional(),
+    version: labelSchema('a version').min(1).optional(),
     sha256: Sha256Schema.optional(),
     path: AbsPathSchema,
   })
@@ -33,12 +38,18 @@ export const ExpectedArtifactSchema = z
 export const PackageSchema = z.strictObject({
   name: NameSchema,
   /** Where the package is on the machine running opsgate; relative to the site file. */
-  source: z.string().min(1),
+  source: LocalPathSchema,
   target: AbsPathSchema,
   sha256: Sha256Schema.optional(),
-  owner: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_-]*([.:][a-z_][a-z0-9_-]*)?$/, 'not an owner (user or user:group)')
+  owner: limitedString(
+    2 * LIMITS.loginName + 1,
+    'characters',
+    `an owner has at most ${2 * LIMITS.loginName + 1} (a user and a group of at most ${LIMITS.loginName}, useradd)`,
+  )
+    .regex(/^[a-z_][a-z0-9_-]*([.:][a-z_][a-z0-9_-]*)?$/, { message: 'not an owner (user or user:group)', abort: true })
+    .refine((o) => o.split(/[.:]/).every((n) => LoginNameSchema.safeParse(n).success), {
+      message: `not an owner: a user or group name has at most ${LIMITS.loginName} characters (useradd)`,
+    })
     .optional(),
   /**
    * How the directory the package replaces is backed up. `move`: the seed's SPRINGBOOT steps (`mv` to `_bak`, then
@@ -53,8 +64,13 @@ export const PackageSchema = z.strictObject({
 export const AppSettingSchema = z.strictObject({
   file: AbsPathSchema,
   /** `key: value` to set in `file`; never a secret (the site file holds no secret inline). */
-  settings: z.record(z.string().min(1), z.string()).default({}),
-  note: z.string().min(1).optional(),
+  settings: z
+    .record(
+      limitedString(LIMITS.componentBytes, 'bytes', `a setting's key has at most ${LIMITS.componentBytes}`).min(1),
+      limitedString(LIMITS.settingValue, 'bytes', `a setting's value has at most ${LIMITS.settingValue}`),
+    )
+    .default({}),
+  note: limitedString(LIMITS.note, 'characters', `a note has at most ${LIMITS.note}`).min(1).optional(),
 });
 
 /** A platform application restarted after the update and checked. */
@@ -64,13 +80,11 @@ export const ApplicationSchema = z
     ...TargetsShape,
     service: ServiceNameSchema,
     /** Text its process's command line holds (its jar, main class or start script); default: its name. */
-    process: z
-      .string()
-      .min(2)
-      .regex(/^[^\n\0]+$/, 'a process text is one line')
-      .optional(),
+    process: processTextSchema().min(2).optional(),
     port: PortSchema.optional(),
-    healthUrl: z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).optional(),
+    healthUrl: limitedString(LIMITS.url, 'characters', `a URL has at most ${LIMITS.url}`)
+      .pipe(z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }))
+      .optional(),
     /** What a person configures before the restart (shown in the manual step, with these exact values). */
     configure: z.array(AppSettingSchema).default([]),
   })
@@ -81,7 +95,14 @@ export const ScanLocationSchema = z
   .strictObject({
     ...TargetsShape,
     paths: z.array(AbsPathSchema).min(1, 'give at least one path'),
-    include: z.array(z.string().min(1)).default(['*']),
+    /** File name patterns (`find -name`): a file name's limit. */
+    include: z
+      .array(
+        limitedString(LIMITS.componentBytes, 'bytes', `a file name pattern has at most ${LIMITS.componentBytes}`).min(
+          1,
+        ),
+      )
+      .default(['*']),
   })
   .refine(hasTargets, HAS_TARGETS_MESSAGE);
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { LIMITS, limitedString } from './field-limits.ts';
+import { LocalPathSchema } from './site-fields.ts';
 
 /**
  * A secret given by reference, never inline: `{ env: VAR }` (an environment variable of the process that runs
@@ -11,11 +13,10 @@ const INLINE_MESSAGE = 'inline secrets are not allowed: give a reference, { env:
 export const SecretRefSchema = z
   .strictObject(
     {
-      env: z
-        .string()
+      env: limitedString(LIMITS.envName, 'characters', `a variable name has at most ${LIMITS.envName}`)
         .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name')
         .optional(),
-      file: z.string().min(1, 'empty file path').optional(),
+      file: LocalPathSchema.optional(),
     },
     // The value that was typed is never echoed back: it may be the password itself.
     {

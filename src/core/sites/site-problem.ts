@@ -20,11 +20,18 @@ export interface SiteProblem {
 
 const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 
-/** Renders `['hosts', 2, 'address']` as `hosts[2].address`; odd keys are quoted: `records["a.b"]`. */
+/** A key longer than this (a mistake, or a value pasted as a key) is shown by its start and its length. */
+const KEY_SHOWN = 64;
+
+/**
+ * Renders `['hosts', 2, 'address']` as `hosts[2].address`; odd keys are quoted: `records["a.b"]`, and a key past
+ * 64 characters is cut: `settings["aaaa…" (200000 characters)]`.
+ */
 export function formatDocPath(path: DocPath): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
+    else if (seg.length > KEY_SHOWN) out += `[${JSON.stringify(`${seg.slice(0, 32)}…`)} (${seg.length} characters)]`;
     else if (PLAIN_KEY.test(seg)) out += out === '' ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
   }

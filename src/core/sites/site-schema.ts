@@ -6,7 +6,7 @@ import { MiddlewareSchema } from './middleware-schema.ts';
 import { OceanbaseSchema } from './oceanbase-schema.ts';
 import { PaasSchema } from './paas-schema.ts';
 import { PolicySchema } from './policy-schema.ts';
-import { NameSchema, SlackChannelIdSchema } from './site-fields.ts';
+import { labelSchema, NameSchema, SlackChannelIdSchema } from './site-fields.ts';
 
 /**
  * The schema of a site file (`sites/<site>.yml`). Every object is strict: an unknown key is an error, so a
@@ -15,7 +15,7 @@ import { NameSchema, SlackChannelIdSchema } from './site-fields.ts';
  */
 export const SiteSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'not a site id (lower-case letters, digits, "-")'),
-  name: z.string().trim().min(1, 'display name is empty'),
+  name: labelSchema('a display name').trim().min(1, 'display name is empty'),
   slack: z.strictObject({ channel: SlackChannelIdSchema }),
   ssh: SshSchema,
   hosts: z.array(HostSchema).min(1, 'a site needs at least one host'),

@@ -29,6 +29,20 @@ async function opsgate(cwd: string, args: string[], env: Record<string, string> 
   }
 }
 
+/** Nine levels of nine aliases: 9^9 strings once expanded ("billion laughs"). */
+const BOMB = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]']
+  .concat(
+    'bcdefghi'.split('').map(
+      (l, i) =>
+        `${l}: &${l} [${Array(9)
+          .fill(`*${'abcdefgh'[i] ?? ''}`)
+          .join(', ')}]`,
+    ),
+  )
+  .join('\n');
+const HOME = 'home: /app/soft/redis-5.0.5';
+const LONG_HOME = `home: /${'a'.repeat(199_999)}`;
+
 const SECRETS = { TEST_SSH_KEY: 'ssh-key-do-not-print', TEST_REDIS_PASSWORD: 'redis-pw-do-not-print' };
 
 describe('opsgate sites validate', () => {
@@ -49,6 +63,14 @@ describe('opsgate sites validate', () => {
     await writeFile(join(dir, 'bad/testsite.yml'), broken);
     await writeFile(join(dir, 'bad/secrets/known_hosts'), 'app-1 ssh-ed25519 AAAA\n');
     await writeFile(join(dir, 'notes.txt'), 'id: x\n');
+    await mkdir(join(dir, 'mixed/secrets'), { recursive: true });
+    await writeFile(join(dir, 'mixed/a-bomb.yml'), BOMB);
+    await writeFile(
+      join(dir, 'mixed/b-long.yml'),
+      edit(SITE_YAML, 'id: testsite', 'id: other').replace(HOME, LONG_HOME),
+    );
+    await writeFile(join(dir, 'mixed/c-good.yml'), SITE_YAML);
+    await writeFile(join(dir, 'mixed/secrets/known_hosts'), 'app-1 ssh-ed25519 AAAA\n');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -99,6 +121,19 @@ describe('opsgate sites validate', () => {
       code: 2,
       stderr: 'opsgate sites validate: no site files (*.yml, *.yaml) in empty\n',
     });
+  });
+
+  it('checks every file of a directory holding an alias bomb and a 200,000-character path, each located', async () => {
+    const r = await opsgate(dir, ['sites', 'validate', 'mixed'], SECRETS);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')).toEqual([
+      'mixed/a-bomb.yml:2: YAML aliases: they would expand to more than 1000 nodes (nested aliases that multiply, a "billion laughs"); write the repeated parts out or use fewer aliases',
+      `mixed/b-long.yml:${lineWith(SITE_YAML, HOME)} middleware.redis[0].home: too long: 200000 bytes, a path has at most 4095 (PATH_MAX, 4096 with the terminating NUL)`,
+      'mixed/c-good.yml: ok, site testsite (Test site): 4 hosts, 1 middleware instance(s), adm manual',
+      '2 problem(s) in 2 of 3 site file(s)',
+      '',
+    ]);
+    expect(r.stderr).toBe('');
   });
 
   it('validates the committed site files with --no-secrets from the repository root', async () => {

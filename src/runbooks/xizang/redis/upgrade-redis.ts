@@ -13,6 +13,7 @@ import { admSteps } from './redis-adm-step.ts';
 import { startLoadingDump } from './aof-start.ts';
 import { armStep, dataAfterUndoStep, finalDumpStep } from './data-proof-steps.ts';
 import { verifyStep } from './redis-verify-step.ts';
+import { replicasAfterUndoStep } from './replica-in-sync.ts';
 import { bakOf, hostTargets, initScript, requireSpec, topDir } from '../shared/xizang-site.ts';
 
 /** Which Redis of the site file a Redis phase redeploys, and the names that keep its runs apart from the other's. */
@@ -164,6 +165,8 @@ export function redisRunbook(phase: RedisPhase) {
         }
       }
       stop.rollback?.steps.push(dataAfterUndoStep(l));
+      const replicasBack = replicasAfterUndoStep(l);
+      if (replicasBack !== undefined) stop.rollback?.steps.push(replicasBack);
       const paths = [
         r.home,
         ...(kl ? [kl.home] : []),

@@ -52,6 +52,7 @@ describe('upgrade-csb-redis plan', () => {
     expect(stop?.kind === 'action' && stop.rollback?.steps.map((s) => s.id)).toEqual([
       'r03-stop-undo',
       'r03-stop-undo-data',
+      'r03-stop-undo-replicas',
     ]);
     expect(stop?.gate?.prompt).toContain('of csb-redis');
     expect(csb.steps.find((s) => s.id === 'r09-verify')?.commands.map((c) => c.host)).toEqual([

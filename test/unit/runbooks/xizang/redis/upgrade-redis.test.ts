@@ -126,7 +126,7 @@ describe('upgrade-redis plan', () => {
     expect(JSON.stringify(verify?.verify)).toContain('^data-equal$');
     const stop = plan.steps.find((s) => s.id === 'r03-stop');
     const undo = stop?.kind === 'action' ? stop.rollback?.steps : [];
-    expect(undo?.map((s) => s.id)).toEqual(['r03-stop-undo', 'r03-stop-undo-data']);
+    expect(undo?.map((s) => s.id)).toEqual(['r03-stop-undo', 'r03-stop-undo-data', 'r03-stop-undo-replicas']);
     expect(JSON.stringify(undo?.[1]?.verify)).toContain('^data-equal$');
   });
 

@@ -5,6 +5,7 @@ import type { EventSource } from '../core/ports/event-source.ts';
 import type { PendingGate } from '../core/engine/pending-gates.ts';
 import type { EventCursors } from '../core/ports/event-cursors.ts';
 import type { RunThreadStore } from '../core/ports/run-thread-store.ts';
+import type { ReplayGuard } from '../core/ports/replay-guard.ts';
 import type { ChatEngine } from '../core/ports/chat-engine.ts';
 import type { Config } from './config.ts';
 import type { Env } from '../core/sites/secret-ref.ts';
@@ -42,6 +43,8 @@ export interface Runtime {
   readonly artefacts: OutputArtefacts;
   /** Where the Slack app keeps each run's thread and gate messages across restarts. */
   readonly slackThreads: RunThreadStore;
+  /** Where the Slack app remembers the requests it handled, so that a replay is not acted on after a restart. */
+  readonly slackReplays: ReplayGuard;
   /** Where a chat consumer (`slack`) keeps its read position in each site's event stream across restarts. */
   eventCursors(consumer: string): EventCursors;
   /** The gates still waiting for a decision in the active runs of these sites, oldest run first. */

@@ -45,6 +45,7 @@ export async function startSlack(deps: SlackDeps): Promise<StartedSlack> {
     threads: runtime.slackThreads,
     cursors: runtime.eventCursors('slack'),
     artefacts: runtime.artefacts,
+    replays: runtime.slackReplays,
     log: deps.log,
   });
 }

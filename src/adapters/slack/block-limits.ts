@@ -84,14 +84,27 @@ export function safeText(s: string, max: number): string {
   return fitEscaped(s, max - CUT.length, 'head', clean).text + CUT;
 }
 
+/** A user or channel reference as opsgate writes it: `<@U123>`, `<#C123>`. */
+const REF = /^<(@[UW]|#[CG])[A-Z0-9]{1,31}>$/;
+
 /**
- * Like `safeText`, but keeps well-formed user and channel references (`<@U123>`, `<#C123>`) that handlers and
- * the engine put in their messages; everything else (`<!channel>`, links) stays escaped.
+ * Like `safeText`, but the references listed in `refs` stay live (a mention, a channel link): only ones opsgate
+ * itself wrote from a checked id, never a piece of input. Every other `<…>`, even the same reference typed by
+ * someone, stays escaped per Slack's "Escaping text" (`&`, `<`, `>`), so it reads as text and pings nobody.
  */
-export function safeTextWithRefs(s: string, max: number): string {
-  return safeText(s, max).replace(/&lt;([@#])([UWC][A-Z0-9]{1,31})&gt;/g, (_m, sigil: string, id: string) =>
-    (sigil === '@' && id[0] !== 'C') || (sigil === '#' && id[0] === 'C') ? `<${sigil}${id}>` : _m,
-  );
+export function safeTextWithRefs(s: string, max: number, refs: readonly string[]): string {
+  const live = new Set(refs.filter((r) => REF.test(r)).map(escapeMrkdwn));
+  const text = safeText(s, max);
+  if (live.size === 0) return text;
+  return text.replace(/&lt;[@#][A-Z0-9]{2,32}&gt;/g, (m) => (live.has(m) ? `<${m.slice(4, -4)}>` : m));
+}
+
+/**
+ * The references opsgate may have written into a command's reply (a site's channel, for "only in its channel
+ * <#C…>"), minus any that appear in what the person typed: a refusal may quote the typed text, which stays inert.
+ */
+export function replyRefs(channels: readonly string[], typed: string): string[] {
+  return channels.map((c) => `<#${c}>`).filter((r) => !typed.includes(r));
 }
 
 /** A message's notification text: escaped, bounded, never empty. */

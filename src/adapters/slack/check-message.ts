@@ -4,7 +4,7 @@ import { blockTextLength } from './fit-blocks.ts';
 
 // The only `<…>` forms opsgate writes itself: user and channel mentions and http(s) links. Anything else
 // (`<!channel>`, `<!here>`, `<@…|…>`, `<mailto:…>`) came from input and was not escaped.
-const OWN_ANGLE = /^<(@[UW][A-Z0-9]{1,31}|#C[A-Z0-9]{1,31}|https?:\/\/[^\s<>|"]+\|[^<>|]+)>$/;
+const OWN_ANGLE = /^<(@[UW][A-Z0-9]{1,31}|#[CG][A-Z0-9]{1,31}|https?:\/\/[^\s<>|"]+\|[^<>|]+)>$/;
 
 function checkMrkdwn(where: string, text: string, problems: string[]): void {
   for (const m of text.matchAll(/<[^<>]*>?/g)) {

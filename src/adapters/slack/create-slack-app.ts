@@ -14,9 +14,11 @@ import { ACTION_ID_PATTERN } from '../../commands/action-ref.ts';
 import { SLASH_COMMANDS } from '../../commands/command.ts';
 import type { GateActionDeps } from '../../commands/gate-action-handler.ts';
 import { AckFirstQueue } from './ack-first-queue.ts';
+import { guardReceiver } from './guard-receiver.ts';
 import { actionLane, commandLane, interactionWork } from './interaction-work.ts';
 import { SlackPoster } from './slack-poster.ts';
-import { ReplayGuard } from './replay-guard.ts';
+import { MemoryReplayGuard } from './memory-replay-guard.ts';
+import type { ReplayGuard } from '../../core/ports/replay-guard.ts';
 import { ResponseUrlPoster } from './response-url-poster.ts';
 import { createUserGroupResolver } from './create-user-group-resolver.ts';
 import { createUserVetter } from './create-user-vetter.ts';
@@ -47,6 +49,11 @@ export interface SlackAppOptions {
   readonly deps: Omit<GateActionDeps, 'groupsOf'> & Partial<Pick<GateActionDeps, 'groupsOf'>>;
   readonly now?: () => number;
   readonly log: AppLog;
+  /**
+   * Where handled requests are remembered, so that a replay is not acted on: shared by the bot's replicas and
+   * kept across restarts in production (Redis); this process's memory by default.
+   */
+  readonly replays?: ReplayGuard;
   /** Poster pacing (tests set 0). */
   readonly minPostIntervalMs?: number;
   /** How long the work after an ack waits for the receiver to be idle at most (default 1000 ms). */
@@ -67,12 +74,16 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
+/** Where Slack sends slash commands and clicks (HTTP mode). */
+const EVENTS_PATH = '/slack/events';
+
 /** Every slash command in one listener: Bolt runs each listener's matching for every request. */
 const COMMAND_PATTERN = new RegExp(`^/(${SLASH_COMMANDS.join('|')})$`);
 
 /**
- * The Slack face of opsgate: Bolt with its HTTP receiver (signature always verified) or Socket Mode, one
- * listener for every slash command and one for every gate button. Every request is acknowledged first; the
+ * The Slack face of opsgate: Bolt with its HTTP receiver behind a guard (signature always verified, timestamp
+ * within 5 minutes either way, body validated before Bolt sees it, an error boundary per request) or Socket Mode,
+ * one listener for every slash command and one for every gate button. Every request is acknowledged first; the
  * work is queued (in order per run or gate) and runs when no other request is waiting for its ack
  * (`AckFirstQueue`), or after `maxWorkDelayMs` at the latest. Refusals are answered privately with the reason.
  */
@@ -89,13 +100,24 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   // Global middleware every request passes before its ack, turned off as useless here: the conversation store
   // (nothing reads `context.conversation`) and ignoreSelf (it filters Events API events; we listen to none).
   const common = { token: opts.token, clientOptions, logLevel, convoStore: false as const, ignoreSelf: false, ...ids };
-  const app = opts.socketMode
-    ? // The Socket Mode client opens its connection with its own Web API client: same API URL.
-      new App({ ...common, appToken: opts.appToken ?? '', socketMode: true, installerOptions: { clientOptions } })
-    : new App({
-        ...common,
-        receiver: new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events', logLevel }),
-      });
+  const receiver = opts.socketMode
+    ? undefined
+    : new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: EVENTS_PATH, logLevel });
+  const app =
+    receiver === undefined
+      ? // The Socket Mode client opens its connection with its own Web API client: same API URL.
+        new App({ ...common, appToken: opts.appToken ?? '', socketMode: true, installerOptions: { clientOptions } })
+      : new App({ ...common, receiver });
+  // Bolt's receiver reads properties of whatever a signed body parses to; the guard lets through only valid ones.
+  if (receiver !== undefined)
+    guardReceiver(receiver, {
+      signingSecret: opts.signingSecret,
+      path: EVENTS_PATH,
+      accepts: { commands: SLASH_COMMANDS, actionId: ACTION_ID_PATTERN },
+      processEvent: (event) => app.processEvent(event),
+      now,
+      log: opts.log,
+    });
   const work = new AckFirstQueue({
     now,
     ...(opts.maxWorkDelayMs === undefined ? {} : { maxDelayMs: opts.maxWorkDelayMs }),
@@ -137,7 +159,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     deps,
     poster,
     responses,
-    replays: new ReplayGuard(now),
+    replays: opts.replays ?? new MemoryReplayGuard(now),
     now,
     log: opts.log,
     ...(opts.appId === undefined ? {} : { appId: opts.appId }),

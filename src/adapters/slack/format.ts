@@ -47,6 +47,7 @@ export const RUN_STATE_LABEL: Readonly<Record<RunState, string>> = {
   'rolled-back': ':leftwards_arrow_with_hook: rolled back',
   aborted: ':no_entry: aborted',
   rejected: ':no_entry_sign: rejected',
+  'dry-run': ':memo: dry run (plan only, nothing ran)',
 };
 
 /** How a decision reads after the fact: "Approved by …". */

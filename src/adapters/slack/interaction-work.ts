@@ -7,7 +7,8 @@ import type { AppLog } from './app-log.ts';
 import type { SlackPoster } from './slack-poster.ts';
 import { renderGate } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';
-import type { ReplayGuard } from './replay-guard.ts';
+import { replyRefs } from './block-limits.ts';
+import type { ReplayGuard } from '../../core/ports/replay-guard.ts';
 import type { ResponseUrlPoster } from './response-url-poster.ts';
 import { respondWith, showReply, type Respond } from './show-reply.ts';
 
@@ -53,6 +54,9 @@ export interface InteractionWorkDeps {
  * answered privately with what to do next.
  */
 export function interactionWork(w: InteractionWorkDeps) {
+  const channels = w.deps.sites.map((s) => s.channel);
+  /** References a reply may link (the sites' channels), never one the person typed or sent. */
+  const refsFor = (typed: string) => replyRefs(channels, typed);
   /** Answers through `response_url` on kept-alive connections; Bolt's `respond` when the body has none. */
   const responder =
     (responseUrl: string | undefined, respond: CommandArgs['respond'] | undefined): Respond =>
@@ -64,7 +68,7 @@ export function interactionWork(w: InteractionWorkDeps) {
   async function runCommand({ body, respond }: CommandArgs): Promise<void> {
     const respondFn = responder(body.response_url, respond);
     try {
-      if (!w.replays.firstTime(`cmd:${body.trigger_id}`)) {
+      if (!(await w.replays.firstTime(`cmd:${body.trigger_id}`))) {
         w.log.warn({ command: body.command, user: body.user_id }, 'replayed slash command ignored');
         return;
       }
@@ -73,7 +77,7 @@ export function interactionWork(w: InteractionWorkDeps) {
         { user: body.user_id, channel: body.channel_id },
         `${body.command} ${body.text}`,
       );
-      await showReply(reply, { respond: respondFn, poster: w.poster, now: w.now });
+      await showReply(reply, { respond: respondFn, poster: w.poster, now: w.now, refs: refsFor(body.text) });
     } catch (e) {
       w.log.error({ err: describeError(e), command: body.command, user: body.user_id }, 'slash command failed');
       await respondWith(
@@ -88,11 +92,11 @@ export function interactionWork(w: InteractionWorkDeps) {
 
   async function runAction({ body, action, respond }: ActionArgs): Promise<void> {
     const respondFn = responder(body.response_url, respond);
-    const refuse = (why: string) => respondWith(respondFn, renderNotice('error', why));
+    const refuse = (why: string) => respondWith(respondFn, renderNotice('error', why, refsFor(action.value ?? '')));
     try {
       if (w.appId !== undefined && body.api_app_id !== w.appId)
         return void (await refuse('This click came from another Slack app.'));
-      if (!w.replays.firstTime(`act:${body.trigger_id}:${action.action_ts}`))
+      if (!(await w.replays.firstTime(`act:${body.trigger_id}:${action.action_ts}`)))
         return void (await refuse('This click was already received; it is counted once.'));
       const channel = body.container?.channel_id ?? body.channel?.id ?? '';
       const messageTs = body.container?.message_ts ?? body.message?.ts;

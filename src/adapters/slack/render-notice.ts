@@ -1,15 +1,24 @@
-import { LIMITS, codeBlock, escapeMrkdwn, safePlain, safeTextWithRefs, fallbackText } from './block-limits.ts';
+import {
+  LIMITS,
+  codeBlock,
+  escapeMrkdwn,
+  safePlain,
+  safeText,
+  safeTextWithRefs,
+  fallbackText,
+} from './block-limits.ts';
 import { context, header, section, type Block, type SlackMessage } from './blocks.ts';
 import { fitBlocks } from './fit-blocks.ts';
 
 /**
- * A private (ephemeral) message: a refusal saying why, or a confirmation. User and channel references in the
- * text stay clickable; anything else that mrkdwn would parse is escaped.
+ * A notice: a refusal saying why, or a confirmation (privately, or a line in a run's thread). The text is
+ * escaped for mrkdwn, so whatever it quotes (a command as typed, a host's output) stays inert; only the user and
+ * channel references listed in `refs`, which the caller wrote itself, stay clickable.
  */
-export function renderNotice(kind: 'error' | 'info', text: string): SlackMessage {
-  const body = safeTextWithRefs(text, LIMITS.sectionText - 40);
+export function renderNotice(kind: 'error' | 'info', text: string, refs: readonly string[] = []): SlackMessage {
+  const body = safeTextWithRefs(text, LIMITS.sectionText - 40, refs);
   const icon = kind === 'error' ? ':no_entry_sign:' : ':information_source:';
-  const fallback = safeTextWithRefs(text.replace(/\s+/g, ' ').trim(), LIMITS.messageText) || 'opsgate';
+  const fallback = safeTextWithRefs(text.replace(/\s+/g, ' ').trim(), LIMITS.messageText, refs) || 'opsgate';
   return {
     text: fallback,
     blocks: [section(`${icon} ${body === '' ? '(no details)' : body}`)],
@@ -18,10 +27,10 @@ export function renderNotice(kind: 'error' | 'info', text: string): SlackMessage
 }
 
 /**
- * A dry-run plan posted in the site's channel: the plan text in code blocks, as much as fits. `truncated`
- * tells the caller to attach the whole plan as a file.
+ * A dry-run plan posted in the site's channel: the plan text in code blocks, as much as fits, under the warning
+ * the engine gave with it, if any. `truncated` tells the caller to attach the whole plan as a file.
  */
-export function renderPlan(title: string, plan: string): SlackMessage {
+export function renderPlan(title: string, plan: string, warning?: string): SlackMessage {
   const chunk = LIMITS.sectionText - 100;
   const lines = plan.split('\n');
   const chunks: string[] = [];
@@ -39,6 +48,7 @@ export function renderPlan(title: string, plan: string): SlackMessage {
     head: [
       header(safePlain(title, LIMITS.headerText)),
       context('Nothing was run: this is the plan with every command per host.'),
+      ...(warning === undefined ? [] : [section(`:warning: ${safeText(warning, LIMITS.sectionText - 20)}`)]),
     ],
     body,
     more: (n) => `… ${n} more parts of the plan: the whole plan is attached as a file`,

@@ -149,11 +149,11 @@ export class RunThreadPublisher {
       }
       case 'line': {
         if (effect.inChannel) {
-          await posts.post(channel, renderNotice('info', effect.text));
+          await posts.post(channel, renderNotice('info', effect.text, effect.refs));
           return;
         }
         const thread = await this.parent(channel, s, posts);
-        await posts.post(channel, renderNotice('info', effect.text), thread.ts);
+        await posts.post(channel, renderNotice('info', effect.text, effect.refs), thread.ts);
         return;
       }
       default:

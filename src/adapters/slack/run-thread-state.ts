@@ -66,7 +66,7 @@ const OUTCOME_STATE: Readonly<Record<string, RunState>> = {
   rejected: 'rejected',
   aborted: 'aborted',
   'rolled-back': 'rolled-back',
-  'dry-run': 'planned',
+  'dry-run': 'dry-run',
 };
 
 /** What the publisher must do in Slack after an event was applied to the state. */
@@ -85,7 +85,13 @@ export type ThreadEffect =
     }
   | { readonly kind: 'gate-posted'; readonly gate: GateView }
   | { readonly kind: 'gate-changed'; readonly gate: GateView }
-  | { readonly kind: 'line'; readonly text: string; readonly inChannel?: boolean };
+  | {
+      readonly kind: 'line';
+      readonly text: string;
+      readonly inChannel?: boolean;
+      /** The user and channel references in `text` that stay live (opsgate wrote them); the rest is escaped. */
+      readonly refs?: readonly string[];
+    };
 
 /**
  * Applies one engine event to a run's chat state and says what to show: a pure function, so that the mapping
@@ -217,6 +223,7 @@ export function applyEvent(s: RunThreadState, e: EngineEvent): ThreadEffect {
     case 'rollback.started':
       return {
         kind: 'line',
+        refs: [`<@${e.requestedBy}>`],
         text: `Rollback requested by <@${e.requestedBy}>: undoes ${e.covers.length > 0 ? e.covers.join(', ') : 'nothing'}${e.irreversible.length > 0 ? `; cannot undo ${e.irreversible.map((i) => i.stepId).join(', ')}` : ''}`,
       };
     case 'lock.stale':

@@ -17,20 +17,30 @@ export type Respond = (m: {
 export const respondWith = (respond: Respond, msg: SlackMessage): Promise<unknown> =>
   respond({ response_type: 'ephemeral', replace_original: false, text: msg.text, blocks: msg.blocks });
 
-/** Shows a handler's reply in Slack: private notices through `respond`, plans and audit files through the poster. */
+/**
+ * Shows a handler's reply in Slack: private notices through `respond`, plans and audit files through the poster.
+ * A notice may quote what the person typed, so it is escaped; only the references in `io.refs` stay live.
+ */
 export async function showReply(
   reply: CommandReply,
-  io: { respond: Respond; poster: SlackPoster; now: () => number },
+  io: { respond: Respond; poster: SlackPoster; now: () => number; refs?: readonly string[] },
 ): Promise<void> {
   switch (reply.kind) {
     case 'accepted':
-      await respondWith(io.respond, renderNotice('info', reply.text));
+      await respondWith(
+        io.respond,
+        renderNotice(
+          'info',
+          reply.warning === undefined ? reply.text : `${reply.text}\n:warning: ${reply.warning}`,
+          io.refs,
+        ),
+      );
       return;
     case 'refused':
-      await respondWith(io.respond, renderNotice('error', reply.text));
+      await respondWith(io.respond, renderNotice('error', reply.text, io.refs));
       return;
     case 'plan': {
-      const msg = renderPlan(reply.title, reply.text);
+      const msg = renderPlan(reply.title, reply.text, reply.warning);
       const posted = await io.poster.post(reply.channel, msg);
       if (msg.truncated)
         await io.poster.upload(reply.channel, posted.ts, {

@@ -9,6 +9,7 @@ import { createSlackApp } from './create-slack-app.ts';
 import type { AppLog } from './app-log.ts';
 import { RunThreadPublisher } from './run-thread-publisher.ts';
 import type { RunThreadStore } from '../../core/ports/run-thread-store.ts';
+import type { ReplayGuard } from '../../core/ports/replay-guard.ts';
 
 /** How the Slack chat follows the engine's events of each site (the runtime's event source). */
 export interface SiteEventFollower {
@@ -43,6 +44,8 @@ export interface SlackChatOptions {
   readonly cursors?: EventCursors;
   /** Where workers store long step outputs, uploaded as files into the thread. */
   readonly artefacts?: Pick<OutputArtefacts, 'get'>;
+  /** Where handled requests are remembered across restarts and replicas (default: this process's memory). */
+  readonly replays?: ReplayGuard;
   /** Test hooks: skip auth.test, no posting pace, no delay of parent edits. */
   readonly botId?: string;
   readonly botUserId?: string;
@@ -111,6 +114,7 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     deps: { engine: chat, sites: opts.sites },
     log: opts.log,
     now,
+    ...(opts.replays === undefined ? {} : { replays: opts.replays }),
   });
   const channels = new Map(opts.sites.map((s) => [s.name, s.channel]));
   const pub = new RunThreadPublisher({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createUserGroupResolver } from '../../../../src/adapters/slack/create-user-group-resolver.ts';
 import { createUserVetter } from '../../../../src/adapters/slack/create-user-vetter.ts';
-import { ReplayGuard } from '../../../../src/adapters/slack/replay-guard.ts';
+import { MemoryReplayGuard } from '../../../../src/adapters/slack/memory-replay-guard.ts';
 
 describe('createUserGroupResolver', () => {
   it('asks Slack once per group within the cache time and again after it', async () => {
@@ -49,14 +49,14 @@ describe('createUserVetter', () => {
   });
 });
 
-describe('ReplayGuard', () => {
-  it('recognises a repeat within the window and forgets it after', () => {
+describe('MemoryReplayGuard', () => {
+  it('recognises a repeat within the window and forgets it after', async () => {
     let t = 0;
-    const guard = new ReplayGuard(() => t, 1000);
-    expect(guard.firstTime('a')).toBe(true);
-    expect(guard.firstTime('a')).toBe(false);
-    expect(guard.firstTime('b')).toBe(true);
+    const guard = new MemoryReplayGuard(() => t, 1000);
+    expect(await guard.firstTime('a')).toBe(true);
+    expect(await guard.firstTime('a')).toBe(false);
+    expect(await guard.firstTime('b')).toBe(true);
     t = 1001;
-    expect(guard.firstTime('a')).toBe(true);
+    expect(await guard.firstTime('a')).toBe(true);
   });
 });

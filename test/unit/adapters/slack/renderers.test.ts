@@ -10,6 +10,7 @@ import { renderStepReply } from '../../../../src/adapters/slack/render-step-repl
 import { renderGate } from '../../../../src/adapters/slack/render-gate.ts';
 import { renderRunsList } from '../../../../src/adapters/slack/render-runs-list.ts';
 import { renderNotice, renderPlan } from '../../../../src/adapters/slack/render-notice.ts';
+import { replyRefs } from '../../../../src/adapters/slack/block-limits.ts';
 import { parseActionRef } from '../../../../src/commands/action-ref.ts';
 
 const MB = 'x'.repeat(1_048_576);
@@ -419,19 +420,30 @@ describe('Block Kit renderers stay within limits for any input', () => {
 });
 
 describe('renderNotice', () => {
-  it('keeps user and channel references clickable but escapes broadcasts and links', () => {
+  it('keeps live only the references the caller wrote, and escapes every other <…>', () => {
     const msg = renderNotice(
       'error',
-      'Use <#CXIZANG>, ask <@UAPPROVER1>; not <!channel> or <https://evil.example|x> & co',
+      'Use <#CXIZANG>, ask <@UAPPROVER1>; not <!channel>, <@UEVIL>, <#C1> or <https://evil.example|x> & co',
+      ['<#CXIZANG>', '<@UAPPROVER1>'],
     );
-    const text = msg.blocks[0]?.type === 'section' ? msg.blocks[0].text.text : '';
-    expect(text).toContain(
-      'Use <#CXIZANG>, ask <@UAPPROVER1>; not &lt;!channel&gt; or &lt;https://evil.example|x&gt; &amp; co',
-    );
-    expect(msg.text).toBe(
-      'Use <#CXIZANG>, ask <@UAPPROVER1>; not &lt;!channel&gt; or &lt;https://evil.example|x&gt; &amp; co',
-    );
+    const want =
+      'Use <#CXIZANG>, ask <@UAPPROVER1>; not &lt;!channel&gt;, &lt;@UEVIL&gt;, &lt;#C1&gt; or &lt;https://evil.example|x&gt; &amp; co';
+    expect(msg.blocks[0]?.type === 'section' ? msg.blocks[0].text.text : '').toContain(want);
+    expect(msg.text).toBe(want);
     expect(checkMessage(msg)).toEqual([]);
+  });
+
+  it('makes every reference inert when the caller lists none', () => {
+    const msg = renderNotice('error', 'Unknown site "<@U123>" in <#C1>, <!here> & <!subteam^S1>');
+    expect(msg.text).toBe('Unknown site "&lt;@U123&gt;" in &lt;#C1&gt;, &lt;!here&gt; &amp; &lt;!subteam^S1&gt;');
+    expect(JSON.stringify(msg.blocks)).not.toMatch(/<[@#!]/);
+  });
+});
+
+describe('replyRefs', () => {
+  it("offers the sites' channels as references, except one the person typed", () => {
+    expect(replyRefs(['CXIZANG', 'GLHASA'], 'xizang redis')).toEqual(['<#CXIZANG>', '<#GLHASA>']);
+    expect(replyRefs(['CXIZANG', 'GLHASA'], '<#CXIZANG> redis')).toEqual(['<#GLHASA>']);
   });
 });
 

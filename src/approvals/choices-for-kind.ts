@@ -32,3 +32,27 @@ export function choicesForKind(kind: GateKind): readonly GateChoice[] {
       return assertNever(kind, 'gate kind');
   }
 }
+
+/**
+ * An interrupted gate offered as "not started": its step was interrupted before any command reached a host and its
+ * preconditions still held, so there is nothing to mark done (the engine leaves `mark-done` out of its choices).
+ */
+export function isNotStartedGate(gate: { readonly kind: GateKind; readonly choices: readonly GateChoice[] }): boolean {
+  return gate.kind === 'interrupted' && !gate.choices.includes('mark-done');
+}
+
+/** How each choice reads in a sentence. */
+const CHOICE_WORDS: Readonly<Record<GateChoice, string>> = {
+  approve: 'approve',
+  reject: 'reject',
+  done: 'done',
+  retry: 'retry',
+  'mark-done': 'mark done',
+  'roll-back': 'roll back',
+  abort: 'abort',
+};
+
+/** `choice` as it reads in a sentence ("roll back", "mark done"). */
+export function choiceInWords(choice: GateChoice): string {
+  return CHOICE_WORDS[choice];
+}

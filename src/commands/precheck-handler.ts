@@ -3,7 +3,10 @@ import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/ch
 import { runRequest } from './run-request.ts';
 import { refused, requireSiteChannel } from './require-site-channel.ts';
 
-/** `/precheck <site> [ob <cluster>]`: asks the engine for a precheck run of the site (or of one cluster). */
+/**
+ * `/precheck <site> [ob <cluster>]`: asks the engine for a precheck run of the site (or of one cluster); a
+ * precheck changes nothing, so it goes on where an upgrade would be refused, with the engine's warning.
+ */
 export async function handlePrecheck(
   deps: CommandDeps,
   ctx: CommandContext,
@@ -20,5 +23,6 @@ export async function handlePrecheck(
     kind: 'accepted',
     text: `Precheck of ${what} requested as run ${res.value.runId}; follow it in the thread.`,
     runId: res.value.runId,
+    ...(res.value.warning === undefined ? {} : { warning: res.value.warning }),
   };
 }

@@ -10,7 +10,8 @@ export function upgradeTitle(cmd: UpgradeCommand): string {
 
 /**
  * `/upgrade <site> <phase> … [--dry-run]`: requests the run, or with `--dry-run` only fetches the plan (every
- * command per host) for the adapter to post in the site's channel.
+ * command per host) for the adapter to post in the site's channel, with the engine's warning when there is one
+ * (a run store that may lose runs refuses the upgrade but not its dry run).
  */
 export async function handleUpgrade(
   deps: CommandDeps,
@@ -30,7 +31,8 @@ export async function handleUpgrade(
       site: cmd.site,
       channel: site.value.channel,
       title: `Dry run: ${upgradeTitle(cmd)} at ${cmd.site}`,
-      text: plan.value,
+      text: plan.value.text,
+      ...(plan.value.warning === undefined ? {} : { warning: plan.value.warning }),
     };
   }
   const res = await deps.engine.requestRun(req);
@@ -39,5 +41,6 @@ export async function handleUpgrade(
     kind: 'accepted',
     text: `${upgradeTitle(cmd)} at ${cmd.site} requested as run ${res.value.runId}; follow it in the thread.`,
     runId: res.value.runId,
+    ...(res.value.warning === undefined ? {} : { warning: res.value.warning }),
   };
 }

@@ -12,6 +12,10 @@ import type { startSiteWorkers } from '../adapters/bullmq/start-site-workers.ts'
 import { sweepSpool } from '../runners/ssh/spool-retention.ts';
 import type { ServedSites, WorkerTuning } from './runtime-types.ts';
 import { withLogContext } from '../adapters/ops/with-log-context.ts';
+import { settlesWithin } from './bounded-close.ts';
+
+/** At shutdown a heartbeat write is waited for this long at most: a Redis that is away fails it only slowly. */
+const BEAT_WRITE_MS = 1000;
 
 /** What serving sites needs from the runtime (`startSiteWorkers` is passed in: BullMQ is loaded on connect). */
 export interface ServeSitesDeps {
@@ -34,15 +38,6 @@ export function serveSites(d: ServeSitesDeps, served: readonly string[], tuning:
   sweepSpool(d.spoolRoot, { maxAgeMs: config.OPSGATE_SPOOL_RETENTION_DAYS * 86_400_000, now: systemClock.now() })
     .then((swept) => log.info({ ...swept, days: config.OPSGATE_SPOOL_RETENTION_DAYS }, 'old spool files deleted'))
     .catch((e: unknown) => log.warn({ err: String(e) }, 'spool sweep failed'));
-  const workers = d.startSiteWorkers({
-    engine: d.engine,
-    sites: served,
-    connection: d.connection,
-    prefix: d.prefix,
-    log,
-    inLogContext: withLogContext,
-    ...tuning,
-  });
   const info = {
     id: `${hostname()}-${process.pid}-${randomIds.next('').slice(0, 8)}`,
     sites: served,
@@ -51,6 +46,16 @@ export function serveSites(d: ServeSitesDeps, served: readonly string[], tuning:
     version: OPSGATE_VERSION,
     startedAt: systemClock.now(),
   };
+  const workers = d.startSiteWorkers({
+    engine: d.engine,
+    sites: served,
+    connection: d.connection,
+    prefix: d.prefix,
+    log,
+    inLogContext: withLogContext,
+    workerId: info.id,
+    ...tuning,
+  });
   const beat = startHeartbeat({
     registry: d.registry,
     info,
@@ -63,16 +68,16 @@ export function serveSites(d: ServeSitesDeps, served: readonly string[], tuning:
     if (stopped) return;
     stopped = true;
     await workers.close();
-    await beat.stop();
+    await settlesWithin(beat.stop(), BEAT_WRITE_MS);
   };
   return {
     workerId: info.id,
     ready: workers.ready.then(async (n) => (await beat.ready, n)),
     async drain(graceMs, onOverdue) {
-      await beat.drain();
+      await settlesWithin(beat.drain(), BEAT_WRITE_MS);
       const overdue = await workers.drain(graceMs, onOverdue);
       stopped = true;
-      await beat.stop();
+      await settlesWithin(beat.stop(), BEAT_WRITE_MS);
       return overdue;
     },
     close: stop,

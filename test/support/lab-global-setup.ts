@@ -4,6 +4,7 @@ import { labRefFromEnv } from '../../src/wiring/lab/lab-ref.ts';
 import { labUp } from '../../src/wiring/lab/lab-up.ts';
 import type { LabInfo } from '../../src/wiring/lab/read-lab-info.ts';
 import { assertLabCapable } from '../../src/wiring/lab/run-lab-script.ts';
+import { ensureTestRedisPersists } from './test-redis-persistence.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,10 +18,12 @@ const TEST_LAB = { prefix: 'ogt', net: '10.77.100' } as const;
 
 /**
  * Brings the Xizang lab up once for the integration project, provides its info to the tests, and brings it
- * down after them (OPSGATE_LAB_KEEP=1 keeps it for the next run; `up` reuses a healthy lab).
+ * down after them (OPSGATE_LAB_KEEP=1 keeps it for the next run; `up` reuses a healthy lab). Turns AOF on on the
+ * test Redis when it persists nothing (`ensureTestRedisPersists`), or `/upgrade` would be refused.
  * Fails loudly on a machine that cannot run it: CI must never skip the lab silently.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await ensureTestRedisPersists();
   return bringUpLab(project, labRefFromEnv(process.env, TEST_LAB));
 }
 

@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { validateLabRef } from '../../src/wiring/lab/lab-ref.ts';
 import { bringUpLab } from './lab-global-setup.ts';
+import { ensureTestRedisPersists } from './test-redis-persistence.ts';
 
 /**
  * The variants project's lab: the Xizang lab built the way real deployments differ from ours (lab/variants), on
@@ -20,7 +21,9 @@ export const VARIANT_LAB_VARIANTS = [
   'conf-syntax',
 ] as const;
 
+/** Brings the variants lab up, after turning AOF on on the test Redis when it persists nothing (as the integration setup). */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await ensureTestRedisPersists();
   const ref = validateLabRef({
     prefix: process.env.OPSGATE_VARIANT_LAB_PREFIX || 'ogv',
     net: process.env.OPSGATE_VARIANT_LAB_NET || '10.77.110',

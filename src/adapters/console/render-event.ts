@@ -2,6 +2,7 @@ import type { ProbeFinding } from '../../core/plan/probes.ts';
 import type { EngineEvent, GateContext } from '../../core/ports/events.ts';
 import type { Gate } from '../../core/ports/gates.ts';
 import { assertNever } from '../../core/result.ts';
+import { isNotStartedGate } from '../../approvals/choices-for-kind.ts';
 
 /** How a gate is shown: with its console number and the answers typed as `N choice`, or plainly. */
 export interface RenderOptions {
@@ -93,7 +94,7 @@ export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] 
 function gateLines(gate: Gate, ctx: GateContext, opts: RenderOptions): string[] {
   const n = opts.gateNumber?.(gate.id);
   const lines = [
-    `${IND}? gate${number(gate.id, opts)} ${gate.kind} for step ${gate.stepId}: ${clean(ctx.stepTitle)} (plan ${gate.planHash.slice(0, 12)}, requested by ${clean(gate.requester)})`,
+    `${IND}? gate${number(gate.id, opts)} ${isNotStartedGate(gate) ? 'not-started' : gate.kind} for step ${gate.stepId}: ${clean(ctx.stepTitle)} (plan ${gate.planHash.slice(0, 12)}, requested by ${clean(gate.requester)})`,
   ];
   if (ctx.reason !== undefined) lines.push(`${IND}${IND}why: ${clean(ctx.reason)}`);
   if (ctx.instructions !== undefined)

@@ -1,10 +1,15 @@
 import type { Redis } from 'ioredis';
 import type { WorkerBeat, WorkerInfo, WorkerRegistry } from '../../core/ports/worker-registry.ts';
 
+/** How long the last beat of a worker is remembered after it was written, live or not. */
+export const LAST_BEAT_MEMORY_MS = 86_400_000;
+
 /**
  * Worker heartbeats in Redis: a sorted set `<prefix>workers` (worker id → when its beat expires) and one key
- * `<prefix>worker:<id>` with its info, both refreshed by every beat. A worker that stops beating (killed, its
- * network gone) drops out once its beat expires; a worker that stops cleanly removes itself.
+ * `<prefix>worker:<id>` with its last beat, both refreshed by every beat. A worker that stops beating (killed, its
+ * network gone) drops out of the live ones once its beat expires, while its last beat is kept for a day, so that
+ * whoever finds its steps can say which worker it was and when it was last heard of; a worker that stops cleanly
+ * removes itself.
  */
 export class RedisWorkerRegistry implements WorkerRegistry {
   constructor(
@@ -25,7 +30,7 @@ export class RedisWorkerRegistry implements WorkerRegistry {
     const beat: WorkerBeat = { ...info, lastBeat: now, expiresAt: now + ttlMs };
     await this.redis
       .multi()
-      .set(this.infoKey(info.id), JSON.stringify(beat), 'PX', ttlMs)
+      .set(this.infoKey(info.id), JSON.stringify(beat), 'PX', Math.max(ttlMs, LAST_BEAT_MEMORY_MS))
       .zadd(this.setKey, now + ttlMs, info.id)
       .exec();
   }
@@ -44,6 +49,19 @@ export class RedisWorkerRegistry implements WorkerRegistry {
       .flatMap((r) => (r === null ? [] : [JSON.parse(r) as WorkerBeat]))
       .filter((w) => w.expiresAt > now)
       .sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** The last beat of each named worker still remembered (see `LAST_BEAT_MEMORY_MS`), live or not. */
+  async lastBeats(ids: readonly string[]): Promise<ReadonlyMap<string, WorkerBeat>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const raw = await this.redis.mget(...unique.map((id) => this.infoKey(id)));
+    const beats = new Map<string, WorkerBeat>();
+    unique.forEach((id, i) => {
+      const r = raw[i];
+      if (r !== null && r !== undefined) beats.set(id, JSON.parse(r) as WorkerBeat);
+    });
+    return beats;
   }
 
   /** How many live, non-draining workers serve each of `sites` (0 for a site nobody serves). */

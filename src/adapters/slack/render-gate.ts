@@ -1,4 +1,5 @@
 import { shortHash } from '../../commands/action-ref.ts';
+import { isNotStartedGate } from '../../approvals/choices-for-kind.ts';
 import { assertNever } from '../../core/result.ts';
 import type { GateKind } from '../../core/plan/run-state.ts';
 import type { GateTargetView, GateView } from '../../core/ports/views.ts';
@@ -23,6 +24,13 @@ function kindTitle(kind: GateKind): string {
     default:
       return assertNever(kind, 'gate kind');
   }
+}
+
+/** The head of a gate: its kind's, or "not started" for an interrupted step that sent nothing. */
+function titleOf(gate: GateView): string {
+  if (isNotStartedGate(gate))
+    return ':arrows_counterclockwise: *Step not started*: no command reached a host; it can be retried safely';
+  return kindTitle(gate.kind);
 }
 
 function targetBlock(t: GateTargetView): Block {
@@ -69,7 +77,7 @@ export function renderGate(gate: GateView): SlackMessage {
   const where = `step *${safeText(gate.stepTitle, 300)}* of run \`${safeText(gate.runId, 80)}\` at ${safeText(gate.site, 40)}`;
   const head: Block[] = [
     {
-      ...section(truncate(`${kindTitle(gate.kind)}: ${where}`, LIMITS.sectionText)),
+      ...section(truncate(`${titleOf(gate)}: ${where}`, LIMITS.sectionText)),
       block_id: blockId('gate', gate.id, gate.status, 'head'),
     },
     context(

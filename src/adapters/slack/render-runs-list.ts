@@ -1,23 +1,25 @@
-import type { RunSummary } from '../../core/ports/views.ts';
+import { isActiveRunState, type RunSummary } from '../../core/ports/views.ts';
 import { LIMITS, link, mention, safePlain, safeText, truncate, fallbackText } from './block-limits.ts';
 import { context, header, type SlackMessage } from './blocks.ts';
 import { fitBlocks, omittedLines, packLines } from './fit-blocks.ts';
 import { RUN_STATE_LABEL, formatDuration, formatTime, spanOf } from './format.ts';
 
-const ACTIVE = new Set(['planned', 'running', 'waiting', 'interrupted']);
-
 function runLine(r: RunSummary, now: number): string {
   const took = formatDuration(spanOf(r.startedAt, r.finishedAt ?? now));
+  const awaiting = r.awaiting === undefined ? '' : `\n      ↳ ${safeText(r.awaiting, 300)}`;
   return truncate(
-    `${RUN_STATE_LABEL[r.state]} ${link(r.permalink, r.id)} · *${safeText(r.title, 200)}* at ${safeText(r.site, 40)} · by ${mention(r.requester)} · started ${formatTime(r.startedAt)} · ${took}`,
-    800,
+    `${RUN_STATE_LABEL[r.state]} ${link(r.permalink, r.id)} · *${safeText(r.title, 200)}* at ${safeText(r.site, 40)} · by ${mention(r.requester)} · started ${formatTime(r.startedAt)} · ${took}${awaiting}`,
+    1200,
   );
 }
 
-/** `/runs`: active runs first, then recent ones, each with a link to its thread. */
+/**
+ * `/runs`: active runs first (every run holding its site's lock, with what it waits for: a gate's choices, or the
+ * `/rollback` that ends a rejected run), then recent ones, each with a link to its thread.
+ */
 export function renderRunsList(runs: readonly RunSummary[], sites: readonly string[], now: number): SlackMessage {
-  const active = runs.filter((r) => ACTIVE.has(r.state));
-  const recent = runs.filter((r) => !ACTIVE.has(r.state));
+  const active = runs.filter((r) => isActiveRunState(r.state));
+  const recent = runs.filter((r) => !isActiveRunState(r.state));
   const lines = [
     `*Active* (${active.length})`,
     ...(active.length === 0 ? ['_none_'] : active.map((r) => runLine(r, now))),

@@ -11,9 +11,13 @@ import type { ActionStep, CleanupStep, Plan } from '../plan/step-schema.ts';
 
 const done = (st: StepState) => st.status === 'succeeded' || st.status === 'marked-done';
 
-/** Whether a step's commands may have run: finished, marked done, interrupted, or failed past its preconditions. */
+/**
+ * Whether a step's commands may have run: finished, marked done, interrupted (unless before it sent anything), or
+ * failed past its preconditions.
+ */
 function started(st: StepState): boolean {
-  return done(st) || st.status === 'interrupted' || (st.status === 'failed' && st.failedAt !== 'precondition');
+  if (st.status === 'interrupted') return st.notStarted !== true;
+  return done(st) || (st.status === 'failed' && st.failedAt !== 'precondition');
 }
 
 /** A cleanup is moot once a step named in `endedBy` is done, or once the rollback undid its step. */

@@ -6,7 +6,6 @@ import type {
   RunRequest,
 } from '../ports/chat-engine.ts';
 import type { Engine } from './create-engine.ts';
-import type { RunState } from '../plan/run-state.ts';
 import type { AuditLog } from '../ports/audit.ts';
 import type { GateStore } from '../ports/gates.ts';
 import { err, ok, type Result } from '../result.ts';
@@ -14,6 +13,10 @@ import { mayStartRuns } from '../sites/to-approval-policy.ts';
 import { runbookFor, type CommandRunbooks, type RunbookCall } from './command-runbooks.ts';
 import { gateView, runSummary } from './run-views.ts';
 import type { SiteDirectory } from '../sites/site.ts';
+import type { StorePersistence } from '../ports/store-persistence.ts';
+import { storeSafety } from './store-safety.ts';
+import { chatRollback } from './chat-rollback.ts';
+import { runAwaiting } from './run-awaiting.ts';
 
 /** Who serves the sites' queues (worker heartbeats, see src/adapters/redis/redis-worker-registry.ts). */
 export interface WorkerPresence {
@@ -34,6 +37,11 @@ export interface ChatEngineDeps {
   readonly runbooks: CommandRunbooks;
   /** When given, a run is refused at a site no live worker serves, and `/runs` marks such sites' active runs. */
   readonly workers?: WorkerPresence;
+  /**
+   * How the run store persists, asked on every request: when it may lose runs, upgrades and rollbacks are
+   * refused and prechecks and dry runs warned (src/core/engine/store-safety.ts). Absent: nothing is checked.
+   */
+  readonly persistence?: StorePersistence;
 }
 
 /** A button carries at least this many hex digits of the step hash. */
@@ -43,12 +51,14 @@ const refusal = (code: string, message: string): Result<never, EngineRefusal> =>
 
 /**
  * The `ChatEngine` port over the engine, shared by Slack, the console and the CLI: it maps commands onto
- * runbooks, checks who may start runs at a site, and before a decision checks that the gate belongs to the
- * channel the click came from and that the (short) plan hash the person saw is the gate's, then lets the
- * engine and the gate store apply every policy check.
+ * runbooks, checks who may start runs at a site, refuses upgrades and rollbacks while the run store may lose
+ * runs, and before a decision checks that the gate belongs to the channel the click came from and that the
+ * (short) plan hash the person saw is the gate's, then lets the engine and the gate store apply every policy
+ * check.
  */
 export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
   const { engine } = deps;
+  const safety = storeSafety(deps.persistence);
 
   const prepare = (req: RunRequest): Result<RunbookCall, EngineRefusal> => {
     const site = deps.sites.get(req.command.site);
@@ -72,55 +82,47 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     async requestRun(req) {
       const call = prepare(req);
       if (!call.ok) return call;
+      // An upgrade changes the site: never on a store that may lose the run (a precheck only warns).
+      const risk = await safety.assess();
+      if (risk !== undefined && req.command.name === 'upgrade') return err(risk.refusal('upgrade'));
       const site = req.command.site;
       if (deps.workers !== undefined && ((await deps.workers.servingCounts([site])).get(site) ?? 0) === 0)
         return refusal('NO_WORKER', deps.workers.message(site));
+      const warning = risk?.warning;
       const r = await engine.request({ site, ...call.value, requester: req.requester });
-      return r.ok ? ok({ runId: r.value.runId }) : refusal(r.error.code, r.error.message);
+      return r.ok
+        ? ok({ runId: r.value.runId, ...(warning ? { warning } : {}) })
+        : refusal(r.error.code, r.error.message);
     },
 
     async dryRunPlan(req) {
       const call = prepare(req);
       if (!call.ok) return call;
+      const warning = (await safety.assess())?.warning;
       const r = await engine.request({ site: req.command.site, ...call.value, requester: req.requester, dryRun: true });
-      return r.ok ? ok(r.value.rendered) : refusal(r.error.code, r.error.message);
+      return r.ok
+        ? ok({ text: r.value.rendered, ...(warning ? { warning } : {}) })
+        : refusal(r.error.code, r.error.message);
     },
 
-    async requestRollback(req) {
-      // A run paused at a gate that offers Roll back is rolled back by answering that gate, with every check a
-      // click gets (who may choose it, four eyes), never around it.
-      const found = await engine.getRun(req.runId);
-      const gateId = found === undefined ? undefined : rollbackGateOf(found.run);
-      const gate = gateId === undefined ? undefined : await deps.gates.get(gateId);
-      if (gate?.status === 'pending' && gate.choices.includes('roll-back')) {
-        const r = await decide({
-          gateId: gate.id,
-          planHash: gate.planHash,
-          choice: 'roll-back',
-          user: req.requester,
-          userGroups: req.requesterGroups ?? [],
-          channel: req.channel,
-        });
-        return r.ok ? ok({ runId: req.runId, viaGate: r.value }) : r;
-      }
-      const r = await engine.rollback({ runId: req.runId, requester: req.requester });
-      return r.ok ? ok({ runId: r.value.id }) : refusal(r.error.code, r.error.message);
-    },
+    requestRollback: (req) => chatRollback({ engine, gates: deps.gates, safety, decide }, req),
 
     async listRuns(filter) {
       const lists = await Promise.all(filter.sites.map((s) => engine.listRuns(s)));
       const serving = deps.workers === undefined ? undefined : await deps.workers.servingCounts(filter.sites);
       const unserved = (site: string) => serving !== undefined && (serving.get(site) ?? 0) === 0;
-      return lists
-        .flat()
-        .sort((a, b) => b.createdAt - a.createdAt)
-        .map((run) => {
+      const runs = lists.flat().sort((a, b) => b.createdAt - a.createdAt);
+      return Promise.all(
+        runs.map(async (run) => {
           const s = runSummary(run);
-          const active = run.outcome === undefined && !run.dryRun;
-          return active && unserved(run.site)
-            ? { ...s, title: `${s.title} (paused: ${deps.workers?.message(run.site) ?? ''})` }
-            : s;
-        });
+          // Only a run holding its site's lock waits for anybody: at most one per site.
+          if (run.dryRun || (run.outcome !== undefined && run.outcome !== 'rejected')) return s;
+          const plan = (await engine.getRun(run.id))?.plan;
+          const awaiting = plan === undefined ? undefined : await runAwaiting(run, plan, deps.gates);
+          const title = unserved(run.site) ? `${s.title} (paused: ${deps.workers?.message(run.site) ?? ''})` : s.title;
+          return { ...s, title, ...(awaiting === undefined ? {} : { awaiting }) };
+        }),
+      );
     },
 
     getRun: summary,
@@ -159,12 +161,4 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     const found = await engine.getRun(gate.runId);
     return ok({ status: r.value.status, gate: gateView(r.value.gate, found?.plan) });
   }
-}
-
-/** The gate a paused run waits at (approval, failure or interruption), if any: the one `/rollback` answers. */
-function rollbackGateOf(run: RunState): string | undefined {
-  if (run.outcome !== undefined) return undefined;
-  return Object.values(run.steps).find(
-    (st) => st.gate !== undefined && (st.status === 'gated' || st.status === 'failed' || st.status === 'interrupted'),
-  )?.gate?.id;
 }

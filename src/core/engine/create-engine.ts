@@ -6,6 +6,7 @@ import { advanceRun } from './advance-run.ts';
 import { applyDecision, settleDecidedGates } from './apply-decision.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { handleStepJob, type Delivery } from './handle-step-job.ts';
+import { noticeLostWorkers, type LostStep, type NoticeLostWorkersInput } from './notice-lost-workers.ts';
 import { abortRun, requestRollback, type ControlRefusal } from './run-controls.ts';
 import { requestRun, type RunAccepted, type RunRefusal, type RunRequestInput } from './request-run.ts';
 import type { RunState } from '../plan/run-state.ts';
@@ -43,8 +44,13 @@ export interface Engine {
     readonly user: string;
     readonly userGroups: readonly string[];
   }): Promise<Result<SiteLockHolder, { readonly code: string; readonly message: string }>>;
-  /** Worker: one step job. */
-  handleJob(job: StepJob): Promise<Delivery>;
+  /** Worker: one step job, delivered to the worker `worker` (its heartbeat id), recorded on the step it starts. */
+  handleJob(job: StepJob, worker?: string): Promise<Delivery>;
+  /**
+   * Any process, now and then: takes over the steps still running on workers that stopped beating (exactly one
+   * process takes each); returns what this call took over.
+   */
+  noticeLostWorkers(input: NoticeLostWorkersInput): Promise<readonly LostStep[]>;
   /**
    * Worker start (and now and then): applies gate decisions a crashed process recorded but did not apply, and
    * carries every active run of these sites forward from where it is; returns how many runs.
@@ -75,7 +81,8 @@ export function createEngine(deps: EngineDeps): Engine {
     listRuns: (site) => deps.runs.list(site === undefined ? {} : { site }),
     staleLocks: (sites) => findStaleLocks(deps, sites),
     releaseStaleLock: (input) => releaseStaleLock(deps, input),
-    handleJob: (job) => handleStepJob(deps, job),
+    handleJob: (job, worker) => handleStepJob(deps, job, worker),
+    noticeLostWorkers: (input) => noticeLostWorkers(deps, input),
     async resume(sites) {
       const runs = await deps.runs.active(sites);
       for (const run of runs) {

@@ -12,6 +12,7 @@ import type { SqlSession } from '../ports/sql.ts';
 import type { RunbookRegistry } from './runbook-registry.ts';
 import type { Site, SiteDirectory } from '../sites/site.ts';
 import type { PackageFiles } from '../ports/package-files.ts';
+import type { WorkerRegistry } from '../ports/worker-registry.ts';
 
 /** The slice of pino the engine uses (constant messages, data in fields). */
 export interface EngineLog {
@@ -51,4 +52,9 @@ export interface EngineDeps {
   readonly log: EngineLog;
   /** Where a host's long output is kept for the chat (which may run elsewhere); absent: tails only. */
   readonly artefacts?: OutputArtefacts;
+  /**
+   * The workers' heartbeats: a step still running on a worker that stopped beating is taken over by whoever
+   * notices (`noticeLostWorkers`). Absent: only the queue handing the job out again finds it.
+   */
+  readonly workers?: WorkerRegistry;
 }

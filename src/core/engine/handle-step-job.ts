@@ -1,22 +1,19 @@
-import { describeError } from '../opsgate-error.ts';
-import type { RemoteSession } from '../ports/remote.ts';
 import type { StepJob } from '../ports/run-store.ts';
 import { advanceRun } from './advance-run.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import { executeStep, type StepOutcome } from './execute-step.ts';
+import type { StepOutcome } from './execute-step.ts';
+import { executeInSessions } from './execute-in-sessions.ts';
 import { loadRun, type LoadedRun } from './load-run.ts';
+import { unrecordedEndReason } from './lost-worker-reason.ts';
 import { auditOnly, BOT_ACTOR, notify } from './notify.ts';
-import { outputStorer } from './output-storer.ts';
 import { findStep, planNextAction } from './plan-next-action.ts';
 import type { NextAction } from './next-action.ts';
 import { reconcileStep } from './reconcile-step.ts';
+import { recordSends, tracksSends } from './record-sends.ts';
 import { isFinished, stepState, type RunState, type StepState } from '../plan/run-state.ts';
 import { stepHash } from '../plan/step-hash.ts';
-import type { ExecutableStep, HostCommand } from '../plan/step-schema.ts';
-import { resolveStdinSecrets } from './resolve-stdin-secrets.ts';
-import { stdinText } from '../plan/describe-command.ts';
+import type { ExecutableStep } from '../plan/step-schema.ts';
 import { updateRun, withStep } from './update-run.ts';
-import { bindProgram } from './bind-program.ts';
 
 /** What a delivered job does: run the step, reconcile a destructive step found started, or nothing. */
 export type Delivery = 'run' | 'reconcile' | 'drop';
@@ -42,10 +39,11 @@ export function classifyDelivery(next: NextAction, step: ExecutableStep, st: Ste
 }
 
 /**
- * The job entry point: one step per job. Marks the step `running` (durably) before anything touches a host,
+ * The job entry point: one step per job. Marks the step `running` (durably, with the `worker` whose heartbeat
+ * vouches for it) before anything touches a host, records where its commands go right before sending them,
  * executes it, records the outcome, then carries the run forward. Returns what it did.
  */
-export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Delivery> {
+export async function handleStepJob(deps: EngineDeps, job: StepJob, worker?: string): Promise<Delivery> {
   const loaded = await loadRun(deps, job.runId);
   if (loaded === undefined || isFinished(loaded.run)) return 'drop';
   const { run, plan, site } = loaded;
@@ -57,9 +55,12 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
   const delivery = classifyDelivery(next, step, st, job);
   if (delivery === 'drop') return 'drop';
   if (delivery === 'reconcile') {
-    await reconcileStep(deps, loaded, step, job.attempt, 'the step was started but its end was never recorded');
+    const beat = st.worker === undefined ? undefined : (await deps.workers?.lastBeats([st.worker]))?.get(st.worker);
+    await reconcileStep(deps, loaded, step, job.attempt, unrecordedEndReason(st.worker, beat));
     return 'reconcile';
   }
+  const cleanup = next.type === 'execute' && next.phase === 'cleanup';
+  const tracked = tracksSends(step, cleanup, site.manualScripted);
   // Compare-and-set on the status this delivery classified, and on the run still wanting this step (an abort
   // recorded meanwhile drops it): when two deliveries of one job race, the loser's retry finds the step already
   // `running` (not the status it saw) and drops, so no step starts twice.
@@ -82,12 +83,13 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
         attempt: cur.attempt,
         ...(cur.approvedBy ? { approvedBy: cur.approvedBy } : {}),
         startedAt: deps.clock.now(),
+        ...(worker !== undefined ? { worker } : {}),
+        ...(tracked ? { sentTo: [] } : {}),
       });
     },
     run,
   );
   if (started === undefined) return 'drop';
-  const cleanup = next.type === 'execute' && next.phase === 'cleanup';
   const phase = cleanup || started.rollback?.covers === undefined ? 'forward' : 'rollback';
   const head = { site: run.site, runId: run.id };
   const targets = step.targets.kind === 'hosts' ? step.targets.hosts : [step.targets.target];
@@ -114,7 +116,13 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
     targets,
     stepHash: stepHash(step),
   });
-  const outcome = await execute(deps, loaded, step);
+  let latest = started;
+  const beforeSend = tracked ? recordSends(deps, run.id, step.id, job.attempt, (r) => (latest = r)) : undefined;
+  const outcome = await executeInSessions(deps, loaded, step, beforeSend);
+  if (outcome.abandoned === true) {
+    deps.log.warn({ runId: run.id, stepId: step.id }, 'step taken over by another process before it sent anything');
+    return 'drop';
+  }
   // A transport failure of a cleanup step is a failure (stated when the run ends), never a gate.
   if (outcome.failedAt === 'transport' && step.kind !== 'check' && !cleanup) {
     await reconcileStep(
@@ -132,76 +140,10 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob): Promise<Del
     step,
     job.attempt,
     rerun ? { ...outcome, summary: `${rerun}${outcome.summary}` } : outcome,
-    started,
+    latest,
   );
   await advanceRun(deps, run.id, recorded === undefined ? undefined : { ...loaded, run: recorded });
   return 'run';
-}
-
-/** Executes a step; a session that cannot even be opened (bad config, a secret gone) is a transport failure. */
-async function execute(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep): Promise<StepOutcome> {
-  try {
-    return await executeWithSessions(deps, loaded, step);
-  } catch (e) {
-    return {
-      status: 'failed',
-      failedAt: 'transport',
-      hosts: [],
-      outputs: [],
-      probes: [],
-      findings: [],
-      summary: describeError(e),
-    };
-  }
-}
-
-async function executeWithSessions(deps: EngineDeps, loaded: LoadedRun, step: ExecutableStep): Promise<StepOutcome> {
-  const { site, run } = loaded;
-  const remote: RemoteSession = await deps.openRemote(site, run.id);
-  let secrets: ReadonlyMap<string, string>;
-  try {
-    secrets = await resolveStdinSecrets(deps.secrets, site.name, step, (v) => remote.learnSecret(v));
-  } catch (e) {
-    await remote.close().catch(() => undefined);
-    // Nothing ran: like an unmet precondition, the step changed nothing.
-    return {
-      status: 'failed',
-      failedAt: 'precondition',
-      hosts: [],
-      outputs: [],
-      probes: [],
-      findings: [],
-      summary: describeError(e),
-    };
-  }
-  const sqlTarget = step.targets.kind === 'sql' ? step.targets.target : undefined;
-  const sqlSession =
-    sqlTarget !== undefined && deps.openSql
-      ? await deps.openSql(site, sqlTarget).catch(async (e: unknown) => {
-          await remote.close().catch(() => undefined);
-          throw e;
-        })
-      : undefined;
-  try {
-    const evaluator =
-      step.kind === 'check' && step.evaluator !== undefined ? deps.runbooks.evaluator(step.evaluator) : undefined;
-    const program = bindProgram(deps, loaded, step, remote, sqlSession);
-    return await executeStep({
-      step,
-      remote,
-      manualScripted: site.manualScripted,
-      ...(sqlTarget !== undefined && sqlSession !== undefined
-        ? { sql: { target: sqlTarget, session: sqlSession } }
-        : {}),
-      ...(evaluator ? { evaluator } : {}),
-      ...(program ? { program } : {}),
-      ...outputStorer(deps, { site: site.name, runId: loaded.run.id, stepId: step.id }),
-      ...(secrets.size > 0 ? { stdin: (c: HostCommand) => stdinText(c, secrets) } : {}),
-      clock: deps.clock,
-    });
-  } finally {
-    await Promise.allSettled([remote.close(), sqlSession?.close()]);
-  }
 }
 
 async function record(

@@ -15,7 +15,7 @@ import { newGate } from '../../approvals/new-gate.ts';
 /**
  * Opens a gate for a step and records it on the step, then tells the chat layers. The gate binds to the
  * step's hash. In the rollback phase the person who asked for the rollback counts as the requester (four
- * eyes again), and `roll-back` is not offered. When another process recorded a gate first, the one opened
+ * eyes again), and `roll-back` is not offered; an interrupted step that started nothing is not offered `mark-done`. When another process recorded a gate first, the one opened
  * here is left to expire unseen.
  */
 export async function openGate(deps: EngineDeps, loaded: LoadedRun, stepId: string, kind: GateKind): Promise<void> {
@@ -23,7 +23,11 @@ export async function openGate(deps: EngineDeps, loaded: LoadedRun, stepId: stri
   const step = findStep(plan, stepId);
   if (step === undefined) throw new Error(`run ${run.id}: no step ${stepId} in its plan`);
   const inRollback = run.rollback?.covers !== undefined;
-  const choices = choicesForKind(kind).filter((c) => !(inRollback && c === 'roll-back'));
+  // A step interrupted before it sent anything has nothing to mark done: it is offered again as not started.
+  const notStarted = kind === 'interrupted' && stepState(run, stepId).notStarted === true;
+  const choices = choicesForKind(kind).filter(
+    (c) => !(inRollback && c === 'roll-back') && !(notStarted && c === 'mark-done'),
+  );
   const planHash = stepHash(step);
   const gate = newGate(deps.ids.next('gate_'), {
     site: site.name,

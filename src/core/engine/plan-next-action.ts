@@ -62,8 +62,9 @@ export function rollbackSequence(plan: Plan, covers: readonly string[]): readonl
 
 /**
  * The forward steps a rollback undoes, latest first: those that finished or were marked done, and a failed
- * or interrupted one whose commands may have run (a precondition failure changed nothing). Checks change
- * nothing; irreversible steps are listed apart so that the people deciding see what stays.
+ * or interrupted one whose commands may have run (a precondition failure, or an interruption before anything was
+ * sent, changed nothing). Checks change nothing; irreversible steps are listed apart so that the people deciding
+ * see what stays.
  */
 export function rollbackCoverage(
   plan: Plan,
@@ -71,7 +72,8 @@ export function rollbackCoverage(
 ): { readonly covers: readonly string[]; readonly irreversible: readonly Step[] } {
   const touched = plan.steps.filter((s) => {
     const st = stepState(run, s.id);
-    if (st.status === 'succeeded' || st.status === 'marked-done' || st.status === 'interrupted') return true;
+    if (st.status === 'succeeded' || st.status === 'marked-done') return true;
+    if (st.status === 'interrupted') return st.notStarted !== true;
     return st.status === 'failed' && st.failedAt !== 'precondition';
   });
   const reversed = [...touched].reverse().flatMap((s) => (s.kind === 'check' ? [] : [s]));

@@ -17,7 +17,8 @@ export interface ControlRefusal {
  * rollback steps of the completed steps in reverse order, each destructive one behind a new gate. A run still
  * going is refused: a paused one is rolled back through its gate's Roll back choice (the chat layer does that
  * for `/rollback`), a running one only once it pauses or is aborted. A finished run takes the site lock
- * again, and is refused while another run holds it.
+ * again, and is refused while another run holds it. A rollback whose approval was rejected stopped holding the
+ * site lock: asking again puts its rejected rollback step back behind a new rollback approval gate.
  */
 export async function requestRollback(
   deps: EngineDeps,
@@ -25,11 +26,13 @@ export async function requestRollback(
 ): Promise<Result<RunState, ControlRefusal>> {
   const run = await deps.runs.get(input.runId);
   if (run === undefined) return err({ code: 'RUN_NOT_FOUND', message: `no run ${input.runId}` });
-  if (run.rollback !== undefined)
+  if (run.rollback !== undefined) {
+    if (run.outcome === 'rejected' && run.rollback.covers !== undefined) return askRollbackAgain(deps, run);
     return err({
       code: 'NOT_ROLLBACKABLE',
       message: `run ${run.id} has already been rolled back (or is rolling back)`,
     });
+  }
   if (run.dryRun || (run.outcome !== 'rejected' && run.outcome !== 'completed' && run.outcome !== 'aborted')) {
     const running = Object.entries(run.steps).find(([, st]) => st.status === 'running')?.[0];
     const why = run.dryRun ? 'a dry run' : running === undefined ? 'still going' : `running step ${running}`;
@@ -53,6 +56,28 @@ export async function requestRollback(
     if (r.rollback !== undefined) return undefined;
     const { outcome: _dropped, abort: _aborted, ...rest } = r;
     return { ...rest, rollback: { requestedBy: input.requester, requestedAt: deps.clock.now() } };
+  });
+  if (next === undefined) return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} is already rolling back` });
+  await advanceRun(deps, run.id);
+  return ok(next);
+}
+
+/**
+ * A rollback stopped at a rejected rollback approval still holds the site (the site is half undone): its rejected
+ * rollback steps go back to pending, so the engine opens a new rollback approval gate for the first of them.
+ */
+async function askRollbackAgain(deps: EngineDeps, run: RunState): Promise<Result<RunState, ControlRefusal>> {
+  const next = await updateRun(deps.runs, run.id, deps.clock.now(), (r) => {
+    if (r.outcome !== 'rejected' || r.rollback?.covers === undefined) return undefined;
+    const steps = Object.fromEntries(
+      Object.entries(r.steps).map(([id, st]) => {
+        if (st.status !== 'rejected') return [id, st];
+        const { gate: _gate, approvedBy: _by, ...rest } = st;
+        return [id, { ...rest, status: 'pending' as const }];
+      }),
+    );
+    const { outcome: _outcome, statusLine: _line, ...rest } = r;
+    return { ...rest, steps };
   });
   if (next === undefined) return err({ code: 'NOT_ROLLBACKABLE', message: `run ${run.id} is already rolling back` });
   await advanceRun(deps, run.id);

@@ -17,7 +17,8 @@ export function runViewState(run: RunState): RunViewState {
     case 'rolled-back':
       return 'rolled-back';
     case 'dry-run':
-      return 'planned';
+      // Over once its plan was shown: it never holds the site lock nor waits for anybody.
+      return 'dry-run';
     case undefined:
       break;
   }

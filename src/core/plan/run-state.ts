@@ -10,7 +10,7 @@ import type { ProbeFinding } from './probes.ts';
  * - `pending`: not started (and no gate opened yet);
  * - `gated`: a gate is open for it (approval, manual "done", or a decision after a failure/interruption);
  * - `ready`: cleared to execute (approved, manual done, retry chosen);
- * - `running`: started and not recorded finished (after a crash: interrupted if destructive);
+ * - `running`: started and not recorded finished (after a crash: interrupted if it may have changed anything);
  * - `succeeded` / `marked-done`: finished (the latter by a person's decision);
  * - `failed` / `interrupted`: waiting for a person to retry, mark done or roll back;
  * - `rejected`: its gate was rejected or expired: the run stopped here.
@@ -54,6 +54,16 @@ export interface StepState {
   readonly gate?: { readonly id: string; readonly kind: GateKind; readonly planHash: string };
   readonly approvedBy?: string;
   readonly startedAt?: number;
+  /** The worker (its heartbeat id) that started it: when that worker stops beating, a surviving process takes over. */
+  readonly worker?: string;
+  /**
+   * Hosts (or the SQL target) its commands were sent to, recorded durably right before the first one is sent;
+   * empty while none was. Absent (a step that runs no command of the engine's, such as a manual step a person
+   * does, or a state written before this was recorded) counts as "may have been sent".
+   */
+  readonly sentTo?: readonly string[];
+  /** Interrupted before any command reached a host, with its preconditions still holding: offered as not started. */
+  readonly notStarted?: boolean;
   readonly finishedAt?: number;
   /** Where a failure happened: a precondition failure means the step changed nothing. */
   readonly failedAt?: 'precondition' | 'command' | 'verify' | 'transport';

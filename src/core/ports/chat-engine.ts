@@ -50,15 +50,44 @@ export interface GateDecisionOutcome {
   readonly gate: GateView;
 }
 
+/** A run the engine accepted; `warning` is for the person who asked (e.g. the run store may lose it). */
+export interface RunStarted {
+  readonly runId: string;
+  readonly warning?: string;
+}
+
+/** A dry run's plan with every command per host, as text; `warning` as for `RunStarted`. */
+export interface DryRunPlan {
+  readonly text: string;
+  readonly warning?: string;
+}
+
+/** What `/rollback` did. */
+export interface RollbackAccepted {
+  readonly runId: string;
+  /** The forward steps the rollback undoes, latest first; empty when the run needs no undoing. */
+  readonly undoes: readonly string[];
+  /**
+   * When nothing needs undoing, why, as a sentence ("run X changed nothing on the site"): no rollback step runs
+   * and no gate opens.
+   */
+  readonly nothingToUndo?: string;
+  /** Nothing needed undoing and this ended the run, which held the site lock: the site is free again. */
+  readonly ended?: boolean;
+  /** The run was paused at a gate offering Roll back: the rollback was chosen there, as a click would. */
+  readonly viaGate?: GateDecisionOutcome;
+}
+
 /** What the chat layer needs from the engine; nothing more. */
 export interface ChatEngine {
   /** Plans and enqueues a run; the engine then posts its parent message and thread through its events. */
-  requestRun(req: RunRequest): Promise<Result<{ readonly runId: string }, EngineRefusal>>;
+  requestRun(req: RunRequest): Promise<Result<RunStarted, EngineRefusal>>;
   /** The plan with every command per host, as text, without running anything. */
-  dryRunPlan(req: RunRequest): Promise<Result<string, EngineRefusal>>;
+  dryRunPlan(req: RunRequest): Promise<Result<DryRunPlan, EngineRefusal>>;
   /**
-   * Asks to roll back a run; the rollback itself waits on an approval gate. A run paused at a gate offering
-   * Roll back is answered through that gate (`viaGate`), as a click on it would be.
+   * Asks to roll back a run; each destructive rollback step waits on an approval gate. A run paused at a gate
+   * offering Roll back is answered through that gate (`viaGate`), as a click on it would be. A run that needs no
+   * undoing is said to (`nothingToUndo`), and ended when it still holds the site lock.
    */
   requestRollback(req: {
     readonly runId: string;
@@ -66,7 +95,7 @@ export interface ChatEngine {
     readonly channel: string;
     /** The requester's groups among the site's approver groups (for answering a gate). */
     readonly requesterGroups?: readonly string[];
-  }): Promise<Result<{ readonly runId: string; readonly viaGate?: GateDecisionOutcome }, EngineRefusal>>;
+  }): Promise<Result<RollbackAccepted, EngineRefusal>>;
   /** Active and recent runs of the given sites, newest first. */
   listRuns(filter: { readonly sites: readonly string[] }): Promise<readonly RunSummary[]>;
   getRun(runId: string): Promise<RunSummary | undefined>;
@@ -77,8 +106,8 @@ export interface ChatEngine {
 
 /** What a handler asks its adapter to show. */
 export type CommandReply =
-  /** A private confirmation to the person who typed the command. */
-  | { readonly kind: 'accepted'; readonly text: string; readonly runId?: string }
+  /** A private confirmation to the person who typed the command, with a warning to show beside it. */
+  | { readonly kind: 'accepted'; readonly text: string; readonly runId?: string; readonly warning?: string }
   /** A private refusal saying why. */
   | { readonly kind: 'refused'; readonly text: string }
   /** A dry-run plan to post in the site's channel. */
@@ -88,6 +117,7 @@ export type CommandReply =
       readonly channel: string;
       readonly title: string;
       readonly text: string;
+      readonly warning?: string;
     }
   | { readonly kind: 'runs'; readonly runs: readonly RunSummary[]; readonly sites: readonly string[] }
   /** An audit export to upload into the run's thread. */

@@ -11,9 +11,37 @@ import type { GateKind } from '../plan/run-state.ts';
 export type StepState =
   'pending' | 'waiting-approval' | 'running' | 'done' | 'failed' | 'interrupted' | 'rolled-back' | 'skipped';
 
-/** The state of a whole run. */
+/**
+ * The state of a whole run. `planned`: a run before its first step; `dry-run`: a dry run, whose plan was shown and
+ * which ran nothing (it is over). `failed` and `interrupted` wait for a person's decision at a gate; `rejected`
+ * stopped at a rejected gate and holds the site until it is rolled back.
+ */
 export type RunState =
-  'planned' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'interrupted' | 'rolled-back' | 'aborted' | 'rejected';
+  | 'planned'
+  | 'running'
+  | 'waiting'
+  | 'succeeded'
+  | 'failed'
+  | 'interrupted'
+  | 'rolled-back'
+  | 'aborted'
+  | 'rejected'
+  | 'dry-run';
+
+/** The states of a run that holds its site's lock: no other run may start at the site until it ends. */
+const ACTIVE_RUN_STATES: ReadonlySet<RunState> = new Set([
+  'planned',
+  'running',
+  'waiting',
+  'failed',
+  'interrupted',
+  'rejected',
+]);
+
+/** True for a run still active: it holds the site lock (see `ACTIVE_RUN_STATES`), whatever it waits for. */
+export function isActiveRunState(state: RunState): boolean {
+  return ACTIVE_RUN_STATES.has(state);
+}
 
 /** One step of a run, for the parent message. */
 export interface StepView {
@@ -115,6 +143,11 @@ export interface RunSummary {
   readonly requester: string;
   readonly startedAt: number;
   readonly finishedAt?: number;
+  /**
+   * What an active run waits for from a person, as a sentence: the gate and the choices open there ("waiting at
+   * the failure gate of r05: retry / roll back / abort"), or the `/rollback` that ends a rejected run.
+   */
+  readonly awaiting?: string;
   /** The run's parent message, once posted. */
   readonly thread?: { readonly channel: string; readonly ts: string };
   /** A link to the thread (from chat.getPermalink or built from the workspace URL). */

@@ -31,4 +31,10 @@ export interface WorkerRegistry {
   live(now: number): Promise<readonly WorkerBeat[]>;
   /** How many live workers serve each of `sites`. */
   servingCounts(sites: readonly string[], now: number): Promise<Map<string, number>>;
+  /**
+   * The last beat of each named worker, live or not, as long as the registry remembers it (a day after its last
+   * beat); a worker that stopped cleanly, or was never seen, is absent. This is what tells whoever finds a step
+   * still `running` on a worker that stopped beating which worker it was and when it was last heard of.
+   */
+  lastBeats(ids: readonly string[]): Promise<ReadonlyMap<string, WorkerBeat>>;
 }

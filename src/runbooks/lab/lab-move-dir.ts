@@ -7,7 +7,8 @@ import { defineRunbook } from '../../core/ports/runbook.ts';
  * A small runbook that acts on one lab host: it backs a directory up by moving it to `<dir>_bak` (the
  * upgrade runbooks' `mv` dance), with preconditions, a verification and a rollback. Every step appends its
  * id to `<base>/effects.log` first, so tests can count how often each one really ran. `holdSeconds` keeps
- * the move open for a while so that a test can kill the worker inside it.
+ * the move open for a while so that a test can kill the worker inside it; `checkSeconds` makes the move's
+ * preconditions take that long (one more probe), so that a test can kill the worker before it sends anything.
  */
 export const labMoveDir = defineRunbook({
   id: 'lab-move-dir',
@@ -19,8 +20,9 @@ export const labMoveDir = defineRunbook({
       .regex(/^\/[A-Za-z0-9_./-]+$/, 'an absolute path of letters, digits and _./-')
       .default('/app/opsgate-test'),
     holdSeconds: z.number().int().min(0).max(120).default(0),
+    checkSeconds: z.number().int().min(0).max(20).default(0),
   }),
-  build(site, { host, base, holdSeconds }) {
+  build(site, { host, base, holdSeconds, checkSeconds }) {
     const dir = `${base}/data`;
     const bak = `${base}/data_bak`;
     const targets = { kind: 'hosts' as const, hosts: [host] };
@@ -30,7 +32,7 @@ export const labMoveDir = defineRunbook({
       runbook: 'lab-move-dir',
       site: site.name,
       title: `Move ${dir} to ${bak} on ${host}`,
-      args: { host, base, holdSeconds },
+      args: { host, base, holdSeconds, ...(checkSeconds > 0 ? { checkSeconds } : {}) },
       steps: [
         {
           kind: 'check',
@@ -58,6 +60,15 @@ export const labMoveDir = defineRunbook({
             { kind: 'path-exists', path: dir },
             { kind: 'path-absent', path: bak },
             { kind: 'free-disk', path: base, minBytes: 1024 },
+            ...(checkSeconds > 0
+              ? [
+                  {
+                    kind: 'output-matches' as const,
+                    command: `sleep ${checkSeconds} && echo settled`,
+                    pattern: '^settled$',
+                  },
+                ]
+              : []),
           ],
           commands: on(`${effect('move-dir')} && sleep ${holdSeconds} && mv ${shellQuote(dir)} ${shellQuote(bak)}`),
           verify: [

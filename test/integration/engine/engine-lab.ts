@@ -80,34 +80,28 @@ export async function testRuntime(t: TestEnv): Promise<Runtime> {
   return openRuntime({ ...setup.value, log: pino({ level: 'silent' }) });
 }
 
-/** `opsgate worker --sites xizang` as a child process, with quick stalled-job detection. */
-export async function spawnWorker(t: TestEnv): Promise<ChildProcess> {
+/**
+ * `opsgate worker --sites xizang` as a child process, with quick stalled-job detection, or BullMQ's defaults
+ * (a killed worker's job handed out again after 30 to 60 s) with `stalledJobs: 'default'`.
+ */
+export async function spawnWorker(
+  t: TestEnv,
+  opts: { readonly stalledJobs?: 'quick' | 'default' } = {},
+): Promise<ChildProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'opsgate-worker-'));
-  const child = spawn(
-    process.execPath,
-    [
-      join(REPO, 'bin', 'opsgate.js'),
-      'worker',
-      '--sites',
-      SITE,
-      '--lock-duration-ms',
-      '2000',
-      '--stalled-interval-ms',
-      '1000',
-    ],
-    {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        OPSGATE_SITES: sitesDir(),
-        REDIS_URL: t.redisUrl,
-        OPSGATE_REDIS_PREFIX: t.prefix,
-        LOG_LEVEL: 'warn',
-        OPSGATE_STATE_DIR: stateDir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const quick = opts.stalledJobs === 'default' ? [] : ['--lock-duration-ms', '2000', '--stalled-interval-ms', '1000'];
+  const child = spawn(process.execPath, [join(REPO, 'bin', 'opsgate.js'), 'worker', '--sites', SITE, ...quick], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      OPSGATE_SITES: sitesDir(),
+      REDIS_URL: t.redisUrl,
+      OPSGATE_REDIS_PREFIX: t.prefix,
+      LOG_LEVEL: 'warn',
+      OPSGATE_STATE_DIR: stateDir,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.once('exit', () => rmSync(stateDir, { recursive: true, force: true }));
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));

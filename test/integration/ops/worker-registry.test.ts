@@ -3,6 +3,12 @@ import { checkHealth } from '../../../src/adapters/ops/check-health.ts';
 import type { WorkerRegistry } from '../../../src/core/ports/worker-registry.ts';
 import { RedisTestKeys } from '../../support/redis-test-keys.ts';
 import { RedisWorkerRegistry } from '../../../src/adapters/redis/redis-worker-registry.ts';
+import { workerRegistryContract } from '../../support/contracts/worker-registry-contract.ts';
+
+workerRegistryContract('RedisWorkerRegistry', async () => {
+  const keys = new RedisTestKeys();
+  return { registry: new RedisWorkerRegistry(keys.connect(), keys.prefix), close: () => keys.close() };
+});
 
 const info = (id: string, sites: string[], draining = false) => ({
   id,

@@ -1,10 +1,13 @@
 import { err, ok, type Result } from '../../../src/core/result.ts';
 import type {
   ChatEngine,
+  DryRunPlan,
   EngineRefusal,
   GateDecisionOutcome,
   GateDecisionRequest,
+  RollbackAccepted,
   RunRequest,
+  RunStarted,
 } from '../../../src/core/ports/chat-engine.ts';
 import type { AuditExport, GateView, RunSummary } from '../../../src/core/ports/views.ts';
 
@@ -21,7 +24,7 @@ export class FakeChatEngine implements ChatEngine {
   planText = 'step 1 on redis-a: redis-cli ping';
   private seq = 0;
 
-  async requestRun(req: RunRequest): Promise<Result<{ runId: string }, EngineRefusal>> {
+  async requestRun(req: RunRequest): Promise<Result<RunStarted, EngineRefusal>> {
     this.calls.push({ method: 'requestRun', arg: req });
     if (this.refuseRuns) return err(this.refuseRuns);
     const runId = `run_${(++this.seq).toString(16).padStart(16, '0')}`;
@@ -36,9 +39,9 @@ export class FakeChatEngine implements ChatEngine {
     return ok({ runId });
   }
 
-  async dryRunPlan(req: RunRequest): Promise<Result<string, EngineRefusal>> {
+  async dryRunPlan(req: RunRequest): Promise<Result<DryRunPlan, EngineRefusal>> {
     this.calls.push({ method: 'dryRunPlan', arg: req });
-    return ok(this.planText);
+    return ok({ text: this.planText });
   }
 
   /** As the engine does: a run paused at a pending gate offering Roll back is rolled back through that gate. */
@@ -47,12 +50,12 @@ export class FakeChatEngine implements ChatEngine {
     requester: string;
     channel: string;
     requesterGroups?: readonly string[];
-  }): Promise<Result<{ runId: string; viaGate?: GateDecisionOutcome }, EngineRefusal>> {
+  }): Promise<Result<RollbackAccepted, EngineRefusal>> {
     this.calls.push({ method: 'requestRollback', arg: req });
     const gate = [...this.gates.values()].find(
       (g) => g.runId === req.runId && g.status === 'pending' && g.choices.includes('roll-back'),
     );
-    if (gate === undefined) return ok({ runId: req.runId });
+    if (gate === undefined) return ok({ runId: req.runId, undoes: [] });
     const r = await this.decide({
       gateId: gate.id,
       planHash: gate.planHash,
@@ -61,7 +64,7 @@ export class FakeChatEngine implements ChatEngine {
       userGroups: req.requesterGroups ?? [],
       channel: req.channel,
     });
-    return r.ok ? ok({ runId: req.runId, viaGate: r.value }) : r;
+    return r.ok ? ok({ runId: req.runId, undoes: [], viaGate: r.value }) : r;
   }
 
   async listRuns(filter: { sites: readonly string[] }): Promise<readonly RunSummary[]> {

@@ -71,7 +71,7 @@ describe('the ChatEngine adapter over the engine', () => {
   it('returns the dry-run plan with every command per host', async () => {
     const { chat, upgrade } = setup();
     const r = await chat.dryRunPlan(upgrade(REQUESTER));
-    expect(r.ok && r.value).toMatch(/on fdfs-3: echo move-dir >> \/app\/opsgate-test\/effects\.log/);
+    expect(r.ok && r.value.text).toMatch(/on fdfs-3: echo move-dir >> \/app\/opsgate-test\/effects\.log/);
   });
 
   it('decides a gate from its short hash, and shows who decided with the exact commands', async () => {

@@ -24,7 +24,7 @@ describe('how a run shows in /runs', () => {
     [run({ outcome: 'rejected' }), 'rejected'],
     [run({ outcome: 'aborted' }), 'aborted'],
     [run({ outcome: 'rolled-back' }), 'rolled-back'],
-    [run({ outcome: 'dry-run', dryRun: true }), 'planned'],
+    [run({ outcome: 'dry-run', dryRun: true }), 'dry-run'],
     [run({}, { a: { status: 'succeeded', attempt: 1 }, b: { status: 'gated', attempt: 1 } }), 'waiting'],
     [run({}, { a: { status: 'failed', attempt: 1 }, b: { status: 'gated', attempt: 1 } }), 'failed'],
     [run({}, { a: { status: 'interrupted', attempt: 1 } }), 'interrupted'],

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { renderGate } from '../../../../src/adapters/slack/render-gate.ts';
+import type { GateView } from '../../../../src/core/ports/views.ts';
+
+const interrupted = (choices: GateView['choices'], reason: string): GateView => ({
+  id: 'gate_1',
+  runId: 'run_1',
+  site: 'xizang',
+  stepId: 'move-dir',
+  stepTitle: 'Move /app/data aside',
+  kind: 'interrupted',
+  status: 'pending',
+  planHash: '9f2c0123456789abcdef',
+  requester: 'UOPERATOR',
+  choices,
+  targets: [{ host: 'fdfs-3', commands: ["mv '/app/data' '/app/data_bak'"] }],
+  reason,
+  expiresAt: 0,
+});
+
+describe('renderGate: an interrupted step', () => {
+  it('heads a step that sent nothing "Step not started", with no Mark done button', () => {
+    const msg = renderGate(interrupted(['retry', 'roll-back', 'abort'], 'Not started: no command reached a host'));
+    const text = JSON.stringify(msg.blocks);
+    expect(text).toContain('*Step not started*: no command reached a host; it can be retried safely');
+    expect(text).not.toContain('may or may not have finished');
+    const actions = msg.blocks.find((b) => b.type === 'actions');
+    expect(actions?.type === 'actions' && actions.elements.map((e) => e.text.text)).toEqual([
+      'Retry',
+      'Roll back',
+      'Abort',
+    ]);
+  });
+
+  it('keeps the warning for a step that may be partly done', () => {
+    const msg = renderGate(interrupted(['retry', 'mark-done', 'roll-back', 'abort'], 'may be partly done'));
+    expect(JSON.stringify(msg.blocks)).toContain('*Step interrupted*: it may or may not have finished');
+  });
+});

@@ -23,15 +23,18 @@ import { describeRedis, redisOptionsOf } from '../adapters/redis/redis-options-o
 import { interruptOverdueSteps } from '../core/engine/interrupt-overdue-steps.ts';
 import { noWorkerMessage } from '../core/ports/worker-registry.ts';
 import { checkRedis } from '../adapters/redis/check-redis.ts';
+import { redisStorePersistence } from '../adapters/redis/redis-persistence.ts';
 import { RedisEventStream } from '../adapters/redis/redis-event-stream.ts';
 import { RedisRunStore } from '../adapters/redis/redis-run-store.ts';
 import { RedisOutputArtefacts } from '../adapters/redis/redis-output-artefacts.ts';
 import { RedisRunThreadStore } from '../adapters/redis/redis-run-thread-store.ts';
+import { RedisReplayGuard } from '../adapters/redis/redis-replay-guard.ts';
 import { RedisEventCursors } from '../adapters/redis/redis-event-cursors.ts';
 import { openWithOwnSpool } from '../runners/ssh/spool-retention.ts';
 import { siteSecretSource } from '../adapters/files/site-secret-source.ts';
 
 import { serveSites } from './serve-sites.ts';
+import { watchLostWorkers } from './watch-lost-workers.ts';
 import type { Runtime, RuntimeOptions } from './runtime-types.ts';
 import { type Config, redisConfigOf, type RedisSettings } from './config.ts';
 import { RedisWorkerRegistry } from '../adapters/redis/redis-worker-registry.ts';
@@ -39,6 +42,8 @@ import { localPackageFiles } from '../adapters/files/local-package-files.ts';
 import type { AuditLog } from '../core/ports/audit.ts';
 import { type SiteSshConfig, sshConfigOf } from './ssh-hosts-from-site.ts';
 import { systemSleep } from '../adapters/system/system-sleep.ts';
+import { type Closer, closeInOrder } from './bounded-close.ts';
+import { logRedisConnection } from './log-redis-connection.ts';
 
 export type { Runtime, RuntimeOptions, ServedSites, WorkerTuning } from './runtime-types.ts';
 
@@ -96,10 +101,9 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const target: RedisTarget = external
     ? configuredRedis(config)
     : await resolveRedisTarget({ url: undefined, stateDir: config.OPSGATE_STATE_DIR });
-  const closers: (() => Promise<unknown>)[] = [async () => target.embedded?.stop()];
-  const closeAll = async () => {
-    for (const c of closers.reverse().splice(0)) await c().catch(() => undefined);
-  };
+  const closers: Closer[] = [{ name: 'embedded redis', close: async () => target.embedded?.stop() }];
+  // Each closer is bounded (see bounded-close.ts): a peer that went away never keeps the process alive.
+  const closeAll = () => closeInOrder(closers.reverse().splice(0), log);
   try {
     return await connect(opts, target, closers, closeAll);
   } catch (e) {
@@ -115,13 +119,15 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   ): Promise<Runtime> {
     const prefix = config.OPSGATE_REDIS_PREFIX;
     const redis = await openRedisClient(t, { maxRetriesPerRequest: 3 });
-    cs.push(async () => redis.disconnect());
-    redis.on('error', (e: Error) => log.warn({ err: e.message, redis: t.where }, 'redis connection error'));
+    cs.push({ name: 'redis', close: async () => redis.disconnect() });
+    logRedisConnection(redis, t.where, log);
     const checked = await checkRedis(redis);
     if (!checked.ok) throw checked.error;
     if (checked.value.warning !== undefined) log.warn({ redis: t.where }, checked.value.warning);
     const reader = redis.duplicate();
-    cs.push(async () => reader.disconnect());
+    cs.push({ name: 'redis event reader', close: async () => reader.disconnect() });
+    // The same server as `redis`, whose listener logs an outage; without a listener ioredis prints each attempt.
+    reader.on('error', () => undefined);
     const stream = new RedisEventStream(redis, prefix);
     const readerStream = new RedisEventStream(reader, prefix);
     // bullmq, ssh2 and mysql2 are loaded only by a process that connects: `--help`, `sites validate` and `lab`
@@ -131,7 +137,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       import('../adapters/bullmq/start-site-workers.ts'),
     ]);
     const queue = new BullRunQueue({ connection: t.options, prefix: bullPrefix(prefix) });
-    cs.push(() => queue.close());
+    cs.push({ name: 'step queues', close: () => queue.close() });
     const gates = new RedisGateStore({ redis, prefix });
     const registry = new RedisWorkerRegistry(redis, prefix);
     const runs = new RedisRunStore(redis, prefix);
@@ -157,7 +163,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
         );
       },
     });
-    cs.push(() => sessions.closeAll());
+    cs.push({ name: 'ssh sessions', close: () => sessions.closeAll() });
     const engineEvents = endingSessions(
       o.metrics === undefined ? stream : meteredEvents(stream, o.metrics, gates),
       sessions,
@@ -183,13 +189,17 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ids: randomIds,
       log,
       artefacts,
+      workers: registry,
     };
     const engine = createEngine(deps);
+    const lostWorkers = watchLostWorkers({ engine, log, heartbeatMs: config.OPSGATE_HEARTBEAT_MS });
+    cs.push({ name: 'lost-worker watch', close: async () => lostWorkers.stop() });
     const workerPresence = {
       servingCounts: (served: readonly string[]) => registry.servingCounts(served, systemClock.now()),
       message: noWorkerMessage,
     };
-    const chat = createChatEngine({ engine, gates, audit, sites, runbooks: o.runbooks, workers: workerPresence });
+    const chatDeps = { engine, gates, audit, sites, runbooks: o.runbooks, workers: workerPresence };
+    const chat = createChatEngine({ ...chatDeps, persistence: redisStorePersistence(redis) });
     const events: EventSource = {
       read: (site, afterId, readOpts) => readerStream.read(site, afterId, readOpts),
       async latestId(site) {
@@ -205,6 +215,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       redisWhere: t.where,
       artefacts,
       slackThreads: new RedisRunThreadStore({ redis, prefix, clock: systemClock }),
+      slackReplays: new RedisReplayGuard(redis, prefix),
       eventCursors: (consumer) => new RedisEventCursors(redis, prefix, consumer),
       pendingGates: (served) => pendingGates({ runs, gates }, served),
       ops: { registry, ping: () => redis.ping() },
@@ -212,6 +223,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       bull: { connection: t.options, prefix: bullPrefix(prefix) },
       interruptOverdue: (jobs) => interruptOverdueSteps(deps, jobs),
       startWorkers(served, tuning = {}) {
+        lostWorkers.serve(served);
         const serving = serveSites(
           {
             engine,
@@ -226,7 +238,8 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
           served,
           tuning,
         );
-        cs.push(() => serving.close());
+        // A running step may finish first, for the shutdown grace at most (as on SIGTERM).
+        cs.push({ name: 'workers', close: () => serving.close(), boundMs: config.OPSGATE_SHUTDOWN_GRACE_MS });
         return serving;
       },
       close: closeEverything,

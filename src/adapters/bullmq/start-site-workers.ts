@@ -4,6 +4,7 @@ import type { EngineLog } from '../../core/engine/engine-deps.ts';
 import { describeError, isOpsgateError } from '../../core/opsgate-error.ts';
 import type { StepJob } from '../../core/ports/run-store.ts';
 import { siteQueueName } from './bull-run-queue.ts';
+import { closeWorker } from './close-worker.ts';
 
 export interface SiteWorkersOptions {
   readonly engine: Engine;
@@ -27,6 +28,8 @@ export interface SiteWorkersOptions {
   readonly lockDurationMs?: number;
   /** How often BullMQ looks for stalled jobs (default 30 s). */
   readonly stalledIntervalMs?: number;
+  /** This worker's heartbeat id, recorded on each step it starts so that its loss can be noticed by others. */
+  readonly workerId?: string;
 }
 
 export interface SiteWorkers {
@@ -57,7 +60,7 @@ export function startSiteWorkers(opts: SiteWorkersOptions): SiteWorkers {
     const { runId, stepId, site, attempt } = job.data;
     return inLogContext({ runId, stepId, site, attempt }, async () => {
       log.info({ jobId: job.id }, 'step job started');
-      const delivery = await engine.handleJob(job.data);
+      const delivery = await engine.handleJob(job.data, opts.workerId);
       log.info({ jobId: job.id, delivery }, 'step job done');
       return delivery;
     });
@@ -94,7 +97,11 @@ export function startSiteWorkers(opts: SiteWorkersOptions): SiteWorkers {
         stalledInterval: opts.stalledIntervalMs ?? 30_000,
       }),
   );
-  for (const w of workers) w.on('error', (e) => log.error({ err: describeError(e) }, 'queue worker error'));
+  // During a Redis outage every site's worker errors about once a second: one line per error and minute is enough.
+  const workerError = onceAMinute((e: unknown, suppressed: number) =>
+    log.error({ err: describeError(e), ...(suppressed > 0 ? { suppressed } : {}) }, 'queue worker error'),
+  );
+  for (const w of workers) w.on('error', workerError);
   const expire = async () => {
     try {
       await engine.expireGates();
@@ -139,12 +146,30 @@ export function startSiteWorkers(opts: SiteWorkersOptions): SiteWorkers {
       clearTimeout(grace);
       const overdue = finished ? [] : [...active.values()].map((a) => a.job);
       if (overdue.length > 0) await onOverdue(overdue);
-      await Promise.all(workers.map((w) => w.close(overdue.length > 0)));
+      await Promise.all(workers.map((w) => closeWorker(w, overdue.length > 0)));
       return overdue.length;
     },
     async close() {
       for (const t of timers) clearInterval(t);
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workers.map((w) => closeWorker(w, false)));
     },
+  };
+}
+
+/**
+ * Calls `report` with the first error, then at most once a minute, telling how many it left out meanwhile.
+ */
+function onceAMinute(report: (e: unknown, suppressed: number) => void): (e: unknown) => void {
+  let last = -Infinity;
+  let suppressed = 0;
+  return (e) => {
+    const now = Date.now();
+    if (now - last < 60_000) {
+      suppressed++;
+      return;
+    }
+    report(e, suppressed);
+    last = now;
+    suppressed = 0;
   };
 }

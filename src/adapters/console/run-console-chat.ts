@@ -28,6 +28,15 @@ export interface ConsoleChatDeps {
   readonly pendingGates?: () => Promise<readonly PendingGate[]>;
   /** Where finding attachments are written (`<dir>/<run>/<name>`); without it they are only listed as findings. */
   readonly artefactsDir?: string;
+  /** Where the event streams are (`Redis at host:port`), for messages; never a password. */
+  readonly redisWhere?: string;
+}
+
+/** Why the events cannot be read, in words (ioredis's own for a lost connection names its option instead). */
+function readFault(e: unknown): string {
+  return e instanceof Error && e.name === 'MaxRetriesPerRequestError'
+    ? 'no answer: the connection is lost'
+    : describeError(e);
 }
 
 const HELP = [
@@ -46,6 +55,7 @@ const HELP = [
  */
 export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   let user = deps.user;
+  const where = deps.redisWhere ?? 'Redis';
   const gates = new GateNumbers();
   const rl = createInterface({ input: deps.input, output: deps.output, terminal: deps.output.isTTY === true });
   const print = (lines: readonly string[]): void => {
@@ -83,18 +93,24 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   if (waiting.length > 0) print([`${waiting.length} gate(s) waiting:`]);
   for (const { gate, context } of waiting)
     onEvent({ site: gate.site, runId: gate.runId, at: gate.openedAt, type: 'gate.opened', gate, context });
+  // A lost Redis is said once per site, and its return too; the events emitted meanwhile are then shown.
   const follow = async (site: string, from: string): Promise<void> => {
     let after = from;
+    let lost = false;
     while (!stopped) {
       try {
         const batch = await deps.events.read(site, after, { blockMs: 500, count: 100 });
+        if (lost) print([`✔ the events of ${site} can be read again; following its runs from where they stopped`]);
+        lost = false;
         for (const { id, event } of batch) {
           after = id;
           onEvent(event);
         }
       } catch (e) {
         if (stopped) return;
-        print([`⚠ cannot read the events of ${site}: ${describeError(e)}`]);
+        if (!lost)
+          print([`⚠ cannot read the events of ${site} from ${where}: ${readFault(e)}; trying again every second`]);
+        lost = true;
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

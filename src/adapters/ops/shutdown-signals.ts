@@ -11,6 +11,8 @@ export interface ShutdownSignalOptions {
   readonly onSecond?: (signal: NodeJS.Signals) => void;
   /** After the first signal, the process exits on its own after this long whatever still runs (a hung close). */
   readonly hardDeadlineMs?: number;
+  /** Called at the hard deadline instead of `onSecond`: to log why, then exit. */
+  readonly onDeadline?: (signal: NodeJS.Signals) => void;
   readonly emitter?: NodeJS.EventEmitter;
 }
 
@@ -29,7 +31,8 @@ export function watchShutdownSignals(opts: ShutdownSignalOptions = {}): Shutdown
   const handler = (signal: NodeJS.Signals) => {
     if (first !== undefined) return onSecond(signal);
     first = signal;
-    if (opts.hardDeadlineMs !== undefined) setTimeout(() => onSecond(signal), opts.hardDeadlineMs).unref();
+    const onDeadline = opts.onDeadline ?? onSecond;
+    if (opts.hardDeadlineMs !== undefined) setTimeout(() => onDeadline(signal), opts.hardDeadlineMs).unref();
     resolve(signal);
   };
   emitter.on('SIGTERM', handler);

@@ -115,7 +115,10 @@ export class RedisRunStore implements RunStore {
     for (let i = 0; i < ids.length; i++) {
       const [e1, state] = rows[2 * i] ?? [];
       const [e2, steps] = rows[2 * i + 1] ?? [];
-      if (e1 || e2 || typeof state !== 'string') continue;
+      // A failed read (Redis lost meanwhile) is not a missing run: callers would take the run for gone.
+      if (e1) throw e1;
+      if (e2) throw e2;
+      if (typeof state !== 'string') continue;
       const parsed: Record<string, StepState> = {};
       for (const [id, json] of Object.entries((steps ?? {}) as Record<string, string>))
         parsed[id] = JSON.parse(json) as StepState;

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { loadAppSetup } from '../app-setup.ts';
-import { closeOnSignals } from '../close-on-signals.ts';
+import { closeOnSignals, HARD_EXIT_AFTER_GRACE_MS } from '../close-on-signals.ts';
 import { runLine } from './run-line.ts';
 import { CliExit, EXIT } from './cli-exit.ts';
 import { parseCommand } from '../../commands/parse-command.ts';
@@ -58,7 +58,10 @@ async function demo(): Promise<number> {
     return undefined;
   });
   if (rt === undefined) return EXIT.failed;
-  const unhook = closeOnSignals(() => rt.close());
+  const unhook = closeOnSignals(() => rt.close(), {
+    deadlineMs: setup.value.config.OPSGATE_SHUTDOWN_GRACE_MS + HARD_EXIT_AFTER_GRACE_MS,
+    say: (l) => err(`opsgate demo: ${l}`),
+  });
   try {
     for (const line of SCRIPT) {
       out(`\n$ ${line}    (as ${REQUESTER}, approved by ${APPROVER})`);

@@ -1,18 +1,19 @@
+import { choiceInWords } from '../../approvals/choices-for-kind.ts';
 import { shortHash } from '../../commands/action-ref.ts';
 import type { ChatEngine } from '../../core/ports/chat-engine.ts';
 import type { Site } from '../../core/sites/site.ts';
 import type { EngineEvent } from '../../core/ports/events.ts';
 import type { Gate, GateChoice } from '../../core/ports/gates.ts';
-import type { EventSource } from '../../core/ports/event-source.ts';
+import { describeRedisFault, nextRunEvents, type FollowDeps } from './next-run-events.ts';
 
-/** What `driveRun` talks to and prints through. */
-export interface DriveRunDeps {
+/**
+ * What `driveRun` talks to and prints through: the events of the run's site, `notify` for what the person running
+ * the CLI is told besides them (refusals, a lost Redis, why the CLI stopped), where Redis is, for those messages.
+ */
+export interface DriveRunDeps extends Omit<FollowDeps, 'getRun'> {
   readonly chat: ChatEngine;
-  readonly events: EventSource;
   /** Each engine event of the run, as it arrives. */
   readonly onEvent: (event: EngineEvent) => void;
-  /** A line for the person running the CLI (refusals, why the CLI stopped). */
-  readonly say: (line: string) => void;
 }
 
 export interface DriveRunInput {
@@ -48,27 +49,35 @@ export interface DriveOutcome {
  * `ChatEngine.decide` path (and policy checks) as a Slack click: approval and rollback gates are approved (or
  * the first approval gate rejected with `rejectFirst`), manual steps are answered `done` after their
  * instructions were printed. A gate nobody given may settle, and a failed or interrupted step (which needs a
- * human's judgement: retry, mark done, roll back), end the drive with exit code 1 and leave the run waiting,
+ * human's judgement: the choices the gate offers), end the drive with exit code 1 and leave the run waiting,
  * unless `onFailure` says to answer it `roll-back` or `abort` as the first approver (the rollback's own gates
  * are then approved as usual). A run that needed that answer did not succeed: its drive ends with exit code 1
  * however the rollback ends.
+ *
+ * A lost Redis does not end the drive at once: it follows the run again when Redis is back (see `nextRunEvents`),
+ * and ends with exit code 1 when Redis stays away for `redisWaitMs` or comes back without the run.
  */
 export async function driveRun(deps: DriveRunDeps, input: DriveRunInput): Promise<DriveOutcome> {
+  const follow: FollowDeps = { ...deps, getRun: (runId) => deps.chat.getRun(runId) };
   let after = input.fromId;
   let rejected = false;
   let failed = false;
   for (;;) {
-    const batch = await deps.events.read(input.site.name, after, { blockMs: 1000, count: 100 });
-    for (const { id, event } of batch) {
+    const next = await nextRunEvents(follow, input.site.name, input.runId, after);
+    if (!next.ok) return { exitCode: 1, reason: next.reason };
+    for (const { id, event } of next.events) {
       after = id;
       if (event.runId !== input.runId) continue;
       deps.onEvent(event);
       switch (event.type) {
         case 'run.finished':
           if (failed)
-            deps.say(
-              `run ${input.runId} did not succeed (a step failed); it ended ${event.outcome === 'rolled-back' ? 'rolled back' : event.outcome}: ${event.statusLine}`,
-            );
+            deps.notify({
+              type: 'not-succeeded',
+              runId: input.runId,
+              outcome: event.outcome,
+              message: `run ${input.runId} did not succeed (a step failed); it ended ${event.outcome === 'rolled-back' ? 'rolled back' : event.outcome}: ${event.statusLine}`,
+            });
           return (event.outcome === 'completed' || event.outcome === 'rolled-back') && !failed
             ? { exitCode: 0, reason: event.statusLine }
             : { exitCode: 1, reason: event.statusLine };
@@ -101,13 +110,16 @@ async function answerGate(
 ): Promise<DriveOutcome | undefined> {
   const waiting = (why: string): DriveOutcome => {
     const reason = `run ${input.runId} waits at step ${gate.stepId} (${gate.kind} gate): ${why}; answer it in the console (opsgate start) or in Slack`;
-    deps.say(reason);
+    const { runId, stepId, id: gateId, kind: gateKind } = gate;
+    deps.notify({ type: 'waiting', runId, stepId, gateId, gateKind, message: reason });
     return { exitCode: 1, reason };
   };
   const failure = gate.kind === 'failure' || gate.kind === 'interrupted';
   const onFailure = input.onFailure ?? 'stop';
   if (failure && onFailure === 'stop')
-    return waiting('a person must decide between retry, mark done and roll back (or pass --on-failure rollback|abort)');
+    return waiting(
+      `a person must decide between ${gate.choices.map(choiceInWords).join(', ')} (or pass --on-failure rollback|abort)`,
+    );
   const choice: GateChoice = failure
     ? onFailure === 'rollback'
       ? 'roll-back'
@@ -129,16 +141,32 @@ async function answerGate(
       : input.approvers;
   if (deciders.length === 0) return waiting('no --approve-as was given');
   for (const user of deciders) {
-    const r = await deps.chat.decide({
-      gateId: gate.id,
-      planHash: shortHash(gate.planHash),
-      choice,
-      user,
-      userGroups: [],
-      channel: input.site.channel,
-    });
+    let r;
+    try {
+      r = await deps.chat.decide({
+        gateId: gate.id,
+        planHash: shortHash(gate.planHash),
+        choice,
+        user,
+        userGroups: [],
+        channel: input.site.channel,
+      });
+    } catch (e) {
+      // Only a transport failure throws (a refusal is a result): whether the answer was recorded is unknown.
+      const reason = `${choice} of step ${gate.stepId} as ${user} could not be sent to ${deps.redisWhere} (${describeRedisFault(e)}); run ${input.runId} may still wait at that gate: answer it in the console (opsgate start) or in Slack`;
+      deps.notify({
+        type: 'gave-up',
+        runId: input.runId,
+        redis: deps.redisWhere,
+        reason: 'decision-failed',
+        message: reason,
+      });
+      return { exitCode: 1, reason };
+    }
     if (!r.ok) {
-      deps.say(`${choice} of step ${gate.stepId} as ${user} refused: ${r.error.message}`);
+      const { runId, stepId, id: gateId } = gate;
+      const message = `${choice} of step ${gate.stepId} as ${user} refused: ${r.error.message}`;
+      deps.notify({ type: 'decision-refused', runId, stepId, gateId, choice, user, message });
       continue;
     }
     if (r.value.status === 'decided') return undefined;

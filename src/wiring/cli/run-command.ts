@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { OnFailure } from './drive-run.ts';
 import { loadAppSetup } from '../app-setup.ts';
-import { closeOnSignals } from '../close-on-signals.ts';
+import { closeOnSignals, exitIfLingering, HARD_EXIT_AFTER_GRACE_MS } from '../close-on-signals.ts';
 import { runLine } from './run-line.ts';
+import { describeRedisFault } from './next-run-events.ts';
 import { CliExit, EXIT } from './cli-exit.ts';
 import { USER_ID_PATTERN } from '../../commands/identifiers.ts';
 import { parseCommand } from '../../commands/parse-command.ts';
@@ -17,6 +18,7 @@ interface RunOptions {
   readonly rejectAt?: string;
   readonly onFailure: OnFailure;
   readonly json: boolean;
+  readonly redisWait: number;
   readonly sites?: string;
 }
 
@@ -48,7 +50,16 @@ export function registerRunCommand(program: Command): void {
         .choices(['stop', 'rollback', 'abort'])
         .default('stop'),
     )
-    .option('--json', 'print one JSON object per engine event instead of the thread', false)
+    .option(
+      '--json',
+      'print JSON lines only, each an object with a type: the reply, the engine events, refusals, waits and errors',
+      false,
+    )
+    .addOption(
+      new Option('--redis-wait <seconds>', 'follow the run again when Redis is back within this long, else exit 1')
+        .argParser(seconds)
+        .default(60),
+    )
     .option('--sites <dir>', 'the directory of site files (default: OPSGATE_SITES)')
     .action(async (line: string, opts: RunOptions) => {
       const code = await runCommand(line, opts);
@@ -60,50 +71,60 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 3600)
+    throw new InvalidArgumentError('a whole number of seconds from 1 to 3600');
+  return n;
+}
+
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const errOut = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function runCommand(line: string, opts: RunOptions): Promise<number> {
+  // With --json every outcome is a JSON line on stdout (stderr carries only logs); else a line on stderr.
+  const fail = (code: number, message: string): number => {
+    if (opts.json) out(JSON.stringify({ type: 'error', exitCode: code, message }));
+    else errOut(`opsgate run: ${message}`);
+    return code;
+  };
   for (const user of [opts.as, ...opts.approveAs]) {
-    if (!USER_ID_PATTERN.test(user)) {
-      errOut(`opsgate run: "${user}" is not a Slack user id (like UOPERATOR)`);
-      return EXIT.usage;
-    }
+    if (!USER_ID_PATTERN.test(user)) return fail(EXIT.usage, `"${user}" is not a Slack user id (like UOPERATOR)`);
   }
   const setup = await loadAppSetup(opts.sites === undefined ? {} : { sitesDir: opts.sites });
-  if (!setup.ok) {
-    errOut(`opsgate run: ${setup.error}`);
-    return EXIT.usage;
-  }
-  const { sites } = setup.value;
+  if (!setup.ok) return fail(EXIT.usage, setup.error);
+  const { sites, config } = setup.value;
   const parsed = parseCommand(line, { sites: sites.list() });
-  if (!parsed.ok) {
-    errOut(`opsgate run: ${parsed.error.message}`);
-    return EXIT.usage;
-  }
+  if (!parsed.ok) return fail(EXIT.usage, parsed.error.message);
   const cmd = parsed.value;
-  const log = createLogger(setup.value.env.LOG_LEVEL === undefined ? 'warn' : setup.value.config.LOG_LEVEL);
+  const log = createLogger(setup.value.env.LOG_LEVEL === undefined ? 'warn' : config.LOG_LEVEL);
   let runtime;
   try {
     runtime = await openRuntime({ ...setup.value, log });
   } catch (e) {
-    errOut(`opsgate run: ${describeError(e)}`);
-    return EXIT.failed;
+    return fail(EXIT.failed, describeError(e));
   }
   const rt = runtime;
-  const unhook = closeOnSignals(() => rt.close());
+  const say = (l: string): void => errOut(`opsgate run: ${l}`);
+  const deadlineMs = config.OPSGATE_SHUTDOWN_GRACE_MS + HARD_EXIT_AFTER_GRACE_MS;
+  const unhook = closeOnSignals(() => rt.close(), { deadlineMs, say });
+  let code: number = EXIT.failed;
   try {
-    return await runLine(rt, cmd, line, {
+    code = await runLine(rt, cmd, line, {
       ...opts,
-      artefactsDir: join(setup.value.config.OPSGATE_STATE_DIR, 'artefacts'),
+      redisWaitMs: opts.redisWait * 1000,
+      artefactsDir: join(config.OPSGATE_STATE_DIR, 'artefacts'),
       out,
       err: errOut,
     });
+    return code;
   } catch (e) {
-    errOut(`opsgate run: ${describeError(e)}`);
-    return EXIT.failed;
+    // Name where Redis is: a bare "Connection is closed." does not say what was lost.
+    const lost = describeRedisFault(e);
+    return fail(EXIT.failed, /connection|ECONN|ETIMEDOUT|EPIPE/i.test(lost) ? `${rt.redisWhere}: ${lost}` : lost);
   } finally {
     unhook();
     await rt.close();
+    exitIfLingering(code, say);
   }
 }

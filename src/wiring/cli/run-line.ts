@@ -6,6 +6,8 @@ import type { Runtime } from '../main.ts';
 import { channelForCommand } from '../../commands/channel-for-command.ts';
 import { saveAttachments } from '../../adapters/console/save-attachments.ts';
 import { driveRun, type OnFailure } from './drive-run.ts';
+import type { DriveNotice } from './drive-notice.ts';
+import { DEFAULT_REDIS_WAIT_MS } from './next-run-events.ts';
 
 /** How `runLine` answers and prints. */
 export interface RunLineOptions {
@@ -18,7 +20,14 @@ export interface RunLineOptions {
   readonly onFailure?: OnFailure;
   /** Where finding attachments are written (`<dir>/<run>/<name>`) and named in the thread. */
   readonly artefactsDir?: string;
+  /**
+   * One JSON object per line on `out`, each with a `type`: the command's reply (`reply`, with its `kind`:
+   * `accepted`, `refused`, `plan` …), the run's engine events, and the notices of `driveRun` (`waiting`,
+   * `decision-refused`, `redis-lost` …). Nothing else goes to `out`.
+   */
   readonly json: boolean;
+  /** How long a lost Redis is waited for before the command stops following the run (default 60 s). */
+  readonly redisWaitMs?: number;
   /** Standard output and error, one line each call. */
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
@@ -31,22 +40,28 @@ export interface RunLineOptions {
  */
 export async function runLine(rt: Runtime, cmd: Command, line: string, opts: RunLineOptions): Promise<0 | 1 | 2> {
   const sites = rt.sites.list();
+  const redisWaitMs = opts.redisWaitMs ?? DEFAULT_REDIS_WAIT_MS;
   const channel = await channelForCommand(cmd, sites, async (id) => (await rt.chat.getRun(id))?.site);
   if (!channel.ok) {
-    opts.err(channel.error);
+    if (opts.json) opts.out(JSON.stringify({ type: 'error', exitCode: 2, message: channel.error }));
+    else opts.err(channel.error);
     return 2;
   }
   const site = sites.find((s) => s.channel === channel.value);
   const startsRun = cmd.name === 'precheck' || (cmd.name === 'upgrade' && !cmd.dryRun) || cmd.name === 'rollback';
-  if (startsRun && site !== undefined) await rt.startWorkers([site.name]).ready;
+  // BullMQ waits for Redis without a bound: a Redis gone at this moment must not keep the command waiting.
+  if (startsRun && site !== undefined)
+    await boundedBy(
+      rt.startWorkers([site.name]).ready,
+      redisWaitMs,
+      `the step queue of ${site.name} on ${rt.redisWhere}`,
+    );
   const fromId = site === undefined ? '0-0' : await rt.events.latestId(site.name);
   const reply = await dispatchCommand({ engine: rt.chat, sites }, { user: opts.as, channel: channel.value }, line);
-  if (reply.kind === 'refused') {
-    opts.err(renderReply(reply).join('\n'));
-    return 1;
-  }
-  if (!opts.json) opts.out(renderReply(reply).join('\n'));
-  else if (reply.kind !== 'accepted') opts.out(JSON.stringify(reply));
+  if (opts.json) opts.out(JSON.stringify({ type: 'reply', ...reply }));
+  else if (reply.kind === 'refused') opts.err(renderReply(reply).join('\n'));
+  else opts.out(renderReply(reply).join('\n'));
+  if (reply.kind === 'refused') return 1;
   if (reply.kind !== 'accepted' || reply.runId === undefined || site === undefined) return 0;
   const outcome = await driveRun(
     {
@@ -57,7 +72,9 @@ export async function runLine(rt: Runtime, cmd: Command, line: string, opts: Run
         if (opts.json) opts.out(JSON.stringify(event));
         else opts.out([...renderEvent(event), ...files].join('\n'));
       },
-      say: opts.json ? opts.err : opts.out,
+      notify: (n: DriveNotice) => opts.out(opts.json ? JSON.stringify(n) : n.message),
+      redisWhere: rt.redisWhere,
+      redisWaitMs,
     },
     {
       runId: reply.runId,
@@ -71,4 +88,18 @@ export async function runLine(rt: Runtime, cmd: Command, line: string, opts: Run
     },
   );
   return outcome.exitCode;
+}
+
+/** `p`, or an error naming `what` when it has not settled within `ms`. */
+async function boundedBy<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(ms / 1000)} s`)), ms)),
+  );
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

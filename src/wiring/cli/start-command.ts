@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadAppSetup } from '../app-setup.ts';
-import { closeOnSignals } from '../close-on-signals.ts';
+import { closeOnSignals, exitIfLingering, HARD_EXIT_AFTER_GRACE_MS, hardExit } from '../close-on-signals.ts';
+import { CLOSE_STEP_MS, settlesWithin } from '../bounded-close.ts';
+import type { Logger } from 'pino';
 import { startSlack } from '../start-slack.ts';
 import { runConsoleChat } from '../../adapters/console/run-console-chat.ts';
 import { CliExit, EXIT } from './cli-exit.ts';
 import { USER_ID_PATTERN } from '../../commands/identifiers.ts';
 import { describeError } from '../../core/opsgate-error.ts';
-import { createLogger, openRuntime, type Runtime } from '../main.ts';
+import { createLogger, openRuntime, type Runtime, type ServedSites } from '../main.ts';
 import { createOpsMetrics } from '../../adapters/ops/ops-metrics.ts';
 import { serveOps } from '../../adapters/ops/serve-ops.ts';
 import { watchShutdownSignals } from '../../adapters/ops/shutdown-signals.ts';
@@ -61,7 +63,14 @@ async function start(opts: StartOptions): Promise<number> {
     process.stderr.write(`opsgate start: ${describeError(e)}\n`);
     return EXIT.failed;
   }
-  const unhook = slack ? () => undefined : closeOnSignals(async () => (await server?.close(), runtime.close()));
+  const graceMs = config.OPSGATE_SHUTDOWN_GRACE_MS;
+  const deadlineMs = graceMs + HARD_EXIT_AFTER_GRACE_MS;
+  const say = (l: string): void => void process.stderr.write(`opsgate start: ${l}\n`);
+  const unhook = slack
+    ? () => undefined
+    : closeOnSignals(async () => (await server?.close(), runtime.close()), { deadlineMs, say });
+  let workers: ServedSites | undefined;
+  let code: number = EXIT.failed;
   try {
     const sites = runtime.sites.list().map((s) => s.name);
     server = await serveOps({
@@ -74,16 +83,20 @@ async function start(opts: StartOptions): Promise<number> {
     });
     if (server !== undefined)
       process.stdout.write(`opsgate: health and metrics on http://${config.METRICS_HOST}:${server.port}\n`);
-    if (opts.worker) await runtime.startWorkers(runtime.sites.list().map((s) => s.name)).ready;
+    if (opts.worker) {
+      workers = runtime.startWorkers(runtime.sites.list().map((s) => s.name));
+      await workers.ready;
+    }
     if (slack) {
-      // A second signal exits at once; the first stops the app, then the workers and connections close below.
-      const signals = watchShutdownSignals();
+      // A second signal exits at once, and so does the end of the grace plus a few seconds, whatever still waits.
+      const signals = watchShutdownSignals({ hardDeadlineMs: deadlineMs, onDeadline: hardExit(log, deadlineMs) });
       const app = await startSlack({ runtime, config, log });
       const signal = await signals.received;
-      log.info({ signal }, 'shutting down');
-      await app.stop();
+      log.info({ signal, graceMs }, 'shutting down');
+      await stopWithin(app, workers, runtime, graceMs, log);
       signals.dispose();
-      return EXIT.ok;
+      code = EXIT.ok;
+      return code;
     }
     process.stdout.write(`opsgate console on ${runtime.redisWhere}\n`);
     await runConsoleChat({
@@ -95,14 +108,41 @@ async function start(opts: StartOptions): Promise<number> {
       user: opts.as,
       pendingGates: () => runtime.pendingGates(runtime.sites.list().map((s) => s.name)),
       artefactsDir: join(config.OPSGATE_STATE_DIR, 'artefacts'),
+      redisWhere: runtime.redisWhere,
     });
-    return EXIT.ok;
+    code = EXIT.ok;
+    return code;
   } catch (e) {
-    process.stderr.write(`opsgate start: ${describeError(e)}\n`);
+    say(describeError(e));
     return EXIT.failed;
   } finally {
     unhook();
-    await server?.close();
+    await settlesWithin(server?.close() ?? Promise.resolve(), CLOSE_STEP_MS);
     await runtime.close();
+    exitIfLingering(code, say);
   }
+}
+
+/**
+ * The Slack app's part of a shutdown, bounded by the grace: the app stops taking requests and posts what it still
+ * has to Slack while this process's workers (if any) let a running step finish, both for up to `graceMs`. A Slack
+ * API that does not answer (a post's HTTP call has no end of its own, and the Web API client retries for half an
+ * hour) is left behind after the grace: what it did not post is posted by the next start, which reads the events
+ * from where this one stopped.
+ */
+async function stopWithin(
+  app: { stop(): Promise<void> },
+  workers: ServedSites | undefined,
+  runtime: Runtime,
+  graceMs: number,
+  log: Logger,
+): Promise<void> {
+  const [stopped] = await Promise.all([
+    settlesWithin(app.stop(), graceMs),
+    workers?.drain(graceMs, async (jobs) => {
+      const ids = await runtime.interruptOverdue(jobs);
+      log.warn({ steps: ids }, 'steps recorded as interrupted at shutdown');
+    }),
+  ]);
+  if (!stopped) log.warn({ graceMs }, 'slack did not answer within the grace: the next start posts what is left');
 }

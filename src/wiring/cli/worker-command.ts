@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadAppSetup } from '../app-setup.ts';
 import { CliExit, EXIT } from './cli-exit.ts';
+import { hardExit } from '../close-on-signals.ts';
 import { formatConfigProblems, parseConfig, readEnv } from '../config.ts';
 import { describeError } from '../../core/opsgate-error.ts';
 import { openRuntime } from '../main.ts';
@@ -70,7 +71,9 @@ export function registerWorkerCommand(program: Command): void {
         process.stderr.write(`opsgate worker: cannot connect: ${describeError(e)}\n`);
         throw new CliExit(EXIT.failed);
       });
-      const signals = watchShutdownSignals({ hardDeadlineMs: config.OPSGATE_SHUTDOWN_GRACE_MS + 30_000 });
+      // The last resort is later than the bot's: recording an overdue step as interrupted probes its hosts.
+      const deadlineMs = config.OPSGATE_SHUTDOWN_GRACE_MS + 30_000;
+      const signals = watchShutdownSignals({ hardDeadlineMs: deadlineMs, onDeadline: hardExit(log, deadlineMs) });
       const workers = rt.startWorkers(wanted, { lockDurationMs, stalledIntervalMs });
       const server = await serveOps({
         listen: { port: config.METRICS_PORT, host: config.METRICS_HOST },

@@ -3,6 +3,20 @@ import type { EngineEvent } from '../../../src/core/ports/events.ts';
 import { RedisTestKeys, TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { labSitesDir, moveDirState, opsgate, resetMoveDir } from './opsgate-process.ts';
 
+/**
+ * Every line of `--json` output as an object; fails the test unless each line is JSON with a string `type`
+ * (nothing else may reach stdout).
+ */
+function jsonLines(stdout: string): Record<string, unknown>[] {
+  const lines = stdout.split('\n').filter((l) => l !== '');
+  expect(lines.length).toBeGreaterThan(0);
+  return lines.map((l) => {
+    const parsed = JSON.parse(l) as Record<string, unknown>;
+    expect(typeof parsed.type, l).toBe('string');
+    return parsed;
+  });
+}
+
 /** `/upgrade <site> redis` runs the engine's lab runbook that moves fdfs-3:/app/opsgate-test/data aside. */
 const UPGRADE = '/upgrade xizang redis';
 
@@ -65,20 +79,54 @@ describe('opsgate run', () => {
     expect(await moveDirState()).toEqual({ data: true, bak: false, effects: ['record-start'] });
   });
 
-  it('with --json prints one parseable engine event per line, ending with the finished run', async () => {
+  it('with --json prints JSON lines only: the reply, then one engine event per line, ending with the finished run', async () => {
     const r = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--json');
     expect(r.code).toBe(0);
-    const events = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as EngineEvent);
+    const lines = jsonLines(r.stdout);
+    expect(lines[0]).toMatchObject({
+      type: 'reply',
+      kind: 'accepted',
+      runId: expect.stringMatching(/^run_/) as unknown,
+    });
+    const events = lines.slice(1) as unknown as EngineEvent[];
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('run.requested');
     expect(types).toContain('gate.opened');
     expect(types).toContain('gate.decided');
     expect(types.filter((t) => t === 'step.finished')).toHaveLength(4);
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'completed', site: 'xizang' });
-    expect(new Set(events.map((e) => e.runId)).size).toBe(1);
+    expect(new Set(lines.map((e) => e.runId)).size).toBe(1);
+  });
+
+  it('with --json prints a refused request as a JSON line with its type, and exits 1', async () => {
+    const r = await run(UPGRADE, '--as', 'UAPPROVER1', '--json');
+    expect(r.code).toBe(1);
+    expect(jsonLines(r.stdout)).toEqual([{ type: 'reply', kind: 'refused', text: expect.any(String) as unknown }]);
+    expect(await moveDirState()).toEqual({ data: true, bak: false, effects: [] });
+  });
+
+  it('with --json prints why the run is left waiting at its gate as a JSON line, and exits 1', async () => {
+    const r = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UOPERATOR', '--json');
+    expect(r.code).toBe(1);
+    const lines = jsonLines(r.stdout);
+    expect(lines.map((l) => l.type)).toContain('gate.opened');
+    expect(lines.slice(-2)).toEqual([
+      expect.objectContaining({ type: 'decision-refused', stepId: 'move-dir', user: 'UOPERATOR', choice: 'approve' }),
+      expect.objectContaining({
+        type: 'waiting',
+        stepId: 'move-dir',
+        gateKind: 'approval',
+        message: expect.stringMatching(/waits at step move-dir \(approval gate\)/) as unknown,
+      }),
+    ]);
+  });
+
+  it('with --json prints bad usage as a JSON error line, and exits 2', async () => {
+    const r = await run('/upgrade nowhere redis', '--as', 'UOPERATOR', '--json');
+    expect(r.code).toBe(2);
+    expect(jsonLines(r.stdout)).toEqual([
+      { type: 'error', exitCode: 2, message: expect.stringMatching(/Unknown site "nowhere"/) as unknown },
+    ]);
   });
 
   it('rolls a completed run back with /rollback, the rollback approved by an approver, and exits 0', async () => {

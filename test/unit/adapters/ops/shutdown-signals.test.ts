@@ -15,4 +15,20 @@ describe('watchShutdownSignals', () => {
     s.dispose();
     expect(emitter.listenerCount('SIGTERM')).toBe(0);
   });
+
+  it('ends a stop that is still running at the hard deadline through onDeadline', async () => {
+    const emitter = new EventEmitter();
+    const ended: string[] = [];
+    const s = watchShutdownSignals({
+      emitter,
+      hardDeadlineMs: 20,
+      onSecond: () => ended.push('second'),
+      onDeadline: (sig) => ended.push(`deadline ${sig}`),
+    });
+    emitter.emit('SIGTERM', 'SIGTERM');
+    await s.received;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ended).toEqual(['deadline SIGTERM']);
+    s.dispose();
+  });
 });

@@ -6,6 +6,7 @@ import type { EngineEvent, EventBody, StoredEvent } from '../../../../src/core/p
 import type { Gate } from '../../../../src/core/ports/gates.ts';
 import type { GateKind } from '../../../../src/core/plan/run-state.ts';
 import { err, ok } from '../../../../src/core/result.ts';
+import { choicesForKind } from '../../../../src/approvals/choices-for-kind.ts';
 import { chatSite } from '../../../support/chat-site.ts';
 
 const SITE = chatSite('xizang', 'CXIZANG');
@@ -55,12 +56,7 @@ const gate = (kind: GateKind): Gate => ({
   kind,
   planHash: HASH,
   requester: 'UOPERATOR',
-  choices:
-    kind === 'failure'
-      ? ['retry', 'mark-done', 'roll-back', 'abort']
-      : kind === 'manual'
-        ? ['done', 'abort']
-        : ['approve', 'reject'],
+  choices: [...choicesForKind(kind)],
   policy: {
     approvers: ['UAPPROVER1'],
     approverGroups: [],
@@ -78,7 +74,13 @@ const drive = async (f: FakeSite, opts: { approvers: string[]; rejectFirst?: boo
   const seen: string[] = [];
   const said: string[] = [];
   const outcome = await driveRun(
-    { chat: f.chat, events: f.events, onEvent: (e) => seen.push(e.type), say: (l) => said.push(l) },
+    {
+      chat: f.chat,
+      events: f.events,
+      onEvent: (e) => seen.push(e.type),
+      notify: (n) => said.push(n.message),
+      redisWhere: 'Redis at 127.0.0.1:6379',
+    },
     {
       runId: RUN,
       site: SITE,
@@ -150,7 +152,7 @@ describe('driveRun', () => {
     expect(outcome.exitCode).toBe(0);
   });
 
-  it('never decides after a failed step: it exits 1 and leaves retry, mark done or roll back to a person', async () => {
+  it('never decides after a failed step: it exits 1 and leaves the choices the gate offers to a person', async () => {
     const f = new FakeSite();
     f.emit({
       type: 'gate.opened',
@@ -160,7 +162,7 @@ describe('driveRun', () => {
     const { outcome } = await drive(f, { approvers: ['UAPPROVER1'] });
     expect(f.decisions).toEqual([]);
     expect(outcome.exitCode).toBe(1);
-    expect(outcome.reason).toMatch(/a person must decide between retry, mark done and roll back/);
+    expect(outcome.reason).toMatch(/a person must decide between retry, roll back, abort /);
   });
 
   it('with --on-failure rollback answers a failed step roll-back as the first approver, approves the rollback, and still exits 1', async () => {

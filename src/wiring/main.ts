@@ -192,7 +192,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       workers: registry,
     };
     const engine = createEngine(deps);
-    const lostWorkers = watchLostWorkers({ engine, log, heartbeatMs: config.OPSGATE_HEARTBEAT_MS });
+    const lostWorkers = watchLostWorkers({ engine, log, heartbeatMs: config.OPSGATE_HEARTBEAT_MS, connection: redis });
     cs.push({ name: 'lost-worker watch', close: async () => lostWorkers.stop() });
     const workerPresence = {
       servingCounts: (served: readonly string[]) => registry.servingCounts(served, systemClock.now()),

@@ -20,6 +20,30 @@ our_unshares() {
   return 0
 }
 
+# The state dir of a lab of this prefix run from another checkout (its hosts boot from another state dir), if any.
+# Namespaces, veths and the bridge are named by prefix alone, so such a lab's network is this lab's too.
+foreign_lab() {
+  local pid
+  for pid in $(pgrep -x unshare || true); do
+    local args=(); mapfile -d '' args < "/proc/$pid/cmdline" 2>/dev/null || continue
+    local i
+    for ((i = 1; i + 2 < ${#args[@]}; i++)); do
+      if [[ ${args[i]##*/} == hostboot.sh && ${args[i+1]##*/} == "$PREFIX" && ${args[i+1]} != "$STATE" ]]; then
+        echo "${args[i+1]}"
+        return 0
+      fi
+    done
+  done
+  return 0
+}
+
+# Refuses to touch a lab of this prefix that another checkout runs: tearing its network down would cut it off.
+refuse_foreign_lab() {
+  local other; other=$(foreign_lab)
+  [[ -z $other ]] && return 0
+  die "lab $PREFIX is running from another checkout (state in $other): nothing was touched; bring it down from there, or use another prefix and net (OPSGATE_LAB_PREFIX, OPSGATE_LAB_NET)"
+}
+
 # True when anything of this lab exists (used by `up` to clean a half-made lab first).
 lab_traces() {
   [[ -f $STATE/pids || -f $STATE/netns ]] && return 0
@@ -30,6 +54,7 @@ lab_traces() {
 
 cmd_down() {
   local t0; t0=$(now)
+  refuse_foreign_lab
   # --kill-child: killing a host's unshare kills its PID 1, and with it every process of that PID namespace;
   # the host's mounts live only in its own mount namespace and go with it.
   local pids; pids=$(our_unshares | sort -u)

@@ -145,6 +145,7 @@ cmd_up() {
   for tool in ip nsenter unshare ssh-keygen openssl sshd; do
     command -v "$tool" > /dev/null || [[ -x /usr/sbin/$tool ]] || die "'$tool' is not installed (see docs/lab.md, Needs)"
   done
+  refuse_foreign_lab
   local want; want=$(mktemp)
   write_spec "$count" "$want"
   if lab_running && cmp -s "$want" "$STATE/pub/spec"; then

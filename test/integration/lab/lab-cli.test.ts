@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../src/wiring/lab/lab-ref.ts';
@@ -48,5 +50,35 @@ describe('opsgate lab', () => {
     const res = opsgateLab(['exec', 'no-such-host', '--', 'true']);
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/no host 'no-such-host'/);
+  });
+  it('refuses to bring up or down a lab of the same prefix that another checkout runs, touching nothing', async () => {
+    // A host of lab `ogz` as another checkout boots it: its unshare names that checkout's hostboot.sh and state dir.
+    const other = mkdtempSync(path.join(tmpdir(), 'other-checkout-'));
+    const state = path.join(other, '.opsgate', 'lab', 'ogz');
+    const host = spawn('unshare', [
+      '--fork',
+      'sh',
+      '-c',
+      'sleep 60',
+      path.join(other, 'lab/host/hostboot.sh'),
+      state,
+      'h1',
+    ]);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const env = { OPSGATE_LAB_PREFIX: 'ogz', OPSGATE_LAB_NET: '10.77.250', OPSGATE_LAB_SKIP_ROLES: 'all' };
+      for (const verb of [['down'], ['up']]) {
+        const res = opsgateLab(verb, env);
+        expect(res.status, res.stderr).toBe(1);
+        expect(res.stderr).toContain(
+          `lab ogz is running from another checkout (state in ${state}): nothing was touched`,
+        );
+      }
+      expect(host.exitCode).toBeNull();
+      expect(spawnSync('ip', ['link', 'show', 'ogzbr0']).status).not.toBe(0);
+    } finally {
+      host.kill('SIGKILL');
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,7 @@
 import type { ProbeFinding } from '../../core/plan/probes.ts';
-import type { EngineEvent, GateContext } from '../../core/ports/events.ts';
+import type { EngineEvent, GateContext, OutputSummary } from '../../core/ports/events.ts';
+import { describeSqlRecord } from '../../core/plan/describe-sql.ts';
+import type { HostRecord } from '../../core/plan/run-state.ts';
 import type { Gate } from '../../core/ports/gates.ts';
 import { assertNever } from '../../core/result.ts';
 import { isNotStartedGate } from '../../approvals/choices-for-kind.ts';
@@ -45,22 +47,11 @@ export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] 
         `${IND}▶ ${e.cleanup === true ? 'cleanup step' : e.phase === 'rollback' ? 'rollback step' : 'step'} ${e.stepId} (attempt ${e.attempt}) on ${e.targets.map(clean).join(', ')}: ${clean(e.title)}`,
       ];
     case 'step.output-summary':
-      return e.outputs.flatMap((o) => [
-        `${IND}${IND}${clean(o.host)}: exit ${o.exitCode ?? 'none'}, ${o.totalBytes} byte(s) of output${o.error ? `, error: ${clean(o.error)}` : ''}`,
-        ...tail(o.tail, opts.tailLines ?? 15).map((l) => `${IND}${IND}${IND}| ${l}`),
-        ...(o.artefact === undefined
-          ? []
-          : [
-              `${IND}${IND}${IND}whole output (${o.artefact.bytes} bytes${o.artefact.capped ? ', capped' : ''}, until ${new Date(o.artefact.expiresAt).toISOString()}): redis-cli --raw GET ${clean(o.artefact.key)}`,
-            ]),
-      ]);
+      return e.outputs.flatMap((o) => (o.progress === true ? progressLines(o.host, o.tail) : outputLines(o, opts)));
     case 'step.finished':
       return [
         `${IND}${e.status === 'succeeded' ? '✔' : '✘'} ${e.stepId} ${e.status}${e.failedAt ? ` at ${e.failedAt}` : ''}: ${clean(e.summary)}`,
-        ...e.hosts.map(
-          (h) =>
-            `${IND}${IND}${clean(h.host)}: exit ${h.exitCode ?? 'none'} in ${h.durationMs} ms${h.error ? `, ${clean(h.error)}` : ''}`,
-        ),
+        ...e.hosts.map((h) => `${IND}${IND}${clean(h.host)}: ${hostOutcome(h)}`),
         ...probeLines(e.probes),
         ...e.findings.map(
           (f) =>
@@ -89,6 +80,31 @@ export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] 
     default:
       return assertNever(e, 'engine event');
   }
+}
+
+/** A command's output on one host: exit code, size, error, the end of it and where the whole of it is kept. */
+function outputLines(o: OutputSummary, opts: RenderOptions): string[] {
+  return [
+    `${IND}${IND}${clean(o.host)}: exit ${o.exitCode ?? 'none'}, ${o.totalBytes} byte(s) of output${o.error ? `, error: ${clean(o.error)}` : ''}`,
+    ...tail(o.tail, opts.tailLines ?? 15).map((l) => `${IND}${IND}${IND}| ${l}`),
+    ...(o.artefact === undefined
+      ? []
+      : [
+          `${IND}${IND}${IND}whole output (${o.artefact.bytes} bytes${o.artefact.capped ? ', capped' : ''}, until ${new Date(o.artefact.expiresAt).toISOString()}): redis-cli --raw GET ${clean(o.artefact.key)}`,
+        ]),
+  ];
+}
+
+/** A program's progress note: its text, not an output (it has no exit code and no size worth telling). */
+function progressLines(host: string, text: string): string[] {
+  return tail(text, 50).map((l) => `${IND}${IND}… ${clean(host)}: ${l}`);
+}
+
+/** What a step did on one host: a SQL target's statements, rows and server error, or a command's exit code. */
+function hostOutcome(h: HostRecord): string {
+  const error = h.error ? `, ${clean(h.error)}` : '';
+  if (h.sql !== undefined) return `SQL: ${clean(describeSqlRecord(h.sql))} in ${h.durationMs} ms${error}`;
+  return `exit ${h.exitCode ?? 'none'} in ${h.durationMs} ms${error}`;
 }
 
 function gateLines(gate: Gate, ctx: GateContext, opts: RenderOptions): string[] {

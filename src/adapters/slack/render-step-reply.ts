@@ -1,4 +1,6 @@
 import type { FindingView, HostResultView, StepResultView } from '../../core/ports/views.ts';
+import { describeSqlRecord } from '../../core/plan/describe-sql.ts';
+import type { SqlRecord } from '../../core/plan/run-state.ts';
 import { LIMITS, codeBlock, inlineCode, safeText, truncate, fallbackText } from './block-limits.ts';
 import { context, section, type Block, type SlackMessage } from './blocks.ts';
 import { blockId, fitBlocks, packLines } from './fit-blocks.ts';
@@ -9,9 +11,17 @@ const TAIL_CHARS = 1500;
 const TAIL_LINES = 40;
 
 function exitOf(h: HostResultView): string {
+  if (h.sql !== undefined) return sqlOf(h, h.sql);
   if (h.error !== undefined) return `:x: ${safeText(h.error, 300)}`;
   if (h.exitCode === null) return `:x: killed${h.signal ? ` by ${safeText(h.signal, 20)}` : ''}`;
   return h.exitCode === 0 ? ':white_check_mark: exit 0' : `:x: exit ${h.exitCode}`;
+}
+
+/** A SQL target is described as SQL: statements, rows, the server's error; never as a shell exit. */
+function sqlOf(h: HostResultView, sql: SqlRecord): string {
+  const icon = isOk(h) ? ':white_check_mark:' : ':x:';
+  const error = h.error === undefined ? '' : `; no answer: ${safeText(h.error, 300)}`;
+  return `${icon} SQL: ${safeText(describeSqlRecord(sql), 900)}${error}`;
 }
 
 function lastLines(s: string, n: number): string {
@@ -28,7 +38,8 @@ function hostBlocks(h: HostResultView): Block[] {
   const shownBytes = Buffer.byteLength(tail);
   const blocks: Block[] = [section(truncate(head, LIMITS.sectionText))];
   if (tail !== '') blocks.push(section(codeBlock(tail, TAIL_CHARS, 'tail')));
-  if (h.outputBytes > shownBytes) blocks.push(context(`the end of ${h.outputBytes} bytes of output`));
+  if (h.outputBytes > shownBytes && h.sql === undefined)
+    blocks.push(context(`the end of ${h.outputBytes} bytes of output`));
   return blocks;
 }
 
@@ -66,7 +77,13 @@ export function renderStepReply(r: StepResultView): SlackMessage {
   return { text: fallbackText(text), blocks: fitted.blocks, truncated: fitted.truncated };
 }
 
-const FINDING_ICON = { pass: ':white_check_mark:', fail: ':x:', warn: ':warning:', manual: ':hand:' } as const;
+const FINDING_ICON = {
+  pass: ':white_check_mark:',
+  fail: ':x:',
+  warn: ':warning:',
+  manual: ':hand:',
+  skipped: ':heavy_minus_sign: skipped:',
+} as const;
 
 /** The engine's summary line and the verdicts of a check, failures first, packed into sections. */
 function findingSections(r: StepResultView): Block[] {
@@ -84,7 +101,7 @@ function findingSections(r: StepResultView): Block[] {
   return packLines(lines).sections;
 }
 
-const rank = (s: FindingView['status']): number => ({ fail: 0, warn: 1, manual: 2, pass: 3 })[s];
+const rank = (s: FindingView['status']): number => ({ fail: 0, warn: 1, manual: 2, pass: 3, skipped: 4 })[s];
 
 /** How many groups fit whole in the first `kept` blocks. */
 function wholeGroups(groups: readonly Block[][], kept: number): number {
@@ -98,4 +115,4 @@ function wholeGroups(groups: readonly Block[][], kept: number): number {
   return n;
 }
 
-const isOk = (h: HostResultView): boolean => h.error === undefined && h.exitCode === 0;
+const isOk = (h: HostResultView): boolean => h.error === undefined && h.exitCode === 0 && h.sql?.rejected === undefined;

@@ -155,6 +155,7 @@ export function applyEvent(s: RunThreadState, e: EngineEvent): ThreadEffect {
           outputTail: o?.tail ?? '',
           outputBytes: o?.totalBytes ?? 0,
           ...(error === undefined ? {} : { error }),
+          ...(h.sql === undefined ? {} : { sql: h.sql }),
         };
       });
       const findings = [

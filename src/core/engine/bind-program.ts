@@ -36,7 +36,9 @@ export function bindProgram(
           notify(deps, head, {
             type: 'step.output-summary',
             stepId: step.id,
-            outputs: [{ host: target, exitCode: null, tail: remote.redact(text), totalBytes: text.length }],
+            outputs: [
+              { host: target, exitCode: null, tail: remote.redact(text), totalBytes: text.length, progress: true },
+            ],
           }),
       },
       args,

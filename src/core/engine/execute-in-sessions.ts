@@ -8,6 +8,7 @@ import type { ExecutableStep, HostCommand } from '../plan/step-schema.ts';
 import { resolveStdinSecrets } from './resolve-stdin-secrets.ts';
 import { stdinText } from '../plan/describe-command.ts';
 import { bindProgram } from './bind-program.ts';
+import { countSql } from './count-sql.ts';
 
 /**
  * Executes a step in the run's sessions (SSH, and SQL for a SQL step), with its stdin secrets resolved; a session
@@ -70,13 +71,15 @@ async function executeWithSessions(
   try {
     const evaluator =
       step.kind === 'check' && step.evaluator !== undefined ? deps.runbooks.evaluator(step.evaluator) : undefined;
-    const program = bindProgram(deps, loaded, step, remote, sqlSession);
+    // What the step's statements (its own, or its program's) did is counted, to report them as SQL.
+    const tally = sqlSession === undefined ? undefined : countSql(sqlSession);
+    const program = bindProgram(deps, loaded, step, remote, tally?.session);
     return await executeStep({
       step,
       remote,
       manualScripted: site.manualScripted,
       ...(sqlTarget !== undefined && sqlSession !== undefined
-        ? { sql: { target: sqlTarget, session: sqlSession } }
+        ? { sql: { target: sqlTarget, session: sqlSession, ...(tally === undefined ? {} : { tally }) } }
         : {}),
       ...(evaluator ? { evaluator } : {}),
       ...(program ? { program } : {}),

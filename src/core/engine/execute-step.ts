@@ -2,6 +2,7 @@ import type { OutputSummary } from '../ports/events.ts';
 import type { Evaluator, EvaluatorInput } from '../ports/runbook.ts';
 import type { ProbeFinding } from '../plan/probes.ts';
 import type { Finding, HostRecord } from '../plan/run-state.ts';
+import { describeSqlRecord } from '../plan/describe-sql.ts';
 import { defaultProbeHosts, runProbes, summariseFindings, type ProbeTargets } from './run-probes.ts';
 import { runCommands, sendTargets, type CommandsInput } from './run-commands.ts';
 
@@ -61,13 +62,19 @@ export async function executeStep(input: ExecuteStepInput): Promise<StepOutcome>
   const advisory = step.kind === 'check' && step.advisory === true;
   if (ran.transportError !== undefined && !advisory)
     return fail('transport', ran.hosts, ran.outputs, pre, [], ran.transportError);
-  // An advisory check (a precheck item) reports a host it could not reach as a failed finding and goes on.
+  // The server answered with an error: the statement did not apply, so this is the command's failure, not the
+  // connection's (which leaves unknown what happened).
+  if (ran.rejected !== undefined && !advisory) return fail('command', ran.hosts, ran.outputs, pre, [], ran.rejected);
+  // An advisory check (a precheck item) reports a host it could not reach, or a statement the server rejected, as a
+  // failed finding and goes on.
   const unreached = ran.hosts.flatMap((h): Finding[] =>
     h.error === undefined
       ? []
       : [{ status: 'fail', title: step.title, evidence: `not reached: ${h.error}`, host: h.host }],
   );
-  const findings = [...evaluate(input, ran.inputs, ran.findings), ...(advisory ? unreached : [])];
+  const rejected: Finding[] =
+    ran.rejected === undefined ? [] : [{ status: 'fail', title: step.title, evidence: ran.rejected }];
+  const findings = [...evaluate(input, ran.inputs, ran.findings), ...(advisory ? [...unreached, ...rejected] : [])];
   const bad = findings.filter((f) => f.status === 'fail');
   if (bad.length > 0 && !advisory) {
     return fail(
@@ -120,6 +127,8 @@ function evaluate(
   if (programFindings !== undefined) return programFindings;
   const { step } = input;
   if (step.kind === 'check' && input.evaluator !== undefined) return input.evaluator(results, step);
+  // Statements the server rejected stopped the step before this; the host's SQL record says what the rest did.
+  if (step.targets.kind === 'sql') return [];
   return results.map((r) => ({
     status: r.exitCode === 0 ? 'pass' : 'fail',
     title: step.title,
@@ -129,7 +138,12 @@ function evaluate(
 }
 
 function successLine(hosts: readonly HostRecord[], findings: readonly Finding[]): string {
-  const warn = findings.filter((f) => f.status !== 'pass').length;
-  const where = hosts.length === 0 ? 'no command to run' : `exit 0 on ${hosts.map((h) => h.host).join(', ')}`;
+  const warn = findings.filter((f) => f.status !== 'pass' && f.status !== 'skipped').length;
+  const shell = hosts.filter((h) => h.sql === undefined);
+  const parts = [
+    ...(shell.length > 0 ? [`exit 0 on ${shell.map((h) => h.host).join(', ')}`] : []),
+    ...hosts.flatMap((h) => (h.sql === undefined ? [] : [`SQL on ${h.host}: ${describeSqlRecord(h.sql)}`])),
+  ];
+  const where = parts.length === 0 ? 'no command to run' : parts.join('; ');
   return warn > 0 ? `${where}; ${warn} finding(s) to look at` : where;
 }

@@ -2,17 +2,20 @@ import type { OutputArtefactRef } from '../ports/artefacts.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { OutputSummary } from '../ports/events.ts';
 import type { CapturedOutput, HostOutcome, RemoteSession } from '../ports/remote.ts';
-import type { SqlSession } from '../ports/sql.ts';
+import { sqlRejectionOf, type SqlSession } from '../ports/sql.ts';
 import { describeError } from '../opsgate-error.ts';
 import type { EvaluatorInput } from '../ports/runbook.ts';
 import type { Finding, HostRecord } from '../plan/run-state.ts';
+import { describeRejection } from '../plan/describe-sql.ts';
+import { countSql, type SqlTally } from './count-sql.ts';
 import type { ExecutableStep, HostCommand } from '../plan/step-schema.ts';
 
 /** What sending a step's commands takes: the step, its sessions, and how outputs and stdin are handled. */
 export interface CommandsInput {
   readonly step: ExecutableStep;
   readonly remote: RemoteSession;
-  readonly sql?: { readonly target: string; readonly session: SqlSession };
+  /** The SQL target's session; `tally` counts what a program sent through it (the program's session is its). */
+  readonly sql?: { readonly target: string; readonly session: SqlSession; readonly tally?: SqlTally };
   /** Run a manual step's stand-in commands (the site scripts its manual tool). */
   readonly manualScripted: boolean;
   /** The step's program, bound to its context; run instead of commands or SQL. */
@@ -40,6 +43,8 @@ export interface Ran {
   readonly outputs: OutputSummary[];
   readonly inputs: EvaluatorInput[];
   readonly transportError?: string;
+  /** The server rejected a statement (it answered with an error): where, which error, which statement. */
+  readonly rejected?: string;
   /** A program's findings (they replace the evaluator's). */
   readonly findings?: readonly Finding[];
 }
@@ -64,7 +69,7 @@ export function sendTargets(input: CommandsInput): readonly string[] {
  */
 export async function runCommands(input: CommandsInput): Promise<Ran> {
   const { step } = input;
-  if (input.program !== undefined) return runProgram(step, input.program, input.clock);
+  if (input.program !== undefined) return runProgram(step, input.program, input.clock, input.sql?.tally);
   if (step.targets.kind === 'sql') return runSql(step, input.sql);
   const commands = commandsOf(input);
   if (commands.length === 0) return { hosts: [], outputs: [], inputs: [] };
@@ -127,23 +132,50 @@ async function fromOutcomes(outcomes: readonly HostOutcome[], storeOutput: Comma
 
 async function runSql(step: ExecutableStep, sql: CommandsInput['sql']): Promise<Ran> {
   if (sql === undefined) return { hosts: [], outputs: [], inputs: [], transportError: 'no SQL session for this step' };
-  const ran: Ran = { hosts: [], outputs: [], inputs: [] };
+  const tally = sql.tally ?? countSql(sql.session);
+  const inputs: EvaluatorInput[] = [];
+  const host = (extra: Partial<HostRecord> = {}): HostRecord[] => [
+    { host: sql.target, exitCode: 0, durationMs: tally.durationMs(), sql: tally.counts(), ...extra },
+  ];
   for (const statement of step.sql) {
     try {
-      const r = await sql.session.query(statement);
-      ran.hosts.push({ host: sql.target, exitCode: 0, durationMs: r.durationMs });
-      ran.inputs.push({ target: sql.target, exitCode: 0, stdout: '', stderr: '', rows: r.rows });
+      const r = await tally.session.query(statement);
+      inputs.push({ target: sql.target, exitCode: 0, stdout: '', stderr: '', rows: r.rows });
     } catch (e) {
-      return { ...ran, transportError: `${sql.target}: ${describeError(e)}` };
+      return { ...failedSql(sql.target, tally, e), inputs };
     }
   }
-  return ran;
+  return { hosts: host(), outputs: [], inputs };
+}
+
+/**
+ * A statement that failed: the server's rejection (the statement did not apply; reported with the server's error),
+ * or no answer at all (a connection failure or a timeout: whether it applied is unknown).
+ */
+function failedSql(target: string, tally: SqlTally, e: unknown): Ran {
+  const rejected = sqlRejectionOf(e);
+  const counts = tally.counts();
+  if (rejected !== undefined)
+    return {
+      hosts: [{ host: target, exitCode: null, durationMs: tally.durationMs(), sql: { ...counts, rejected } }],
+      outputs: [],
+      inputs: [],
+      rejected: `${target}: the server rejected statement ${counts.statements}: ${describeRejection(rejected)}`,
+    };
+  const error = describeError(e);
+  return {
+    hosts: [{ host: target, exitCode: null, durationMs: tally.durationMs(), sql: counts, error }],
+    outputs: [],
+    inputs: [],
+    transportError: `${target}: ${error}`,
+  };
 }
 
 async function runProgram(
   step: ExecutableStep,
   program: () => Promise<readonly Finding[]>,
   clock: Clock,
+  tally: SqlTally | undefined,
 ): Promise<Ran> {
   const target = step.targets.kind === 'sql' ? step.targets.target : step.targets.hosts.join(',');
   const started = clock.now();
@@ -151,12 +183,20 @@ async function runProgram(
     const findings = await program();
     const failed = findings.some((f) => f.status === 'fail');
     return {
-      hosts: [{ host: target, exitCode: failed ? 1 : 0, durationMs: clock.now() - started }],
+      hosts: [
+        {
+          host: target,
+          exitCode: failed ? 1 : 0,
+          durationMs: clock.now() - started,
+          ...(tally === undefined ? {} : { sql: tally.counts() }),
+        },
+      ],
       outputs: [],
       inputs: [],
       findings,
     };
   } catch (e) {
+    if (tally !== undefined) return failedSql(target, tally, e);
     return { hosts: [], outputs: [], inputs: [], transportError: `${target}: ${describeError(e)}` };
   }
 }

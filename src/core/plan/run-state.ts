@@ -21,17 +21,41 @@ export type StepStatus =
 /** What happened on one host (or SQL target): exit code and a digest of the output, never the output itself. */
 export interface HostRecord {
   readonly host: string;
+  /** A command's exit code; for a SQL target 0 when its statements succeeded, null when the server rejected one. */
   readonly exitCode: number | null;
   readonly stdoutSha256?: string;
   readonly stderrSha256?: string;
   readonly durationMs: number;
   /** A transport error on this host (unreachable, timeout …), as one line. */
   readonly error?: string;
+  /** A SQL target's statements: this, not the exit code, is what people are shown for it. */
+  readonly sql?: SqlRecord;
+}
+
+/** What a step's statements did on a SQL target (a step's own SQL, or the statements its program sent). */
+export interface SqlRecord {
+  /** Statements the server answered (successfully or with an error). */
+  readonly statements: number;
+  readonly rowsReturned: number;
+  readonly rowsAffected: number;
+  /** The statement the server rejected, with its error; the step stopped there. */
+  readonly rejected?: SqlRejection;
+}
+
+/** A statement the server answered with an error (as the server put it; no secret: the session redacts). */
+export interface SqlRejection {
+  /** The server's error number (MySQL/OceanBase `errno`, e.g. 1146). */
+  readonly errno?: number;
+  /** The SQLSTATE, e.g. `42S02`. */
+  readonly sqlState?: string;
+  readonly message: string;
+  readonly statement: string;
 }
 
 /** A check's verdict, from its evaluator. */
 export interface Finding {
-  readonly status: 'pass' | 'fail' | 'warn' | 'manual';
+  /** `skipped`: the check did not run (e.g. its version gate does not hold); never counted as passed. */
+  readonly status: 'pass' | 'fail' | 'warn' | 'manual' | 'skipped';
   readonly title: string;
   readonly evidence: string;
   readonly host?: string;

@@ -48,6 +48,8 @@ export interface OutputSummary {
   readonly error?: string;
   /** The whole (redacted, capped) output, stored when it was longer than the tail. */
   readonly artefact?: OutputArtefactRef;
+  /** A program's progress note (`tail` is its text): not a command's output, so it has no exit code. */
+  readonly progress?: true;
 }
 
 export type EventBody =

@@ -1,5 +1,5 @@
 import type { GateChoice, GateStatus } from './gates.ts';
-import type { GateKind } from '../plan/run-state.ts';
+import type { GateKind, SqlRecord } from '../plan/run-state.ts';
 
 /**
  * What the chat renderers draw: plain data, close to what the engine knows about a run, so that each engine
@@ -84,6 +84,8 @@ export interface HostResultView {
   readonly outputTail: string;
   /** Total output bytes, to say how much was left out. */
   readonly outputBytes: number;
+  /** A SQL target's statements (rows, the server's error): shown instead of an exit code. */
+  readonly sql?: SqlRecord;
 }
 
 /** A step's reply in the run thread. */
@@ -100,7 +102,7 @@ export interface StepResultView {
 
 /** One verdict of a check or a probe. */
 export interface FindingView {
-  readonly status: 'pass' | 'fail' | 'warn' | 'manual';
+  readonly status: 'pass' | 'fail' | 'warn' | 'manual' | 'skipped';
   readonly title: string;
   readonly evidence: string;
   readonly host?: string;

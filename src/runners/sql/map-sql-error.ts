@@ -31,6 +31,11 @@ const UNREACHABLE = new Set([
   'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
 ]);
 const AUTH = new Set([1044, 1045, 1698]);
+/**
+ * The connection, not the statement: MariaDB ER_CONNECTION_KILLED, the client's CR_SERVER_GONE_ERROR and
+ * CR_SERVER_LOST. Such an error says nothing of what the statement did, so it is never reported as the server's answer.
+ */
+const CONNECTION_ERRNO = new Set([1927, 2006, 2013]);
 /** MariaDB ER_STATEMENT_TIMEOUT, MySQL ER_QUERY_TIMEOUT, OceanBase OB_TIMEOUT. */
 const TIMEOUT_ERRNO = new Set([1969, 3024, 4012]);
 
@@ -39,6 +44,8 @@ interface DriverError {
   readonly code?: string;
   readonly errno?: number;
   readonly sqlState?: string;
+  /** mysql2: the connection is unusable after this error (lost, closed, a protocol error). */
+  readonly fatal?: boolean;
 }
 
 /** Replaces each non-empty secret with `***`. */
@@ -48,7 +55,8 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
 }
 
 /**
- * Maps a mysql2 error to opsgate's coded SQL errors. The driver's error is kept as `cause` only as a redacted
+ * Maps a mysql2 error to opsgate's coded SQL errors. Only an error the server answered a statement with becomes
+ * `SqlQueryFailedError` (the server rejected it); a lost or closed connection is `SqlUnreachableError`. The driver's error is kept as `cause` only as a redacted
  * copy, so that no secret the driver might echo survives.
  */
 export function mapSqlError(e: unknown, ctx: ErrorContext, site: ErrorSite): OpsgateError {
@@ -68,7 +76,8 @@ export function mapSqlError(e: unknown, ctx: ErrorContext, site: ErrorSite): Ops
       );
     return new SqlTimeoutError({ target: ctx.target, label, statement, timeoutMs }, cause);
   }
-  if (site.phase === 'connect' || (d.code !== undefined && UNREACHABLE.has(d.code))) {
+  const lost = d.fatal === true || (d.errno !== undefined && CONNECTION_ERRNO.has(d.errno));
+  if (site.phase === 'connect' || lost || (d.code !== undefined && UNREACHABLE.has(d.code))) {
     return new SqlUnreachableError(
       { target: ctx.target, host: ctx.host, port: ctx.port, reason: d.code ?? message },
       cause,

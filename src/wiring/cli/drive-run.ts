@@ -38,6 +38,12 @@ export interface DriveRunInput {
  */
 export type OnFailure = 'stop' | 'rollback' | 'abort';
 
+/** The `--on-failure` values that answer a gate, with the choice each answers. */
+const ON_FAILURE_ANSWERS: readonly (readonly [OnFailure, GateChoice])[] = [
+  ['rollback', 'roll-back'],
+  ['abort', 'abort'],
+];
+
 /** How a driven run ended, and the CLI exit code for it (0 only for a completed run or a completed rollback). */
 export interface DriveOutcome {
   readonly exitCode: 0 | 1;
@@ -116,10 +122,12 @@ async function answerGate(
   };
   const failure = gate.kind === 'failure' || gate.kind === 'interrupted';
   const onFailure = input.onFailure ?? 'stop';
-  if (failure && onFailure === 'stop')
-    return waiting(
-      `a person must decide between ${gate.choices.map(choiceInWords).join(', ')} (or pass --on-failure rollback|abort)`,
-    );
+  if (failure && onFailure === 'stop') {
+    // Only what this gate offers: a failure inside a rollback offers no roll-back, so --on-failure rollback is not named.
+    const flags = ON_FAILURE_ANSWERS.filter(([, c]) => gate.choices.includes(c)).map(([flag]) => flag);
+    const hint = flags.length === 0 ? '' : ` (or pass --on-failure ${flags.join('|')})`;
+    return waiting(`a person must decide between ${gate.choices.map(choiceInWords).join(', ')}${hint}`);
+  }
   const choice: GateChoice = failure
     ? onFailure === 'rollback'
       ? 'roll-back'

@@ -15,6 +15,11 @@ export interface CheckerOptions {
    * `unknown`; opsgate never guesses: `unknown` is treated as "not supported" and reported as a warning.
    */
   readonly cpuArch: 'avx2' | 'avx2_not_support' | 'unknown';
+  /**
+   * An upper bound on every statement's timeout, in ms; absent in production, where each statement gets the
+   * script's own (see `statement-timeout.ts`). For a fast test, or an operator who wants to give up sooner.
+   */
+  readonly statementCapMs?: number;
 }
 
 /** The defaults of upgrade_checker.py 4.3.5.5. */

@@ -13,10 +13,15 @@ export function renderFinding(f: ObFinding): string {
     case 'warn':
       return `WARN ${head}: ${f.messages.join('; ')}`;
     case 'skipped':
-      return `SKIP ${head} (runs only when ${f.gate}; cluster version is ${f.clusterVersion})`;
+      return `SKIP ${head}: ${skipReason(f)}`;
     default:
       return assertNever(f, 'finding');
   }
+}
+
+/** Why a check did not run: the version gate it needs and the cluster's version. */
+export function skipReason(f: Extract<ObFinding, { status: 'skipped' }>): string {
+  return `not run: it applies only when ${f.gate}; the cluster version is ${f.clusterVersion}`;
 }
 
 /** The whole report as text: the summary line first, then every check in the order it ran. */

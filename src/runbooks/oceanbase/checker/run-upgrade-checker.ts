@@ -1,4 +1,8 @@
-import type { SqlSession } from '../../../core/ports/sql.ts';
+import type { Clock } from '../../../core/ports/clock.ts';
+import type { SqlResult, SqlSession } from '../../../core/ports/sql.ts';
+import { isOpsgateError } from '../../../core/opsgate-error.ts';
+import { ObCheckTimeoutError } from './check-timeout-error.ts';
+import { formatDurationMs, statementTimeoutMs } from './statement-timeout.ts';
 import { readClusterVersion, MIN_OBSERVER_VERSION_SQL } from './check-helpers.ts';
 import {
   DEFAULT_CHECKER_OPTIONS,
@@ -21,6 +25,14 @@ export interface UpgradeCheckerReport {
   readonly summary: string;
 }
 
+/** How a long statement is shown while it runs: a line every `everyMs` naming the check and the time so far. */
+export interface CheckerWatch {
+  readonly clock: Clock;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly everyMs: number;
+  say(text: string): Promise<void>;
+}
+
 /** The script's exception text for a non-empty fail list. */
 export function formatCheckerFailure(messages: readonly string[]): string {
   return `upgrade checker failed with ${messages.length} reasons: ${messages.map((m) => `[${m}] `).join(', ')}`;
@@ -36,15 +48,15 @@ export async function runUpgradeChecker(
   sql: SqlSession,
   options: Partial<CheckerOptions> = {},
   checks: readonly ObCheck[] = UPGRADE_CHECKS,
+  watch?: CheckerWatch,
 ): Promise<UpgradeCheckerReport> {
   const opts: CheckerOptions = { ...DEFAULT_CHECKER_OPTIONS, ...options };
   const findings: ObFinding[] = [];
-  for (const check of checks) findings.push(await runOne(sql, check, opts));
+  for (const check of checks) findings.push(await runOne(sql, check, opts, watch));
   const failures = findings.flatMap((f) =>
     f.status === 'fail' ? f.messages.map((message) => ({ checkId: f.checkId, message })) : [],
   );
-  const ran = findings.filter((f) => f.status === 'pass' || f.status === 'warn').length;
-  const skipped = findings.filter((f) => f.status === 'skipped').length;
+  const count = (status: ObFinding['status']): number => findings.filter((f) => f.status === status).length;
   return {
     passed: failures.length === 0,
     findings,
@@ -52,21 +64,39 @@ export async function runUpgradeChecker(
     summary:
       failures.length > 0
         ? formatCheckerFailure(failures.map((f) => f.message))
-        : `upgrade checker passed: ${ran} checks passed, ${skipped} skipped by their version gate`,
+        : `upgrade checker passed: ${passSummary(count('pass'), count('warn'), count('skipped'))}`,
   };
 }
 
-async function runOne(sql: SqlSession, check: ObCheck, options: CheckerOptions): Promise<ObFinding> {
+/** `24 passed, 2 warnings, 1 skipped (version gate does not hold)`: warnings and skips never count as passes. */
+export function passSummary(passed: number, warnings: number, skipped: number): string {
+  const skips = skipped === 0 ? '' : `, ${skipped} skipped (version gate does not hold)`;
+  return `${passed} passed, ${warnings} warning${warnings === 1 ? '' : 's'}${skips}`;
+}
+
+async function runOne(
+  sql: SqlSession,
+  check: ObCheck,
+  options: CheckerOptions,
+  watch: CheckerWatch | undefined,
+): Promise<ObFinding> {
   const evidence: QueryEvidence[] = [];
   const fails: string[] = [];
   const warns: string[] = [];
   const io: CheckIo = {
     options,
     async query(statement) {
-      const res = await sql.query(statement, {
-        label: check.id,
-        ...(options.timeoutSeconds > 0 ? { timeoutMs: options.timeoutSeconds * 1000 } : {}),
+      const timeoutMs = statementTimeoutMs(statement, {
+        timeoutSeconds: options.timeoutSeconds,
+        capMs: options.statementCapMs,
       });
+      const running = sql.query(statement, { label: check.id, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+      let res: SqlResult;
+      try {
+        res = await showWhileRunning(running, check, timeoutMs, watch);
+      } catch (e) {
+        throw asCheckTimeout(e, check, statement, timeoutMs);
+      }
       evidence.push({
         sql: statement,
         rowCount: res.rows.length,
@@ -89,4 +119,38 @@ async function runOne(sql: SqlSession, check: ObCheck, options: CheckerOptions):
   if (fails.length > 0) return { ...base, status: 'fail', messages: fails, notes: warns };
   if (warns.length > 0) return { ...base, status: 'warn', messages: warns, notes: [] };
   return { ...base, status: 'pass', notes: [] };
+}
+
+/**
+ * Waits for a statement, saying every `watch.everyMs` which check is still running and for how long. Only
+ * statements that may run longer than that are watched, and never past their own timeout (the session ends them
+ * there), so a clock that only moves when slept on cannot make this spin.
+ */
+async function showWhileRunning(
+  running: Promise<SqlResult>,
+  check: ObCheck,
+  timeoutMs: number | undefined,
+  watch: CheckerWatch | undefined,
+): Promise<SqlResult> {
+  if (watch === undefined || timeoutMs === undefined || timeoutMs <= watch.everyMs) return running;
+  const settled = running.then(
+    () => true,
+    () => true,
+  );
+  const started = watch.clock.now();
+  for (;;) {
+    const done = await Promise.race([settled, watch.sleep(watch.everyMs).then(() => false)]);
+    const elapsedMs = watch.clock.now() - started;
+    if (done || elapsedMs >= timeoutMs) return running;
+    await watch.say(
+      `check ${check.id} (${check.fn}) still running after ${Math.round(elapsedMs / 1000)} s (timeout ${formatDurationMs(timeoutMs)})`,
+    );
+  }
+}
+
+/** A statement timeout becomes the check's own timeout error; anything else passes through unchanged. */
+function asCheckTimeout(e: unknown, check: ObCheck, statement: string, timeoutMs: number | undefined): unknown {
+  if (!isOpsgateError(e) || e.code !== 'SQL_TIMEOUT') return e;
+  const ms = timeoutMs ?? (typeof e.fields['timeoutMs'] === 'number' ? e.fields['timeoutMs'] : 0);
+  return new ObCheckTimeoutError(check.id, check.fn, ms, statement, e);
 }

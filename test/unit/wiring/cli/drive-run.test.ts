@@ -162,7 +162,22 @@ describe('driveRun', () => {
     const { outcome } = await drive(f, { approvers: ['UAPPROVER1'] });
     expect(f.decisions).toEqual([]);
     expect(outcome.exitCode).toBe(1);
-    expect(outcome.reason).toMatch(/a person must decide between retry, roll back, abort /);
+    expect(outcome.reason).toMatch(
+      /a person must decide between retry, roll back, abort \(or pass --on-failure rollback\|abort\)/,
+    );
+  });
+
+  it('names only the --on-failure answers the gate offers: a failure inside a rollback has no roll back', async () => {
+    const f = new FakeSite();
+    f.emit({
+      type: 'gate.opened',
+      gate: { ...gate('failure'), choices: ['retry', 'abort'] },
+      context: { stepTitle: 'Move back', targets: [], reason: 'exit 1' },
+    });
+    const { outcome } = await drive(f, { approvers: ['UAPPROVER1'] });
+    expect(f.decisions).toEqual([]);
+    expect(outcome.reason).toMatch(/a person must decide between retry, abort \(or pass --on-failure abort\)/);
+    expect(outcome.reason).not.toMatch(/roll|mark done/);
   });
 
   it('with --on-failure rollback answers a failed step roll-back as the first approver, approves the rollback, and still exits 1', async () => {

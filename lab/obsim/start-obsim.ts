@@ -28,10 +28,18 @@ export interface ObSimOptions {
   readonly startTimeoutMs?: number;
   /** How UPGRADE_ALL jobs go (default: success after 3 s); `plane.upgrade.jobs.scenario` changes it later. */
   readonly upgradeJob?: UpgradeJobScenario;
+  /**
+   * SQL run in the fixture database after the healthy cluster is loaded, naming the fixture's servers
+   * (10.10.0.11…; renamed to the lab's addresses afterwards): another cluster shape, e.g. a zone the site file
+   * lists removed, or a tenant's pool narrowed to two zones.
+   */
+  readonly faults?: readonly string[];
 }
 
 export interface ObSim {
   readonly plane: ControlPlane;
+  /** The business tenant the probe reads and writes. */
+  readonly business: BusinessTenant;
   readonly database: string;
   close(): Promise<void>;
 }
@@ -76,14 +84,19 @@ export async function startObSim(opts: ObSimOptions): Promise<ObSim> {
   const db = await mysqlp.createConnection({ ...maria, database, supportBigNumbers: true, bigNumberStrings: true });
   let server: Server | undefined;
   let plane: ControlPlane | undefined;
+  let business: BusinessTenant | undefined;
   try {
     const initial = [...servers].map((s) => s.version).sort()[0] ?? '4.3.5.4';
-    await fixture.load({ name: 'lab-simulator', shape: { clusterVersion: initial, dataVersion: initial } });
+    await fixture.load({
+      name: 'lab-simulator',
+      shape: { clusterVersion: initial, dataVersion: initial },
+      ...(opts.faults !== undefined ? { faults: opts.faults } : {}),
+    });
     await renameServers(db, database, servers);
     plane = new ControlPlane(db, servers);
     if (opts.upgradeJob !== undefined) plane.upgrade.jobs.scenario = opts.upgradeJob;
     await plane.start();
-    const business = new BusinessTenant(plane, opts.effect ?? DEFAULT_EFFECT);
+    business = new BusinessTenant(plane, opts.effect ?? DEFAULT_EFFECT);
     const srv = createSimServer(plane, business, { ...maria, database }, opts.passwords);
     server = srv;
     await new Promise<void>((resolve, reject) => {
@@ -100,6 +113,7 @@ export async function startObSim(opts: ObSimOptions): Promise<ObSim> {
   const s = server;
   return {
     plane: p,
+    business,
     database,
     async close() {
       p.stop();

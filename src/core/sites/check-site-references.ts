@@ -22,6 +22,8 @@ const HOST_REFS = [
   'paas.businessConfig.*.hosts.*',
   'paas.serviceAddresses.*.hosts.*',
   'oceanbase.*.sys.host',
+  'oceanbase.*.sys.alternates.*.host',
+  'oceanbase.*.odp.host',
   'oceanbase.*.zones.*.hosts.*',
 ] as const;
 

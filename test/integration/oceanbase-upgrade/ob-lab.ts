@@ -21,12 +21,17 @@ const MAKE_PACKAGES = fileURLToPath(new URL('../../../lab/obsim/make-ob-packages
 
 /** Every observer back at `FROM`, no precheck record, nothing staged; the target packages in the lab's package dir. */
 export async function resetObLab(): Promise<void> {
+  // The observer as obd runs it: stopped through its pid file, started as admin from its home (it reads its zone
+  // back from etc/observer.config.bin).
   const reset = [
+    'h=/home/admin/oceanbase',
+    'if p=$(cat "$h/run/observer.pid" 2>/dev/null) && kill "$p" 2>/dev/null; then for _ in $(seq 100); do grep -qs "^State:[[:space:]]*[^Z]" "/proc/$p/status" || break; sleep 0.1; done; fi',
+    'rm -f "$h/run/observer.pid"',
     't=$(mktemp -d)',
     `bash /lab/obsim/make-ob-packages.sh "$t" ${FROM} >/dev/null`,
     `rpm -Uvh --force "$t/oceanbase-ce-libs-${FROM}.rpm" "$t/oceanbase-ce-${FROM}.rpm" >/dev/null`,
-    '/etc/init.d/observer restart >/dev/null',
-    'rm -rf "$t" /home/admin/oceanbase/.opsgate /tmp/opsgate-ob',
+    '(cd "$h" && runuser -u admin -- "$h/bin/observer" < /dev/null)',
+    'rm -rf "$t" "$h/.opsgate" /tmp/opsgate-ob',
   ].join(' && ');
   for (const { host } of obHosts()) {
     const r = await execOn(host, ['bash', '-c', reset]);

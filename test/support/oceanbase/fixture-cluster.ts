@@ -183,6 +183,14 @@ export function clusterRows(shape: ClusterShape): FixtureRows {
       locked: 0,
       status: 'NORMAL',
     });
+    // One pool over every zone per tenant; a meta tenant lives in its user tenant's units and has none.
+    if (t.id === 1 || t.id % 2 === 0)
+      add('DBA_OB_RESOURCE_POOLS', {
+        RESOURCE_POOL_ID: t.id,
+        NAME: `${t.name}_pool`,
+        TENANT_ID: t.id,
+        ZONE_LIST: zones.join(';'),
+      });
     if (t.id !== 1 && t.id % 2 === 0) add('__all_virtual_tenant_info', { tenant_id: t.id, tenant_role: 'PRIMARY' });
     for (const column of ['target_data_version', 'current_data_version', 'upgrade_begin_data_version']) {
       add('__all_virtual_core_table', {

@@ -63,6 +63,13 @@ export const FIXTURE_TABLES: readonly (readonly [string, string])[] = [
      DEFAULT_VALUE text NULL, ISDEFAULT varchar(3) NOT NULL DEFAULT 'YES'`,
   ],
   [
+    // A table, not a view over __all_resource_pool: only the zones each tenant's pools span are read.
+    'DBA_OB_RESOURCE_POOLS',
+    `RESOURCE_POOL_ID bigint NOT NULL PRIMARY KEY, NAME varchar(128) NOT NULL, TENANT_ID bigint NULL, CREATE_TIME ${T6},
+     MODIFY_TIME ${T6}, UNIT_COUNT bigint NOT NULL DEFAULT 1, UNIT_CONFIG_ID bigint NOT NULL DEFAULT 1, ZONE_LIST varchar(8192) NOT NULL,
+     REPLICA_TYPE varchar(32) NOT NULL DEFAULT 'FULL'`,
+  ],
+  [
     'GV$OB_UNITS',
     `SVR_IP varchar(46) NOT NULL, SVR_PORT bigint NOT NULL, UNIT_ID bigint NOT NULL, TENANT_ID bigint NOT NULL, ZONE varchar(128) NOT NULL,
      ZONE_TYPE varchar(64) NOT NULL DEFAULT 'ReadWrite', REGION varchar(128) NOT NULL DEFAULT 'default_region', MAX_CPU double NOT NULL DEFAULT 2,

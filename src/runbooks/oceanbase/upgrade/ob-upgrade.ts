@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Site } from '../../../core/sites/site.ts';
 import { parseDuration } from '../../../core/sites/parse-duration.ts';
 import type { Oceanbase } from '../../../core/sites/oceanbase-schema.ts';
 import { defineRunbook } from '../../../core/ports/runbook.ts';
@@ -7,7 +6,8 @@ import { probeReportProgram, PROBE_REPORT_PROGRAM } from '../probe/business-prob
 import { clusterHosts, clusterOf, zoneSlug } from '../shared/cluster-of.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import { restoreOfflineTimeStep } from '../precheck/offline-time-steps.ts';
-import { probeStartCommand, probeStopCommand, type ProbeTarget } from '../probe/probe-commands.ts';
+import { probeRoute } from '../probe/probe-target.ts';
+import { probeEndStep, probeRouteSteps, probeStartStep } from '../probe/probe-steps.ts';
 import {
   precheckFreshCommands,
   precheckFreshEvaluator,
@@ -19,9 +19,12 @@ import { UPGRADE_PRE_POST_PROGRAMS } from './upgrade-programs.ts';
 import { UPGRADE_EVENTS_PROGRAM, upgradeEventsProgram, upgradeEventsStep } from './upgrade-events.ts';
 import { readRouteFacts, routeFactsOf, routeStep } from '../route/upgrade-route-facts.ts';
 import { zoneSteps } from './zone-steps.ts';
+import { refuseUnlessLayoutAllows } from './deploy-refusal.ts';
+import { refuseUnsupportedTarget } from '../checker/checker-targets.ts';
+import { MIN_ZONES } from '../route/topology-drift.ts';
+import { readTopologyFacts, TOPOLOGY_PROGRAM, topologyProgram, topologyStep } from '../route/topology-check.ts';
 
-/** A rolling upgrade stops one zone at a time; a majority of every Paxos group must survive that. */
-export const MIN_ZONES = 3;
+export { MIN_ZONES };
 
 /** Refuses a cluster the rolling upgrade cannot take, with the reason (never a stop-everything fallback). */
 export function refuseUnlessRolling(ob: Oceanbase): void {
@@ -31,28 +34,6 @@ export function refuseUnlessRolling(ob: Oceanbase): void {
       `it has ${ob.zones.length} zone(s) (${ob.zones.map((z) => z.name).join(', ')}); a rolling upgrade stops one zone at a time and needs at least ${MIN_ZONES} so that a majority of every replica group keeps serving. opsgate never stops the whole cluster: add a zone first, or plan a full-outage upgrade by hand with the DBA`,
     );
   }
-}
-
-/** Ends the business probe and removes its option files (idempotent: nothing running is fine). */
-function probeStopStep(probe: ProbeTarget, id: string) {
-  return {
-    kind: 'action' as const,
-    id,
-    title: `Stop the business probe on ${probe.host} and remove its password file`,
-    targets: { kind: 'hosts' as const, hosts: [probe.host] },
-    commands: [probeStopCommand(probe)],
-  };
-}
-
-/** The business probe's target, when the site file names a business tenant. */
-function probeTarget(site: Site, ob: Oceanbase): ProbeTarget | undefined {
-  const t = ob.probeTenant;
-  const first = ob.zones[0]?.hosts[0];
-  if (t === undefined || first === undefined) return undefined;
-  const sysHost = ob.sys.host === undefined ? undefined : site.spec?.hosts.find((h) => h.name === ob.sys.host);
-  const address = sysHost?.address ?? ob.sys.address;
-  if (address === undefined) return undefined;
-  return { cluster: ob.name, host: first, address, port: ob.sys.port, user: t.user, database: t.database ?? 'test' };
 }
 
 /**
@@ -73,30 +54,43 @@ export const obUpgrade = defineRunbook({
   }),
   async facts(site, { cluster, toVersion }, io) {
     const ob = clusterOf(site, cluster);
+    refuseUnlessLayoutAllows(site, ob);
     refuseUnlessRolling(ob);
+    // The cluster, not the site file, says which zones and observers exist: refused here on any difference.
+    if ((await readTopologyFacts(site, ob, io)) === undefined) return undefined;
     const route = await readRouteFacts(site, ob, toVersion, io);
+    // After the route's own refusals (downgrade, several hops), which say more; still before anything changes.
+    refuseUnsupportedTarget(ob.name, toVersion);
     return route === undefined ? undefined : { route };
   },
   build(site, { cluster, toVersion }, facts) {
     const ob = clusterOf(site, cluster);
+    refuseUnlessLayoutAllows(site, ob);
+    refuseUnsupportedTarget(ob.name, toVersion);
     refuseUnlessRolling(ob);
     const route = routeFactsOf(facts);
     const hosts = clusterHosts(ob);
-    const probe = probeTarget(site, ob);
+    const probeRt = probeRoute(site, ob);
+    const probe = probeRt?.target;
     const validForMs = parseDuration(ob.upgrade.precheckValidFor) ?? 3_600_000;
     const maxAgeSec = Math.floor(validForMs / 1000);
     let probeSince = 'probe-start';
+    let previousZone: string | undefined;
     const zones = ob.zones.flatMap((zone) => {
+      // Without ODP, the probe moves off a zone's observers before the zone stops.
+      const route = probeRouteSteps(probeRt, zone.name, previousZone);
+      previousZone = zone.name;
       const steps = zoneSteps({
         cluster: ob.name,
         zone: zone.name,
         hosts: zone.hosts,
+        deploy: ob.deploy,
         version: toVersion,
         ...(probe ? { probe } : {}),
         probeSince,
       });
       probeSince = `${zoneSlug(zone.name)}-wait-active`;
-      return steps;
+      return [...route, ...steps];
     });
     return {
       runbook: 'ob-upgrade',
@@ -117,6 +111,7 @@ export const obUpgrade = defineRunbook({
       ],
       steps: [
         ...(route === undefined ? [] : [routeStep(ob.name, toVersion, route)]),
+        topologyStep(site, ob),
         {
           kind: 'check',
           id: 'precheck-fresh',
@@ -134,21 +129,7 @@ export const obUpgrade = defineRunbook({
           program: { id: STAGE_PROGRAM, args: { version: toVersion, packages: ob.upgrade.packages } },
           irreversible: { reason: 'only copies the packages to /tmp/opsgate-ob on the hosts' },
         },
-        ...(probe
-          ? [
-              {
-                kind: 'action' as const,
-                id: 'probe-start',
-                title: `Start the business probe on ${probe.host} (tenant user ${probe.user})`,
-                targets: { kind: 'hosts' as const, hosts: [probe.host] },
-                commands: [probeStartCommand(probe)],
-                // A rollback ends the probe too (last, as probe-start came first), with its password file.
-                rollback: { steps: [probeStopStep(probe, 'probe-start-undo')] },
-                // So does an abort, unless probe-stop already ran: the probe is not part of the change.
-                cleanup: { steps: [probeStopStep(probe, 'probe-start-cleanup')], endedBy: ['probe-stop'] },
-              },
-            ]
-          : []),
+        ...(probeRt ? [probeStartStep(probeRt)] : []),
         ...preSteps(
           ob.name,
           toVersion,
@@ -158,7 +139,7 @@ export const obUpgrade = defineRunbook({
         ...zones,
         ...postSteps(ob.name, toVersion),
         restoreOfflineTimeStep(ob.name, 'precheck-fresh'),
-        ...(probe ? [{ ...probeStopStep(probe, 'probe-stop'), irreversible: { reason: 'only stops the probe' } }] : []),
+        ...(probeRt ? [probeEndStep(probeRt)] : []),
         finalVerification(ob.name, toVersion),
         upgradeEventsStep(ob.name, toVersion),
       ],
@@ -169,6 +150,7 @@ export const obUpgrade = defineRunbook({
     [STAGE_PROGRAM]: stagePackagesProgram,
     [PROBE_REPORT_PROGRAM]: probeReportProgram,
     [UPGRADE_EVENTS_PROGRAM]: upgradeEventsProgram,
+    [TOPOLOGY_PROGRAM]: topologyProgram,
     ...UPGRADE_PRE_POST_PROGRAMS,
   },
 });

@@ -2,12 +2,20 @@ import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { healthChecks } from '../health/health-checks.ts';
 import { zoneWaits } from '../health/rolling-waits.ts';
 import { sqlString } from '../shared/sql-literal.ts';
-import { shellQuote } from '../../../core/shell-quote.ts';
 import { PROBE_REPORT_PROGRAM } from '../probe/business-probe.ts';
 import { zoneSlug } from '../shared/cluster-of.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import type { ProbeTarget } from '../probe/probe-commands.ts';
 import { packageNames, stagedPath } from './stage-program.ts';
+import type { ObDeploy } from '../../../core/sites/oceanbase-schema.ts';
+import {
+  observerInstallCommand,
+  observerStartCommand,
+  observerStopCommand,
+  OBSERVER_RPC_PORT,
+  START_WAIT_SEC,
+  STOP_WAIT_SEC,
+} from './observer-commands.ts';
 import { WAIT_PROGRAM, type WaitArgs } from '../health/wait-program.ts';
 
 /** What one zone's steps need to know. */
@@ -15,21 +23,17 @@ export interface ZoneInput {
   readonly cluster: string;
   readonly zone: string;
   readonly hosts: readonly string[];
+  /** How the observers are deployed (user, home): the stop, install and start follow it. */
+  readonly deploy: ObDeploy;
   readonly version: string;
   readonly probe?: ProbeTarget;
   /** The step after which this zone's probe report starts counting (the previous zone's last wait). */
   readonly probeSince: string;
 }
 
-/** The observer's init script on every host (the lab's stand-in has the same). */
-export const OBSERVER_SERVICE = 'observer';
-
-/**
- * The observer as the software shows it: a process running `bin/observer` (obd and the RPM start it from its home
- * path) listening on the RPC port (2882 by default); the init script's status is never asked.
- */
+/** The observer as the software shows it: a process running `bin/observer` listening on the RPC port. */
 const observer = (state: 'running' | 'stopped') =>
-  ({ kind: 'service', name: OBSERVER_SERVICE, state, process: 'bin/observer', port: 2882 }) as const;
+  ({ kind: 'service', name: 'observer', state, process: 'bin/observer', port: OBSERVER_RPC_PORT }) as const;
 
 /** A wait step running `polls` in order; `onTimeout` says what state things are in and what to decide. */
 export function waitStep(
@@ -65,11 +69,14 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
   const s = zoneSlug(z.zone);
   const sqlTarget = { kind: 'sql' as const, target: z.cluster };
   const hostTargets = { kind: 'hosts' as const, hosts: [...z.hosts] };
-  const on = (command: string) => z.hosts.map((host) => ({ host, command }));
+  const on = (command: string, timeoutMs?: number) =>
+    z.hosts.map((host) => ({ host, command, ...(timeoutMs === undefined ? {} : { timeoutMs }) }));
+  const stop = on(observerStopCommand(z.deploy), (STOP_WAIT_SEC + 30) * 1000);
+  const start = on(observerStartCommand(z.deploy), (START_WAIT_SEC + 30) * 1000);
+  const as = `as ${z.deploy.user} from ${z.deploy.home}`;
   const waits = orRefuse(z.cluster, zoneWaits(z.zone, z.version));
   const where = `zone ${z.zone} (${z.hosts.join(', ')})`;
   const pkg = packageNames(z.version);
-  const install = `rpm -Uvh --force ${shellQuote(stagedPath(pkg.libs))} && rpm -Uvh --force ${shellQuote(stagedPath(pkg.server))}`;
   const steps: StepInput[] = [
     waitStep(
       `${s}-health`,
@@ -102,20 +109,22 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
     {
       kind: 'action',
       id: `${s}-stop-observer`,
-      title: `Stop the observer on ${where}`,
+      title: `Stop the observer on ${where} (SIGTERM to the pid in ${z.deploy.home}/run/observer.pid)`,
       targets: hostTargets,
-      commands: on(`/etc/init.d/${OBSERVER_SERVICE} stop`),
+      commands: stop,
       destructive: true,
-      gate: { prompt: `Stop the observer process on ${z.hosts.join(', ')} (${where} is INACTIVE)?` },
+      gate: {
+        prompt: `Stop the observer process on ${z.hosts.join(', ')} (${where} is INACTIVE)? It is sent SIGTERM once its pid file is checked to name the observer of ${z.deploy.home}.`,
+      },
       verify: [observer('stopped')],
       rollback: {
         steps: [
           {
             kind: 'action',
             id: `${s}-restart-old-observer`,
-            title: `Start the observer on ${where} again`,
+            title: `Start the observer on ${where} again, ${as}`,
             targets: hostTargets,
-            commands: on(`/etc/init.d/${OBSERVER_SERVICE} start`),
+            commands: start,
             verify: [observer('running')],
           },
         ],
@@ -124,14 +133,14 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
     {
       kind: 'action',
       id: `${s}-install`,
-      title: `Install ${pkg.libs} (dependencies) and ${pkg.server} on ${where}`,
+      title: `Install ${pkg.libs} and ${pkg.server} in one rpm transaction on ${where}`,
       targets: hostTargets,
       preconditions: [
         { kind: 'path-exists', path: stagedPath(pkg.libs) },
         { kind: 'path-exists', path: stagedPath(pkg.server) },
         observer('stopped'),
       ],
-      commands: on(install),
+      commands: on(observerInstallCommand(z.version)),
       verify: [
         {
           kind: 'output-matches',
@@ -146,9 +155,10 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
     {
       kind: 'action',
       id: `${s}-start-observer`,
-      title: `Start the upgraded observer on ${where}`,
+      title: `Start the upgraded observer on ${where}, ${as}`,
       targets: hostTargets,
-      commands: on(`/etc/init.d/${OBSERVER_SERVICE} start`),
+      preconditions: [{ kind: 'path-exists', path: `${z.deploy.home}/etc/observer.config.bin` }],
+      commands: start,
       verify: [observer('running')],
       irreversible: {
         reason: 'starts the upgraded observer; stopping it again is the stop-observer step, not an undo',
@@ -188,7 +198,7 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
     steps.push({
       kind: 'check',
       id: `${s}-probe-report`,
-      title: `Business probe during zone ${z.zone}: errors and latency per phase`,
+      title: `Business probe during zone ${z.zone}: requests, errors, latency per phase, interruptions`,
       targets: { kind: 'hosts', hosts: [z.probe.host] },
       advisory: true,
       program: {
@@ -197,8 +207,9 @@ export function zoneSteps(z: ZoneInput): StepInput[] {
           host: z.probe.host,
           cluster: z.cluster,
           zone: z.zone,
-          stopStep: `${s}-stop-zone`,
-          activeStep: `${s}-wait-active`,
+          stopZoneStep: `${s}-stop-zone`,
+          stopObserverStep: `${s}-stop-observer`,
+          startZoneStep: `${s}-start-zone`,
           sinceStep: z.probeSince,
         },
       },

@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../../../src/core/engine/render-plan.ts';
 import type { Plan } from '../../../../src/core/plan/step-schema.ts';
 import { labWith, labXizang, registry, stepOf } from './ob-fixture-site.ts';
+import {
+  observerStartCommand,
+  observerStopCommand,
+  STOP_WAIT_SEC,
+} from '../../../../src/runbooks/oceanbase/upgrade/observer-commands.ts';
+
+/** The lab's clusters give no `deploy`: obd's layout, run by admin from /home/admin/oceanbase. */
+const DEPLOY = { by: 'obd', user: 'admin', home: '/home/admin/oceanbase' } as const;
 
 async function upgradePlan(cluster = 'obcluster', toVersion = '4.3.5.5'): Promise<Plan> {
   return registry.buildPlan('ob-upgrade', await labXizang(), { cluster, toVersion });
@@ -29,9 +37,9 @@ describe('ob-upgrade plan', () => {
     ).toThrowError(/toVersion: a version of the form a\.b\.c\.d/);
   });
 
-  it('checks the precheck first, stages the packages before any zone, then goes zone by zone in site-file order', async () => {
+  it('checks the cluster against the site file and the precheck first, stages the packages before any zone, then goes zone by zone in site-file order', async () => {
     const ids = (await upgradePlan()).steps.map((s) => s.id);
-    expect(ids[0]).toBe('precheck-fresh');
+    expect(ids.slice(0, 2)).toEqual(['cluster-topology', 'precheck-fresh']);
     expect(ids.indexOf('stage-packages')).toBeLessThan(ids.indexOf('zone1-stop-zone'));
     const zoneOrder = ['zone1', 'zone2', 'zone3'].map((z) => [
       ids.indexOf(`${z}-stop-zone`),
@@ -64,20 +72,22 @@ describe('ob-upgrade plan', () => {
     expect(stop.kind === 'action' ? stop.irreversible?.reason : '').toMatch(/leaders move|moves its leaders away/);
     const obs = stepOf(plan, 'zone2-stop-observer');
     expect(obs.destructive && obs.gate !== undefined).toBe(true);
-    expect(obs.commands).toEqual([{ host: 'ob-2', command: '/etc/init.d/observer stop' }]);
+    expect(obs.commands).toEqual([
+      { host: 'ob-2', command: observerStopCommand(DEPLOY), timeoutMs: (STOP_WAIT_SEC + 30) * 1000 },
+    ]);
     expect(obs.kind === 'action' ? obs.rollback?.steps[0]?.commands[0]?.command : '').toBe(
-      '/etc/init.d/observer start',
+      observerStartCommand(DEPLOY),
     );
   });
 
-  it('installs the staged libs then the server package on the zone only, verified with rpm -q', async () => {
+  it('installs the staged libs and server package in one rpm transaction on the zone only, verified with rpm -q', async () => {
     const plan = await upgradePlan();
     const install = stepOf(plan, 'zone3-install');
     expect(install.commands).toEqual([
       {
         host: 'ob-3',
         command:
-          'rpm -Uvh --force /tmp/opsgate-ob/oceanbase-ce-libs-4.3.5.5.rpm && rpm -Uvh --force /tmp/opsgate-ob/oceanbase-ce-4.3.5.5.rpm',
+          "if rpm -q --quiet oceanbase-ce-libs-4.3.5.5 && rpm -q --quiet oceanbase-ce-4.3.5.5; then echo 'oceanbase-ce-libs-4.3.5.5 and oceanbase-ce-4.3.5.5 are already installed'; else rpm -Uvh /tmp/opsgate-ob/oceanbase-ce-libs-4.3.5.5.rpm /tmp/opsgate-ob/oceanbase-ce-4.3.5.5.rpm; fi",
       },
     ]);
     expect(install.verify[0]).toMatchObject({

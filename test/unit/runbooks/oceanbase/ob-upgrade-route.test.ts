@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPlan } from '../../../../src/core/engine/render-plan.ts';
 import type { Site } from '../../../../src/core/sites/site.ts';
 import { FakeSqlSession } from '../../../support/oceanbase/fake-sql-session.ts';
+import { withTopology } from '../../../support/oceanbase/fake-topology.ts';
 import { labWith, labXizang, registry } from './ob-fixture-site.ts';
 import { localPackageFiles } from '../../../../src/adapters/files/local-package-files.ts';
 
@@ -31,10 +32,12 @@ function cluster(
   version: string,
   builds: readonly string[] = [`${version}_100000012025052614-1c8e3f`],
 ): FakeSqlSession {
-  return new FakeSqlSession().on(/name = 'min_observer_version'/, [{ value: version }]).on(
-    /from oceanbase\.__all_server/,
-    builds.map((b) => ({ build: b })),
-  );
+  return withTopology(new FakeSqlSession())
+    .on(/name = 'min_observer_version'/, [{ value: version }])
+    .on(
+      /from oceanbase\.__all_server/,
+      builds.map((b) => ({ build: b })),
+    );
 }
 
 async function plan(to: string, sql = cluster('4.3.5.4'), on = site) {

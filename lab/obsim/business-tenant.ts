@@ -25,6 +25,7 @@ export const DEFAULT_EFFECT: LeaderMoveEffect = { hitShare: 1 / 3, failShare: 0.
  */
 export class BusinessTenant {
   private readonly rows = new Map<string, string>();
+  private readonly tableSet = new Set<string>();
 
   constructor(
     private readonly plane: ControlPlane,
@@ -45,12 +46,33 @@ export class BusinessTenant {
     return this.answer(s);
   }
 
+  /** The tables the business tenant holds now (created and not dropped), by name. */
+  tables(): string[] {
+    return [...this.tableSet].sort();
+  }
+
   private answer(s: string): BusinessReply {
     const sysVar = /^select\s+(@@[A-Za-z_.]+)/i.exec(s);
     if (sysVar !== null) return { kind: 'rows', column: sysVar[1]!, values: ['OceanBase simulator (opsgate lab)'] };
-    if (/^(create|drop|set|use|begin|commit|rollback)\b/i.test(s)) return { kind: 'ok', affectedRows: 0 };
+    const create = /^create\s+table\s+(if\s+not\s+exists\s+)?(\w+)/i.exec(s);
+    if (create !== null) {
+      if (this.tableSet.has(create[2]!) && create[1] === undefined)
+        return sqlError(1050, `Table '${create[2]}' already exists`);
+      this.tableSet.add(create[2]!);
+      return { kind: 'ok', affectedRows: 0 };
+    }
+    const drop = /^drop\s+table\s+(if\s+exists\s+)?(\w+)/i.exec(s);
+    if (drop !== null) {
+      if (!this.tableSet.delete(drop[2]!) && drop[1] === undefined) return sqlError(1051, `Unknown table '${drop[2]}'`);
+      this.rows.clear();
+      return { kind: 'ok', affectedRows: 0 };
+    }
+    if (/^(set|use|begin|commit|rollback)\b/i.test(s)) return { kind: 'ok', affectedRows: 0 };
+    const table = /^(?:insert\s+into|select\s+\w+\s+from)\s+(\w+)/i.exec(s)?.[1];
+    if (table !== undefined && !this.tableSet.has(table)) return sqlError(1146, `Table '${table}' doesn't exist`);
     const ins = /^insert\s+into\s+\S+\s*\([^)]*\)\s*values\s*\(\s*(\d+)\s*,\s*'([^']*)'\s*\)$/i.exec(s);
     if (ins !== null) {
+      if (this.rows.has(ins[1]!)) return sqlError(1062, `Duplicate entry '${ins[1]}' for key 'PRIMARY'`);
       this.rows.set(ins[1]!, ins[2]!);
       return { kind: 'ok', affectedRows: 1 };
     }
@@ -66,4 +88,8 @@ export class BusinessTenant {
       message: `the simulated business tenant does not implement: ${s.slice(0, 80)}`,
     };
   }
+}
+
+function sqlError(code: number, message: string): BusinessReply {
+  return { kind: 'error', code, message };
 }

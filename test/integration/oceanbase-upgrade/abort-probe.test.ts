@@ -9,9 +9,10 @@ import { useEngineTest } from '../engine/engine-test.ts';
 import { TO, resetObLab, simQuery, startLabSim } from './ob-lab.ts';
 
 /**
- * An OceanBase upgrade aborted after `probe-start`: the engine runs probe-start's cleanup (the probe's stop) as a
- * step of the run before it ends the run and frees the site, so no probe and no option file with the tenant's
- * password stay on the probe host. Through the engine API with `opsgate worker` as a child process.
+ * An OceanBase upgrade aborted, or rolled back, after `probe-start`: on an abort the engine runs probe-start's
+ * cleanup (the probe's stop) as a step of the run before it ends the run and frees the site; a rollback runs
+ * probe-start-undo (the same stop). Either way no probe, no option file with the tenant's password and no probe
+ * table stay behind. Through the engine API with `opsgate worker` as a child process.
  */
 const REQUESTER = 'U_ABORT_TEST';
 const PROBE_HOST = 'ob-1';
@@ -19,6 +20,11 @@ const DIR = probeDir('obcluster');
 let sim: ObSim;
 
 const onHost = async (script: string) => (await execOn(PROBE_HOST, ['bash', '-c', script])).stdout.trim();
+/** The probe's table in the simulated business tenant, once the loop has had time to create it. */
+async function probeTable(): Promise<string[]> {
+  for (let i = 0; i < 50 && sim.business.tables().length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+  return sim.business.tables();
+}
 const loopRunning = async (pid: string) =>
   (await execOn(PROBE_HOST, ['grep', '-qs', 'opsgate_probe', `/proc/${pid}/cmdline`])).exitCode === 0;
 
@@ -54,7 +60,8 @@ describe('an aborted OceanBase upgrade', () => {
       300_000,
     );
 
-  it('after probe-start: the probe is stopped as a cleanup step, then the run ends aborted and the site is free', async () => {
+  /** Prechecks the cluster, requests its upgrade, and waits for probe-start and the first gate after it. */
+  async function upgradeUntilFirstGate() {
     worker = await spawnWorker(ctx.t);
     const pre = await ctx.rt.engine.request({
       site: SITE,
@@ -95,11 +102,16 @@ describe('an aborted OceanBase upgrade', () => {
     const runId = up.value.runId;
     expect((await ctx.watch.waitFor(ev('step.finished', 'probe-start', runId), 300_000)).status).toBe('succeeded');
     const gate = await nextOf(runId, seen);
-    expect(gate.type).toBe('gate.opened');
+    if (gate.type !== 'gate.opened') throw new Error(`the run ended before a gate: ${JSON.stringify(gate)}`);
     const pid = await onHost(`cat ${DIR}/pid`);
     expect(await loopRunning(pid)).toBe(true);
     expect(await onHost(`ls ${DIR}`)).toContain(`client-${pid}.cnf`);
+    expect(await probeTable()).toEqual(['opsgate_probe']);
+    return { runId, gate: gate.gate, pid };
+  }
 
+  it('after probe-start: the probe is stopped and its table dropped as a cleanup step, then the run ends aborted and the site is free', async () => {
+    const { runId, gate, pid } = await upgradeUntilFirstGate();
     const aborted = await ctx.rt.engine.abort({ runId, user: REQUESTER, userGroups: [] });
     expect(aborted.ok).toBe(true);
     const finished = await ctx.watch.waitFor(ev('run.finished', undefined, runId), 120_000);
@@ -109,10 +121,29 @@ describe('an aborted OceanBase upgrade', () => {
       cleanup: true,
     });
     expect(await loopRunning(pid)).toBe(false);
-    expect((await onHost(`ls -A ${DIR}`)).split('\n').sort()).toEqual(['errors', 'log']);
+    expect((await onHost(`ls -A ${DIR}`)).split('\n').sort()).toEqual(['endpoint', 'errors', 'log']);
+    expect(sim.business.tables(), 'the probe table is dropped').toEqual([]);
     expect(await ctx.rt.deps.lock.holder(SITE)).toBeUndefined();
     // Nothing after the gate ran: the step it guarded never started.
-    const gatedStep = gate.type === 'gate.opened' ? gate.gate.stepId : '';
-    expect(ctx.watch.seen.some((e) => ev('step.started', gatedStep, runId)(e))).toBe(false);
+    expect(ctx.watch.seen.some((e) => ev('step.started', gate.stepId, runId)(e))).toBe(false);
+  }, 900_000);
+
+  it('rolled back after probe-start: probe-start-undo stops the probe and drops its table', async () => {
+    const { runId, gate, pid } = await upgradeUntilFirstGate();
+    const rejected = await ctx.rt.engine.decide({
+      gateId: gate.id,
+      user: ctx.approver,
+      userGroups: [],
+      choice: 'reject',
+      planHash: gate.planHash,
+    });
+    expect(rejected.ok).toBe(true);
+    expect((await ctx.watch.waitFor(ev('run.stopped', gate.stepId, runId), 120_000)).rollbackOffered).toBe(true);
+    expect((await ctx.rt.engine.rollback({ runId, requester: REQUESTER })).ok).toBe(true);
+    const undone = await ctx.watch.waitFor(ev('step.finished', 'probe-start-undo', runId), 300_000);
+    expect(undone.status).toBe('succeeded');
+    expect(await loopRunning(pid)).toBe(false);
+    expect((await onHost(`ls -A ${DIR}`)).split('\n').sort()).toEqual(['endpoint', 'errors', 'log']);
+    expect(sim.business.tables(), 'the probe table is dropped').toEqual([]);
   }, 900_000);
 });

@@ -77,7 +77,7 @@ describe('the business probe takes its password from stdin', () => {
     expect(r.exitCode, r.stderr.head).toBe(0);
     const lines = await logLines(5);
     expect(
-      lines.every((l) => / 0$/.test(l)),
+      lines.every((l) => /^\d+ \d+ 0 /.test(l)),
       `${lines.join('\n')}\n${await onHost(`cat ${DIR}/errors`)}`,
     ).toBe(true);
     const pid = (await onHost(`cat ${DIR}/pid`)).trim();
@@ -98,7 +98,7 @@ describe('the business probe takes its password from stdin', () => {
     expect(pid).not.toBe(before);
     const lines = await logLines(3);
     expect(
-      lines.every((l) => / 1$/.test(l)),
+      lines.every((l) => /^\d+ \d+ 1 .*ERROR 1045 /.test(l)),
       lines.join('\n'),
     ).toBe(true);
     expect(await onHost(`cat ${DIR}/errors`)).toMatch(/ERROR 1045 .*Access denied for user 'probe'/);
@@ -114,9 +114,9 @@ describe('the business probe takes its password from stdin', () => {
       'the earlier loop still runs',
     ).not.toBe(0);
 
-    const stop = await viaSsh(probeStopCommand(target()).command);
+    const stop = await viaSsh(probeStopCommand(target()).command, `${business}\n`);
     expect(stop.exitCode, stop.stderr.head).toBe(0);
-    expect((await onHost(`ls -A ${DIR}`)).trim().split('\n').sort()).toEqual(['errors', 'log']);
+    expect((await onHost(`ls -A ${DIR}`)).trim().split('\n').sort()).toEqual(['endpoint', 'errors', 'log']);
     expect(
       (await execOn(HOST, ['grep', '-qs', 'opsgate_probe', `/proc/${pid}/cmdline`])).exitCode,
       'the loop still runs',

@@ -2,38 +2,24 @@ import type { Finding, RunState } from '../../../core/plan/run-state.ts';
 import { shellQuote } from '../../../core/shell-quote.ts';
 import type { StepProgram } from '../../../core/ports/runbook.ts';
 import { probeDir } from './probe-commands.ts';
+import {
+  duration,
+  interruptionLine,
+  interruptions,
+  longest,
+  parseProbeLog,
+  phaseLine,
+  type Sample,
+} from './probe-log.ts';
 
 export const PROBE_REPORT_PROGRAM = 'ob-upgrade.probe-report';
 
-/** One request of the probe's log. */
-interface Sample {
-  readonly at: number;
-  readonly ms: number;
-  readonly ok: boolean;
-}
+/** At most this many interruptions are listed one by one (the longest is always named). */
+const LISTED = 10;
 
-function parseLog(text: string): Sample[] {
-  return text
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number))
-    .filter((p) => p.length === 3 && p.every((n) => Number.isFinite(n)))
-    .map(([at, ms, rc]) => ({ at: at ?? 0, ms: ms ?? 0, ok: rc === 0 }));
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
-}
-
-/** The figures of one phase, as a line for the thread. */
-export function phaseLine(name: string, samples: readonly Sample[]): string {
-  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
-  const errors = samples.filter((s) => !s.ok).length;
-  return `${name}: ${samples.length} requests, ${errors} errors, latency p50 ${percentile(ms, 50)} ms, p99 ${percentile(ms, 99)} ms, max ${ms.at(-1) ?? 0} ms`;
-}
-
-/** When a step of the run started and finished. */
-function span(run: RunState, stepId: string): { start?: number; end?: number } {
-  const s = run.steps[stepId];
+/** When a step of the run started, and finished. */
+function span(run: RunState, stepId: string | undefined): { start?: number; end?: number } {
+  const s = stepId === undefined ? undefined : run.steps[stepId];
   return {
     ...(s?.startedAt !== undefined ? { start: s.startedAt } : {}),
     ...(s?.finishedAt !== undefined ? { end: s.finishedAt } : {}),
@@ -41,39 +27,97 @@ function span(run: RunState, stepId: string): { start?: number; end?: number } {
 }
 
 /**
- * Reads the probe's log and reports one zone's phases: before the zone stopped, while it was out of service
- * (from `ALTER SYSTEM STOP ZONE` to the zone active again), and since. Errors during a phase are a warning
- * (evidence for people), never a failure: the probe reports, it does not decide.
+ * Sends only this zone's part of the log (the whole of a long upgrade would not fit the capture), and of it only
+ * what the report needs: `<at> <ms> <0|1>`, and a failure's error text where it differs from the previous one's.
  */
-export const probeReportProgram: StepProgram = async (ctx, args) => {
-  const host = String(args['host']);
-  const cluster = String(args['cluster']);
-  const zone = String(args['zone']);
-  const stopStep = String(args['stopStep']);
-  const activeStep = String(args['activeStep']);
-  const since = Number(args['sinceStep'] === undefined ? 0 : (span(ctx.run, String(args['sinceStep'])).end ?? 0));
-  // Only this zone's part of the log crosses the wire: the whole of a long upgrade would not fit the capture.
-  const from = String(Math.floor(since));
-  const out = await ctx.remote.exec(host, {
-    command: `awk -v from=${from} '$1 >= from' ${shellQuote(`${probeDir(cluster)}/log`)}`,
-  });
+function reportAwk(from: number, log: string): string {
+  const program = [
+    '$1 >= from {',
+    ' if ($3 == 0) { print $1, $2, 0; next }',
+    ' e = ""; for (i = 5; i <= NF; i++) e = e (i > 5 ? " " : "") $i;',
+    ' if (e == last) print $1, $2, 1; else { print $1, $2, 1, e; last = e }',
+    '}',
+  ].join('');
+  return `awk -v from=${Math.floor(from)} ${shellQuote(program)} ${shellQuote(log)}`;
+}
+
+/** The args of the report step: the zone, and the steps whose start bounds each phase. */
+interface ReportArgs {
+  readonly host: string;
+  readonly cluster: string;
+  readonly zone: string;
+  readonly sinceStep?: string;
+  readonly stopZoneStep: string;
+  readonly stopObserverStep: string;
+  readonly startZoneStep: string;
+}
+
+function reportArgs(args: Record<string, unknown>): ReportArgs {
+  const str = (k: string) => (typeof args[k] === 'string' ? args[k] : undefined);
+  const need = (k: string) => {
+    const v = str(k);
+    if (v === undefined) throw new Error(`${PROBE_REPORT_PROGRAM}: argument ${k} is missing`);
+    return v;
+  };
+  const since = str('sinceStep');
+  return {
+    host: need('host'),
+    cluster: need('cluster'),
+    zone: need('zone'),
+    ...(since !== undefined ? { sinceStep: since } : {}),
+    stopZoneStep: need('stopZoneStep'),
+    stopObserverStep: need('stopObserverStep'),
+    startZoneStep: need('startZoneStep'),
+  };
+}
+
+/**
+ * Reads the probe's log and reports one zone as the business saw it, in four phases bounded by the zone's steps:
+ * before stop (until `ALTER SYSTEM STOP ZONE`), zone stopped (until its observers are stopped), observers
+ * restarted (stopped, upgraded, started, until `ALTER SYSTEM START ZONE`), after start (until this report): each
+ * with requests, errors and latency p50/p99/max; then every interruption (consecutive failed requests: when, how
+ * long, which errors) and the longest. Errors make a warning (evidence for people), never a failure: the probe
+ * reports, it does not decide.
+ */
+export const probeReportProgram: StepProgram = async (ctx, rawArgs) => {
+  const a = reportArgs(rawArgs);
+  const since = span(ctx.run, a.sinceStep).end ?? 0;
+  const out = await ctx.remote.exec(a.host, { command: reportAwk(since, `${probeDir(a.cluster)}/log`) });
   if (out.exitCode !== 0)
-    return [{ status: 'warn', title: `business probe, zone ${zone}`, evidence: `no probe log on ${host}` }];
-  const samples = parseLog(out.stdout.head + out.stdout.tail);
-  const stopped = span(ctx.run, stopStep).start ?? Infinity;
-  const active = span(ctx.run, activeStep).end ?? ctx.clock.now();
-  const phases: [string, Sample[]][] = [
-    [`before zone ${zone} stopped`, samples.filter((s) => s.at < stopped)],
-    [`zone ${zone} out of service`, samples.filter((s) => s.at >= stopped && s.at <= active)],
-    [`zone ${zone} back`, samples.filter((s) => s.at > active)],
-  ];
-  const lines = phases.map(([name, s]) => phaseLine(name, s));
+    return [{ status: 'warn', title: `business probe, zone ${a.zone}`, evidence: `no probe log on ${a.host}` }];
+  const samples = parseProbeLog(out.stdout.head + '\n' + out.stdout.tail);
+  const at = (step: string) => span(ctx.run, step).start ?? Infinity;
+  const bounds = [at(a.stopZoneStep), at(a.stopObserverStep), at(a.startZoneStep), Infinity];
+  const names = ['before stop', 'zone stopped', 'observers restarted', 'after start'];
+  const phaseOf = (s: Pick<Sample, 'at'>) => names[bounds.findIndex((b) => s.at < b)] ?? 'after start';
+  const lines = names.map((n) =>
+    phaseLine(
+      `zone ${a.zone}, ${n}`,
+      samples.filter((s) => phaseOf(s) === n),
+    ),
+  );
+  const cuts = interruptions(samples);
+  const worst = longest(cuts);
+  lines.push(
+    worst === undefined
+      ? 'no interruption: no request failed'
+      : `longest interruption: ${interruptionLine(worst, phaseOf({ at: worst.from }))}`,
+  );
+  if (cuts.length > 1) {
+    const listed = cuts.slice(0, LISTED).map((i) => interruptionLine(i, phaseOf({ at: i.from })));
+    const more = cuts.length > LISTED ? ` … and ${cuts.length - LISTED} more` : '';
+    lines.push(`${cuts.length} interruptions: ${listed.join(' / ')}${more}`);
+  }
+  if (out.stdout.truncated)
+    lines.push('the log of this zone was larger than what crosses the wire: requests in its middle are missing above');
   await ctx.progress(lines.join('\n'));
-  const errors = phases.reduce((n, [, s]) => n + s.filter((x) => !x.ok).length, 0);
+  const errors = samples.filter((s) => !s.ok).length;
   const findings: Finding[] = [
     {
       status: errors > 0 ? 'warn' : 'pass',
-      title: `business probe, zone ${zone}: ${errors} error(s)`,
+      title:
+        `business probe, zone ${a.zone}: ${errors} error(s) in ${samples.length} request(s)` +
+        (worst === undefined ? '' : `, longest interruption ${duration(worst.to - worst.from)}`),
       evidence: lines.join('; '),
     },
   ];

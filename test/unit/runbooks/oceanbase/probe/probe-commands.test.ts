@@ -41,11 +41,15 @@ describe('business probe commands', () => {
     );
   });
 
-  it('removes the option file when the probe stops, whether by probe-stop or by the rollback of probe-start', async () => {
+  it('removes the option file and drops the probe table when the probe stops, whether by probe-stop or by the rollback of probe-start', async () => {
     const plan = await upgradePlan();
     const stop = onlyCommand(plan, 'probe-stop');
     expect(stop.command).toContain('rm -f /var/tmp/opsgate-ob-probe-obcluster/client-*.cnf');
-    expect(stop.stdin).toBeUndefined();
+    expect(stop.command).toContain("-e 'drop table if exists opsgate_probe'");
+    // The drop logs in as the probe does: the password on stdin, never on a command line.
+    expect(stop.stdin).toEqual({ secrets: ['oceanbase[obcluster].probeTenant.password'] });
+    expect(stop.command.split('\n')[0]).toBe('IFS= read -r OPSGATE_SECRET_1; exec </dev/null');
+    expect(stop.command).not.toMatch(/\s-p\S|--password|OPSGATE_SECRET_1=|export /);
     const start = stepOf(plan, 'probe-start');
     expect(start.kind === 'check' ? undefined : start.rollback?.steps.map((s) => [s.id, s.commands])).toEqual([
       ['probe-start-undo', [stop]],
@@ -63,7 +67,7 @@ describe('business probe commands', () => {
     ]);
     const dry = renderPlan(plan);
     expect(dry).toContain(
-      '   cleanup on abort (unless probe-stop ran) probe-start-cleanup: Stop the business probe on ob-1 and remove its password file\n     targets: ob-1, all at once\n     no gate',
+      '   cleanup on abort (unless probe-stop ran) probe-start-cleanup: Stop the business probe on ob-1, drop its table and remove its password files\n     targets: ob-1, all at once\n     no gate',
     );
   });
 });

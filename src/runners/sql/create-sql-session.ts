@@ -2,7 +2,8 @@ import mysql from 'mysql2/promise';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { SqlQueryOptions, SqlResult, SqlSession } from '../../core/ports/sql.ts';
 import { fixtureDialect, oceanBaseDialect, FIXTURE_MARKER_TABLE, type SqlDialect } from './sql-dialect.ts';
-import { SqlNotOceanBaseError } from './sql-errors.ts';
+import { SqlNotOceanBaseError, SqlUnreachableError } from './sql-errors.ts';
+import { answersElsewhere, reasonOf, type SqlAlternate } from './sql-failover.ts';
 import { mapSqlError, redactor, type ErrorContext } from './map-sql-error.ts';
 import { classifyServer, describeServer, type SqlServerInfo } from './classify-server.ts';
 import { systemClock } from '../../adapters/system/system-clock.ts';
@@ -25,6 +26,11 @@ export interface SqlEndpointConfig {
    * only. Without it, such a server is refused before any statement runs.
    */
   readonly allowFixture?: boolean;
+  /**
+   * Other observers serving the same sys tenant, tried in order when this one does not answer (refused,
+   * unreachable, timing out); the session stays on the one that answered until it stops answering.
+   */
+  readonly alternates?: readonly SqlAlternate[];
 }
 
 /** The SQL port, plus what the session learned about the server. */
@@ -53,13 +59,17 @@ export async function createSqlSession(
   const redact = redactor([config.password]);
   const database = config.database ?? 'oceanbase';
   const defaultTimeoutMs = config.statementTimeoutMs ?? 60_000;
-  const ctx: ErrorContext = {
+  const endpoints: readonly SqlAlternate[] = [{ host: config.host, port: config.port }, ...(config.alternates ?? [])];
+  const ctxAt = (i: number): ErrorContext => ({
     target: config.target ?? `${config.host}:${config.port}`,
-    host: config.host,
-    port: config.port,
+    host: endpoints[i]?.host ?? config.host,
+    port: endpoints[i]?.port ?? config.port,
     user: config.user,
     redact,
-  };
+  });
+  /** The endpoint in use (errors name it); the next connection tries it first. */
+  let at = 0;
+  let ctx = ctxAt(at);
 
   let conn: mysql.Connection | undefined;
   let dialect: SqlDialect | undefined;
@@ -68,8 +78,8 @@ export async function createSqlSession(
   async function connect(): Promise<mysql.Connection> {
     try {
       const c = await mysql.createConnection({
-        host: config.host,
-        port: config.port,
+        host: ctx.host,
+        port: ctx.port,
         user: config.user,
         password: config.password,
         connectTimeout: config.connectTimeoutMs ?? 10_000,
@@ -148,17 +158,46 @@ export async function createSqlSession(
     return fixtureDialect(server, database);
   }
 
+  async function open(i: number): Promise<void> {
+    ctx = ctxAt(i);
+    const c = await connect();
+    try {
+      dialect = await setUp(c);
+    } catch (e) {
+      c.destroy();
+      throw e;
+    }
+    conn = c;
+    at = i;
+    serverTimeoutMs = -1;
+  }
+
+  /** Connects to the endpoint in use, else to the next one that answers, in order. */
   async function ready(): Promise<{ c: mysql.Connection; d: SqlDialect }> {
     if (conn === undefined || dialect === undefined) {
-      const c = await connect();
-      try {
-        dialect = await setUp(c);
-      } catch (e) {
-        c.destroy();
-        throw e;
+      const failures: string[] = [];
+      let last: unknown;
+      for (let k = 0; k < endpoints.length && conn === undefined; k++) {
+        const i = (at + k) % endpoints.length;
+        try {
+          await open(i);
+        } catch (e) {
+          if (endpoints.length === 1 || !answersElsewhere(e)) throw e;
+          failures.push(`${ctx.host}:${ctx.port} (${reasonOf(e)})`);
+          last = e;
+        }
       }
-      conn = c;
-      serverTimeoutMs = -1;
+      if (conn === undefined || dialect === undefined) {
+        throw new SqlUnreachableError(
+          {
+            target: ctx.target,
+            host: config.host,
+            port: config.port,
+            reason: `no observer answered: ${failures.join(', ')}`,
+          },
+          last,
+        );
+      }
     }
     return { c: conn, d: dialect };
   }

@@ -13,6 +13,8 @@ export interface LocalSim {
   readonly plane: ControlPlane;
   /** A sys-tenant session to the simulator, as the runbook's steps get one. */
   readonly sql: ObSqlSession;
+  /** Where the simulator listens (127.0.0.1), for a session of a test's own. */
+  readonly port: number;
   close(): Promise<void>;
 }
 
@@ -37,10 +39,11 @@ export async function startLocalSim(version = '4.3.5.5'): Promise<LocalSim> {
     database,
   });
   let sql: ObSqlSession;
+  let port: number;
   try {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     // mysql2's server wraps a net.Server without exposing address(): read the port from the wrapped one.
-    const port = ((server as unknown as { _server: Server })._server.address() as AddressInfo).port;
+    port = ((server as unknown as { _server: Server })._server.address() as AddressInfo).port;
     sql = await createSqlSession({
       host: '127.0.0.1',
       port,
@@ -61,6 +64,7 @@ export async function startLocalSim(version = '4.3.5.5'): Promise<LocalSim> {
     fixture,
     plane,
     sql,
+    port,
     async close() {
       plane.stop();
       await sql.close();

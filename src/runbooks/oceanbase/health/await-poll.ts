@@ -1,5 +1,6 @@
 import type { Clock } from '../../../core/ports/clock.ts';
-import type { SqlSession } from '../../../core/ports/sql.ts';
+import type { SqlResult, SqlSession } from '../../../core/ports/sql.ts';
+import { isOpsgateError } from '../../../core/opsgate-error.ts';
 import { err, ok, type Result } from '../../../core/result.ts';
 import { evaluatePoll, pollTimeoutMs, type ObPoll, type PollObservation } from './ob-poll.ts';
 
@@ -21,8 +22,10 @@ export interface PollTimedOut {
 
 /**
  * Polls until the poll's condition holds or its timeout (scaled by `tenantCount` where the poll says so) has
- * passed. A one-shot poll is evaluated once. Not reaching the condition is an expected outcome (a `Result`);
- * SQL and transport errors are thrown by the session.
+ * passed. A one-shot poll is evaluated once. Not reaching the condition is an expected outcome (a `Result`).
+ * A statement that could not reach the cluster (the observer went away, a timeout: the session's retryable
+ * errors) counts as one more poll that did not see the condition, until the wait's own timeout; a statement the
+ * server rejected is thrown at once, as is any error of a one-shot poll.
  */
 export async function awaitPoll(
   deps: PollDeps,
@@ -32,8 +35,9 @@ export async function awaitPoll(
   const limit = pollTimeoutMs(poll.timeout, scale.tenantCount, scale.explicitTimeoutSec ?? 0);
   const started = deps.clock.now();
   for (;;) {
-    const res = await deps.sql.query(poll.sql, { label: poll.id });
-    const seen = evaluatePoll(poll, res.rows);
+    const res = await queryOrUnreachable(deps.sql, poll, limit);
+    const seen: PollObservation =
+      'error' in res ? { done: false, observed: `no answer: ${res.error}` } : evaluatePoll(poll, res.rows);
     const elapsed = deps.clock.now() - started;
     deps.onProgress?.(poll, seen, elapsed);
     if (seen.done) return ok(seen);
@@ -43,10 +47,28 @@ export async function awaitPoll(
         last: seen,
         waitedMs: elapsed,
         message:
-          poll.timeoutMessage ??
-          `${poll.title}: not reached within ${Math.round(limit / 1000)} s (last seen: ${seen.observed})`,
+          poll.timeoutMessage === undefined
+            ? `${poll.title}: not reached within ${Math.round(limit / 1000)} s (last seen: ${seen.observed})`
+            : `${poll.timeoutMessage}${'error' in res ? ` (last seen: ${seen.observed})` : ''}`,
       });
     }
     await deps.sleep(poll.intervalSec * 1000);
+  }
+}
+
+/**
+ * Runs the poll's statement. An error another attempt may get past comes back as its message, when the poll may be
+ * repeated at all (not a one-shot).
+ */
+async function queryOrUnreachable(
+  sql: SqlSession,
+  poll: ObPoll,
+  limitMs: number,
+): Promise<SqlResult | { readonly error: string }> {
+  try {
+    return await sql.query(poll.sql, { label: poll.id });
+  } catch (e) {
+    if (limitMs <= 0 || !isOpsgateError(e) || !e.retryable) throw e;
+    return { error: e.message };
   }
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Finding } from '../../../core/plan/run-state.ts';
 import type { ObFinding } from '../checker/ob-check.ts';
-import { renderCheckerReport, renderFinding } from '../checker/render-checker-report.ts';
+import { renderCheckerReport, skipReason } from '../checker/render-checker-report.ts';
 import { runUpgradeChecker } from '../checker/run-upgrade-checker.ts';
+import { UPGRADE_CHECKS } from '../checker/upgrade-checker-checks.ts';
+import { cpuArchFoundBy } from './cpu-arch-probe.ts';
 import { assertNever } from '../../../core/result.ts';
 import type { StepProgram } from '../../../core/ports/runbook.ts';
 import { requireSql } from '../shared/require-sql.ts';
@@ -16,8 +18,13 @@ export const CheckerArgsSchema = z.object({
     .string()
     .regex(/^\d+(\.\d+){3}$/)
     .optional(),
+  /** `-C` as given; absent: what the step `cpuArchStep` of the run found on the observer hosts, else `unknown`. */
   cpuArch: z.enum(['avx2', 'avx2_not_support', 'unknown']).optional(),
+  cpuArchStep: z.string().min(1).optional(),
 });
+
+/** How often a check still running is said in the thread. */
+const PROGRESS_EVERY_MS = 15_000;
 
 /**
  * Runs every check of upgrade_checker.py 4.3.5.5 over the sys tenant and returns one finding per check: every
@@ -26,11 +33,18 @@ export const CheckerArgsSchema = z.object({
  */
 export const checkerProgram: StepProgram = async (ctx, rawArgs) => {
   const args = CheckerArgsSchema.parse(rawArgs);
-  await ctx.progress('running the 27 checks of upgrade_checker.py 4.3.5.5 against the sys tenant');
-  const report = await runUpgradeChecker(requireSql(ctx), {
-    ...(args.oldVersion !== undefined ? { oldVersion: args.oldVersion } : {}),
-    ...(args.cpuArch !== undefined ? { cpuArch: args.cpuArch } : {}),
-  });
+  const found = args.cpuArchStep === undefined ? undefined : cpuArchFoundBy(ctx.run, args.cpuArchStep);
+  const cpuArch = args.cpuArch ?? found ?? 'unknown';
+  await ctx.progress(
+    `running the 27 checks of upgrade_checker.py 4.3.5.5 against the sys tenant (-C ${cpuArch}; ` +
+      'the zlib table and MDS tablet scans may take up to 1000 s each, the tablet compaction scan up to 2000 s)',
+  );
+  const report = await runUpgradeChecker(
+    requireSql(ctx),
+    { ...(args.oldVersion !== undefined ? { oldVersion: args.oldVersion } : {}), cpuArch },
+    UPGRADE_CHECKS,
+    { clock: ctx.clock, sleep: ctx.sleep, everyMs: PROGRESS_EVERY_MS, say: (text) => ctx.progress(text) },
+  );
   const findings = report.findings.map(toFinding);
   const summary: Finding = {
     status: report.passed ? 'pass' : 'fail',
@@ -55,7 +69,7 @@ function toFinding(f: ObFinding): Finding {
     case 'warn':
       return { status: 'warn', title, evidence: f.messages.join('; ') };
     case 'skipped':
-      return { status: 'pass', title, evidence: renderFinding(f) };
+      return { status: 'skipped', title, evidence: skipReason(f) };
     default:
       return assertNever(f, 'checker finding');
   }

@@ -11,6 +11,7 @@ import {
 } from './offline-time-steps.ts';
 import { precheckRecordPath, recordPrecheckProgram, RECORD_PRECHECK_PROGRAM } from './precheck-record.ts';
 import { WAIT_PROGRAM, waitProgram } from '../health/wait-program.ts';
+import { CPU_ARCH_EVALUATOR, cpuArchEvaluator, cpuArchStep } from './cpu-arch-probe.ts';
 
 /**
  * `/precheck <site> ob <cluster>`: every check of upgrade_checker.py 4.3.5.5 over the sys tenant (all failures
@@ -23,8 +24,11 @@ export const obPrecheck = defineRunbook({
   title: 'OceanBase precheck (upgrade_checker.py 4.3.5.5)',
   args: z.object({
     cluster: z.string().min(1),
-    /** upgrade_checker.py `-C`: whether every observer's CPU has AVX2 (`unknown` is checked as "no" and warned). */
-    cpuArch: z.enum(['avx2', 'avx2_not_support', 'unknown']).default('unknown'),
+    /**
+     * upgrade_checker.py `-C`: whether every observer's CPU has AVX2 (`unknown` is checked as "no" and warned).
+     * Absent: read from every observer host's /proc/cpuinfo by the first step.
+     */
+    cpuArch: z.enum(['avx2', 'avx2_not_support', 'unknown']).optional(),
   }),
   build(site, { cluster, cpuArch }) {
     const ob = clusterOf(site, cluster);
@@ -33,14 +37,15 @@ export const obPrecheck = defineRunbook({
       runbook: 'ob-precheck',
       site: site.name,
       title: `Precheck of OceanBase cluster ${ob.name}`,
-      args: { cluster: ob.name, cpuArch },
+      args: { cluster: ob.name, ...(cpuArch !== undefined ? { cpuArch } : {}) },
       steps: [
+        ...(cpuArch === undefined ? [cpuArchStep('cpu-arch', clusterHosts(ob))] : []),
         {
           kind: 'check',
           id: 'upgrade-checker',
           title: 'Every check of upgrade_checker.py 4.3.5.5 (all failures reported together)',
           targets: target,
-          program: { id: CHECKER_PROGRAM, args: { cpuArch } },
+          program: { id: CHECKER_PROGRAM, args: cpuArch !== undefined ? { cpuArch } : { cpuArchStep: 'cpu-arch' } },
         },
         ...raiseOfflineTimeSteps(ob.name),
         {
@@ -57,7 +62,10 @@ export const obPrecheck = defineRunbook({
       ],
     };
   },
-  evaluators: { [PREVIOUS_OFFLINE_TIME_EVALUATOR]: previousOfflineTimeEvaluator },
+  evaluators: {
+    [PREVIOUS_OFFLINE_TIME_EVALUATOR]: previousOfflineTimeEvaluator,
+    [CPU_ARCH_EVALUATOR]: cpuArchEvaluator,
+  },
   programs: {
     [CHECKER_PROGRAM]: checkerProgram,
     [WAIT_PROGRAM]: waitProgram,

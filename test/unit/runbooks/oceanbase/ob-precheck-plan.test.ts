@@ -3,9 +3,19 @@ import { choicesForKind } from '../../../../src/approvals/choices-for-kind.ts';
 import { labXizang, registry, stepOf } from './ob-fixture-site.ts';
 
 describe('ob-precheck plan', () => {
-  it('runs the checker first as a check that stops the run on a failure and cannot be marked done', async () => {
+  it('asks every observer host for AVX2 first, then runs the checker with that -C as a check that cannot be marked done', async () => {
     const plan = registry.buildPlan('ob-precheck', await labXizang(), { cluster: 'obcluster' });
-    const checker = plan.steps[0]!;
+    expect(plan.steps[0]).toMatchObject({
+      id: 'cpu-arch',
+      kind: 'check',
+      targets: { kind: 'hosts', hosts: ['ob-1', 'ob-2', 'ob-3'] },
+      commands: ['ob-1', 'ob-2', 'ob-3'].map((host) => ({
+        host,
+        command: 'if grep -qw avx2 /proc/cpuinfo; then echo avx2; else echo "no-avx2 $?"; fi',
+      })),
+    });
+    const checker = plan.steps[1]!;
+    expect(checker.program?.args).toEqual({ cpuArchStep: 'cpu-arch' });
     expect(checker).toMatchObject({
       id: 'upgrade-checker',
       kind: 'check',
@@ -18,6 +28,7 @@ describe('ob-precheck plan', () => {
   it('makes the 72h change a gated step of its own, after recording the old values, with a wait and a restore', async () => {
     const plan = registry.buildPlan('ob-precheck', await labXizang(), { cluster: 'obcluster' });
     expect(plan.steps.map((s) => s.id)).toEqual([
+      'cpu-arch',
       'upgrade-checker',
       'record-offline-time',
       'raise-offline-time',
@@ -36,5 +47,11 @@ describe('ob-precheck plan', () => {
     expect(() => registry.buildPlan('ob-precheck', {} as never, { cluster: 'x' })).toThrow();
     const site = await labXizang();
     expect(() => registry.buildPlan('ob-precheck', site, { cluster: 'x' })).toThrowError(/no OceanBase cluster x/);
+  });
+
+  it('takes -C as given instead of asking the hosts', async () => {
+    const plan = registry.buildPlan('ob-precheck', await labXizang(), { cluster: 'obcluster', cpuArch: 'avx2' });
+    expect(plan.steps[0]?.id).toBe('upgrade-checker');
+    expect(plan.steps[0]?.program?.args).toEqual({ cpuArch: 'avx2' });
   });
 });

@@ -37,7 +37,8 @@ describe('/rollback of a redis upgrade paused at an interrupted gate', () => {
       expect(out, out.slice(-2000)).toMatch(/"type":"gate.opened"[^\n]*"kind":"interrupted"/);
       const self = await cli.run(`/rollback ${runId}`, '--as', 'UOPERATOR');
       expect(self.code).toBe(1);
-      expect(self.stderr).toMatch(/You requested this run/);
+      // `run --json` says everything on stdout as JSON lines, refusals included.
+      expect(self.stdout).toMatch(/^\{"type":[^\n]*You requested this run/m);
       const rb = await cli.run(
         `/rollback ${runId}`,
         '--as',
@@ -49,7 +50,15 @@ describe('/rollback of a redis upgrade paused at an interrupted gate', () => {
       );
       expect(rb.code, rb.stdout.slice(-4000) + rb.stderr).toBe(0);
       // Four eyes on the rollback: the person who chose Roll back may not approve its steps.
-      expect(rb.stderr).toMatch(/approve of step r05-adm-uninstall as UAPPROVER1 refused: You requested this run/);
+      expect(rb.events).toContainEqual(
+        expect.objectContaining({
+          type: 'decision-refused',
+          stepId: 'r05-adm-uninstall',
+          choice: 'approve',
+          user: 'UAPPROVER1',
+          message: expect.stringMatching(/You requested this run/),
+        }),
+      );
       expect(rb.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'rolled-back' });
       for (const host of ['redis-a', 'redis-b']) {
         expect(await existing(host, oldOn(host))).toEqual(oldOn(host));

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, labSitesDir, moveDirState, OutputWatcher, resetMoveDir } from '../cli/opsgate-process.ts';
 import { getLab, labHost } from '../../support/lab.ts';
@@ -15,6 +18,7 @@ describe('bot and worker in different networks, sharing only Redis', () => {
   let site: TestNamespace;
   let redis: ChildProcess;
   const port = 20_000 + Math.floor(Math.random() * 10_000);
+  const redisDir = mkdtempSync(path.join(tmpdir(), 'opsgate-distributed-redis-'));
   const prefix = `test-${randomUUID()}:`;
   const children: ChildProcessWithoutNullStreams[] = [];
 
@@ -29,10 +33,13 @@ describe('bot and worker in different networks, sharing only Redis', () => {
         String(port),
         '--bind',
         `${site.redisHost} ${office.redisHost}`,
+        // opsgate refuses /upgrade on a run store that persists nothing: this one keeps an AOF in a dir of its own.
         '--save',
         '',
         '--appendonly',
-        'no',
+        'yes',
+        '--dir',
+        redisDir,
         '--protected-mode',
         'no',
       ],
@@ -46,6 +53,7 @@ describe('bot and worker in different networks, sharing only Redis', () => {
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL');
     redis?.kill('SIGKILL');
+    rmSync(redisDir, { recursive: true, force: true });
     await office?.remove();
     await site?.remove();
   });

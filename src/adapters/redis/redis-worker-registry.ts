@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { WorkerBeat, WorkerInfo, WorkerRegistry } from '../../core/ports/worker-registry.ts';
+import {
+  countServing,
+  type WorkerBeat,
+  type WorkerInfo,
+  type WorkerRegistry,
+} from '../../core/ports/worker-registry.ts';
 
 /** How long the last beat of a worker is remembered after it was written, live or not. */
 export const LAST_BEAT_MEMORY_MS = 86_400_000;
@@ -66,11 +71,6 @@ export class RedisWorkerRegistry implements WorkerRegistry {
 
   /** How many live, non-draining workers serve each of `sites` (0 for a site nobody serves). */
   async servingCounts(sites: readonly string[], now: number): Promise<Map<string, number>> {
-    const counts = new Map(sites.map((s) => [s, 0]));
-    for (const w of await this.live(now)) {
-      if (w.draining === true) continue;
-      for (const s of w.sites) if (counts.has(s)) counts.set(s, (counts.get(s) ?? 0) + 1);
-    }
-    return counts;
+    return countServing(await this.live(now), sites);
   }
 }

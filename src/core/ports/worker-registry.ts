@@ -38,3 +38,13 @@ export interface WorkerRegistry {
    */
   lastBeats(ids: readonly string[]): Promise<ReadonlyMap<string, WorkerBeat>>;
 }
+
+/** How many of `workers` (the live ones) serve each of `sites` without draining (0 for a site nobody serves). */
+export function countServing(workers: readonly WorkerBeat[], sites: readonly string[]): Map<string, number> {
+  const counts = new Map(sites.map((s) => [s, 0]));
+  for (const w of workers) {
+    if (w.draining === true) continue;
+    for (const s of w.sites) if (counts.has(s)) counts.set(s, (counts.get(s) ?? 0) + 1);
+  }
+  return counts;
+}

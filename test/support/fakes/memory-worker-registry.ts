@@ -1,4 +1,9 @@
-import type { WorkerBeat, WorkerInfo, WorkerRegistry } from '../../../src/core/ports/worker-registry.ts';
+import {
+  countServing,
+  type WorkerBeat,
+  type WorkerInfo,
+  type WorkerRegistry,
+} from '../../../src/core/ports/worker-registry.ts';
 
 /** An in-memory WorkerRegistry that keeps each worker's last beat, as the Redis one does for a day. */
 export class MemoryWorkerRegistry implements WorkerRegistry {
@@ -17,12 +22,7 @@ export class MemoryWorkerRegistry implements WorkerRegistry {
   }
 
   async servingCounts(sites: readonly string[], now: number): Promise<Map<string, number>> {
-    const counts = new Map(sites.map((s) => [s, 0]));
-    for (const w of await this.live(now)) {
-      if (w.draining === true) continue;
-      for (const s of w.sites) if (counts.has(s)) counts.set(s, (counts.get(s) ?? 0) + 1);
-    }
-    return counts;
+    return countServing(await this.live(now), sites);
   }
 
   async lastBeats(ids: readonly string[]): Promise<ReadonlyMap<string, WorkerBeat>> {

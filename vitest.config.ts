@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+/** The OceanBase integration files, which run in a project (and lab) of their own. */
+const OCEANBASE_FILES = ['test/integration/oceanbase/**/*.test.ts', 'test/integration/oceanbase-upgrade/**/*.test.ts'];
+
 export default defineConfig({
   test: {
     // Unit files run in parallel. Integration files share one site lab (network namespaces, brought up once by
     // the global setup) and real Redis/MariaDB, so they run one at a time and never fight over the lab. The
-    // variants project has a lab of its own and runs beside them.
+    // oceanbase and variants projects have labs of their own and run beside them.
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {
@@ -12,10 +15,23 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [...OCEANBASE_FILES, '**/node_modules/**'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
           globalSetup: ['test/support/lab-global-setup.ts'],
+        },
+      },
+      {
+        // The OceanBase files: the observers' lab (no other roles) and the simulator on its bridge, beside the rest.
+        extends: true,
+        test: {
+          name: 'oceanbase',
+          include: OCEANBASE_FILES,
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          globalSetup: ['test/support/ob-lab-global-setup.ts'],
         },
       },
       {

@@ -27,16 +27,27 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return bringUpLab(project, labRefFromEnv(process.env, TEST_LAB));
 }
 
-/** Brings the lab `ref` up (with `variants`, else OPSGATE_LAB_VARIANTS, else none) and provides it to `project`. */
+/**
+ * Brings the lab `ref` up (with `variants`, else OPSGATE_LAB_VARIANTS, else none; without `skipRoles`) and provides
+ * it to `project`.
+ */
 export async function bringUpLab(
   project: TestProject,
   ref: { prefix: string; net: string },
   variants?: readonly string[],
+  skipRoles?: readonly string[],
 ): Promise<() => Promise<void>> {
   assertLabCapable();
   const started = Date.now();
-  const lab = await labUp({ prefix: ref.prefix, net: ref.net, ...(variants ? { variants } : {}) });
-  const with_ = variants && variants.length > 0 ? ` with variants ${variants.join(',')}` : '';
+  const lab = await labUp({
+    prefix: ref.prefix,
+    net: ref.net,
+    ...(variants ? { variants } : {}),
+    ...(skipRoles ? { skipRoles } : {}),
+  });
+  const with_ =
+    (variants && variants.length > 0 ? ` with variants ${variants.join(',')}` : '') +
+    (skipRoles && skipRoles.length > 0 ? ` without roles ${skipRoles.join(',')}` : '');
   process.stderr.write(
     `site lab ${lab.prefix} (${lab.net}.0/24)${with_} up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${lab.siteFile ?? lab.stateDir}\n`,
   );

@@ -10,6 +10,8 @@ export interface LabUpOptions {
   readonly bare?: number;
   /** Real-deployment variants (`NAME` or `NAME@HOST`, lab/variants); default: OPSGATE_LAB_VARIANTS, else none. */
   readonly variants?: readonly string[];
+  /** Roles to leave out (plain sshd hosts where they were); default: OPSGATE_LAB_SKIP_ROLES, else none. */
+  readonly skipRoles?: readonly string[];
   /** `inherit` streams the controller's progress (the CLI); the default collects it for the error message. */
   readonly output?: 'inherit' | 'capture';
 }
@@ -28,7 +30,8 @@ export async function labUp(opts: LabUpOptions): Promise<LabInfo> {
     ...(opts.bare === undefined ? [] : ['--bare', String(opts.bare)]),
     ...(opts.variants === undefined || opts.variants.length === 0 ? [] : ['--variant', opts.variants.join(',')]),
   ];
-  const res = await runLabScript(ref, args, { output: opts.output ?? 'capture' });
+  const env = opts.skipRoles === undefined ? {} : { OPSGATE_LAB_SKIP_ROLES: opts.skipRoles.join(',') };
+  const res = await runLabScript(ref, args, { output: opts.output ?? 'capture', env });
   if (res.exitCode !== 0) throw new LabCommandError(args.join(' '), res.exitCode, tail(res.stderr));
   return readLabInfo(ref);
 }

@@ -15,6 +15,8 @@ export interface LabScriptOptions {
   /** `inherit` streams the controller's output to this process (the CLI); `capture` collects it. */
   readonly output?: 'inherit' | 'capture';
   readonly input?: string;
+  /** Extra environment for the controller (e.g. OPSGATE_LAB_SKIP_ROLES). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Dies loudly unless this is a root process on Linux: the lab cannot be faked or skipped. */
@@ -32,7 +34,7 @@ export function runLabScript(
   assertLabCapable();
   const capture = opts.output !== 'inherit';
   const child = spawn('bash', [path.join(REPO_ROOT, 'lab', 'lab.sh'), ...args], {
-    env: { ...process.env, OPSGATE_LAB_PREFIX: ref.prefix, OPSGATE_LAB_NET: ref.net },
+    env: { ...process.env, ...opts.env, OPSGATE_LAB_PREFIX: ref.prefix, OPSGATE_LAB_NET: ref.net },
     stdio: [
       opts.input === undefined ? (capture ? 'ignore' : 'inherit') : 'pipe',
       capture ? 'pipe' : 'inherit',

@@ -19,9 +19,14 @@ export interface SiteSshConfig {
  * passphrase, password, known_hosts) once. A jump host that is a host of the file uses the site's credentials;
  * an outside one its own. Every other secret of the file that resolves is added to the secrets to redact. Throws
  * `SecretUnavailableError` for a secret that cannot be read and
- * `SshConfigError` for a known_hosts that cannot be parsed (naming its line).
+ * `SshConfigError` for a known_hosts that cannot be parsed (naming its line). `pinned` replaces the file's
+ * known_hosts (a key scan, before the file exists or while it is being rewritten).
  */
-export async function sshHostsFromSite(site: SiteFile, deps: SecretDeps): Promise<SiteSshConfig> {
+export async function sshHostsFromSite(
+  site: SiteFile,
+  deps: SecretDeps,
+  pinned?: readonly KnownHostEntry[],
+): Promise<SiteSshConfig> {
   const secrets: string[] = [];
   const read = async (ref: SecretRef | undefined): Promise<string | undefined> => {
     if (ref === undefined) return undefined;
@@ -30,17 +35,7 @@ export async function sshHostsFromSite(site: SiteFile, deps: SecretDeps): Promis
     return value;
   };
   const ssh = site.ssh;
-  const knownHostsText = await requireSecret(ssh.knownHosts, deps);
-  let knownHosts: KnownHostEntry[];
-  try {
-    knownHosts = parseKnownHosts(knownHostsText, 'ssh.knownHosts');
-  } catch (e) {
-    throw new SshConfigError(
-      site.id,
-      e instanceof KnownHostsSyntaxError ? `bad known_hosts: ${e.message}` : 'bad known_hosts',
-      e,
-    );
-  }
+  const knownHosts = pinned ?? (await readKnownHosts(site, deps));
   const credentials = await readCredentials(ssh, read);
   const jump = await jumpConfig(site, credentials, knownHosts, read);
   const hosts = site.hosts.map((h): SshHostConfig => {
@@ -63,6 +58,19 @@ export async function sshHostsFromSite(site: SiteFile, deps: SecretDeps): Promis
     if (other.ok && !secrets.includes(other.value)) secrets.push(other.value);
   }
   return { hosts, secrets };
+}
+
+async function readKnownHosts(site: SiteFile, deps: SecretDeps): Promise<readonly KnownHostEntry[]> {
+  const text = await requireSecret(site.ssh.knownHosts, deps);
+  try {
+    return parseKnownHosts(text, 'ssh.knownHosts');
+  } catch (e) {
+    throw new SshConfigError(
+      site.id,
+      e instanceof KnownHostsSyntaxError ? `bad known_hosts: ${e.message}` : 'bad known_hosts',
+      e,
+    );
+  }
 }
 
 type Credentials = Pick<SshHostConfig, 'user' | 'privateKey' | 'passphrase' | 'password'>;

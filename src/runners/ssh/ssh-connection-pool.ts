@@ -95,6 +95,12 @@ export class SshConnectionPool {
     return { client, endpoint, channels: new Semaphore(CHANNELS_PER_CONNECTION), lost, isOpen: () => open };
   }
 
+  /** A stream to `cfg`'s host opened by its jump host's sshd, for a connection made outside the pool (a key scan). */
+  tunnelTo(cfg: SshHostConfig): Promise<Duplex> {
+    if (cfg.jump === undefined) throw new SshConfigError(cfg.name, 'the host has no jump host to tunnel through');
+    return this.tunnel(cfg, cfg.jump, endpointOf(cfg));
+  }
+
   /** A stream to the target opened by the jump host's sshd (`direct-tcpip`), within the ready timeout. */
   private async tunnel(cfg: SshHostConfig, jump: SshHostConfig, endpoint: SshEndpoint): Promise<Duplex> {
     const via = await this.acquire(jump);

@@ -1,11 +1,5 @@
-import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CliExit, EXIT } from './cli-exit.ts';
-import { ConfigSchema, readEnv } from '../config.ts';
-import type { Env } from '../../core/sites/secret-ref.ts';
-import type { LoadedSite } from '../../adapters/files/load-site.ts';
-import { listSiteFiles, loadSiteFiles } from '../../adapters/files/load-sites.ts';
-import { formatSiteProblem } from '../../core/sites/site-problem.ts';
 
 /** `opsgate sites validate [FILE|DIR]`: checks site files and prints every problem as `FILE:LINE PATH: message`. */
 export function registerSitesCommand(program: Command): void {
@@ -16,54 +10,26 @@ export function registerSitesCommand(program: Command): void {
     .argument('[target]', 'a site file or a directory of them (default: OPSGATE_SITES, else sites/)')
     .option('--no-secrets', 'do not check that secret references resolve (env variables set, files readable)')
     .action(async (target: string | undefined, opts: { secrets: boolean }) => {
-      const env = readEnv();
-      const code = await validateSites(target ?? sitesDir(env), { env, checkSecrets: opts.secrets });
+      // Loaded when the command runs: `opsgate --help` does not pay for the site schemas.
+      const { validateSites } = await import('./validate-sites.ts');
+      const code = await validateSites(target, { checkSecrets: opts.secrets });
+      if (code !== EXIT.ok) throw new CliExit(code);
+    });
+  sites
+    .command('keyscan')
+    .description(
+      "fetch each host's SSH key through the site's own path, show the fingerprints, pin them on confirmation",
+    )
+    .argument('<site>', 'the site id')
+    .option('--yes', 'write without asking (for scripts); a changed key is still refused')
+    .option('--replace <host>', 'replace the pinned key of HOST, whose key changed (repeatable)', collect, [])
+    .action(async (site: string, opts: { yes?: boolean; replace: string[] }) => {
+      const { runKeyscan } = await import('../keyscan/run-keyscan.ts');
+      const code = await runKeyscan(site, { yes: opts.yes === true, replace: opts.replace });
       if (code !== EXIT.ok) throw new CliExit(code);
     });
 }
 
-function sitesDir(env: Env): string {
-  const parsed = ConfigSchema.pick({ OPSGATE_SITES: true }).safeParse(env);
-  return parsed.success ? parsed.data.OPSGATE_SITES : 'sites';
-}
-
-/** Validates a file or every site file of a directory; prints the outcome and returns the exit code. */
-async function validateSites(target: string, deps: { env: Env; checkSecrets: boolean }): Promise<number> {
-  const files = await siteFiles(target);
-  if (typeof files === 'string') {
-    process.stderr.write(`opsgate sites validate: ${files}\n`);
-    return EXIT.usage;
-  }
-  const { loaded, problems } = await loadSiteFiles(files, deps);
-  for (const p of problems) process.stdout.write(`${formatSiteProblem(p)}\n`);
-  for (const s of loaded) process.stdout.write(`${summary(s)}\n`);
-  if (problems.length === 0) return EXIT.ok;
-  const bad = new Set(problems.map((p) => p.file)).size;
-  process.stdout.write(`${problems.length} problem(s) in ${bad} of ${files.length} site file(s)\n`);
-  return EXIT.failed;
-}
-
-/** The site files to check, or why there are none (a usage error). */
-async function siteFiles(target: string): Promise<string[] | string> {
-  const info = await stat(target).catch(() => undefined);
-  if (info === undefined) return `no such file or directory: ${target}`;
-  if (info.isDirectory()) {
-    const files = await listSiteFiles(target);
-    return files.length > 0 ? files : `no site files (*.yml, *.yaml) in ${target}`;
-  }
-  if (!/\.ya?ml$/.test(target)) return `not a YAML site file (expected .yml or .yaml): ${target}`;
-  return [target];
-}
-
-function summary({ file, site }: LoadedSite): string {
-  const m = site.middleware;
-  const instances =
-    m.redis.length +
-    m.csbRedis.length +
-    m.redisClusters.length +
-    m.redisProxies.length +
-    m.kafka.length +
-    m.fastdfs.length;
-  const ob = site.oceanbase.length > 0 ? `, ${site.oceanbase.length} OceanBase cluster(s)` : '';
-  return `${file}: ok, site ${site.id} (${site.name}): ${site.hosts.length} hosts, ${instances} middleware instance(s)${ob}, adm ${site.adm.mode}`;
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

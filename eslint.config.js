@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.opsgate/', 'coverage/', 'lab/state/'] },
+  { ignores: ['node_modules/', 'dist/', '.opsgate/', 'coverage/', 'lab/state/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -41,6 +41,7 @@ import {
 } from './cli-peers.ts';
 import { describeMode, runOpsgate, type OpsgateMode } from './opsgate-peer.ts';
 import { WORKLOADS, type WorkloadName } from './workloads.ts';
+import { BARE_LAB_PEERS, requirePeers, type Peer as Program } from '../require-peers.ts';
 
 interface Peer {
   readonly id: string;
@@ -95,6 +96,23 @@ const workloadNames = (Object.keys(WORKLOADS) as WorkloadName[]).filter(
   (w) => workloadArg === undefined || (workloadArg === 'one' ? w === 'one command' : w === '20 commands'),
 );
 
+// Before the lab comes up: the programs the chosen peers spawn (and the bare lab's, unless --lab gives one).
+const only = args.only?.split(',');
+const SPAWNS: Readonly<Record<string, readonly Program[]>> = {
+  pssh: ['parallel-ssh'],
+  'pssh-curve25519': ['parallel-ssh'],
+  ansible: ['ansible', 'ssh'],
+  'ssh-loop': ['ssh'],
+};
+requirePeers(
+  'bench/fanout',
+  [
+    ...(args.lab === undefined ? BARE_LAB_PEERS : []),
+    ...Object.entries(SPAWNS).flatMap(([id, programs]) => (only === undefined || only.includes(id) ? programs : [])),
+  ],
+  'or leave their peers out with --only opsgate,pssh,pssh-curve25519,ansible,ssh-loop',
+);
+
 const env = benchLabEnv();
 const lab: BareLab = args.lab === undefined ? bareLabUp(n, env) : readBareLab(args.lab);
 const files: PeerFiles = preparePeerFiles(lab);
@@ -116,7 +134,6 @@ const peers: Peer[] = [
     heavy20: args['seq-all'] ? 'few' : 'skip',
   },
 ];
-const only = args.only?.split(',');
 const chosen = peers.filter((peer) => only === undefined || only.includes(peer.id));
 
 const median = (xs: readonly number[]): number => {

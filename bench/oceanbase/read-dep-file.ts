@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DEP_FILE_PATH, readUpgradeDepFile } from '../../src/adapters/files/read-upgrade-dep-file.ts';
-import { assertRpmTools, buildRpm } from '../../test/support/oceanbase/build-rpm.ts';
+import { buildRpm } from '../../test/support/oceanbase/build-rpm.ts';
+import { requirePeers } from '../require-peers.ts';
 
 const { values } = parseArgs({
   options: { mb: { type: 'string', default: '400' }, runs: { type: 'string', default: '5' } },
@@ -21,7 +22,7 @@ const mb = Number(values.mb);
 const runs = Number(values.runs);
 if (!(mb > 0) || !Number.isInteger(runs) || runs < 1)
   throw new Error('--mb must be a positive number and --runs a positive integer');
-assertRpmTools();
+requirePeers('bench/oceanbase', ['rpmbuild', 'rpm2cpio', 'cpio']);
 
 const dep = readFileSync(new URL('../../lab/obsim/oceanbase_upgrade_dep.yml', import.meta.url), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'ob-rpm-bench-'));

@@ -1,30 +1,10 @@
-import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { OnFailure } from './drive-run.ts';
-import { loadAppSetup } from '../app-setup.ts';
-import { closeOnSignals, exitIfLingering, HARD_EXIT_AFTER_GRACE_MS } from '../close-on-signals.ts';
-import { runLine } from './run-line.ts';
-import { describeRedisFault } from './next-run-events.ts';
 import { CliExit, EXIT } from './cli-exit.ts';
-import { USER_ID_PATTERN } from '../../commands/identifiers.ts';
-import { parseCommand } from '../../commands/parse-command.ts';
-import { describeError } from '../../core/opsgate-error.ts';
-import { createLogger, openRuntime } from '../main.ts';
-
-interface RunOptions {
-  readonly as: string;
-  readonly approveAs: string[];
-  readonly reject: boolean;
-  readonly rejectAt?: string;
-  readonly onFailure: OnFailure;
-  readonly json: boolean;
-  readonly redisWait: number;
-  readonly sites?: string;
-}
+import type { RunOptions } from './run-one-command.ts';
 
 /**
  * `opsgate run '<command>' --as USER [--approve-as USER]… [--reject] [--on-failure stop|rollback|abort] [--json]
- * [--sites DIR]`: one chat command
+ * [--verbose] [--sites DIR]`: one chat command
  * run to completion in this process (engine and worker), its gates answered by the given approvers.
  */
 export function registerRunCommand(program: Command): void {
@@ -55,6 +35,11 @@ export function registerRunCommand(program: Command): void {
       'print JSON lines only, each an object with a type: the reply, the engine events, refusals, waits and errors',
       false,
     )
+    .option(
+      '--verbose',
+      'print every event in full (every check that held, every output tail) instead of one line per step',
+      false,
+    )
     .addOption(
       new Option('--redis-wait <seconds>', 'follow the run again when Redis is back within this long, else exit 1')
         .argParser(seconds)
@@ -62,7 +47,9 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--sites <dir>', 'the directory of site files (default: OPSGATE_SITES)')
     .action(async (line: string, opts: RunOptions) => {
-      const code = await runCommand(line, opts);
+      // Loaded when the command runs: `opsgate --help` does not pay for the engine, Redis and the transports.
+      const { runOneCommand } = await import('./run-one-command.ts');
+      const code = await runOneCommand(line, opts);
       if (code !== EXIT.ok) throw new CliExit(code);
     });
 }
@@ -76,55 +63,4 @@ function seconds(value: string): number {
   if (!Number.isInteger(n) || n < 1 || n > 3600)
     throw new InvalidArgumentError('a whole number of seconds from 1 to 3600');
   return n;
-}
-
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
-const errOut = (line: string): void => void process.stderr.write(`${line}\n`);
-
-async function runCommand(line: string, opts: RunOptions): Promise<number> {
-  // With --json every outcome is a JSON line on stdout (stderr carries only logs); else a line on stderr.
-  const fail = (code: number, message: string): number => {
-    if (opts.json) out(JSON.stringify({ type: 'error', exitCode: code, message }));
-    else errOut(`opsgate run: ${message}`);
-    return code;
-  };
-  for (const user of [opts.as, ...opts.approveAs]) {
-    if (!USER_ID_PATTERN.test(user)) return fail(EXIT.usage, `"${user}" is not a Slack user id (like UOPERATOR)`);
-  }
-  const setup = await loadAppSetup(opts.sites === undefined ? {} : { sitesDir: opts.sites });
-  if (!setup.ok) return fail(EXIT.usage, setup.error);
-  const { sites, config } = setup.value;
-  const parsed = parseCommand(line, { sites: sites.list() });
-  if (!parsed.ok) return fail(EXIT.usage, parsed.error.message);
-  const cmd = parsed.value;
-  const log = createLogger(setup.value.env.LOG_LEVEL === undefined ? 'warn' : config.LOG_LEVEL);
-  let runtime;
-  try {
-    runtime = await openRuntime({ ...setup.value, log });
-  } catch (e) {
-    return fail(EXIT.failed, describeError(e));
-  }
-  const rt = runtime;
-  const say = (l: string): void => errOut(`opsgate run: ${l}`);
-  const deadlineMs = config.OPSGATE_SHUTDOWN_GRACE_MS + HARD_EXIT_AFTER_GRACE_MS;
-  const unhook = closeOnSignals(() => rt.close(), { deadlineMs, say });
-  let code: number = EXIT.failed;
-  try {
-    code = await runLine(rt, cmd, line, {
-      ...opts,
-      redisWaitMs: opts.redisWait * 1000,
-      artefactsDir: join(config.OPSGATE_STATE_DIR, 'artefacts'),
-      out,
-      err: errOut,
-    });
-    return code;
-  } catch (e) {
-    // Name where Redis is: a bare "Connection is closed." does not say what was lost.
-    const lost = describeRedisFault(e);
-    return fail(EXIT.failed, /connection|ECONN|ETIMEDOUT|EPIPE/i.test(lost) ? `${rt.redisWhere}: ${lost}` : lost);
-  } finally {
-    unhook();
-    await rt.close();
-    exitIfLingering(code, say);
-  }
 }

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-const HEAVY = /^(bullmq|ssh2|mysql2)$/;
+const HEAVY = /^(bullmq|ssh2|mysql2|ioredis|@slack\/bolt|pino-pretty)$/;
 
-/** A module hook, passed as a data URL, that names every heavy transport package the process imports. */
+/** A module hook, passed as a data URL, that names every heavy package (transports, Bolt, pretty logs) imported. */
 const RESOLVE_HOOK = `export async function resolve(spec, ctx, next) { if (${HEAVY.toString()}.test(spec)) process.stderr.write('LOADED ' + spec + '\\n'); return next(spec, ctx); }`;
 const REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`)});`;
 
@@ -26,12 +26,12 @@ function heavyLoadedBy(args: readonly string[]): string[] {
   ];
 }
 
-describe('commands that connect nothing do not load the transports', () => {
-  it('--help loads none of bullmq, ssh2, mysql2', () => {
+describe('commands that connect nothing do not load the transports, Bolt or pretty logs', () => {
+  it('--help loads none of them', () => {
     expect(heavyLoadedBy(['--help'])).toEqual([]);
   });
 
-  it('sites validate loads none of bullmq, ssh2, mysql2', () => {
+  it('sites validate loads none of them', () => {
     expect(heavyLoadedBy(['sites', 'validate', 'lab/sites'])).toEqual([]);
   });
 

@@ -49,6 +49,8 @@ export const RedisReplicationSchema = z.strictObject({
   service: ServiceNameSchema.default('redis'),
   keepalived: KeepalivedSchema.optional(),
   admLayout: AdmLayoutSchema.optional(),
+  /** The version the site runs, when the file states it (`opsgate sites check` compares it with what the software reports). */
+  version: z.string().min(1).optional(),
 });
 
 /** A Redis cluster (3 masters + 3 replicas, or 3 masters). */
@@ -79,6 +81,8 @@ export const ZooKeeperSchema = z.strictObject({
   config: AbsPathSchema,
   service: ServiceNameSchema.default('zookeeper'),
   admLayout: AdmLayoutSchema.optional(),
+  /** The version the site runs, when the file states it (`opsgate sites check` compares it with what the software reports). */
+  version: z.string().min(1).optional(),
 });
 
 /** Kafka brokers with their ZooKeeper ensemble. */
@@ -93,6 +97,13 @@ export const KafkaSchema = z.strictObject({
   service: ServiceNameSchema.default('kafka'),
   admLayout: AdmLayoutSchema.optional(),
   zookeeper: ZooKeeperSchema,
+  /** The version the site runs, when the file states it (`opsgate sites check` compares it with what the software reports). */
+  version: z.string().min(1).optional(),
+  /**
+   * How long the upgrade waits for the consumers to catch up (total lag 0) before it refuses on lag: a drain
+   * polled every 10 s with the lag Kafka reports shown as the wait's progress. 0: lag is read once.
+   */
+  drainSeconds: z.number().int().min(0).max(7200).default(0),
 });
 
 /** FastDFS: trackers, storage servers (with their store paths) and the fastdfs-module nginx. */

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { CliExit, EXIT } from './cli-exit.ts';
 
-/** `opsgate sites validate [FILE|DIR]`: checks site files and prints every problem as `FILE:LINE PATH: message`. */
+/**
+ * `opsgate sites validate [FILE|DIR]`: checks site files and prints every problem as `FILE:LINE PATH: message`;
+ * `sites keyscan` pins host keys; `sites check` compares the live site with its file.
+ */
 export function registerSitesCommand(program: Command): void {
   const sites = program.command('sites').description('site files (sites/<site>.yml)');
   sites
@@ -26,6 +29,17 @@ export function registerSitesCommand(program: Command): void {
     .action(async (site: string, opts: { yes?: boolean; replace: string[] }) => {
       const { runKeyscan } = await import('../keyscan/run-keyscan.ts');
       const code = await runKeyscan(site, { yes: opts.yes === true, replace: opts.replace });
+      if (code !== EXIT.ok) throw new CliExit(code);
+    });
+  sites
+    .command('check')
+    .description(
+      'read the live site (read-only) and compare it with its site file: keys, processes, ports, roles, versions, zones',
+    )
+    .argument('<site>', 'the site id')
+    .action(async (site: string) => {
+      const { runSitesCheck } = await import('../sites-check/run-sites-check.ts');
+      const code = await runSitesCheck(site);
       if (code !== EXIT.ok) throw new CliExit(code);
     });
 }

@@ -4,7 +4,7 @@ import type { ProbeFinding } from '../plan/probes.ts';
 import type { Finding, HostRecord } from '../plan/run-state.ts';
 import { describeSqlRecord } from '../plan/describe-sql.ts';
 import { defaultProbeHosts, runProbes, summariseFindings, type ProbeTargets } from './run-probes.ts';
-import { runCommands, sendTargets, type CommandsInput } from './run-commands.ts';
+import { runCommands, sendTargets, type CommandsInput, type Ran } from './run-commands.ts';
 
 /** What executing a step found; the caller records it. */
 export interface StepOutcome {
@@ -58,7 +58,21 @@ export async function executeStep(input: ExecuteStepInput): Promise<StepOutcome>
       ...fail('precondition', [], [], pre, [], 'not sent: the step was taken over before it sent anything'),
       abandoned: true,
     };
-  const ran = await runCommands(input);
+  return concludeStep(input, pre, await runCommands(input), at);
+}
+
+/**
+ * What a step's sent commands amount to, once they came back (one at a time, or in a batch with the steps after
+ * it): transport and SQL failures, findings (evaluated or per exit code; an advisory check reports and goes on),
+ * then the verification. `pre` are its precondition findings.
+ */
+export async function concludeStep(
+  input: Pick<ExecuteStepInput, 'step' | 'evaluator'>,
+  pre: readonly ProbeFinding[],
+  ran: Ran,
+  at: ProbeTargets,
+): Promise<StepOutcome> {
+  const { step } = input;
   const advisory = step.kind === 'check' && step.advisory === true;
   if (ran.transportError !== undefined && !advisory)
     return fail('transport', ran.hosts, ran.outputs, pre, [], ran.transportError);
@@ -120,7 +134,7 @@ function fail(
 }
 
 function evaluate(
-  input: ExecuteStepInput,
+  input: Pick<ExecuteStepInput, 'step' | 'evaluator'>,
   results: readonly EvaluatorInput[],
   programFindings?: readonly Finding[],
 ): readonly Finding[] {

@@ -14,6 +14,8 @@ import { isFinished, stepState, type RunState, type StepState } from '../plan/ru
 import { stepHash } from '../plan/step-hash.ts';
 import type { ExecutableStep } from '../plan/step-schema.ts';
 import { updateRun, withStep } from './update-run.ts';
+import { batchGroup } from './batch-group.ts';
+import { runBatchedSteps } from './run-batched-steps.ts';
 
 /** What a delivered job does: run the step, reconcile a destructive step found started, or nothing. */
 export type Delivery = 'run' | 'reconcile' | 'drop';
@@ -60,6 +62,30 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob, worker?: str
     return 'reconcile';
   }
   const cleanup = next.type === 'execute' && next.phase === 'cleanup';
+  // Read-only steps that follow one another share one channel per host (see batch-group.ts).
+  const stillRuns = (r: RunState): boolean => {
+    const cur = stepState(r, job.stepId);
+    return (
+      cur.attempt === job.attempt &&
+      cur.status === st.status &&
+      ['pending', 'ready', 'running'].includes(cur.status) &&
+      classifyDelivery(planNextAction(plan, r, ctx), step, cur, job) === 'run'
+    );
+  };
+  if (
+    !cleanup &&
+    next.type === 'execute' &&
+    next.phase === 'forward' &&
+    batchGroup(plan, run, step, job.attempt).length > 1
+  ) {
+    const batched = await runBatchedSteps(deps, loaded, {
+      job,
+      head: step,
+      stillRuns,
+      ...(worker !== undefined ? { worker } : {}),
+    });
+    if (batched !== undefined) return batched;
+  }
   const tracked = tracksSends(step, cleanup, site.manualScripted);
   // Compare-and-set on the status this delivery classified, and on the run still wanting this step (an abort
   // recorded meanwhile drops it): when two deliveries of one job race, the loser's retry finds the step already
@@ -70,14 +96,7 @@ export async function handleStepJob(deps: EngineDeps, job: StepJob, worker?: str
     deps.clock.now(),
     (r) => {
       const cur = stepState(r, job.stepId);
-      if (
-        isFinished(r) ||
-        cur.attempt !== job.attempt ||
-        cur.status !== st.status ||
-        !['pending', 'ready', 'running'].includes(cur.status)
-      )
-        return undefined;
-      if (classifyDelivery(planNextAction(plan, r, ctx), step, cur, job) !== 'run') return undefined;
+      if (isFinished(r) || !stillRuns(r)) return undefined;
       return withStep(r, job.stepId, {
         status: 'running',
         attempt: cur.attempt,

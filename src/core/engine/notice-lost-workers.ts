@@ -93,7 +93,11 @@ async function takeOver(
   const next = planNextAction(loaded.plan, loaded.run, { manualScripted: loaded.site.manualScripted });
   const job = { site: loaded.run.site, runId: loaded.run.id, stepId: s.stepId, attempt: st.attempt };
   const why = lostWorkerReason(s.worker, beat, s.stepId, st.startedAt, now);
-  const delivery = classifyDelivery(next, step, st, job);
+  const classified = classifyDelivery(next, step, st, job);
+  // A check running behind the step the run executes next was started with it in one batch (batch-group.ts):
+  // like that step, it is queued again.
+  const batched = classified === 'drop' && step.kind === 'check' && next.type === 'execute' && next.phase === 'forward';
+  const delivery = batched ? 'run' : classified;
   switch (delivery) {
     case 'reconcile':
       return (await reconcileStep(deps, loaded, step, st.attempt, why)) ? 'reconciled' : undefined;

@@ -79,6 +79,24 @@ export type HostOutcome =
   | { readonly host: string; readonly status: 'error'; readonly error: Error }
   | { readonly host: string; readonly status: 'skipped' };
 
+/** The outcome of one command of a host's list: a result, an error, or not started (the list broke earlier). */
+export type ListOutcome =
+  | { readonly command: string; readonly status: 'done'; readonly result: CommandResult }
+  | { readonly command: string; readonly status: 'error'; readonly error: Error }
+  | { readonly command: string; readonly status: 'skipped' };
+
+/** One host's outcomes of `fanOutBatch`, one per command of its list and in the list's order. */
+export interface HostListOutcome {
+  readonly host: string;
+  readonly outcomes: readonly ListOutcome[];
+}
+
+/** How `fanOutBatch` spreads the hosts' lists. */
+export interface BatchFanOutOptions extends ExecOptions {
+  /** At most this many hosts at once (default 50). */
+  readonly concurrency?: number;
+}
+
 export interface UploadRequest {
   readonly localPath: string;
   readonly remotePath: string;
@@ -105,6 +123,17 @@ export interface RemoteSession {
     req: (host: string) => CommandRequest,
     opts?: FanOutOptions,
   ): Promise<readonly HostOutcome[]>;
+  /**
+   * Optional batch mode: runs each host's list of commands in order over ONE channel per host, with the same
+   * per-command results (exit code, separate streams, redaction, timeouts) as `exec`. A session without it is
+   * used one command per channel. Requests carry no `stdin`; bad input throws before any host is touched; a
+   * host's failure is an outcome (a list that broke gives `error` at that command and `skipped` after it).
+   */
+  fanOutBatch?(
+    hosts: readonly string[],
+    commands: (host: string) => readonly CommandRequest[],
+    opts?: BatchFanOutOptions,
+  ): Promise<readonly HostListOutcome[]>;
   /** Uploads a file by SFTP and verifies its checksum on the host. */
   upload(host: string, req: UploadRequest): Promise<UploadResult>;
   /** Adds a value learned at run time (e.g. a password read from a config file) to what is redacted. */

@@ -125,7 +125,7 @@ export function createSshSession(deps: SshSessionDeps): SshSession {
     if (dup !== undefined) throw new SshConfigError(dup, 'listed twice in one fan-out');
   };
 
-  return {
+  const session: SshSession = {
     exec,
     async fanOut(
       targets: readonly string[],
@@ -171,6 +171,7 @@ export function createSshSession(deps: SshSessionDeps): SshSession {
       );
     },
     runBatch: batch,
+    fanOutBatch: (targets, commands, opts = {}) => session.fanOutSequence(targets, commands, { ...opts, batch: true }),
     async upload(host: string, req: UploadRequest): Promise<UploadResult> {
       const conn = await pool.acquire(configOf(host));
       return sftpUpload(conn, { host, clock, newId: () => ids.next(''), exec: (r) => exec(host, r) }, req);
@@ -179,6 +180,7 @@ export function createSshSession(deps: SshSessionDeps): SshSession {
     redact: (text: string) => redactor.redact(text),
     close: () => pool.close(),
   };
+  return session;
 }
 
 /** The per-command options of a fan-out, passed on to each `exec`. */

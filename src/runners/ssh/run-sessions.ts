@@ -103,9 +103,13 @@ export function createRunSessions(deps: RunSessionsDeps): RunSessions {
 /** The session as one step sees it: everything passes through except `close`, which releases it once. */
 function lease(session: RemoteSession, release: () => void): RemoteSession {
   let released = false;
+  const batch = session.fanOutBatch;
   return {
     exec: (host, req, opts) => session.exec(host, req, opts),
     fanOut: (hosts, req, opts) => session.fanOut(hosts, req, opts),
+    ...(batch === undefined
+      ? {}
+      : { fanOutBatch: (hosts, commands, opts) => batch.call(session, hosts, commands, opts) }),
     upload: (host, req) => session.upload(host, req),
     learnSecret: (value) => session.learnSecret(value),
     redact: (text) => session.redact(text),

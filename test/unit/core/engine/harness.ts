@@ -35,14 +35,14 @@ export const labSite: Site = {
 
 /**
  * An engine over in-memory fakes, with a clock tests move and a queue they drain by hand; `runbooks` adds
- * runbooks beside lab-move-dir, and `start` takes the runbook to run.
+ * runbooks beside lab-move-dir, `remote` replaces the fake remote, and `start` takes the runbook to run.
  */
-export function harness(opts: { readonly runbooks?: readonly Runbook[] } = {}) {
+export function harness(opts: { readonly runbooks?: readonly Runbook[]; readonly remote?: FakeRemote } = {}) {
   let now = 1_000_000;
   let seq = 0;
   const ids: IdSource = { next: (prefix) => `${prefix}${++seq}` };
   const clock = { now: () => now };
-  const remote = new FakeRemote().touch(HOST, `${BASE}/data`, `${BASE}/data/file`, BASE);
+  const remote = (opts.remote ?? new FakeRemote()).touch(HOST, `${BASE}/data`, `${BASE}/data/file`, BASE);
   const deps = {
     runs: new MemoryRunStore(),
     queue: new MemoryRunQueue(),

@@ -24,6 +24,7 @@ import { interruptOverdueSteps } from '../core/engine/interrupt-overdue-steps.ts
 import { noWorkerMessage } from '../core/ports/worker-registry.ts';
 import { checkRedis } from '../adapters/redis/check-redis.ts';
 import { redisStorePersistence } from '../adapters/redis/redis-persistence.ts';
+import { CoalescedEventReads } from '../adapters/redis/coalesced-event-reads.ts';
 import { RedisEventStream } from '../adapters/redis/redis-event-stream.ts';
 import { RedisRunStore } from '../adapters/redis/redis-run-store.ts';
 import { RedisOutputArtefacts } from '../adapters/redis/redis-output-artefacts.ts';
@@ -129,7 +130,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // The same server as `redis`, whose listener logs an outage; without a listener ioredis prints each attempt.
     reader.on('error', () => undefined);
     const stream = new RedisEventStream(redis, prefix);
-    const readerStream = new RedisEventStream(reader, prefix);
+    const readerStream = new CoalescedEventReads(new RedisEventStream(reader, prefix));
     // bullmq, ssh2 and mysql2 are loaded only by a process that connects: `--help`, `sites validate` and `lab`
     // do not pay for them.
     const [{ BullRunQueue }, { startSiteWorkers }] = await Promise.all([
@@ -199,7 +200,12 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       message: noWorkerMessage,
     };
     const chatDeps = { engine, gates, audit, sites, runbooks: o.runbooks, workers: workerPresence };
-    const chat = createChatEngine({ ...chatDeps, persistence: redisStorePersistence(redis) });
+    const chat = createChatEngine({
+      ...chatDeps,
+      persistence: redisStorePersistence(redis),
+      // Not the reader: its blocking reads (a follower's) would hold up a /show.
+      events: stream,
+    });
     const events: EventSource = {
       read: (site, afterId, readOpts) => readerStream.read(site, afterId, readOpts),
       async latestId(site) {

@@ -38,11 +38,40 @@ export class RedisEventStream implements EventSink, EventFeed {
       opts.blockMs === undefined
         ? await this.redis.xread('COUNT', count, 'STREAMS', this.key(site), afterId)
         : await this.redis.xread('COUNT', count, 'BLOCK', String(opts.blockMs), 'STREAMS', this.key(site), afterId);
-    const entries = res?.[0]?.[1] ?? [];
-    return entries.flatMap(([id, fields]) => {
-      const i = fields.indexOf('event');
-      const json = i >= 0 ? fields[i + 1] : undefined;
-      return json === undefined ? [] : [{ id, event: JSON.parse(json) as EngineEvent }];
-    });
+    return toEvents(res?.[0]?.[1] ?? []);
   }
+
+  /**
+   * One XREAD over several sites' streams, each after its own id: what a blocking read of many sites must be, since
+   * Redis serves the blocking reads of one connection one after another. Sites with nothing new are left out.
+   */
+  async readMany(
+    after: ReadonlyMap<string, string>,
+    opts: { readonly count: number; readonly blockMs: number },
+  ): Promise<Map<string, readonly StoredEvent[]>> {
+    const sites = [...after.keys()];
+    const res = await this.redis.xread(
+      'COUNT',
+      String(opts.count),
+      'BLOCK',
+      String(opts.blockMs),
+      'STREAMS',
+      ...sites.map((s) => this.key(s)),
+      ...sites.map((s) => after.get(s) ?? '$'),
+    );
+    const out = new Map<string, readonly StoredEvent[]>();
+    for (const [key, entries] of res ?? []) {
+      const site = sites.find((s) => this.key(s) === key);
+      if (site !== undefined) out.set(site, toEvents(entries));
+    }
+    return out;
+  }
+}
+
+function toEvents(entries: readonly [id: string, fields: string[]][]): StoredEvent[] {
+  return entries.flatMap(([id, fields]) => {
+    const i = fields.indexOf('event');
+    const json = i >= 0 ? fields[i + 1] : undefined;
+    return json === undefined ? [] : [{ id, event: JSON.parse(json) as EngineEvent }];
+  });
 }

@@ -1,4 +1,4 @@
-import type { Gate, GateChoice, GateRefusal } from '../core/ports/gates.ts';
+import type { ApprovalPolicy, Gate, GateChoice, GateRefusal } from '../core/ports/gates.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { isStoppingChoice } from './choices-for-kind.ts';
 import { gateRefusal } from './gate-refusal.ts';
@@ -10,7 +10,10 @@ export interface Decider {
 }
 
 /** True when the policy names the user, or one of the user's groups. */
-export function isApprover(gate: Pick<Gate, 'policy'>, who: Decider): boolean {
+export function isApprover(
+  gate: { readonly policy: Pick<ApprovalPolicy, 'approvers' | 'approverGroups'> },
+  who: Decider,
+): boolean {
   const { approvers, approverGroups } = gate.policy;
   return approvers.includes(who.user) || who.userGroups.some((g) => approverGroups.includes(g));
 }

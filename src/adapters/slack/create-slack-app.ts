@@ -16,6 +16,10 @@ import type { GateActionDeps } from '../../commands/gate-action-handler.ts';
 import { AckFirstQueue } from './ack-first-queue.ts';
 import { guardReceiver } from './guard-receiver.ts';
 import { actionLane, commandLane, interactionWork } from './interaction-work.ts';
+import { HomeTab } from './home-tab.ts';
+import { HOME_PAGE_ACTION_PATTERN } from './render-home.ts';
+import { createChannelMembers } from './create-channel-members.ts';
+import { HomeOpenedSchema } from './parse-request-body.ts';
 import { SlackPoster } from './slack-poster.ts';
 import { MemoryReplayGuard } from './memory-replay-guard.ts';
 import type { ReplayGuard } from '../../core/ports/replay-guard.ts';
@@ -64,9 +68,11 @@ export interface SlackAppOptions {
   readonly maxWorkConcurrent?: number;
 }
 
-/** A created Slack app: its ordered poster (shared with the event publisher), start and stop. */
+/** A created Slack app: its ordered poster (shared with the event publisher), the Home tabs, start and stop. */
 export interface SlackApp {
   readonly poster: SlackPoster;
+  /** The people's Home tabs, refreshed by the event follower when a gate opens or closes. */
+  readonly home: Pick<HomeTab, 'refreshSite' | 'show'>;
   /** The workspace's base URL (`https://acme.slack.com/`) from auth.test, to build permalinks; undefined if unknown. */
   workspaceUrl(): Promise<string | undefined>;
   /** Starts the receiver; in HTTP mode resolves with the port it listens on. */
@@ -76,6 +82,9 @@ export interface SlackApp {
 
 /** Where Slack sends slash commands and clicks (HTTP mode). */
 const EVENTS_PATH = '/slack/events';
+
+/** Every button of ours: the gate buttons (in a thread or on Home) and the Home tab's page buttons. */
+const BUTTON_PATTERN = new RegExp(`(${ACTION_ID_PATTERN.source})|(${HOME_PAGE_ACTION_PATTERN.source})`);
 
 /** Every slash command in one listener: Bolt runs each listener's matching for every request. */
 const COMMAND_PATTERN = new RegExp(`^/(${SLASH_COMMANDS.join('|')})$`);
@@ -113,7 +122,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     guardReceiver(receiver, {
       signingSecret: opts.signingSecret,
       path: EVENTS_PATH,
-      accepts: { commands: SLASH_COMMANDS, actionId: ACTION_ID_PATTERN },
+      accepts: { commands: SLASH_COMMANDS, actionId: BUTTON_PATTERN },
       processEvent: (event) => app.processEvent(event),
       now,
       log: opts.log,
@@ -155,13 +164,37 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   // forgot would still be refused.
   const deps: GateActionDeps = { ...opts.deps, engine: vettedEngine(opts.deps.engine, vetUser), groupsOf, vetUser };
   const responses = new ResponseUrlPoster();
-  const { runCommand, runAction } = interactionWork({
+  const membersOf = createChannelMembers(
+    {
+      membersPage: async (channel, cursor) => {
+        const r = await app.client.conversations.members({ channel, limit: 1000, ...(cursor ? { cursor } : {}) });
+        const next = r.response_metadata?.next_cursor;
+        return { members: r.members ?? [], ...(next ? { next } : {}) };
+      },
+    },
+    { now },
+  );
+  const home = new HomeTab({
+    deps,
+    membersOf,
+    publish: async (user, view) =>
+      (
+        await app.client.views.publish({
+          user_id: user,
+          view: view as unknown as Parameters<typeof app.client.views.publish>[0]['view'],
+        })
+      ).view?.id,
+    now,
+    log: opts.log,
+  });
+  const { runCommand, runAction, runHomePage, runHomeOpened } = interactionWork({
     deps,
     poster,
     responses,
     replays: opts.replays ?? new MemoryReplayGuard(now),
     now,
     log: opts.log,
+    home,
     ...(opts.appId === undefined ? {} : { appId: opts.appId }),
   });
 
@@ -180,13 +213,33 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     work.push(actionLane(action.value, body.trigger_id), () => runAction({ body, action, respond }));
   };
 
+  const onHomePage = async ({
+    ack,
+    body,
+    action,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
+    await ack();
+    work.push(`home:${body.user.id}`, () => runHomePage({ body, action }));
+  };
+  // Bolt acks events itself. Socket Mode bodies do not pass the HTTP guard: the event is validated here as well.
+  const onHomeOpened = async ({ body }: { body: unknown }): Promise<void> => {
+    const e = HomeOpenedSchema.safeParse(body);
+    if (!e.success) return void opts.log.warn({ reason: e.error.issues[0]?.message }, 'app_home_opened ignored');
+    if (e.data.event.tab !== 'home' || (opts.appId !== undefined && e.data.api_app_id !== opts.appId)) return;
+    const user = e.data.event.user;
+    work.push(`home:${user}`, () => runHomeOpened(user));
+  };
+
   app.command(COMMAND_PATTERN, onCommand);
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTION_ID_PATTERN }, onAction);
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: HOME_PAGE_ACTION_PATTERN }, onHomePage);
+  app.event('app_home_opened', onHomeOpened);
   app.error(async (e) => opts.log.error({ err: describeError(e) }, 'slack app error'));
 
   let workspace: Promise<string | undefined> | undefined;
   return {
     poster,
+    home,
     workspaceUrl() {
       workspace ??= app.client.auth.test().then(
         (r) => (typeof r.url === 'string' && /^https:\/\/[^\s<>|]+\/$/.test(r.url) ? r.url : undefined),

@@ -31,7 +31,8 @@ export interface ReceiverGuardOptions {
 /**
  * Puts a guard in front of Bolt's `HTTPReceiver`: every POST to the events endpoint is read, its signature
  * checked (timestamp within five minutes either way), its body parsed and validated here, and only a slash
- * command or button click this app handles reaches `App.processEvent`, with the fields Bolt reads. Refusals are
+ * command, a button click (in a message or on the Home tab) or an `app_home_opened` event this app handles
+ * reaches `App.processEvent`, with the fields Bolt reads. Refusals are
  * answered with a status and a one-line reason (401, 400, 413, 415); nothing is thrown at Bolt.
  *
  * Each request is also an error boundary: whatever escapes it is logged once and answered 500 (or the response

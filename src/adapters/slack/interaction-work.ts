@@ -11,6 +11,8 @@ import { replyRefs } from './block-limits.ts';
 import type { ReplayGuard } from '../../core/ports/replay-guard.ts';
 import type { ResponseUrlPoster } from './response-url-poster.ts';
 import { respondWith, showReply, type Respond } from './show-reply.ts';
+import type { HomeTab } from './home-tab.ts';
+import { homePageOf } from './render-home.ts';
 
 export type CommandArgs = Pick<SlackCommandMiddlewareArgs, 'body' | 'respond'>;
 export type ActionArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'body' | 'action' | 'respond'>;
@@ -46,6 +48,13 @@ export interface InteractionWorkDeps {
   readonly log: AppLog;
   /** When known, clicks from another app are refused. */
   readonly appId?: string;
+  /** The Home tabs (a click on Home is answered by republishing the clicker's tab). */
+  readonly home?: HomeTab;
+}
+
+/** True for a click on the Home tab (a view, no channel or message) rather than in a message. */
+export function isHomeClick(body: ActionArgs['body']): boolean {
+  return body.container?.type === 'view' && body.view?.type === 'home';
 }
 
 /**
@@ -91,24 +100,40 @@ export function interactionWork(w: InteractionWorkDeps) {
   }
 
   async function runAction({ body, action, respond }: ActionArgs): Promise<void> {
+    const home = isHomeClick(body) ? { tab: w.home, viewId: body.view?.id ?? '' } : undefined;
     const respondFn = responder(body.response_url, respond);
-    const refuse = (why: string) => respondWith(respondFn, renderNotice('error', why, refsFor(action.value ?? '')));
+    // On Home there is no message to answer under: the clicker's tab is republished with the reason on top.
+    const refuse = (why: string) =>
+      home !== undefined
+        ? (home.tab?.show(body.user.id, { note: why, seen: true }) ?? Promise.resolve())
+        : respondWith(respondFn, renderNotice('error', why, refsFor(action.value ?? '')));
     try {
       if (w.appId !== undefined && body.api_app_id !== w.appId)
         return void (await refuse('This click came from another Slack app.'));
       if (!(await w.replays.firstTime(`act:${body.trigger_id}:${action.action_ts}`)))
         return void (await refuse('This click was already received; it is counted once.'));
-      const channel = body.container?.channel_id ?? body.channel?.id ?? '';
-      const messageTs = body.container?.message_ts ?? body.message?.ts;
+      let channel = body.container?.channel_id ?? body.channel?.id ?? '';
+      const messageTs = home === undefined ? (body.container?.message_ts ?? body.message?.ts) : undefined;
+      if (home !== undefined) {
+        // As a thread click counts only on the gate's message, a Home click counts only for a gate the tab
+        // published to this person offered; the gate's channel is the one recorded then, never from the click.
+        const ref = parseActionRef(action.value ?? '');
+        const shown = ref.ok ? home.tab?.gateChannel(body.user.id, home.viewId, ref.value.gateId) : undefined;
+        if (ref.ok && shown === undefined)
+          return void (await refuse('That gate is not on your Home tab (any more); it has been refreshed.'));
+        channel = shown ?? '';
+      }
       const res = await handleGateAction(w.deps, {
         actionId: action.action_id,
         value: action.value ?? '',
         user: body.user.id,
         channel,
         ...(messageTs === undefined ? {} : { messageTs }),
+        ...(home === undefined ? {} : { via: 'home' as const }),
       });
       if (!res.ok) return void (await refuse(res.error));
       if (messageTs !== undefined) await w.poster.update(channel, messageTs, renderGate(res.value.gate));
+      if (home !== undefined) await home.tab?.show(body.user.id, { seen: true });
     } catch (e) {
       w.log.error({ err: describeError(e), user: body.user.id }, 'gate click failed');
       await refuse(`opsgate could not record your click: ${describeError(e)}. Nothing was decided; try again.`).catch(
@@ -117,5 +142,16 @@ export function interactionWork(w: InteractionWorkDeps) {
     }
   }
 
-  return { runCommand, runAction };
+  /** A page button on the Home tab: that page of the clicker's tab. */
+  async function runHomePage({ body, action }: Pick<ActionArgs, 'body' | 'action'>): Promise<void> {
+    if (!isHomeClick(body) || (w.appId !== undefined && body.api_app_id !== w.appId)) return;
+    await w.home?.show(body.user.id, { page: homePageOf(action.value), seen: true });
+  }
+
+  /** Someone opened the app's Home tab: their tab, published afresh. */
+  async function runHomeOpened(user: string): Promise<void> {
+    await w.home?.show(user, { seen: true });
+  }
+
+  return { runCommand, runAction, runHomePage, runHomeOpened };
 }

@@ -13,7 +13,9 @@ export interface AcceptedRequests {
 export type SlackRequestBody =
   | { readonly kind: 'url-verification'; readonly challenge: string }
   | { readonly kind: 'command'; readonly body: Readonly<Record<string, unknown>> }
-  | { readonly kind: 'interaction'; readonly body: Readonly<Record<string, unknown>> };
+  | { readonly kind: 'interaction'; readonly body: Readonly<Record<string, unknown>> }
+  /** An Events API delivery: only `app_home_opened` (see `HomeOpenedSchema`). */
+  | { readonly kind: 'event'; readonly body: Readonly<Record<string, unknown>> };
 
 /** Why a body was refused, and the HTTP status that says so (400, or 415 for a media type Slack never sends). */
 export interface BodyRefusal {
@@ -27,6 +29,7 @@ const TRIGGER_ID = /^[\x21-\x7e]{1,128}$/;
 const CHANNEL_ID = /^[CGD][A-Z0-9]{1,31}$/;
 const SLACK_ID = /^[A-Z0-9]{1,32}$/;
 const URL = /^https?:\/\/[\x21-\x7e]{1,2000}$/;
+const VIEW_ID = /^V[A-Z0-9]{1,31}$/;
 
 const short = z.string().max(255);
 const pattern = (re: RegExp, what: string) => z.string().regex(re, `is not ${what}`);
@@ -77,12 +80,60 @@ const BlockActionsSchema = z.object({
   enterprise: ref.nullable().optional(),
   is_enterprise_install: z.boolean().optional(),
   container: z
-    .looseObject({ channel_id: pattern(CHANNEL_ID, 'a Slack channel id').optional(), message_ts: short.optional() })
+    .looseObject({
+      type: short.optional(),
+      channel_id: pattern(CHANNEL_ID, 'a Slack channel id').optional(),
+      message_ts: short.optional(),
+      view_id: pattern(VIEW_ID, 'a Slack view id').optional(),
+    })
     .optional(),
   channel: z.looseObject({ id: pattern(CHANNEL_ID, 'a Slack channel id') }).optional(),
   message: z.looseObject({ ts: short }).optional(),
+  // A click on the Home tab: the view it was on (only the fields the handler reads are kept).
+  view: z
+    .object({
+      id: pattern(VIEW_ID, 'a Slack view id'),
+      type: short,
+      app_id: pattern(SLACK_ID, 'a Slack id').optional(),
+      team_id: pattern(SLACK_ID, 'a Slack id').optional(),
+      private_metadata: z.string().max(3000).optional(),
+    })
+    .optional(),
   response_url: pattern(URL, 'an http(s) URL').optional(),
   state: z.looseObject({}).optional(),
+});
+
+/** Why a click on a view is refused: only the Home tab's own buttons are handled, with no channel or message. */
+function viewClickProblem(b: z.infer<typeof BlockActionsSchema>): string | undefined {
+  if (b.container?.type !== 'view' && b.view === undefined) return undefined;
+  if (b.container?.type !== 'view' || b.view?.type !== 'home')
+    return 'only clicks in messages and on the Home tab are handled';
+  if (b.container.view_id !== undefined && b.container.view_id !== b.view.id) return 'container.view_id is not view.id';
+  if (b.channel !== undefined || b.message !== undefined || b.container.channel_id !== undefined)
+    return 'a click on the Home tab has no channel or message';
+  return undefined;
+}
+
+/**
+ * `app_home_opened`, the one Events API event opsgate subscribes to: someone opened the app's Home (or Messages)
+ * tab. Only the fields the app reads are kept; any other event type is refused before Bolt sees it.
+ */
+export const HomeOpenedSchema = z.object({
+  type: z.literal('event_callback'),
+  token: short.optional(),
+  team_id: pattern(SLACK_ID, 'a Slack id'),
+  api_app_id: pattern(SLACK_ID, 'a Slack id'),
+  enterprise_id: pattern(SLACK_ID, 'a Slack id').nullable().optional(),
+  is_enterprise_install: z.boolean().optional(),
+  event_id: pattern(/^Ev[A-Z0-9]{1,40}$/, 'an event id'),
+  event_time: z.number().int().nonnegative(),
+  event: z.object({
+    type: z.literal('app_home_opened'),
+    user: pattern(USER_ID_PATTERN, 'a Slack user id'),
+    channel: pattern(/^D[A-Z0-9]{1,31}$/, 'a direct message channel id').optional(),
+    tab: z.enum(['home', 'messages']),
+    event_ts: short,
+  }),
 });
 
 const UrlVerificationSchema = z.object({ type: z.literal('url_verification'), challenge: z.string().min(1).max(500) });
@@ -115,7 +166,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * Parses and validates a verified request body before Bolt sees it: a slash command (form fields), an
- * interaction (`payload=<JSON object>`) or a URL verification (JSON), of the kinds this app handles. Anything else
+ * interaction (`payload=<JSON object>`), an `app_home_opened` event or a URL verification (JSON), of the kinds this
+ * app handles. Anything else
  * is refused with a reason, never thrown: Bolt reads properties of whatever the body parses to, and a `null`
  * there ends the process.
  */
@@ -129,7 +181,8 @@ export function parseRequestBody(
   if (media === JSON_TYPE) {
     const json = parseJson(text);
     if (!isObject(json)) return bad('the body is not a JSON object');
-    if (json.type !== 'url_verification') return bad('opsgate subscribes to no Events API events');
+    if (json.type === 'event_callback') return parseEvent(json);
+    if (json.type !== 'url_verification') return bad('opsgate subscribes to no Events API events but app_home_opened');
     const v = UrlVerificationSchema.safeParse(json);
     return v.success
       ? ok({ kind: 'url-verification', challenge: v.data.challenge })
@@ -159,7 +212,18 @@ function parseInteraction(payload: string, accepts: AcceptedRequests): Result<Sl
   }
   const b = BlockActionsSchema.safeParse(json);
   if (!b.success) return bad(reasonOf('block_actions payload', b.error));
+  const viewProblem = viewClickProblem(b.data);
+  if (viewProblem !== undefined) return bad(`block_actions payload: ${viewProblem}`);
   const first = b.data.actions[0]?.action_id ?? '';
   if (!accepts.actionId.test(first)) return bad('the clicked element is not an opsgate button');
   return ok({ kind: 'interaction', body: b.data });
+}
+
+function parseEvent(json: Record<string, unknown>): Result<SlackRequestBody, BodyRefusal> {
+  const event = json.event;
+  const type = isObject(event) && typeof event.type === 'string' ? JSON.stringify(event.type.slice(0, 40)) : 'untyped';
+  if (!isObject(event) || event.type !== 'app_home_opened')
+    return bad(`opsgate subscribes to no ${type} events, only app_home_opened`);
+  const e = HomeOpenedSchema.safeParse(json);
+  return e.success ? ok({ kind: 'event', body: e.data }) : bad(reasonOf('app_home_opened event', e.error));
 }

@@ -5,6 +5,7 @@ import { FakeChatEngine } from '../../support/slack/fake-chat-engine.ts';
 import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
 import { FakeSocketMode } from '../../support/slack/fake-socket-mode.ts';
 import { chatSite } from '../../support/chat-site.ts';
+import { homeClickPayload, homeOpenedEvent } from '../../support/slack/sign-request.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 let fake: FakeSlackWebApi;
@@ -86,5 +87,47 @@ describe('Slack app in Socket Mode', () => {
       response_type: 'ephemeral',
       text: 'This gate does not exist any more.',
     });
+  });
+
+  it('publishes the Home tab on app_home_opened and takes a decision from it through the same checks', async () => {
+    fake.users.set('UAPPROVER', {});
+    fake.channelMembers.set('CXIZANG', ['UAPPROVER']);
+    engine.gates.set('gate_h', {
+      id: 'gate_h',
+      runId: 'run_000000000000000h',
+      site: 'xizang',
+      stepId: 'restart',
+      stepTitle: 'restart redis-a',
+      kind: 'approval',
+      status: 'pending',
+      planHash: 'abcdef0123456789',
+      requester: 'UOPERATOR',
+      choices: ['approve', 'reject'],
+      targets: [{ host: 'redis-a', commands: ['systemctl restart redis'] }],
+      expiresAt: Date.now() + 60_000,
+      approvers: ['UAPPROVER'],
+      approverGroups: [],
+    });
+    await socket.envelope('events_api', homeOpenedEvent('UAPPROVER'));
+    await fake.waitFor(() =>
+      JSON.stringify(fake.homeViews.get('UAPPROVER')?.view.blocks ?? []).includes('opsgate.gate.approve'),
+    );
+
+    await socket.envelope(
+      'interactive',
+      homeClickPayload({
+        user: 'UAPPROVER',
+        viewId: fake.homeViews.get('UAPPROVER')?.id ?? '',
+        actionId: actionIdFor('approve'),
+        value: encodeActionRef({ gateId: 'gate_h', planHash: 'abcdef0123456789' }),
+      }),
+    );
+    await fake.waitFor(() => engine.gates.get('gate_h')?.status === 'decided');
+    expect(engine.calls.filter((c) => c.method === 'decide').map((c) => c.arg)).toEqual([
+      expect.objectContaining({ gateId: 'gate_h', user: 'UAPPROVER', channel: 'CXIZANG', via: 'home' }),
+    ]);
+    await fake.waitFor(
+      () => !JSON.stringify(fake.homeViews.get('UAPPROVER')?.view.blocks ?? []).includes('opsgate.gate.approve'),
+    );
   });
 });

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 
 /**
  * A minimal Socket Mode endpoint: the WebSocket that `apps.connections.open` points to. It says `hello`, sends
- * envelopes (`slash_commands`, `interactive`) and resolves each with the app's ack. Just enough of RFC 6455
+ * envelopes (`slash_commands`, `interactive`, `events_api`) and resolves each with the app's ack. Just enough of RFC 6455
  * for Slack's client: unfragmented text frames, masked from the client, close and ping answered.
  */
 export class FakeSocketMode {
@@ -53,7 +53,10 @@ export class FakeSocketMode {
   }
 
   /** Sends one envelope and resolves with the app's ack (`{ envelope_id, payload? }`). */
-  envelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  envelope(
+    type: 'slash_commands' | 'interactive' | 'events_api',
+    payload: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
     const envelope_id = randomUUID();
     const ack = new Promise<Record<string, unknown>>((resolve) => this.acks.set(envelope_id, resolve));
     this.send({

@@ -13,9 +13,16 @@ const schemaPath = fileURLToPath(
 
 interface Manifest {
   _metadata?: { major_version?: number };
-  features: { slash_commands: { command: string; url?: string; usage_hint?: string }[] };
+  features: {
+    slash_commands: { command: string; url?: string; usage_hint?: string }[];
+    app_home?: { home_tab_enabled?: boolean };
+  };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity: { is_enabled: boolean; request_url?: string }; socket_mode_enabled?: boolean };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url?: string };
+    event_subscriptions?: { request_url?: string; bot_events?: string[] };
+    socket_mode_enabled?: boolean;
+  };
 }
 
 const manifest = parse(readFileSync(`${repoRoot}manifest.yml`, 'utf8')) as Manifest;
@@ -48,10 +55,12 @@ describe('manifest.yml', () => {
     for (const c of manifest.features.slash_commands) expect(c.usage_hint, c.command).toBeTruthy();
   });
 
-  it('asks for the minimal bot scopes only (history: to tell after a crash whether a message landed)', () => {
+  it('asks for the minimal bot scopes only (history: to tell after a crash whether a message landed; read: who is in a site channel, for Home)', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
         'channels:history',
+        'channels:read',
+        'groups:read',
         'chat:write',
         'commands',
         'files:write',
@@ -65,7 +74,16 @@ describe('manifest.yml', () => {
   it('turns interactivity on and uses the HTTP receiver path, socket mode off by default', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
-    const urls = [manifest.settings.interactivity.request_url, ...manifest.features.slash_commands.map((c) => c.url)];
+    const urls = [
+      manifest.settings.interactivity.request_url,
+      manifest.settings.event_subscriptions?.request_url,
+      ...manifest.features.slash_commands.map((c) => c.url),
+    ];
     for (const u of urls) expect(u).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
+  });
+
+  it('turns the Home tab on and subscribes to app_home_opened, the only event the receiver lets through', () => {
+    expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions?.bot_events).toEqual(['app_home_opened']);
   });
 });

@@ -71,11 +71,72 @@ describe('parseRequestBody', () => {
       status: 400,
       reason: 'the body is not a JSON object',
     });
-    expect(refusal(parse('{"type":"event_callback"}', 'application/json'))?.reason).toContain('no Events API');
+    expect(refusal(parse('{"type":"event_callback"}', 'application/json'))?.reason).toContain('only app_home_opened');
+    expect(refusal(parse('{"type":"app_rate_limited"}', 'application/json'))?.reason).toContain('no Events API');
     expect(refusal(parse('{"type":"url_verification"}', 'application/json'))?.reason).toBe(
       'url_verification: challenge is missing',
     );
     expect(refusal(parse(form(command), 'text/plain'))?.status).toBe(415);
     expect(refusal(parseRequestBody(undefined, Buffer.from(form(command)), accepts))?.status).toBe(415);
+  });
+
+  const homeOpened = {
+    type: 'event_callback',
+    team_id: 'T111',
+    api_app_id: 'A111',
+    event_id: 'Ev0PV52K25',
+    event_time: 1700000000,
+    event: { type: 'app_home_opened', user: 'UAPPROVER1', channel: 'D0HOME', tab: 'home', event_ts: '1.0' },
+  };
+
+  it('passes app_home_opened, the one event opsgate subscribes to, with only the fields it reads', () => {
+    const r = parse(
+      JSON.stringify({
+        ...homeOpened,
+        authorizations: [{ user_id: 'UBOT' }],
+        event: { ...homeOpened.event, view: { id: 'V1', blocks: [] } },
+      }),
+      'application/json',
+    );
+    expect(r).toEqual({ ok: true, value: { kind: 'event', body: homeOpened } });
+  });
+
+  it.each([
+    ['a message event', { ...homeOpened, event: { type: 'message', text: 'hi' } }, 'no "message" events'],
+    ['a mention as user', { ...homeOpened, event: { ...homeOpened.event, user: '<!here>' } }, 'event.user'],
+    ['an unknown tab', { ...homeOpened, event: { ...homeOpened.event, tab: 'about' } }, 'event.tab'],
+    ['no event id', { ...homeOpened, event_id: undefined }, 'event_id is missing'],
+  ])('refuses %s with 400', (_what, body, why) => {
+    expect(refusal(parse(JSON.stringify(body), 'application/json'))).toEqual({
+      status: 400,
+      reason: expect.stringContaining(why),
+    });
+  });
+
+  const homeClick = {
+    ...click,
+    container: { type: 'view', view_id: 'VHOME1' },
+    view: { id: 'VHOME1', type: 'home', app_id: 'A111', blocks: [{ type: 'divider' }], state: { values: {} } },
+  };
+
+  it('passes a click on the Home tab, keeping of its view only what the handler reads', () => {
+    const r = parse(payload(homeClick));
+    expect(r).toEqual({
+      ok: true,
+      value: { kind: 'interaction', body: { ...homeClick, view: { id: 'VHOME1', type: 'home', app_id: 'A111' } } },
+    });
+  });
+
+  it.each([
+    [
+      'a modal',
+      { ...homeClick, view: { ...homeClick.view, type: 'modal' } },
+      'only clicks in messages and on the Home',
+    ],
+    ['a channel', { ...homeClick, channel: { id: 'CXIZANG' } }, 'has no channel or message'],
+    ['another view id', { ...homeClick, container: { type: 'view', view_id: 'VOTHER' } }, 'is not view.id'],
+    ['no view', { ...homeClick, view: undefined }, 'only clicks in messages and on the Home'],
+  ])('refuses a view click with %s', (_what, body, why) => {
+    expect(refusal(parse(payload(body)))).toEqual({ status: 400, reason: expect.stringContaining(why) });
   });
 });

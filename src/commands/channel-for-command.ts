@@ -1,6 +1,6 @@
 import type { Command } from './command.ts';
 import type { Site } from '../core/sites/site.ts';
-import { err, ok, type Result } from '../core/result.ts';
+import { assertNever, err, ok, type Result } from '../core/result.ts';
 
 /**
  * The channel a console or CLI command counts as typed in: the console has no channels, so a command acts in
@@ -23,11 +23,14 @@ export async function channelForCommand(
       break;
     case 'rollback':
     case 'audit':
+    case 'show':
       site = await siteOfRun(cmd.runId);
       if (site === undefined) return err(`There is no run ${cmd.runId} (see /runs for recent runs).`);
       break;
     case 'as':
       return ok('');
+    default:
+      return assertNever(cmd, 'command');
   }
   const channel = sites.find((s) => s.name === site)?.channel;
   return channel === undefined ? err(`Unknown site "${site}".`) : ok(channel);

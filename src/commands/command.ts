@@ -9,7 +9,7 @@ export const PHASES = ['redis', 'csb-redis', 'kafka', 'fastdfs', 'paas', 'ob'] a
 export type Phase = (typeof PHASES)[number];
 
 /** Commands registered as Slack slash commands (see manifest.yml). */
-export const SLASH_COMMANDS = ['precheck', 'upgrade', 'rollback', 'runs', 'audit'] as const;
+export const SLASH_COMMANDS = ['precheck', 'upgrade', 'rollback', 'runs', 'audit', 'show'] as const;
 /** Commands only the console understands. */
 export const CONSOLE_COMMANDS = ['as'] as const;
 
@@ -25,6 +25,7 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   rollback: '/rollback <run>',
   runs: '/runs [site]',
   audit: '/audit <run>',
+  show: '/show <run> [step]',
   as: '/as <USER>',
 };
 
@@ -66,6 +67,13 @@ export interface AuditCommand {
   readonly runId: string;
 }
 
+/** `/show <run> [step]`: everything a run (or one of its steps) recorded, shown only to the person who asked. */
+export interface ShowCommand {
+  readonly name: 'show';
+  readonly runId: string;
+  readonly stepId?: string;
+}
+
 /** Console only: act as another Slack user from now on. */
 export interface AsCommand {
   readonly name: 'as';
@@ -73,7 +81,8 @@ export interface AsCommand {
 }
 
 /** Every command the grammar produces. */
-export type Command = PrecheckCommand | UpgradeCommand | RollbackCommand | RunsCommand | AuditCommand | AsCommand;
+export type Command =
+  PrecheckCommand | UpgradeCommand | RollbackCommand | RunsCommand | AuditCommand | ShowCommand | AsCommand;
 
 /** Why a command line was refused; `message` is fit to show to the person who typed it. */
 export interface CommandParseError {

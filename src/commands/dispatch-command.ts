@@ -6,6 +6,7 @@ import type { CommandContext, CommandDeps, CommandReply } from '../core/ports/ch
 import { handleRollback } from './rollback-handler.ts';
 import { handleRuns } from './runs-handler.ts';
 import { refused } from './require-site-channel.ts';
+import { handleShow } from './show-handler.ts';
 import { handleUpgrade } from './upgrade-handler.ts';
 
 /**
@@ -36,6 +37,8 @@ export async function dispatchCommand(
       return handleRuns(deps, ctx, cmd);
     case 'audit':
       return handleAudit(deps, ctx, cmd);
+    case 'show':
+      return handleShow(deps, ctx, cmd);
     case 'as':
       return { kind: 'switch-user', user: cmd.user };
     default:

@@ -11,6 +11,8 @@ export interface GateActionInput {
   readonly user: string;
   readonly channel: string;
   readonly messageTs?: string;
+  /** `home`: clicked on the Home tab; `channel` is then the gate's site channel the tab recorded. */
+  readonly via?: 'home';
 }
 
 /** The handler deps, with how the adapter learns someone's groups made mandatory (Slack: usergroups.users.list). */
@@ -53,6 +55,7 @@ export async function handleGateAction(
     userGroups,
     channel: input.channel,
     ...(input.messageTs === undefined ? {} : { messageTs: input.messageTs }),
+    ...(input.via === undefined ? {} : { via: input.via }),
   });
   return res.ok ? res : err(res.error.message);
 }

@@ -11,6 +11,9 @@ export const CLUSTER_ID_PATTERN = SITE_ID_PATTERN;
 /** The engine's run ids (`run_` + 16 hex digits from `randomIds`); the grammar accepts another through its options. */
 export const DEFAULT_RUN_ID_PATTERN = /^run_[0-9a-f]{16}$/;
 
+/** Step ids, as the step schema allows them (`r01`, `ob-precheck`). */
+export const STEP_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
 /** Versions such as `4.3.5.5` or `4.2.1_BP10`. */
 export const VERSION_PATTERN = /^[0-9]{1,4}(\.[0-9]{1,4}){1,4}(_(BP|HF)[0-9]{1,4})?$/;
 

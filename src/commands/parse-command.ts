@@ -13,6 +13,7 @@ import {
   CLUSTER_ID_PATTERN,
   DEFAULT_RUN_ID_PATTERN,
   SITE_ID_PATTERN,
+  STEP_ID_PATTERN,
   USER_ID_PATTERN,
   VERSION_PATTERN,
   wholeMatch,
@@ -67,6 +68,8 @@ export function parseCommand(line: string, opts: ParseOptions): Parsed {
       return p.runCommand(name as 'rollback' | 'audit', args);
     case 'runs':
       return p.runs(args);
+    case 'show':
+      return p.show(args);
     case 'as':
       return p.as(args);
   }
@@ -129,14 +132,27 @@ class Parser {
 
   runCommand(name: 'rollback' | 'audit', args: readonly string[]): Parsed {
     if (args.length !== 1 || args[0] === undefined) return bad(name, 'Give exactly one run id');
-    const runId = args[0];
-    if (!wholeMatch(this.opts.runIdPattern ?? DEFAULT_RUN_ID_PATTERN, runId)) {
-      return err({
-        code: 'INVALID_VALUE',
-        message: `${show(runId)} is not a run id (see /runs for the ids of recent runs).`,
-      });
-    }
-    return ok({ name, runId });
+    const runId = this.runId(args[0]);
+    return runId.ok ? ok({ name, runId: runId.value }) : runId;
+  }
+
+  show(args: readonly string[]): Parsed {
+    const [runArg, stepId, ...rest] = args;
+    if (runArg === undefined || rest.length > 0) return bad('show', 'Give a run id and at most one step id');
+    const runId = this.runId(runArg);
+    if (!runId.ok) return runId;
+    if (stepId === undefined) return ok({ name: 'show', runId: runId.value });
+    if (!STEP_ID_PATTERN.test(stepId))
+      return err({ code: 'INVALID_VALUE', message: `${show(stepId)} is not a step id (like r01 or ob-precheck).` });
+    return ok({ name: 'show', runId: runId.value, stepId });
+  }
+
+  private runId(arg: string): Result<string, CommandParseError> {
+    if (wholeMatch(this.opts.runIdPattern ?? DEFAULT_RUN_ID_PATTERN, arg)) return ok(arg);
+    return err({
+      code: 'INVALID_VALUE',
+      message: `${show(arg)} is not a run id (see /runs for the ids of recent runs).`,
+    });
   }
 
   runs(args: readonly string[]): Parsed {

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { OpsgateError } from '../core/opsgate-error.ts';
 import type { Runtime } from './main.ts';
 import { startSlackChat } from '../adapters/slack/start-slack-chat.ts';
+import { createChartRenderer } from '../adapters/charts/create-chart-renderer.ts';
 
 /** `startSlack` was called without both Slack tokens (the caller checks; this guards the invariant). */
 export class SlackNotWiredError extends OpsgateError {
@@ -46,6 +47,7 @@ export async function startSlack(deps: SlackDeps): Promise<StartedSlack> {
     cursors: runtime.eventCursors('slack'),
     artefacts: runtime.artefacts,
     replays: runtime.slackReplays,
+    charts: createChartRenderer(),
     log: deps.log,
   });
 }

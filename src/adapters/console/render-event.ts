@@ -1,15 +1,20 @@
 import type { ProbeFinding } from '../../core/plan/probes.ts';
-import type { EngineEvent, GateContext, OutputSummary } from '../../core/ports/events.ts';
+import type { EngineEvent, OutputSummary } from '../../core/ports/events.ts';
 import { describeSqlRecord } from '../../core/plan/describe-sql.ts';
 import type { HostRecord } from '../../core/plan/run-state.ts';
-import type { Gate } from '../../core/ports/gates.ts';
 import { assertNever } from '../../core/result.ts';
-import { isNotStartedGate } from '../../approvals/choices-for-kind.ts';
+import { clean } from './clean.ts';
+import { gateLines } from './gate-lines.ts';
+
+/** Kept here too: the console's modules have always taken it from this one. */
+export { clean } from './clean.ts';
 
 /** How a gate is shown: with its console number and the answers typed as `N choice`, or plainly. */
 export interface RenderOptions {
   /** The number a person types to answer this gate (console); without it no answer line is printed. */
   readonly gateNumber?: (gateId: string) => number | undefined;
+  /** Who reads the console now: a requester under four eyes is not offered a gate's choices. */
+  readonly viewer?: string;
   /** Most lines of an output tail shown per host (default 15). */
   readonly tailLines?: number;
 }
@@ -17,8 +22,8 @@ export interface RenderOptions {
 const IND = '  ';
 
 /**
- * One engine event as lines of a run's thread, for a terminal: run lines flush left, step lines indented once,
- * details twice. Every string from the event is stripped of control characters (output tails may hold
+ * One engine event as lines of a run's thread, for a terminal, in full (`/show`, `opsgate run --verbose`; the
+ * compact view is `CompactRunView`): run lines flush left, step lines indented once, details twice. Every string from the event is stripped of control characters (output tails may hold
  * terminal escapes) and long ones are cut.
  */
 export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] {
@@ -48,6 +53,9 @@ export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] 
       ];
     case 'step.output-summary':
       return e.outputs.flatMap((o) => (o.progress === true ? progressLines(o.host, o.tail) : outputLines(o, opts)));
+    case 'step.progress':
+      // One line updated in place, not a line per event: drawn by `ProgressView`.
+      return [];
     case 'step.finished':
       return [
         `${IND}${e.status === 'succeeded' ? '✔' : '✘'} ${e.stepId} ${e.status}${e.failedAt ? ` at ${e.failedAt}` : ''}: ${clean(e.summary)}`,
@@ -107,20 +115,6 @@ function hostOutcome(h: HostRecord): string {
   return `exit ${h.exitCode ?? 'none'} in ${h.durationMs} ms${error}`;
 }
 
-function gateLines(gate: Gate, ctx: GateContext, opts: RenderOptions): string[] {
-  const n = opts.gateNumber?.(gate.id);
-  const lines = [
-    `${IND}? gate${number(gate.id, opts)} ${isNotStartedGate(gate) ? 'not-started' : gate.kind} for step ${gate.stepId}: ${clean(ctx.stepTitle)} (plan ${gate.planHash.slice(0, 12)}, requested by ${clean(gate.requester)})`,
-  ];
-  if (ctx.reason !== undefined) lines.push(`${IND}${IND}why: ${clean(ctx.reason)}`);
-  if (ctx.instructions !== undefined)
-    lines.push(...ctx.instructions.split('\n').map((l) => `${IND}${IND}do: ${clean(l)}`));
-  for (const [k, v] of Object.entries(ctx.parameters ?? {})) lines.push(`${IND}${IND}${clean(k)} = ${clean(v)}`);
-  for (const t of ctx.targets) for (const c of t.commands) lines.push(`${IND}${IND}${clean(t.host)}$ ${clean(c)}`);
-  if (n !== undefined) lines.push(`${IND}${IND}answer: ${gate.choices.map((c) => `${n} ${c}`).join(' | ')}`);
-  return lines;
-}
-
 function probeLines(probes: readonly ProbeFinding[]): string[] {
   return probes.map((p) => `${IND}${IND}${p.ok ? 'ok' : 'NOT ok'} ${clean(p.host)}: ${clean(p.evidence)}`);
 }
@@ -134,17 +128,4 @@ function tail(text: string, max: number): string[] {
   const lines = text.replace(/\n$/, '').split('\n').map(clean);
   if (lines.length === 1 && lines[0] === '') return [];
   return lines.length > max ? [`… ${lines.length - max} line(s) before`, ...lines.slice(-max)] : lines;
-}
-
-const MAX_FIELD = 2000;
-
-/** Drops terminal escapes and control characters, and cuts a very long value. */
-export function clean(s: string): string {
-  const t = s
-    /* eslint-disable no-control-regex -- these patterns exist to match control characters */
-    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
-    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
-    /* eslint-enable no-control-regex */
-    .replace(/\n/g, ' ⏎ ');
-  return t.length > MAX_FIELD ? `${t.slice(0, MAX_FIELD)}… (${t.length - MAX_FIELD} more characters)` : t;
 }

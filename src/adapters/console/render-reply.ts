@@ -1,7 +1,7 @@
 import type { CommandReply } from '../../core/ports/chat-engine.ts';
 import { isActiveRunState, type RunSummary } from '../../core/ports/views.ts';
 import { assertNever } from '../../core/result.ts';
-import { clean } from './render-event.ts';
+import { clean, renderEvent } from './render-event.ts';
 
 /** A warning beside a confirmation or a plan, on a line of its own. */
 const warned = (warning: string | undefined): string[] => (warning === undefined ? [] : [`⚠ ${clean(warning)}`]);
@@ -46,6 +46,14 @@ export function renderReply(reply: CommandReply): string[] {
       return [
         `audit of ${reply.run.id} (${reply.export.filename}):`,
         ...reply.export.content.replace(/\n$/, '').split('\n'),
+      ];
+    case 'show':
+      return [
+        `record of ${reply.run.id}${reply.stepId === undefined ? '' : ` step ${reply.stepId}`} (${clean(reply.run.site)}): ${clean(reply.run.title)}, ${reply.run.state}, requested by ${clean(reply.run.requester)}`,
+        ...(reply.events.length === 0
+          ? ['  no events of this run are left on its site stream; /audit has its record']
+          : []),
+        ...reply.events.flatMap((e) => renderEvent(e)),
       ];
     case 'switch-user':
       return [`now acting as ${reply.user}`];

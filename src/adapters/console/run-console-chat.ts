@@ -12,16 +12,19 @@ import { describeError } from '../../core/opsgate-error.ts';
 import type { EngineEvent } from '../../core/ports/events.ts';
 import type { GateChoice } from '../../core/ports/gates.ts';
 import { GateNumbers, parseGateAnswer } from './gate-numbers.ts';
-import { renderEvent } from './render-event.ts';
+import { CompactRunView } from './compact-run-view.ts';
 import { renderReply } from './render-reply.ts';
 import { saveAttachments } from './save-attachments.ts';
+import type { ChartRenderer } from '../../core/ports/chart-renderer.ts';
+import { fitWidth } from './fit-width.ts';
+import { ProgressView } from './progress-view.ts';
 
 export interface ConsoleChatDeps {
   readonly chat: ChatEngine;
   readonly events: EventSource;
   readonly sites: readonly Site[];
   readonly input: NodeJS.ReadableStream;
-  readonly output: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  readonly output: NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number };
   /** Who the console acts as at first (`/as` switches). */
   readonly user: string;
   /** Gates already waiting when the console starts (e.g. left by `opsgate run`): shown first, numbered too. */
@@ -30,7 +33,12 @@ export interface ConsoleChatDeps {
   readonly artefactsDir?: string;
   /** Where the event streams are (`Redis at host:port`), for messages; never a password. */
   readonly redisWhere?: string;
+  /** Draws the charts steps attach data for, written as PNG files beside the attachments. */
+  readonly charts?: ChartRenderer;
 }
+
+/** The width option, only when known. */
+const widthOpt = (w: number | undefined): { width?: number } => (w === undefined ? {} : { width: w });
 
 /** Why the events cannot be read, in words (ioredis's own for a lost connection names its option instead). */
 function readFault(e: unknown): string {
@@ -57,19 +65,38 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   let user = deps.user;
   const where = deps.redisWhere ?? 'Redis';
   const gates = new GateNumbers();
+  const view = new CompactRunView();
+  // Lines are wrapped to a terminal's width (read each time: it changes when the window does).
+  const width = (): number | undefined => (deps.output.isTTY === true ? deps.output.columns : undefined);
   const rl = createInterface({ input: deps.input, output: deps.output, terminal: deps.output.isTTY === true });
   const print = (lines: readonly string[]): void => {
     if (lines.length === 0) return;
+    progress.interrupt();
     if (deps.output.isTTY === true) deps.output.write('\r\x1b[K');
     deps.output.write(`${lines.join('\n')}\n`);
     if (deps.output.isTTY === true) rl.prompt(true);
   };
+  // Long waits: one line redrawn above the prompt in a terminal, a few plain lines otherwise.
+  const progress = new ProgressView(
+    {
+      write: (t) => void deps.output.write(t),
+      isTTY: deps.output.isTTY === true,
+      get columns() {
+        return deps.output.columns ?? 80;
+      },
+    },
+    { plain: (line) => print([line]), ...(deps.output.isTTY === true ? { redrawPrompt: () => rl.prompt(true) } : {}) },
+  );
   const prompt = (): void => {
     rl.setPrompt(`${user}> `);
     rl.prompt();
   };
 
   const onEvent = (e: EngineEvent): void => {
+    if (e.type === 'step.progress') {
+      progress.show(e);
+      return;
+    }
     if (e.type === 'gate.opened') {
       const g = e.gate;
       gates.add({
@@ -81,8 +108,11 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
         choices: g.choices,
       });
     }
-    const files = deps.artefactsDir === undefined ? [] : saveAttachments(e, deps.artefactsDir);
-    print([...renderEvent(e, { gateNumber: (id) => gates.numberOf(id) }), ...files]);
+    const files = deps.artefactsDir === undefined ? [] : saveAttachments(e, deps.artefactsDir, deps.charts);
+    print([
+      ...view.render(e, { gateNumber: (id) => gates.numberOf(id), viewer: user, ...widthOpt(width()) }),
+      ...files,
+    ]);
   };
 
   let stopped = false;
@@ -168,7 +198,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
       { console: true },
     );
     if (reply.kind === 'switch-user') user = reply.user;
-    print(renderReply(reply));
+    print(fitWidth(renderReply(reply), width()));
     return undefined;
   };
 

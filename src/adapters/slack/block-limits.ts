@@ -19,6 +19,9 @@ export const LIMITS = {
   confirmText: 300,
   confirmButton: 30,
   messageText: 4000,
+  tableRows: 100,
+  tableCells: 20,
+  tablesPerMessage: 1,
   /** Our own budget: Slack refuses messages (`msg_blocks_too_long`) from about 12k characters of block text. */
   totalBlockText: 10_000,
 } as const;

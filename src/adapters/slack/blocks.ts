@@ -70,8 +70,25 @@ export interface DividerBlock {
   readonly block_id?: string;
 }
 
+/** A table cell of plain text (at least one character; no mrkdwn is parsed in it). */
+export interface RawTextCell {
+  readonly type: 'raw_text';
+  readonly text: string;
+}
+
+/**
+ * A table (≤ 100 rows of ≤ 20 cells, one table per message): Slack draws it as a grid under the message, which
+ * reads at a glance where lines of text would not (the precheck's checks × status).
+ */
+export interface TableBlock {
+  readonly type: 'table';
+  readonly block_id?: string;
+  readonly rows: RawTextCell[][];
+  readonly column_settings?: { readonly align?: 'left' | 'center' | 'right'; readonly is_wrapped?: boolean }[];
+}
+
 /** Every block opsgate renders. */
-export type Block = SectionBlock | ContextBlock | ActionsBlock | HeaderBlock | DividerBlock;
+export type Block = SectionBlock | ContextBlock | ActionsBlock | HeaderBlock | DividerBlock | TableBlock;
 
 /** A message ready for chat.postMessage / chat.update: `text` is the notification fallback. */
 export interface SlackMessage {
@@ -88,3 +105,4 @@ export const section = (text: string): SectionBlock => ({ type: 'section', text:
 export const context = (...texts: string[]): ContextBlock => ({ type: 'context', elements: texts.map(mrkdwn) });
 export const header = (text: string): HeaderBlock => ({ type: 'header', text: plain(text) });
 export const divider = (): DividerBlock => ({ type: 'divider' });
+export const cell = (text: string): RawTextCell => ({ type: 'raw_text', text });

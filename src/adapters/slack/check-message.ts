@@ -56,6 +56,17 @@ function checkBlock(where: string, b: Block, problems: string[]): void {
     }
     case 'divider':
       return;
+    case 'table': {
+      if (b.rows.length < 1 || b.rows.length > LIMITS.tableRows) problems.push(`${where}: ${b.rows.length} rows`);
+      const width = b.rows[0]?.length ?? 0;
+      b.rows.forEach((row, r) => {
+        if (row.length < 1 || row.length > LIMITS.tableCells) problems.push(`${where}.rows[${r}]: ${row.length} cells`);
+        if (row.length !== width) problems.push(`${where}.rows[${r}]: ${row.length} cells, the first row has ${width}`);
+        row.forEach((c, i) => len(`${where}.rows[${r}][${i}]`, c.text, 1, LIMITS.sectionText, problems));
+      });
+      if ((b.column_settings?.length ?? 0) > LIMITS.tableCells) problems.push(`${where}: too many column settings`);
+      return;
+    }
   }
 }
 
@@ -72,6 +83,8 @@ export function checkMessage(msg: SlackMessage): string[] {
   const ids = msg.blocks.flatMap((b) => (b.block_id === undefined ? [] : [b.block_id]));
   if (new Set(ids).size !== ids.length) problems.push('duplicate block_id');
   msg.blocks.forEach((b, i) => checkBlock(`blocks[${i}]`, b, problems));
+  const tables = msg.blocks.filter((b) => b.type === 'table').length;
+  if (tables > LIMITS.tablesPerMessage) problems.push(`${tables} tables (max ${LIMITS.tablesPerMessage})`);
   const total = msg.blocks.reduce((n, b) => n + blockTextLength(b), 0);
   if (total > LIMITS.totalBlockText)
     problems.push(`${total} characters of block text (budget ${LIMITS.totalBlockText})`);

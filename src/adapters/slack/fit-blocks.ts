@@ -28,6 +28,8 @@ export function blockTextLength(b: Block): number {
       );
     case 'divider':
       return 0;
+    case 'table':
+      return b.rows.reduce((n, row) => n + row.reduce((m, c) => m + c.text.length, 0), 0);
   }
 }
 

@@ -8,6 +8,7 @@ import { context, section, type Block, type SlackMessage } from './blocks.ts';
 import { blockId, fitBlocks, packLines } from './fit-blocks.ts';
 import { CHOICE_PAST, formatTime } from './format.ts';
 import { gateButtons } from './gate-buttons.ts';
+import { answerersLine } from './answerers-line.ts';
 
 function kindTitle(kind: GateKind): string {
   switch (kind) {
@@ -95,6 +96,8 @@ export function renderGate(gate: GateView): SlackMessage {
     const buttons = gateButtons(gate);
     if (buttons) tail.push(buttons);
     else tail.push(context('No decision can be taken on this gate from chat (malformed reference); ask an operator.'));
+    const who = answerersLine(gate);
+    if (who !== undefined) tail.push(context(truncate(who, LIMITS.contextText)));
     if (gate.kind === 'approval' || gate.kind === 'rollback')
       tail.push(context('Approving runs exactly the commands above; if the plan changes, a new approval is needed.'));
   } else {

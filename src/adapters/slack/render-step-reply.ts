@@ -43,11 +43,20 @@ function hostBlocks(h: HostResultView): Block[] {
   return blocks;
 }
 
+/** How much a step's reply shows. */
+export interface StepReplyOptions {
+  /** Everything (`/show`): targets, times, every host with its command and tail, every check that held. */
+  readonly verbose?: boolean;
+}
+
 /**
- * A step's reply in the run thread: targets, per host the exact command, exit code, duration and a bounded
- * tail of the output. Many hosts are summarised after the first ones that fit.
+ * A step's reply in the run thread, compact by default: one line (state, title, hosts, duration, how many checks
+ * held) and under it only what needs a person: the checks that did not hold, warnings, manual items, and the
+ * failed hosts with their exact command and output tail. `verbose` (for `/show`) adds the targets and times,
+ * every host and every check that held. Many hosts are summarised after the first ones that fit.
  */
-export function renderStepReply(r: StepResultView): SlackMessage {
+export function renderStepReply(r: StepResultView, opts: StepReplyOptions = {}): SlackMessage {
+  if (opts.verbose !== true) return compactStepReply(r);
   const s = r.step;
   const title = `${STEP_STATE_LABEL[s.state]} *${safeText(s.title, 300)}* · ${formatDuration(spanOf(s.startedAt, s.finishedAt))}`;
   const targets =
@@ -64,7 +73,7 @@ export function renderStepReply(r: StepResultView): SlackMessage {
   // Failed hosts first: they are what people need to see when not everything fits.
   const ordered = [...r.hosts].sort((a, b) => Number(isOk(a)) - Number(isOk(b)));
   const perHost = ordered.map(hostBlocks);
-  const verdicts = findingSections(r);
+  const verdicts = findingSections(r, () => true, true);
   const body = [...verdicts, ...perHost.flat()];
   const fitted = fitBlocks({
     head,
@@ -72,9 +81,53 @@ export function renderStepReply(r: StepResultView): SlackMessage {
     more: (omitted) =>
       `… ${ordered.length - wholeGroups(perHost, body.length - verdicts.length - omitted)} more hosts not shown`,
   });
+  return { text: fallbackText(fallbackOf(r)), blocks: fitted.blocks, truncated: fitted.truncated };
+}
+
+/** The compact reply: one line, then only the checks that did not hold, warnings, manual items and failed hosts. */
+function compactStepReply(r: StepResultView): SlackMessage {
+  const s = r.step;
+  const findings = r.findings ?? [];
+  const count = (st: FindingView['status']): number => findings.filter((f) => f.status === st).length;
+  const hosts =
+    r.targets.length === 0
+      ? 'no hosts'
+      : `${r.targets
+          .slice(0, 5)
+          .map((t) => safeText(t, 60))
+          .join(', ')}${r.targets.length > 5 ? ` +${r.targets.length - 5} more` : ''}`;
+  const checks = [
+    `${count('pass')} ${count('pass') === 1 ? 'check' : 'checks'} held`,
+    ...(count('fail') > 0 ? [`${count('fail')} did not`] : []),
+    ...(count('skipped') > 0 ? [`${count('skipped')} skipped`] : []),
+  ].join(', ');
+  const line = `${STEP_STATE_LABEL[s.state]} *${safeText(s.title, 300)}* \`${safeText(s.id, 64)}\` · ${hosts} · ${formatDuration(spanOf(s.startedAt, s.finishedAt))} · ${checks}`;
+  const head = [{ ...section(truncate(line, LIMITS.sectionText)), block_id: blockId('step', r.runId, s.id) }];
+  const failed = r.hosts.filter((h) => !isOk(h));
+  const attention = findingSections(
+    r,
+    (f) => f.status === 'fail' || f.status === 'warn' || f.status === 'manual',
+    failed.length > 0 || count('fail') > 0,
+  );
+  const perHost = failed.map(hostBlocks);
+  const body = [...attention, ...perHost.flat()];
+  const hint =
+    body.length === 0
+      ? []
+      : [context(`\`/show ${safeText(r.runId, 80)} ${safeText(s.id, 64)}\` shows every check and output`)];
+  const fitted = fitBlocks({
+    head,
+    body,
+    tail: hint,
+    more: (omitted) =>
+      `… ${failed.length - wholeGroups(perHost, body.length - attention.length - omitted)} more failed hosts not shown; /show ${safeText(r.runId, 80)} ${safeText(s.id, 64)} has everything`,
+  });
+  return { text: fallbackText(fallbackOf(r)), blocks: fitted.blocks, truncated: fitted.truncated };
+}
+
+function fallbackOf(r: StepResultView): string {
   const failed = r.hosts.filter((h) => !isOk(h)).length;
-  const text = `${s.title}: ${s.state}${failed > 0 ? `, ${failed} of ${r.hosts.length} hosts failed` : ''}`;
-  return { text: fallbackText(text), blocks: fitted.blocks, truncated: fitted.truncated };
+  return `${r.step.title}: ${r.step.state}${failed > 0 ? `, ${failed} of ${r.hosts.length} hosts failed` : ''}`;
 }
 
 const FINDING_ICON = {
@@ -85,11 +138,11 @@ const FINDING_ICON = {
   skipped: ':heavy_minus_sign: skipped:',
 } as const;
 
-/** The engine's summary line and the verdicts of a check, failures first, packed into sections. */
-function findingSections(r: StepResultView): Block[] {
-  const findings = [...(r.findings ?? [])].sort((a, b) => rank(a.status) - rank(b.status));
+/** The engine's summary line (when asked for) and the chosen verdicts, failures first, packed into sections. */
+function findingSections(r: StepResultView, shown: (f: FindingView) => boolean, withSummary: boolean): Block[] {
+  const findings = (r.findings ?? []).filter(shown).sort((a, b) => rank(a.status) - rank(b.status));
   const lines = [
-    ...(r.summary ? [safeText(r.summary, 500)] : []),
+    ...(withSummary && r.summary ? [safeText(r.summary, 500)] : []),
     ...findings
       .slice(0, 300)
       .map(

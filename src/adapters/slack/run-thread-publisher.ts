@@ -2,6 +2,7 @@ import { describeError } from '../../core/opsgate-error.ts';
 import { compareEventIds } from '../../core/ports/event-cursors.ts';
 import type { OutputArtefactRef, OutputArtefacts } from '../../core/ports/artefacts.ts';
 import type { EngineEvent } from '../../core/ports/events.ts';
+import { chartImagesOf, type AttachmentChart, type ChartRenderer } from '../../core/ports/chart-renderer.ts';
 import { assertNever } from '../../core/result.ts';
 import type { SlackMessage } from './blocks.ts';
 import { EventPosts, type KeyedPoster } from './event-posts.ts';
@@ -10,13 +11,19 @@ import { renderGate } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';
 import { renderRunMessage } from './render-run-message.ts';
 import { renderStepReply } from './render-step-reply.ts';
+import { renderPrecheckSummary } from './render-precheck-summary.ts';
+import { ProgressMessages } from './progress-messages.ts';
 import { applyEvent, newRunThreadState, type ThreadEffect } from './run-thread-state.ts';
 import { threadFromSaved, threadToSaved, type ThreadOfRun } from './thread-of-run.ts';
 
 /** The poster operations the publisher needs (`SlackPoster` has them). */
 export interface ThreadPoster extends KeyedPoster {
   update(channel: string, ts: string, msg: SlackMessage): Promise<void>;
-  upload(channel: string, threadTs: string, file: { filename: string; content: string; title?: string }): Promise<void>;
+  upload(
+    channel: string,
+    threadTs: string,
+    file: { filename: string; content: string | Uint8Array; title?: string },
+  ): Promise<void>;
 }
 
 /** What the publisher needs: the poster, the channel of each site, the time and a logger. */
@@ -31,6 +38,8 @@ export interface RunThreadPublisherDeps {
    * last state winning: chat.update is rate-limited per workspace. A run's end is sent at once.
    */
   readonly parentEditDelayMs?: number;
+  /** A step's progress message (long waits) is edited at most this often (default 3000 ms). */
+  readonly progressEditEveryMs?: number;
   /** Where the workers store long outputs; without it only the tails are shown. */
   readonly artefacts?: Pick<OutputArtefacts, 'get'>;
   /**
@@ -38,6 +47,11 @@ export interface RunThreadPublisherDeps {
    * they live in memory only and a run in progress gets a new parent message after a restart.
    */
   readonly threads?: RunThreadStore;
+  /**
+   * Draws the charts whose data a step attached (the OceanBase probe's latency over the upgrade): the picture
+   * goes into the thread in place of its data file. Without it the data file is uploaded as it is.
+   */
+  readonly charts?: ChartRenderer;
 }
 
 /**
@@ -53,7 +67,17 @@ export class RunThreadPublisher {
   /** Every gate message posted, by gate id: a click must come from the gate's own message. */
   private readonly gateMessages = new Map<string, PostedMessage>();
 
-  constructor(private readonly deps: RunThreadPublisherDeps) {}
+  /** Long waits: one message per step in the thread, edited as values arrive. */
+  private readonly progress: ProgressMessages;
+
+  constructor(private readonly deps: RunThreadPublisherDeps) {
+    this.progress = new ProgressMessages({
+      poster: deps.poster,
+      now: deps.now,
+      log: deps.log,
+      ...(deps.progressEditEveryMs === undefined ? {} : { editEveryMs: deps.progressEditEveryMs }),
+    });
+  }
 
   /** The run's thread, once its parent message is posted (for `/runs` and `/audit`). */
   threadOf(runId: string): PostedMessage | undefined {
@@ -84,6 +108,12 @@ export class RunThreadPublisher {
     if (eventId !== undefined && s.lastEventId !== undefined && compareEventIds(eventId, s.lastEventId) <= 0) return;
     const effect = applyEvent(s, e);
     if (s.dryRun) return;
+    if (e.type === 'step.progress') {
+      // Not durable: never saved with the thread, shown in the step's one progress message (once the run has one).
+      if (s.parent !== undefined) await this.progress.show(channel, s.parent.ts, e);
+      return;
+    }
+    if (e.type === 'step.finished' || e.type === 'step.interrupted') await this.progress.finish(e.runId, e.stepId);
     const posts = new EventPosts(this.deps, e.runId, eventId, s.inDoubt ?? []);
     try {
       await this.carryOut(effect, channel, e, s, posts);
@@ -130,7 +160,15 @@ export class RunThreadPublisher {
       case 'step-reply': {
         const thread = await this.parent(channel, s, posts);
         await posts.post(channel, renderStepReply(effect.result), thread.ts);
-        for (const f of effect.files) await this.deps.poster.upload(channel, thread.ts, { ...f, title: f.filename });
+        const charts = this.chartsOf(e);
+        for (const f of effect.files.filter((x) => !charts.some((c) => c.source === x.filename)))
+          await this.deps.poster.upload(channel, thread.ts, { ...f, title: f.filename });
+        for (const c of charts)
+          await this.deps.poster.upload(channel, thread.ts, {
+            filename: c.image.filename,
+            content: c.image.png,
+            title: c.image.filename,
+          });
         for (const o of effect.outputs) await this.uploadOutput(channel, thread.ts, e, o);
         return;
       }
@@ -154,11 +192,22 @@ export class RunThreadPublisher {
         }
         const thread = await this.parent(channel, s, posts);
         await posts.post(channel, renderNotice('info', effect.text, effect.refs), thread.ts);
+        // A precheck's end: its checks × status at a glance, under the run's last line.
+        const summary = e.type === 'run.finished' ? renderPrecheckSummary(s.run) : undefined;
+        if (summary !== undefined) await posts.post(channel, summary, thread.ts);
         return;
       }
       default:
         assertNever(effect, 'thread effect');
     }
+  }
+
+  /** The pictures of a finished step's chart attachments; one that cannot be drawn is logged and left as data. */
+  private chartsOf(e: EngineEvent): AttachmentChart[] {
+    if (e.type !== 'step.finished') return [];
+    return chartImagesOf(e.findings, this.deps.charts, (name, err) =>
+      this.deps.log.warn({ runId: e.runId, attachment: name, err: describeError(err) }, 'chart not drawn'),
+    );
   }
 
   /** Saves the run's thread, gate messages and views; a failure is logged (the thread still works until a restart). */
@@ -195,6 +244,7 @@ export class RunThreadPublisher {
 
   /** Sends every parent edit still waiting for its delay (on shutdown), and stops the timers. */
   flush(): void {
+    this.progress.flush();
     for (const [runId, timer] of this.pendingEdits) {
       clearTimeout(timer);
       this.pendingEdits.delete(runId);

@@ -4,6 +4,8 @@ import type { Gate } from '../../core/ports/gates.ts';
 import { assertNever } from '../../core/result.ts';
 import type { GateView, RunState, StepResultView, StepState, StepView } from '../../core/ports/views.ts';
 import type { RunThreadState } from '../../core/ports/run-thread-store.ts';
+import { answerersOf } from '../../core/ports/answerers-of.ts';
+import { tallyOf } from './tally-of.ts';
 
 /** The state of a run first seen with event `e` (usually `run.requested`). */
 export function newRunThreadState(e: EngineEvent): RunThreadState {
@@ -58,6 +60,7 @@ export function gateViewOf(gate: Gate, ctx: GateContext): GateView {
       : { parameters: Object.entries(ctx.parameters).map(([name, value]) => ({ name, value })) }),
     ...(ctx.reason === undefined ? {} : { reason: ctx.reason }),
     ...(gate.decision === undefined ? {} : { decision: gate.decision }),
+    answerers: answerersOf(gate),
   };
 }
 
@@ -101,7 +104,7 @@ export function applyEvent(s: RunThreadState, e: EngineEvent): ThreadEffect {
   switch (e.type) {
     case 'run.requested':
       s.dryRun = e.dryRun;
-      s.run = { ...s.run, requester: e.requester, title: e.runbook, startedAt: e.at };
+      s.run = { ...s.run, requester: e.requester, title: e.runbook, runbook: e.runbook, startedAt: e.at };
       return { kind: 'none' };
     case 'run.planned':
       s.dryRun = s.dryRun || e.dryRun;
@@ -139,10 +142,17 @@ export function applyEvent(s: RunThreadState, e: EngineEvent): ThreadEffect {
     case 'step.output-summary':
       s.outputs.set(e.stepId, e.outputs);
       return { kind: 'none' };
+    case 'step.progress':
+      // One message edited in place, kept apart from the thread's state: `ProgressMessages`.
+      return { kind: 'none' };
     case 'step.finished': {
       const ok = e.status === 'succeeded';
       const state: StepState = ok ? (s.phases.get(e.stepId) === 'rollback' ? 'rolled-back' : 'done') : 'failed';
-      const step = patchStep(s, e.stepId, { state, finishedAt: e.at });
+      const step = patchStep(s, e.stepId, {
+        state,
+        finishedAt: e.at,
+        ...(e.findings.length > 0 ? { tally: tallyOf(e.findings) } : {}),
+      });
       if (!ok) s.run = { ...s.run, state: 'failed' };
       const outputs = new Map((s.outputs.get(e.stepId) ?? []).map((o) => [o.host, o]));
       const hosts = e.hosts.map((h) => {

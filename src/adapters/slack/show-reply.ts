@@ -4,6 +4,7 @@ import type { SlackMessage } from './blocks.ts';
 import type { SlackPoster } from './slack-poster.ts';
 import { renderNotice, renderPlan } from './render-notice.ts';
 import { renderRunsList } from './render-runs-list.ts';
+import { renderShow } from './render-show.ts';
 
 /** Answers the person privately through the interaction's `response_url`. */
 export type Respond = (m: {
@@ -70,6 +71,9 @@ export async function showReply(
       await respondWith(io.respond, renderNotice('info', `The audit export of ${reply.run.id} is in its thread.`));
       return;
     }
+    case 'show':
+      for (const msg of renderShow(reply.run, reply.events, reply.stepId)) await respondWith(io.respond, msg);
+      return;
     case 'switch-user':
       await respondWith(io.respond, renderNotice('error', '/as only works in the opsgate console.'));
       return;

@@ -149,11 +149,11 @@ export class SlackPoster {
     });
   }
 
-  /** Uploads text (a long output, an audit export) as a file into a thread. */
+  /** Uploads text (a long output, an audit export) or a picture (bytes: a chart's PNG) as a file into a thread. */
   upload(
     channel: string,
     threadTs: string,
-    file: { filename: string; content: string; title?: string; comment?: string },
+    file: { filename: string; content: string | Uint8Array; title?: string; comment?: string },
   ): Promise<void> {
     return this.enqueue(channel, async () => {
       await this.call('files.uploadV2', channel, () =>
@@ -161,7 +161,7 @@ export class SlackPoster {
           channel_id: channel,
           thread_ts: threadTs,
           filename: file.filename,
-          content: file.content,
+          ...(typeof file.content === 'string' ? { content: file.content } : { file: Buffer.from(file.content) }),
           ...(file.title === undefined ? {} : { title: file.title }),
           ...(file.comment === undefined ? {} : { initial_comment: file.comment }),
         }),

@@ -10,6 +10,17 @@ import type { AppLog } from './app-log.ts';
 import { RunThreadPublisher } from './run-thread-publisher.ts';
 import type { RunThreadStore } from '../../core/ports/run-thread-store.ts';
 import type { ReplayGuard } from '../../core/ports/replay-guard.ts';
+import type { ChartRenderer } from '../../core/ports/chart-renderer.ts';
+
+/** The engine events after which the Home tabs of the people concerned are refreshed. */
+const HOME_EVENTS: ReadonlySet<string> = new Set([
+  'gate.opened',
+  'gate.decided',
+  'gate.expired',
+  'run.planned',
+  'run.finished',
+  'run.stopped',
+]);
 
 /** How the Slack chat follows the engine's events of each site (the runtime's event source). */
 export interface SiteEventFollower {
@@ -46,6 +57,8 @@ export interface SlackChatOptions {
   readonly artefacts?: Pick<OutputArtefacts, 'get'>;
   /** Where handled requests are remembered across restarts and replicas (default: this process's memory). */
   readonly replays?: ReplayGuard;
+  /** Draws the charts steps attach data for (posted as PNG pictures into the thread). */
+  readonly charts?: ChartRenderer;
   /** Test hooks: skip auth.test, no posting pace, no delay of parent edits. */
   readonly botId?: string;
   readonly botUserId?: string;
@@ -82,9 +95,14 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     requestRollback: (req) => opts.chat.requestRollback(req),
     exportAudit: (runId) => opts.chat.exportAudit(runId),
     decide: async (req) => {
-      // A click must come from the gate's own message (when this process posted it).
+      // A click must come from the gate's own message (when this process posted it), or from a Home tab that
+      // offered this gate to this person (checked by the app before it asks).
       const posted = pub.gateMessage(req.gateId);
-      if (posted !== undefined && (req.messageTs !== posted.ts || req.channel !== posted.channel)) {
+      if (
+        req.via !== 'home' &&
+        posted !== undefined &&
+        (req.messageTs !== posted.ts || req.channel !== posted.channel)
+      ) {
         return {
           ok: false,
           error: {
@@ -96,6 +114,7 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
       return opts.chat.decide(req);
     },
     listRuns: async (filter) => Promise.all((await opts.chat.listRuns(filter)).map(withThread)),
+    pendingGates: (filter) => opts.chat.pendingGates(filter),
     getRun: async (runId) => {
       const r = await opts.chat.getRun(runId);
       return r === undefined ? undefined : withThread(r);
@@ -125,8 +144,14 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
     ...(opts.parentEditDelayMs === undefined ? {} : { parentEditDelayMs: opts.parentEditDelayMs }),
     ...(opts.threads === undefined ? {} : { threads: opts.threads }),
     ...(opts.artefacts === undefined ? {} : { artefacts: opts.artefacts }),
+    ...(opts.charts === undefined ? {} : { charts: opts.charts }),
   });
 
+  /** A gate opened or closed, or a run began or ended: the Home tabs it concerns are published again. */
+  const refreshHome = (site: string, event: StoredEvent['event']): void => {
+    const also = event.type === 'gate.opened' ? [event.gate.requester] : [];
+    if (HOME_EVENTS.has(event.type)) void slack.home.refreshSite(site, also);
+  };
   let stopped = false;
   const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 1000));
   /** Where the follower of a site starts: its saved position, else the stream's end (saved at once). */
@@ -145,6 +170,7 @@ export async function startSlackChat(opts: SlackChatOptions): Promise<StartedSla
         for (const { id, event } of await opts.events.read(site, after, { blockMs: 500, count: 100 })) {
           // The publisher skips an event it has already applied, so saving the position after it is enough.
           await pub.handle(event, opts.cursors === undefined ? undefined : id);
+          refreshHome(site, event);
           after = id;
           await opts.cursors
             ?.set(site, id)

@@ -19,12 +19,15 @@ export function vettedEngine(engine: ChatEngine, vetUser: (user: string) => Prom
     }
     return reason === undefined ? undefined : { code: 'USER_REFUSED', message: reason };
   };
+  const runEvents = engine.runEvents?.bind(engine);
   return {
     requestRun: (req) => engine.requestRun(req),
     dryRunPlan: (req) => engine.dryRunPlan(req),
     listRuns: (filter) => engine.listRuns(filter),
+    pendingGates: (filter) => engine.pendingGates(filter),
     getRun: (runId) => engine.getRun(runId),
     exportAudit: (runId) => engine.exportAudit(runId),
+    ...(runEvents === undefined ? {} : { runEvents }),
     async requestRollback(req) {
       const refusal = await refusalFor(req.requester);
       return refusal === undefined ? engine.requestRollback(req) : err(refusal);

@@ -44,12 +44,16 @@ export interface SlackWebClientPort {
     blocks: readonly Block[];
     thread_ts?: string;
   }): Promise<unknown>;
-  /** files.uploadV2: getUploadURLExternal, the upload, completeUploadExternal into the thread. */
+  /**
+   * files.uploadV2: getUploadURLExternal, the upload, completeUploadExternal into the thread. Text goes as
+   * `content`, a picture's bytes as `file`.
+   */
   uploadFile(args: {
     channel_id: string;
     thread_ts: string;
     filename: string;
-    content: string;
+    content?: string;
+    file?: Buffer;
     title?: string;
     initial_comment?: string;
   }): Promise<unknown>;
@@ -74,7 +78,8 @@ export function fromWebClient(client: WebClientLike): SlackWebClientPort {
     postMessage: call(client.chat.postMessage, client.chat),
     update: call(client.chat.update, client.chat),
     postEphemeral: call(client.chat.postEphemeral, client.chat),
-    uploadFile: (a) => call(client.files.uploadV2, client.files)({ ...a, snippet_type: 'text' }),
+    uploadFile: (a) =>
+      call(client.files.uploadV2, client.files)(a.file === undefined ? { ...a, snippet_type: 'text' } : a),
     readMessages: (a) =>
       a.ts === undefined
         ? call(client.conversations.history, client.conversations)(a)

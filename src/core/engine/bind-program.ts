@@ -5,14 +5,19 @@ import type { LoadedRun } from './load-run.ts';
 import type { RemoteSession } from '../ports/remote.ts';
 import type { SqlSession } from '../ports/sql.ts';
 import { notify } from './notify.ts';
+import type { ProgressReporter } from './progress-reporter.ts';
 
-/** The step's program with its context: progress lines go to the thread as output summaries. */
+/**
+ * The step's program with its context: progress notes go to the thread as output summaries, its waits to `waits`
+ * (`step.progress` events).
+ */
 export function bindProgram(
   deps: EngineDeps,
   { run, site }: LoadedRun,
   step: ExecutableStep,
   remote: RemoteSession,
   sql: SqlSession | undefined,
+  waits: ProgressReporter,
 ): (() => Promise<readonly Finding[]>) | undefined {
   if (step.program === undefined) return undefined;
   const fn = deps.runbooks.program(step.program.id);
@@ -40,6 +45,7 @@ export function bindProgram(
               { host: target, exitCode: null, tail: remote.redact(text), totalBytes: text.length, progress: true },
             ],
           }),
+        waiting: (w) => waits.report({ ...w, target: w.target ?? target }),
       },
       args,
     );

@@ -16,7 +16,9 @@ import type { SiteDirectory } from '../sites/site.ts';
 import type { StorePersistence } from '../ports/store-persistence.ts';
 import { storeSafety } from './store-safety.ts';
 import { chatRollback } from './chat-rollback.ts';
-import { runAwaiting } from './run-awaiting.ts';
+import { runAwaiting, waitingGateOf } from './run-awaiting.ts';
+import type { EventFeed } from '../ports/events.ts';
+import { readRunEvents } from './read-run-events.ts';
 
 /** Who serves the sites' queues (worker heartbeats, see src/adapters/redis/redis-worker-registry.ts). */
 export interface WorkerPresence {
@@ -42,6 +44,8 @@ export interface ChatEngineDeps {
    * refused and prechecks and dry runs warned (src/core/engine/store-safety.ts). Absent: nothing is checked.
    */
   readonly persistence?: StorePersistence;
+  /** The sites' event streams, read by `/show` for a run's whole record; without it `/show` is refused. */
+  readonly events?: EventFeed;
 }
 
 /** A button carries at least this many hex digits of the step hash. */
@@ -127,11 +131,40 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
 
     getRun: summary,
 
+    async pendingGates(filter) {
+      const lists = await Promise.all(filter.sites.map((s) => engine.listRuns(s)));
+      const active = lists.flat().filter((r) => !r.dryRun && r.outcome === undefined && r.abort === undefined);
+      const found = await Promise.all(
+        active
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map(async (run) => {
+            const plan = (await engine.getRun(run.id))?.plan;
+            const waiting = plan === undefined ? undefined : waitingGateOf(run, plan);
+            const gate = waiting === undefined ? undefined : await deps.gates.get(waiting.gateId);
+            if (gate === undefined || gate.status !== 'pending') return undefined;
+            const { approvers, approverGroups, requesterMayApprove } = gate.policy;
+            return {
+              gate: gateView(gate, plan),
+              policy: { approvers, approverGroups, requesterMayApprove },
+              approvedBy: gate.approvals.map((a) => a.by),
+            };
+          }),
+      );
+      return found.filter((g) => g !== undefined);
+    },
+
     async exportAudit(runId) {
       const found = await engine.getRun(runId);
       if (found === undefined) return refusal('RUN_NOT_FOUND', `no run ${runId}`);
       const records = await deps.audit.read(found.run.site, { runId });
       return ok({ filename: `audit-${runId}.jsonl`, content: records.map((r) => `${JSON.stringify(r)}\n`).join('') });
+    },
+
+    async runEvents(runId) {
+      const found = await engine.getRun(runId);
+      if (found === undefined) return refusal('RUN_NOT_FOUND', `no run ${runId}`);
+      if (deps.events === undefined) return refusal('NO_RECORD', 'this process does not read the event streams');
+      return ok(await readRunEvents(deps.events, found.run.site, runId));
     },
 
     decide,

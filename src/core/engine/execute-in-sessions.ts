@@ -9,6 +9,7 @@ import { resolveStdinSecrets } from './resolve-stdin-secrets.ts';
 import { stdinText } from '../plan/describe-command.ts';
 import { bindProgram } from './bind-program.ts';
 import { countSql } from './count-sql.ts';
+import { progressReporter } from './progress-reporter.ts';
 
 /**
  * Executes a step in the run's sessions (SSH, and SQL for a SQL step), with its stdin secrets resolved; a session
@@ -73,8 +74,11 @@ async function executeWithSessions(
       step.kind === 'check' && step.evaluator !== undefined ? deps.runbooks.evaluator(step.evaluator) : undefined;
     // What the step's statements (its own, or its program's) did is counted, to report them as SQL.
     const tally = sqlSession === undefined ? undefined : countSql(sqlSession);
-    const program = bindProgram(deps, loaded, step, remote, tally?.session);
-    return await executeStep({
+    const waits = progressReporter(deps, { site: site.name, runId: run.id }, step.id, {
+      redact: (t) => remote.redact(t),
+    });
+    const program = bindProgram(deps, loaded, step, remote, tally?.session, waits);
+    const outcome = await executeStep({
       step,
       remote,
       manualScripted: site.manualScripted,
@@ -87,7 +91,10 @@ async function executeWithSessions(
       ...(secrets.size > 0 ? { stdin: (c: HostCommand) => stdinText(c, secrets) } : {}),
       clock: deps.clock,
       ...(beforeSend !== undefined ? { beforeSend } : {}),
+      onOutput: waits.onOutput,
     });
+    await waits.finish();
+    return outcome;
   } finally {
     await Promise.allSettled([remote.close(), sqlSession?.close()]);
   }

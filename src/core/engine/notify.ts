@@ -120,6 +120,7 @@ function toAudit(e: EngineEvent): AuditEvent | undefined {
       };
     case 'run.stopped':
     case 'step.output-summary':
+    case 'step.progress':
     case 'lock.stale':
       return undefined;
     default:

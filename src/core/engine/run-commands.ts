@@ -1,7 +1,7 @@
 import type { OutputArtefactRef } from '../ports/artefacts.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { OutputSummary } from '../ports/events.ts';
-import type { CapturedOutput, HostOutcome, RemoteSession } from '../ports/remote.ts';
+import type { CapturedOutput, HostOutcome, OutputChunk, RemoteSession } from '../ports/remote.ts';
 import { sqlRejectionOf, type SqlSession } from '../ports/sql.ts';
 import { describeError } from '../opsgate-error.ts';
 import type { EvaluatorInput } from '../ports/runbook.ts';
@@ -33,6 +33,8 @@ export interface CommandsInput {
   readonly stdin?: (c: HostCommand) => string | undefined;
   /** Times a program's run (a command's or statement's duration comes from its session). */
   readonly clock: Clock;
+  /** Each chunk of the commands' output as it arrives (their `##progress` lines become progress events). */
+  readonly onOutput?: (chunk: OutputChunk) => void;
 }
 
 const TAIL_CHARS = 2000;
@@ -86,12 +88,23 @@ export async function runCommands(input: CommandsInput): Promise<Ran> {
         ...(stdin !== undefined ? { stdin } : {}),
       };
     },
-    { ...(concurrency ? { concurrency } : {}), ...(oneAtATime ? { oneAtATime, stopOnFailure: true } : {}) },
+    {
+      ...(concurrency ? { concurrency } : {}),
+      ...(oneAtATime ? { oneAtATime, stopOnFailure: true } : {}),
+      ...(input.onOutput ? { onOutput: input.onOutput } : {}),
+    },
   );
   return fromOutcomes(outcomes, input.storeOutput);
 }
 
-async function fromOutcomes(outcomes: readonly HostOutcome[], storeOutput: CommandsInput['storeOutput']): Promise<Ran> {
+/**
+ * Turns the outcomes of a step's commands (one per host) into its host records, output summaries and evaluator
+ * inputs; a host's error is a transport error of the step.
+ */
+export async function fromOutcomes(
+  outcomes: readonly HostOutcome[],
+  storeOutput: CommandsInput['storeOutput'],
+): Promise<Ran> {
   const ran: Ran & { transportError?: string } = { hosts: [], outputs: [], inputs: [] };
   const errors: string[] = [];
   for (const o of outcomes) {

@@ -4,6 +4,7 @@ import { describeCommand } from '../plan/describe-command.ts';
 import type { RunState } from '../plan/run-state.ts';
 import type { Plan } from '../plan/step-schema.ts';
 import type { Gate } from '../ports/gates.ts';
+import { answerersOf } from '../ports/answerers-of.ts';
 
 /** How a run looks in `/runs` and in chat: its state in one word from the engine's run state. */
 export function runViewState(run: RunState): RunViewState {
@@ -77,5 +78,6 @@ export function gateView(gate: Gate, plan: Plan | undefined): GateView {
         }
       : {}),
     ...(gate.decision === undefined ? {} : { decision: gate.decision }),
+    answerers: answerersOf(gate),
   };
 }

@@ -67,8 +67,13 @@ export interface Finding {
 export interface FindingAttachment {
   /** File name with its extension, e.g. `middleware-resources.md`. */
   readonly name: string;
-  readonly mimeType: 'text/markdown' | 'text/csv' | 'text/plain';
+  readonly mimeType: 'text/markdown' | 'text/csv' | 'text/plain' | 'application/json';
   readonly text: string;
+  /**
+   * The text is the data of a chart (`probe-series`: a `ProbeSeries` as JSON) that chat draws as a picture next
+   * to it: the runbook records data, an adapter renders it.
+   */
+  readonly chart?: 'probe-series';
 }
 
 export interface StepState {

@@ -1,6 +1,7 @@
 import type { Result } from '../result.ts';
-import type { GateChoice } from './gates.ts';
+import type { ApprovalPolicy, GateChoice } from './gates.ts';
 import type { AuditExport, GateView, RunSummary } from './views.ts';
+import type { EngineEvent } from './events.ts';
 import type { PrecheckCommand, UpgradeCommand } from '../../commands/command.ts';
 import type { Site } from '../sites/site.ts';
 
@@ -42,6 +43,19 @@ export interface GateDecisionRequest {
   /** Where the click came from: the gate must belong to this channel (and message, when known). */
   readonly channel: string;
   readonly messageTs?: string;
+  /**
+   * `home`: clicked on the person's Home tab, not on a message; the adapter has checked that the Home it published
+   * to this person showed this gate, and `channel` is the gate's site channel it recorded then.
+   */
+  readonly via?: 'home';
+}
+
+/** A gate waiting for a decision, with who may give it: what a person's Home tab lists. */
+export interface PendingGateView {
+  readonly gate: GateView;
+  readonly policy: Pick<ApprovalPolicy, 'approvers' | 'approverGroups' | 'requesterMayApprove'>;
+  /** Who approved it so far (when it needs several approvals). */
+  readonly approvedBy: readonly string[];
 }
 
 /** `decided`: the gate is settled; `recorded`: an approval counted and more are needed. */
@@ -100,6 +114,13 @@ export interface ChatEngine {
   listRuns(filter: { readonly sites: readonly string[] }): Promise<readonly RunSummary[]>;
   getRun(runId: string): Promise<RunSummary | undefined>;
   exportAudit(runId: string): Promise<Result<AuditExport, EngineRefusal>>;
+  /**
+   * Every event of a run still on its site's stream, oldest first: what `/show` renders in full (every check,
+   * every output tail) while the run's thread shows only what needs attention. Absent where no stream is read.
+   */
+  runEvents?(runId: string): Promise<Result<readonly EngineEvent[], EngineRefusal>>;
+  /** The pending gates of the active runs at the given sites, oldest run first (for the Home tab). */
+  pendingGates(filter: { readonly sites: readonly string[] }): Promise<readonly PendingGateView[]>;
   /** Records a decision on a gate after every server-side check (policy, four eyes, expiry, plan hash, message). */
   decide(req: GateDecisionRequest): Promise<Result<GateDecisionOutcome, EngineRefusal>>;
 }
@@ -122,6 +143,13 @@ export type CommandReply =
   | { readonly kind: 'runs'; readonly runs: readonly RunSummary[]; readonly sites: readonly string[] }
   /** An audit export to upload into the run's thread. */
   | { readonly kind: 'audit'; readonly run: RunSummary; readonly export: AuditExport }
+  /** `/show`: the whole record of a run (or of one step), shown only to the person who asked. */
+  | {
+      readonly kind: 'show';
+      readonly run: RunSummary;
+      readonly stepId?: string;
+      readonly events: readonly EngineEvent[];
+    }
   /** Console only: act as this user from now on. */
   | { readonly kind: 'switch-user'; readonly user: string };
 

@@ -52,6 +52,23 @@ export interface OutputSummary {
   readonly progress?: true;
 }
 
+/** Where a long wait stands: what is awaited, for how long so far, and the last value the software reported. */
+export interface WaitProgress {
+  /** What is awaited, e.g. `zone zone1 is INACTIVE` or `copy /a -> /b`. */
+  readonly awaited: string;
+  /** Since the wait began (the step's commands were sent, or the program's wait started). */
+  readonly elapsedMs: number;
+  /** The last value seen, as the software reported it (redacted). */
+  readonly lastValue: string;
+  /** The host or SQL target the wait is on. */
+  readonly target?: string;
+  /** The wait is over (reached, timed out, or its command ended): the last report of this wait. */
+  readonly done?: boolean;
+}
+
+/** What a wait reports as it goes; `elapsedMs` defaults to the time since the step began sending. */
+export type WaitReport = Omit<WaitProgress, 'elapsedMs'> & { readonly elapsedMs?: number };
+
 export type EventBody =
   | {
       readonly type: 'run.requested';
@@ -97,6 +114,11 @@ export type EventBody =
       readonly stepHash?: string;
     }
   | { readonly type: 'step.output-summary'; readonly stepId: string; readonly outputs: readonly OutputSummary[] }
+  /**
+   * A long wait's progress (an OceanBase poll, a copy, consumer lag): not audited and not in the run record, only
+   * on the site's (capped) event stream, at most one per wait every few seconds (docs/engine.md).
+   */
+  | ({ readonly type: 'step.progress'; readonly stepId: string } & WaitProgress)
   | {
       readonly type: 'step.finished';
       readonly stepId: string;

@@ -6,6 +6,7 @@ import type { Clock } from './clock.ts';
 import type { RemoteSession } from './remote.ts';
 import type { SqlSession } from './sql.ts';
 import type { PackageFiles } from './package-files.ts';
+import type { WaitReport } from './events.ts';
 
 /** One host's (or SQL target's) result, as an evaluator sees it: already redacted. */
 export interface EvaluatorInput {
@@ -35,6 +36,12 @@ export interface ProgramContext {
   readonly sleep: (ms: number) => Promise<void>;
   /** Posts a progress line to the run's thread (a `step.output-summary` event); never a secret. */
   progress(text: string): Promise<void>;
+  /**
+   * Reports a long wait as it goes (what is awaited, the last value seen, `done` at its end): shown as one line
+   * updated in place (console, `opsgate run`) and one message edited in the run's thread (Slack), never as a new
+   * line per poll; throttled by the engine, neither audited nor recorded in the run.
+   */
+  waiting(w: WaitReport): Promise<void>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { GateChoice, GateStatus } from './gates.ts';
+import type { ApprovalPolicy, GateChoice, GateStatus } from './gates.ts';
 import type { GateKind, SqlRecord } from '../plan/run-state.ts';
 
 /**
@@ -54,6 +54,19 @@ export interface StepView {
   readonly finishedAt?: number;
   /** Who approved it (Slack user ids), when it needed an approval. */
   readonly approvedBy?: readonly string[];
+  /** How its findings came out, once it finished with any (the precheck's summary table reads it). */
+  readonly tally?: FindingTally;
+}
+
+/** A finished step's findings counted by status, and the first few that did not hold, for a one-glance summary. */
+export interface FindingTally {
+  readonly pass: number;
+  readonly warn: number;
+  readonly fail: number;
+  readonly manual: number;
+  readonly skipped: number;
+  /** `title (host)` of the findings that failed, then those that warned, at most a few. */
+  readonly notHeld: readonly string[];
 }
 
 /** A run, for its parent message. */
@@ -62,6 +75,8 @@ export interface RunView {
   readonly site: string;
   /** What runs, e.g. `precheck` or `upgrade redis`. */
   readonly title: string;
+  /** The runbook's id (e.g. `ob-precheck`), once its request was seen. */
+  readonly runbook?: string;
   readonly requester: string;
   readonly state: RunState;
   readonly startedAt: number;
@@ -134,6 +149,8 @@ export interface GateView {
   readonly reason?: string;
   readonly expiresAt: number;
   readonly decision?: { readonly choice: GateChoice; readonly by: string; readonly at: number };
+  /** Who may answer, from the gate's policy (absent in views saved before it was recorded). */
+  readonly answerers?: Pick<ApprovalPolicy, 'approvers' | 'approverGroups' | 'requesterMayApprove' | 'approvalsNeeded'>;
 }
 
 /** A run in the `/runs` list. */

@@ -49,13 +49,32 @@ describe('opsgate run', () => {
     expect(r.stdout).toMatch(
       /fdfs-3\$ echo move-dir >> \/app\/opsgate-test\/effects\.log && sleep 0 && mv \/app\/opsgate-test\/data \/app\/opsgate-test\/data_bak/,
     );
+    expect(r.stdout).toMatch(/may answer: UAPPROVER1\b/);
     expect(r.stdout).toMatch(/gate of move-dir: approve by UAPPROVER1/);
     expect(r.stdout).toMatch(/completed: 4 step\(s\) done/);
+    // Compact by default: one line per succeeded step, none of the checks that held.
+    expect(r.stdout).toMatch(/^ {2}✔ move-dir Move \S+ to \S+ · fdfs-3 · .* · \d+ check\(s\) held$/m);
+    expect(r.stdout).not.toMatch(/▶ step|^\s+ok fdfs-3:/m);
     expect(await moveDirState()).toEqual({
       data: false,
       bak: true,
       effects: ['record-start', 'move-dir', 'record-end'],
     });
+    // The whole record on demand: /show through the same grammar, and --verbose for a run.
+    const runId = /requested as run (run_[0-9a-f]{16})/.exec(r.stdout)?.[1] ?? '';
+    const shown = await run(`/show ${runId} move-dir`, '--as', 'UOPERATOR');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^record of ${runId} step move-dir`));
+    expect(shown.stdout).toMatch(/^ {4}ok fdfs-3: /m);
+    expect(shown.stdout).toMatch(/✔ move-dir succeeded/);
+  });
+
+  it('with --verbose prints every step in full', async () => {
+    const r = await run(UPGRADE, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--verbose');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/▶ step move-dir \(attempt 1\) on fdfs-3/);
+    expect(r.stdout).toMatch(/^ {4}ok fdfs-3: /m);
+    expect(r.stdout).toMatch(/✔ move-dir succeeded/);
   });
 
   it('refuses approval by the requester with the policy message, exits 1 and moves nothing', async () => {

@@ -45,9 +45,14 @@ describe('the console chat (opsgate start without Slack tokens)', () => {
       await out.waitFor(/acting as UOPERATOR/);
       type('/upgrade xizang redis');
       let at = await out.waitFor(/requested as run run_[0-9a-f]{16}/);
-      at = await out.waitFor(/\? gate \[1\] approval for step move-dir/, at);
-      at = await out.waitFor(/ {4}answer: 1 approve \| 1 reject/, at);
-      expect(out.text.slice(at - 400, at)).toMatch(/fdfs-3\$ echo move-dir >> \/app\/opsgate-test\/effects\.log/);
+      const runId = /requested as run (run_[0-9a-f]{16})/.exec(out.text)?.[1] ?? '';
+      const gateAt = await out.waitFor(/\? gate \[1\] approval for step move-dir/, at);
+      // The requester is told who may answer, and offered no choice.
+      at = await out.waitFor(/ {4}you requested this run: another approver must answer \(\/as UAPPROVER1 /, gateAt);
+      const gate = out.text.slice(gateAt - 200, at);
+      expect(gate).toMatch(/fdfs-3\$ echo move-dir >> \/app\/opsgate-test\/effects\.log/);
+      expect(gate).toMatch(/may answer: UAPPROVER1\b.*\(not UOPERATOR, who requested the run\)/);
+      expect(gate).not.toMatch(/answer: 1 approve/);
 
       type('1 approve');
       at = await out.waitFor(/approve refused: You requested this run; another approver must approve it\./, at);
@@ -55,9 +60,14 @@ describe('the console chat (opsgate start without Slack tokens)', () => {
       at = await out.waitFor(/now acting as UAPPROVER1/, at);
       type('1 approve');
       at = await out.waitFor(/gate \[1\] of move-dir: approve by UAPPROVER1/, at);
-      at = await out.waitFor(/ {2}▶ step move-dir \(attempt 1\) on fdfs-3/, at);
-      at = await out.waitFor(/ {2}✔ move-dir succeeded/, at);
-      await out.waitFor(/■ run_[0-9a-f]{16} \(xizang\) completed: completed: 4 step\(s\) done/, at);
+      // Compact: a succeeded step is one line, none of its checks that held.
+      at = await out.waitFor(/ {2}✔ move-dir Move \S+ to \S+ · fdfs-3 · .* · \d+ check\(s\) held\n/, at);
+      at = await out.waitFor(/■ run_[0-9a-f]{16} \(xizang\) completed: completed: 4 step\(s\) done/, at);
+      expect(out.text).not.toMatch(/▶ step|\bok fdfs-3:/);
+      // Everything is still there on demand.
+      type(`/show ${runId} move-dir`);
+      at = await out.waitFor(new RegExp(`record of ${runId} step move-dir`), at);
+      await out.waitFor(/ {4}ok fdfs-3: /, at);
       type('/quit');
       expect(await exited).toBe(0);
     } finally {
@@ -79,8 +89,8 @@ describe('the console chat (opsgate start without Slack tokens)', () => {
       await out.waitFor(/acting as UAPPROVER2/);
       type('/as UOPERATOR');
       type('/upgrade xizang redis');
-      let at = await out.waitFor(/ {2}✔ record-start succeeded/);
-      at = await out.waitFor(/answer: 1 approve \| 1 reject/, at);
+      let at = await out.waitFor(/ {2}✔ record-start /);
+      at = await out.waitFor(/another approver must answer/, at);
       type('/as UAPPROVER2');
       type('1 approve');
       await completesAndQuits({ child, out, exited }, at);

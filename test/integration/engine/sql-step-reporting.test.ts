@@ -124,7 +124,9 @@ async function runCase(which: string, during?: () => Promise<void>) {
   const slack: string[] = [];
   for (const e of events) {
     const effect = applyEvent(state, e);
-    if (effect.kind === 'step-reply') slack.push(JSON.stringify(renderStepReply(effect.result).blocks));
+    // The full reply (`/show`'s): these tests read how every host and check is described, not only what failed.
+    if (effect.kind === 'step-reply')
+      slack.push(JSON.stringify(renderStepReply(effect.result, { verbose: true }).blocks));
     if (effect.kind === 'gate-posted') slack.push(JSON.stringify(renderGate(effect.gate).blocks));
   }
   return { events, console, slack: slack.join('\n') };

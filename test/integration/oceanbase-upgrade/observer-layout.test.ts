@@ -99,7 +99,7 @@ describe('an OCP-managed cluster', () => {
       const k = new RedisTestKeys();
       keys.push(k);
       const run = (line: string) =>
-        opsgate(['run', line, '--sites', dir, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'], {
+        opsgate(['run', line, '--sites', dir, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--verbose'], {
           REDIS_URL: TEST_REDIS_URL,
           OPSGATE_REDIS_PREFIX: k.prefix,
         });

@@ -17,10 +17,13 @@ const FAKE = '/run/opsgate-test-cpuinfo';
 function run(line: string) {
   const k = new RedisTestKeys();
   keys.push(k);
-  return opsgate(['run', line, '--sites', labSitesDir(), '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'], {
-    REDIS_URL: TEST_REDIS_URL,
-    OPSGATE_REDIS_PREFIX: k.prefix,
-  });
+  return opsgate(
+    ['run', line, '--sites', labSitesDir(), '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--verbose'],
+    {
+      REDIS_URL: TEST_REDIS_URL,
+      OPSGATE_REDIS_PREFIX: k.prefix,
+    },
+  );
 }
 
 beforeAll(async () => {

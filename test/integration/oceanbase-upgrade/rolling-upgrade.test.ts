@@ -15,10 +15,13 @@ let sim: ObSim;
 const keys: RedisTestKeys[] = [];
 
 function run(line: string, k: RedisTestKeys = fresh()) {
-  return opsgate(['run', line, '--sites', labSitesDir(), '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'], {
-    REDIS_URL: TEST_REDIS_URL,
-    OPSGATE_REDIS_PREFIX: k.prefix,
-  });
+  return opsgate(
+    ['run', line, '--sites', labSitesDir(), '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--verbose'],
+    {
+      REDIS_URL: TEST_REDIS_URL,
+      OPSGATE_REDIS_PREFIX: k.prefix,
+    },
+  );
 }
 
 function fresh(): RedisTestKeys {
@@ -89,11 +92,11 @@ describe('OceanBase rolling upgrade in the lab', () => {
     // Zone by zone: each zone serves the new version before the next zone is stopped.
     const order = [
       at(/step zone1-stop-zone \(attempt/),
-      at(/every observer of zone1 runs 4\.3\.5\.5: done/),
+      at(/⌛ \S+: every observer of zone1 runs 4\.3\.5\.5[^\n]*: ended after/),
       at(/step zone2-stop-zone \(attempt/),
-      at(/every observer of zone2 runs 4\.3\.5\.5: done/),
+      at(/⌛ \S+: every observer of zone2 runs 4\.3\.5\.5[^\n]*: ended after/),
       at(/step zone3-stop-zone \(attempt/),
-      at(/every observer of zone3 runs 4\.3\.5\.5: done/),
+      at(/⌛ \S+: every observer of zone3 runs 4\.3\.5\.5[^\n]*: ended after/),
     ];
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
@@ -163,6 +166,9 @@ describe('OceanBase rolling upgrade in the lab', () => {
         new RegExp(`longest interruption: \\S+ \\((zone stopped|observers restarted|after start)\\) for `),
       );
     }
+    // The whole upgrade as the probe saw it: its data, and its chart drawn beside it as a PNG.
+    expect(out).toMatch(/attachment probe-latency-obcluster\.json \(application\/json, \d+ bytes\)/);
+    expect(out).toMatch(/chart probe-latency-obcluster\.png \(image\/png, 1200×520\): \S+\.png/);
     // The probe logged in with the site file's password (in the lab, the root-password secret), written to its
     // stdin: its option file is gone from the probe host, and the value is not in the thread nor anything stored.
     expect(

@@ -24,7 +24,7 @@ let wrongSites: string;
 function run(line: string, sites = labSitesDir()) {
   const k = new RedisTestKeys();
   keys.push(k);
-  return opsgate(['run', line, '--sites', sites, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'], {
+  return opsgate(['run', line, '--sites', sites, '--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--verbose'], {
     REDIS_URL: TEST_REDIS_URL,
     OPSGATE_REDIS_PREFIX: k.prefix,
   });

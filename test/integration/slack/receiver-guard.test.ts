@@ -82,7 +82,14 @@ describe("the Slack receiver's guard", () => {
       ['a command without fields', 'command=%2Fprecheck', FORM, 400, 'slash command: text is missing'],
       ['a command as JSON', JSON.stringify({ command: '/precheck', text: 'xizang' }), JSON_TYPE, 400, 'no Events API'],
       ['JSON null', 'null', JSON_TYPE, 400, 'not a JSON object'],
-      ['an event callback', '{"type":"event_callback","event":null}', JSON_TYPE, 400, 'no Events API events'],
+      ['an event callback', '{"type":"event_callback","event":null}', JSON_TYPE, 400, 'only app_home_opened'],
+      [
+        'a message event',
+        '{"type":"event_callback","event":{"type":"message","text":"hi"}}',
+        JSON_TYPE,
+        400,
+        'no "message" events',
+      ],
       ['a URL verification without challenge', '{"type":"url_verification"}', JSON_TYPE, 400, 'challenge is missing'],
       [
         'a URL verification with challenge null',

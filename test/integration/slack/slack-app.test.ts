@@ -279,6 +279,47 @@ describe("Slack app through Bolt's HTTP receiver", () => {
     expect(fake.uploads[0]?.content).toContain('run.requested');
   });
 
+  it('answers /show privately with every check of the step, which the thread leaves out', async () => {
+    const runId = 'run_00000000000000ab';
+    engine.runs.set(runId, {
+      id: runId,
+      site: 'xizang',
+      title: 'upgrade redis',
+      state: 'succeeded',
+      requester: 'UOPERATOR',
+      startedAt: 0,
+    });
+    const at = { site: 'xizang', runId, at: 0 };
+    engine.events.set(runId, [
+      {
+        ...at,
+        type: 'step.started',
+        stepId: 'r01',
+        title: 'Stop keepalived',
+        attempt: 1,
+        phase: 'forward',
+        targets: ['redis-a'],
+      },
+      {
+        ...at,
+        type: 'step.finished',
+        stepId: 'r01',
+        status: 'succeeded',
+        hosts: [{ host: 'redis-a', exitCode: 0, durationMs: 5 }],
+        probes: [{ probe: 'path-absent', host: 'redis-a', ok: true, evidence: '/app/soft/keepalived_bak is absent' }],
+        findings: [],
+        summary: 'done on 1 host',
+      },
+    ]);
+    const { id } = command(`${runId} r01`, { command: '/show' });
+    const body = await responseTo(id);
+    expect(body?.response_type).toBe('ephemeral');
+    expect(JSON.stringify(body?.blocks)).toContain('/app/soft/keepalived_bak is absent');
+    expect(fake.ok('chat.postMessage')).toEqual([]);
+    const other = command(`${runId}`, { command: '/show', channel: 'CLHASA' });
+    expect((await responseTo(other.id))?.text).toContain('only accepted in its channel');
+  });
+
   it('passes a click with its parsed opaque reference to the gate handler and replaces the buttons', async () => {
     const { ts } = await postGate();
     const { res } = click('UAPPROVER1', ts);

@@ -2,7 +2,7 @@ import type { RunState } from '../../../src/core/plan/run-state.ts';
 import { isFinished } from '../../../src/core/plan/run-state.ts';
 import type { Plan } from '../../../src/core/plan/step-schema.ts';
 import type { RunQueue, RunStore, StepJob } from '../../../src/core/ports/run-store.ts';
-import type { EngineEvent, EventSink } from '../../../src/core/ports/events.ts';
+import type { EngineEvent, EventFeed, EventSink, StoredEvent } from '../../../src/core/ports/events.ts';
 
 /** An in-memory RunStore; states go through JSON like in Redis, and `update` is a real compare-and-set. */
 export class MemoryRunStore implements RunStore {
@@ -71,7 +71,7 @@ export class MemoryRunQueue implements RunQueue {
 }
 
 /** An EventSink that keeps every event. */
-export class MemoryEvents implements EventSink {
+export class MemoryEvents implements EventSink, EventFeed {
   readonly events: EngineEvent[] = [];
 
   async emit(event: EngineEvent): Promise<void> {
@@ -84,5 +84,14 @@ export class MemoryEvents implements EventSink {
 
   of<T extends EngineEvent['type']>(type: T): Extract<EngineEvent, { type: T }>[] {
     return this.events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+  }
+
+  /** The events of a site after `afterId` (ids are `<position>-0`), as a Redis stream reads them. */
+  async read(site: string, afterId: string, opts: { readonly count?: number } = {}): Promise<StoredEvent[]> {
+    const after = Number(afterId.split('-')[0]);
+    return this.events
+      .map((event, i) => ({ id: `${i + 1}-0`, event }))
+      .filter((s, i) => i + 1 > after && s.event.site === site)
+      .slice(0, opts.count ?? 100);
   }
 }

@@ -5,11 +5,13 @@ import type {
   EngineRefusal,
   GateDecisionOutcome,
   GateDecisionRequest,
+  PendingGateView,
   RollbackAccepted,
   RunRequest,
   RunStarted,
 } from '../../../src/core/ports/chat-engine.ts';
 import type { AuditExport, GateView, RunSummary } from '../../../src/core/ports/views.ts';
+import type { EngineEvent } from '../../../src/core/ports/events.ts';
 
 /**
  * A hand-written `ChatEngine` that records every call and answers from small in-memory tables, for tests of
@@ -19,6 +21,8 @@ import type { AuditExport, GateView, RunSummary } from '../../../src/core/ports/
 export class FakeChatEngine implements ChatEngine {
   readonly calls: { method: string; arg: unknown }[] = [];
   readonly runs = new Map<string, RunSummary>();
+  /** The events `/show` replays, by run id. */
+  readonly events = new Map<string, EngineEvent[]>();
   readonly gates = new Map<string, GateView & { approvers: readonly string[]; approverGroups: readonly string[] }>();
   refuseRuns: EngineRefusal | undefined;
   planText = 'step 1 on redis-a: redis-cli ping';
@@ -72,8 +76,24 @@ export class FakeChatEngine implements ChatEngine {
     return [...this.runs.values()].filter((r) => filter.sites.includes(r.site));
   }
 
+  async pendingGates(filter: { sites: readonly string[] }): Promise<readonly PendingGateView[]> {
+    this.calls.push({ method: 'pendingGates', arg: filter });
+    return [...this.gates.values()]
+      .filter((g) => g.status === 'pending' && filter.sites.includes(g.site))
+      .map(({ approvers, approverGroups, ...gate }) => ({
+        gate,
+        policy: { approvers, approverGroups, requesterMayApprove: false },
+        approvedBy: [],
+      }));
+  }
+
   async getRun(runId: string): Promise<RunSummary | undefined> {
     return this.runs.get(runId);
+  }
+
+  async runEvents(runId: string): Promise<Result<readonly EngineEvent[], EngineRefusal>> {
+    this.calls.push({ method: 'runEvents', arg: runId });
+    return ok(this.events.get(runId) ?? []);
   }
 
   async exportAudit(runId: string): Promise<Result<AuditExport, EngineRefusal>> {

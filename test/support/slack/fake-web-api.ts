@@ -34,19 +34,28 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata', 'view
  * A local stand-in for Slack's Web API (`WebClient({ slackApiUrl: fake.apiUrl })`), recording every call:
  * auth.test, chat.postMessage / update / postEphemeral, the files.uploadV2 flow (getUploadURLExternal, the
  * upload POST, completeUploadExternal), users.info, usergroups.users.list, conversations.history and
- * conversations.replies (with `metadata` when `include_all_metadata`, `oldest`, `limit`/`cursor` pages); plus
+ * conversations.replies (with `metadata` when `include_all_metadata`, `oldest`, `limit`/`cursor` pages),
+ * conversations.members (`limit`/`cursor` pages) and views.publish (a Home view per user, kept with its id); plus
  * `response_url` targets.
  * Rate limits and errors are scripted per method.
  */
 export class FakeSlackWebApi {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
-  readonly uploads: { fileId: string; bytes: number; content: string }[] = [];
+  /** Each file upload's body as sent (the WebClient sends multipart form data): as text, and as bytes for pictures. */
+  readonly uploads: { fileId: string; bytes: number; content: string; data: Buffer }[] = [];
   readonly messages = new Map<string, StoredMessage>();
   /** users.info answers, by user id (unknown ids get `user_not_found`). */
   readonly users = new Map<string, { deleted?: boolean; is_bot?: boolean; is_restricted?: boolean }>();
   /** usergroups.users.list answers, by group id. */
   readonly usergroups = new Map<string, string[]>();
+  /** conversations.members answers, by channel id (unknown channels get `channel_not_found`). */
+  readonly channelMembers = new Map<string, string[]>();
+  /** The Home view last published to each user, with its id (stable per user, as Slack keeps it). */
+  readonly homeViews = new Map<
+    string,
+    { id: string; view: { type?: string; blocks?: unknown[]; private_metadata?: string } }
+  >();
   /** What apps.connections.open answers (Socket Mode), e.g. a `FakeSocketMode` url. */
   socketModeUrl: string | undefined;
   private readonly rateLimits = new Map<string, { remaining: number; retryAfter: number }>();
@@ -135,7 +144,7 @@ export class FakeSlackWebApi {
       }
       if (path.startsWith('/upload/')) {
         const fileId = path.slice('/upload/'.length);
-        this.uploads.push({ fileId, bytes: raw.length, content: raw.toString('utf8') });
+        this.uploads.push({ fileId, bytes: raw.length, content: raw.toString('utf8'), data: raw });
         this.calls.push({ method: 'upload', params: { fileId, bytes: raw.length }, status: 200 });
         return this.send(res, 200, 'OK - 1', 'text/plain');
       }
@@ -278,6 +287,22 @@ export class FakeSlackWebApi {
           has_more: next !== '',
           response_metadata: { next_cursor: next },
         };
+      }
+      case 'conversations.members': {
+        const all = this.channelMembers.get(str('channel'));
+        if (!all) return { ok: false, error: 'channel_not_found' };
+        const from = Number(str('cursor') || 0);
+        const limit = Math.min(Number(str('limit') || 100), 1000);
+        const next = from + limit < all.length ? String(from + limit) : '';
+        return { ok: true, members: all.slice(from, from + limit), response_metadata: { next_cursor: next } };
+      }
+      case 'views.publish': {
+        const view = p.view as { type?: string; blocks?: unknown[]; private_metadata?: string } | undefined;
+        if (!str('user_id') || view?.type !== 'home') return { ok: false, error: 'invalid_arguments' };
+        if ((view.blocks?.length ?? 0) > 100) return { ok: false, error: 'invalid_arguments' };
+        const id = this.homeViews.get(str('user_id'))?.id ?? `VHOME${String(this.homeViews.size + 1).padStart(4, '0')}`;
+        this.homeViews.set(str('user_id'), { id, view });
+        return { ok: true, view: { id, type: 'home', ...view } };
       }
       case 'usergroups.users.list': {
         const users = this.usergroups.get(str('usergroup'));

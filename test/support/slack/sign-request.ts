@@ -103,3 +103,78 @@ export function blockActionsBody(c: ButtonClick): string {
 export async function postSigned(url: string, body: string, opts: SignOptions): Promise<Response> {
   return fetch(url, { method: 'POST', headers: signedHeaders(body, opts), body });
 }
+
+/** A click on a button of the app's Home tab. */
+export interface HomeClick {
+  readonly user: string;
+  readonly viewId: string;
+  readonly actionId: string;
+  readonly value: string;
+  readonly actionTs?: string;
+  readonly triggerId?: string;
+}
+
+/** The `block_actions` payload of a click on the Home tab: a view container, no channel, message or response_url. */
+export function homeClickPayload(c: HomeClick): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: { id: c.user, username: c.user.toLowerCase(), name: c.user.toLowerCase(), team_id: 'T111' },
+    api_app_id: 'A111',
+    token: 'deprecated',
+    trigger_id: c.triggerId ?? `${Date.now()}.${Math.random()}.home`,
+    team: { id: 'T111', domain: 'acme' },
+    container: { type: 'view', view_id: c.viewId },
+    view: {
+      id: c.viewId,
+      team_id: 'T111',
+      type: 'home',
+      blocks: [],
+      private_metadata: '1',
+      callback_id: '',
+      state: { values: {} },
+      hash: '1700000000.abc',
+      app_id: 'A111',
+      bot_id: 'BBOT',
+    },
+    actions: [
+      {
+        type: 'button',
+        action_id: c.actionId,
+        block_id: 'home:gate',
+        value: c.value,
+        text: { type: 'plain_text', text: 'Approve' },
+        action_ts: c.actionTs ?? `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}
+
+/** The form body of a click on the Home tab. */
+export function homeClickBody(c: HomeClick): string {
+  return new URLSearchParams({ payload: JSON.stringify(homeClickPayload(c)) }).toString();
+}
+
+/** The Events API body of `app_home_opened` (the `home` tab unless told). */
+export function homeOpenedEvent(user: string, tab: 'home' | 'messages' = 'home'): Record<string, unknown> {
+  return {
+    token: 'deprecated',
+    team_id: 'T111',
+    api_app_id: 'A111',
+    event: { type: 'app_home_opened', user, channel: 'D0HOME', tab, event_ts: `${Date.now() / 1000}` },
+    type: 'event_callback',
+    event_id: `Ev${Date.now()}${Math.floor(Math.random() * 1000)}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: 'T111', user_id: 'UBOT', is_bot: true }],
+    is_ext_shared_channel: false,
+  };
+}
+
+/** POSTs a signed JSON body (an Events API delivery) to a Bolt HTTP receiver. */
+export async function postSignedJson(url: string, json: unknown, opts: SignOptions): Promise<Response> {
+  const body = JSON.stringify(json);
+  return fetch(url, {
+    method: 'POST',
+    headers: { ...signedHeaders(body, opts), 'content-type': 'application/json' },
+    body,
+  });
+}

@@ -88,6 +88,7 @@ export function chatOverEngine(opts: { readonly upgrade?: 'lab-move-dir' | 'one-
     sites: siteDirectory([site]),
     runbooks: { ...DEFAULT_COMMAND_RUNBOOKS, 'upgrade redis': opts.upgrade ?? 'lab-move-dir', precheck: 'look-only' },
     persistence: { read: async () => (store.reads++, store.persistence) },
+    events: h.events,
   });
   const deps: CommandDeps = { engine: chat, sites: [site], runIdPattern: /^run_\d+$/ };
   /** Types a command as `user` in the site's channel; the reply as the handler gives it. */

@@ -36,6 +36,8 @@ describe('parseCommand', () => {
     ['/runs', { name: 'runs' }],
     ['/runs lhasa-2', { name: 'runs', site: 'lhasa-2' }],
     ['/audit run_0123456789abcdef', { name: 'audit', runId: 'run_0123456789abcdef' }],
+    ['/show run_0123456789abcdef', { name: 'show', runId: 'run_0123456789abcdef' }],
+    ['/show run_0123456789abcdef r03', { name: 'show', runId: 'run_0123456789abcdef', stepId: 'r03' }],
   ])('parses %j', (line, expected) => {
     expect(parse(line)).toEqual({ ok: true, value: expected });
   });
@@ -76,6 +78,12 @@ describe('parseCommand', () => {
     expect(errorOf('/precheck xizang now').code).toBe('BAD_ARGUMENTS');
     expect(errorOf('/runs xizang lhasa-2').code).toBe('BAD_ARGUMENTS');
     expect(errorOf('/rollback').message).toContain('Usage: /rollback <run>');
+    expect(errorOf('/show run_0123456789abcdef r03 r04').message).toContain('Usage: /show <run> [step]');
+  });
+
+  it('refuses a step id that no step could have', () => {
+    expect(errorOf('/show run_0123456789abcdef R03;ls').code).toBe('INVALID_VALUE');
+    expect(errorOf('/show r03').code).toBe('INVALID_VALUE');
   });
 
   it('refuses run ids that do not match the engine format, and accepts another format when given one', () => {
@@ -110,7 +118,7 @@ describe('parseCommand', () => {
 
   it('names the valid commands for an unknown one', () => {
     expect(errorOf('/deploy xizang').message).toBe(
-      'Unknown command "/deploy". Valid commands: /precheck, /upgrade, /rollback, /runs, /audit.',
+      'Unknown command "/deploy". Valid commands: /precheck, /upgrade, /rollback, /runs, /audit, /show.',
     );
   });
 });

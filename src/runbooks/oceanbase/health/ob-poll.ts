@@ -47,7 +47,8 @@ export function evaluatePoll(poll: ObPoll, rows: readonly ObRow[]): PollObservat
     case 'zero': {
       if (!isOneByOne(rows)) return { done: false, observed: `unexpected result: ${rows.length} rows` };
       const n = num(cell(rows[0]));
-      return { done: n === 0, observed: `${text(cell(rows[0]))} not yet` };
+      // Said as the count it is: the value shown while waiting, and at the end (`0`, not "0 not yet").
+      return { done: n === 0, observed: n === 0 ? text(cell(rows[0])) : `${text(cell(rows[0]))} not yet` };
     }
     case 'equals': {
       if (!isOneByOne(rows)) return { done: false, observed: `unexpected result: ${rows.length} rows` };

@@ -5,8 +5,6 @@ import type { SqlSession } from '../../../core/ports/sql.ts';
 import type { ProgramContext } from '../../../core/ports/runbook.ts';
 import { requireSql } from '../shared/require-sql.ts';
 
-const PROGRESS_EVERY_MS = 15_000;
-
 /** The cluster's tenant count as the health checker counts it (sys and meta tenants included). */
 export async function tenantCount(ctx: ProgramContext): Promise<number> {
   return (await requireSql(ctx).query(TENANT_COUNT_SQL, { label: ctx.step.id })).rows.length;
@@ -19,9 +17,10 @@ export async function runStatement(ctx: ProgramContext, sql: SqlSession, stateme
 }
 
 /**
- * Runs polls in order with progress lines (first, every 15 s, done), timeouts scaled by the tenant count (read
- * once unless given) or `explicitTimeoutSec` (the health checker's `-t`). Returns a pass per poll, or stops at
- * the first timeout with a `fail` finding that ends with `onTimeout` (state and decision).
+ * Runs polls in order, reporting each one's wait as it goes (what is awaited, the value last seen; the engine
+ * shows it as one line updated in place, not a line per poll), timeouts scaled by the tenant count (read once
+ * unless given) or `explicitTimeoutSec` (the health checker's `-t`). Returns a pass per poll, or stops at the
+ * first timeout with a `fail` finding that ends with `onTimeout` (state and decision).
  */
 export async function runPolls(
   ctx: ProgramContext,
@@ -34,27 +33,30 @@ export async function runPolls(
   const n = tenants ?? (await tenantCount(ctx));
   const findings: Finding[] = [];
   for (const poll of polls) {
-    let lastShown = -Infinity;
-    const lines: Promise<void>[] = [];
+    const reports: Promise<void>[] = [];
     const res = await awaitPoll(
       {
         sql,
         clock: ctx.clock,
         sleep: ctx.sleep,
-        onProgress: (p, seen, elapsed) => {
-          if (!seen.done && elapsed - lastShown < PROGRESS_EVERY_MS) return;
-          lastShown = elapsed;
-          lines.push(
-            ctx.progress(
-              `${p.title}: ${seen.done ? 'done' : 'waiting'} after ${Math.round(elapsed / 1000)} s (seen: ${seen.observed})`,
-            ),
-          );
-        },
+        onProgress: (p, seen, elapsed) =>
+          void reports.push(
+            ctx.waiting({ awaited: p.title, lastValue: seen.observed, elapsedMs: elapsed, done: seen.done }),
+          ),
       },
       poll,
       { tenantCount: n, ...(explicitTimeoutSec !== undefined ? { explicitTimeoutSec } : {}) },
     );
-    await Promise.all(lines);
+    if (!res.ok)
+      reports.push(
+        ctx.waiting({
+          awaited: poll.title,
+          lastValue: `timed out (${res.error.last.observed})`,
+          elapsedMs: res.error.waitedMs,
+          done: true,
+        }),
+      );
+    await Promise.all(reports);
     if (!res.ok) {
       findings.push({ status: 'fail', title: poll.title, evidence: `${res.error.message}. ${onTimeout}` });
       return { ok: false, findings };

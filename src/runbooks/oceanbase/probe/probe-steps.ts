@@ -2,6 +2,7 @@ import type { StepInput } from '../../../core/plan/step-schema.ts';
 import { probeRouteCommand, probeStartCommand, probeStopCommand, type ProbeTarget } from './probe-commands.ts';
 import type { ProbeRoute } from './probe-target.ts';
 import { zoneSlug } from '../shared/cluster-of.ts';
+import { PROBE_SERIES_PROGRAM } from './probe-series-program.ts';
 
 /** Ends the business probe, drops its table and removes its option files (idempotent: nothing running is fine). */
 export function probeStopStep(probe: ProbeTarget, id: string) {
@@ -60,4 +61,32 @@ export function probeRouteSteps(
       irreversible: { reason: 'only changes where the probe sends its requests' },
     },
   ];
+}
+
+/**
+ * `probe-chart`, after `probe-stop`: the probe's whole log as a chart's data (latency and errors over time, each
+ * zone's window from its stop-zone step to its wait for ACTIVE), which chat draws and posts as a picture.
+ */
+export function probeChartStep(route: ProbeRoute, zones: readonly string[]): StepInput {
+  const probe = route.target;
+  return {
+    kind: 'check',
+    id: 'probe-chart',
+    title: `Business probe over the whole upgrade: latency and errors per zone, as a chart`,
+    targets: { kind: 'hosts', hosts: [probe.host] },
+    advisory: true,
+    program: {
+      id: PROBE_SERIES_PROGRAM,
+      args: {
+        host: probe.host,
+        cluster: probe.cluster,
+        sinceStep: 'probe-start',
+        zones: zones.map((zone) => ({
+          zone,
+          fromStep: `${zoneSlug(zone)}-stop-zone`,
+          toStep: `${zoneSlug(zone)}-wait-active`,
+        })),
+      },
+    },
+  };
 }

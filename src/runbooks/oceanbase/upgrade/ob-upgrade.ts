@@ -7,7 +7,8 @@ import { clusterHosts, clusterOf, zoneSlug } from '../shared/cluster-of.ts';
 import { ObUpgradeRefusedError } from '../shared/ob-runbook-errors.ts';
 import { restoreOfflineTimeStep } from '../precheck/offline-time-steps.ts';
 import { probeRoute } from '../probe/probe-target.ts';
-import { probeEndStep, probeRouteSteps, probeStartStep } from '../probe/probe-steps.ts';
+import { probeChartStep, probeEndStep, probeRouteSteps, probeStartStep } from '../probe/probe-steps.ts';
+import { PROBE_SERIES_PROGRAM, probeSeriesProgram } from '../probe/probe-series-program.ts';
 import {
   precheckFreshCommands,
   precheckFreshEvaluator,
@@ -43,7 +44,7 @@ export function refuseUnlessRolling(ob: Oceanbase): void {
  * record on the hosts again. Then the packages are staged on
  * every host, upgrade_pre's steps run, every zone goes through `zoneSteps`, then upgrade_post's steps, the
  * restore of `server_permanent_offline_time`, and the final verification. With a business tenant configured,
- * a probe reads and writes it throughout and reports each zone's phases.
+ * a probe reads and writes it throughout, reports each zone's phases, and records the whole upgrade for a chart.
  */
 export const obUpgrade = defineRunbook({
   id: 'ob-upgrade',
@@ -72,6 +73,7 @@ export const obUpgrade = defineRunbook({
     const hosts = clusterHosts(ob);
     const probeRt = probeRoute(site, ob);
     const probe = probeRt?.target;
+    const zoneNames = ob.zones.map((z) => z.name);
     const validForMs = parseDuration(ob.upgrade.precheckValidFor) ?? 3_600_000;
     const maxAgeSec = Math.floor(validForMs / 1000);
     let probeSince = 'probe-start';
@@ -139,7 +141,7 @@ export const obUpgrade = defineRunbook({
         ...zones,
         ...postSteps(ob.name, toVersion),
         restoreOfflineTimeStep(ob.name, 'precheck-fresh'),
-        ...(probeRt ? [probeEndStep(probeRt)] : []),
+        ...(probeRt ? [probeEndStep(probeRt), probeChartStep(probeRt, zoneNames)] : []),
         finalVerification(ob.name, toVersion),
         upgradeEventsStep(ob.name, toVersion),
       ],
@@ -149,6 +151,7 @@ export const obUpgrade = defineRunbook({
   programs: {
     [STAGE_PROGRAM]: stagePackagesProgram,
     [PROBE_REPORT_PROGRAM]: probeReportProgram,
+    [PROBE_SERIES_PROGRAM]: probeSeriesProgram,
     [UPGRADE_EVENTS_PROGRAM]: upgradeEventsProgram,
     [TOPOLOGY_PROGRAM]: topologyProgram,
     ...UPGRADE_PRE_POST_PROGRAMS,

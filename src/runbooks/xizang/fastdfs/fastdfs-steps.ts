@@ -1,6 +1,7 @@
 import type { Probe, StepInput } from '../../../core/plan/step-schema.ts';
 import { portListening } from '../../../core/plan/service-probe.ts';
 import { raw, sh } from '../../../core/shell-quote.ts';
+import { progressMark } from '../../../core/plan/progress-mark.ts';
 import { admInstallStep } from '../adm/adm-install-step.ts';
 import { moveAsideStep } from '../shared/move-aside.ts';
 import { stopServicesStep } from '../shared/service-steps.ts';
@@ -15,9 +16,15 @@ export function manifestDigest(dir: string): string {
   return sh`cd ${dir} && find . -type f | LC_ALL=C sort | xargs -r sha256sum | { m=$(cat); printf '%s files=%s sha256=%s\n' ${dir} "$(printf '%s' "$m" | grep -c .)" "$(printf '%s\n' "$m" | sha256sum | cut -c1-64)"; }`;
 }
 
-/** Copies the contents of `from` into `to` (existing files overwritten), pid files left out. */
+/**
+ * Copies the contents of `from` into `to` (existing files overwritten), pid files left out. A large store takes
+ * minutes, so tar reports how far it is: every 1024 records of 10 KiB (`-b 20`), a `##progress` line (`%u` is
+ * tar's record count, so `%u0` is KiB read) against `du -sk` of the source (headers and padding make tar's count
+ * run a little past it for small files). The engine shows these as the step's progress.
+ */
 export function copyTree(from: string, to: string): string {
-  return sh`mkdir -p ${to} && tar -C ${from} --exclude=${'*.pid'} -cf - . | tar -C ${to} -xpf -`;
+  const mark = `echo=${progressMark(`copy ${from} -> ${to}`)}%u0 KiB of about `;
+  return sh`mkdir -p ${to} && kb=$(du -sk ${from} | cut -f1) && tar -C ${from} --exclude=${'*.pid'} -b 20 --checkpoint=1024 --checkpoint-action=${mark}"$kb"${' KiB read'} -cf - . | tar -C ${to} -xpf -`;
 }
 
 /**

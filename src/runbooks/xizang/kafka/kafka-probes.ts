@@ -1,4 +1,5 @@
 import { raw, sh } from '../../../core/shell-quote.ts';
+import { progressMark } from '../../../core/plan/progress-mark.ts';
 import { section, sectionNamedBy } from '../shared/sections.ts';
 import { readProperties } from './java-properties.ts';
 import { readKafkaVersion } from './kafka-version.ts';
@@ -66,6 +67,28 @@ function lagSections(k: KafkaInstall, bootstrap: string): string {
   ].join('; ');
 }
 
+/** Sums the LAG column of `--describe` tables: `TOTAL PARTITIONS UNKNOWN` (a `-` lag is unknown, not 0). */
+const SUM_LAG = String.raw`awk '/^stderr: /{next} {for(i=1;i<=NF;i++) if($i=="LAG"){c=i;h=1}} h{h=0;next} c&&$c~/^-?[0-9]+$/{s+=$c;n++} c&&$c=="-"{u++} END{printf "%d %d %d\n",s,n,u}'`;
+
+/** Seconds between two readings of the lag while draining. */
+export const DRAIN_POLL_SECONDS = 10;
+
+/**
+ * The drain: reads the consumer lag every 10 s, as `lagSections` does, until it is 0 on every partition or
+ * `seconds` have passed, printing each reading on stderr as a `##progress` line (the total lag Kafka reports, over
+ * how many partitions, and how many it does not know). It decides nothing: the lag sections read after it do.
+ */
+function drainLoop(k: KafkaInstall, bootstrap: string, seconds: number): string {
+  const polls = Math.ceil(seconds / DRAIN_POLL_SECONDS) + 1;
+  const mark = progressMark(`consumer lag of ${k.name} reaches 0`);
+  const say = sh`echo ${mark}"total lag $1 on $2 partition(s)$([ "$3" -gt 0 ] && echo ", $3 unknown")" >&2`;
+  return [
+    sh`for kafka_d in $(seq ${polls}); do set -- $( { ${raw(lagSections(k, bootstrap))}; } 2>/dev/null | ${raw(SUM_LAG)})`,
+    say,
+    sh`[ "$1" -eq 0 ] && [ "$3" -eq 0 ] && break; [ "$kafka_d" -lt ${polls} ] && sleep ${DRAIN_POLL_SECONDS}; done`,
+  ].join('; ');
+}
+
 /**
  * The broker ids registered in ZooKeeper, asked with the install's own `zookeeper-shell.sh` at the
  * `zookeeper.connect` of its server.properties (chroot included), waiting up to `waitSeconds` for `brokers` of them.
@@ -84,13 +107,16 @@ function brokersSection(k: KafkaInstall, brokers: number, waitSeconds: number): 
 
 /**
  * The first broker's command: the Kafka version first (section `kafka-version`), and only when a form is known for
- * it, the lag (when `checkLag`) and the registered brokers. A version without a known form runs no Kafka tool.
+ * it, the lag (when `checkLag`, after waiting up to `drainSeconds` for it to drain) and the registered brokers. A version without a known form runs no Kafka tool.
  */
 export function firstBrokerCommand(
   k: KafkaInstall,
-  opts: { bootstrap: string; brokers: number; checkLag: boolean; waitSeconds: number },
+  opts: { bootstrap: string; brokers: number; checkLag: boolean; waitSeconds: number; drainSeconds?: number },
 ): string {
+  const drain =
+    opts.checkLag && (opts.drainSeconds ?? 0) > 0 ? [drainLoop(k, opts.bootstrap, opts.drainSeconds ?? 0)] : [];
   const tools = [
+    ...drain,
     ...(opts.checkLag ? [lagSections(k, opts.bootstrap)] : []),
     brokersSection(k, opts.brokers, opts.waitSeconds),
   ].join('; ');

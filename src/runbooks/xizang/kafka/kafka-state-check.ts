@@ -30,6 +30,8 @@ export function kafkaStateCheck(
     zookeeper: ZooKeeperInstall;
     checkLag: boolean;
     waitSeconds: number;
+    /** With `checkLag`: wait up to this long for the lag to drain first (the site's `drainSeconds`). */
+    drainSeconds?: number;
   },
 ): StepInput {
   const b0 = k.brokers[0] ?? '';
@@ -42,6 +44,7 @@ export function kafkaStateCheck(
       brokers: k.brokers.length,
       checkLag: opts.checkLag,
       waitSeconds: opts.waitSeconds,
+      ...(opts.drainSeconds === undefined ? {} : { drainSeconds: opts.drainSeconds }),
     }),
   );
   for (const h of k.brokers) add(h, brokerConfigSection(opts.kafka, h));
@@ -67,7 +70,7 @@ export function kafkaStateCheck(
     commands: [...parts].map(([host, p]) => ({
       host,
       command: sections(p),
-      timeoutMs: host === b0 ? 600_000 : 60_000,
+      timeoutMs: host === b0 ? 600_000 + (opts.drainSeconds ?? 0) * 1000 : 60_000,
     })),
     evaluator: 'upgrade-kafka.state',
     evaluatorArgs: args,

@@ -22,7 +22,7 @@ function withoutAnswer(s: SiteService): SiteService {
 
 /**
  * `/upgrade <site> kafka`: reads the Kafka version first and refuses one whose tools it does not know, then refuses
- * while a consumer group has lag, a config differs from the site file or the ensemble is unhealthy; stops Kafka then
+ * while a consumer group has lag (after waiting up to the site's `drainSeconds` for it to drain), a config differs from the site file or the ensemble is unhealthy; stops Kafka then
  * ZooKeeper (gated), backs everything up by `mv` (gated; each path once, backup absent), redeploys ZooKeeper and
  * Kafka through ADM (manual), verifies the brokers registered and the ensemble serving with a leader.
  */
@@ -79,6 +79,7 @@ export const upgradeKafka = defineRunbook({
       ...oldInstalls,
       checkLag: true,
       waitSeconds: 30,
+      drainSeconds: k.drainSeconds,
     });
     ready.preconditions = backup.preconditions.filter(isPlaceProbe);
     const adm = spec.adm.mode === 'scripted' ? spec.adm.command : undefined;

@@ -28,19 +28,21 @@ const gate: Gate = {
 };
 
 describe('console rendering of engine events', () => {
-  it('shows a gate with its exact commands per host and the numbered answers', () => {
+  it('shows a gate with its exact commands per host, who may answer and the numbered answers', () => {
     const e: EngineEvent = {
       ...head,
       type: 'gate.opened',
       gate,
       context: { stepTitle: 'Move data', targets: [{ host: 'fdfs-3', commands: ['mv /a /a_bak'] }] },
     };
-    expect(renderEvent(e, { gateNumber: () => 3 })).toEqual([
+    expect(renderEvent(e, { gateNumber: () => 3, viewer: 'UAPPROVER1' })).toEqual([
       '  ? gate [3] approval for step move-dir: Move data (plan f6aa0021c9e4, requested by UOPERATOR)',
       '    fdfs-3$ mv /a /a_bak',
+      '    may answer: UAPPROVER1 (not UOPERATOR, who requested the run)',
       '    answer: 3 approve | 3 reject',
     ]);
-    expect(renderEvent(e).at(-1)).toBe('    fdfs-3$ mv /a /a_bak');
+    // Without a number (not the console), nobody is offered a typed answer.
+    expect(renderEvent(e).at(-1)).toBe('    may answer: UAPPROVER1 (not UOPERATOR, who requested the run)');
   });
 
   it('strips terminal escapes and control characters from output, and keeps only the last lines', () => {

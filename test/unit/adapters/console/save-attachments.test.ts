@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveAttachments } from '../../../../src/adapters/console/save-attachments.ts';
 import type { EngineEvent } from '../../../../src/core/ports/events.ts';
+import { createChartRenderer } from '../../../../src/adapters/charts/create-chart-renderer.ts';
+import { pngSize } from '../../../support/png-image.ts';
+import { recordedProbeChart } from '../../../support/recorded-probe-series.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -49,5 +52,28 @@ describe('saveAttachments', () => {
 
   it('writes nothing for an event without attachments', () => {
     expect(saveAttachments(finished([]), '/nonexistent-dir-for-test')).toEqual([]);
+  });
+
+  it("writes a chart's data and, beside it, its picture as a PNG", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'og-artefacts-'));
+    dirs.push(dir);
+    const { findings } = await recordedProbeChart();
+    const e = { ...(finished([]) as object), stepId: 'probe-chart', findings } as unknown as EngineEvent;
+    const lines = saveAttachments(e, dir, createChartRenderer());
+    const png = path.join(dir, 'run_1', 'probe-latency-obcluster.png');
+    expect(pngSize(readFileSync(png))).toEqual({ width: 1200, height: 520 });
+    expect(readFileSync(path.join(dir, 'run_1', 'probe-latency-obcluster.json'), 'utf8')).toContain('"zone":"zone1"');
+    expect(lines[1]).toBe(`    chart probe-latency-obcluster.png (image/png, 1200×520): ${png}`);
+  });
+
+  it('writes only the data when no renderer is given, and says so when the data cannot be drawn', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'og-artefacts-'));
+    dirs.push(dir);
+    const bad = finished(['probe-latency-x.json']) as unknown as { findings: { attachment: object }[] };
+    const f = bad.findings[0];
+    if (f) f.attachment = { ...f.attachment, mimeType: 'application/json', chart: 'probe-series' };
+    expect(saveAttachments(bad as unknown as EngineEvent, dir)).toHaveLength(1);
+    const lines = saveAttachments(bad as unknown as EngineEvent, dir, createChartRenderer());
+    expect(lines.at(-1)).toBe('    ⚠ chart of probe-latency-x.json not drawn: its data is unreadable');
   });
 });

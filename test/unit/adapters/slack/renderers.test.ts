@@ -96,6 +96,16 @@ function gate(r: () => number, n: number, status: GateView['status']): GateView 
     parameters: Array.from({ length: n }, (_, i) => ({ name: `p${i}`, value: pick(r, HOSTILE) })),
     reason: pick(r, HOSTILE),
     expiresAt: 1_700_000_900_000,
+    answerers: {
+      approvers: Array.from({ length: pick(r, [0, 1, 3, 500]) }, (_, i) =>
+        pick(r, ['UAPPROVER1', `<@UEVIL>${i}`, 'x'.repeat(900)]),
+      ),
+      approverGroups: Array.from({ length: pick(r, [0, 2, 300]) }, () =>
+        pick(r, ['SOPS', '<!subteam^SEVIL>', '`'.repeat(500)]),
+      ),
+      requesterMayApprove: r() < 0.3,
+      approvalsNeeded: pick(r, [1, 2, 99]),
+    },
     ...(status === 'decided'
       ? { decision: { choice: pick(r, CHOICES), by: pick(r, ['UAPPROVER1', '<@UEVIL>']), at: 1_700_000_100_000 } }
       : {}),
@@ -191,36 +201,47 @@ describe('Block Kit renderers stay within limits for any input', () => {
       outputTail: `${MB}\nLAST LINE ${i}`,
       outputBytes: MB.length,
     }));
-    const msg = renderStepReply({
+    const view = {
       runId: 'run_1',
       step: { id: 's', title: 'check logs', kind: 'check', state: 'failed' },
       targets: hosts.map((h) => h.host),
       hosts,
-    });
+    } as const;
+    const msg = renderStepReply(view, { verbose: true });
     expectWithinLimits(msg);
     const json = JSON.stringify(msg.blocks);
     expect(json).toContain('*h150* · :x: exit 2');
     expect(json).toContain('LAST LINE 150');
     expect(json).toMatch(/more hosts not shown/);
     expect(msg.text).toBe('check logs: failed, 1 of 200 hosts failed');
+    // Compact (the thread): only the failed host, with its tail.
+    const compact = renderStepReply(view);
+    expectWithinLimits(compact);
+    const shown = JSON.stringify(compact.blocks);
+    expect(shown).toContain('*h150* · :x: exit 2');
+    expect(shown).toContain('LAST LINE 150');
+    expect(shown).not.toContain('LAST LINE 149');
   });
 
   it('escapes mentions and breaks code fences coming from command output', () => {
-    const msg = renderStepReply({
-      runId: 'run_1',
-      step: { id: 's', title: '<!channel> hi', kind: 'check', state: 'done' },
-      targets: ['a'],
-      hosts: [
-        {
-          host: 'a',
-          command: 'echo',
-          exitCode: 0,
-          durationMs: 1,
-          outputTail: 'x\n```\n<!channel> <@UEVIL>\n```',
-          outputBytes: 20,
-        },
-      ],
-    });
+    const msg = renderStepReply(
+      {
+        runId: 'run_1',
+        step: { id: 's', title: '<!channel> hi', kind: 'check', state: 'done' },
+        targets: ['a'],
+        hosts: [
+          {
+            host: 'a',
+            command: 'echo',
+            exitCode: 0,
+            durationMs: 1,
+            outputTail: 'x\n```\n<!channel> <@UEVIL>\n```',
+            outputBytes: 20,
+          },
+        ],
+      },
+      { verbose: true },
+    );
     const json = JSON.stringify(msg.blocks);
     expect(json).toContain('&lt;!channel&gt; &lt;@UEVIL&gt;');
     expect(json).toContain('`\u200b`\u200b`');
@@ -228,7 +249,7 @@ describe('Block Kit renderers stay within limits for any input', () => {
   });
 
   it("shows a check's verdicts failures first, and strips terminal colour codes from output", () => {
-    const msg = renderStepReply({
+    const view = {
       runId: 'run_1',
       step: { id: 's', title: 'precheck', kind: 'check', state: 'failed' },
       targets: ['a'],
@@ -240,11 +261,18 @@ describe('Block Kit renderers stay within limits for any input', () => {
       hosts: [
         { host: 'a', exitCode: 1, durationMs: 5, outputTail: '\u001b[31mERROR\u001b[0m bad\u0007', outputBytes: 20 },
       ],
-    });
+    } as const;
+    const msg = renderStepReply(view, { verbose: true });
     const json = JSON.stringify(msg.blocks);
     expect(json).toContain(
       '1 of 2 checks failed\\n:x: *redis version* on redis-a: 5.0 &lt; 6.2\\n:white_check_mark: *disk*: 12 GB free',
     );
+    // Compact: what did not hold and the failed host's tail; the check that held is only counted.
+    const compact = JSON.stringify(renderStepReply(view).blocks);
+    expect(compact).toContain('1 check held, 1 did not');
+    expect(compact).toContain(':x: *redis version* on redis-a: 5.0 &lt; 6.2');
+    expect(compact).toContain('ERROR bad');
+    expect(compact).not.toContain('12 GB free');
     expect(json).toContain('ERROR bad');
     expect(json).not.toContain('\\u001b');
     expectWithinLimits(msg);
@@ -380,9 +408,15 @@ describe('Block Kit renderers stay within limits for any input', () => {
         ),
       );
       const hosts = Array.from({ length: pick(r, [0, 1, 5, 80]) }, (_, j) => host(r, j));
-      expectWithinLimits(
-        renderStepReply({ runId: pick(r, HOSTILE), step: step(r, 0), targets: hosts.map((h) => h.host), hosts }),
-      );
+      const findings = Array.from({ length: pick(r, [0, 3, 500]) }, () => ({
+        status: pick(r, ['pass', 'fail', 'warn', 'manual', 'skipped'] as const),
+        title: pick(r, HOSTILE),
+        evidence: pick(r, HOSTILE),
+        host: pick(r, HOSTILE),
+      }));
+      const view = { runId: pick(r, HOSTILE), step: step(r, 0), targets: hosts.map((h) => h.host), hosts, findings };
+      expectWithinLimits(renderStepReply(view));
+      expectWithinLimits(renderStepReply(view, { verbose: true }));
     }
   });
 

@@ -96,6 +96,31 @@ describe('the ChatEngine adapter over the engine', () => {
     );
   });
 
+  it('lists the gate a run waits at with who may decide it, until it is decided (for the Home tab)', async () => {
+    const { h, chat, upgrade } = setup();
+    await chat.requestRun(upgrade(REQUESTER));
+    await h.drain();
+    const gate = h.lastGate();
+    const pending = await chat.pendingGates({ sites: ['lab'] });
+    expect(pending).toMatchObject([
+      {
+        gate: { id: gate.id, stepId: 'move-dir', requester: REQUESTER, status: 'pending' },
+        policy: { approvers: expect.arrayContaining([APPROVER]), requesterMayApprove: false },
+        approvedBy: [],
+      },
+    ]);
+    expect(await chat.pendingGates({ sites: ['elsewhere'] })).toEqual([]);
+    await chat.decide({
+      gateId: gate.id,
+      planHash: gate.planHash,
+      choice: 'reject',
+      user: APPROVER,
+      userGroups: [],
+      channel: CHANNEL,
+    });
+    expect(await chat.pendingGates({ sites: ['lab'] })).toEqual([]);
+  });
+
   it('refuses a decision from another channel, on a changed plan, and by the requester, deciding nothing', async () => {
     const { h, chat, upgrade } = setup();
     await chat.requestRun(upgrade(REQUESTER));

@@ -1,6 +1,7 @@
 import type { Site } from '../../../../src/core/sites/site.ts';
 import type { Plan, Step } from '../../../../src/core/plan/step-schema.ts';
 import type { RunState } from '../../../../src/core/plan/run-state.ts';
+import type { WaitReport } from '../../../../src/core/ports/events.ts';
 import type { ProgramContext } from '../../../../src/core/ports/runbook.ts';
 import type { SqlSession } from '../../../../src/core/ports/sql.ts';
 import { FakeRemote } from '../../../support/fakes/fake-remote.ts';
@@ -45,15 +46,19 @@ export function runWith(steps: RunState['steps']): RunState {
   };
 }
 
-/** A program context over a fake SQL session with a clock that advances on every sleep; records progress lines. */
+/**
+ * A program context over a fake SQL session with a clock that advances on every sleep; records progress lines and
+ * wait reports.
+ */
 export function programContext(
   site: Site,
   step: Step,
   sql: SqlSession,
   run: RunState = runWith({}),
-): ProgramContext & { lines: string[] } {
+): ProgramContext & { lines: string[]; waits: WaitReport[] } {
   let now = 1_000_000;
   const lines: string[] = [];
+  const waits: WaitReport[] = [];
   return {
     site,
     run,
@@ -61,8 +66,10 @@ export function programContext(
     sql,
     remote: new FakeRemote(),
     lines,
+    waits,
     clock: { now: () => now },
     sleep: async (ms) => void (now += ms),
     progress: async (text) => void lines.push(text),
+    waiting: async (w) => void waits.push(w),
   };
 }

@@ -137,7 +137,7 @@ describe('server_permanent_offline_time', () => {
 });
 
 describe('wait steps', () => {
-  it('reports progress in the thread and passes once the zone is INACTIVE', async () => {
+  it('reports its wait as it goes (value last seen, done at the end) and passes once the zone is INACTIVE', async () => {
     const site = await labXizang();
     const plan = registry.buildPlan('ob-upgrade', site, { cluster: 'obcluster', toVersion: '4.3.5.5' });
     const step = stepOf(plan, 'zone1-wait-inactive');
@@ -148,8 +148,12 @@ describe('wait steps', () => {
     const ctx = programContext(site, step, sql);
     const f = await waitProgram(ctx, step.program?.args ?? {});
     expect(f).toEqual([expect.objectContaining({ status: 'pass', title: 'zone zone1 is INACTIVE' })]);
-    expect(ctx.lines[0]).toMatch(/zone zone1 is INACTIVE: waiting after 0 s \(seen: 0/);
-    expect(ctx.lines.at(-1)).toMatch(/zone zone1 is INACTIVE: done after 10 s/);
+    expect(ctx.waits.map((w) => [w.awaited, w.lastValue, w.elapsedMs, w.done])).toEqual([
+      ['zone zone1 is INACTIVE', '0 (want 1)', 0, false],
+      ['zone zone1 is INACTIVE', '0 (want 1)', 5000, false],
+      ['zone zone1 is INACTIVE', '1 (want 1)', 10_000, true],
+    ]);
+    expect(ctx.lines).toEqual([]);
   });
 
   it('on a timeout states the zone and the decision it needs', async () => {
@@ -157,8 +161,14 @@ describe('wait steps', () => {
     const plan = registry.buildPlan('ob-upgrade', site, { cluster: 'obcluster', toVersion: '4.3.5.5' });
     const step = stepOf(plan, 'zone2-wait-active');
     const sql = new FakeSqlSession().on(/^select distinct tenant_id/, [{ tenant_id: 1 }]).on(/DBA_OB_ZONES/, one(0));
-    const f = await waitProgram(programContext(site, step, sql), step.program?.args ?? {});
+    const ctx = programContext(site, step, sql);
+    const f = await waitProgram(ctx, step.program?.args ?? {});
     expect(f.at(-1)).toMatchObject({ status: 'fail' });
+    expect(ctx.waits.at(-1)).toMatchObject({
+      awaited: 'zone zone2 is ACTIVE',
+      lastValue: 'timed out (0 (want 1))',
+      done: true,
+    });
     expect(f.at(-1)?.evidence).toMatch(
       /not reached within 300 s.*Zone zone2 runs 4\.3\.5\.5 but is not ACTIVE after START ZONE\. Decide:/,
     );

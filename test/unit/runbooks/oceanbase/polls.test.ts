@@ -82,7 +82,7 @@ describe('poll evaluation', () => {
       { tenantCount: 5 },
     );
     expect(res.ok).toBe(true);
-    expect(seen).toEqual(['3 not yet', '2 not yet', '1 not yet', '0 not yet']);
+    expect(seen).toEqual(['3 not yet', '2 not yet', '1 not yet', '0']);
     expect(now).toBe(30_000);
   });
 });

@@ -147,7 +147,7 @@ describe('upgrade-fastdfs plan', () => {
     expect(plan.steps[1]?.commands[0]?.command).toContain('find . -type f | LC_ALL=C sort | xargs -r sha256sum');
     const copy = step('f10-copy-files-fdfs-1');
     expect(copy.commands[0]?.command).toContain(
-      "tar -C /mysql/storage0/data --exclude='*.pid' -cf - . | tar -C /mysql/fastdfs/storage/data -xpf -",
+      "tar -C /mysql/storage0/data --exclude='*.pid' -b 20 --checkpoint=1024 --checkpoint-action='echo=##progress copy /mysql/storage0/data -> /mysql/fastdfs/storage/data | %u0 KiB of about '\"$kb\"' KiB read' -cf - . | tar -C /mysql/fastdfs/storage/data -xpf -",
     );
     expect(JSON.stringify(copy.verify)).toContain('files-equal');
     expect(copy.targets).toEqual({ kind: 'hosts', hosts: ['fdfs-1'] });

@@ -47,16 +47,24 @@ function keyDifference(spec: LoadedSite['site'], s: HostKeyScan): SiteDifference
   };
 }
 
+/** What the check is doing now (`awaited`) and what it has seen so far (`seen`), for a progress line. */
+export type CheckStage = (awaited: string, seen: string) => void;
+
 /**
  * Reads the live site of `loaded` (read-only) and compares it with its file: host keys (`scanSiteKeys`, no jump host
  * trusted that is not pinned), the middleware of every host whose key is pinned (`readSite`, one batch channel per
  * host), and each OceanBase cluster's zones and servers (its sys tenant). Never writes anything.
  */
-export async function checkSite(loaded: LoadedSite, env: Env): Promise<SiteCheckResult> {
+export async function checkSite(
+  loaded: LoadedSite,
+  env: Env,
+  stage: CheckStage = () => undefined,
+): Promise<SiteCheckResult> {
   const spec = loaded.site;
   const { hosts, secrets } = await sshHostsFromSite(spec, { env, baseDir: loaded.baseDir });
   const known = hosts[0]?.knownHosts ?? [];
   const pinned = typeof known === 'string' ? parseKnownHosts(known) : known;
+  stage(`the host keys of ${hosts.length} host(s)`, 'connecting');
   const scans = await scanSiteKeys(hosts, pinned, { trustJump: () => Promise.resolve(false), replace: new Set() });
   const differences: SiteDifference[] = [];
   const unreachable: { what: string; cause: string }[] = [];
@@ -67,6 +75,10 @@ export async function checkSite(loaded: LoadedSite, env: Env): Promise<SiteCheck
     if (d !== undefined) differences.push(d);
   }
   const readable = scans.filter((s) => s.status.kind === 'pinned').map((s) => s.name);
+  stage(
+    `the middleware of ${readable.length} host(s)`,
+    `${readable.length} of ${scans.length} host key(s) pinned, ${differences.length} difference(s) so far`,
+  );
   const spoolDir = await mkdtemp(join(tmpdir(), 'opsgate-sites-check-'));
   const session = createSshSession({ hosts, secrets, spoolDir });
   try {
@@ -80,6 +92,7 @@ export async function checkSite(loaded: LoadedSite, env: Env): Promise<SiteCheck
   }
   const site = toSite(spec, loaded.baseDir);
   for (const [i, ob] of spec.oceanbase.entries()) {
+    stage(`the zones and servers of OceanBase ${ob.name}`, `${differences.length} difference(s) so far`);
     try {
       const { createSqlSession } = await import('../../runners/sql/create-sql-session.ts');
       const sql = await createSqlSession(await sqlEndpointOf(site, ob.name, env));

@@ -1,4 +1,5 @@
 import { listSiteFiles, loadSiteFiles } from '../../adapters/files/load-sites.ts';
+import { ProgressView } from '../../adapters/console/progress-view.ts';
 import { formatSiteProblem } from '../../core/sites/site-problem.ts';
 import { ConfigSchema, readEnv } from '../config.ts';
 import { CHECK_EXIT, checkSite, reportSiteCheck } from './check-site.ts';
@@ -27,8 +28,27 @@ export async function runSitesCheck(siteId: string): Promise<number> {
     out(`opsgate sites check: no valid site ${JSON.stringify(siteId)} in ${dir} (valid sites: ${valid})`);
     return CHECK_EXIT.unreachable;
   }
+  // On stderr, so that stdout stays the report: one line redrawn in a terminal, a few plain lines elsewhere.
+  const progress = new ProgressView(process.stderr, { plain: (l) => void process.stderr.write(`${l}\n`) });
+  let last = { awaited: 'the site', lastValue: '' };
+  const show = (awaited: string, lastValue: string, done?: true): void =>
+    progress.show({
+      type: 'step.progress',
+      site: siteId,
+      runId: 'sites-check',
+      at: Date.now(),
+      stepId: 'sites check',
+      awaited,
+      lastValue,
+      elapsedMs: Date.now() - started,
+      ...(done ? { done } : {}),
+    });
   try {
-    const result = await checkSite(site, env);
+    const result = await checkSite(site, env, (awaited, lastValue) => {
+      last = { awaited, lastValue };
+      show(awaited, lastValue);
+    });
+    show(last.awaited, `${result.differences.length} difference(s), ${result.unreachable.length} unreadable`, true);
     const { lines, code } = reportSiteCheck(result, siteId, Date.now() - started);
     for (const l of lines) out(l);
     return code;

@@ -83,6 +83,19 @@ describe('opsgate sites check', () => {
       /^sites check xizang: 0 difference\(s\), 0 unreadable; 18 host\(s\), \d+ instance\(s\) in [\d.]+s$/,
     );
     process.stderr.write(`${last}\n`);
+    // Not a terminal: a few plain progress lines on stderr, one per stage, then the end; stdout stays the report.
+    const progress = r.stderr.split('\n').filter((l) => l.includes('sites check:'));
+    expect(progress[0]).toMatch(
+      /⏳ sites check: waiting \d+ s for the host keys of 18 host\(s\); last seen: connecting/,
+    );
+    expect(progress).toContainEqual(
+      expect.stringMatching(/⏳ sites check: waiting \d+ s for the middleware of 18 host\(s\); last seen: 18 of 18/),
+    );
+    expect(progress.at(-1)).toMatch(
+      /⌛ sites check: .*: ended after \d+ s; last seen: 0 difference\(s\), 0 unreadable$/,
+    );
+    expect(progress.length).toBeLessThanOrEqual(5);
+    expect(r.stdout).not.toMatch(/⏳|⌛/);
   });
 
   it('names every difference made by hand, with its file line, and changes nothing on the hosts', async () => {

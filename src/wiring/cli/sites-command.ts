@@ -3,7 +3,7 @@ import { CliExit, EXIT } from './cli-exit.ts';
 
 /**
  * `opsgate sites validate [FILE|DIR]`: checks site files and prints every problem as `FILE:LINE PATH: message`;
- * `sites keyscan` pins host keys; `sites check` compares the live site with its file.
+ * `sites keyscan` pins host keys; `sites check` compares the live site with its file; `sites discover` drafts one.
  */
 export function registerSitesCommand(program: Command): void {
   const sites = program.command('sites').description('site files (sites/<site>.yml)');
@@ -42,6 +42,38 @@ export function registerSitesCommand(program: Command): void {
       const code = await runSitesCheck(site);
       if (code !== EXIT.ok) throw new CliExit(code);
     });
+  sites
+    .command('discover')
+    .description('log in to listed hosts (read-only), find what runs there and write a draft site file')
+    .requiredOption('--hosts <file>', 'the hosts list: one `ADDRESS [NAME] [GROUP,GROUP…]` per line, # comments')
+    .requiredOption('--out <file>', 'the draft site file to write (refused if it exists, unless --force)')
+    .option('--user <user>', 'the SSH login', 'root')
+    .option('--key <file>', 'the private key to log in with')
+    .option('--password-env <var>', 'the environment variable holding the SSH password')
+    .option('--jump <host>', 'a jump host: a host of the list (name or address) or another address')
+    .option('--known-hosts <file>', 'the pinned host keys (known_hosts format); required')
+    .option('--site <id>', 'the site id (default: the name of --out without .yml)')
+    .option('--force', 'replace an existing --out')
+    .action(
+      async (opts: {
+        hosts: string;
+        out: string;
+        user: string;
+        key?: string;
+        passwordEnv?: string;
+        jump?: string;
+        knownHosts?: string;
+        site?: string;
+        force?: boolean;
+      }) => {
+        const { runDiscover } = await import('../discover/run-discover.ts');
+        const code = await runDiscover(
+          { ...opts, force: opts.force === true },
+          (l) => void process.stdout.write(`${l}\n`),
+        );
+        if (code !== EXIT.ok) throw new CliExit(code);
+      },
+    );
 }
 
 function collect(value: string, previous: string[]): string[] {

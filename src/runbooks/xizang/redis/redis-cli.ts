@@ -29,6 +29,12 @@ const REDIS_CONF_AWK = [
   'BEGIN { rd(conf, 0); if (n) print val }',
 ].join(' ');
 
+/**
+ * The awk program behind `readDirective`, for a shell that learns the config's path at run time (`sites discover`
+ * finds it on the host): run it as `awk -v want=DIRECTIVE -v conf="$conf" PROGRAM`.
+ */
+export const REDIS_CONF_PROGRAM: string = REDIS_CONF_AWK;
+
 /** Prints the `requirepass` of a redis.conf as Redis reads it; prints nothing when there is none. */
 export function readRequirepass(config: string): ShellFragment {
   return raw(sh`awk -v want=requirepass -v conf=${config} ${REDIS_CONF_AWK}`);

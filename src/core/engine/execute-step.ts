@@ -1,7 +1,7 @@
 import type { OutputSummary } from '../ports/events.ts';
 import type { Evaluator, EvaluatorInput } from '../ports/runbook.ts';
 import type { ProbeFinding } from '../plan/probes.ts';
-import type { Finding, HostRecord } from '../plan/run-state.ts';
+import type { Finding, HostRecord, StepState } from '../plan/run-state.ts';
 import { describeSqlRecord } from '../plan/describe-sql.ts';
 import { defaultProbeHosts, runProbes, summariseFindings, type ProbeTargets } from './run-probes.ts';
 import { runCommands, sendTargets, type CommandsInput, type Ran } from './run-commands.ts';
@@ -160,4 +160,18 @@ function successLine(hosts: readonly HostRecord[], findings: readonly Finding[])
   ];
   const where = parts.length === 0 ? 'no command to run' : parts.join('; ');
   return warn > 0 ? `${where}; ${warn} finding(s) to look at` : where;
+}
+
+/** A running step's state once its outcome `o` is recorded at `now` (one place for the single and batched paths). */
+export function finishedState(cur: StepState, o: StepOutcome, now: number): StepState {
+  return {
+    ...cur,
+    status: o.status,
+    finishedAt: now,
+    hosts: o.hosts,
+    probes: o.probes,
+    findings: o.findings,
+    summary: o.summary,
+    ...(o.failedAt ? { failedAt: o.failedAt } : {}),
+  };
 }

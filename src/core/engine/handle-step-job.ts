@@ -1,7 +1,7 @@
 import type { StepJob } from '../ports/run-store.ts';
 import { advanceRun } from './advance-run.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import type { StepOutcome } from './execute-step.ts';
+import { finishedState, type StepOutcome } from './execute-step.ts';
 import { executeInSessions } from './execute-in-sessions.ts';
 import { loadRun, type LoadedRun } from './load-run.ts';
 import { unrecordedEndReason } from './lost-worker-reason.ts';
@@ -181,16 +181,7 @@ async function record(
     (r) => {
       const cur = stepState(r, step.id);
       if (cur.status !== 'running' || cur.attempt !== attempt) return undefined;
-      return withStep(r, step.id, {
-        ...cur,
-        status: o.status,
-        finishedAt: now,
-        hosts: o.hosts,
-        probes: o.probes,
-        findings: o.findings,
-        summary: o.summary,
-        ...(o.failedAt ? { failedAt: o.failedAt } : {}),
-      });
+      return withStep(r, step.id, finishedState(cur, o, now));
     },
     started,
   );

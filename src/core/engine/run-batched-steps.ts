@@ -7,7 +7,7 @@ import type { ExecutableStep } from '../plan/step-schema.ts';
 import { advanceRun } from './advance-run.ts';
 import { batchGroup, type BatchMember } from './batch-group.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import { concludeStep, type StepOutcome } from './execute-step.ts';
+import { concludeStep, finishedState, type StepOutcome } from './execute-step.ts';
 import type { LoadedRun } from './load-run.ts';
 import { notify } from './notify.ts';
 import { outputStorer } from './output-storer.ts';
@@ -254,16 +254,7 @@ async function recordAll(
         const cur = stepState(r, m.step.id);
         const o = outcomes[i];
         if (o === undefined || cur.status !== 'running' || cur.attempt !== m.attempt) continue;
-        next = withStep(next, m.step.id, {
-          ...cur,
-          status: o.status,
-          finishedAt: now,
-          hosts: o.hosts,
-          probes: o.probes,
-          findings: o.findings,
-          summary: o.summary,
-          ...(o.failedAt ? { failedAt: o.failedAt } : {}),
-        });
+        next = withStep(next, m.step.id, finishedState(cur, o, now));
       }
       return next === r ? undefined : next;
     },

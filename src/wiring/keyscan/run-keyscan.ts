@@ -1,8 +1,7 @@
 import { createInterface } from 'node:readline/promises';
-import { listSiteFiles, loadSiteFiles } from '../../adapters/files/load-sites.ts';
 import { OpsgateError } from '../../core/opsgate-error.ts';
-import { formatSiteProblem } from '../../core/sites/site-problem.ts';
-import { ConfigSchema, readEnv } from '../config.ts';
+import { findSiteFile } from '../cli/find-site-file.ts';
+import { readEnv } from '../config.ts';
 import { KEYSCAN_EXIT, keyscanSite } from './keyscan-site.ts';
 
 /**
@@ -11,24 +10,10 @@ import { KEYSCAN_EXIT, keyscanSite } from './keyscan-site.ts';
  */
 export async function runKeyscan(siteId: string, opts: { yes: boolean; replace: readonly string[] }): Promise<number> {
   const env = readEnv();
-  const parsed = ConfigSchema.pick({ OPSGATE_SITES: true }).safeParse(env);
-  const dir = parsed.success ? parsed.data.OPSGATE_SITES : 'sites';
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  const files = await listSiteFiles(dir).catch(() => undefined);
-  if (files === undefined) {
-    out(`opsgate sites keyscan: cannot read the site directory ${dir}`);
-    return KEYSCAN_EXIT.unreachable;
-  }
-  // Secrets are not checked here: the known_hosts file this command writes need not exist yet.
-  const { loaded, problems } = await loadSiteFiles(files, { env, checkSecrets: false });
-  const site = loaded.find((l) => l.site.id === siteId);
-  if (site === undefined) {
-    const mine = problems.filter((p) => p.file.endsWith(`/${siteId}.yml`) || p.file.endsWith(`/${siteId}.yaml`));
-    for (const p of mine) out(formatSiteProblem(p));
-    const valid = loaded.map((l) => l.site.id).join(', ') || '(none)';
-    out(`opsgate sites keyscan: no valid site ${JSON.stringify(siteId)} in ${dir} (valid sites: ${valid})`);
-    return KEYSCAN_EXIT.refused;
-  }
+  const found = await findSiteFile('opsgate sites keyscan', siteId, env, out);
+  if (!found.ok) return found.why === 'no-directory' ? KEYSCAN_EXIT.unreachable : KEYSCAN_EXIT.refused;
+  const site = found.site;
   try {
     return await keyscanSite(site, { env, out, confirm: askOnTerminal, yes: opts.yes, replace: opts.replace });
   } catch (e) {

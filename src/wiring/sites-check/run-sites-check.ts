@@ -1,7 +1,6 @@
-import { listSiteFiles, loadSiteFiles } from '../../adapters/files/load-sites.ts';
 import { ProgressView } from '../../adapters/console/progress-view.ts';
-import { formatSiteProblem } from '../../core/sites/site-problem.ts';
-import { ConfigSchema, readEnv } from '../config.ts';
+import { findSiteFile } from '../cli/find-site-file.ts';
+import { readEnv } from '../config.ts';
 import { CHECK_EXIT, checkSite, reportSiteCheck } from './check-site.ts';
 
 /**
@@ -11,23 +10,10 @@ import { CHECK_EXIT, checkSite, reportSiteCheck } from './check-site.ts';
 export async function runSitesCheck(siteId: string): Promise<number> {
   const started = Date.now();
   const env = readEnv();
-  const parsed = ConfigSchema.pick({ OPSGATE_SITES: true }).safeParse(env);
-  const dir = parsed.success ? parsed.data.OPSGATE_SITES : 'sites';
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  const files = await listSiteFiles(dir).catch(() => undefined);
-  if (files === undefined) {
-    out(`opsgate sites check: cannot read the site directory ${dir}`);
-    return CHECK_EXIT.unreachable;
-  }
-  const { loaded, problems } = await loadSiteFiles(files, { env, checkSecrets: false });
-  const site = loaded.find((l) => l.site.id === siteId);
-  if (site === undefined) {
-    const mine = problems.filter((p) => p.file.endsWith(`/${siteId}.yml`) || p.file.endsWith(`/${siteId}.yaml`));
-    for (const p of mine) out(formatSiteProblem(p));
-    const valid = loaded.map((l) => l.site.id).join(', ') || '(none)';
-    out(`opsgate sites check: no valid site ${JSON.stringify(siteId)} in ${dir} (valid sites: ${valid})`);
-    return CHECK_EXIT.unreachable;
-  }
+  const found = await findSiteFile('opsgate sites check', siteId, env, out);
+  if (!found.ok) return CHECK_EXIT.unreachable;
+  const site = found.site;
   // On stderr, so that stdout stays the report: one line redrawn in a terminal, a few plain lines elsewhere.
   const progress = new ProgressView(process.stderr, { plain: (l) => void process.stderr.write(`${l}\n`) });
   let last = { awaited: 'the site', lastValue: '' };

@@ -122,8 +122,10 @@ export class CompactRunView {
       ...(ok ? [] : [`failed${e.failedAt ? ` at ${e.failedAt}` : ''}`]),
       counts,
     ].join(' · ');
+    // A step that ran but found something (a precheck item that did not hold) is not shown as all well.
+    const icon = !ok || notHeld > 0 ? '✘' : e.findings.some((f) => f.status === 'warn') ? '⚠' : '✔';
     const head = oneLine(
-      `${IND}${ok ? '✔' : '✘'} ${phase}${e.stepId}`,
+      `${IND}${icon} ${phase}${e.stepId}`,
       clean(seen?.title ?? plannedTitle ?? ''),
       facts,
       opts.width,

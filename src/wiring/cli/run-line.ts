@@ -97,9 +97,11 @@ export async function runLine(rt: Runtime, cmd: Command, line: string, opts: Run
           return;
         }
         const files = opts.artefactsDir === undefined ? [] : saveAttachments(event, opts.artefactsDir, charts);
+        // Most events show nothing in the compact view (a step's start waits for its end): no empty line for them.
+        const lines = opts.json ? [JSON.stringify(event)] : [...shown(event), ...files];
+        if (lines.length === 0) return;
         progress.interrupt();
-        if (opts.json) opts.out(JSON.stringify(event));
-        else opts.out([...shown(event), ...files].join('\n'));
+        opts.out(lines.join('\n'));
       },
       notify: (n: DriveNotice) => {
         progress.interrupt();

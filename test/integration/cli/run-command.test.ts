@@ -55,6 +55,8 @@ describe('opsgate run', () => {
     // Compact by default: one line per succeeded step, none of the checks that held.
     expect(r.stdout).toMatch(/^ {2}✔ move-dir Move \S+ to \S+ · fdfs-3 · .* · \d+ check\(s\) held$/m);
     expect(r.stdout).not.toMatch(/▶ step|^\s+ok fdfs-3:/m);
+    // Events that show nothing (a step's start, its output before its end) leave no empty line behind.
+    expect(r.stdout).not.toMatch(/\n\s*\n/);
     expect(await moveDirState()).toEqual({
       data: false,
       bak: true,

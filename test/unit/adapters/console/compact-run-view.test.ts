@@ -134,6 +134,30 @@ describe('the compact run view in a terminal', () => {
     ]);
   });
 
+  it('does not mark a step that ran but found something as all well (a precheck item that did not hold)', () => {
+    const view = new CompactRunView();
+    const finished = (stepId: string, findings: { status: 'pass' | 'fail' | 'warn'; title: string }[]) =>
+      view.render({
+        ...head,
+        at: 2000,
+        type: 'step.finished',
+        stepId,
+        status: 'succeeded',
+        hosts: [{ host: 'paas-1', exitCode: 0, durationMs: 2000 }],
+        probes: [],
+        findings: findings.map((f) => ({ ...f, host: 'paas-1', evidence: 'seen' })),
+        summary: '',
+      });
+    const [failed, ...under] = finished('p02', [
+      { status: 'pass', title: 'yum repo' },
+      { status: 'fail', title: 'platform is 3.1.6' },
+    ]);
+    expect(failed).toMatch(/^ {2}✘ p02 · paas-1 · 2\.0 s · 1 check\(s\) held, 1 did not$/);
+    expect(under).toEqual(['      ✘ [fail] platform is 3.1.6 on paas-1: seen']);
+    expect(finished('p03', [{ status: 'warn', title: 'disk' }])[0]).toMatch(/^ {2}⚠ p03 /);
+    expect(finished('p04', [{ status: 'pass', title: 'ok' }])).toEqual(['  ✔ p04 · paas-1 · 2.0 s · 1 check(s) held']);
+  });
+
   it('prints what failed under a failed step, with the failed host’s output tail', () => {
     const view = new CompactRunView();
     const r = rng(1);

@@ -43,7 +43,7 @@ export function compareKafka(spec: SiteFile, index: number, reading: SiteReading
     if (regs === undefined) return;
     const reg = id === undefined ? undefined : regs.get(id);
     const address = addressOf.get(host) ?? '';
-    if (id === undefined || reg === undefined || reg.split(':')[0] !== address)
+    if (id === undefined || reg === undefined || !registeredBy(reg, { name: host, address }))
       out.push({
         path: [...base, 'brokers', j],
         says: `${host} (${address}) is a broker of ${k.name}`,
@@ -58,6 +58,21 @@ export function compareKafka(spec: SiteFile, index: number, reading: SiteReading
   });
   compareZooKeeper(spec, k, index, reading, out);
   return out;
+}
+
+/**
+ * Whether a registration `HOST:PORT` in ZooKeeper is the broker on `host`. A broker registers its advertised
+ * listeners, and a listener with no host (`listeners=PLAINTEXT://:9092`, no `advertised.listeners`) is registered
+ * under the machine's canonical host name, not its address (Kafka 2.3.0, `KafkaServer.createBrokerInfo`:
+ * `InetAddress.getLocalHost.getCanonicalHostName` for a blank host). So the host's address, its site-file name, or
+ * that name as the first label of a FQDN all name it.
+ */
+function registeredBy(at: string, host: { readonly name: string; readonly address: string }): boolean {
+  const colon = at.lastIndexOf(':');
+  const bare = at.startsWith('[') ? at.slice(1, at.indexOf(']')) : colon < 0 ? at : at.slice(0, colon);
+  const where = bare.toLowerCase();
+  const name = host.name.toLowerCase();
+  return where === host.address || where === name || where.startsWith(`${name}.`);
 }
 
 /** `broker id → HOST:PORT` as ZooKeeper holds them; a registration by no broker host of the file is a difference. */
@@ -85,9 +100,9 @@ function registrations(
       return [id, at] as const;
     }),
   );
-  const addresses = new Set(k.brokers.map((b) => spec.hosts.find((h) => h.name === b)?.address));
+  const brokers = k.brokers.map((b) => ({ name: b, address: spec.hosts.find((h) => h.name === b)?.address ?? '' }));
   for (const [id, at] of regs)
-    if (!addresses.has(at.split(':')[0]))
+    if (!brokers.some((b) => registeredBy(at, b)))
       out.push({
         path,
         says: `the brokers of ${k.name} are ${k.brokers.join(', ')}`,

@@ -125,6 +125,27 @@ describe('compareSite', () => {
     expect(compareSite(spec, reading(healthy()))).toEqual([]);
   });
 
+  it('takes a broker registered under its host name, as Kafka does with no advertised host, but not another', () => {
+    const k = spec.middleware.kafka[0];
+    const zk = k?.zookeeper.hosts[0] ?? '';
+    const lines = healthy();
+    // Kafka 2.3.0 registers `listeners=PLAINTEXT://:9092` under the canonical host name: a name, or a FQDN.
+    set(
+      lines,
+      zk,
+      'brokers.0',
+      'reg',
+      `1 kafka-1:${k?.port}`,
+      `2 kafka-2.site.local:${k?.port}`,
+      `3 kafka-3:${k?.port}`,
+    );
+    expect(compareSite(spec, reading(lines))).toEqual([]);
+    set(lines, zk, 'brokers.0', 'reg', `1 kafka-1:${k?.port}`, `2 kafka-3:${k?.port}`, `3 kafka-3:${k?.port}`);
+    const found = compareSite(spec, reading(lines));
+    expect(found.map((d) => d.path.join('.'))).toEqual(['middleware.kafka.0.brokers.1']);
+    expect(found[0]?.has).toMatch(/broker\.id=2, and ZooKeeper \/brokers\/ids\/2 is registered by kafka-3:/);
+  });
+
   it('reads a probe for every instance on every host the file places it on', () => {
     const probes = siteCheckProbes(spec);
     expect(probes.get('redis-a')?.map((p) => p.id)).toEqual(['redis.0']);

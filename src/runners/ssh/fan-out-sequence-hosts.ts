@@ -1,4 +1,10 @@
-import type { CommandRequest, CommandResult, ExecOptions } from '../../core/ports/remote.ts';
+import type {
+  CommandRequest,
+  CommandResult,
+  ExecOptions,
+  HostListOutcome,
+  ListOutcome,
+} from '../../core/ports/remote.ts';
 import { DEFAULT_FAN_OUT_CONCURRENCY } from './fan-out-hosts.ts';
 import { CHANNELS_PER_CONNECTION } from './ssh-connection-pool.ts';
 import {
@@ -29,17 +35,11 @@ export interface FanOutSequenceOptions extends ExecOptions {
   readonly batch?: boolean;
 }
 
-/** The outcome of one command of a host's list. */
-export type CommandOutcome =
-  | { readonly command: string; readonly status: 'done'; readonly result: CommandResult }
-  | { readonly command: string; readonly status: 'error'; readonly error: Error }
-  | { readonly command: string; readonly status: 'skipped' };
+/** The outcome of one command of a host's list (the remote port's `ListOutcome`). */
+export type CommandOutcome = ListOutcome;
 
-/** One host's outcomes, one per command of its list and in the list's order. */
-export interface HostSequenceOutcome {
-  readonly host: string;
-  readonly outcomes: readonly CommandOutcome[];
-}
+/** One host's outcomes, one per command of its list and in the list's order (the port's `HostListOutcome`). */
+export type HostSequenceOutcome = HostListOutcome;
 
 /** True for an error after which no other command of the host can succeed: the connection itself failed. */
 export function isConnectionError(e: Error): boolean {

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 RUNTIME_PACKAGES=(rpm2cpio cpio fonts-dejavu-core)
 # The tests only: rpmbuild (in Debian's rpm) builds a real oceanbase-ce-shaped RPM for the reader's test.
 TEST_PACKAGES=(rpm)
+# sudo: the lab's login-ops variant logs in as an unprivileged user that becomes root with it.
 LAB_PACKAGES=(openssh-server openssh-client redis-server keepalived bind9 bind9-dnsutils zookeeper zookeeperd nginx
-  python3 python3-kazoo procps psmisc iproute2 openssl unzip zip bc util-linux)
+  python3 python3-kazoo procps psmisc iproute2 openssl unzip zip bc util-linux sudo)
 
 missing=()
 for pkg in "${RUNTIME_PACKAGES[@]}" "${LAB_PACKAGES[@]}" "${TEST_PACKAGES[@]}"; do

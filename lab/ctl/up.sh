@@ -25,6 +25,21 @@ write_spec() {
         if (at == 0) line = line " +" name; else if (substr(name, at + 1) == $1) line = line " +" substr(name, 1, at - 1) }
       print line }' "$octets" > "$file"
   rm -f "$octets"
+  check_login_variants "$file"
+}
+
+# check_login_variants FILE: the site file logs in as one user everywhere, so login-ops is on every host of the
+# resolved spec or on none (NAME@HOST for every host is how a lab rebuilt host by host names it); sudo-nopasswd
+# only changes what login-ops sets up.
+check_login_variants() {
+  local problem; problem=$(awk '
+    { ops = 0; nopw = 0; for (i = 3; i <= NF; i++) { if ($i == "+login-ops") ops = 1; if ($i == "+sudo-nopasswd") nopw = 1 }
+      hosts++; with += ops; if (nopw && !ops) orphan = 1 }
+    END { if (with > 0 && with < hosts) print "partial"; else if (orphan) print "orphan" }' "$1")
+  [[ -z $problem ]] && return 0
+  rm -f "$1"
+  [[ $problem == partial ]] && bad_usage "variant login-ops applies to the whole lab (the site file logs in as one user on every host): give 'login-ops', not 'login-ops@HOST'"
+  bad_usage "variant sudo-nopasswd changes the sudo rule of the ops user: give it with 'login-ops'"
 }
 
 # check_spec FILE: validates lab/xizang.spec and writes its host lines ("NAME OCTET roles…") to FILE.
@@ -50,11 +65,13 @@ write_state() {
   ssh-keygen -q -t ed25519 -N '' -C "opsgate-lab-$PREFIX" -f "$STATE/client/id_ed25519"
   cp "$STATE/client/id_ed25519.pub" "$STATE/pub/authorized_keys"
   local s
-  for s in root-password redis-password csb-redis-password; do
+  for s in root-password ops-password redis-password csb-redis-password; do
     (umask 077; openssl rand -base64 24 | tr -d '/+=\n' > "$STATE/secrets/$s")
   done
   # One SHA-512 crypt hash for every host: cheaper than hashing in each of up to 200 hosts.
-  (umask 077; openssl passwd -6 -stdin < "$STATE/secrets/root-password" > "$STATE/secrets/root-password.hash")
+  for s in root-password ops-password; do
+    (umask 077; openssl passwd -6 -stdin < "$STATE/secrets/$s" > "$STATE/secrets/$s.hash")
+  done
   awk '{ print $1 "\t" $2 }' "$STATE/pub/spec" > "$STATE/hosts.tsv"
   { echo "127.0.0.1 localhost"; awk '{ print $2 " " $1 }' "$STATE/pub/spec"; } > "$STATE/pub/hosts"
   {
@@ -64,8 +81,10 @@ write_state() {
     awk '{ n = toupper($1); gsub(/-/, "_", n); print "HOST_" n "=" $2 }' "$STATE/pub/spec"
   } > "$STATE/pub/env"
   : > "$STATE/known_hosts"
+  # The client logs in as the site file does: ops where root cannot log in (the login-ops variant).
+  local user=root; grep -q ' +login-ops\( \|$\)' "$STATE/pub/spec" && user=ops
   {
-    printf 'Host *\n  User root\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n' "$STATE/client/id_ed25519" "$STATE/known_hosts"
+    printf 'Host *\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n' "$user" "$STATE/client/id_ed25519" "$STATE/known_hosts"
     printf '  GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking yes\n  BatchMode yes\n  LogLevel ERROR\n  ConnectTimeout 5\n'
   } > "$STATE/ssh_config"
   local name ip keygens=()
@@ -114,7 +133,37 @@ write_site() {
   local tmpl=$REPO_ROOT/lab/sites/xizang.yml
   if [[ ! -f $tmpl ]]; then say "no site template lab/sites/xizang.yml yet: no site file written"; return 0; fi
   mkdir -p "$STATE/sites"
-  sed -E -e "s/(^|[^0-9.])10\.77\.0\./\1$NET./g" -e 's#(\.\./)*\.opsgate/lab/og/#../#g' "$tmpl" > "$STATE/sites/xizang.yml"
+  local site=$STATE/sites/xizang.yml
+  sed -E -e "s/(^|[^0-9.])10\.77\.0\./\1$NET./g" -e 's#(\.\./)*\.opsgate/lab/og/#../#g' "$tmpl" > "$site.new"
+  if grep -q ' +login-ops\( \|$\)' "$STATE/pub/spec"; then login_ops_site "$site.new"; fi
+  mv "$site.new" "$site"
+}
+
+# login_ops_site FILE: rewrites the site file in place for the login-ops variant: the ssh block logs in as ops
+# with its password and becomes root with sudo and the same password; a host with sudo-nopasswd overrides that
+# with a become of its own without a password (or the ssh block has none when every host has sudo-nopasswd).
+login_ops_site() {
+  local nopw all=0
+  nopw=$(awk '/ \+sudo-nopasswd( |$)/ { print $1 }' "$STATE/pub/spec")
+  [[ -n $nopw ]] && (( $(wc -l <<< "$nopw") == $(wc -l < "$STATE/pub/spec") )) && all=1
+  awk -v nopw="$nopw" -v all="$all" '
+    function become() { if (!done) print "  become: { method: sudo" (all ? "" : ", password: { file: ../secrets/ops-password }") " }"; done = 1 }
+    BEGIN { n = split(nopw, h, "\n"); for (i = 1; i <= n; i++) if (!all) want[h[i]] = 1 }
+    /^[^ #]/ { if (block == "ssh") become(); block = $0; sub(/:.*/, "", block) }
+    block == "ssh" && /^[[:space:]]*$/ { become() }
+    block == "ssh" && /^  user: root *$/ { sub(/root/, "ops") }
+    block == "ssh" && /^  password:/ { sub(/secrets\/root-password/, "secrets/ops-password") }
+    block == "hosts" && match($0, /name: [a-z0-9-]+/) && /}$/ {
+      name = substr($0, RSTART + 6, RLENGTH - 6)
+      if (name in want) { sub(/ *}$/, ", become: { method: sudo } }"); delete want[name] }
+    }
+    { print }
+    END {
+      if (block == "ssh") become()
+      for (name in want) { print "lab: the site template has no one-line host entry for " name ": no sudo-nopasswd override written" > "/dev/stderr"; bad = 1 }
+      exit bad
+    }' "$1" > "$1.tmp" && mv "$1.tmp" "$1" || { rm -f "$1.tmp" "$1"; die "could not write the login-ops site file"; }
+  grep -q '^  user: ops$' "$1" || die "the site template has no 'user: root' line in its ssh block: cannot log in as ops"
 }
 
 # Every host's overlay upper layer once the lab is ready: `diff` reports changes against it.

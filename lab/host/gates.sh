@@ -8,6 +8,9 @@ failed=0
 if [[ $(timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/22" && head -c 4 <&3' "$IP" 2>/dev/null) != SSH- ]]; then
   echo "FAIL sshd: not accepting connections on $IP:22 (see /var/log/sshd.log)"; failed=1
 fi
+if lab_variant login-ops && ! { id ops &> /dev/null && [[ -f /etc/sudoers.d/ops ]]; }; then
+  echo "FATAL login-ops: no user ops or no sudoers rule for it (see /var/log/lab/init.log)"; failed=1
+fi
 while read -r role arg; do
   rcfile=/run/lab/roles/$role.rc
   [[ -f $rcfile ]] || continue

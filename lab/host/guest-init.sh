@@ -1,6 +1,7 @@
 #!/bin/bash
 # guest-init.sh NAME IP: PID 1 inside a host, chrooted into its overlay root. Makes the host look like a site
-# server (names, root login, user app, sshd, systemctl shim), runs its roles, then reaps orphans forever.
+# server (names, root login or an ops user with sudo, user app, sshd, systemctl shim), runs its roles, then
+# reaps orphans forever.
 NAME=$1 IP=$2
 mkdir -p /run/lab/roles /var/log/lab /run/sshd /run/lock
 exec >> /var/log/lab/init.log 2>&1
@@ -24,10 +25,32 @@ install -m 755 /lab/host/systemctl /usr/local/bin/systemctl
 # `service` and the runbooks look for.
 find /etc/systemd/system -maxdepth 1 -name '*.service' -delete 2>/dev/null
 if lab_variant systemd; then mkdir -p /run/systemd/system; fi
+# The login-ops variant: root cannot log in over SSH; ops (key or password) becomes root with sudo, after giving
+# its password or, with sudo-nopasswd, without. The drop-in is checked by visudo before sudo ever reads it.
+permit_root=yes
+if lab_variant login-ops; then
+  permit_root=no
+  # uid/gid 1700: the observers' deploy user admin has 1600.
+  getent group ops > /dev/null || groupadd -g 1700 ops
+  getent passwd ops > /dev/null || useradd -u 1700 -g ops -d /home/ops -m -s /bin/bash ops
+  install -d -m 700 -o ops -g ops /home/ops/.ssh
+  install -m 600 -o ops -g ops /lab-pub/authorized_keys /home/ops/.ssh/authorized_keys
+  echo "ops:$(cat /lab-secrets/ops-password.hash)" | chpasswd -e
+  rule='ops ALL=(ALL:ALL) ALL'
+  if lab_variant sudo-nopasswd; then rule='ops ALL=(ALL:ALL) NOPASSWD: ALL'; fi
+  mkdir -p /etc/sudoers.d
+  printf '# The lab ops user (login-ops variant).\n%s\n' "$rule" > /run/lab/sudoers-ops
+  if visudo -cqf /run/lab/sudoers-ops; then
+    install -m 440 -o root -g root /run/lab/sudoers-ops /etc/sudoers.d/ops
+  else
+    echo "sudoers rule for ops refused by visudo (is sudo installed? see scripts/setup.sh)"
+  fi
+fi
 cat > /etc/ssh/sshd_config.d/00-lab.conf <<EOT
-# Lab host: its own host key, root login by key or password, many parallel connections for fan-out.
+# Lab host: its own host key, root login by key or password (not at all with login-ops), many parallel
+# connections for fan-out.
 HostKey /etc/ssh/ssh_host_ed25519_key
-PermitRootLogin yes
+PermitRootLogin $permit_root
 PasswordAuthentication yes
 UseDNS no
 MaxStartups 200:30:400

@@ -4,7 +4,7 @@ import type { SecretRef } from '../core/sites/secret-ref.ts';
 import type { SiteFile } from '../core/sites/site-schema.ts';
 import { KnownHostsSyntaxError, parseKnownHosts, type KnownHostEntry } from '../runners/ssh/known-hosts.ts';
 import { SshConfigError } from '../runners/ssh/ssh-errors.ts';
-import type { SshHostConfig } from '../runners/ssh/ssh-host-config.ts';
+import type { BecomeConfig, SshHostConfig } from '../runners/ssh/ssh-host-config.ts';
 import type { Env } from '../core/sites/secret-ref.ts';
 import type { Site } from '../core/sites/site.ts';
 
@@ -37,23 +37,26 @@ export async function sshHostsFromSite(
   const ssh = site.ssh;
   const knownHosts = pinned ?? (await readKnownHosts(site, deps));
   const credentials = await readCredentials(ssh, read);
-  const jump = await jumpConfig(site, credentials, knownHosts, read);
+  const become = await becomeOf(site, read);
+  const jump = await jumpConfig(site, credentials, knownHosts, read, become);
   const hosts = site.hosts.map((h): SshHostConfig => {
     const self = jump !== undefined && site.ssh.jump?.host === h.name;
+    const own = become.get(h.name);
     return {
       name: h.name,
       address: h.address,
       port: h.port,
       ...credentials,
       knownHosts,
+      ...(own === undefined ? {} : { become: own }),
       // The jump host itself is reached directly.
       ...(jump === undefined || self ? {} : { jump }),
     };
   });
   // Every other secret the file references (Redis and database passwords …) is redacted from all output too.
   for (const { path, ref } of findSecretRefs(site)) {
-    // The SSH credentials were read above; known_hosts is public, nothing to redact.
-    if (path[0] === 'ssh') continue;
+    // The SSH credentials and become passwords were read above; known_hosts is public, nothing to redact.
+    if (path[0] === 'ssh' || (path[0] === 'hosts' && path[2] === 'become')) continue;
     const other = await resolveSecret(ref, deps);
     if (other.ok && !secrets.includes(other.value)) secrets.push(other.value);
   }
@@ -97,18 +100,47 @@ async function readCredentials(
   };
 }
 
+/** Each host's way to become root: its own `become`, else the site's; hosts without either log in as they are. */
+async function becomeOf(
+  site: SiteFile,
+  read: (ref: SecretRef | undefined) => Promise<string | undefined>,
+): Promise<Map<string, BecomeConfig>> {
+  const out = new Map<string, BecomeConfig>();
+  for (const h of site.hosts) {
+    const b = h.become ?? site.ssh.become;
+    if (b === undefined) continue;
+    const password = await read(b.password);
+    out.set(h.name, {
+      method: b.method,
+      ...(password === undefined ? {} : { password }),
+      ...(b.stagingDir === undefined ? {} : { stagingDir: b.stagingDir }),
+    });
+  }
+  return out;
+}
+
 async function jumpConfig(
   site: SiteFile,
   credentials: Credentials,
   knownHosts: readonly KnownHostEntry[],
   read: (ref: SecretRef | undefined) => Promise<string | undefined>,
+  become: ReadonlyMap<string, BecomeConfig>,
 ): Promise<SshHostConfig | undefined> {
   const jump = site.ssh.jump;
   if (jump === undefined) return undefined;
   if (jump.host !== undefined) {
     const host = site.hosts.find((h) => h.name === jump.host);
     if (host === undefined) throw new SshConfigError(jump.host, 'the jump host is not a host of the site file');
-    return { name: host.name, address: host.address, port: host.port, ...credentials, knownHosts };
+    // The same login as when it is a target, so that both share one connection (sudo is probed only for commands).
+    const own = become.get(host.name);
+    return {
+      name: host.name,
+      address: host.address,
+      port: host.port,
+      ...credentials,
+      knownHosts,
+      ...(own === undefined ? {} : { become: own }),
+    };
   }
   const address = jump.address ?? '';
   // An outside jump host logs in as the site's user unless it names its own.

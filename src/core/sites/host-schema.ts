@@ -1,6 +1,18 @@
 import { z } from 'zod';
-import { AddressSchema, LoginNameSchema, NameSchema, PortSchema } from './site-fields.ts';
+import { AbsPathSchema, AddressSchema, LoginNameSchema, NameSchema, PortSchema } from './site-fields.ts';
 import { SecretRefSchema } from './secret-ref.ts';
+
+/**
+ * How commands become root when the login user is not root: `sudo` (the only method; a site whose policy allows
+ * only `su` needs a terminal for its password prompt, which a runner without one cannot give). `password`, by
+ * reference, is written to sudo's stdin, never put on a command line. Uploads to root-owned paths are staged in
+ * `stagingDir` (default: `.opsgate-staging` in the login user's home), then moved into place by sudo.
+ */
+export const BecomeSchema = z.strictObject({
+  method: z.literal('sudo', { error: 'only sudo is supported (su needs a terminal for its password prompt)' }),
+  password: SecretRefSchema.optional(),
+  stagingDir: AbsPathSchema.optional(),
+});
 
 /** One machine of the site, reached over SSH. */
 export const HostSchema = z.strictObject({
@@ -8,6 +20,8 @@ export const HostSchema = z.strictObject({
   address: AddressSchema,
   port: PortSchema.default(22),
   groups: z.array(NameSchema).default([]),
+  /** Overrides the site's `ssh.become` for this host (e.g. a host whose sudo needs no password). */
+  become: BecomeSchema.optional(),
 });
 
 /** Credentials: a user with a private key, a password or both (the key is tried first), by reference. */
@@ -65,9 +79,12 @@ export const SshSchema = z
     /** The expected host keys, in OpenSSH known_hosts format, by reference. */
     knownHosts: SecretRefSchema,
     jump: JumpHostSchema.optional(),
+    /** Log in as `user`, then run every command as root through sudo (hosts may override it). */
+    become: BecomeSchema.optional(),
   })
   .refine(hasCredential, NO_CREDENTIAL);
 
 export type Host = z.output<typeof HostSchema>;
 export type Ssh = z.output<typeof SshSchema>;
 export type JumpHost = z.output<typeof JumpHostSchema>;
+export type Become = z.output<typeof BecomeSchema>;

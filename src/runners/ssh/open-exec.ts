@@ -1,4 +1,5 @@
 import type { ClientChannel } from 'ssh2';
+import { becomeCommandLine } from './become.ts';
 import { killGroupCommand } from './wrap-command.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
 import { SshTransferError, SshUnreachableError } from './ssh-errors.ts';
@@ -16,7 +17,18 @@ export interface OpenedExec {
   readonly exit: ExitRecord;
 }
 
-export function openExec(conn: PooledConnection, host: string, wrapped: string): Promise<OpenedExec> {
+/**
+ * Opens an exec channel running `wrapped`; on a host whose commands become root, through sudo (its password, when
+ * it asks for one, is written first and never appears on the command line).
+ */
+export async function openExec(conn: PooledConnection, host: string, wrapped: string): Promise<OpenedExec> {
+  const mode = conn.become === undefined ? undefined : await conn.become();
+  const opened = await openChannel(conn, host, mode === undefined ? wrapped : becomeCommandLine(mode, wrapped));
+  if (mode?.password !== undefined) opened.channel.write(`${mode.password}\n`);
+  return opened;
+}
+
+function openChannel(conn: PooledConnection, host: string, wrapped: string): Promise<OpenedExec> {
   return new Promise((resolve, reject) => {
     try {
       conn.client.exec(wrapped, (err, channel) => {

@@ -8,6 +8,7 @@ import type { SFTPWrapper } from 'ssh2';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { CommandRequest, CommandResult, UploadRequest, UploadResult } from '../../core/ports/remote.ts';
 import { sh } from '../../core/shell-quote.ts';
+import type { BecomeMode } from './become.ts';
 import type { PooledConnection } from './ssh-connection-pool.ts';
 import { SshChecksumMismatchError, SshConfigError, SshTransferError } from './ssh-errors.ts';
 
@@ -49,15 +50,32 @@ export async function sftpUpload(
   const startedAt = ctx.clock.now();
   const temp = posix.join(posix.dirname(req.remotePath), `.${basename(req.remotePath)}.opsgate-upload-${ctx.newId()}`);
   const hash = createHash('sha256');
+  const become = conn.become === undefined ? undefined : await conn.become();
+  let staged: string | undefined;
   const removeTemp = (): Promise<unknown> =>
-    ctx.exec({ command: sh`rm -f -- ${temp}`, timeoutMs: 30_000 }).catch(() => undefined);
+    ctx
+      .exec({ command: sh`rm -f -- ${staged === undefined ? [temp] : [staged, temp]}`, timeoutMs: 30_000 })
+      .catch(() => undefined);
   let actual: string;
   try {
-    await conn.channels.run(() => sendFile(conn, host, req, temp, hash));
+    if (become === undefined) await conn.channels.run(() => sendFile(conn, host, req, () => temp, hash));
+    else {
+      // The login user cannot write root's paths: the file waits in its staging directory, then root moves it.
+      // `staged` is known before a byte is sent, so that a failed transfer's partial copy is removed too.
+      const path = await conn.channels.run(() =>
+        sendFile(conn, host, req, async (sftp) => (staged = await stagingPath(sftp, host, become, temp)), hash),
+      );
+      const mode = (req.mode ?? 0o644).toString(8);
+      await ctx.exec({
+        command: sh`mv -f -- ${path} ${temp} && chown 0:0 -- ${temp} && chmod ${mode} -- ${temp}`,
+        check: true,
+        timeoutMs: 300_000,
+      });
+    }
     const sum = await ctx.exec({ command: sh`sha256sum -- ${temp}`, check: true, timeoutMs: 300_000 });
     actual = (sum.stdout.head.split(/\s/)[0] ?? '').toLowerCase();
   } catch (e) {
-    // Nothing half-done: no partial file is left beside the target.
+    // Nothing half-done: no partial file is left beside the target (nor in the staging directory).
     await removeTemp();
     throw e;
   }
@@ -76,15 +94,17 @@ export async function sftpUpload(
   return { host, remotePath: req.remotePath, bytes: size, sha256: actual, durationMs: ctx.clock.now() - startedAt };
 }
 
+/** Sends the file by SFTP to the path `where` gives (once SFTP is open); returns that path. */
 async function sendFile(
   conn: PooledConnection,
   host: string,
   req: UploadRequest,
-  temp: string,
+  where: (sftp: SFTPWrapper) => string | Promise<string>,
   hash: Hash,
-): Promise<void> {
+): Promise<string> {
   const sftp = await openSftp(conn, host);
   try {
+    const temp = await where(sftp);
     const hashing = new Transform({
       transform(chunk: Buffer, _enc, done) {
         hash.update(chunk);
@@ -96,9 +116,34 @@ async function sendFile(
       throw new SshTransferError(host, `SFTP upload to ${req.remotePath}`, e);
     });
     if (req.mode !== undefined) await sftpChmod(sftp, temp, req.mode, host);
+    return temp;
   } finally {
     sftp.end();
   }
+}
+
+/**
+ * The staged copy's path: in the site's staging directory, else `.opsgate-staging` in the login user's home (made,
+ * private to the user, when missing).
+ */
+async function stagingPath(sftp: SFTPWrapper, host: string, become: BecomeMode, temp: string): Promise<string> {
+  const dir =
+    become.stagingDir ?? posix.join(await sftpCall<string>((cb) => sftp.realpath('.', cb)), '.opsgate-staging');
+  await sftpCall<void>((cb) => sftp.mkdir(dir, { mode: 0o700 }, cb)).catch(async (e: unknown) => {
+    // It exists already (SFTP reports that as a plain failure): fine when it is a directory.
+    const isDir = await sftpCall<{ isDirectory(): boolean }>((cb) => sftp.stat(dir, cb)).then(
+      (st) => st.isDirectory(),
+      () => false,
+    );
+    if (!isDir) throw new SshTransferError(host, `making the staging directory ${dir}`, e);
+  });
+  return posix.join(dir, basename(temp));
+}
+
+function sftpCall<T>(call: (cb: (err: Error | null | undefined, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    call((err, value) => (err ? reject(err) : resolve(value)));
+  });
 }
 
 function openSftp(conn: PooledConnection, host: string): Promise<SFTPWrapper> {

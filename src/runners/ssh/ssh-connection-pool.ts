@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
+import { probeBecome, type BecomeMode } from './become.ts';
 import { KnownHostsSyntaxError, parseKnownHosts, type KnownHostEntry } from './known-hosts.ts';
 import { openSshClient } from './open-ssh-client.ts';
 import type { RunnerLog } from './runner-log.ts';
@@ -23,6 +24,11 @@ export interface PooledConnection {
   /** Settles with the reason once the connection is gone (never rejects). */
   readonly lost: Promise<SshUnreachableError>;
   isOpen(): boolean;
+  /**
+   * Present when the host's commands run as root through sudo: how (probed on first use, then remembered for the
+   * connection; a failed probe is asked again next time). Throws `SshBecomeError` when the user cannot become root.
+   */
+  readonly become?: () => Promise<BecomeMode>;
 }
 
 /**
@@ -40,8 +46,9 @@ export class SshConnectionPool {
   acquire(cfg: SshHostConfig): Promise<PooledConnection> {
     if (this.closing)
       return Promise.reject(new SshUnreachableError(endpointOf(cfg), 'connect', new Error('the session is closed')));
-    // A jump host that is also a host of the session shares its connection; a different login does not.
-    const key = `${cfg.name}\0${cfg.user}@${cfg.address}:${cfg.port}`;
+    // A jump host that is also a host of the session shares its connection; a different login does not, nor one
+    // that does not become root (its commands would run as the login user).
+    const key = `${cfg.name}\0${cfg.user}@${cfg.address}:${cfg.port}${cfg.become === undefined ? '' : '\0become'}`;
     let conn = this.open.get(key);
     if (conn === undefined) {
       conn = this.connect(cfg);
@@ -92,7 +99,14 @@ export class SshConnectionPool {
         resolve(new SshUnreachableError(endpoint, 'connection lost', lastError ?? new Error('the connection closed')));
       });
     });
-    return { client, endpoint, channels: new Semaphore(CHANNELS_PER_CONNECTION), lost, isOpen: () => open };
+    return {
+      client,
+      endpoint,
+      channels: new Semaphore(CHANNELS_PER_CONNECTION),
+      lost,
+      isOpen: () => open,
+      ...(cfg.become === undefined ? {} : { become: rememberBecome(client, endpoint, cfg.user, cfg.become) }),
+    };
   }
 
   /** A stream to `cfg`'s host opened by its jump host's sshd, for a connection made outside the pool (a key scan). */
@@ -138,6 +152,26 @@ export class SshConnectionPool {
       throw e;
     });
   }
+}
+
+/** The probe of how `user` becomes root, run on first use and kept once it answered. */
+function rememberBecome(
+  client: Client,
+  endpoint: SshEndpoint,
+  user: string,
+  cfg: NonNullable<SshHostConfig['become']>,
+): () => Promise<BecomeMode> {
+  let known: Promise<BecomeMode> | undefined;
+  return () => {
+    if (known === undefined) {
+      const probe = probeBecome(client, endpoint, user, cfg);
+      known = probe;
+      probe.catch(() => {
+        if (known === probe) known = undefined;
+      });
+    }
+    return known;
+  };
 }
 
 /** Where a host is dialled, for messages. */

@@ -87,6 +87,25 @@ export class SshUnknownHostKeyError extends OpsgateError {
 }
 
 /**
+ * The login user could not become root with sudo on the host (no sudo, not in sudoers, a password the site file
+ * does not give or a wrong one, a sudoers that wants a terminal). Raised before the command is sent, so nothing ran;
+ * not retryable: the host's sudoers or the site file must change.
+ */
+export class SshBecomeError extends OpsgateError {
+  readonly code = 'SSH_BECOME_FAILED';
+  constructor(
+    readonly endpoint: SshEndpoint,
+    readonly user: string,
+    readonly sudoMessage: string,
+    readonly hint: string,
+  ) {
+    super(`${at(endpoint)}: ${user} cannot run commands as root with sudo: ${sudoMessage}; ${hint}; nothing was run`, {
+      fields: { ...endpoint, user, sudoMessage },
+    });
+  }
+}
+
+/**
  * A command ran past its timeout and was killed with its whole process group. Not retryable on its own:
  * it may have done part of its work, so a human decides.
  */

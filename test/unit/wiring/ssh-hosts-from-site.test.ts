@@ -82,6 +82,34 @@ describe('sshHostsFromSite', () => {
     expect(named.hosts.find((h) => h.name === 'redis-a')?.jump?.user).toBe('bastion');
   });
 
+  it('gives every host the site become, a host its own, and the become passwords to redact', async () => {
+    const env = { OPS_SUDO: 'Sudo_Pw_1', PAAS_SUDO: 'Sudo_Pw_2' };
+    const withBecome: SiteFile = {
+      ...site,
+      ssh: {
+        ...site.ssh,
+        user: 'ops',
+        become: { method: 'sudo', password: { env: 'OPS_SUDO' } },
+        jump: { host: 'paas-1' },
+      },
+      hosts: site.hosts.map((h) =>
+        h.name === 'paas-1'
+          ? { ...h, become: { method: 'sudo', password: { env: 'PAAS_SUDO' }, stagingDir: '/data/stage' } }
+          : h.name === 'kafka-1'
+            ? { ...h, become: { method: 'sudo' } }
+            : h,
+      ),
+    };
+    const { hosts, secrets } = await sshHostsFromSite(withBecome, { env, baseDir, readFile });
+    const of = (name: string) => hosts.find((h) => h.name === name);
+    expect(of('redis-a')?.become).toEqual({ method: 'sudo', password: 'Sudo_Pw_1' });
+    expect(of('kafka-1')?.become).toEqual({ method: 'sudo' });
+    expect(of('paas-1')?.become).toEqual({ method: 'sudo', password: 'Sudo_Pw_2', stagingDir: '/data/stage' });
+    // The jump host is the same login as the host itself, so that both share one connection.
+    expect(of('redis-a')?.jump).toEqual({ ...of('paas-1'), jump: undefined, name: 'paas-1' });
+    expect(secrets).toEqual(expect.arrayContaining(['Sudo_Pw_1', 'Sudo_Pw_2']));
+  });
+
   it('names the reference of a secret it cannot read, never a value', async () => {
     const missing: SiteFile = { ...site, ssh: { ...site.ssh, password: { env: 'OPSGATE_TEST_UNSET_PW' } } };
     await expect(sshHostsFromSite(missing, { env: {}, baseDir, readFile })).rejects.toMatchObject({

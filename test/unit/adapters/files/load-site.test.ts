@@ -87,6 +87,15 @@ describe('loadSite', () => {
     ]);
   });
 
+  it('refuses a become method other than sudo and a relative staging directory, naming the line', async () => {
+    let text = edit(SITE_YAML, '  knownHosts:', '  become: { method: su }\n  knownHosts:');
+    text = edit(text, 'name: app-2', 'name: app-2, become: { method: sudo, stagingDir: stage }');
+    expect(await located(text)).toEqual([
+      `${lineWith(text, 'method: su')} ssh.become.method: only sudo is supported (su needs a terminal for its password prompt)`,
+      `${lineWith(text, 'stagingDir: stage')} hosts[1].become.stagingDir: not an absolute path`,
+    ]);
+  });
+
   it('refuses a reference to a host group that no host belongs to', async () => {
     const text = beforeAdm(SITE_YAML, [
       'paas:',

@@ -51,6 +51,8 @@ export function registerSitesCommand(program: Command): void {
     .option('--key <file>', 'the private key to log in with')
     .option('--password-env <var>', 'the environment variable holding the SSH password')
     .option('--jump <host>', 'a jump host: a host of the list (name or address) or another address')
+    .option('--become', 'the login is not root: read the hosts as root through sudo')
+    .option('--become-password-env <var>', 'with --become: the environment variable holding the sudo password')
     .option('--known-hosts <file>', 'the pinned host keys (known_hosts format); required')
     .option('--site <id>', 'the site id (default: the name of --out without .yml)')
     .option('--force', 'replace an existing --out')
@@ -62,13 +64,15 @@ export function registerSitesCommand(program: Command): void {
         key?: string;
         passwordEnv?: string;
         jump?: string;
+        become?: boolean;
+        becomePasswordEnv?: string;
         knownHosts?: string;
         site?: string;
         force?: boolean;
       }) => {
         const { runDiscover } = await import('../discover/run-discover.ts');
         const code = await runDiscover(
-          { ...opts, force: opts.force === true },
+          { ...opts, become: opts.become === true, force: opts.force === true },
           (l) => void process.stdout.write(`${l}\n`),
         );
         if (code !== EXIT.ok) throw new CliExit(code);

@@ -11,7 +11,7 @@ import { draftRedis } from '../../runbooks/xizang/discover/draft-redis.ts';
 import { readHostFacts, type HostFacts } from '../../runbooks/xizang/discover/host-facts.ts';
 import { createSshSession } from '../../runners/ssh/create-ssh-session.ts';
 import type { KnownHostEntry } from '../../runners/ssh/known-hosts.ts';
-import type { SshHostConfig } from '../../runners/ssh/ssh-host-config.ts';
+import type { BecomeConfig, SshHostConfig } from '../../runners/ssh/ssh-host-config.ts';
 import type { DraftSite } from './render-draft-site.ts';
 
 /** How `discoverSite` logs in: the site's SSH settings, resolved (the key's text, the password's value). */
@@ -22,6 +22,8 @@ export interface DiscoverLogin {
   readonly knownHosts: readonly KnownHostEntry[];
   /** A host of the list (by name) or an outside address to tunnel through. */
   readonly jump?: string;
+  /** The login is not root: read every host as root through sudo (not the jump host, only a tunnel). */
+  readonly become?: BecomeConfig;
 }
 
 /** The probe may take this long on one host (redis-cli INFO, reading /proc). */
@@ -57,12 +59,13 @@ export async function discoverSite(
     address: h.address,
     port: 22,
     ...auth,
+    ...(login.become === undefined ? {} : { become: login.become }),
     ...(jump === undefined || jump.name === h.name ? {} : { jump }),
   }));
   const spoolDir = await mkdtemp(join(tmpdir(), 'opsgate-discover-'));
   const session = createSshSession({
     hosts: configs,
-    secrets: [login.password, login.privateKey].filter((s): s is string => s !== undefined),
+    secrets: [login.password, login.privateKey, login.become?.password].filter((s): s is string => s !== undefined),
     spoolDir,
   });
   const facts = new Map<string, HostFacts>();

@@ -21,6 +21,9 @@ export interface DiscoverOptions {
   readonly key?: string;
   readonly passwordEnv?: string;
   readonly jump?: string;
+  /** The login is not root: every host is read as root through sudo. */
+  readonly become: boolean;
+  readonly becomePasswordEnv?: string;
   readonly knownHosts?: string;
   readonly site?: string;
   readonly force: boolean;
@@ -71,6 +74,10 @@ export async function runDiscover(opts: DiscoverOptions, out: (line: string) => 
   if (opts.passwordEnv !== undefined && (password === undefined || password === ''))
     return fail(`--password-env ${opts.passwordEnv}: that environment variable is not set`);
   if (key === undefined && password === undefined) return fail('give --key FILE or --password-env VAR');
+  if (opts.becomePasswordEnv !== undefined && !opts.become) return fail('--become-password-env goes with --become');
+  const becomePassword = opts.becomePasswordEnv === undefined ? undefined : env[opts.becomePasswordEnv];
+  if (opts.becomePasswordEnv !== undefined && (becomePassword === undefined || becomePassword === ''))
+    return fail(`--become-password-env ${opts.becomePasswordEnv}: that environment variable is not set`);
 
   const found = await discoverSite(list.value, {
     user: opts.user,
@@ -78,6 +85,9 @@ export async function runDiscover(opts: DiscoverOptions, out: (line: string) => 
     ...(password === undefined ? {} : { password }),
     knownHosts,
     ...(opts.jump === undefined ? {} : { jump: opts.jump }),
+    ...(opts.become
+      ? { become: { method: 'sudo', ...(becomePassword === undefined ? {} : { password: becomePassword }) } }
+      : {}),
   });
   const listedJump = list.value.find((h) => h.name === opts.jump || h.address === opts.jump);
   const cred = {
@@ -91,8 +101,18 @@ export async function runDiscover(opts: DiscoverOptions, out: (line: string) => 
     ...(opts.jump === undefined
       ? {}
       : { jump: listedJump ? { host: listedJump.name } : { address: opts.jump, user: opts.user, ...cred } }),
+    ...(opts.become
+      ? {
+          become: {
+            method: 'sudo',
+            ...(opts.becomePasswordEnv === undefined ? {} : { password: { env: opts.becomePasswordEnv } }),
+          },
+        }
+      : {}),
   };
   const secrets = found.redisSecrets.map((e) => ({ env: e, what: 'the requirepass of that Redis' }));
+  if (opts.becomePasswordEnv !== undefined)
+    secrets.unshift({ env: opts.becomePasswordEnv, what: `the sudo password of ${opts.user}` });
   if (opts.passwordEnv !== undefined)
     secrets.unshift({ env: opts.passwordEnv, what: `the SSH password of ${opts.user}` });
   const text = renderDraftSite({ id: site, ssh, ...found, secrets });

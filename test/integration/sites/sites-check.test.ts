@@ -215,4 +215,30 @@ describe('opsgate sites check', () => {
       await linkHost('dns-1', 'up');
     }
   });
+
+  it('exits 2 naming an unreachable jump host for every host behind it, and changes nothing', async () => {
+    const net = getLab().net;
+    const jump = `${net}.250`;
+    const { dir, file } = await siteCopy((y) =>
+      y.replace(
+        /^ssh:\n/m,
+        `ssh:\n  jump: { address: ${jump}, user: root, privateKey: { file: ../client/id_ed25519 } }\n`,
+      ),
+    );
+    const before = readFileSync(file, 'utf8');
+    const r = await check(dir);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    const esc = (t: string) => t.replaceAll('.', '\\.');
+    for (const host of ['redis-a', 'kafka-3', 'dns-1'])
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^cannot read host ${host} \\(${esc(labHost(host).address)}\\): jump host jump ${esc(jump)} cannot be reached`,
+          'm',
+        ),
+      );
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(
+      /^sites check xizang: 0 difference\(s\), \d+ unreadable; 18 host\(s\)/,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
 });

@@ -30,5 +30,5 @@ export async function loadAppSites(dir: string, env: Env): Promise<SiteDirectory
   }
   if (!r.ok) throw new SitesInvalidError(dir, r.error.map(formatSiteProblem));
   if (r.value.length === 0) throw new SitesInvalidError(dir, ['no site file (*.yml) in the directory']);
-  return siteDirectory(r.value.map((l) => toSite(l.site, l.baseDir)));
+  return siteDirectory(r.value.map((l) => toSite(l.site, l.baseDir, { file: l.file, lineOf: l.lineOf })));
 }

@@ -29,5 +29,10 @@ export function locateDifferences(
 
 /** `FILE:LINE path: the site file says X; the site has Y (evidence)`: one line per difference. */
 export function formatSiteDifference(d: LocatedDifference): string {
-  return `${d.file}:${d.line} ${formatDocPath(d.path)}: the site file says ${d.says}; the site has ${d.has} (${d.evidence})`;
+  return `${d.file}:${d.line} ${describeSiteDifference(d)}`;
+}
+
+/** `path: the site file says X; the site has Y (evidence)`: a difference where its file's lines are not known. */
+export function describeSiteDifference(d: SiteDifference): string {
+  return `${formatDocPath(d.path)}: the site file says ${d.says}; the site has ${d.has} (${d.evidence})`;
 }

@@ -1,5 +1,6 @@
 import type { ApprovalPolicy } from '../ports/gates.ts';
 import { hostsInGroup } from './resolve-targets.ts';
+import type { DocPath } from './site-problem.ts';
 import type { SiteFile } from './site-schema.ts';
 import { type StartPolicy, toApprovalPolicy } from './to-approval-policy.ts';
 
@@ -27,6 +28,14 @@ export interface Site {
   readonly spec?: SiteFile;
   /** The absolute directory of the site file, against which its relative paths (packages) resolve. */
   readonly baseDir?: string;
+  /** Where the site file is and the line of each of its nodes: what a finding about the file points a person to. */
+  readonly source?: SiteSource;
+}
+
+/** The site file a site was read from: its path as given and the line of a node (the nearest that exists). */
+export interface SiteSource {
+  readonly file: string;
+  lineOf(path: DocPath): number;
 }
 
 /** Looks sites up by name: the directory the wiring builds once, at start. */
@@ -35,8 +44,8 @@ export interface SiteDirectory {
   list(): readonly Site[];
 }
 
-/** The site of a validated site file (read from `baseDir`, when it came from a file). */
-export function toSite(spec: SiteFile, baseDir?: string): Site {
+/** The site of a validated site file (read from `baseDir`, and `source` giving its lines, when it came from a file). */
+export function toSite(spec: SiteFile, baseDir?: string, source?: SiteSource): Site {
   const groupNames = new Set([...Object.keys(spec.groups), ...spec.hosts.flatMap((h) => h.groups)]);
   return {
     name: spec.id,
@@ -49,6 +58,7 @@ export function toSite(spec: SiteFile, baseDir?: string): Site {
     manualScripted: spec.adm.mode === 'scripted',
     spec,
     ...(baseDir !== undefined ? { baseDir } : {}),
+    ...(source !== undefined ? { source } : {}),
   };
 }
 

@@ -19,9 +19,17 @@ describe('/precheck xizang in the site lab', () => {
     expect(result.stderr).not.toMatch(/opsgate run:/);
     expect(result.code).toBe(0);
     const steps = result.events.flatMap((e) => (e.type === 'step.finished' ? [`${e.stepId} ${e.status}`] : []));
-    expect(steps).toHaveLength(12);
+    expect(steps).toHaveLength(13);
     expect(steps.every((s) => s.endsWith('succeeded'))).toBe(true);
     expect(result.events.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'completed' });
+  });
+
+  it('finds, as item 1, the site as its site file says', () => {
+    expect(of('p01-site-check').map((f) => `${f.status} ${f.title}: ${f.evidence}`)).toEqual([
+      expect.stringMatching(
+        /^pass the site as the site file says: 18 host\(s\) read and \d+ instance\(s\) compared: no difference$/,
+      ),
+    ]);
   });
 
   it("accepts the site file's Redis passwords on every Redis host, each the same as its redis.conf's", () => {

@@ -49,7 +49,9 @@ describe('/upgrade xizang csb-redis in the site lab', () => {
     );
     expect(rendered).toContain('/var/lib/opsgate/csb-redis/');
     expect(rendered).toContain(INSTANCE);
-    expect(rendered).not.toMatch(/(?<![\w-])redis-[ab]\b|公共服务子系统Redis/);
+    // Its first step reads the whole site (read-only); every step after it is on the CSB hosts only.
+    expect(rendered).toContain('1. [check] r00-site-check');
+    expect(rendered.slice(rendered.indexOf('2. ['))).not.toMatch(/(?<![\w-])redis-[ab]\b|公共服务子系统Redis/);
     expect(r.events.some((e) => e.type === 'step.started')).toBe(false);
     expect(await existing('csb-redis-a', oldOn('csb-redis-a'))).toEqual(oldOn('csb-redis-a'));
     expect(await redisFingerprint('csb-redis-a')).toBe(before);

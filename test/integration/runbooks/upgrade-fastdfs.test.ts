@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSite } from '../../../src/adapters/files/load-site.ts';
 import type { EngineEvent } from '../../../src/core/ports/events.ts';
 import { labHost } from '../../support/lab.ts';
 import { TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { labSitesDir, opsgate } from '../cli/opsgate-process.ts';
 import { existing, onHost } from './lab-state.ts';
-import { XizangCli } from './xizang-cli.ts';
+import { startedSteps, XizangCli } from './xizang-cli.ts';
 
 const UPGRADE = '/upgrade xizang fastdfs';
 const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
@@ -43,7 +44,7 @@ describe('/upgrade xizang fastdfs in the site lab', () => {
     await cli.close();
   });
 
-  it('refuses before anything is touched when storage.conf, as FastDFS reads it, has another group', async () => {
+  it('refuses at its first step, before anything is touched, when the trackers know another group than the file', async () => {
     const copyDir = join(labSitesDir(), '..', `sites-fdfs-${randomBytes(4).toString('hex')}`);
     await mkdir(copyDir, { recursive: true });
     const site = await readFile(join(labSitesDir(), 'xizang.yml'), 'utf8');
@@ -59,11 +60,14 @@ describe('/upgrade xizang fastdfs in the site lab', () => {
         .map((l) => JSON.parse(l) as EngineEvent);
       expect(r.code).toBe(1);
       const failed = failedStep(events);
-      expect(failed).toMatchObject({ stepId: 'f00-inspect' });
-      expect(failed).toMatchObject({ failedAt: 'command' });
-      // What the host printed reaches the operator (and this output), naming host, file and both values.
-      expect(r.stdout).toContain('NOT ok on fdfs-1: /etc/fdfs/storage.conf: group_name is group7 (found: group1)');
-      expect(events.some((e) => e.type === 'step.started' && e.stepId !== 'f00-inspect')).toBe(false);
+      expect(failed).toMatchObject({ stepId: 'f00-site-check', failedAt: 'command' });
+      // The difference reaches the operator (and this output), with the line of the site file to correct.
+      const loaded = await loadSite(join(copyDir, 'xizang.yml'), { env: {}, checkSecrets: false });
+      const line = loaded.ok ? loaded.value.lineOf(['middleware', 'fastdfs', 0, 'storage', 'group']) : 0;
+      expect(r.stdout).toContain(
+        `${join(copyDir, 'xizang.yml')}:${line} middleware.fastdfs[0].storage.group: the site file says the trackers know storage group group7; the site has group(s) group1 (fdfs_monitor /etc/fdfs/storage.conf on fdfs-1)`,
+      );
+      expect(startedSteps(events)).toEqual(['f00-site-check']);
       for (const host of ['fdfs-1', 'fdfs-2']) expect(await existing(host, OLD)).toEqual(OLD);
       expect(await existing('fdfs-1', ADM_MADE)).toEqual([]);
       expect(await running('fdfs-1')).toBe(before.procs);

@@ -1,5 +1,9 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { linkHost } from '../../support/lab.ts';
+import { loadSite } from '../../../src/adapters/files/load-site.ts';
+import type { DocPath } from '../../../src/core/sites/site-problem.ts';
+import { execOn, getLab, labHost, linkHost } from '../../support/lab.ts';
+import { labSitesDir } from '../cli/opsgate-process.ts';
 import {
   redisBackups as bakOn,
   redisOldPaths as oldOn,
@@ -8,10 +12,41 @@ import {
   redisFingerprint,
   restoreRedisByHand,
 } from './lab-state.ts';
-import { findingsOf, labSecrets, XizangCli } from './xizang-cli.ts';
+import { findingsOf, labSecrets, startedSteps, XizangCli } from './xizang-cli.ts';
 
 const UPGRADE = '/upgrade xizang redis';
 const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
+
+/** `FILE:LINE` of a node of the lab's site file, as `opsgate run --sites` names the file. */
+async function siteLine(path: DocPath): Promise<string> {
+  const file = join(labSitesDir(), 'xizang.yml');
+  const loaded = await loadSite(getLab().siteFile ?? file, { env: {}, checkSecrets: false });
+  if (!loaded.ok) throw new Error('the lab site file does not load');
+  return `${file}:${loaded.value.lineOf(path)}`;
+}
+
+/** What a replica is made a master by hand, and given back to its master. */
+const PAIRS = {
+  business: { replica: 'redis-b', master: 'redis-a', secret: 'redis-password' },
+  csb: { replica: 'csb-redis-b', master: 'csb-redis-a', secret: 'csb-redis-password' },
+} as const;
+const authOf = (p: (typeof PAIRS)[keyof typeof PAIRS]) => `REDISCLI_AUTH="$(cat /lab-secrets/${p.secret})"`;
+
+/** The pair's replica promoted to a master by hand (`REPLICAOF NO ONE`), as a person at the site might. */
+async function promoteReplica(p: (typeof PAIRS)[keyof typeof PAIRS]): Promise<void> {
+  await onHost(p.replica, `${authOf(p)} redis-cli REPLICAOF NO ONE`);
+}
+
+/** The pair's replica a replica of its master again, in sync. */
+async function backToReplica(p: (typeof PAIRS)[keyof typeof PAIRS]): Promise<void> {
+  await onHost(p.replica, `${authOf(p)} redis-cli REPLICAOF ${labHost(p.master).address} 6379`);
+  for (let i = 0; i < 60; i++) {
+    const r = await execOn(p.replica, ['sh', '-c', `${authOf(p)} redis-cli INFO replication`]);
+    if (r.stdout.includes('master_link_status:up')) return;
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  throw new Error(`${p.replica} did not get back in sync with ${p.master}`);
+}
 
 /** The run id a `run` printed. */
 const runIdOf = (events: readonly { runId?: string }[]) => events.find((e) => e.runId !== undefined)?.runId ?? '';
@@ -38,11 +73,59 @@ describe('/upgrade xizang redis in the site lab', () => {
       expect(failed?.type === 'step.finished' && failed.summary).toContain(
         'NOT ok on redis-b: /app/redis_data_bak exists',
       );
-      expect(r.events.some((e) => e.type === 'step.started' && e.stepId !== 'r01-inspect')).toBe(false);
+      expect(startedSteps(r.events)).toEqual(['r00-site-check', 'r01-inspect']);
       expect(await existing('redis-a', oldOn('redis-a'))).toEqual(oldOn('redis-a'));
       expect(await redisFingerprint()).toBe(before);
     } finally {
       await onHost('redis-b', 'rmdir /app/redis_data_bak');
+    }
+  });
+
+  it('refuses at its first step when the Redis differs from the site file, naming the difference; nothing else runs', async () => {
+    const before = await redisFingerprint();
+    await promoteReplica(PAIRS.business);
+    try {
+      const r = await cli.run(UPGRADE, ...AS);
+      expect(r.code).toBe(1);
+      const line = `${await siteLine(['middleware', 'redis', 0, 'replicas', 0])} middleware.redis[0].replicas[0]: the site file says redis-b is the replica of business-redis; the site has redis-b is a master (INFO replication role:master)`;
+      const failed = r.events.find((e) => e.type === 'step.finished' && e.status === 'failed');
+      expect(failed, r.stdout.slice(-3000)).toMatchObject({ stepId: 'r00-site-check', failedAt: 'command' });
+      expect(findingsOf(r.events).filter((f) => f.status !== 'pass')).toEqual([
+        {
+          step: 'r00-site-check',
+          status: 'fail',
+          title: 'the site differs from its file in business-redis (middleware.redis[0]) and its hosts',
+          evidence: line,
+        },
+      ]);
+      expect(failed?.type === 'step.finished' && failed.summary).toContain(line);
+      expect(startedSteps(r.events)).toEqual(['r00-site-check']);
+      expect(await existing('redis-a', oldOn('redis-a'))).toEqual(oldOn('redis-a'));
+      expect(await redisFingerprint()).toBe(before);
+    } finally {
+      await backToReplica(PAIRS.business);
+    }
+  });
+
+  it('only warns about drift in another part of the site, and goes on to its next step', async () => {
+    // The CSB Redis's replica promoted by hand; the run is then stopped by its second step, before anything is
+    // touched, by a backup path already in place.
+    await promoteReplica(PAIRS.csb);
+    await onHost('redis-b', 'mkdir -p /app/redis_data_bak');
+    try {
+      const r = await cli.run(UPGRADE, ...AS);
+      const check = r.events.find((e) => e.type === 'step.finished' && e.stepId === 'r00-site-check');
+      expect(check, r.stdout.slice(-3000)).toMatchObject({ status: 'succeeded' });
+      const found = findingsOf(r.events).filter((f) => f.step === 'r00-site-check');
+      expect(found.map((f) => f.status)).toEqual(['pass', 'warn']);
+      expect(found[1]).toMatchObject({
+        title: 'the site differs from its file elsewhere',
+        evidence: `${await siteLine(['middleware', 'csbRedis', 0, 'replicas', 0])} middleware.csbRedis[0].replicas[0]: the site file says csb-redis-b is the replica of csb-redis; the site has csb-redis-b is a master (INFO replication role:master)`,
+      });
+      expect(startedSteps(r.events)).toEqual(['r00-site-check', 'r01-inspect']);
+    } finally {
+      await onHost('redis-b', 'rmdir /app/redis_data_bak');
+      await backToReplica(PAIRS.csb);
     }
   });
 

@@ -9,10 +9,13 @@ import { labSitesDir, opsgate, startInteractive, type Finished, type Interactive
 export class XizangCli {
   readonly keys = new RedisTestKeys();
 
+  /** `sitesDir`: a directory of site files other than the lab's own (a copy changed by a test). */
+  constructor(private readonly sitesDir: string = labSitesDir()) {}
+
   /** Runs a chat command line with `--json`; returns the exit code, the events and the raw output. */
   async run(line: string, ...args: string[]): Promise<Finished & { events: EngineEvent[] }> {
     const env = { REDIS_URL: TEST_REDIS_URL, OPSGATE_REDIS_PREFIX: this.keys.prefix };
-    const r = await opsgate(['run', line, '--sites', labSitesDir(), '--json', ...args], env);
+    const r = await opsgate(['run', line, '--sites', this.sitesDir, '--json', ...args], env);
     const events = r.stdout
       .split('\n')
       .filter((l) => l.startsWith('{'))
@@ -23,7 +26,7 @@ export class XizangCli {
   /** Starts the same as `run`, returning the running process to watch (kill it in a `finally`). */
   start(line: string, ...args: string[]): Interactive {
     const env = { REDIS_URL: TEST_REDIS_URL, OPSGATE_REDIS_PREFIX: this.keys.prefix };
-    return startInteractive(['run', line, '--sites', labSitesDir(), '--json', ...args], env);
+    return startInteractive(['run', line, '--sites', this.sitesDir, '--json', ...args], env);
   }
 
   async close(): Promise<void> {
@@ -34,6 +37,28 @@ export class XizangCli {
 /** Every finding of every finished step, with its step id. */
 export function findingsOf(events: readonly EngineEvent[]): (Finding & { step: string })[] {
   return events.flatMap((e) => (e.type === 'step.finished' ? e.findings.map((f) => ({ ...f, step: e.stepId })) : []));
+}
+
+/**
+ * Why a run did not end as expected, for an assertion's message: the output tail of every host whose command failed
+ * (the compact view's last lines hold only the step's long command), then the end of the output.
+ */
+export function explainRun(r: { stdout: string; events: readonly EngineEvent[] }): string {
+  const failed = r.events.flatMap((e) =>
+    e.type === 'step.output-summary'
+      ? e.outputs
+          .filter((o) => o.exitCode !== 0 && o.progress !== true)
+          .map(
+            (o) => `${e.stepId} ${o.host} exit ${o.exitCode ?? 'signal'}${o.error ? ` (${o.error})` : ''}:\n${o.tail}`,
+          )
+      : [],
+  );
+  return [...failed, r.stdout.slice(-1500)].join('\n---\n');
+}
+
+/** The ids of the steps a run started, in order. */
+export function startedSteps(events: readonly EngineEvent[]): string[] {
+  return events.flatMap((e) => (e.type === 'step.started' ? [e.stepId] : []));
 }
 
 /** The lab's secrets, to assert that none of them ever shows. */

@@ -30,6 +30,13 @@ describe('loadAppSites (the bot, the worker and the CLI at start)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('keeps where each site file is and the line of each of its nodes, for findings about the file', async () => {
+    const site = (await loadAppSites(dir, env)).get('testsite');
+    expect(site?.source?.file).toBe(join(dir, 'testsite.yml'));
+    const idLine = SITE_YAML.split('\n').findIndex((l) => l.startsWith('id:')) + 1;
+    expect(site?.source?.lineOf(['id'])).toBe(idLine);
+  });
+
   it('refuses to start on a directory holding an alias bomb, naming the file among the problems', async () => {
     await writeFile(join(dir, 'bomb.yml'), BOMB);
     try {

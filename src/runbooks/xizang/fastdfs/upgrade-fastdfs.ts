@@ -9,6 +9,7 @@ import { trackerAnswersProbe } from './fdfs-checks.ts';
 import { fdfsLayout, RUNBOOK, type FdfsLayout } from './fdfs-layout.ts';
 import { inspectStep, recordStep, trackerSteps } from './fastdfs-steps.ts';
 import { storageSteps } from './storage-steps.ts';
+import { siteCheckPrograms, siteCheckStep } from '../site-check/site-check-step.ts';
 
 /**
  * The new instance as the software shows it: every tracker asked itself (fdfs_monitor against the storage's own
@@ -56,6 +57,7 @@ export const upgradeFastdfs = defineRunbook({
         `site ${spec.id} has no FastDFS${instance === undefined ? '' : ` named ${instance}`} in middleware.fastdfs`,
       );
     const l = fdfsLayout(spec, f);
+    const index = spec.middleware.fastdfs.indexOf(f);
     const tracker = trackerSteps(l);
     const download = downloadPairStep(l);
     const first = download === undefined ? 6 : 7;
@@ -72,6 +74,23 @@ export const upgradeFastdfs = defineRunbook({
       title: `Upgrade FastDFS ${f.name} at ${spec.id} through ADM`,
       args: instance === undefined ? {} : { instance },
       steps: [
+        siteCheckStep(RUNBOOK, spec, {
+          id: 'f00-site-check',
+          title: `The live site against the site file: any difference in ${f.name} or on its hosts stops the run here`,
+          scope: {
+            what: `${f.name} (middleware.fastdfs[${index}]) and its hosts`,
+            sections: [['middleware', 'fastdfs', index]],
+            hosts: [
+              ...new Set([
+                ...f.tracker.hosts,
+                ...f.storage.hosts,
+                ...(f.nginx?.hosts ?? []),
+                ...(f.download?.hosts ?? []),
+                ...(f.newTracker === undefined ? [] : [f.newTracker.host]),
+              ]),
+            ],
+          },
+        }),
         inspectStep(l, early),
         recordStep(l),
         ...tracker,
@@ -81,4 +100,5 @@ export const upgradeFastdfs = defineRunbook({
       ],
     };
   },
+  programs: siteCheckPrograms(RUNBOOK),
 });

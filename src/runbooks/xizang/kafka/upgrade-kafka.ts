@@ -11,6 +11,7 @@ import { stopServicesStep } from '../shared/service-steps.ts';
 import { serviceProbe, type SiteService } from '../shared/site-services.ts';
 import { kafkaService, zookeeperService } from './kafka-services.ts';
 import { addressOf, componentInstance, initScript, requireSpec, topDir } from '../shared/xizang-site.ts';
+import { siteCheckPrograms, siteCheckStep } from '../site-check/site-check-step.ts';
 
 const RUNBOOK = 'upgrade-kafka';
 
@@ -104,7 +105,17 @@ export const upgradeKafka = defineRunbook({
     stopKafka.rollback?.steps[0]?.verify.push(
       brokersRegistered(oldInstalls.kafka, k.brokers[0] ?? '', k.brokers.length),
     );
+    const index = spec.middleware.kafka.indexOf(k);
     const steps: StepInput[] = [
+      siteCheckStep(RUNBOOK, spec, {
+        id: 'k00-site-check',
+        title: `The live site against the site file: any difference in ${k.name}, its ZooKeeper or on their hosts stops the run here`,
+        scope: {
+          what: `${k.name} (middleware.kafka[${index}]) and its hosts`,
+          sections: [['middleware', 'kafka', index]],
+          hosts,
+        },
+      }),
       ready,
       stopKafka,
       stopZk,
@@ -157,4 +168,5 @@ export const upgradeKafka = defineRunbook({
     };
   },
   evaluators: { 'upgrade-kafka.state': kafkaStateEvaluator },
+  programs: siteCheckPrograms(RUNBOOK),
 });

@@ -14,6 +14,7 @@ import { versionsEvaluator } from '../precheck/versions-evaluator.ts';
 import { configureAppsStep } from './paas-configure-step.ts';
 import { versionsStep } from '../precheck/precheck-steps.ts';
 import { bakOf, hostTargets, parentOf, requireSpec } from '../shared/xizang-site.ts';
+import { siteCheckPrograms, siteCheckStep } from '../site-check/site-check-step.ts';
 
 const RUNBOOK = 'upgrade-paas';
 const STAGING = '/var/lib/opsgate/paas-upload';
@@ -116,6 +117,11 @@ export const upgradePaas = defineRunbook({
       ]),
     ];
     const steps: StepInput[] = [
+      siteCheckStep(RUNBOOK, spec, {
+        id: 'a00-site-check',
+        title: 'The live site against the site file: any difference on the PaaS hosts stops the run here',
+        scope: { what: 'the PaaS platform (paas) and its hosts', sections: [['paas']], hosts },
+      }),
       inspect,
       {
         kind: 'action',
@@ -219,5 +225,5 @@ export const upgradePaas = defineRunbook({
     return { runbook: RUNBOOK, site: site.name, title: `Update the PaaS platform at ${spec.id}`, args: {}, steps };
   },
   evaluators: { 'upgrade-paas.versions': versionsEvaluator, 'upgrade-paas.health': appHealthEvaluator },
-  programs: { [PAAS_UPLOAD_PROGRAM]: paasUploadProgram },
+  programs: { [PAAS_UPLOAD_PROGRAM]: paasUploadProgram, ...siteCheckPrograms(RUNBOOK) },
 });

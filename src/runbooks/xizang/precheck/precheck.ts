@@ -20,6 +20,7 @@ import { accessStep, csbRedisStep, versionsStep, type CheckInput } from './prech
 import { nodeCountsStep } from './node-counts-step.ts';
 import { resourcesEvaluator } from './resources-document.ts';
 import { requireSpec } from '../shared/xizang-site.ts';
+import { siteCheckPrograms, siteCheckStep } from '../site-check/site-check-step.ts';
 
 /** The runbook id `/precheck <site>` runs. */
 export const PRECHECK_RUNBOOK = 'precheck';
@@ -27,7 +28,8 @@ export const PRECHECK_RUNBOOK = 'precheck';
 /**
  * `/precheck <site>`: the 11 items of 整体检查步骤, each an advisory check reporting pass / fail / warn / manual with
  * its evidence (a failing item never hides the ones after it), then the middleware resources document as Markdown
- * and CSV attachments. Only reads: nothing on a host is changed.
+ * and CSV attachments. Item 1 (the site's resources against the knowledge base) is first the live site against its
+ * site file (`sites check`), then access and credentials. Only reads: nothing on a host is changed.
  */
 export const precheck = defineRunbook({
   id: PRECHECK_RUNBOOK,
@@ -52,6 +54,12 @@ export const precheck = defineRunbook({
       );
     }
     const steps: CheckInput[] = [
+      siteCheckStep(PRECHECK_RUNBOOK, spec, {
+        id: 'p01-site-check',
+        title: '1. The site against the knowledge base: every host and middleware instance as the site file says',
+        scope: { what: 'the site', sections: [[]], hosts: spec.hosts.map((h) => h.name) },
+        advisory: true,
+      }),
       accessStep(spec),
       versionsStep(spec.paas, paasHosts),
       csbRedisStep(spec),
@@ -77,4 +85,5 @@ export const precheck = defineRunbook({
     'precheck.addresses': addressesEvaluator,
     'precheck.resources': resourcesEvaluator,
   },
+  programs: siteCheckPrograms(PRECHECK_RUNBOOK),
 });

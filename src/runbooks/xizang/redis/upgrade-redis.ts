@@ -15,6 +15,7 @@ import { armStep, dataAfterUndoStep, finalDumpStep } from './data-proof-steps.ts
 import { verifyStep } from './redis-verify-step.ts';
 import { replicasAfterUndoStep } from './replica-in-sync.ts';
 import { bakOf, hostTargets, initScript, requireSpec, topDir } from '../shared/xizang-site.ts';
+import { siteCheckPrograms, siteCheckStep } from '../site-check/site-check-step.ts';
 
 /** Which Redis of the site file a Redis phase redeploys, and the names that keep its runs apart from the other's. */
 export interface RedisPhase {
@@ -188,7 +189,17 @@ export function redisRunbook(phase: RedisPhase) {
       const inspect = inspectStep(l);
       // Checked first as well, so that a backup already in place stops the run before anything is touched.
       inspect.preconditions = [...(inspect.preconditions ?? []), ...backup.preconditions.filter(isPlaceProbe)];
+      const index = spec.middleware[phase.list].indexOf(r);
       const steps: StepInput[] = [
+        siteCheckStep(RUNBOOK, spec, {
+          id: 'r00-site-check',
+          title: `The live site against the site file: any difference in ${r.name} or on its hosts stops the run here`,
+          scope: {
+            what: `${r.name} (middleware.${phase.list}[${index}]) and its hosts`,
+            sections: [['middleware', phase.list, index]],
+            hosts: [...l.nodes],
+          },
+        }),
         inspect,
         armStep(l),
         stop,
@@ -206,6 +217,7 @@ export function redisRunbook(phase: RedisPhase) {
         steps,
       };
     },
+    programs: siteCheckPrograms(RUNBOOK),
   });
 }
 

@@ -27,6 +27,7 @@ function withFastdfs(edit: (f: Record<string, unknown>) => void): Site {
 describe('upgrade-fastdfs plan', () => {
   it('checks the config files first, then trackers, the download pair, each storage host on its own, and verifies', () => {
     expect(plan.steps.map((s) => s.id)).toEqual([
+      'f00-site-check',
       'f00-inspect',
       'f01-record',
       'f02-stop-trackers',
@@ -144,7 +145,7 @@ describe('upgrade-fastdfs plan', () => {
   });
 
   it('records the files before and compares count and checksums after the copy', () => {
-    expect(plan.steps[1]?.commands[0]?.command).toContain('find . -type f | LC_ALL=C sort | xargs -r sha256sum');
+    expect(step('f01-record').commands[0]?.command).toContain('find . -type f | LC_ALL=C sort | xargs -r sha256sum');
     const copy = step('f10-copy-files-fdfs-1');
     expect(copy.commands[0]?.command).toContain(
       "tar -C /mysql/storage0/data --exclude='*.pid' -b 20 --checkpoint=1024 --checkpoint-action='echo=##progress copy /mysql/storage0/data -> /mysql/fastdfs/storage/data | %u0 KiB of about '\"$kb\"' KiB read' -cf - . | tar -C /mysql/fastdfs/storage/data -xpf -",

@@ -57,6 +57,7 @@ const byTitle = (f: ReturnType<typeof k01>, start: string) => f.find((x) => x.ti
 describe('upgrade-kafka plan', () => {
   it('checks, stops Kafka then ZooKeeper, backs up, redeploys ZooKeeper then Kafka through ADM, verifies', () => {
     expect(plan.steps.map((s) => `${s.kind} ${s.id}`)).toEqual([
+      'check k00-site-check',
       'check k01-ready',
       'action k02-stop-kafka',
       'action k03-stop-zookeeper',

@@ -6,6 +6,7 @@ import { evaluate, labXizang, registry } from '../xizang-fixture.ts';
 
 let site: Site;
 let plan: Plan;
+const upload = (p: Plan) => p.steps.find((s) => s.id === 'a02-upload');
 beforeAll(async () => {
   site = await labXizang();
   plan = registry.buildPlan('upgrade-paas', site, {});
@@ -14,6 +15,7 @@ beforeAll(async () => {
 describe('upgrade-paas plan', () => {
   it('inspects, uploads, backs up, unpacks, has the apps configured, restarts, checks the health URLs, verifies', () => {
     expect(plan.steps.map((s) => s.id)).toEqual([
+      'a00-site-check',
       'a01-inspect',
       'a02-upload',
       'a03-backup',
@@ -23,11 +25,11 @@ describe('upgrade-paas plan', () => {
       'a07-app-health',
       'a08-verify',
     ]);
-    expect(plan.steps[1]?.targets).toMatchObject({ hosts: ['paas-1', 'paas-2'], group: 'paas' });
+    expect(upload(plan)?.targets).toMatchObject({ hosts: ['paas-1', 'paas-2'], group: 'paas' });
   });
 
   it('uploads every package of the site file with its sha256 through the upload program, never a shell command', () => {
-    const up = plan.steps[1];
+    const up = upload(plan);
     expect(up?.commands).toEqual([]);
     expect(up?.program?.args).toMatchObject({
       packages: expect.arrayContaining([
@@ -89,7 +91,7 @@ describe('upgrade-paas plan', () => {
   });
 
   it('handles all four packages of the seed: SpringBoot, pyscript, the platform jars and the yum repo', () => {
-    const names = (plan.steps[1]?.program?.args as { packages: { name: string }[] }).packages.map((p) => p.name);
+    const names = (upload(plan)?.program?.args as { packages: { name: string }[] }).packages.map((p) => p.name);
     expect(names).toEqual(['springboot', 'pyscript', 'platform', 'yum']);
     const install = plan.steps.find((s) => s.id === 'a04-install')?.commands[0]?.command ?? '';
     for (const file of [
@@ -152,7 +154,7 @@ describe('upgrade-paas plan', () => {
     });
     if (!r.ok) throw new Error('sites/xizang.yml does not load');
     const p = registry.buildPlan('upgrade-paas', toSite(r.value.site), {});
-    const names = (p.steps[1]?.program?.args as { packages: { name: string }[] }).packages.map((x) => x.name);
+    const names = (upload(p)?.program?.args as { packages: { name: string }[] }).packages.map((x) => x.name);
     expect(names).toEqual(['springboot', 'pyscript', 'platform', 'yum']);
     expect(p.steps.find((s) => s.id === 'a05-configure-apps')?.kind).toBe('manual');
   });

@@ -14,6 +14,7 @@ beforeAll(async () => {
 describe('precheck plan', () => {
   it('has the 11 items and the resources document, all read-only advisory checks', () => {
     expect(plan.steps.map((s) => s.id)).toEqual([
+      'p01-site-check',
       'p01-access',
       'p02-versions',
       'p03-csb-redis',

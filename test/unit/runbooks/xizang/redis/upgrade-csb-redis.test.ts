@@ -20,7 +20,13 @@ describe('upgrade-csb-redis plan', () => {
     expect(csb.runbook).toBe('upgrade-csb-redis');
     expect(csb.title).toBe('Upgrade the CSB gateway Redis csb-redis at xizang through ADM');
     expect(csb.steps.map((s) => s.id)).toEqual(business.steps.map((s) => s.id));
-    const hosts = new Set(csb.steps.flatMap((s) => (s.targets.kind === 'hosts' ? s.targets.hosts : [])));
+    // The site check reads the whole site; what it refuses on is the CSB Redis and its hosts.
+    const [check, ...rest] = csb.steps;
+    expect(check?.program?.args).toMatchObject({
+      sections: [['middleware', 'csbRedis', 0]],
+      hosts: ['csb-redis-a', 'csb-redis-b'],
+    });
+    const hosts = new Set(rest.flatMap((s) => (s.targets.kind === 'hosts' ? s.targets.hosts : [])));
     expect([...hosts].sort()).toEqual(['csb-redis-a', 'csb-redis-b']);
     expect(csb.steps.find((s) => s.id === 'r03-stop')?.targets).toMatchObject({
       hosts: ['csb-redis-b', 'csb-redis-a'],

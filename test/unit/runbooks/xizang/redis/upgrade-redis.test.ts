@@ -14,6 +14,7 @@ beforeAll(async () => {
 describe('upgrade-redis plan', () => {
   it('runs the seed steps in order: inspect, arm the final dump, stop, digest it, back up, ADM install, vesta-safe restore, verify', () => {
     expect(plan.steps.map((s) => s.id)).toEqual([
+      'r00-site-check',
       'r01-inspect',
       'r02-arm-final-dump',
       'r03-stop',

@@ -1,6 +1,7 @@
 import { requireSecret, resolveSecret, type SecretDeps } from '../adapters/files/resolve-secret.ts';
 import { findSecretRefs } from '../core/sites/find-secret-refs.ts';
 import type { SecretRef } from '../core/sites/secret-ref.ts';
+import type { Host } from '../core/sites/host-schema.ts';
 import type { SiteFile } from '../core/sites/site-schema.ts';
 import { KnownHostsSyntaxError, parseKnownHosts, type KnownHostEntry } from '../runners/ssh/known-hosts.ts';
 import { SshConfigError } from '../runners/ssh/ssh-errors.ts';
@@ -38,9 +39,8 @@ export async function sshHostsFromSite(
   const knownHosts = pinned ?? (await readKnownHosts(site, deps));
   const credentials = await readCredentials(ssh, read);
   const become = await becomeOf(site, read);
-  const jump = await jumpConfig(site, credentials, knownHosts, read, become);
-  const hosts = site.hosts.map((h): SshHostConfig => {
-    const self = jump !== undefined && site.ssh.jump?.host === h.name;
+  // A host of the file as it is reached directly (the jump host itself, or any host when there is none).
+  const direct = (h: Host): SshHostConfig => {
     const own = become.get(h.name);
     return {
       name: h.name,
@@ -49,9 +49,13 @@ export async function sshHostsFromSite(
       ...credentials,
       knownHosts,
       ...(own === undefined ? {} : { become: own }),
-      // The jump host itself is reached directly.
-      ...(jump === undefined || self ? {} : { jump }),
     };
+  };
+  const jump = await jumpConfig(site, direct, knownHosts, read);
+  const hosts = site.hosts.map((h): SshHostConfig => {
+    const self = jump !== undefined && site.ssh.jump?.host === h.name;
+    // The jump host itself is reached directly.
+    return { ...direct(h), ...(jump === undefined || self ? {} : { jump }) };
   });
   // Every other secret the file references (Redis and database passwords …) is redacted from all output too.
   for (const { path, ref } of findSecretRefs(site)) {
@@ -121,10 +125,9 @@ async function becomeOf(
 
 async function jumpConfig(
   site: SiteFile,
-  credentials: Credentials,
+  direct: (h: Host) => SshHostConfig,
   knownHosts: readonly KnownHostEntry[],
   read: (ref: SecretRef | undefined) => Promise<string | undefined>,
-  become: ReadonlyMap<string, BecomeConfig>,
 ): Promise<SshHostConfig | undefined> {
   const jump = site.ssh.jump;
   if (jump === undefined) return undefined;
@@ -132,15 +135,7 @@ async function jumpConfig(
     const host = site.hosts.find((h) => h.name === jump.host);
     if (host === undefined) throw new SshConfigError(jump.host, 'the jump host is not a host of the site file');
     // The same login as when it is a target, so that both share one connection (sudo is probed only for commands).
-    const own = become.get(host.name);
-    return {
-      name: host.name,
-      address: host.address,
-      port: host.port,
-      ...credentials,
-      knownHosts,
-      ...(own === undefined ? {} : { become: own }),
-    };
+    return direct(host);
   }
   const address = jump.address ?? '';
   // An outside jump host logs in as the site's user unless it names its own.

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Client } from 'ssh2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLabScript } from '../../../src/wiring/lab/run-lab-script.ts';
 import { ensureLabHealthy, execOn, getLab, labHost, linkHost, sshArgs } from '../../support/lab.ts';
+import { passwordLogin } from './password-login.ts';
 
 const run = promisify(execFile);
 
@@ -22,34 +22,14 @@ async function ssh(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-/** Logs in as root with a password (ssh2, checking the host key against the lab's known_hosts) and runs hostname. */
-async function passwordLogin(host: string, password: string): Promise<string> {
-  const lab = getLab();
-  const known = (await readFile(lab.knownHosts, 'utf8')).split('\n').find((l) => l.startsWith(`${host},`));
-  const expected = Buffer.from(known?.split(' ')[2] ?? '', 'base64');
-  const conn = new Client();
-  try {
-    return await new Promise<string>((resolve, reject) => {
-      conn.on('error', reject).on('ready', () => {
-        conn.exec('hostname', (e, stream) => {
-          if (e) return reject(e);
-          let out = '';
-          stream.on('data', (d: Buffer) => (out += d.toString())).on('close', () => resolve(out.trim()));
-        });
-      });
-      conn.connect({
-        host: labHost(host).address,
-        username: 'root',
-        password,
-        tryKeyboard: false,
-        readyTimeout: 20_000,
-        hostVerifier: (key: Buffer) => key.equals(expected),
-      });
-    });
-  } finally {
-    conn.end();
-  }
-}
+/** Logs in as root with a password and runs hostname. */
+const rootLogin = (host: string, password: string): Promise<string> =>
+  passwordLogin(
+    { host, address: labHost(host).address, knownHosts: getLab().knownHosts },
+    'root',
+    password,
+    'hostname',
+  );
 
 describe('lab hosts', () => {
   beforeAll(ensureLabHealthy);
@@ -79,8 +59,8 @@ describe('lab hosts', () => {
   it('lets root in with the lab root password and not with a wrong one', async () => {
     const lab = getLab();
     const password = (await readFile(lab.secrets.rootPassword, 'utf8')).trim();
-    await expect(passwordLogin('paas-2', password)).resolves.toBe('paas-2');
-    await expect(passwordLogin('paas-2', `${password}-wrong`)).rejects.toThrow(/authentication methods failed/);
+    await expect(rootLogin('paas-2', password)).resolves.toBe('paas-2');
+    await expect(rootLogin('paas-2', `${password}-wrong`)).rejects.toThrow(/authentication methods failed/);
   });
 
   it('keeps a file written on one host invisible on another host and on the machine', async () => {

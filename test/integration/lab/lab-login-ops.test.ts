@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Client } from 'ssh2';
+import { passwordLogin } from './password-login.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { labDown } from '../../../src/wiring/lab/lab-down.ts';
@@ -42,35 +42,6 @@ function ssh(lab: LabInfo, args: readonly string[], input = ''): Promise<Ran> {
   });
 }
 
-/** Logs in with a password (ssh2, host key checked against the lab's known_hosts) and prints the user name. */
-async function passwordLogin(lab: LabInfo, host: string, username: string, password: string): Promise<string> {
-  const address = lab.hosts.find((h) => h.name === host)?.address ?? '';
-  const known = (await readFile(lab.knownHosts, 'utf8')).split('\n').find((l) => l.startsWith(`${host},`));
-  const expected = Buffer.from(known?.split(' ')[2] ?? '', 'base64');
-  const conn = new Client();
-  try {
-    return await new Promise<string>((resolve, reject) => {
-      conn.on('error', reject).on('ready', () => {
-        conn.exec('id -un', (e, stream) => {
-          if (e) return reject(e);
-          let out = '';
-          stream.on('data', (d: Buffer) => (out += d.toString())).on('close', () => resolve(out.trim()));
-        });
-      });
-      conn.connect({
-        host: address,
-        username,
-        password,
-        tryKeyboard: false,
-        readyTimeout: 20_000,
-        hostVerifier: (key: Buffer) => key.equals(expected),
-      });
-    });
-  } finally {
-    conn.end();
-  }
-}
-
 describe('lab hosts with root login disabled and an ops user with sudo', () => {
   let lab: LabInfo;
   let opsPassword: string;
@@ -88,7 +59,18 @@ describe('lab hosts with root login disabled and an ops user with sudo', () => {
     expect(root.code).toBe(255);
     expect(root.stderr).toMatch(/Permission denied/);
     expect((await ssh(lab, ['redis-a', 'id -un'])).stdout).toBe('ops\n');
-    await expect(passwordLogin(lab, 'paas-1', 'ops', opsPassword)).resolves.toBe('ops');
+    await expect(
+      passwordLogin(
+        {
+          host: 'paas-1',
+          address: lab.hosts.find((h) => h.name === 'paas-1')?.address ?? '',
+          knownHosts: lab.knownHosts,
+        },
+        'ops',
+        opsPassword,
+        'id -un',
+      ),
+    ).resolves.toBe('ops');
   });
 
   it('asks ops for its sudo password, taken on stdin without a terminal, except on a passwordless host', async () => {

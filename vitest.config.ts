@@ -7,7 +7,10 @@ export default defineConfig({
   test: {
     // Unit files run in parallel. Integration files share one site lab (network namespaces, brought up once by
     // the global setup) and real Redis/MariaDB, so they run one at a time and never fight over the lab. The
-    // oceanbase and variants projects have labs of their own and run beside them.
+    // oceanbase and variants projects have labs of their own and run beside them. The lab projects mostly wait on
+    // their hosts, so they get a worker each even on a two-core machine, where the default (the cores but one)
+    // would run them one after the other.
+    maxWorkers: 4,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {

@@ -11,25 +11,24 @@ import { getLab } from '../support/lab.ts';
  * else starts, nothing on a host changes, and no password shows.
  */
 
-let dir = '';
+const dirs: string[] = [];
 let password = '';
 
 /** A copy of the lab's site file, beside it (its `../secrets/…` references resolve), with `edit` applied. */
 function siteWith(edit: (yaml: string) => string): string {
   const lab = getLab();
   if (lab.siteFile === null) throw new Error('the lab has no site file');
-  const sub = mkdtempSync(join(dir, 'site-'));
-  writeFileSync(join(sub, 'xizang.yml'), edit(readFileSync(lab.siteFile, 'utf8')));
-  return sub;
+  const dir = mkdtempSync(join(lab.stateDir, 'become-refusals-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'xizang.yml'), edit(readFileSync(lab.siteFile, 'utf8')));
+  return dir;
 }
 
 beforeAll(() => {
-  const lab = getLab();
-  dir = mkdtempSync(join(lab.stateDir, 'become-refusals-'));
-  password = readFileSync(join(lab.stateDir, 'secrets', 'ops-password'), 'utf8').trim();
+  password = readFileSync(join(getLab().stateDir, 'secrets', 'ops-password'), 'utf8').trim();
 });
 afterAll(() => {
-  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 async function refusedUpgrade(sitesDir: string): Promise<string> {
@@ -39,7 +38,7 @@ async function refusedUpgrade(sitesDir: string): Promise<string> {
       '/upgrade xizang redis',
       ...['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1', '--on-failure', 'abort'],
     );
-    expect(r.code).toBe(1);
+    expect(r.code, r.stdout.slice(-2000) + r.stderr).toBe(1);
     const started = r.events.flatMap((e) => (e.type === 'step.started' ? [e.stepId] : []));
     expect(started).toHaveLength(1);
     const first = r.events.find((e) => e.type === 'step.finished');

@@ -7,10 +7,8 @@ export default defineConfig({
   test: {
     // Unit files run in parallel. Integration files share one site lab (network namespaces, brought up once by
     // the global setup) and real Redis/MariaDB, so they run one at a time and never fight over the lab. The
-    // oceanbase and variants projects have labs of their own and run beside them. The lab projects mostly wait on
-    // their hosts, so they get a worker each even on a two-core machine, where the default (the cores but one)
-    // would run them one after the other.
-    maxWorkers: 4,
+    // oceanbase and variants projects have labs of their own. Vitest puts the files of every one-at-a-time project
+    // in one queue, so `npm test` (scripts/test.sh) runs those two in vitests of their own, beside this one.
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {

@@ -43,7 +43,8 @@ export function siteCheckFindings(
     findings.push({
       status: ours ? 'fail' : 'warn',
       title: ours ? `cannot read ${host}, a host of ${scope.what}` : `cannot read ${host} (not touched by this run)`,
-      evidence: `${host}: ${r.cause}`,
+      // Most causes name the host already (`redis-a (10.0.0.21:22): …`).
+      evidence: [`${host} (`, `${host}:`].some((p) => r.cause.startsWith(p)) ? r.cause : `${host}: ${r.cause}`,
       host,
     });
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { opsgate } from '../integration/cli/opsgate-process.ts';
+import { discover } from '../integration/sites/discover-cli.ts';
 import { getLab } from '../support/lab.ts';
 
 /**
@@ -34,26 +34,9 @@ describe('opsgate sites discover --become', () => {
     writeFileSync(hosts, site.hosts.map((h) => `${h.address} ${h.name} ${(h.groups ?? []).join(',')}`).join('\n'));
     const out = join(dir, 'xizang.yml');
     const password = readFileSync(join(lab.stateDir, 'secrets', 'ops-password'), 'utf8').trim();
-    const r = await opsgate(
-      [
-        'sites',
-        'discover',
-        '--hosts',
-        hosts,
-        '--out',
-        out,
-        '--user',
-        'ops',
-        '--key',
-        lab.clientKey,
-        '--known-hosts',
-        lab.knownHosts,
-        '--become',
-        '--become-password-env',
-        'OPS_SUDO_PASSWORD',
-      ],
-      { OPS_SUDO_PASSWORD: password },
-    );
+    const r = await discover(hosts, out, ['--user', 'ops', '--become', '--become-password-env', 'OPS_SUDO_PASSWORD'], {
+      OPS_SUDO_PASSWORD: password,
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/18 of 18 host\(s\) read/);
     const text = readFileSync(out, 'utf8');

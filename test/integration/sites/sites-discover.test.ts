@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PERSON_ONLY_FIELDS } from '../../../src/runbooks/xizang/discover/discovered-site.ts';
 import { opsgate } from '../cli/opsgate-process.ts';
+import { discover } from './discover-cli.ts';
 import { getLab } from '../../support/lab.ts';
 
 /**
@@ -35,24 +36,6 @@ function workDir(lines: readonly string[]): { dir: string; hosts: string; out: s
   writeFileSync(hosts, `# the lab's hosts\n${lines.join('\n')}\n`);
   return { dir, hosts, out: join(dir, 'xizang.yml') };
 }
-
-const discover = (hosts: string, out: string, extra: readonly string[] = []) =>
-  opsgate(
-    [
-      'sites',
-      'discover',
-      '--hosts',
-      hosts,
-      '--out',
-      out,
-      '--key',
-      getLab().clientKey,
-      '--known-hosts',
-      getLab().knownHosts,
-      ...extra,
-    ],
-    {},
-  );
 
 /** `value` without the fields only a person can know, at any depth. */
 function withoutPersonOnly(value: unknown): unknown {

@@ -8,7 +8,7 @@ export default defineConfig({
     // Unit files run in parallel. Integration files share one site lab (network namespaces, brought up once by
     // the global setup) and real Redis/MariaDB, so they run one at a time and never fight over the lab. The
     // oceanbase and variants projects have labs of their own. Vitest puts the files of every one-at-a-time project
-    // in one queue, so `npm test` (scripts/test.sh) runs the oceanbase project in a vitest of its own beside it.
+    // in one queue, so `npm test` (scripts/test.sh) runs variants, then oceanbase, in vitests of their own beside it.
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {

@@ -9,7 +9,7 @@ import {
   redisFingerprint,
   restoreRedisByHand,
 } from './lab-state.ts';
-import { findingsOf, labSecrets, XizangCli } from './xizang-cli.ts';
+import { findingsOf, labSecrets, stoppedAt, XizangCli } from './xizang-cli.ts';
 
 const UPGRADE = '/upgrade xizang csb-redis';
 const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
@@ -60,6 +60,7 @@ describe('/upgrade xizang csb-redis in the site lab', () => {
   it('rolls back after a rejection in the middle of the phase, leaving the old install and the same data', async () => {
     const before = await redisFingerprint('csb-redis-a');
     const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'r07-restore-dump');
+    expect(stoppedAt(r)).toBe('r07-restore-dump');
     try {
       expect(r.code).toBe(1);
       expect(r.events.at(-1)).toMatchObject({ type: 'run.stopped' });

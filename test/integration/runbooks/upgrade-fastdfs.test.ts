@@ -8,7 +8,7 @@ import { labHost } from '../../support/lab.ts';
 import { TEST_REDIS_URL } from '../../support/redis-test-keys.ts';
 import { labSitesDir, opsgate } from '../cli/opsgate-process.ts';
 import { existing, onHost } from './lab-state.ts';
-import { startedSteps, XizangCli } from './xizang-cli.ts';
+import { startedSteps, stoppedAt, XizangCli } from './xizang-cli.ts';
 
 const UPGRADE = '/upgrade xizang fastdfs';
 const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
@@ -80,6 +80,7 @@ describe('/upgrade xizang fastdfs in the site lab', () => {
   it('rolls back after a rejection at the second storage: every old path back, the stored files unchanged', async () => {
     const before = await files('fdfs-2', '/mysql/storage0/data');
     const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'f14-copy-files-fdfs-2');
+    expect(stoppedAt(r)).toBe('f14-copy-files-fdfs-2');
     expect(r.code).toBe(1);
     expect(
       r.events

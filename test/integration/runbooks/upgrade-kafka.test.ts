@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existing, onHost } from './lab-state.ts';
-import { findingsOf, startedSteps, XizangCli } from './xizang-cli.ts';
+import { findingsOf, startedSteps, stoppedAt, XizangCli } from './xizang-cli.ts';
 
 const UPGRADE = '/upgrade xizang kafka';
 const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
@@ -100,6 +100,7 @@ describe('/upgrade xizang kafka in the site lab', () => {
   it('passes k01 on a cluster without consumer groups, saying so', async () => {
     await onHost('kafka-1', 'kafka-lag clear');
     const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'k02-stop-kafka');
+    expect(stoppedAt(r)).toBe('k02-stop-kafka');
     const lag = findingsOf(r.events).find((f) => f.title.startsWith('No consumer group'));
     expect(lag).toMatchObject({
       status: 'pass',
@@ -111,6 +112,7 @@ describe('/upgrade xizang kafka in the site lab', () => {
 
   it('rolls back after a rejection in the middle of the phase: the old brokers registered, the ensemble healthy', async () => {
     const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'k04-backup');
+    expect(stoppedAt(r)).toBe('k04-backup');
     expect(r.code).toBe(1);
     const rb = await cli.run(`/rollback ${runIdOf(r.events)}`, ...AS);
     expect(rb.code, rb.stdout.slice(-4000)).toBe(0);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existing, onHost } from './lab-state.ts';
-import { explainRun, findingsOf, startedSteps, XizangCli } from './xizang-cli.ts';
+import { explainRun, findingsOf, startedSteps, stoppedAt, XizangCli } from './xizang-cli.ts';
 
 const UPGRADE = '/upgrade xizang paas';
 const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
@@ -35,6 +35,7 @@ describe('/upgrade xizang paas in the site lab', () => {
     const before = await versions('paas-1');
     expect(before).toBe(JUNE_2021);
     const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'a06-restart-apps');
+    expect(stoppedAt(r)).toBe('a06-restart-apps');
     expect(r.code).toBe(1);
     expect(await versions('paas-2')).toBe(FINAL_316);
     expect(await onHost('paas-2', 'grep -c "gracefully" /app/soft/deploy/SPRINGBOOT/stop.sh')).toBe('1\n');

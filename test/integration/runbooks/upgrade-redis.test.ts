@@ -12,7 +12,7 @@ import {
   redisFingerprint,
   restoreRedisByHand,
 } from './lab-state.ts';
-import { findingsOf, labSecrets, startedSteps, XizangCli } from './xizang-cli.ts';
+import { findingsOf, labSecrets, startedSteps, stoppedAt, XizangCli } from './xizang-cli.ts';
 
 const UPGRADE = '/upgrade xizang redis';
 const AS = ['--as', 'UOPERATOR', '--approve-as', 'UAPPROVER1'];
@@ -133,6 +133,7 @@ describe('/upgrade xizang redis in the site lab', () => {
     const before = await redisFingerprint();
     expect(before).toMatch(/^keys=\d+ volatile=\d+ digest=[0-9a-f]{64}$/);
     const r = await cli.run(UPGRADE, ...AS, '--reject-at', 'r07-restore-dump');
+    expect(stoppedAt(r)).toBe('r07-restore-dump');
     expect(r.code).toBe(1);
     expect(r.events.at(-1)).toMatchObject({ type: 'run.stopped' });
     expect(await existing('redis-a', bakOn('redis-a'))).toEqual(bakOn('redis-a'));

@@ -56,6 +56,15 @@ export function explainRun(r: { stdout: string; events: readonly EngineEvent[] }
   return [...failed, r.stdout.slice(-1500)].join('\n---\n');
 }
 
+/**
+ * The step a run stopped at after a rejection (`run.stopped`), or a description of how it ended instead. A run
+ * that failed before its rejected gate ends at a failure gate, and a `/rollback` after it would answer that gate.
+ */
+export function stoppedAt(r: { stdout: string; events: readonly EngineEvent[] }): string {
+  const last = r.events.at(-1);
+  return last?.type === 'run.stopped' ? last.stepId : `not stopped by a rejection:\n${explainRun(r)}`;
+}
+
 /** The ids of the steps a run started, in order. */
 export function startedSteps(events: readonly EngineEvent[]): string[] {
   return events.flatMap((e) => (e.type === 'step.started' ? [e.stepId] : []));

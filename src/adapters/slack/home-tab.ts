@@ -82,12 +82,20 @@ export class HomeTab {
   }
 
   /**
-   * The site channel of a gate the person's Home tab (this view) offered buttons for, or undefined when it never
-   * did (as far as this process remembers: it keeps the latest gates of each remembered tab).
+   * The site channel of a gate clicked on the person's Home tab (this view), or undefined when the click cannot
+   * count. A gate this process offered on that tab has the channel recorded then (so a second click on a gate
+   * decided since is answered by the engine, as in the thread). A tab published by another replica, or before a
+   * restart, is not remembered here: a gate still pending then counts with its own site's channel, read from the
+   * engine, never from the click, and the engine's checks decide as for any click. Anything else is refused.
    */
-  gateChannel(user: string, viewId: string, gateId: string): string | undefined {
+  async gateChannel(user: string, viewId: string, gateId: string): Promise<string | undefined> {
     const v = this.viewers.get(user);
-    return v !== undefined && v.viewId === viewId ? v.gates.get(gateId) : undefined;
+    const remembered = v !== undefined && v.viewId === viewId ? v.gates.get(gateId) : undefined;
+    if (remembered !== undefined) return remembered;
+    const { sites, engine } = this.d.deps;
+    const pending = await engine.pendingGates({ sites: sites.map((s) => s.name) });
+    const site = pending.find((p) => p.gate.id === gateId)?.gate.site;
+    return sites.find((s) => s.name === site)?.channel;
   }
 
   /**

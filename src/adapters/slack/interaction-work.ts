@@ -115,12 +115,12 @@ export function interactionWork(w: InteractionWorkDeps) {
       let channel = body.container?.channel_id ?? body.channel?.id ?? '';
       const messageTs = home === undefined ? (body.container?.message_ts ?? body.message?.ts) : undefined;
       if (home !== undefined) {
-        // As a thread click counts only on the gate's message, a Home click counts only for a gate the tab
-        // published to this person offered; the gate's channel is the one recorded then, never from the click.
+        // A Home click has no channel: the gate's channel is the one its tab recorded, or its own site's while it
+        // is pending, never from the click (see HomeTab.gateChannel).
         const ref = parseActionRef(action.value ?? '');
-        const shown = ref.ok ? home.tab?.gateChannel(body.user.id, home.viewId, ref.value.gateId) : undefined;
+        const shown = ref.ok ? await home.tab?.gateChannel(body.user.id, home.viewId, ref.value.gateId) : undefined;
         if (ref.ok && shown === undefined)
-          return void (await refuse('That gate is not on your Home tab (any more); it has been refreshed.'));
+          return void (await refuse('That gate no longer waits for a decision; your Home tab has been refreshed.'));
         channel = shown ?? '';
       }
       const res = await handleGateAction(w.deps, {

@@ -137,6 +137,15 @@ beforeEach(async () => {
   fake.channelMembers.set('CLHASA', ['UOTHER']);
   events = new MemoryEventSource();
   engine = new FakeChatEngine();
+  await startChat();
+});
+afterEach(async () => {
+  await chat.stop();
+  await fake.close();
+});
+
+/** Starts the bot's Slack side over the test's engine, events and fake Web API (again, for a restart). */
+async function startChat(): Promise<void> {
   chat = await startSlackChat({
     signingSecret: SECRET,
     token: 'xoxb-test',
@@ -152,11 +161,7 @@ beforeEach(async () => {
     parentEditDelayMs: 20,
   });
   url = `http://127.0.0.1:${chat.port}/slack/events`;
-});
-afterEach(async () => {
-  await chat.stop();
-  await fake.close();
-});
+}
 
 describe('the Home tab', () => {
   it('shows each person the gates they may decide, their own requests and the active runs of their sites', async () => {
@@ -297,17 +302,42 @@ describe('the Home tab', () => {
     expect(engine.gates.get('gate_3')?.status).toBe('pending');
   });
 
-  it('refuses a Home click on a gate the tab never offered that person', async () => {
+  it("refuses a Home click on a gate the tab never offered that person with the engine's reason", async () => {
     await openGate('gate_1', 'run_0000000000000001');
     await openHome('UOPERATOR');
     await openHome('UOTHER');
-    // The requester (and someone from another site) clicking with a crafted value: not on their tab.
+    // The requester (and someone from another site) clicking with a crafted value: the gate's own channel, and
+    // the engine's checks, as for any click.
     await clickHome('UOPERATOR', 'gate_1');
     await clickHome('UOTHER', 'gate_1');
-    await fake.waitFor(() => homeText('UOPERATOR').includes('not on your Home tab'));
-    await fake.waitFor(() => homeText('UOTHER').includes('not on your Home tab'));
-    expect(decisions()).toEqual([]);
+    await fake.waitFor(() => homeText('UOPERATOR').includes('You requested this run'));
+    await fake.waitFor(() => homeText('UOTHER').includes('You are not an approver for site xizang'));
+    expect(decisions().map((d) => [d.user, d.channel])).toEqual([
+      ['UOPERATOR', 'CXIZANG'],
+      ['UOTHER', 'CXIZANG'],
+    ]);
     expect(engine.gates.get('gate_1')?.status).toBe('pending');
+  });
+
+  it('counts a click on a tab published before a restart while its gate waits, and refuses it after', async () => {
+    await openGate('gate_1', 'run_0000000000000001');
+    await openGate('gate_2', 'run_0000000000000002');
+    await openHome('UAPPROVER1');
+    await openHome('UAPPROVER2');
+    await chat.stop();
+    // A new process (or another replica) that never published these tabs.
+    await startChat();
+    await clickHome('UAPPROVER1', 'gate_1');
+    await fake.waitFor(() => engine.gates.get('gate_1')?.decision?.by === 'UAPPROVER1');
+    expect(decisions()).toMatchObject([{ gateId: 'gate_1', user: 'UAPPROVER1', channel: 'CXIZANG', via: 'home' }]);
+
+    // gate_1 no longer waits: a click on UAPPROVER2's old tab is refused before the engine, and the tab republished.
+    const before = publishes('UAPPROVER2');
+    await clickHome('UAPPROVER2', 'gate_1');
+    await fake.waitFor(() => homeText('UAPPROVER2').includes('no longer waits for a decision'));
+    expect(publishes('UAPPROVER2')).toBeGreaterThan(before);
+    expect(decisions()).toHaveLength(1);
+    expect(homeText('UAPPROVER2')).toContain(encodeActionRef({ gateId: 'gate_2', planHash: PLAN }));
   });
 
   it('refreshes the tabs of the people concerned when a gate opens and when it closes', async () => {

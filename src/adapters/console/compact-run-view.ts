@@ -6,6 +6,7 @@ import { clean } from './clean.ts';
 import { cutToWidth, fitWidth } from './fit-width.ts';
 import { gateLines } from './gate-lines.ts';
 import { renderEvent, type RenderOptions } from './render-event.ts';
+import { hostsWithin } from '../../core/plan/host-set.ts';
 
 /** How the compact view draws: the gate options of `renderEvent`, and the terminal's width. */
 export interface CompactOptions extends RenderOptions {
@@ -165,11 +166,8 @@ function oneLine(lead: string, title: string, facts: string, width: number | und
   return cutToWidth(`${lead}${short} · ${facts}`, width);
 }
 
-function hostList(hosts: readonly string[]): string {
-  if (hosts.length === 0) return 'no hosts';
-  const shown = hosts.slice(0, 4).map(clean).join(', ');
-  return hosts.length > 4 ? `${shown} +${hosts.length - 4} more` : shown;
-}
+/** A step's hosts on its one line: folded into ranges, the first ones when even that is long. */
+const hostList = (hosts: readonly string[]): string => hostsWithin(hosts.map(clean), 48);
 
 /** A duration as people read it: 850 ms, 3.2 s, 4 min 05 s. */
 function duration(ms: number): string {

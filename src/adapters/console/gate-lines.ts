@@ -3,6 +3,7 @@ import { whoMayAnswer } from '../../approvals/who-may-answer.ts';
 import type { GateContext } from '../../core/ports/events.ts';
 import type { Gate } from '../../core/ports/gates.ts';
 import { clean } from './clean.ts';
+import { foldHosts } from '../../core/plan/host-set.ts';
 
 /** How a gate is drawn for one person: its console number and who is looking. */
 export interface GateLineOptions {
@@ -56,7 +57,7 @@ export function gateLines(gate: Gate, ctx: GateContext, opts: GateLineOptions): 
     else g.hosts.push(t.host);
   }
   for (const g of groups.values())
-    for (const c of g.commands) lines.push(`${IND}${IND}${g.hosts.map(clean).join(', ')}$ ${clean(c)}`);
+    for (const c of g.commands) lines.push(`${IND}${IND}${foldHosts(g.hosts.map(clean))}$ ${clean(c)}`);
   const who = whoMayAnswer(gate, opts.viewer === undefined ? undefined : { user: opts.viewer });
   const named = [
     ...(who.approvers.length > 0 ? [list(who.approvers)] : []),

@@ -5,6 +5,7 @@ import type { HostRecord } from '../../core/plan/run-state.ts';
 import { assertNever } from '../../core/result.ts';
 import { clean } from './clean.ts';
 import { gateLines } from './gate-lines.ts';
+import { foldHosts } from '../../core/plan/host-set.ts';
 
 /** Kept here too: the console's modules have always taken it from this one. */
 export { clean } from './clean.ts';
@@ -49,7 +50,7 @@ export function renderEvent(e: EngineEvent, opts: RenderOptions = {}): string[] 
       return [`■ ${run} ${e.outcome}: ${clean(e.statusLine)}`];
     case 'step.started':
       return [
-        `${IND}▶ ${e.cleanup === true ? 'cleanup step' : e.phase === 'rollback' ? 'rollback step' : 'step'} ${e.stepId} (attempt ${e.attempt}) on ${e.targets.map(clean).join(', ')}: ${clean(e.title)}`,
+        `${IND}▶ ${e.cleanup === true ? 'cleanup step' : e.phase === 'rollback' ? 'rollback step' : 'step'} ${e.stepId} (attempt ${e.attempt}) on ${foldHosts(e.targets.map(clean))}: ${clean(e.title)}`,
       ];
     case 'step.output-summary':
       return e.outputs.flatMap((o) => (o.progress === true ? progressLines(o.host, o.tail) : outputLines(o, opts)));

@@ -9,6 +9,7 @@ import { blockId, fitBlocks, packLines } from './fit-blocks.ts';
 import { CHOICE_PAST, formatTime } from './format.ts';
 import { gateButtons } from './gate-buttons.ts';
 import { answerersLine } from './answerers-line.ts';
+import { foldHosts } from '../../core/plan/host-set.ts';
 
 function kindTitle(kind: GateKind): string {
   switch (kind) {
@@ -34,19 +35,39 @@ function titleOf(gate: GateView): string {
   return kindTitle(gate.kind);
 }
 
-function targetBlock(t: GateTargetView): Block {
+/** Hosts that run the very same commands, in the order of their first host. */
+interface TargetGroup {
+  readonly hosts: string[];
+  readonly commands: readonly string[];
+}
+
+function groupTargets(targets: readonly GateTargetView[]): TargetGroup[] {
+  const groups = new Map<string, TargetGroup>();
+  for (const t of targets) {
+    const key = JSON.stringify(t.commands);
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { hosts: [t.host], commands: t.commands });
+    else g.hosts.push(t.host);
+  }
+  return [...groups.values()];
+}
+
+/** One block per set of hosts running the same commands: the hosts folded into ranges, then the commands. */
+function targetBlock(g: TargetGroup): Block {
   // Bound the work before escaping: only what can be shown is joined.
   const cmds =
-    t.commands.length === 0
+    g.commands.length === 0
       ? '(no command)'
-      : t.commands
+      : g.commands
           .slice(0, 60)
           .map((c) => c.slice(0, LIMITS.sectionText))
           .join('\n');
-  return section(`*${safeText(t.host, 100)}*\n${codeBlock(cmds, LIMITS.sectionText - 110)}`);
+  const count = g.hosts.length > 1 ? ` (${g.hosts.length} hosts)` : '';
+  const hosts = safeText(foldHosts(g.hosts), 600 - count.length);
+  return section(`*${hosts}*${count}\n${codeBlock(cmds, LIMITS.sectionText - 620)}`);
 }
 
-function bodyOf(gate: GateView): Block[] {
+function bodyOf(gate: GateView, groups: readonly TargetGroup[]): Block[] {
   const body: Block[] = [];
   if (gate.reason !== undefined && gate.reason !== '')
     body.push(section(`*What happened*\n${codeBlock(gate.reason, 2000, 'tail')}`));
@@ -57,7 +78,7 @@ function bodyOf(gate: GateView): Block[] {
     if (gate.parameters.length > 200) lines.push(`… ${gate.parameters.length - 200} more parameters`);
     body.push(...packLines(lines).sections);
   }
-  body.push(...gate.targets.slice(0, LIMITS.blocksPerMessage).map(targetBlock));
+  body.push(...groups.slice(0, LIMITS.blocksPerMessage).map(targetBlock));
   return body;
 }
 
@@ -103,12 +124,13 @@ export function renderGate(gate: GateView): SlackMessage {
   } else {
     tail.push({ ...context(outcomeLine(gate)), block_id: blockId('gate', gate.id, gate.status, 'outcome') });
   }
+  const groups = groupTargets(gate.targets);
   const fitted = fitBlocks({
     head,
-    body: bodyOf(gate),
+    body: bodyOf(gate, groups),
     tail,
     more: (n) =>
-      `… ${n + Math.max(0, gate.targets.length - LIMITS.blocksPerMessage)} more blocks not shown (hosts and commands): see /audit or the dry run for the whole plan`,
+      `… ${n + Math.max(0, groups.length - LIMITS.blocksPerMessage)} more blocks not shown (hosts and commands): see /audit or the dry run for the whole plan`,
   });
   const text =
     gate.status === 'pending'

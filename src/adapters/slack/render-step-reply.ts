@@ -5,6 +5,7 @@ import { LIMITS, codeBlock, inlineCode, safeText, truncate, fallbackText } from 
 import { context, section, type Block, type SlackMessage } from './blocks.ts';
 import { blockId, fitBlocks, packLines } from './fit-blocks.ts';
 import { STEP_STATE_LABEL, formatDuration, formatTime, spanOf } from './format.ts';
+import { foldHosts, hostsWithin } from '../../core/plan/host-set.ts';
 
 /** At most this much of a host's output tail is shown inline; the whole output goes into a file. */
 const TAIL_CHARS = 1500;
@@ -62,10 +63,7 @@ export function renderStepReply(r: StepResultView, opts: StepReplyOptions = {}):
   const targets =
     r.targets.length === 0
       ? 'no targets'
-      : `targets: ${r.targets
-          .slice(0, 30)
-          .map((t) => safeText(t, 60))
-          .join(', ')}${r.targets.length > 30 ? `, … ${r.targets.length - 30} more` : ''}`;
+      : `targets (${r.targets.length}): ${safeText(foldHosts(r.targets), 1900)}`;
   const head = [
     { ...section(truncate(title, LIMITS.sectionText)), block_id: blockId('step', r.runId, s.id) },
     context(truncate(targets, 2000), `started ${formatTime(s.startedAt)} · finished ${formatTime(s.finishedAt)}`),
@@ -89,13 +87,7 @@ function compactStepReply(r: StepResultView): SlackMessage {
   const s = r.step;
   const findings = r.findings ?? [];
   const count = (st: FindingView['status']): number => findings.filter((f) => f.status === st).length;
-  const hosts =
-    r.targets.length === 0
-      ? 'no hosts'
-      : `${r.targets
-          .slice(0, 5)
-          .map((t) => safeText(t, 60))
-          .join(', ')}${r.targets.length > 5 ? ` +${r.targets.length - 5} more` : ''}`;
+  const hosts = safeText(hostsWithin(r.targets, 80), 200);
   const checks = [
     `${count('pass')} ${count('pass') === 1 ? 'check' : 'checks'} held`,
     ...(count('fail') > 0 ? [`${count('fail')} did not`] : []),

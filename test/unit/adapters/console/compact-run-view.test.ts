@@ -268,6 +268,21 @@ describe('the compact run view in a terminal', () => {
     expect(lines.filter((l) => l.includes('$ '))).toEqual([`    redis-b, redis-a$ ${script}`, '    redis-c$ true']);
   });
 
+  it('names 200 hosts that share a command in one short line, folded into ranges', () => {
+    const paas = Array.from({ length: 200 }, (_, i) => ({ host: `paas-${i + 1}`, commands: ['true'] }));
+    const lines = new CompactRunView().render(
+      {
+        ...head,
+        at: 0,
+        type: 'gate.opened',
+        gate: gate('UOPERATOR'),
+        context: { stepTitle: 'Check', targets: [...paas, { host: 'redis-a', commands: ['true'] }] },
+      },
+      { width: 100 },
+    );
+    expect(lines.filter((l) => l.includes('$ '))).toEqual(['    paas-[1-200], redis-a$ true']);
+  });
+
   it('keeps the full view for /show and --verbose: every check that held', () => {
     const events = stepEvents(rng(3), 'r01', false);
     const full = events.flatMap((e) => renderEvent(e));

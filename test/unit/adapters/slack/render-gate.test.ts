@@ -37,3 +37,24 @@ describe('renderGate: an interrupted step', () => {
     expect(JSON.stringify(msg.blocks)).toContain('*Step interrupted*: it may or may not have finished');
   });
 });
+
+describe('renderGate: many hosts', () => {
+  it('shows the hosts that run the same commands once, folded, so that every host of a large site is named', () => {
+    const paas = Array.from({ length: 200 }, (_, i) => ({
+      host: `paas-${i + 1}`,
+      commands: ['systemctl restart app'],
+    }));
+    const msg = renderGate({
+      ...interrupted(['retry', 'abort'], 'r'),
+      kind: 'approval',
+      choices: ['approve', 'reject'],
+      targets: [...paas, { host: 'redis-a', commands: ['systemctl restart redis'] }],
+    });
+    expect(msg.truncated).toBe(false);
+    const sections = msg.blocks.flatMap((b) => (b.type === 'section' ? [b.text.text] : []));
+    expect(sections.filter((t) => t.startsWith('*paas') || t.startsWith('*redis'))).toEqual([
+      '*paas-[1-200]* (200 hosts)\n```\nsystemctl restart app\n```',
+      '*redis-a*\n```\nsystemctl restart redis\n```',
+    ]);
+  });
+});

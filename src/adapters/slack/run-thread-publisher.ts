@@ -1,8 +1,8 @@
 import { describeError } from '../../core/opsgate-error.ts';
 import { compareEventIds } from '../../core/ports/event-cursors.ts';
-import type { OutputArtefactRef, OutputArtefacts } from '../../core/ports/artefacts.ts';
+import type { OutputArtefacts } from '../../core/ports/artefacts.ts';
 import type { EngineEvent } from '../../core/ports/events.ts';
-import { chartImagesOf, type AttachmentChart, type ChartRenderer } from '../../core/ports/chart-renderer.ts';
+import type { ChartRenderer } from '../../core/ports/chart-renderer.ts';
 import { assertNever } from '../../core/result.ts';
 import type { SlackMessage } from './blocks.ts';
 import { EventPosts, type KeyedPoster } from './event-posts.ts';
@@ -15,6 +15,7 @@ import { renderPrecheckSummary } from './render-precheck-summary.ts';
 import { ProgressMessages } from './progress-messages.ts';
 import { applyEvent, newRunThreadState, type ThreadEffect } from './run-thread-state.ts';
 import { threadFromSaved, threadToSaved, type ThreadOfRun } from './thread-of-run.ts';
+import { uploadStepFiles } from './upload-step-files.ts';
 
 /** The poster operations the publisher needs (`SlackPoster` has them). */
 export interface ThreadPoster extends KeyedPoster {
@@ -160,16 +161,7 @@ export class RunThreadPublisher {
       case 'step-reply': {
         const thread = await this.parent(channel, s, posts);
         await posts.post(channel, renderStepReply(effect.result), thread.ts);
-        const charts = this.chartsOf(e);
-        for (const f of effect.files.filter((x) => !charts.some((c) => c.source === x.filename)))
-          await this.deps.poster.upload(channel, thread.ts, { ...f, title: f.filename });
-        for (const c of charts)
-          await this.deps.poster.upload(channel, thread.ts, {
-            filename: c.image.filename,
-            content: c.image.png,
-            title: c.image.filename,
-          });
-        for (const o of effect.outputs) await this.uploadOutput(channel, thread.ts, e, o);
+        await uploadStepFiles(this.deps, { channel, threadTs: thread.ts }, e, effect);
         return;
       }
       case 'gate-posted': {
@@ -202,14 +194,6 @@ export class RunThreadPublisher {
     }
   }
 
-  /** The pictures of a finished step's chart attachments; one that cannot be drawn is logged and left as data. */
-  private chartsOf(e: EngineEvent): AttachmentChart[] {
-    if (e.type !== 'step.finished') return [];
-    return chartImagesOf(e.findings, this.deps.charts, (name, err) =>
-      this.deps.log.warn({ runId: e.runId, attachment: name, err: describeError(err) }, 'chart not drawn'),
-    );
-  }
-
   /** Saves the run's thread, gate messages and views; a failure is logged (the thread still works until a restart). */
   private async save(s: ThreadOfRun): Promise<void> {
     if (this.deps.threads === undefined) return;
@@ -218,28 +202,6 @@ export class RunThreadPublisher {
       .catch((err: unknown) =>
         this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack thread not saved'),
       );
-  }
-
-  /** Uploads one host's whole output into the thread; an expired or unreadable one is logged and skipped. */
-  private async uploadOutput(
-    channel: string,
-    threadTs: string,
-    e: EngineEvent,
-    o: { filename: string; artefact: OutputArtefactRef },
-  ): Promise<void> {
-    const content = await this.deps.artefacts?.get(o.artefact.key).catch((err: unknown) => {
-      this.deps.log.warn({ runId: e.runId, key: o.artefact.key, err: describeError(err) }, 'step output not readable');
-      return undefined;
-    });
-    if (content === undefined) {
-      this.deps.log.warn({ runId: e.runId, key: o.artefact.key }, 'step output not uploaded: not available');
-      return;
-    }
-    await this.deps.poster.upload(channel, threadTs, {
-      filename: o.filename,
-      content,
-      title: `${o.filename}${o.artefact.capped ? ' (capped)' : ''}`,
-    });
   }
 
   /** Sends every parent edit still waiting for its delay (on shutdown), and stops the timers. */

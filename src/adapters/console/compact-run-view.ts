@@ -29,6 +29,8 @@ const MAX_ATTENTION = 30;
 const MAX_TAILS = 5;
 /** Most of a failure gate's reason shown: the failed step's lines above it say what did not hold. */
 const REASON_MAX = 300;
+/** Most of a gate's command shown: `/show` prints it whole. */
+const COMMAND_MAX = 2000;
 const DETAIL = `${IND}${IND}${IND}`;
 
 /**
@@ -84,7 +86,7 @@ export class CompactRunView {
         return this.finished(e, seen, this.titles.get(key(e.stepId)), opts);
       }
       case 'gate.opened':
-        return gateLines(e.gate, e.context, { ...opts, reasonMax: REASON_MAX });
+        return gateLines(e.gate, e.context, { ...opts, reasonMax: REASON_MAX, commandMax: COMMAND_MAX });
       case 'run.finished':
       case 'run.stopped':
       case 'run.refused':

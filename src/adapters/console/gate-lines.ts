@@ -2,7 +2,7 @@ import { isNotStartedGate } from '../../approvals/choices-for-kind.ts';
 import { whoMayAnswer } from '../../approvals/who-may-answer.ts';
 import type { GateContext } from '../../core/ports/events.ts';
 import type { Gate } from '../../core/ports/gates.ts';
-import { clean } from './clean.ts';
+import { clean, cleanCommand } from './clean.ts';
 import { foldHosts } from '../../core/plan/host-set.ts';
 
 /** How a gate is drawn for one person: its console number and who is looking. */
@@ -16,6 +16,11 @@ export interface GateLineOptions {
    * `/show` has everything). Without it the reason is shown whole.
    */
   readonly reasonMax?: number;
+  /**
+   * Most characters of a command (the compact view: a longer one is cut, pointing at `/show`). Without it every
+   * command is shown whole: what an approver approves is exactly what they read.
+   */
+  readonly commandMax?: number;
 }
 
 const IND = '  ';
@@ -48,6 +53,12 @@ export function gateLines(gate: Gate, ctx: GateContext, opts: GateLineOptions): 
   if (ctx.instructions !== undefined)
     lines.push(...ctx.instructions.split('\n').map((l) => `${IND}${IND}do: ${clean(l)}`));
   for (const [k, v] of Object.entries(ctx.parameters ?? {})) lines.push(`${IND}${IND}${clean(k)} = ${clean(v)}`);
+  const command = (c: string): string => {
+    const whole = cleanCommand(c);
+    const max = opts.commandMax;
+    if (max === undefined || whole.length <= max) return whole;
+    return `${whole.slice(0, max)}… (${whole.length - max} more characters: /show ${gate.runId} ${gate.stepId} prints the whole command)`;
+  };
   // Hosts that run the very same commands share their lines: a long script is printed once, not once per host.
   const groups = new Map<string, { hosts: string[]; commands: readonly string[] }>();
   for (const t of ctx.targets) {
@@ -57,7 +68,7 @@ export function gateLines(gate: Gate, ctx: GateContext, opts: GateLineOptions): 
     else g.hosts.push(t.host);
   }
   for (const g of groups.values())
-    for (const c of g.commands) lines.push(`${IND}${IND}${foldHosts(g.hosts.map(clean))}$ ${clean(c)}`);
+    for (const c of g.commands) lines.push(`${IND}${IND}${foldHosts(g.hosts.map(clean))}$ ${command(c)}`);
   const who = whoMayAnswer(gate, opts.viewer === undefined ? undefined : { user: opts.viewer });
   const named = [
     ...(who.approvers.length > 0 ? [list(who.approvers)] : []),

@@ -2,6 +2,7 @@ import type { CommandReply } from '../../core/ports/chat-engine.ts';
 import { isActiveRunState, type RunSummary } from '../../core/ports/views.ts';
 import { assertNever } from '../../core/result.ts';
 import { clean, renderEvent } from './render-event.ts';
+import { cleanCommand } from './clean.ts';
 
 /** A warning beside a confirmation or a plan, on a line of its own. */
 const warned = (warning: string | undefined): string[] => (warning === undefined ? [] : [`⚠ ${clean(warning)}`]);
@@ -29,7 +30,7 @@ export function renderReply(reply: CommandReply): string[] {
         ...reply.text
           .replace(/\n$/, '')
           .split('\n')
-          .map((l) => `  ${clean(l)}`),
+          .map((l) => `  ${cleanCommand(l)}`),
       ];
     case 'runs': {
       if (reply.runs.length === 0) return [`no runs at ${reply.sites.join(', ')}`];

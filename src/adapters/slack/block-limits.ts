@@ -137,6 +137,11 @@ export function safePlain(s: string, max: number): string {
 const breakFences = (s: string): string => s.replace(/`(?=`)/g, '`\u200b');
 const fenced = (s: string): string => breakFences(escapeMrkdwn(stripControls(s)));
 
+/** Whether `codeBlock(s, max)` shows all of `s`. */
+export function fitsCodeBlock(s: string, max: number): boolean {
+  return fitEscaped(s, max - 8, 'head', fenced).omitted === 0;
+}
+
 /**
  * A mrkdwn code block of untrusted text, at most `max` characters including the fences. `keep: 'tail'` keeps
  * the end (command output) and says how much was left out at the top.

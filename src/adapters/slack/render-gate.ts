@@ -3,7 +3,16 @@ import { isNotStartedGate } from '../../approvals/choices-for-kind.ts';
 import { assertNever } from '../../core/result.ts';
 import type { GateKind } from '../../core/plan/run-state.ts';
 import type { GateTargetView, GateView } from '../../core/ports/views.ts';
-import { LIMITS, codeBlock, inlineCode, mention, safeText, truncate, fallbackText } from './block-limits.ts';
+import {
+  LIMITS,
+  codeBlock,
+  fitsCodeBlock,
+  inlineCode,
+  mention,
+  safeText,
+  truncate,
+  fallbackText,
+} from './block-limits.ts';
 import { context, section, type Block, type SlackMessage } from './blocks.ts';
 import { blockId, fitBlocks, packLines } from './fit-blocks.ts';
 import { CHOICE_PAST, formatTime } from './format.ts';
@@ -35,6 +44,9 @@ function titleOf(gate: GateView): string {
   return kindTitle(gate.kind);
 }
 
+/** Most host groups given a block of their own (a message holds at most 50 blocks). */
+const MAX_GROUP_BLOCKS = LIMITS.blocksPerMessage;
+
 /** Hosts that run the very same commands, in the order of their first host. */
 interface TargetGroup {
   readonly hosts: string[];
@@ -52,19 +64,56 @@ function groupTargets(targets: readonly GateTargetView[]): TargetGroup[] {
   return [...groups.values()];
 }
 
+/** Most commands of a host group shown, and the room for them in the group's block. */
+const GROUP_COMMANDS = 60;
+const COMMANDS_ROOM = LIMITS.sectionText - 620;
+
+/** A host group's commands as its block shows them; bound the work before escaping: only what can be shown. */
+function commandText(g: TargetGroup): string {
+  if (g.commands.length === 0) return '(no command)';
+  return g.commands
+    .slice(0, GROUP_COMMANDS)
+    .map((c) => c.slice(0, LIMITS.sectionText))
+    .join('\n');
+}
+
 /** One block per set of hosts running the same commands: the hosts folded into ranges, then the commands. */
 function targetBlock(g: TargetGroup): Block {
-  // Bound the work before escaping: only what can be shown is joined.
-  const cmds =
-    g.commands.length === 0
-      ? '(no command)'
-      : g.commands
-          .slice(0, 60)
-          .map((c) => c.slice(0, LIMITS.sectionText))
-          .join('\n');
   const count = g.hosts.length > 1 ? ` (${g.hosts.length} hosts)` : '';
   const hosts = safeText(foldHosts(g.hosts), 600 - count.length);
-  return section(`*${hosts}*${count}\n${codeBlock(cmds, LIMITS.sectionText - 620)}`);
+  return section(`*${hosts}*${count}\n${codeBlock(commandText(g), COMMANDS_ROOM)}`);
+}
+
+/** Whether the gate message cannot show every command whole: too many host groups, or a group's commands too long. */
+function commandsCut(groups: readonly TargetGroup[]): boolean {
+  return (
+    groups.length > MAX_GROUP_BLOCKS ||
+    groups.some(
+      (g) =>
+        g.commands.length > GROUP_COMMANDS ||
+        g.commands.some((c) => c.length > LIMITS.sectionText) ||
+        !fitsCodeBlock(commandText(g), COMMANDS_ROOM),
+    )
+  );
+}
+
+/** The name of the file that holds every command of a gate whose message cannot show them all. */
+export const gateCommandsFilename = (gate: Pick<GateView, 'stepId'>): string => `gate-${gate.stepId}-commands.txt`;
+
+/**
+ * Every command of a pending gate, host group by host group, when its message cannot show them all whole (the
+ * thread then gets this file beside the gate, and the message points at it); undefined when the message shows all.
+ */
+export function gateCommandsFile(gate: GateView): { filename: string; content: string } | undefined {
+  const groups = groupTargets(gate.targets);
+  if (gate.status !== 'pending' || !commandsCut(groups)) return undefined;
+  const content = groups
+    .map((g) => `# ${foldHosts(g.hosts)} (${g.hosts.length} host(s))\n${g.commands.join('\n')}\n`)
+    .join('\n');
+  return {
+    filename: gateCommandsFilename(gate),
+    content: `# Every command of step ${gate.stepId} of run ${gate.runId}, plan ${gate.planHash}\n\n${content}`,
+  };
 }
 
 function bodyOf(gate: GateView, groups: readonly TargetGroup[]): Block[] {
@@ -78,7 +127,7 @@ function bodyOf(gate: GateView, groups: readonly TargetGroup[]): Block[] {
     if (gate.parameters.length > 200) lines.push(`… ${gate.parameters.length - 200} more parameters`);
     body.push(...packLines(lines).sections);
   }
-  body.push(...groups.slice(0, LIMITS.blocksPerMessage).map(targetBlock));
+  body.push(...groups.slice(0, MAX_GROUP_BLOCKS).map(targetBlock));
   return body;
 }
 
@@ -112,6 +161,7 @@ export function renderGate(gate: GateView): SlackMessage {
         : `opened for ${formatTime(gate.expiresAt)} at the latest`,
     ),
   ];
+  const groups = groupTargets(gate.targets);
   const tail: Block[] = [];
   if (gate.status === 'pending') {
     const buttons = gateButtons(gate);
@@ -119,18 +169,23 @@ export function renderGate(gate: GateView): SlackMessage {
     else tail.push(context('No decision can be taken on this gate from chat (malformed reference); ask an operator.'));
     const who = answerersLine(gate);
     if (who !== undefined) tail.push(context(truncate(who, LIMITS.contextText)));
+    if (commandsCut(groups))
+      tail.push(
+        context(
+          `Some commands are too long for one message: every command is in the file ${gateCommandsFilename(gate)} under this message. Read it before you decide.`,
+        ),
+      );
     if (gate.kind === 'approval' || gate.kind === 'rollback')
-      tail.push(context('Approving runs exactly the commands above; if the plan changes, a new approval is needed.'));
+      tail.push(context('Approving runs exactly the commands shown; if the plan changes, a new approval is needed.'));
   } else {
     tail.push({ ...context(outcomeLine(gate)), block_id: blockId('gate', gate.id, gate.status, 'outcome') });
   }
-  const groups = groupTargets(gate.targets);
   const fitted = fitBlocks({
     head,
     body: bodyOf(gate, groups),
     tail,
     more: (n) =>
-      `… ${n + Math.max(0, groups.length - LIMITS.blocksPerMessage)} more blocks not shown (hosts and commands): see /audit or the dry run for the whole plan`,
+      `… ${n + Math.max(0, groups.length - MAX_GROUP_BLOCKS)} more blocks not shown (hosts and commands): see /audit or the dry run for the whole plan`,
   });
   const text =
     gate.status === 'pending'

@@ -61,9 +61,7 @@ export function renderStepReply(r: StepResultView, opts: StepReplyOptions = {}):
   const s = r.step;
   const title = `${STEP_STATE_LABEL[s.state]} *${safeText(s.title, 300)}* · ${formatDuration(spanOf(s.startedAt, s.finishedAt))}`;
   const targets =
-    r.targets.length === 0
-      ? 'no targets'
-      : `targets (${r.targets.length}): ${safeText(foldHosts(r.targets), 1900)}`;
+    r.targets.length === 0 ? 'no targets' : `targets (${r.targets.length}): ${safeText(foldHosts(r.targets), 1900)}`;
   const head = [
     { ...section(truncate(title, LIMITS.sectionText)), block_id: blockId('step', r.runId, s.id) },
     context(truncate(targets, 2000), `started ${formatTime(s.startedAt)} · finished ${formatTime(s.finishedAt)}`),

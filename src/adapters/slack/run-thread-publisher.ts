@@ -7,7 +7,7 @@ import { assertNever } from '../../core/result.ts';
 import type { SlackMessage } from './blocks.ts';
 import { EventPosts, type KeyedPoster } from './event-posts.ts';
 import type { PostedMessage, RunThreadStore } from '../../core/ports/run-thread-store.ts';
-import { renderGate } from './render-gate.ts';
+import { gateCommandsFile, renderGate } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';
 import { renderRunMessage } from './render-run-message.ts';
 import { renderStepReply } from './render-step-reply.ts';
@@ -169,6 +169,9 @@ export class RunThreadPublisher {
         const posted = await posts.post(channel, renderGate(effect.gate), thread.ts);
         s.gateTs.set(effect.gate.id, posted.ts);
         this.gateMessages.set(effect.gate.id, posted);
+        // A gate whose message cannot show every command whole: all of them, in a file under it.
+        const file = gateCommandsFile(effect.gate);
+        if (file !== undefined) await this.deps.poster.upload(channel, thread.ts, { ...file, title: file.filename });
         return;
       }
       case 'gate-changed': {

@@ -283,6 +283,22 @@ describe('the compact run view in a terminal', () => {
     expect(lines.filter((l) => l.includes('$ '))).toEqual(['    paas-[1-200], redis-a$ true']);
   });
 
+  it('cuts a very long gate command in the compact view, pointing at /show, which prints it whole', () => {
+    const long = Array.from({ length: 400 }, (_, i) => `test -e /app/data/part-${i}`).join(' && ');
+    const opened: EngineEvent = {
+      ...head,
+      at: 0,
+      type: 'gate.opened',
+      gate: gate('UOPERATOR'),
+      context: { stepTitle: 'Check parts', targets: [{ host: 'redis-a', commands: [long] }] },
+    };
+    const compact = new CompactRunView().render(opened).filter((l) => l.includes('$ '));
+    expect(compact).toHaveLength(1);
+    expect(compact[0]).toContain(`more characters: /show ${head.runId} r03 prints the whole command)`);
+    expect(compact[0]?.length).toBeLessThan(2200);
+    expect(renderEvent(opened).filter((l) => l.includes('$ '))).toEqual([`    redis-a$ ${long}`]);
+  });
+
   it('keeps the full view for /show and --verbose: every check that held', () => {
     const events = stepEvents(rng(3), 'r01', false);
     const full = events.flatMap((e) => renderEvent(e));

@@ -106,7 +106,7 @@ export const gateCommandsFilename = (gate: Pick<GateView, 'stepId'>): string => 
  */
 export function gateCommandsFile(gate: GateView): { filename: string; content: string } | undefined {
   const groups = groupTargets(gate.targets);
-  if (gate.status !== 'pending' || !commandsCut(groups)) return undefined;
+  if (gate.status !== 'pending' || (!commandsCut(groups) && !renderGate(gate).truncated)) return undefined;
   const content = groups
     .map((g) => `# ${foldHosts(g.hosts)} (${g.hosts.length} host(s))\n${g.commands.join('\n')}\n`)
     .join('\n');
@@ -139,6 +139,27 @@ function outcomeLine(gate: GateView): string {
   return `Decided (no details recorded).`;
 }
 
+/** The end of a gate: its buttons and who may answer while pending, else who decided what and when. */
+function tailOf(gate: GateView, fileLine: boolean): Block[] {
+  if (gate.status !== 'pending')
+    return [{ ...context(outcomeLine(gate)), block_id: blockId('gate', gate.id, gate.status, 'outcome') }];
+  const tail: Block[] = [];
+  const buttons = gateButtons(gate);
+  if (buttons) tail.push(buttons);
+  else tail.push(context('No decision can be taken on this gate from chat (malformed reference); ask an operator.'));
+  const who = answerersLine(gate);
+  if (who !== undefined) tail.push(context(truncate(who, LIMITS.contextText)));
+  if (fileLine)
+    tail.push(
+      context(
+        `Some commands do not fit this message: every command is in the file ${gateCommandsFilename(gate)} under it. Read it before you decide.`,
+      ),
+    );
+  if (gate.kind === 'approval' || gate.kind === 'rollback')
+    tail.push(context('Approving runs exactly the commands shown; if the plan changes, a new approval is needed.'));
+  return tail;
+}
+
 /**
  * A gate in the run thread. Pending: what will run where (each host's exact commands), the short plan hash
  * and the buttons its kind allows. Decided or expired: the same content with the buttons replaced by who
@@ -162,31 +183,18 @@ export function renderGate(gate: GateView): SlackMessage {
     ),
   ];
   const groups = groupTargets(gate.targets);
-  const tail: Block[] = [];
-  if (gate.status === 'pending') {
-    const buttons = gateButtons(gate);
-    if (buttons) tail.push(buttons);
-    else tail.push(context('No decision can be taken on this gate from chat (malformed reference); ask an operator.'));
-    const who = answerersLine(gate);
-    if (who !== undefined) tail.push(context(truncate(who, LIMITS.contextText)));
-    if (commandsCut(groups))
-      tail.push(
-        context(
-          `Some commands are too long for one message: every command is in the file ${gateCommandsFilename(gate)} under this message. Read it before you decide.`,
-        ),
-      );
-    if (gate.kind === 'approval' || gate.kind === 'rollback')
-      tail.push(context('Approving runs exactly the commands shown; if the plan changes, a new approval is needed.'));
-  } else {
-    tail.push({ ...context(outcomeLine(gate)), block_id: blockId('gate', gate.id, gate.status, 'outcome') });
-  }
-  const fitted = fitBlocks({
-    head,
-    body: bodyOf(gate, groups),
-    tail,
-    more: (n) =>
-      `… ${n + Math.max(0, groups.length - MAX_GROUP_BLOCKS)} more blocks not shown (hosts and commands): see /audit or the dry run for the whole plan`,
-  });
+  const fit = (fileLine: boolean) =>
+    fitBlocks({
+      head,
+      body: bodyOf(gate, groups),
+      tail: tailOf(gate, fileLine),
+      more: (n) =>
+        `… ${n + Math.max(0, groups.length - MAX_GROUP_BLOCKS)} more blocks not shown (hosts and commands): see /audit or the dry run for the whole plan`,
+    });
+  // A message that cannot show every command (too long, or blocks left out to fit) points at the file of them all.
+  const pending = gate.status === 'pending';
+  let fitted = fit(pending && commandsCut(groups));
+  if (pending && fitted.truncated && !commandsCut(groups)) fitted = fit(true);
   const text =
     gate.status === 'pending'
       ? fallbackText(`${gate.kind} gate: ${gate.stepTitle} (${gate.site})`)

@@ -101,7 +101,7 @@ describe('a gate whose commands do not fit its message', () => {
   it('says so in the gate and puts every command, whole, in a file under it', async () => {
     const long = `systemctl stop redis && ${Array.from({ length: 300 }, (_, i) => `test -e /app/data/part-${i}`).join(' && ')}`;
     const blocks = await publish([long, 'systemctl stop keepalived']);
-    expect(blocks).toContain('every command is in the file gate-r03-stop-commands.txt under this message');
+    expect(blocks).toContain('every command is in the file gate-r03-stop-commands.txt under it');
     expect(fake.ok('files.getUploadURLExternal').map((c) => c.params.filename)).toEqual(['gate-r03-stop-commands.txt']);
     const file = fake.uploads[0]?.content ?? '';
     expect(file).toContain('# redis-b, redis-a (2 host(s))');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderGate } from '../../../../src/adapters/slack/render-gate.ts';
+import { gateCommandsFile, renderGate } from '../../../../src/adapters/slack/render-gate.ts';
 import type { GateView } from '../../../../src/core/ports/views.ts';
 
 const interrupted = (choices: GateView['choices'], reason: string): GateView => ({
@@ -56,5 +56,21 @@ describe('renderGate: many hosts', () => {
       '*paas-[1-200]* (200 hosts)\n```\nsystemctl restart app\n```',
       '*redis-a*\n```\nsystemctl restart redis\n```',
     ]);
+  });
+
+  it('points at the file of every command when blocks are left out to fit the message, and the file has them all', () => {
+    // 40 hosts, each with its own 1,000-character command: whole in each block, too many for one message.
+    const targets = Array.from({ length: 40 }, (_, i) => ({
+      host: `fdfs-${i + 1}`,
+      commands: [`cp -a /data/store-${i} /backup/ && ${'true && '.repeat(120)}true`],
+    }));
+    const view: GateView = { ...interrupted(['retry', 'abort'], 'r'), kind: 'approval', choices: ['approve'], targets };
+    const msg = renderGate(view);
+    expect(msg.truncated).toBe(true);
+    expect(JSON.stringify(msg.blocks)).toContain('every command is in the file gate-move-dir-commands.txt under it');
+    const file = gateCommandsFile(view);
+    expect(file?.filename).toBe('gate-move-dir-commands.txt');
+    for (const t of targets) expect(file?.content).toContain(`# ${t.host} (1 host(s))\n${t.commands[0]}\n`);
+    expect(gateCommandsFile({ ...view, targets: targets.slice(0, 2) })).toBeUndefined();
   });
 });

@@ -1,24 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackPoster } from '../../../src/adapters/slack/slack-poster.ts';
-import { RunThreadPublisher } from '../../../src/adapters/slack/run-thread-publisher.ts';
-import { fromWebClient } from '../../../src/adapters/slack/web-client-port.ts';
+import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/core/plan/run-state.ts';
 import type { EngineEvent } from '../../../src/core/ports/events.ts';
-import { FakeSlackWebApi } from '../../support/slack/fake-web-api.ts';
-import { webClientFor } from '../../support/slack/web-client.ts';
+import { useFakeSlack } from '../../support/slack/web-client.ts';
 
 /** A precheck's end in Slack: its checks × status as a Block Kit table in the run's thread, after the last line. */
-let fake: FakeSlackWebApi;
-let poster: SlackPoster;
-
-beforeEach(async () => {
-  fake = await FakeSlackWebApi.start();
-  poster = new SlackPoster({ client: fromWebClient(webClientFor(fake)), minPostIntervalMs: 0 });
-});
-afterEach(async () => {
-  await poster.idle();
-  await fake.close();
-});
+const slack = useFakeSlack();
 
 function events(runbook: string): EngineEvent[] {
   const base = { site: 'xizang', runId: `run_${runbook}` };
@@ -55,22 +41,13 @@ function events(runbook: string): EngineEvent[] {
 }
 
 async function publish(runbook: string) {
-  const pub = new RunThreadPublisher({
-    poster,
-    now: () => 10,
-    channelOf: () => 'CXIZANG',
-    log: { warn: () => undefined, error: () => undefined },
-    parentEditDelayMs: 0,
-  });
-  for (const e of events(runbook)) await pub.handle(e);
-  await poster.idle();
-  return pub.threadOf(`run_${runbook}`)?.ts;
+  return (await slack.publishAll(events(runbook))).threadOf(`run_${runbook}`)?.ts;
 }
 
 describe('precheck summary in the run thread', () => {
   it('posts the checks × status table into the thread after the run ends', async () => {
     const parentTs = await publish('precheck');
-    const last = fake.ok('chat.postMessage').at(-1)?.params;
+    const last = slack.fake.ok('chat.postMessage').at(-1)?.params;
     expect(last?.thread_ts).toBe(parentTs);
     expect(last?.text).toBe('Precheck summary, xizang: 2 checks: 1 held, 1 with warnings, 0 failed');
     const blocks = last?.blocks as { type: string; rows?: { text: string }[][] }[];
@@ -84,7 +61,7 @@ describe('precheck summary in the run thread', () => {
 
   it('posts no table at the end of an upgrade', async () => {
     await publish('upgrade-redis');
-    const posts = fake.ok('chat.postMessage');
+    const posts = slack.fake.ok('chat.postMessage');
     expect(posts.some((p) => JSON.stringify(p.params.blocks).includes('"table"'))).toBe(false);
     expect(posts.at(-1)?.params.text).toContain('upgrade-redis completed');
   });

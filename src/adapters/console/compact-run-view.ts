@@ -4,6 +4,7 @@ import type { Finding, HostRecord } from '../../core/plan/run-state.ts';
 import type { EngineEvent, OutputSummary } from '../../core/ports/events.ts';
 import { clean } from './clean.ts';
 import { cutToWidth, fitWidth } from './fit-width.ts';
+import { takeColumns, textColumns } from './text-columns.ts';
 import { gateLines } from './gate-lines.ts';
 import { renderEvent, type RenderOptions } from './render-event.ts';
 import { hostsWithin } from '../../core/plan/host-set.ts';
@@ -162,9 +163,9 @@ export class CompactRunView {
  */
 function oneLine(lead: string, title: string, facts: string, width: number | undefined): string {
   const whole = `${lead}${title === '' ? '' : ` ${title}`} · ${facts}`;
-  if (width === undefined || [...whole].length <= width) return whole;
-  const room = width - [...lead].length - [...facts].length - 4;
-  const short = room >= 8 ? ` ${[...title].slice(0, room - 1).join('')}…` : '';
+  if (width === undefined || textColumns(whole) <= width) return whole;
+  const room = width - textColumns(lead) - textColumns(facts) - 4;
+  const short = room >= 8 ? ` ${takeColumns(title, room - 1)}…` : '';
   return cutToWidth(`${lead}${short} · ${facts}`, width);
 }
 

@@ -1,8 +1,10 @@
+import { charColumns, takeColumns, textColumns } from './text-columns.ts';
+
 /**
  * Lines wrapped to a terminal's width, so that nothing runs off the right edge and a gate's commands stay on
  * screen whole: a long line continues on the next ones, indented like it and two columns more, broken after a
- * space where there is one near the edge. Widths count code points (a CJK character that takes two columns may
- * overrun by its second column) and tabs as spaces. Without a width, unchanged.
+ * space where there is one near the edge. Widths are terminal columns (`textColumns`: a CJK character takes two,
+ * a combining mark none), tabs as the spaces they expand to. Without a width, unchanged.
  */
 export function fitWidth(lines: readonly string[], width: number | undefined): string[] {
   if (width === undefined) return [...lines];
@@ -14,8 +16,8 @@ export function fitWidth(lines: readonly string[], width: number | undefined): s
 export function cutToWidth(line: string, width: number | undefined): string {
   if (width === undefined) return line;
   const w = Math.max(MIN_WIDTH, Math.floor(width));
-  const chars = [...expandTabs(line)];
-  return chars.length <= w ? chars.join('') : `${chars.slice(0, w - 1).join('')}…`;
+  const expanded = expandTabs(line);
+  return textColumns(expanded) <= w ? expanded : `${takeColumns(expanded, w - 1)}…`;
 }
 
 const MIN_WIDTH = 20;
@@ -24,19 +26,31 @@ const MIN_WIDTH = 20;
 function expandTabs(line: string): string {
   if (!line.includes('\t')) return line;
   let out = '';
-  for (const c of line) out += c === '\t' ? ' '.repeat(8 - ([...out].length % 8)) : c;
+  let column = 0;
+  for (const c of line) {
+    const add = c === '\t' ? ' '.repeat(8 - (column % 8)) : c;
+    out += add;
+    column += c === '\t' ? add.length : charColumns(c);
+  }
   return out;
 }
 
 function wrap(line: string, w: number): string[] {
   const chars = [...line];
-  if (chars.length <= w) return [line];
+  // ends[i]: the columns of chars[0..i]; a piece from `at` to `end` takes ends[end] - ends[at] columns.
+  const ends = [0];
+  for (const c of chars) ends.push((ends.at(-1) ?? 0) + charColumns(c));
+  const total = ends.at(-1) ?? 0;
+  if (total <= w) return [line];
   const indent = Math.min(/^ */.exec(line)?.[0].length ?? 0, Math.floor(w / 2)) + 2;
   const out: string[] = [];
   let at = 0;
   let room = w;
-  while (chars.length - at > room) {
-    const end = breakAt(chars, at, room);
+  while (total - (ends[at] ?? 0) > room) {
+    // The most characters from `at` that fit in `room` columns (at least one, however wide).
+    let fit = at + 1;
+    while (fit < chars.length && (ends[fit + 1] ?? 0) - (ends[at] ?? 0) <= room) fit++;
+    const end = breakAt(chars, at, fit - at);
     out.push((out.length === 0 ? '' : ' '.repeat(indent)) + chars.slice(at, end).join(''));
     at = end;
     room = w - indent;

@@ -1,5 +1,6 @@
 import { clean } from './render-event.ts';
 import { ProgressThrottle, type ProgressEvent } from './progress-throttle.ts';
+import { takeColumns, textColumns } from './text-columns.ts';
 
 /** Where the progress line is drawn: a stream, and whether it is a terminal (and how wide). */
 export interface ProgressSurface {
@@ -83,9 +84,8 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** The line cut to the terminal's width (two columns spare for a wide symbol, so the terminal never wraps it). */
+/** The line cut to the terminal's width in columns, two spare: a line the terminal never wraps is redrawn in place. */
 function fitWidth(line: string, columns: number | undefined): string {
   const width = Math.max(20, (columns ?? 80) - 2);
-  const chars = [...line];
-  return chars.length <= width ? line : `${chars.slice(0, width - 1).join('')}…`;
+  return textColumns(line) <= width ? line : `${takeColumns(line, width - 1)}…`;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CompactRunView } from '../../../../src/adapters/console/compact-run-view.ts';
 import { renderEvent } from '../../../../src/adapters/console/render-event.ts';
 import { fitWidth } from '../../../../src/adapters/console/fit-width.ts';
+import { textColumns } from '../../../../src/adapters/console/text-columns.ts';
 import type { EngineEvent } from '../../../../src/core/ports/events.ts';
 import type { Gate } from '../../../../src/core/ports/gates.ts';
 
@@ -12,6 +13,9 @@ const HOSTILE = [
   'x'.repeat(5000),
   'line\n'.repeat(300),
   '宽字符'.repeat(200),
+  '进行现场资源检查，是否与知识库匹配 ',
+  'ｆｕｌｌｗｉｄｔｈ　ｆｏｒｍｓ'.repeat(30),
+  'e\u0301'.repeat(400),
   '👍🏽'.repeat(500),
   '\t\r\n',
 ];
@@ -195,7 +199,8 @@ describe('the compact run view in a terminal', () => {
             viewer: pick(r, ['UOPERATOR', 'UAPPROVER1', 'UX']),
           });
           for (const l of lines) {
-            expect([...l].length).toBeLessThanOrEqual(width);
+            // In terminal columns: a CJK or fullwidth character takes two, a combining accent none.
+            expect(textColumns(l), l).toBeLessThanOrEqual(width);
             expect([...l].filter((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)).toEqual([]);
           }
           // However long its title and hosts, a succeeded step stays one line.
@@ -210,6 +215,18 @@ describe('the compact run view in a terminal', () => {
     const lines = fitWidth([`    redis-a$ ${command}`], 60);
     expect(lines.every((l) => [...l].length <= 60)).toBe(true);
     expect(lines.map((l, i) => (i === 0 ? l : l.trimStart())).join('')).toBe(`    redis-a$ ${command}`);
+  });
+
+  it('wraps Chinese by the columns it takes: two per character, never past the edge', () => {
+    const title = '进行现场资源检查，是否与知识库匹配'.repeat(4);
+    const lines = fitWidth([`  ✔ p01 ${title}`], 40);
+    expect(lines.map(textColumns).every((n) => n <= 40)).toBe(true);
+    // Full lines: a 40-column line holds about 18 such characters after the indent, not 40.
+    expect(lines.length).toBeGreaterThanOrEqual(Math.ceil(textColumns(title) / 40));
+    expect(lines.map((l, i) => (i === 0 ? l : l.trimStart())).join('')).toBe(`  ✔ p01 ${title}`);
+    expect(textColumns('进行 ok')).toBe(7);
+    expect(textColumns('e\u0301')).toBe(1);
+    expect(textColumns('✋ [manual]')).toBe(11);
   });
 
   it('keeps a step with hundreds of failures to a glance, pointing at /show for the rest', () => {

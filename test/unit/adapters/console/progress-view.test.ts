@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressView } from '../../../../src/adapters/console/progress-view.ts';
+import { textColumns } from '../../../../src/adapters/console/text-columns.ts';
 import type { ProgressEvent } from '../../../../src/adapters/console/progress-throttle.ts';
 
 /** Enough of a terminal to see what a person would: carriage return, erase to end of line, cursor up, newline. */
@@ -100,10 +101,16 @@ describe('long waits in a terminal and in a pipe', () => {
   it('keeps one line within the width, whatever a wait reports (escapes, newlines, a huge value)', () => {
     const screen = new Screen();
     const view = new ProgressView({ write: (t) => screen.write(t), isTTY: true, columns: 40 }, { plain: () => {} });
-    for (const v of ['\x1b[2J\x1b[1Acleared', 'a\nb\rc', 'x'.repeat(50_000), '\u001b]0;title\u0007'])
+    for (const v of [
+      '\x1b[2J\x1b[1Acleared',
+      'a\nb\rc',
+      'x'.repeat(50_000),
+      '\u001b]0;title\u0007',
+      '等待副本同步'.repeat(9),
+    ])
       view.show({ ...wait(3), lastValue: v, awaited: v });
     expect(screen.lines()).toHaveLength(1);
-    for (const l of screen.lines()) expect([...l].length).toBeLessThan(40);
+    for (const l of screen.lines()) expect(textColumns(l)).toBeLessThan(40);
     expect(screen.written).not.toContain('\x1b[2J');
   });
 

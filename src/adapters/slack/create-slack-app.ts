@@ -16,9 +16,9 @@ import type { GateActionDeps } from '../../commands/gate-action-handler.ts';
 import { AckFirstQueue } from './ack-first-queue.ts';
 import { guardReceiver } from './guard-receiver.ts';
 import { actionLane, commandLane, interactionWork } from './interaction-work.ts';
-import { HomeTab } from './home-tab.ts';
+import type { HomeTab } from './home-tab.ts';
+import { slackHomeTab } from './slack-home-tab.ts';
 import { HOME_PAGE_ACTION_PATTERN } from './render-home.ts';
-import { createChannelMembers } from './create-channel-members.ts';
 import { HomeOpenedSchema } from './parse-request-body.ts';
 import { SlackPoster } from './slack-poster.ts';
 import { MemoryReplayGuard } from './memory-replay-guard.ts';
@@ -164,29 +164,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   // forgot would still be refused.
   const deps: GateActionDeps = { ...opts.deps, engine: vettedEngine(opts.deps.engine, vetUser), groupsOf, vetUser };
   const responses = new ResponseUrlPoster();
-  const membersOf = createChannelMembers(
-    {
-      membersPage: async (channel, cursor) => {
-        const r = await app.client.conversations.members({ channel, limit: 1000, ...(cursor ? { cursor } : {}) });
-        const next = r.response_metadata?.next_cursor;
-        return { members: r.members ?? [], ...(next ? { next } : {}) };
-      },
-    },
-    { now },
-  );
-  const home = new HomeTab({
-    deps,
-    membersOf,
-    publish: async (user, view) =>
-      (
-        await app.client.views.publish({
-          user_id: user,
-          view: view as unknown as Parameters<typeof app.client.views.publish>[0]['view'],
-        })
-      ).view?.id,
-    now,
-    log: opts.log,
-  });
+  const home = slackHomeTab(app.client, deps, { now, log: opts.log });
   const { runCommand, runAction, runHomePage, runHomeOpened } = interactionWork({
     deps,
     poster,

@@ -1,6 +1,6 @@
 import { clean } from './render-event.ts';
 import { ProgressThrottle, type ProgressEvent } from './progress-throttle.ts';
-import { takeColumns, textColumns } from './text-columns.ts';
+import { cutToWidth } from './fit-width.ts';
 
 /** Where the progress line is drawn: a stream, and whether it is a terminal (and how wide). */
 export interface ProgressSurface {
@@ -47,7 +47,8 @@ export class ProgressView {
       if (this.throttle.admit(e)) this.opts.plain(describeProgress(e));
       return;
     }
-    const line = fitWidth(describeProgress(e), this.surface.columns);
+    // Two columns spare: a line the terminal never wraps is redrawn in place.
+    const line = cutToWidth(describeProgress(e), (this.surface.columns ?? 80) - 2);
     if (this.opts.redrawPrompt !== undefined) {
       // The line sits above the prompt: erase the prompt, go up to the progress line when there is one, redraw.
       this.surface.write(`${ERASE_LINE}${this.active ? `${UP}${ERASE_LINE}` : ''}${line}\n`);
@@ -82,10 +83,4 @@ export function formatElapsed(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
-
-/** The line cut to the terminal's width in columns, two spare: a line the terminal never wraps is redrawn in place. */
-function fitWidth(line: string, columns: number | undefined): string {
-  const width = Math.max(20, (columns ?? 80) - 2);
-  return textColumns(line) <= width ? line : `${takeColumns(line, width - 1)}…`;
 }

@@ -90,23 +90,17 @@ function commandsCut(groups: readonly TargetGroup[]): boolean {
     groups.length > MAX_GROUP_BLOCKS ||
     groups.some(
       (g) =>
-        g.commands.length > GROUP_COMMANDS ||
-        g.commands.some((c) => c.length > LIMITS.sectionText) ||
-        !fitsCodeBlock(commandText(g), COMMANDS_ROOM),
+        // A command past the section is cut in `commandText`, so it cannot fit the room either.
+        g.commands.length > GROUP_COMMANDS || !fitsCodeBlock(commandText(g), COMMANDS_ROOM),
     )
   );
 }
 
 /** The name of the file that holds every command of a gate whose message cannot show them all. */
-export const gateCommandsFilename = (gate: Pick<GateView, 'stepId'>): string => `gate-${gate.stepId}-commands.txt`;
+const gateCommandsFilename = (gate: Pick<GateView, 'stepId'>): string => `gate-${gate.stepId}-commands.txt`;
 
-/**
- * Every command of a pending gate, host group by host group, when its message cannot show them all whole (the
- * thread then gets this file beside the gate, and the message points at it); undefined when the message shows all.
- */
-export function gateCommandsFile(gate: GateView): { filename: string; content: string } | undefined {
-  const groups = groupTargets(gate.targets);
-  if (gate.status !== 'pending' || (!commandsCut(groups) && !renderGate(gate).truncated)) return undefined;
+/** Every command of a gate, host group by host group: the file a gate points at when its message cannot show all. */
+function commandsFile(gate: GateView, groups: readonly TargetGroup[]): { filename: string; content: string } {
   const content = groups
     .map((g) => `# ${foldHosts(g.hosts)} (${g.hosts.length} host(s))\n${g.commands.join('\n')}\n`)
     .join('\n');
@@ -166,6 +160,17 @@ function tailOf(gate: GateView, fileLine: boolean): Block[] {
  * decided what and when (new block ids, as Slack requires on update).
  */
 export function renderGate(gate: GateView): SlackMessage {
+  return renderGateMessage(gate).message;
+}
+
+/**
+ * `renderGate`, and for a pending gate whose message cannot show every command whole (a command cut, or blocks
+ * left out to fit), the file of every command that the message points at and that goes into the thread under it.
+ */
+export function renderGateMessage(gate: GateView): {
+  readonly message: SlackMessage;
+  readonly commandsFile?: { filename: string; content: string };
+} {
   const where = `step *${safeText(gate.stepTitle, 300)}* of run \`${safeText(gate.runId, 80)}\` at ${safeText(gate.site, 40)}`;
   const head: Block[] = [
     {
@@ -193,11 +198,12 @@ export function renderGate(gate: GateView): SlackMessage {
     });
   // A message that cannot show every command (too long, or blocks left out to fit) points at the file of them all.
   const pending = gate.status === 'pending';
-  let fitted = fit(pending && commandsCut(groups));
-  if (pending && fitted.truncated && !commandsCut(groups)) fitted = fit(true);
-  const text =
-    gate.status === 'pending'
-      ? fallbackText(`${gate.kind} gate: ${gate.stepTitle} (${gate.site})`)
-      : truncate(`${safeText(gate.stepTitle, 500)}: ${outcomeLine(gate)}`, LIMITS.messageText);
-  return { text, blocks: fitted.blocks, truncated: fitted.truncated };
+  const cut = pending && commandsCut(groups);
+  let fitted = fit(cut);
+  if (pending && !cut && fitted.truncated) fitted = fit(true);
+  const text = pending
+    ? fallbackText(`${gate.kind} gate: ${gate.stepTitle} (${gate.site})`)
+    : truncate(`${safeText(gate.stepTitle, 500)}: ${outcomeLine(gate)}`, LIMITS.messageText);
+  const message = { text, blocks: fitted.blocks, truncated: fitted.truncated };
+  return pending && (cut || fitted.truncated) ? { message, commandsFile: commandsFile(gate, groups) } : { message };
 }

@@ -7,11 +7,12 @@ import { assertNever } from '../../core/result.ts';
 import type { SlackMessage } from './blocks.ts';
 import { EventPosts, type KeyedPoster } from './event-posts.ts';
 import type { PostedMessage, RunThreadStore } from '../../core/ports/run-thread-store.ts';
-import { gateCommandsFile, renderGate } from './render-gate.ts';
+import { renderGate, renderGateMessage } from './render-gate.ts';
 import { renderNotice } from './render-notice.ts';
 import { renderRunMessage } from './render-run-message.ts';
 import { renderStepReply } from './render-step-reply.ts';
 import { renderPrecheckSummary } from './render-precheck-summary.ts';
+import { ParentEdits } from './parent-edits.ts';
 import { ProgressMessages } from './progress-messages.ts';
 import { applyEvent, newRunThreadState, type ThreadEffect } from './run-thread-state.ts';
 import { threadFromSaved, threadToSaved, type ThreadOfRun } from './thread-of-run.ts';
@@ -63,8 +64,8 @@ export interface RunThreadPublisherDeps {
  */
 export class RunThreadPublisher {
   private readonly runs = new Map<string, ThreadOfRun>();
-  /** Parent edits waiting for their delay, by run id. */
-  private readonly pendingEdits = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Edits of the runs' parent messages, gathered over `parentEditDelayMs`. */
+  private readonly parentEdits: ParentEdits;
   /** Every gate message posted, by gate id: a click must come from the gate's own message. */
   private readonly gateMessages = new Map<string, PostedMessage>();
 
@@ -72,6 +73,12 @@ export class RunThreadPublisher {
   private readonly progress: ProgressMessages;
 
   constructor(private readonly deps: RunThreadPublisherDeps) {
+    this.parentEdits = new ParentEdits({
+      poster: deps.poster,
+      now: deps.now,
+      log: deps.log,
+      ...(deps.parentEditDelayMs === undefined ? {} : { delayMs: deps.parentEditDelayMs }),
+    });
     this.progress = new ProgressMessages({
       poster: deps.poster,
       now: deps.now,
@@ -166,11 +173,10 @@ export class RunThreadPublisher {
       }
       case 'gate-posted': {
         const thread = await this.parent(channel, s, posts);
-        const posted = await posts.post(channel, renderGate(effect.gate), thread.ts);
+        const { message, commandsFile: file } = renderGateMessage(effect.gate);
+        const posted = await posts.post(channel, message, thread.ts);
         s.gateTs.set(effect.gate.id, posted.ts);
         this.gateMessages.set(effect.gate.id, posted);
-        // A gate whose message cannot show every command whole: all of them, in a file under it.
-        const file = gateCommandsFile(effect.gate);
         if (file !== undefined) await this.deps.poster.upload(channel, thread.ts, { ...file, title: file.filename });
         return;
       }
@@ -210,47 +216,16 @@ export class RunThreadPublisher {
   /** Sends every parent edit still waiting for its delay (on shutdown), and stops the timers. */
   flush(): void {
     this.progress.flush();
-    for (const [runId, timer] of this.pendingEdits) {
-      clearTimeout(timer);
-      this.pendingEdits.delete(runId);
-      const s = this.runs.get(runId);
-      const channel = s === undefined ? undefined : this.deps.channelOf(s.run.site);
-      if (s && channel !== undefined) this.sendParentEdit(channel, s);
-    }
+    this.parentEdits.flush();
   }
 
-  /** Posts the parent message the first time, then schedules an edit of it (edits also coalesce in the poster). */
+  /** Posts the parent message the first time, then has it edited to the run's state (edits gathered). */
   private async parent(channel: string, s: ThreadOfRun, posts: EventPosts): Promise<PostedMessage> {
     if (s.parent === undefined) {
       s.parent = await posts.post(channel, renderRunMessage(s.run, this.deps.now()));
       return s.parent;
     }
-    const final = s.run.finishedAt !== undefined;
-    const delay = this.deps.parentEditDelayMs ?? 2000;
-    const pending = this.pendingEdits.get(s.run.id);
-    if (final || delay <= 0) {
-      if (pending !== undefined) clearTimeout(pending);
-      this.pendingEdits.delete(s.run.id);
-      this.sendParentEdit(channel, s);
-    } else if (pending === undefined) {
-      this.pendingEdits.set(
-        s.run.id,
-        setTimeout(() => {
-          this.pendingEdits.delete(s.run.id);
-          this.sendParentEdit(channel, s);
-        }, delay),
-      );
-    }
+    this.parentEdits.schedule(channel, s);
     return s.parent;
-  }
-
-  /** Renders the run as it is now: a delayed edit always shows the latest state. */
-  private sendParentEdit(channel: string, s: ThreadOfRun): void {
-    if (s.parent === undefined) return;
-    void this.deps.poster
-      .update(channel, s.parent.ts, renderRunMessage(s.run, this.deps.now()))
-      .catch((err: unknown) =>
-        this.deps.log.warn({ runId: s.run.id, err: describeError(err) }, 'slack parent update failed'),
-      );
   }
 }

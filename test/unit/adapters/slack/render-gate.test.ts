@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gateCommandsFile, renderGate } from '../../../../src/adapters/slack/render-gate.ts';
+import { renderGate, renderGateMessage } from '../../../../src/adapters/slack/render-gate.ts';
 import type { GateView } from '../../../../src/core/ports/views.ts';
 
 const interrupted = (choices: GateView['choices'], reason: string): GateView => ({
@@ -68,9 +68,9 @@ describe('renderGate: many hosts', () => {
     const msg = renderGate(view);
     expect(msg.truncated).toBe(true);
     expect(JSON.stringify(msg.blocks)).toContain('every command is in the file gate-move-dir-commands.txt under it');
-    const file = gateCommandsFile(view);
+    const file = renderGateMessage(view).commandsFile;
     expect(file?.filename).toBe('gate-move-dir-commands.txt');
     for (const t of targets) expect(file?.content).toContain(`# ${t.host} (1 host(s))\n${t.commands[0]}\n`);
-    expect(gateCommandsFile({ ...view, targets: targets.slice(0, 2) })).toBeUndefined();
+    expect(renderGateMessage({ ...view, targets: targets.slice(0, 2) }).commandsFile).toBeUndefined();
   });
 });
